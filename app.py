@@ -1,0 +1,51 @@
+"""Parley's entry point: load settings, build the app, serve HTTP on $PORT (or Socket Mode when
+SLACK_APP_TOKEN is set) and run the scheduler in-process unless RUN_SCHEDULER=false."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from slack_bolt.error import BoltError
+
+
+def main() -> int:
+    from bot.application import configure_logging, create_app
+    from bot.config import load_settings_or_exit
+    from bot.scheduler import Tick, build_scheduler, follow_up_tasks
+
+    settings = load_settings_or_exit()
+    configure_logging(settings.log_level)
+    log = logging.getLogger("parley")
+    try:
+        parley = create_app(settings)
+    except BoltError as error:
+        print(f"parley: Slack did not accept SLACK_BOT_TOKEN: {error}", file=sys.stderr)
+        return 2
+
+    scheduler = None
+    if settings.run_scheduler:
+        scheduler = build_scheduler(Tick(follow_up_tasks()), settings.scheduler_tick_seconds)
+        scheduler.start()
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(parley.bolt, settings.slack_app_token).connect()
+        log.info("Socket Mode connected; /healthz on port %d", settings.port)
+    else:
+        log.info("serving /slack/events and /healthz on port %d", settings.port)
+
+    import waitress
+
+    try:
+        waitress.serve(parley.wsgi, host="0.0.0.0", port=settings.port,
+                       threads=settings.web_threads, ident="parley")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        parley.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

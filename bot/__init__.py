@@ -1,0 +1,1 @@
+"""Parley: a calm, shared structure for disputes between a business and its client in Slack."""

@@ -1,0 +1,83 @@
+"""create_app(): builds the engine, the Slack client and the Bolt app. Nothing starts here."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.db import Database, build_engine
+from bot.slack.context import Deps
+from bot.slack.directory import Directory
+from bot.slack.listeners import register_all
+from bot.web import WebApp
+
+LISTENER_THREADS = 32
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+
+
+def build_client(settings: Settings) -> WebClient:
+    """The app's Web API client: configurable base URL, retries on 429 and connection errors."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+@dataclass
+class Parley:
+    settings: Settings
+    db: Database
+    client: WebClient
+    bolt: App
+    wsgi: WebApp
+    executor: ThreadPoolExecutor
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.db.engine.dispose()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    client: WebClient | None = None,
+    logger: logging.Logger | None = None,
+) -> Parley:
+    """Build Parley. Bolt checks the bot token with auth.test here (not at import time)."""
+    logger = logger or logging.getLogger("parley")
+    db = Database(engine or build_engine(settings.database_url))
+    client = client or build_client(settings)
+    executor = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="parley")
+    bolt = App(
+        token=settings.slack_bot_token,
+        client=client,
+        signing_secret=settings.slack_signing_secret or None,
+        request_verification_enabled=not settings.socket_mode,
+        logger=logger,
+        listener_executor=executor,
+    )
+    deps = Deps(settings=settings, db=db, directory=Directory(client), logger=logger)
+    register_all(bolt, deps)
+    secret = None if settings.socket_mode else settings.slack_signing_secret
+    return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor)

@@ -1,0 +1,125 @@
+"""The "Raise a dispute" modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import ids
+from bot.blocks.text import context, plain
+from bot.payloads import OpenDisputeMeta
+from bot.services.vocabulary import CATEGORIES, CURRENCIES
+
+TITLE_MAX = 150
+HAPPENED_MAX = 2500
+OUTCOME_MAX = 1500
+MAX_PARTIES = 20
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": plain(label), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+           hint: str | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
+    title_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ids.A_TITLE,
+        "max_length": TITLE_MAX,
+        "placeholder": plain("e.g. Homepage redesign delivered late"),
+    }
+    if title.strip():
+        title_input["initial_value"] = title.strip()[:TITLE_MAX]
+    return {
+        "type": "modal",
+        "callback_id": ids.OPEN_DISPUTE_MODAL,
+        "title": plain("Raise a dispute"),
+        "submit": plain("Open dispute"),
+        "close": plain("Cancel"),
+        "private_metadata": OpenDisputeMeta(channel_id=channel_id).encode(),
+        "blocks": [
+            context(
+                f"Parley will open a thread in <#{channel_id}> where both sides can see this and "
+                "settle it step by step. Everyone in the channel can read it, so keep it factual."
+            ),
+            _input(ids.B_TITLE, "Title", title_input),
+            _input(
+                ids.B_PARTIES,
+                "Who is this with?",
+                {
+                    "type": "multi_users_select",
+                    "action_id": ids.A_PARTIES,
+                    "placeholder": plain("Choose people from the other side"),
+                    "max_selected_items": MAX_PARTIES,
+                },
+                hint="People from a connected organization can take part too; they use buttons.",
+            ),
+            _input(
+                ids.B_CATEGORY,
+                "Category",
+                {
+                    "type": "static_select",
+                    "action_id": ids.A_CATEGORY,
+                    "placeholder": plain("Choose a category"),
+                    "options": [_option(key, label) for key, label in CATEGORIES.items()],
+                },
+            ),
+            _input(
+                ids.B_HAPPENED,
+                "What happened?",
+                {
+                    "type": "plain_text_input",
+                    "action_id": ids.A_HAPPENED,
+                    "multiline": True,
+                    "max_length": HAPPENED_MAX,
+                    "placeholder": plain("The facts, with dates where you have them"),
+                },
+            ),
+            _input(
+                ids.B_OUTCOME,
+                "What outcome do you want?",
+                {
+                    "type": "plain_text_input",
+                    "action_id": ids.A_OUTCOME,
+                    "multiline": True,
+                    "max_length": OUTCOME_MAX,
+                    "placeholder": plain("e.g. Fix the two screens by Friday"),
+                },
+            ),
+            _input(
+                ids.B_AMOUNT,
+                "Amount in question",
+                {
+                    "type": "plain_text_input",
+                    "action_id": ids.A_AMOUNT,
+                    "max_length": 20,
+                    "placeholder": plain("e.g. 1,250.00"),
+                },
+                optional=True,
+                hint="Only if money is involved.",
+            ),
+            _input(
+                ids.B_CURRENCY,
+                "Currency",
+                {
+                    "type": "static_select",
+                    "action_id": ids.A_CURRENCY,
+                    "placeholder": plain("Choose a currency"),
+                    "options": [_option(code, code) for code in CURRENCIES],
+                },
+                optional=True,
+            ),
+        ],
+    }

@@ -1,0 +1,59 @@
+"""The dispute's status card: the root message of its thread, updated in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.labels import SIDE_LABELS, category_label, status_label
+from bot.blocks.text import (
+    FIELD_TEXT_LIMIT,
+    HEADER_TEXT_LIMIT,
+    context,
+    escape,
+    mention,
+    mentions,
+    mrkdwn,
+    plain,
+    section,
+    slack_date,
+    truncate,
+)
+from bot.services.vocabulary import format_amount
+from models import Dispute, Side
+
+
+def card_text(dispute: Dispute) -> str:
+    """Notification and accessibility fallback for the card."""
+    return f"{dispute.reference}: {dispute.title} ({status_label(dispute.status)})"
+
+
+def _parties_text(dispute: Dispute) -> str:
+    lines = []
+    for side in (Side.PROVIDER, Side.CLIENT, Side.MEDIATOR):
+        users = [p.user_id for p in dispute.parties if p.side == side]
+        if users:
+            lines.append(f"{SIDE_LABELS[side]}: {mentions(users)}")
+    return "\n".join(lines) or "No parties yet"
+
+
+def status_card(dispute: Dispute) -> list[dict[str, Any]]:
+    fields = [
+        f"*Reference*\n{dispute.reference}",
+        f"*Status*\n{status_label(dispute.status, dispute.escalated)}",
+        f"*Category*\n{category_label(dispute.category)}",
+        f"*Opened by*\n{mention(dispute.opened_by_user)} on {slack_date(dispute.created_at)}",
+    ]
+    amount = format_amount(dispute.amount, dispute.currency)
+    if amount:
+        fields.append(f"*Amount in question*\n{amount}")
+    return [
+        {"type": "header", "text": plain(f"⚖️ {dispute.title}", HEADER_TEXT_LIMIT)},
+        {"type": "section", "fields": [mrkdwn(f, FIELD_TEXT_LIMIT) for f in fields]},
+        section(f"*Parties*\n{_parties_text(dispute)}"),
+        section(f"*What happened*\n{escape(truncate(dispute.description, 2800))}"),
+        section(f"*Outcome wanted*\n{escape(truncate(dispute.desired_outcome, 2800))}"),
+        context(
+            f"Everything about {dispute.reference} happens in this thread. "
+            "Parley keeps a record of every step."
+        ),
+    ]

@@ -1,0 +1,120 @@
+"""Settings read from the environment, validated once, with one clear line on failure."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./parley.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the URL forms hosting platforms hand out and pick the psycopg 3 driver."""
+    url = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    slack_bot_token: Annotated[str, Field(min_length=1)]
+    slack_signing_secret: str = ""
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = DEFAULT_DATABASE_URL
+    port: Annotated[int, Field(ge=1, le=65535)] = 3000
+    run_scheduler: bool = True
+    scheduler_tick_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    web_threads: Annotated[int, Field(ge=1, le=256)] = 16
+    log_level: str = "INFO"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = normalize_database_url(value)
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def check_for_http(self) -> None:
+        """HTTP mode verifies every request, so it cannot run without the signing secret."""
+        if not self.socket_mode and not self.slack_signing_secret.strip():
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is required (find it under Basic Information in your Slack app)"
+            )
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    name = str(first["loc"][0]).upper() if first.get("loc") else "settings"
+    if first["type"] == "missing":
+        return f"{name} is required but not set"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{name} is invalid: {message}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; raise SettingsError with a one-line reason."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+    settings.check_for_http()
+    return settings
+
+
+def load_settings_or_exit(**overrides: object) -> Settings:
+    """For entry points: print one line and exit with status 2 when settings are wrong."""
+    try:
+        return load_settings(**overrides)
+    except SettingsError as error:
+        print(f"parley: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

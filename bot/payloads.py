@@ -1,0 +1,50 @@
+"""Versioned, small pydantic models for button values and private_metadata.
+
+Old buttons stay clickable forever: `decode` returns None for anything it does not understand,
+and the caller answers politely instead of failing."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+MAX_VALUE_CHARS = 2000
+MAX_METADATA_CHARS = 3000
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    limit: ClassVar[int] = MAX_VALUE_CHARS
+
+    def encode(self) -> str:
+        text = self.model_dump_json(exclude_none=True)
+        if len(text) > self.limit:
+            raise ValueError(f"{type(self).__name__} encodes to {len(text)} chars (> {self.limit})")
+        return text
+
+
+P = TypeVar("P", bound=Payload)
+
+
+def decode(model: type[P], raw: str | None) -> P | None:
+    if not raw:
+        return None
+    try:
+        return model.model_validate_json(raw)
+    except (ValidationError, ValueError):
+        return None
+
+
+class OpenDisputeMeta(Payload):
+    """private_metadata of the "Raise a dispute" modal: where the dispute will live."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    channel_id: str
+
+
+class RaiseButton(Payload):
+    """Value of the "Raise a dispute" button in Parley's channel welcome."""
+
+    v: Literal[1] = 1

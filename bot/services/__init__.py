@@ -1,0 +1,1 @@
+"""Domain operations on a SQLAlchemy Session. Nothing here knows about Slack."""

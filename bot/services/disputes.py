@@ -1,0 +1,216 @@
+"""Opening disputes, numbering them per workspace, status transitions and look-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from bot.services import audit
+from bot.services.errors import IllegalTransition, NotFound
+from bot.services.people import Participant, Person, side_for
+from bot.services.vocabulary import CATEGORIES
+from models import Dispute, DisputeStatus, Party, Workspace, utcnow
+
+S = DisputeStatus
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.OPEN: frozenset({S.DISCUSSING, S.CLOSED}),
+    S.DISCUSSING: frozenset({S.AGREEMENT_PENDING, S.CLOSED}),
+    S.AGREEMENT_PENDING: frozenset({S.DISCUSSING, S.AGREED, S.CLOSED}),
+    S.AGREED: frozenset({S.RESOLVED, S.DISCUSSING, S.CLOSED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.DISCUSSING}),
+    S.CLOSED: frozenset(),
+}
+ACTIVE_STATUSES = (S.OPEN, S.DISCUSSING, S.AGREEMENT_PENDING, S.AGREED)
+PERSPECTIVES_DUE_BUSINESS_DAYS = 2
+AGREEMENT_DUE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class NewDispute:
+    host_team_id: str
+    channel_id: str
+    title: str
+    category: str
+    description: str
+    desired_outcome: str
+    opener: Participant
+    others: list[Participant] = field(default_factory=list)
+    amount: Decimal | None = None
+    currency: str | None = None
+
+
+def add_business_days(start: datetime, days: int) -> datetime:
+    current = start
+    added = 0
+    while added < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+def next_dispute_number(session: Session, team_id: str) -> int:
+    """Atomically take the workspace's next reference number (row lock held until commit)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(Workspace).values(team_id=team_id, created_at=utcnow()).on_conflict_do_nothing()
+    )
+    return session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == team_id)
+        .values(last_dispute_number=Workspace.last_dispute_number + 1)
+        .returning(Workspace.last_dispute_number)
+    ).scalar_one()
+
+
+def open_dispute(session: Session, data: NewDispute) -> Dispute:
+    if data.category not in CATEGORIES:
+        raise ValueError(f"unknown category {data.category!r}")
+    now = utcnow()
+    dispute = Dispute(
+        team_id=data.host_team_id,
+        number=next_dispute_number(session, data.host_team_id),
+        channel_id=data.channel_id,
+        title=data.title.strip(),
+        category=data.category,
+        description=data.description.strip(),
+        desired_outcome=data.desired_outcome.strip(),
+        amount=data.amount,
+        currency=data.currency if data.amount is not None else None,
+        status=S.OPEN,
+        opened_by_team=data.opener.person.team_id,
+        opened_by_user=data.opener.person.user_id,
+        created_at=now,
+        updated_at=now,
+        perspectives_due_at=add_business_days(now, PERSPECTIVES_DUE_BUSINESS_DAYS),
+        agreement_due_at=now + timedelta(days=AGREEMENT_DUE_DAYS),
+    )
+    seen: set[Person] = set()
+    for participant in [data.opener, *data.others]:
+        if participant.person in seen:
+            continue
+        seen.add(participant.person)
+        dispute.parties.append(
+            Party(
+                team_id=participant.person.team_id,
+                user_id=participant.person.user_id,
+                side=side_for(participant, data.host_team_id),
+                can_approve=True,
+                added_by_user=data.opener.person.user_id,
+                created_at=now,
+            )
+        )
+    session.add(dispute)
+    session.flush()
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="dispute.opened",
+        actor=data.opener.person,
+        reference=dispute.reference,
+        channel_id=dispute.channel_id,
+        title=dispute.title,
+        category=dispute.category,
+        parties=[f"{p.team_id}:{p.user_id}:{p.side}" for p in dispute.parties],
+    )
+    return dispute
+
+
+def attach_thread(
+    session: Session, dispute: Dispute, *, thread_ts: str, permalink: str | None, actor: Person
+) -> None:
+    dispute.thread_ts = thread_ts
+    dispute.permalink = permalink
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="dispute.thread_started",
+        actor=actor,
+        thread_ts=thread_ts,
+    )
+    session.flush()
+
+
+def transition(session: Session, dispute: Dispute, to: DisputeStatus, *, actor: Person | None) -> None:
+    """Move the dispute to `to`, or raise IllegalTransition with a sentence for the person."""
+    current = DisputeStatus(dispute.status)
+    if to not in ALLOWED_TRANSITIONS[current]:
+        raise IllegalTransition(
+            f"{dispute.reference} is {current.value.replace('_', ' ')}, so it cannot move to "
+            f"{to.value.replace('_', ' ')}."
+        )
+    dispute.status = to
+    dispute.updated_at = utcnow()
+    if to == S.CLOSED:
+        dispute.ended_at = dispute.updated_at
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="dispute.status_changed",
+        actor=actor,
+        old=current.value,
+        new=to.value,
+    )
+    session.flush()
+
+
+def get_by_reference(session: Session, team_id: str, reference: str) -> Dispute:
+    cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
+    if not cleaned.isdigit():
+        raise NotFound(f"“{reference}” is not a dispute reference; they look like D-7.")
+    dispute = session.scalars(
+        select(Dispute)
+        .where(Dispute.team_id == team_id, Dispute.number == int(cleaned))
+        .options(selectinload(Dispute.parties))
+    ).one_or_none()
+    if dispute is None:
+        raise NotFound(f"There is no dispute D-{int(cleaned)} in this workspace.")
+    return dispute
+
+
+def list_active_in_channel(
+    session: Session, team_id: str, channel_id: str, limit: int = 20
+) -> tuple[list[Dispute], int]:
+    """The channel's disputes that are still in progress, newest first, and how many there are."""
+    where = (
+        Dispute.team_id == team_id,
+        Dispute.channel_id == channel_id,
+        Dispute.status.in_([s.value for s in ACTIVE_STATUSES]),
+        Dispute.thread_ts.is_not(None),
+    )
+    rows = list(
+        session.scalars(
+            select(Dispute).where(*where).order_by(Dispute.number.desc()).limit(limit)
+        )
+    )
+    total = len(rows)
+    if total == limit:
+        total = session.scalar(select(func.count()).select_from(Dispute).where(*where)) or 0
+    return rows, total
+
+
+def disputes_for_person(session: Session, person: Person, limit: int = 20) -> list[Dispute]:
+    """Active disputes where the person is a party, newest first (App Home)."""
+    return list(
+        session.scalars(
+            select(Dispute)
+            .join(Party, Party.dispute_id == Dispute.id)
+            .where(
+                Party.team_id == person.team_id,
+                Party.user_id == person.user_id,
+                Dispute.status.in_([s.value for s in ACTIVE_STATUSES]),
+                Dispute.thread_ts.is_not(None),
+            )
+            .order_by(Dispute.created_at.desc())
+            .limit(limit)
+        )
+    )

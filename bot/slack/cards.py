@@ -1,0 +1,50 @@
+"""Posting a dispute's thread (status card + welcome) and keeping the card current."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.messages import thread_welcome
+from bot.blocks.status_card import card_text, status_card
+from models import Dispute
+
+log = logging.getLogger("parley.cards")
+
+
+def post_card(client: WebClient, dispute: Dispute) -> tuple[str, str | None]:
+    """Post the status card as a new thread root; returns (ts, permalink or None)."""
+    posted = client.chat_postMessage(
+        channel=dispute.channel_id, text=card_text(dispute), blocks=status_card(dispute),
+        unfurl_links=False,
+    )
+    ts = posted["ts"]
+    try:
+        permalink = client.chat_getPermalink(channel=dispute.channel_id, message_ts=ts)["permalink"]
+    except SlackApiError as error:
+        log.warning("no permalink for %s: %s", dispute.reference, error.response.get("error"))
+        permalink = None
+    return ts, permalink
+
+
+def post_welcome(client: WebClient, dispute: Dispute) -> None:
+    """First reply in the thread. A failure here is logged; the dispute itself stands."""
+    text, blocks = thread_welcome(dispute)
+    try:
+        client.chat_postMessage(
+            channel=dispute.channel_id, thread_ts=dispute.thread_ts, text=text, blocks=blocks
+        )
+    except SlackApiError as error:
+        log.warning("welcome for %s not posted: %s", dispute.reference, error.response.get("error"))
+
+
+def refresh_card(client: WebClient, dispute: Dispute) -> None:
+    """Update the status card in place after a status change."""
+    if not dispute.thread_ts:
+        return
+    client.chat_update(
+        channel=dispute.channel_id, ts=dispute.thread_ts, text=card_text(dispute),
+        blocks=status_card(dispute),
+    )

@@ -1,0 +1,19 @@
+"""Parley's welcome when it is added to a channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.messages import channel_welcome
+
+
+def register(app: App) -> None:
+    @app.event("member_joined_channel")
+    def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if event.get("user") != context.bot_user_id:
+            return  # someone else joined; nothing to say
+        text, blocks = channel_welcome()
+        client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks)

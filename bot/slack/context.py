@@ -1,0 +1,48 @@
+"""What every listener needs: settings, the database, the user directory; plus actor resolution."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot.config import Settings
+from bot.db import Database
+from bot.services.people import Person
+from bot.slack.directory import Directory
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    directory: Directory
+    logger: logging.Logger
+
+
+def host_team_id(context: BoltContext) -> str:
+    """The workspace Parley is installed in (from auth.test), not the clicking user's."""
+    result = context.authorize_result
+    team = (result.team_id if result else None) or context.team_id
+    if not team:
+        raise RuntimeError("cannot tell which workspace Parley is installed in")
+    return team
+
+
+def actor_from_body(body: dict[str, Any]) -> Person | None:
+    """The person behind a request: (their own team_id, user_id); connected-org users included."""
+    if "command" in body:
+        return Person(team_id=body.get("user_team_id") or body["team_id"], user_id=body["user_id"])
+    user = body.get("user")
+    if isinstance(user, dict) and user.get("id"):
+        team = user.get("team_id") or (body.get("team") or {}).get("id") or ""
+        return Person(team_id=team, user_id=user["id"])
+    return None
+
+
+def resolve_actor(context: BoltContext, body: dict[str, Any], next: Any) -> None:  # noqa: A002
+    """Global middleware: put the acting person on the context as `actor`."""
+    context["actor"] = actor_from_body(body)
+    next()

@@ -1,0 +1,52 @@
+"""Who a Slack user is (team, bot, guest), from users.info, cached briefly in memory."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.services.people import Participant, Person
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    person: Person
+    name: str
+    is_bot: bool
+    is_guest: bool
+    deleted: bool
+    tz: str | None
+
+    @property
+    def participant(self) -> Participant:
+        return Participant(self.person, is_guest=self.is_guest)
+
+
+class Directory:
+    def __init__(self, client: WebClient, ttl_seconds: float = 600.0) -> None:
+        self._client = client
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, Profile]] = {}
+
+    def lookup(self, user_id: str) -> Profile:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(user_id)
+        if hit and now - hit[0] < self._ttl:
+            return hit[1]
+        user = self._client.users_info(user=user_id)["user"]
+        profile = Profile(
+            person=Person(team_id=user.get("team_id") or "", user_id=user["id"]),
+            name=user.get("real_name") or user.get("name") or user["id"],
+            is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
+            is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+            deleted=bool(user.get("deleted")),
+            tz=user.get("tz"),
+        )
+        with self._lock:
+            self._cache[user_id] = (now, profile)
+        return profile

@@ -1,0 +1,112 @@
+"""/dispute, the "Raise a dispute" button, and the modal that opens a dispute thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.blocks import messages
+from bot.blocks.dispute_modal import open_dispute_modal
+from bot.payloads import OpenDisputeMeta, decode
+from bot.services import disputes as service
+from bot.services.people import Person
+from bot.slack.cards import post_card, post_welcome
+from bot.slack.context import Deps, host_team_id
+from bot.slack.dispute_form import read_form, validate
+from bot.slack.errors import tell_privately
+
+
+def _is_direct_message(command: dict[str, Any]) -> bool:
+    channel_id = command.get("channel_id", "")
+    name = command.get("channel_name", "")
+    return channel_id.startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+
+
+def _bot_in_channel(client: WebClient, channel_id: str) -> bool:
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        if error.response.get("error") in {"channel_not_found", "not_in_channel"}:
+            return False
+        raise
+    return bool(channel.get("is_member"))
+
+
+def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str = "") -> None:
+    client.views_open(trigger_id=trigger_id, view=open_dispute_modal(channel_id, title))
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command(ids.COMMAND)
+    def on_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond,
+                   context: BoltContext) -> None:
+        ack()
+        text = command.get("text", "").strip()
+        word = text.lower()
+        if word in {"help", "?"}:
+            respond(text=messages.help_text(), response_type="ephemeral")
+            return
+        if _is_direct_message(command):
+            respond(text=messages.dm_not_supported(), response_type="ephemeral")
+            return
+        channel_id = command["channel_id"]
+        if word == "list":
+            with deps.db.transaction() as session:
+                rows, total = service.list_active_in_channel(
+                    session, host_team_id(context), channel_id, messages.LIST_LIMIT
+                )
+                blocks = messages.active_disputes(rows, total, channel_id)
+            respond(text=f"Open disputes in this channel: {total}", blocks=blocks,
+                    response_type="ephemeral")
+            return
+        if not _bot_in_channel(client, channel_id):
+            respond(text=messages.not_in_channel(channel_id), response_type="ephemeral")
+            return
+        _open_form(client, command["trigger_id"], channel_id, title=text)
+
+    @app.action(ids.RAISE_DISPUTE)
+    def on_raise(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+            "channel_id"
+        )
+        if not channel_id or not body.get("trigger_id"):
+            tell_privately(client, body, messages.stale_button())
+            return
+        _open_form(client, body["trigger_id"], channel_id)
+
+    @app.view(ids.OPEN_DISPUTE_MODAL)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+                  context: BoltContext) -> None:
+        meta = decode(OpenDisputeMeta, view.get("private_metadata"))
+        if meta is None:
+            ack(response_action="errors", errors={
+                ids.B_TITLE: "This form is out of date. Close it and start again with /dispute."
+            })
+            return
+        actor: Person = context["actor"]
+        form = read_form(view["state"]["values"])
+        result = validate(form, opener_id=actor.user_id, host_team_id=host_team_id(context),
+                          channel_id=meta.channel_id, directory=deps.directory)
+        if isinstance(result, dict):
+            ack(response_action="errors", errors=result)
+            return
+        ack()
+        try:
+            with deps.db.transaction() as session:
+                dispute = service.open_dispute(session, result)
+                ts, permalink = post_card(client, dispute)
+                service.attach_thread(session, dispute, thread_ts=ts, permalink=permalink,
+                                      actor=actor)
+        except SlackApiError as error:
+            reason = error.response.get("error") or "Slack refused the message"
+            deps.logger.warning("dispute not opened in %s: %s", meta.channel_id, reason)
+            copy = messages.dispute_copy(form.title, form.happened, form.outcome)
+            tell_privately(client, {"user": {"id": actor.user_id}},
+                           messages.could_not_post(meta.channel_id, reason, copy))
+            return
+        post_welcome(client, dispute)

@@ -1,0 +1,16 @@
+"""Registers every middleware and listener on a Bolt app."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack import channels, disputes, errors, home
+from bot.slack.context import Deps, resolve_actor
+
+
+def register_all(app: App, deps: Deps) -> None:
+    app.use(resolve_actor)
+    errors.register(app)
+    disputes.register(app, deps)
+    channels.register(app)
+    home.register(app, deps)

@@ -1,0 +1,23 @@
+"""The scheduler process (Procfile `worker:`): runs the tick and nothing else."""
+
+from __future__ import annotations
+
+from bot.application import configure_logging
+from bot.config import load_settings_or_exit
+from bot.scheduler import Tick, build_scheduler, follow_up_tasks
+
+
+def main() -> None:
+    settings = load_settings_or_exit()
+    configure_logging(settings.log_level)
+    scheduler = build_scheduler(
+        Tick(follow_up_tasks()), settings.scheduler_tick_seconds, blocking=True
+    )
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+if __name__ == "__main__":
+    main()

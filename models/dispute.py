@@ -1,0 +1,81 @@
+"""Dispute and Party: what is disputed, where its thread lives, and who takes part on which side."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    DISCUSSING = "discussing"
+    AGREEMENT_PENDING = "agreement_pending"
+    AGREED = "agreed"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Side(StrEnum):
+    PROVIDER = "provider"
+    CLIENT = "client"
+    MEDIATOR = "mediator"
+
+
+class Dispute(Base):
+    __tablename__ = "disputes"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        Index("ix_disputes_channel_status", "team_id", "channel_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    permalink: Mapped[str | None] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(150))
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    desired_outcome: Mapped[str] = mapped_column(Text)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(24), default=DisputeStatus.OPEN)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    opened_by_team: Mapped[str] = mapped_column(String(32))
+    opened_by_user: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    perspectives_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    agreement_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    parties: Mapped[list[Party]] = relationship(
+        back_populates="dispute", order_by="Party.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"D-{self.number}"
+
+
+class Party(Base):
+    __tablename__ = "parties"
+    __table_args__ = (UniqueConstraint("dispute_id", "team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    side: Mapped[str] = mapped_column(String(16))
+    can_approve: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    added_by_user: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    dispute: Mapped[Dispute] = relationship(back_populates="parties")

@@ -1,0 +1,94 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), the fake Slack API, the real app over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.application import Parley, create_app
+from bot.config import Settings, load_settings
+from bot.db import Database
+from tests.fakeslack import FakeSlack
+from tests.fakeslack.server import HOST_TEAM
+from tests.support.app_server import AppServer
+from tests.support.databases import backends, clear, engine_for, fresh_database, upgrade
+from tests.support.slack_requests import SlackSender, User
+
+SECRET = "test-signing-secret"
+CLIENT_TEAM = "T0CLIENT"
+CHANNEL = "C0SHARED"
+
+SAM = User("U0SAM", HOST_TEAM, "sam")  # studio (host workspace)
+SOL = User("U0SOL", HOST_TEAM, "sol")  # studio colleague
+CORA = User("U0CORA", CLIENT_TEAM, "cora")  # client, from the connected organization
+CLIVE = User("U0CLIVE", CLIENT_TEAM, "clive")  # client colleague
+BOT_USER = "U0OTHERBOT"
+GUEST = User("U0GUEST", HOST_TEAM, "gus")  # a guest account in the host workspace
+
+
+@pytest.fixture(scope="session", params=backends())
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir: Path = tmp_path_factory.mktemp("db")
+    with fresh_database(request.param, workdir) as url:
+        engine = engine_for(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = engine_for(database_url)
+    clear(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Database:
+    return Database(engine)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    for user in (SAM, SOL, CORA, CLIVE, GUEST):
+        fake.add_user(user.id, user.team_id, name=user.name, guest=user is GUEST)
+    fake.add_user(BOT_USER, HOST_TEAM, name="otherbot", is_bot=True)
+    fake.add_channel(CHANNEL, shared=True)
+    yield fake
+    fake.stop()
+    assert fake.violations == [], "Block Kit payloads Slack would refuse"
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+    return load_settings(
+        slack_bot_token=fake_slack.token,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake_slack.base_url,
+        database_url=database_url,
+        slack_app_token="",
+    )
+
+
+@pytest.fixture
+def parley(settings: Settings, engine: Engine) -> Iterator[Parley]:
+    app = create_app(settings, engine=engine)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def server(parley: Parley) -> Iterator[AppServer]:
+    srv = AppServer(parley).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def slack(server: AppServer, fake_slack: FakeSlack) -> SlackSender:
+    return SlackSender(server.url, SECRET, fake_slack, HOST_TEAM)

@@ -1,0 +1,294 @@
+"""FakeSlack: an http.server thread on 127.0.0.1 that answers like the Slack Web API.
+
+It records every call, validates every Block Kit payload (see blockkit.py), keeps the messages it
+was sent, and can be told to fail: a Slack error (`not_in_channel`), a 429 with Retry-After, or a
+5xx. Trigger ids are good once; ids starting with "expired" answer `expired_trigger_id`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.fakeslack.blockkit import check_message, check_view
+
+HOST_TEAM = "T0HOST"
+BOT_USER = "U0PARLEY"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Failure:
+    error: str | None = None
+    status: int = 200
+    retry_after: int | None = None
+
+
+class FakeSlack:
+    def __init__(self, token: str = "xoxb-test-token", host_team: str = HOST_TEAM,
+                 bot_user: str = BOT_USER) -> None:
+        self.token = token
+        self.host_team = host_team
+        self.bot_user = bot_user
+        self.calls: list[Call] = []
+        self.violations: list[str] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self.used_triggers: set[str] = set()
+        self.latency = 0.0
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._cond = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+        self.add_user(bot_user, host_team, name="parley", is_bot=True)
+
+    # ----- set-up -------------------------------------------------------------------------
+    def add_user(self, user_id: str, team_id: str, *, name: str | None = None, is_bot: bool = False,
+                 guest: bool = False, deleted: bool = False, tz: str = "Europe/London") -> None:
+        self.users[user_id] = {
+            "id": user_id, "team_id": team_id, "name": name or user_id.lower(),
+            "real_name": (name or user_id).title(), "is_bot": is_bot, "deleted": deleted,
+            "is_restricted": guest, "is_ultra_restricted": False, "tz": tz,
+        }
+
+    def add_channel(self, channel_id: str, *, is_member: bool = True, private: bool = False,
+                    shared: bool = True, name: str | None = None) -> None:
+        self.channels[channel_id] = {
+            "id": channel_id, "name": name or channel_id.lower(), "is_channel": not private,
+            "is_private": private, "is_member": is_member, "is_shared": shared,
+            "is_ext_shared": shared,
+        }
+
+    def fail_next(self, method: str, error: str | None = None, *, status: int = 200,
+                  retry_after: int | None = None, times: int = 1) -> None:
+        for _ in range(times):
+            self.failures[method].append(Failure(error, status, retry_after))
+
+    # ----- inspection ---------------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [c for c in self.calls if c.method == method]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method}, saw {len(found)}: "
+                        f"{[c.method for c in self.calls]}"
+                    )
+                self._cond.wait(left)
+
+    def reset_calls(self) -> None:
+        with self._cond:
+            self.calls.clear()
+
+    # ----- server -------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+
+    def response_url(self) -> str:
+        return self.base_url.replace("/api/", f"/respond/{next(self._ids)}")
+
+    def start(self) -> FakeSlack:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode()
+                status, headers, body = fake._handle(self.path, dict(self.headers), raw)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True, name="fakeslack").start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    # ----- request handling ---------------------------------------------------------------
+    def _handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict[str, str], Any]:
+        if self.latency:
+            time.sleep(self.latency)
+        args = self._args(headers, raw)
+        if path.startswith("/respond/"):
+            self._record("response_url", args)
+            problems = check_message(args) if (args.get("blocks") or args.get("text")) else []
+            self._violate("response_url", problems)
+            return 200, {}, {"ok": True}
+        method = path.removeprefix("/api/")
+        auth = headers.get("Authorization") or headers.get("authorization") or ""
+        if auth != f"Bearer {self.token}" and args.get("token") != self.token:
+            self._record(method, args)
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        failure = None
+        with self._cond:
+            if self.failures[method]:
+                failure = self.failures[method].popleft()
+        if failure is not None:
+            self._record(method, args)
+            if failure.status == 429:
+                return 429, {"Retry-After": str(failure.retry_after or 1)}, {"ok": False, "error": "ratelimited"}
+            if failure.status >= 500:
+                return failure.status, {}, {"ok": False, "error": "fatal_error"}
+            return 200, {}, {"ok": False, "error": failure.error}
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            self._record(method, args)
+            return 200, {}, {"ok": False, "error": "unknown_method"}
+        result = handler(args)
+        self._record(method, args)
+        return 200, {}, result
+
+    @staticmethod
+    def _args(headers: dict[str, str], raw: str) -> dict[str, Any]:
+        content_type = headers.get("Content-Type") or headers.get("content-type") or ""
+        if "json" in content_type:
+            return json.loads(raw or "{}")
+        args: dict[str, Any] = dict(parse_qsl(raw, keep_blank_values=True))
+        for key in ("blocks", "view", "attachments"):
+            if isinstance(args.get(key), str):
+                try:
+                    args[key] = json.loads(args[key])
+                except ValueError:
+                    pass
+        return args
+
+    def _record(self, method: str, args: dict[str, Any]) -> None:
+        with self._cond:
+            self.calls.append(Call(method, args))
+            self._cond.notify_all()
+
+    def _violate(self, method: str, problems: list[str]) -> None:
+        if problems:
+            with self._cond:
+                self.violations.extend(f"{method}: {p}" for p in problems)
+
+    def _new_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    # ----- methods ------------------------------------------------------------------------
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://parley-test.slack.com/", "team": "Studio",
+                "user": "parley", "team_id": self.host_team, "user_id": self.bot_user,
+                "bot_id": "B0PARLEY", "is_enterprise_install": False}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(args.get("user", ""))
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args.get("channel", ""))
+        if channel is None or (channel["is_private"] and not channel["is_member"]):
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": channel}
+
+    def _can_post(self, channel_id: str) -> str | None:
+        if channel_id.startswith(("U", "W", "D")):
+            return None
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return "channel_not_found"
+        return None if channel["is_member"] else "not_in_channel"
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = check_message(args)
+        self._violate("chat.postMessage", problems)
+        if problems:
+            return {"ok": False, "error": "invalid_blocks"}
+        error = self._can_post(args.get("channel", ""))
+        if error:
+            return {"ok": False, "error": error}
+        ts = self._new_ts()
+        message = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks"),
+                   "thread_ts": args.get("thread_ts")}
+        with self._cond:
+            self.messages[(args["channel"], ts)] = message
+        return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = check_message(args)
+        self._violate("chat.update", problems)
+        if problems:
+            return {"ok": False, "error": "invalid_blocks"}
+        key = (args.get("channel", ""), args.get("ts", ""))
+        with self._cond:
+            if key not in self.messages:
+                return {"ok": False, "error": "message_not_found"}
+            self.messages[key].update(text=args.get("text"), blocks=args.get("blocks"))
+        return {"ok": True, "channel": key[0], "ts": key[1]}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = check_message(args)
+        self._violate("chat.postEphemeral", problems)
+        if problems:
+            return {"ok": False, "error": "invalid_blocks"}
+        error = self._can_post(args.get("channel", ""))
+        return {"ok": False, "error": error} if error else {"ok": True, "message_ts": self._new_ts()}
+
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = args.get("message_ts", "").replace(".", "")
+        return {"ok": True, "channel": args.get("channel"),
+                "permalink": f"https://parley-test.slack.com/archives/{args.get('channel')}/p{ts}"}
+
+    def _view_result(self, view: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {**view, "id": f"V{next(self._ids):06d}", "team_id": self.host_team}}
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        trigger = str(args.get("trigger_id", ""))
+        with self._cond:
+            if trigger.startswith("expired") or trigger in self.used_triggers:
+                return {"ok": False, "error": "expired_trigger_id"}
+            self.used_triggers.add(trigger)
+        problems = check_view(args.get("view"))
+        self._violate("views.open", problems)
+        return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
+
+    def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = check_view(args.get("view"))
+        self._violate("views.update", problems)
+        return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
+
+    _m_views_push = _m_views_update
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = check_view(args.get("view"))
+        self._violate("views.publish", problems)
+        return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])

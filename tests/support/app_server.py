@@ -1,0 +1,29 @@
+"""Runs the real Parley WSGI app over HTTP on loopback, in a thread, for end-to-end tests."""
+
+from __future__ import annotations
+
+import threading
+
+from waitress.server import create_server
+
+from bot.application import Parley
+
+
+class AppServer:
+    def __init__(self, parley: Parley, threads: int = 8) -> None:
+        self.parley = parley
+        self._server = create_server(parley.wsgi, host="127.0.0.1", port=0, threads=threads,
+                                     ident="parley-test")
+        self._thread = threading.Thread(target=self._server.run, daemon=True, name="app-server")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.effective_port}"
+
+    def start(self) -> AppServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        self._thread.join(timeout=5)

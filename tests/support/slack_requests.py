@@ -1,0 +1,153 @@
+"""Signed requests to the app, shaped like Slack's: slash commands, block_actions,
+view_submission and events, from host-workspace users and from connected-org users."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+_triggers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    team_id: str
+    name: str
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def new_trigger() -> str:
+    return f"trig-{next(_triggers)}-{time.monotonic_ns()}"
+
+
+class SlackSender:
+    def __init__(self, app_url: str, secret: str, fake: Any, host_team: str) -> None:
+        self.app_url = app_url
+        self.secret = secret
+        self.fake = fake
+        self.host_team = host_team
+
+    def post(self, body: bytes | str, content_type: str = "application/x-www-form-urlencoded", *,
+             timestamp: int | None = None, secret: str | None = None, signed: bool = True,
+             path: str = "/slack/events") -> Reply:
+        data = body.encode() if isinstance(body, str) else body
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        headers = {"Content-Type": content_type}
+        if signed:
+            headers["X-Slack-Request-Timestamp"] = ts
+            headers["X-Slack-Signature"] = signature(secret or self.secret, ts, data)
+        request = urllib.request.Request(self.app_url + path, data=data, headers=headers,
+                                         method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return Reply(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode())
+
+    def payload(self, payload: dict[str, Any]) -> Reply:
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
+    def command(self, user: User, text: str = "", channel: str = "C0SHARED",
+                channel_name: str = "studio-client", command: str = "/dispute",
+                trigger_id: str | None = None) -> Reply:
+        form = {
+            "token": "legacy", "team_id": user.team_id, "team_domain": "studio",
+            "channel_id": channel, "channel_name": channel_name, "user_id": user.id,
+            "user_name": user.name, "command": command, "text": text,
+            "api_app_id": "A0PARLEY", "response_url": self.fake.response_url(),
+            "trigger_id": trigger_id or new_trigger(),
+        }
+        return self.post(urlencode(form))
+
+    def block_action(self, user: User, action_id: str, value: str | None = None, *,
+                     channel: str = "C0SHARED", message_ts: str = "1700000000.000001",
+                     block_id: str = "b", trigger_id: str | None = None) -> Reply:
+        action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": block_id,
+                                  "action_ts": str(time.time())}
+        if value is not None:
+            action["value"] = value
+        return self.payload({
+            "type": "block_actions",
+            "user": {"id": user.id, "username": user.name, "team_id": user.team_id},
+            "team": {"id": user.team_id, "domain": "x"},
+            "api_app_id": "A0PARLEY",
+            "trigger_id": trigger_id or new_trigger(),
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "channel": {"id": channel, "name": "studio-client"},
+            "message": {"ts": message_ts, "text": "…"},
+            "response_url": self.fake.response_url(),
+            "actions": [action],
+        })
+
+    def view_submission(self, user: User, view: dict[str, Any], answers: dict[str, Any]) -> Reply:
+        return self.payload({
+            "type": "view_submission",
+            "user": {"id": user.id, "username": user.name, "team_id": user.team_id},
+            "team": {"id": user.team_id, "domain": "x"},
+            "api_app_id": "A0PARLEY",
+            "trigger_id": new_trigger(),
+            "view": {
+                "id": view.get("id", "V0"), "type": "modal", "team_id": user.team_id,
+                "app_installed_team_id": self.host_team,
+                "callback_id": view["callback_id"],
+                "private_metadata": view.get("private_metadata", ""),
+                "state": {"values": state_values(view, answers)},
+                "hash": "h",
+            },
+        })
+
+    def event(self, event: dict[str, Any], team_id: str | None = None) -> Reply:
+        body = {
+            "token": "legacy", "team_id": team_id or self.host_team, "api_app_id": "A0PARLEY",
+            "type": "event_callback", "event_id": f"Ev{next(_triggers)}",
+            "event_time": int(time.time()), "event": event,
+            "authorizations": [{"team_id": self.host_team, "user_id": self.fake.bot_user,
+                                "is_bot": True, "is_enterprise_install": False}],
+        }
+        return self.post(json.dumps(body), "application/json")
+
+
+def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """view.state.values as Slack builds it from the modal's inputs and the given answers."""
+    values: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        answer = answers.get(block["block_id"])
+        kind = element["type"]
+        if kind == "plain_text_input":
+            state = {"type": kind, "value": answer}
+        elif kind == "multi_users_select":
+            state = {"type": kind, "selected_users": list(answer or [])}
+        elif kind == "static_select":
+            option = next((o for o in element["options"] if o["value"] == answer), None)
+            if answer is not None and option is None:
+                option = {"text": {"type": "plain_text", "text": str(answer)}, "value": answer}
+            state = {"type": kind, "selected_option": option}
+        else:
+            state = {"type": kind, "value": answer}
+        values[block["block_id"]] = {element["action_id"]: state}
+    return values
