@@ -70,7 +70,6 @@ def create_app(
     client = client or build_client(settings)
     executor = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="parley")
     bolt = App(
-        token=settings.slack_bot_token,
         client=client,
         signing_secret=settings.slack_signing_secret or None,
         request_verification_enabled=not settings.socket_mode,

@@ -72,18 +72,29 @@ class WebApp:
             return _reply(start_response, 413, "Request body too large")
         raw = environ["wsgi.input"].read(length) if length > 0 else b""
         headers = _headers(environ)
-        if not self.verifier.is_valid_request(raw, headers):
-            return _reply(start_response, 401, "Invalid or expired signature")
         try:
             body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _reply(start_response, 400, "Body is not UTF-8")
+        if not self._signed(body, headers):
+            return _reply(start_response, 401, "Invalid or expired signature")
+        try:
             check(body, headers.get("content-type", ""))
-        except (UnicodeDecodeError, Malformed) as error:
+        except Malformed as error:
             log.info("rejected a malformed Slack request: %s", error)
             return _reply(start_response, 400, f"Malformed request: {error}")
         response = self.bolt.dispatch(
             BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
         )
         return _reply(start_response, response.status, response.body or "", response.headers)
+
+
+    def _signed(self, body: str, headers: dict[str, str]) -> bool:
+        assert self.verifier is not None
+        try:
+            return self.verifier.is_valid_request(body, headers)
+        except (ValueError, TypeError):  # e.g. a timestamp header that is not a number
+            return False
 
 
 def wsgi_from_env() -> WebApp:

@@ -13,6 +13,7 @@ from bot.blocks import messages
 from bot.blocks.dispute_modal import open_dispute_modal
 from bot.payloads import OpenDisputeMeta, decode
 from bot.services import disputes as service
+from bot.services.errors import DomainError
 from bot.services.people import Person
 from bot.slack.cards import post_card, post_welcome
 from bot.slack.context import Deps, host_team_id
@@ -37,7 +38,14 @@ def _bot_in_channel(client: WebClient, channel_id: str) -> bool:
 
 
 def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str = "") -> None:
-    client.views_open(trigger_id=trigger_id, view=open_dispute_modal(channel_id, title))
+    try:
+        client.views_open(trigger_id=trigger_id, view=open_dispute_modal(channel_id, title))
+    except SlackApiError as error:
+        if error.response.get("error") in {"expired_trigger_id", "exchanged_trigger_id"}:
+            raise DomainError(
+                "Slack took too long to open the form, so it didn't appear. Please try again."
+            ) from None
+        raise
 
 
 def register(app: App, deps: Deps) -> None:

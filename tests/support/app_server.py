@@ -13,8 +13,16 @@ class AppServer:
     def __init__(self, parley: Parley, threads: int = 8) -> None:
         self.parley = parley
         self._server = create_server(parley.wsgi, host="127.0.0.1", port=0, threads=threads,
-                                     ident="parley-test")
-        self._thread = threading.Thread(target=self._server.run, daemon=True, name="app-server")
+                                     ident="parley-test", asyncore_loop_timeout=0.05)
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, daemon=True, name="app-server")
+
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except (OSError, ValueError):
+            if not self._closing:  # closing from another thread can trip the loop's select()
+                raise
 
     @property
     def url(self) -> str:
@@ -25,5 +33,6 @@ class AppServer:
         return self
 
     def stop(self) -> None:
+        self._closing = True
         self._server.close()
         self._thread.join(timeout=5)

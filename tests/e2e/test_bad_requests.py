@@ -1,0 +1,186 @@
+"""Forged, stale and malformed requests; failures inside handlers and from Slack."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from bot import ids
+from bot.db import Database
+from bot.slack import disputes as listeners
+from bot.web import WebApp
+from models import AuditEvent, Dispute
+from tests.conftest import CORA, SAM
+from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
+from tests.support.slack_requests import signature
+
+COMMAND = urlencode({"command": "/dispute", "team_id": "T0HOST", "user_id": "U0SAM",
+                     "channel_id": "C0SHARED", "trigger_id": "t1", "text": "help",
+                     "response_url": "http://127.0.0.1:9/none"})
+
+
+def count_disputes(db):
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Dispute))
+
+
+@pytest.mark.parametrize("how", ["unsigned", "wrong secret", "too old", "from the future"])
+def test_forged_or_stale_requests_are_refused(slack, fake_slack, how):
+    kwargs = {
+        "unsigned": {"signed": False},
+        "wrong secret": {"secret": "not-the-secret"},
+        "too old": {"timestamp": int(time.time()) - 6 * 60},
+        "from the future": {"timestamp": int(time.time()) + 6 * 60},
+    }[how]
+    reply = slack.post(COMMAND, **kwargs)
+    assert reply.status == 401
+    assert fake_slack.calls == [c for c in fake_slack.calls if c.method == "auth.test"]
+
+
+def test_a_tampered_body_is_refused(slack):
+    ts = str(int(time.time()))
+    good = signature(slack.secret, ts, COMMAND.encode())
+    request = urllib.request.Request(
+        slack.app_url + "/slack/events", data=(COMMAND + "x").encode(), method="POST",
+        headers={"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": good,
+                 "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request, timeout=5)
+        raise AssertionError("accepted a tampered body")
+    except urllib.error.HTTPError as error:
+        assert error.code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("payload=%7Bnot+json", "application/x-www-form-urlencoded"),
+        ("payload=%5B1%2C2%5D", "application/x-www-form-urlencoded"),
+        (urlencode({"payload": json.dumps({"type": "block_actions"})}), "application/x-www-form-urlencoded"),
+        (urlencode({"payload": json.dumps({"type": "block_actions", "user": {"id": "U1"},
+                                           "actions": [{"value": "x"}]})}), "application/x-www-form-urlencoded"),
+        (urlencode({"payload": json.dumps({"type": "view_submission", "user": {"id": "U1"},
+                                           "view": {"callback_id": ids.OPEN_DISPUTE_MODAL}})}),
+         "application/x-www-form-urlencoded"),
+        (urlencode({"command": "/dispute", "text": "help"}), "application/x-www-form-urlencoded"),
+        ("{\"type\": \"event_callback\"}", "application/json"),
+        ("{broken", "application/json"),
+        ("[]", "application/json"),
+        ("", "application/x-www-form-urlencoded"),
+        (b"\xff\xfe payload".decode("latin-1"), "text/plain"),
+    ],
+)
+def test_malformed_bodies_get_a_4xx_and_the_app_keeps_serving(slack, fake_slack, body, content_type):
+    reply = slack.post(body.encode("latin-1") if "\xff" in body else body, content_type)
+    assert 400 <= reply.status < 500, reply
+    assert slack.command(SAM, "help").status == 200
+    fake_slack.wait_for("response_url")
+
+
+def test_unknown_paths_and_methods(slack):
+    assert slack.post("x", path="/nope").status == 404
+    try:
+        urllib.request.urlopen(slack.app_url + "/slack/events", timeout=5)
+    except urllib.error.HTTPError as error:
+        assert error.code == 405
+
+
+def test_healthz_reports_the_database(slack):
+    with urllib.request.urlopen(slack.app_url + "/healthz", timeout=5) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"ok": True, "database": "up"}
+
+
+def test_healthz_is_503_when_the_database_is_gone(parley):
+    broken = WebApp(None, Database(create_engine("sqlite:////nonexistent/dir/x.db")), None)
+    seen = {}
+    body = broken({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"},
+                  lambda status, headers: seen.setdefault("status", status))
+    assert seen["status"].startswith("503") and b"down" in b"".join(body)
+
+
+def test_unexpected_error_gives_a_ref_logs_once_and_writes_nothing(slack, fake_slack, db, caplog,
+                                                                   monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(listeners, "post_welcome", explode)
+    view = open_modal(slack, fake_slack, SAM)
+    with caplog.at_level(logging.ERROR):
+        reply = slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
+        assert reply.status == 200
+        dm = fake_slack.wait_for("chat.postMessage", 2)[-1].args
+    assert dm["channel"] == SAM.id
+    assert "something went wrong" in dm["text"]
+    ref = dm["text"].split("ref `")[1].split("`")[0]
+    records = [r for r in caplog.records if ref in r.getMessage()]
+    assert len(records) == 1 and records[0].exc_info is not None
+
+
+def test_failure_inside_the_transaction_rolls_everything_back(slack, fake_slack, db, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(listeners.service, "attach_thread", explode)
+    view = open_modal(slack, fake_slack, SAM)
+    slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
+    fake_slack.wait_for("chat.postMessage", 2)  # the card, then the private "went wrong"
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Dispute)) == 0
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_slack_refusing_the_card_saves_nothing_and_returns_the_text(slack, fake_slack, db):
+    view = open_modal(slack, fake_slack, SAM)
+    fake_slack.fail_next("chat.postMessage", "not_in_channel")
+    slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
+    dm = fake_slack.wait_for("chat.postMessage", 2)[-1].args
+    assert dm["channel"] == SAM.id
+    assert "not_in_channel" in dm["text"] and GOOD_ANSWERS[ids.B_HAPPENED] in dm["text"]
+    assert count_disputes(db) == 0
+    raise_dispute(slack, fake_slack, SAM, [CORA])  # the number was not used up
+    with db.transaction() as session:
+        assert session.scalars(select(Dispute)).one().reference == "D-1"
+
+
+def test_rate_limited_post_is_retried(slack, fake_slack, db):
+    view = open_modal(slack, fake_slack, SAM)
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
+    calls = fake_slack.wait_for("chat.postMessage", 3, timeout=10)
+    assert calls[1].at - calls[0].at >= 0.9  # Retry-After was honoured
+    assert count_disputes(db) == 1
+
+
+def test_expired_trigger_is_explained_privately(slack, fake_slack):
+    slack.command(SAM, "", trigger_id="expired-123")
+    answer = fake_slack.wait_for("response_url")[-1].args
+    assert "took too long" in answer["text"] and answer["response_type"] == "ephemeral"
+
+
+def test_welcome_failure_keeps_the_dispute(slack, fake_slack, db):
+    view = open_modal(slack, fake_slack, SAM)
+    fake_slack.fail_next("chat.getPermalink", "internal_error")
+    slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
+    fake_slack.wait_for("chat.postMessage", 2)
+    with db.transaction() as session:
+        dispute = session.scalars(select(Dispute)).one()
+        assert dispute.thread_ts and dispute.permalink is None
+
+
+def test_a_non_numeric_timestamp_is_refused(slack):
+    request = urllib.request.Request(
+        slack.app_url + "/slack/events", data=COMMAND.encode(), method="POST",
+        headers={"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=abc"})
+    try:
+        urllib.request.urlopen(request, timeout=5)
+        raise AssertionError("accepted")
+    except urllib.error.HTTPError as error:
+        assert error.code == 401

@@ -1,0 +1,86 @@
+"""/dispute help, list, DMs and channels Parley is not in; the channel welcome; the App Home."""
+
+from __future__ import annotations
+
+import json
+
+from bot import ids
+from tests.conftest import CLIVE, CORA, SAM
+from tests.e2e.helpers import raise_dispute
+
+
+def response(fake):
+    return fake.wait_for("response_url")[-1].args
+
+
+def test_help_is_private(slack, fake_slack):
+    assert slack.command(SAM, "help").status == 200
+    answer = response(fake_slack)
+    assert answer["response_type"] == "ephemeral"
+    assert "/dispute list" in answer["text"] and "Raise a dispute" in answer["text"]
+    assert fake_slack.calls_to("views.open") == []
+
+
+def test_list_shows_open_disputes_of_the_channel_with_links(slack, fake_slack):
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    raise_dispute(slack, fake_slack, SAM, [CLIVE], **{ids.B_TITLE: "Invoice <b>& more"})
+    slack.command(SAM, "list")
+    answer = response(fake_slack)
+    assert answer["response_type"] == "ephemeral"
+    text = json.dumps(answer["blocks"])
+    assert "(2)" in text and "D-1" in text and "D-2" in text
+    assert "https://parley-test.slack.com/archives/C0SHARED/p" in text
+    assert "Invoice &lt;b&gt;&amp; more" in text
+    assert text.index("D-2") < text.index("D-1")
+
+
+def test_list_in_another_channel_is_empty(slack, fake_slack):
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    fake_slack.add_channel("C0OTHER")
+    slack.command(SAM, "list", channel="C0OTHER")
+    assert "no open disputes" in json.dumps(response(fake_slack)["blocks"])
+
+
+def test_channel_without_parley_asks_for_an_invite(slack, fake_slack):
+    fake_slack.add_channel("C0PUBLIC", is_member=False, shared=False)
+    slack.command(SAM, "", channel="C0PUBLIC")
+    assert "/invite @Parley" in response(fake_slack)["text"]
+    assert fake_slack.calls_to("views.open") == []
+
+
+def test_private_channel_without_parley_asks_for_an_invite(slack, fake_slack):
+    slack.command(SAM, "", channel="C0SECRET")  # unknown to the bot: channel_not_found
+    assert "/invite @Parley" in response(fake_slack)["text"]
+
+
+def test_direct_message_explains_disputes_live_in_channels(slack, fake_slack):
+    slack.command(SAM, "", channel="D0DM", channel_name="directmessage")
+    assert "live in channels" in response(fake_slack)["text"]
+    assert fake_slack.calls_to("views.open") == []
+
+
+def test_parley_joining_a_channel_posts_the_raise_button(slack, fake_slack):
+    reply = slack.event({"type": "member_joined_channel", "user": fake_slack.bot_user,
+                         "channel": "C0SHARED", "team": "T0HOST"})
+    assert reply.status == 200
+    post = fake_slack.wait_for("chat.postMessage")[-1].args
+    assert post["channel"] == "C0SHARED"
+    buttons = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [ids.RAISE_DISPUTE]
+    assert buttons[0]["text"]["text"] == "Raise a dispute"
+
+
+def test_someone_else_joining_gets_no_message(slack, fake_slack):
+    slack.event({"type": "member_joined_channel", "user": CORA.id, "channel": "C0SHARED"})
+    slack.event({"type": "member_joined_channel", "user": fake_slack.bot_user,
+                 "channel": "C0SHARED", "team": "T0HOST"})
+    fake_slack.wait_for("chat.postMessage")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_app_home_lists_the_persons_open_disputes(slack, fake_slack):
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    slack.event({"type": "app_home_opened", "user": SAM.id, "tab": "home", "channel": "D0X"})
+    view = fake_slack.wait_for("views.publish")[-1].args
+    assert view["user_id"] == SAM.id
+    assert "D-1" in json.dumps(view["view"]["blocks"])
