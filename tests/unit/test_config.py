@@ -1,0 +1,97 @@
+"""Settings: defaults, validation, and the one-line failure with exit code 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.config import SettingsError, load_settings, normalize_database_url
+from tests.support.databases import ROOT
+
+GOOD = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+
+
+@pytest.fixture
+def env(monkeypatch):
+    for key in list(os.environ):
+        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL")):
+            monkeypatch.delenv(key)
+    for key, value in GOOD.items():
+        monkeypatch.setenv(key, value)
+    return monkeypatch
+
+
+def test_defaults(env):
+    settings = load_settings()
+    assert settings.port == 3000
+    assert settings.database_url == "sqlite:///./parley.db"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.run_scheduler is True and settings.socket_mode is False
+
+
+def test_values_from_the_environment(env):
+    env.setenv("PORT", "8080")
+    env.setenv("DATABASE_URL", "postgres://u:p@db:5432/parley")
+    env.setenv("SLACK_API_URL", "https://slack-gov.com/api")
+    env.setenv("RUN_SCHEDULER", "false")
+    env.setenv("SLACK_APP_TOKEN", "xapp-1")
+    settings = load_settings()
+    assert settings.port == 8080
+    assert settings.database_url == "postgresql+psycopg://u:p@db:5432/parley"
+    assert settings.slack_api_url == "https://slack-gov.com/api/"
+    assert settings.run_scheduler is False and settings.socket_mode is True
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("SLACK_BOT_TOKEN", None, "SLACK_BOT_TOKEN is required"),
+        ("SLACK_BOT_TOKEN", "xoxp-user", "SLACK_BOT_TOKEN is invalid: must be a bot token"),
+        ("SLACK_SIGNING_SECRET", None, "SLACK_SIGNING_SECRET is required"),
+        ("PORT", "eighty", "PORT is invalid"),
+        ("PORT", "70000", "PORT is invalid"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL is invalid"),
+        ("SLACK_APP_TOKEN", "xoxb-nope", "SLACK_APP_TOKEN is invalid"),
+        ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL is invalid"),
+        ("RUN_SCHEDULER", "perhaps", "RUN_SCHEDULER is invalid"),
+    ],
+)
+def test_bad_settings_name_the_variable(env, key, value, message):
+    if value is None:
+        env.delenv(key)
+    else:
+        env.setenv(key, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_socket_mode_needs_no_signing_secret(env):
+    env.delenv("SLACK_SIGNING_SECRET")
+    env.setenv("SLACK_APP_TOKEN", "xapp-1")
+    assert load_settings().socket_mode
+
+
+def test_postgres_urls_get_the_psycopg_driver():
+    assert normalize_database_url("postgresql://h/db") == "postgresql+psycopg://h/db"
+    assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize("entry", [["app.py"], ["-m", "bot.worker"]])
+def test_entry_points_exit_2_with_one_line(entry):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PORT"))}
+    env["PORT"] = "not-a-port"
+    env["SLACK_BOT_TOKEN"] = "xoxb-1"
+    env["SLACK_SIGNING_SECRET"] = "s"
+    done = subprocess.run([sys.executable, *entry], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "parley: configuration error: PORT is invalid: Input should be a valid integer, unable "
+        "to parse string as an integer"
+    ]
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,33 @@
+"""The tick job's APScheduler settings and its isolation of failing tasks."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.scheduler import TICK_JOB_ID, Tick, build_scheduler
+
+
+def test_tick_runs_every_task_even_when_one_fails(caplog):
+    def broken() -> int:
+        raise RuntimeError("nope")
+
+    tick = Tick([("broken", broken), ("fine", lambda: 3)])
+    assert tick() == {"broken": -1, "fine": 3}
+    assert "broken failed" in caplog.text
+
+
+def test_tick_job_is_deliberately_configured():
+    scheduler = build_scheduler(Tick([]), 30)
+    job = scheduler.get_job(TICK_JOB_ID)
+    assert job.max_instances == 1 and job.coalesce is True and job.misfire_grace_time is None
+    assert job.trigger.interval.total_seconds() == 30
+
+
+def test_tick_runs_at_start_up():
+    ran = threading.Event()
+    scheduler = build_scheduler(Tick([("probe", lambda: ran.set() or 1)]), 3600)
+    scheduler.start()
+    try:
+        assert ran.wait(5)
+    finally:
+        scheduler.shutdown(wait=False)
