@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.db import Database, build_engine
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
+from bot.slack.membership import Membership
 from bot.slack.listeners import register_all
 from bot.web import WebApp
 
@@ -32,7 +33,12 @@ def configure_logging(level: str) -> None:
 
 def build_client(settings: Settings) -> WebClient:
     """The app's Web API client: configurable base URL, retries on 429 and connection errors."""
+    # slack_sdk formats full request/response bodies for debug logging unless its logger's own
+    # level is above DEBUG; give it one that is, so that work is skipped outside DEBUG.
+    api_logger = logging.getLogger("parley.slack_api")
+    api_logger.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
     return WebClient(
+        logger=api_logger,
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=15,
@@ -76,7 +82,8 @@ def create_app(
         logger=logger,
         listener_executor=executor,
     )
-    deps = Deps(settings=settings, db=db, directory=Directory(client), logger=logger)
+    deps = Deps(settings=settings, db=db, directory=Directory(client), membership=Membership(),
+                logger=logger)
     register_all(bolt, deps)
     secret = None if settings.socket_mode else settings.slack_signing_secret
     return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor)

@@ -8,12 +8,14 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.messages import channel_welcome
+from bot.slack.context import Deps
 
 
-def register(app: App) -> None:
+def register(app: App, deps: Deps) -> None:
     @app.event("member_joined_channel")
     def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("user") != context.bot_user_id:
             return  # someone else joined; nothing to say
+        deps.membership.joined(event["channel"])
         text, blocks = channel_welcome()
         client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks)

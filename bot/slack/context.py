@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.services.people import Person
 from bot.slack.directory import Directory
+from bot.slack.membership import Membership
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Deps:
     settings: Settings
     db: Database
     directory: Directory
+    membership: Membership
     logger: logging.Logger
 
 

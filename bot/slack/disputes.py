@@ -27,16 +27,6 @@ def _is_direct_message(command: dict[str, Any]) -> bool:
     return channel_id.startswith("D") or name == "directmessage" or name.startswith("mpdm-")
 
 
-def _bot_in_channel(client: WebClient, channel_id: str) -> bool:
-    try:
-        channel = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as error:
-        if error.response.get("error") in {"channel_not_found", "not_in_channel"}:
-            return False
-        raise
-    return bool(channel.get("is_member"))
-
-
 def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str = "") -> None:
     try:
         client.views_open(trigger_id=trigger_id, view=open_dispute_modal(channel_id, title))
@@ -71,7 +61,7 @@ def register(app: App, deps: Deps) -> None:
             respond(text=f"Open disputes in this channel: {total}", blocks=blocks,
                     response_type="ephemeral")
             return
-        if not _bot_in_channel(client, channel_id):
+        if not deps.membership.is_member(client, channel_id):
             respond(text=messages.not_in_channel(channel_id), response_type="ephemeral")
             return
         _open_form(client, command["trigger_id"], channel_id, title=text)

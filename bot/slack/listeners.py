@@ -12,5 +12,5 @@ def register_all(app: App, deps: Deps) -> None:
     app.use(resolve_actor)
     errors.register(app)
     disputes.register(app, deps)
-    channels.register(app)
+    channels.register(app, deps)
     home.register(app, deps)

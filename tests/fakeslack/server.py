@@ -38,7 +38,7 @@ class Failure:
 
 class FakeSlack:
     def __init__(self, token: str = "xoxb-test-token", host_team: str = HOST_TEAM,
-                 bot_user: str = BOT_USER) -> None:
+                 bot_user: str = BOT_USER, validate: bool = True) -> None:
         self.token = token
         self.host_team = host_team
         self.bot_user = bot_user
@@ -50,6 +50,7 @@ class FakeSlack:
         self.failures: dict[str, deque[Failure]] = defaultdict(deque)
         self.used_triggers: set[str] = set()
         self.latency = 0.0
+        self.validate = validate
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
@@ -131,7 +132,10 @@ class FakeSlack:
                 for key, value in headers.items():
                     self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the caller went away (a benchmark stopping a process mid-call)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -150,7 +154,7 @@ class FakeSlack:
         args = self._args(headers, raw)
         if path.startswith("/respond/"):
             self._record("response_url", args)
-            problems = check_message(args) if (args.get("blocks") or args.get("text")) else []
+            problems = self._check_message(args) if (args.get("blocks") or args.get("text")) else []
             self._violate("response_url", problems)
             return 200, {}, {"ok": True}
         method = path.removeprefix("/api/")
@@ -201,6 +205,12 @@ class FakeSlack:
             with self._cond:
                 self.violations.extend(f"{method}: {p}" for p in problems)
 
+    def _check_message(self, args: dict[str, Any]) -> list[str]:
+        return check_message(args) if self.validate else []
+
+    def _check_view(self, view: Any) -> list[str]:
+        return check_view(view) if self.validate else []
+
     def _new_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
@@ -229,7 +239,7 @@ class FakeSlack:
         return None if channel["is_member"] else "not_in_channel"
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        problems = check_message(args)
+        problems = self._check_message(args)
         self._violate("chat.postMessage", problems)
         if problems:
             return {"ok": False, "error": "invalid_blocks"}
@@ -244,7 +254,7 @@ class FakeSlack:
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        problems = check_message(args)
+        problems = self._check_message(args)
         self._violate("chat.update", problems)
         if problems:
             return {"ok": False, "error": "invalid_blocks"}
@@ -256,7 +266,7 @@ class FakeSlack:
         return {"ok": True, "channel": key[0], "ts": key[1]}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        problems = check_message(args)
+        problems = self._check_message(args)
         self._violate("chat.postEphemeral", problems)
         if problems:
             return {"ok": False, "error": "invalid_blocks"}
@@ -277,18 +287,18 @@ class FakeSlack:
             if trigger.startswith("expired") or trigger in self.used_triggers:
                 return {"ok": False, "error": "expired_trigger_id"}
             self.used_triggers.add(trigger)
-        problems = check_view(args.get("view"))
+        problems = self._check_view(args.get("view"))
         self._violate("views.open", problems)
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
 
     def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        problems = check_view(args.get("view"))
+        problems = self._check_view(args.get("view"))
         self._violate("views.update", problems)
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
 
     _m_views_push = _m_views_update
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        problems = check_view(args.get("view"))
+        problems = self._check_view(args.get("view"))
         self._violate("views.publish", problems)
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])

@@ -1,0 +1,92 @@
+"""Ack latency of /dispute: Parley (real app.py) against a bare Bolt app that only acks (the floor).
+
+Both run as their own processes, served the same way, against the fake Slack Web API (also its own
+process). Prints p50/p95/p99 and throughput for each, and the Parley/floor ratio.
+
+    .venv/bin/python bench/ack_latency.py --requests 2000 --concurrency 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from urllib.parse import urlencode
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.common import (  # noqa: E402
+    ROOT, SECRET, TOKEN, free_port, run_load, signed_post, start_fake_slack, start_server, summary,
+)
+
+
+def command_body(i: int, fake_url: str) -> bytes:
+    return urlencode({
+        "command": "/dispute", "text": f"Bench dispute {i}", "team_id": "T0HOST",
+        "user_id": "U0BENCH", "user_name": "bench", "channel_id": "C0BENCH0",
+        "channel_name": "bench", "trigger_id": f"bench-{i}-{os.getpid()}",
+        "response_url": fake_url.replace("/api/", f"/respond/{i}"), "api_app_id": "A0",
+    }).encode()
+
+
+def measure(name: str, args: list[str], env: dict[str, str], fake_url: str, count: int,
+            concurrency: int, warmup: int, rate: float | None = None) -> dict[str, float]:
+    port = free_port()
+    proc = start_server(args, {**env, "PORT": str(port)}, port)
+    try:
+        offset = [0]
+
+        def send(i: int) -> float:
+            return signed_post(port, command_body(offset[0] + i, fake_url))
+
+        run_load(send, warmup, concurrency)
+        offset[0] = warmup
+        latencies, wall = run_load(send, count, concurrency, rate)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    result = summary(latencies, wall)
+    print(f"{name:>7}: p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
+          f"p99 {result['p99_ms']:6.1f} ms  {result['req_per_s']:7.1f} req/s", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=None,
+                        help="requests per second (open loop); default: closed loop, as fast as replies come")
+    options = parser.parse_args()
+
+    fake, fake_url = start_fake_slack()
+    workdir = tempfile.mkdtemp(prefix="parley-bench-")
+    env = {
+        "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_url,
+        "DATABASE_URL": f"sqlite:///{workdir}/bench.db", "RUN_SCHEDULER": "false",
+        "LOG_LEVEL": "WARNING", "WEB_THREADS": "16",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "alembic"), "upgrade", "head"],
+                   cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
+    mode = f"paced at {options.rate:g}/s" if options.rate else "closed loop"
+    print(f"/dispute ack latency: {options.requests} requests at concurrency {options.concurrency}, "
+          f"{mode} (after {options.warmup} warm-up), {os.cpu_count()} CPUs", flush=True)
+    try:
+        floor = measure("floor", ["bench/floor_app.py"], env, fake_url, options.requests,
+                        options.concurrency, options.warmup, options.rate)
+        parley = measure("parley", ["app.py"], env, fake_url, options.requests,
+                         options.concurrency, options.warmup, options.rate)
+    finally:
+        fake.terminate()
+        fake.wait(10)
+    print(f"  ratio: p50 {parley['p50_ms'] / floor['p50_ms']:.2f}x  "
+          f"p99 {parley['p99_ms'] / floor['p99_ms']:.2f}x  "
+          f"throughput {parley['req_per_s'] / floor['req_per_s']:.2f}x of the floor")
+
+
+if __name__ == "__main__":
+    main()
