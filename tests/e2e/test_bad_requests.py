@@ -184,3 +184,22 @@ def test_a_non_numeric_timestamp_is_refused(slack):
         raise AssertionError("accepted")
     except urllib.error.HTTPError as error:
         assert error.code == 401
+
+
+def test_socket_mode_serves_health_but_not_http_events(settings, engine):
+    from bot.application import create_app
+
+    parley = create_app(settings.model_copy(update={"slack_app_token": "xapp-1-test"}), engine=engine)
+    try:
+        seen = {}
+
+        def start(status, headers):
+            seen["status"] = status
+
+        parley.wsgi({"PATH_INFO": "/slack/events", "REQUEST_METHOD": "POST",
+                     "CONTENT_LENGTH": "0", "wsgi.input": None}, start)
+        assert seen["status"].startswith("404")
+        parley.wsgi({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, start)
+        assert seen["status"].startswith("200")
+    finally:
+        parley.close()
