@@ -29,6 +29,9 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    if level != "DEBUG":
+        # APScheduler logs every run of the tick at INFO; keep the log about Parley.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def build_client(settings: Settings) -> WebClient:
