@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import Database, build_engine
+from bot.services.tone import ToneChecker
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
 from bot.slack.membership import Membership
@@ -86,7 +87,7 @@ def create_app(
         listener_executor=executor,
     )
     deps = Deps(settings=settings, db=db, directory=Directory(client), membership=Membership(),
-                logger=logger)
+                tone=ToneChecker(), logger=logger)
     register_all(bolt, deps)
     secret = None if settings.socket_mode else settings.slack_signing_secret
     return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor)

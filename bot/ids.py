@@ -19,3 +19,42 @@ B_HAPPENED, A_HAPPENED = "happened", "happened_input"
 B_OUTCOME, A_OUTCOME = "outcome", "outcome_input"
 B_AMOUNT, A_AMOUNT = "amount", "amount_input"
 B_CURRENCY, A_CURRENCY = "currency", "currency_input"
+
+# Thread actions (on the status card)
+SHARE_PERSPECTIVE = "dispute_share_perspective"
+PROPOSE = "dispute_propose"
+ADD_PARTY = "dispute_add_party"
+
+# Proposal message actions
+ACCEPT_PROPOSAL = "proposal_accept"
+COUNTER_PROPOSAL = "proposal_counter"
+DECLINE_PROPOSAL = "proposal_decline"
+WITHDRAW_PROPOSAL = "proposal_withdraw"
+ADD_ITEM_ROW = "proposal_add_item"
+
+# Modals
+PERSPECTIVE_MODAL = "perspective_submit"
+PROPOSAL_MODAL = "proposal_submit"
+DECLINE_MODAL = "proposal_decline_submit"
+ADD_PARTY_MODAL = "party_add_submit"
+
+# Perspective modal inputs
+B_P_HAPPENED, A_P_HAPPENED = "p_happened", "p_happened_input"
+B_P_IMPACT, A_P_IMPACT = "p_impact", "p_impact_input"
+B_P_RESOLUTION, A_P_RESOLUTION = "p_resolution", "p_resolution_input"
+B_P_ACK, A_P_ACK = "p_ack", "p_ack_input"
+
+# Proposal modal inputs (action item rows are numbered: item_text_0, item_owner_0, item_due_0 …)
+B_PR_SUMMARY, A_PR_SUMMARY = "pr_summary", "pr_summary_input"
+B_PR_DETAILS, A_PR_DETAILS = "pr_details", "pr_details_input"
+B_PR_REMEDY, A_PR_REMEDY = "pr_remedy", "pr_remedy_input"
+B_PR_AMOUNT, A_PR_AMOUNT = "pr_amount", "pr_amount_input"
+B_PR_CURRENCY, A_PR_CURRENCY = "pr_currency", "pr_currency_input"
+B_ITEM_TEXT, A_ITEM_TEXT = "item_text_{}", "item_text_input"
+B_ITEM_OWNER, A_ITEM_OWNER = "item_owner_{}", "item_owner_input"
+B_ITEM_DUE, A_ITEM_DUE = "item_due_{}", "item_due_input"
+B_ITEM_ACTIONS = "items_actions"
+
+# Decline and add-party modal inputs
+B_DECLINE_REASON, A_DECLINE_REASON = "decline_reason", "decline_reason_input"
+B_NEW_PARTIES, A_NEW_PARTIES = "new_parties", "new_parties_input"

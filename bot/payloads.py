@@ -48,3 +48,52 @@ class RaiseButton(Payload):
     """Value of the "Raise a dispute" button in Parley's channel welcome."""
 
     v: Literal[1] = 1
+
+
+class DisputeButton(Payload):
+    """Value of a button that acts on a dispute (share, propose, add a party)."""
+
+    v: Literal[1] = 1
+    d: int
+
+
+class ProposalButton(Payload):
+    """Value of a button that acts on one proposal (accept, counter, decline, withdraw)."""
+
+    v: Literal[1] = 1
+    p: int
+    d: int
+
+
+class PerspectiveMeta(Payload):
+    """private_metadata of the perspective modal. `tone` is the hash of text the person already
+    saw a tone note for: submitting that same text again goes through."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: int
+    tone: str | None = None
+
+
+class ProposalMeta(Payload):
+    """private_metadata of the proposal modal."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: int
+    counter: int | None = None
+    rows: int = 1
+    tone: str | None = None
+
+
+class DeclineMeta(Payload):
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: int
+    p: int
+
+
+class AddPartyMeta(Payload):
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: int

@@ -3,6 +3,9 @@
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
 from models.dispute import Dispute, DisputeStatus, Party, Side
+from models.perspective import Perspective
+from models.policy import Policy
+from models.proposal import Proposal, ProposalItem, ProposalStatus
 from models.workspace import Workspace
 
 __all__ = [
@@ -11,6 +14,11 @@ __all__ = [
     "Dispute",
     "DisputeStatus",
     "Party",
+    "Perspective",
+    "Policy",
+    "Proposal",
+    "ProposalItem",
+    "ProposalStatus",
     "Side",
     "UTCDateTime",
     "Workspace",

@@ -64,6 +64,11 @@ class Dispute(Base):
     def reference(self) -> str:
         return f"D-{self.number}"
 
+    def party_of(self, team_id: str, user_id: str) -> Party | None:
+        return next(
+            (p for p in self.parties if p.team_id == team_id and p.user_id == user_id), None
+        )
+
 
 class Party(Base):
     __tablename__ = "parties"
@@ -77,5 +82,6 @@ class Party(Base):
     can_approve: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     added_by_user: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    perspective_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     dispute: Mapped[Dispute] = relationship(back_populates="parties")

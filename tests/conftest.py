@@ -59,6 +59,7 @@ def fake_slack() -> Iterator[FakeSlack]:
         fake.add_user(user.id, user.team_id, name=user.name, guest=user is GUEST)
     fake.add_user(BOT_USER, HOST_TEAM, name="otherbot", is_bot=True)
     fake.add_channel(CHANNEL, shared=True)
+    fake.teams[CLIENT_TEAM] = "Client Co"
     yield fake
     fake.stop()
     assert fake.violations == [], "Block Kit payloads Slack would refuse"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
+from bot.blocks.inputs import input_block, option
 from bot.blocks.text import context, plain
 from bot.payloads import OpenDisputeMeta
 from bot.services.vocabulary import CATEGORIES, CURRENCIES
@@ -13,24 +14,6 @@ TITLE_MAX = 150
 HAPPENED_MAX = 2500
 OUTCOME_MAX = 1500
 MAX_PARTIES = 20
-
-
-def _option(value: str, label: str) -> dict[str, Any]:
-    return {"text": plain(label), "value": value}
-
-
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
-           hint: str | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
 
 
 def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
@@ -54,8 +37,8 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
                 f"Parley will open a thread in <#{channel_id}> where both sides can see this and "
                 "settle it step by step. Everyone in the channel can read it, so keep it factual."
             ),
-            _input(ids.B_TITLE, "Title", title_input),
-            _input(
+            input_block(ids.B_TITLE, "Title", title_input),
+            input_block(
                 ids.B_PARTIES,
                 "Who is this with?",
                 {
@@ -66,17 +49,17 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
                 },
                 hint="People from a connected organization can take part too; they use buttons.",
             ),
-            _input(
+            input_block(
                 ids.B_CATEGORY,
                 "Category",
                 {
                     "type": "static_select",
                     "action_id": ids.A_CATEGORY,
                     "placeholder": plain("Choose a category"),
-                    "options": [_option(key, label) for key, label in CATEGORIES.items()],
+                    "options": [option(key, label) for key, label in CATEGORIES.items()],
                 },
             ),
-            _input(
+            input_block(
                 ids.B_HAPPENED,
                 "What happened?",
                 {
@@ -87,7 +70,7 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
                     "placeholder": plain("The facts, with dates where you have them"),
                 },
             ),
-            _input(
+            input_block(
                 ids.B_OUTCOME,
                 "What outcome do you want?",
                 {
@@ -98,7 +81,7 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
                     "placeholder": plain("e.g. Fix the two screens by Friday"),
                 },
             ),
-            _input(
+            input_block(
                 ids.B_AMOUNT,
                 "Amount in question",
                 {
@@ -110,14 +93,14 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
                 optional=True,
                 hint="Only if money is involved.",
             ),
-            _input(
+            input_block(
                 ids.B_CURRENCY,
                 "Currency",
                 {
                     "type": "static_select",
                     "action_id": ids.A_CURRENCY,
                     "placeholder": plain("Choose a currency"),
-                    "options": [_option(code, code) for code in CURRENCIES],
+                    "options": [option(code, code) for code in CURRENCIES],
                 },
                 optional=True,
             ),

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.blocks.labels import SIDE_LABELS, category_label, status_label
 from bot.blocks.text import (
+    button,
     FIELD_TEXT_LIMIT,
     HEADER_TEXT_LIMIT,
     context,
@@ -19,7 +20,9 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.services.vocabulary import format_amount
-from models import Dispute, Side
+from bot import ids
+from bot.payloads import DisputeButton
+from models import Dispute, DisputeStatus, Side
 
 
 def card_text(dispute: Dispute) -> str:
@@ -36,7 +39,25 @@ def _parties_text(dispute: Dispute) -> str:
     return "\n".join(lines) or "No parties yet"
 
 
-def status_card(dispute: Dispute) -> list[dict[str, Any]]:
+def _perspectives_text(dispute: Dispute, shared_sides: set[str]) -> str:
+    sides = [s for s in (Side.PROVIDER, Side.CLIENT) if any(p.side == s for p in dispute.parties)]
+    marks = [f"{SIDE_LABELS[s]}: {':white_check_mark: shared' if s in shared_sides else ':hourglass_flowing_sand: not yet'}"
+             for s in sides]
+    return "*Perspectives*\n" + " · ".join(marks)
+
+
+def _actions(dispute: Dispute) -> list[dict[str, Any]]:
+    if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
+        return []
+    value = DisputeButton(d=dispute.id).encode()
+    return [{"type": "actions", "block_id": "dispute_actions", "elements": [
+        button("Share your perspective", ids.SHARE_PERSPECTIVE, value, style="primary"),
+        button("Propose a solution", ids.PROPOSE, value),
+        button("Add a party", ids.ADD_PARTY, value),
+    ]}]
+
+
+def status_card(dispute: Dispute, shared_sides: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     fields = [
         f"*Reference*\n{dispute.reference}",
         f"*Status*\n{status_label(dispute.status, dispute.escalated)}",
@@ -50,8 +71,10 @@ def status_card(dispute: Dispute) -> list[dict[str, Any]]:
         {"type": "header", "text": plain(f"⚖️ {dispute.title}", HEADER_TEXT_LIMIT)},
         {"type": "section", "fields": [mrkdwn(f, FIELD_TEXT_LIMIT) for f in fields]},
         section(f"*Parties*\n{_parties_text(dispute)}"),
+        section(_perspectives_text(dispute, set(shared_sides))),
         section(f"*What happened*\n{escape(truncate(dispute.description, 2800))}"),
         section(f"*Outcome wanted*\n{escape(truncate(dispute.desired_outcome, 2800))}"),
+        *_actions(dispute),
         context(
             f"Everything about {dispute.reference} happens in this thread. "
             "Parley keeps a record of every step."

@@ -163,6 +163,32 @@ def transition(session: Session, dispute: Dispute, to: DisputeStatus, *, actor: 
     session.flush()
 
 
+def load(session: Session, team_id: str, dispute_id: int, *, lock: bool = False) -> Dispute:
+    """Load a dispute of this workspace with its parties. With `lock`, hold its row until commit,
+    so steps on one dispute never interleave (two sides sharing at the same instant, …)."""
+    query = select(Dispute).where(Dispute.id == dispute_id, Dispute.team_id == team_id)
+    if lock:
+        query = query.with_for_update()
+    dispute = session.scalars(query.options(selectinload(Dispute.parties))).one_or_none()
+    if dispute is None:
+        raise NotFound("That dispute no longer exists.")
+    return dispute
+
+
+def start_discussion(session: Session, dispute: Dispute, *, actor: Person | None) -> bool:
+    """open → discussing, once both sides have spoken or a solution is on the table."""
+    if dispute.status != S.OPEN:
+        return False
+    transition(session, dispute, S.DISCUSSING, actor=actor)
+    return True
+
+
+def require_active(dispute: Dispute, doing: str) -> None:
+    if dispute.status not in (S.OPEN, S.DISCUSSING):
+        state = dispute.status.replace("_", " ")
+        raise IllegalTransition(f"{dispute.reference} is {state}, so you can no longer {doing}.")
+
+
 def get_by_reference(session: Session, team_id: str, reference: str) -> Dispute:
     cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
     if not cleaned.isdigit():

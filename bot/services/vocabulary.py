@@ -13,6 +13,15 @@ CATEGORIES: dict[str, str] = {
     "other": "Other",
 }
 
+REMEDIES: dict[str, str] = {
+    "redo": "Redo or fix the work",
+    "timeline": "New timeline",
+    "refund": "Partial refund or credit",
+    "discount": "Discount",
+    "extra": "Extra service",
+    "other": "Other",
+}
+
 CURRENCIES: tuple[str, ...] = (
     "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN",
     "CZK", "INR", "SGD", "HKD", "BRL", "MXN", "ZAR", "AED",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -40,11 +41,24 @@ def post_welcome(client: WebClient, dispute: Dispute) -> None:
         log.warning("welcome for %s not posted: %s", dispute.reference, error.response.get("error"))
 
 
-def refresh_card(client: WebClient, dispute: Dispute) -> None:
-    """Update the status card in place after a status change."""
+def refresh_card(client: WebClient, dispute: Dispute, shared_sides: set[str]) -> None:
+    """Update the status card in place. A failure is logged: the card catches up next time."""
     if not dispute.thread_ts:
         return
-    client.chat_update(
-        channel=dispute.channel_id, ts=dispute.thread_ts, text=card_text(dispute),
-        blocks=status_card(dispute),
-    )
+    try:
+        client.chat_update(
+            channel=dispute.channel_id, ts=dispute.thread_ts, text=card_text(dispute),
+            blocks=status_card(dispute, shared_sides),
+        )
+    except SlackApiError as error:
+        log.warning("card of %s not updated: %s", dispute.reference, error.response.get("error"))
+
+
+def post_in_thread(client: WebClient, dispute: Dispute, text: str,
+                   blocks: list[dict[str, Any]] | None = None) -> str:
+    """Post a reply in the dispute thread; returns its ts. Errors propagate to the caller."""
+    kwargs: dict[str, Any] = {"channel": dispute.channel_id, "thread_ts": dispute.thread_ts,
+                              "text": text}
+    if blocks is not None:
+        kwargs["blocks"] = blocks
+    return client.chat_postMessage(**kwargs)["ts"]

@@ -11,6 +11,7 @@ from slack_bolt import BoltContext
 from bot.config import Settings
 from bot.db import Database
 from bot.services.people import Person
+from bot.services.tone import ToneChecker
 from bot.slack.directory import Directory
 from bot.slack.membership import Membership
 
@@ -21,6 +22,7 @@ class Deps:
     db: Database
     directory: Directory
     membership: Membership
+    tone: ToneChecker
     logger: logging.Logger
 
 

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.services.people import Participant, Person
 
@@ -31,6 +32,7 @@ class Directory:
         self._ttl = ttl_seconds
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Profile]] = {}
+        self._teams: dict[str, tuple[float, str | None]] = {}
 
     def lookup(self, user_id: str) -> Profile:
         now = time.monotonic()
@@ -50,3 +52,27 @@ class Directory:
         with self._lock:
             self._cache[user_id] = (now, profile)
         return profile
+
+    def team_name(self, team_id: str) -> str | None:
+        """The organization's name from team.info (also for connected orgs), or None."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._teams.get(team_id)
+        if hit and now - hit[0] < self._ttl:
+            return hit[1]
+        try:
+            name = self._client.team_info(team=team_id)["team"].get("name")
+        except SlackApiError:
+            name = None
+        with self._lock:
+            self._teams[team_id] = (now, name)
+        return name
+
+    def describe(self, team_id: str, user_id: str) -> str:
+        """'Cora (Client Co)' for messages both sides read; falls back to what is known."""
+        try:
+            name = self.lookup(user_id).name
+        except SlackApiError:
+            name = f"<@{user_id}>"
+        org = self.team_name(team_id)
+        return f"{name} ({org})" if org else name

@@ -18,7 +18,7 @@ from bot.services.people import Person
 from bot.slack.cards import post_card, post_welcome
 from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
-from bot.slack.errors import tell_privately
+from bot.slack.errors import guarded, tell_privately
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:
@@ -40,6 +40,7 @@ def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str =
 
 def register(app: App, deps: Deps) -> None:
     @app.command(ids.COMMAND)
+    @guarded
     def on_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond,
                    context: BoltContext) -> None:
         ack()
@@ -53,7 +54,7 @@ def register(app: App, deps: Deps) -> None:
             return
         channel_id = command["channel_id"]
         if word == "list":
-            with deps.db.transaction() as session:
+            with deps.db.read() as session:
                 rows, total = service.list_active_in_channel(
                     session, host_team_id(context), channel_id, messages.LIST_LIMIT
                 )
@@ -67,6 +68,7 @@ def register(app: App, deps: Deps) -> None:
         _open_form(client, command["trigger_id"], channel_id, title=text)
 
     @app.action(ids.RAISE_DISPUTE)
+    @guarded
     def on_raise(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
@@ -78,6 +80,7 @@ def register(app: App, deps: Deps) -> None:
         _open_form(client, body["trigger_id"], channel_id)
 
     @app.view(ids.OPEN_DISPUTE_MODAL)
+    @guarded
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                   context: BoltContext) -> None:
         meta = decode(OpenDisputeMeta, view.get("private_metadata"))

@@ -3,8 +3,10 @@ a reference, one logged traceback and a private "something went wrong (ref …)"
 
 from __future__ import annotations
 
+import inspect
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
@@ -43,16 +45,48 @@ def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
         log.warning("could not tell %s privately: %s", user, error)
 
 
+def report(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+    if isinstance(error, DomainError):
+        tell_privately(client, body, error.message)
+    else:
+        ref = new_ref()
+        log.error("unhandled error (ref %s)", ref, exc_info=error)
+        tell_privately(client, body, something_went_wrong(ref))
+
+
+def guarded(listener: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a listener so that its errors are reported here, privately, and never reach Bolt.
+
+    (Bolt, when a listener raises just after ack(), can answer Slack 404 instead of the ack.)
+    Bolt passes the arguments a listener names (positional-or-keyword ones), so the wrapper names
+    `ack`, `body` and `client` as well."""
+    signature = inspect.signature(listener)
+    own = list(signature.parameters)
+    extra = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+             for name in ("ack", "body", "client") if name not in own]
+
+    def wrapper(**kwargs: Any) -> None:
+        try:
+            listener(**{k: v for k, v in kwargs.items() if k in own})
+        except Exception as error:  # noqa: BLE001 - reported privately with a ref
+            ack = kwargs["ack"]
+            if getattr(ack, "response", None) is None:
+                ack()
+            report(error, kwargs["body"], kwargs["client"])
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), *extra])
+    wrapper.__name__ = listener.__name__
+    wrapper.__qualname__ = listener.__qualname__
+    return wrapper
+
+
 def register(app: App) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any], client: WebClient,
                  response: BoltResponse | None) -> None:
-        if isinstance(error, DomainError):
-            tell_privately(client, body, error.message)
-        else:
-            ref = new_ref()
-            log.error("unhandled error (ref %s)", ref, exc_info=error)
-            tell_privately(client, body, something_went_wrong(ref))
+        """Fallback for errors outside guarded listeners (middleware, before the ack)."""
+        report(error, body, client)
         if response is not None:
             # The person has been told privately; Slack itself should not show a failure too.
             response.status = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack import channels, disputes, errors, home
+from bot.slack import channels, disputes, errors, home, perspectives
 from bot.slack.context import Deps, resolve_actor
 
 
@@ -14,3 +14,4 @@ def register_all(app: App, deps: Deps) -> None:
     disputes.register(app, deps)
     channels.register(app, deps)
     home.register(app, deps)
+    perspectives.register(app, deps)

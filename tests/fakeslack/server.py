@@ -46,6 +46,7 @@ class FakeSlack:
         self.violations: list[str] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
+        self.teams: dict[str, str] = {host_team: "Studio"}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.failures: dict[str, deque[Failure]] = defaultdict(deque)
         self.used_triggers: set[str] = set()
@@ -223,6 +224,13 @@ class FakeSlack:
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(args.get("user", ""))
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _m_team_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        team_id = args.get("team") or self.host_team
+        name = self.teams.get(team_id)
+        if name is None:
+            return {"ok": False, "error": "team_not_found"}
+        return {"ok": True, "team": {"id": team_id, "name": name, "domain": name.lower()}}
 
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(args.get("channel", ""))

@@ -19,7 +19,7 @@ NOW = datetime(2026, 3, 3, 9, 30, tzinfo=timezone.utc)
 
 def dispute(number=7, parties=3, title="Late <homepage> & co", long=False, **kw) -> Dispute:
     d = Dispute(
-        team_id="T0HOST", number=number, channel_id="C1", title=title, category="delivery",
+        id=number, team_id="T0HOST", number=number, channel_id="C1", title=title, category="delivery",
         description=("x" * HAPPENED_MAX) if long else "It was *late*.",
         desired_outcome=("y" * OUTCOME_MAX) if long else "A credit.",
         status=kw.pop("status", DisputeStatus.OPEN), escalated=False, opened_by_team="T0HOST",

@@ -1,0 +1,83 @@
+"""Perspective modal and the thread messages that reveal perspectives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import ids
+from bot.blocks.inputs import input_block, text_input, tone_note
+from bot.blocks.labels import SIDE_LABELS
+from bot.blocks.text import context, escape, plain, section, truncate
+from bot.payloads import PerspectiveMeta
+from bot.services.perspectives import PerspectiveText
+from models import Dispute, Perspective
+
+HAPPENED_MAX = 2000
+IMPACT_MAX = 1000
+RESOLUTION_MAX = 1000
+ACK_MAX = 1000
+
+
+def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: PerspectiveText | None,
+                      sealed: bool, tone: list[str] | None = None,
+                      version: int = 1) -> dict[str, Any]:
+    first = initial or PerspectiveText("", "", "", None)
+    note = (
+        "It stays sealed until the other side has shared theirs; then both are posted together."
+        if sealed else "It will be posted in the dispute thread, where both sides can read it."
+    )
+    intro = f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n{note}"
+    if version > 1:
+        intro += f"\nThis will be version {version} of your perspective; earlier versions are kept."
+    return {
+        "type": "modal",
+        "callback_id": ids.PERSPECTIVE_MODAL,
+        "title": plain("Share your perspective"),
+        "submit": plain("Share"),
+        "close": plain("Cancel"),
+        "private_metadata": meta.encode(),
+        "blocks": [
+            *tone_note(tone or []),
+            section(intro),
+            input_block(ids.B_P_HAPPENED, "What happened, from your side?", text_input(
+                ids.A_P_HAPPENED, max_length=HAPPENED_MAX, multiline=True,
+                initial=first.what_happened, placeholder="The facts as you saw them")),
+            input_block(ids.B_P_IMPACT, "How did it affect you?", text_input(
+                ids.A_P_IMPACT, max_length=IMPACT_MAX, multiline=True, initial=first.impact,
+                placeholder="Time, money, customers, your team")),
+            input_block(ids.B_P_RESOLUTION, "What would resolve it for you?", text_input(
+                ids.A_P_RESOLUTION, max_length=RESOLUTION_MAX, multiline=True,
+                initial=first.resolution)),
+            input_block(ids.B_P_ACK, "What do you acknowledge of the other side's view?",
+                        text_input(ids.A_P_ACK, max_length=ACK_MAX, multiline=True,
+                                   initial=first.acknowledgement),
+                        optional=True,
+                        hint="Optional. Acknowledging one fair point often moves things forward."),
+        ],
+    }
+
+
+def perspective_message(perspective: Perspective, who: str) -> tuple[str, list[dict[str, Any]]]:
+    side = SIDE_LABELS.get(perspective.party.side, perspective.party.side)
+    heading = (f"*Revised perspective (v{perspective.version}) from {escape(who)}*"
+               if perspective.version > 1 else f"*Perspective from {escape(who)}*")
+    blocks = [
+        section(f"{heading} · {side}"),
+        section(f"*What happened*\n{escape(perspective.what_happened)}"),
+        section(f"*How it affected them*\n{escape(perspective.impact)}"),
+        section(f"*What would resolve it*\n{escape(perspective.resolution)}"),
+    ]
+    if perspective.acknowledgement:
+        blocks.append(section(f"*What they acknowledge*\n{escape(perspective.acknowledgement)}"))
+    return f"Perspective from {who}", blocks
+
+
+def sealed_notice(who: str, waiting: list[str]) -> str:
+    others = " and ".join(waiting) if waiting else "the other side"
+    return (f":lock: {who} has shared their perspective; it will be shown when {others} "
+            "has shared theirs.")
+
+
+def reveal_intro(reference: str) -> tuple[str, list[dict[str, Any]]]:
+    text = f":unlock: Both sides have shared their perspectives on {reference}. Here they are."
+    return text, [section(text), context("Read the other side's view before proposing a solution.")]

@@ -1,0 +1,169 @@
+"""Proposal modal, proposal messages in the thread, and the decline modal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import ids
+from bot.blocks.inputs import (
+    date_picker, input_block, static_select, text_input, tone_note, user_select,
+)
+from bot.blocks.text import button, context, escape, mention, plain, section, slack_date, truncate
+from bot.payloads import DeclineMeta, ProposalButton, ProposalMeta
+from bot.services.proposals import MAX_ITEMS
+from bot.services.vocabulary import CURRENCIES, REMEDIES, format_amount
+from models import Dispute, Proposal, ProposalStatus
+
+SUMMARY_MAX = 150
+DETAILS_MAX = 2000
+ITEM_MAX = 300
+REASON_MAX = 1000
+
+
+@dataclass
+class ItemValues:
+    text: str = ""
+    owner: str | None = None
+    due: str | None = None  # ISO date
+
+
+@dataclass
+class ProposalValues:
+    """What the modal shows: as typed (possibly invalid), or pre-filled from a proposal."""
+
+    summary: str = ""
+    details: str = ""
+    remedy: str | None = None
+    amount: str = ""
+    currency: str | None = None
+    items: list[ItemValues] = field(default_factory=list)
+
+    @classmethod
+    def from_proposal(cls, proposal: Proposal) -> ProposalValues:
+        return cls(
+            summary=proposal.summary, details=proposal.details, remedy=proposal.remedy,
+            amount=f"{proposal.amount}" if proposal.amount is not None else "",
+            currency=proposal.currency,
+            items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in proposal.items],
+        )
+
+
+def _item_rows(meta: ProposalMeta, values: ProposalValues) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [section(
+        "*Action items* (optional): who will do what, by when. They carry over into the "
+        "written agreement."
+    )]
+    for row in range(meta.rows):
+        item = values.items[row] if row < len(values.items) else ItemValues()
+        blocks += [
+            input_block(ids.B_ITEM_TEXT.format(row), f"Action item {row + 1}", text_input(
+                ids.A_ITEM_TEXT, max_length=ITEM_MAX, initial=item.text,
+                placeholder="e.g. Redo the two checkout screens"), optional=True),
+            input_block(ids.B_ITEM_OWNER.format(row), "Owner",
+                        user_select(ids.A_ITEM_OWNER, initial=item.owner,
+                                    placeholder="Who does it"), optional=True),
+            input_block(ids.B_ITEM_DUE.format(row), "Due date",
+                        date_picker(ids.A_ITEM_DUE, initial=item.due), optional=True),
+        ]
+    if meta.rows < MAX_ITEMS:
+        blocks.append({"type": "actions", "block_id": ids.B_ITEM_ACTIONS, "elements": [
+            button("Add another action item", ids.ADD_ITEM_ROW),
+        ]})
+    return blocks
+
+
+def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues, *,
+                   counter_label: str | None = None, tone: list[str] | None = None) -> dict[str, Any]:
+    intro = f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n"
+    intro += (f"Your counter-proposal answers {counter_label}, which will be marked as superseded."
+              if counter_label else
+              "Your proposal is posted in the dispute thread; the other side can accept, counter "
+              "or decline it.")
+    return {
+        "type": "modal",
+        "callback_id": ids.PROPOSAL_MODAL,
+        "title": plain("Counter-proposal" if counter_label else "Propose a solution"),
+        "submit": plain("Post proposal"),
+        "close": plain("Cancel"),
+        "private_metadata": meta.encode(),
+        "blocks": [
+            *tone_note(tone or []),
+            section(intro),
+            input_block(ids.B_PR_SUMMARY, "Summary", text_input(
+                ids.A_PR_SUMMARY, max_length=SUMMARY_MAX, initial=values.summary,
+                placeholder="One line, e.g. Redo the screens by 14 March and a 10% credit")),
+            input_block(ids.B_PR_DETAILS, "Details", text_input(
+                ids.A_PR_DETAILS, max_length=DETAILS_MAX, multiline=True, initial=values.details)),
+            input_block(ids.B_PR_REMEDY, "Kind of remedy", static_select(
+                ids.A_PR_REMEDY, REMEDIES, initial=values.remedy, placeholder="Choose one")),
+            input_block(ids.B_PR_AMOUNT, "Compensation", text_input(
+                ids.A_PR_AMOUNT, max_length=20, initial=values.amount, placeholder="e.g. 500"),
+                optional=True, hint="Only if money is part of the proposal."),
+            input_block(ids.B_PR_CURRENCY, "Currency", static_select(
+                ids.A_PR_CURRENCY, {c: c for c in CURRENCIES}, initial=values.currency,
+                placeholder="Choose a currency"), optional=True),
+            *_item_rows(meta, values),
+        ],
+    }
+
+
+STATUS_LINES = {
+    ProposalStatus.ACCEPTED: ":white_check_mark: Accepted by {who} on {when}",
+    ProposalStatus.DECLINED: ":x: Declined by {who} on {when}",
+    ProposalStatus.WITHDRAWN: ":leftwards_arrow_with_hook: Withdrawn by its author",
+    ProposalStatus.SUPERSEDED: ":arrows_counterclockwise: Superseded by a counter-proposal",
+}
+
+
+def proposal_message(proposal: Proposal, author: str, *, answers: str | None = None,
+                     decided_by: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    head = f"*{proposal.label} · {escape(proposal.summary)}*\nProposed by {escape(author)}"
+    if answers:
+        head += f", answering {answers}"
+    fields = [f"*Remedy*\n{REMEDIES.get(proposal.remedy, proposal.remedy)}"]
+    amount = format_amount(proposal.amount, proposal.currency)
+    if amount:
+        fields.append(f"*Compensation*\n{amount}")
+    blocks: list[dict[str, Any]] = [
+        section(head),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
+        section(f"*Details*\n{escape(proposal.details)}"),
+    ]
+    if proposal.items:
+        lines = [f"• {escape(i.text)} · {mention(i.owner_user)} · due {i.due_date.day} {i.due_date:%b %Y}"
+                 for i in proposal.items]
+        blocks.append(section("*Action items*\n" + "\n".join(lines)))
+    if proposal.status == ProposalStatus.OPEN:
+        value = ProposalButton(p=proposal.id, d=proposal.dispute_id).encode()
+        blocks.append({"type": "actions", "block_id": f"proposal_{proposal.id}", "elements": [
+            button("Accept", ids.ACCEPT_PROPOSAL, value, style="primary"),
+            button("Counter-propose", ids.COUNTER_PROPOSAL, value),
+            button("Decline", ids.DECLINE_PROPOSAL, value),
+            button("Withdraw", ids.WITHDRAW_PROPOSAL, value),
+        ]})
+        blocks.append(context("The other side can accept, counter or decline. Only the author can withdraw."))
+    else:
+        when = slack_date(proposal.decided_at) if proposal.decided_at else "—"
+        line = STATUS_LINES[ProposalStatus(proposal.status)].format(who=escape(decided_by or "—"), when=when)
+        if proposal.status == ProposalStatus.DECLINED and proposal.decline_reason:
+            line += f"\n>{escape(truncate(proposal.decline_reason, 1000))}"
+        blocks.append(context(line))
+    return f"{proposal.label}: {proposal.summary}", blocks
+
+
+def decline_modal(proposal: Proposal, dispute: Dispute) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": ids.DECLINE_MODAL,
+        "title": plain(f"Decline {proposal.label}"),
+        "submit": plain("Decline"),
+        "close": plain("Cancel"),
+        "private_metadata": DeclineMeta(d=dispute.id, p=proposal.id).encode(),
+        "blocks": [
+            section(f"*{proposal.label} · {escape(proposal.summary)}*"),
+            input_block(ids.B_DECLINE_REASON, "Why doesn't this work for you?", text_input(
+                ids.A_DECLINE_REASON, max_length=REASON_MAX, multiline=True), optional=True,
+                hint="Optional, but a reason helps the other side make a better proposal."),
+        ],
+    }

@@ -1,0 +1,163 @@
+"""Proposals: one side puts a solution on the table; the other side accepts, counters or declines;
+the author may withdraw. Decisions are conditional updates, so double clicks decide once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from bot.services import audit
+from bot.services.disputes import require_active, start_discussion
+from bot.services.errors import DomainError, NotAllowed, NotFound
+from bot.services.people import Person
+from bot.services.vocabulary import REMEDIES
+from models import Dispute, Party, Proposal, ProposalItem, ProposalStatus, Side, utcnow
+
+MAX_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    text: str
+    owner: Person
+    due: date
+
+
+@dataclass(frozen=True)
+class ProposalDraft:
+    summary: str
+    details: str
+    remedy: str
+    amount: Decimal | None = None
+    currency: str | None = None
+    items: list[ItemDraft] = field(default_factory=list)
+
+
+@dataclass
+class Proposed:
+    proposal: Proposal
+    superseded: Proposal | None = None
+    counter_target_gone: Proposal | None = None  # the proposal being countered had been decided
+    status_changed: bool = False
+
+
+def get(session: Session, dispute: Dispute, proposal_id: int) -> Proposal:
+    proposal = session.scalars(
+        select(Proposal).where(Proposal.id == proposal_id, Proposal.dispute_id == dispute.id)
+        .options(selectinload(Proposal.items), selectinload(Proposal.author))
+    ).one_or_none()
+    if proposal is None:
+        raise NotFound("That proposal no longer exists.")
+    return proposal
+
+
+def describe_state(proposal: Proposal, session: Session) -> str:
+    """Why a proposal's buttons no longer do anything, in one sentence."""
+    label = proposal.label
+    if proposal.status == ProposalStatus.SUPERSEDED:
+        newer = session.scalars(select(Proposal).where(Proposal.supersedes_id == proposal.id)).first()
+        later = f" by {newer.label}" if newer else ""
+        return f"{label} was superseded{later}; please answer the latest proposal in the thread."
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        return f"{label} was withdrawn by its author, so nothing changed."
+    if proposal.status == ProposalStatus.ACCEPTED:
+        return f"{label} has already been accepted, so nothing changed."
+    if proposal.status == ProposalStatus.DECLINED:
+        return f"{label} has already been declined, so nothing changed."
+    return f"{label} is still open."
+
+
+def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDraft, *,
+            actor: Person, counter_of: int | None = None) -> Proposed:
+    """Create a proposal (the caller holds the dispute's row lock)."""
+    require_active(dispute, "propose solutions")
+    if author.side == Side.MEDIATOR:
+        raise NotAllowed("As the mediator you stay neutral; you can draft an agreement instead.")
+    if draft.remedy not in REMEDIES:
+        raise ValueError(f"unknown remedy {draft.remedy!r}")
+    if len(draft.items) > MAX_ITEMS:
+        raise ValueError("too many action items")
+    number = (session.scalar(
+        select(func.max(Proposal.number)).where(Proposal.dispute_id == dispute.id)
+    ) or 0) + 1
+    result = Proposed(proposal=Proposal(
+        dispute_id=dispute.id, number=number, author_party_id=author.id,
+        summary=draft.summary.strip(), details=draft.details.strip(), remedy=draft.remedy,
+        amount=draft.amount, currency=draft.currency if draft.amount is not None else None,
+        status=ProposalStatus.OPEN, created_at=utcnow(),
+        items=[ProposalItem(position=i, text=item.text.strip(), owner_team=item.owner.team_id,
+                            owner_user=item.owner.user_id, due_date=item.due)
+               for i, item in enumerate(draft.items)],
+    ))
+    proposal = result.proposal
+    proposal.author = author
+    if counter_of is not None:
+        original = get(session, dispute, counter_of)
+        if original.author.side == author.side:
+            raise NotAllowed(f"{original.label} came from your side; the other side answers it.")
+        if _decide(session, original, ProposalStatus.SUPERSEDED):
+            proposal.supersedes_id = original.id
+            result.superseded = original
+        else:
+            result.counter_target_gone = original
+    session.add(proposal)
+    session.flush()
+    if result.superseded is not None:
+        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                     kind="proposal.superseded", actor=actor, proposal=result.superseded.label,
+                     by=proposal.label)
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="proposal.made",
+                 actor=actor, proposal=proposal.label, proposal_id=proposal.id,
+                 remedy=proposal.remedy, supersedes=result.superseded.label if result.superseded else None,
+                 items=len(proposal.items))
+    result.status_changed = start_discussion(session, dispute, actor=actor)
+    return result
+
+
+def _decide(session: Session, proposal: Proposal, status: ProposalStatus,
+            by: Party | None = None, reason: str | None = None) -> bool:
+    """Move an open proposal to `status`; False if someone else decided it first."""
+    now = utcnow()
+    values: dict[str, object] = {"status": status}
+    if by is not None:
+        values.update(decided_by_party_id=by.id, decided_at=now, decline_reason=reason)
+    done = session.execute(
+        update(Proposal).where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.OPEN)
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(proposal)
+    return done == 1
+
+
+def answer(session: Session, dispute: Dispute, proposal: Proposal, party: Party, *,
+           accept: bool, actor: Person, reason: str | None = None) -> Proposal:
+    """The other side accepts or declines an open proposal."""
+    verb = "accept" if accept else "decline"
+    if party.side == Side.MEDIATOR:
+        raise NotAllowed(f"As the mediator you stay neutral, so you can't {verb} {proposal.label}.")
+    if party.side == proposal.author.side:
+        raise NotAllowed(f"{proposal.label} came from your side; the other side decides on it.")
+    if proposal.status != ProposalStatus.OPEN:
+        raise DomainError(describe_state(proposal, session))
+    status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    if not _decide(session, proposal, status, by=party, reason=(reason or "").strip() or None):
+        raise DomainError(describe_state(proposal, session))
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                 kind=f"proposal.{status.value}", actor=actor, proposal=proposal.label,
+                 reason=proposal.decline_reason)
+    return proposal
+
+
+def withdraw(session: Session, dispute: Dispute, proposal: Proposal, party: Party, *,
+             actor: Person) -> Proposal:
+    if party.id != proposal.author_party_id:
+        raise NotAllowed(f"Only the author of {proposal.label} can withdraw it.")
+    if not _decide(session, proposal, ProposalStatus.WITHDRAWN):
+        raise DomainError(describe_state(proposal, session))
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                 kind="proposal.withdrawn", actor=actor, proposal=proposal.label)
+    return proposal

@@ -1,0 +1,82 @@
+"""A gentle, offline tone check before a perspective or proposal is posted.
+
+Signals: shouting in capitals, runs of exclamation marks, insults or profanity, and several
+strongly negative sentences by the VADER sentiment lexicon. Dispute texts are negative by nature,
+so one very negative sentence alone is not "heated"; the check only suggests, it never blocks and
+never rewrites."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+ACRONYMS = frozenset({
+    "USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "PDF", "CEO", "CTO", "API", "ASAP", "SLA",
+    "FAQ", "CSS", "HTML", "SEO", "URL", "ETA", "UX", "UI", "QA", "PM", "AM", "OK", "SMS", "CRM",
+    "VAT", "NDA", "SOW", "MVP", "KPI", "ROI", "CMS", "IOS", "APP", "USA", "UK", "EU", "TBD",
+})
+INSULTS = re.compile(
+    r"\b(idiot\w*|stupid\w*|moron\w*|incompeten\w*|useless|pathetic|liars?|lied|lying|"
+    r"scam\w*|fraud\w*|clowns?|garbage|trash|crap\w*|shit\w*|fuck\w*|bullshit|wtf|asshole\w*|"
+    r"jerks?|dumb|disgusting|amateur\w*|shame on you|a joke|worst\s+\w+(\s+\w+)?\s+ever)\b",
+    re.IGNORECASE,
+)
+WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+EXCLAIM = re.compile(r"[!?]*![!?]*!+")
+STRONGLY_NEGATIVE = -0.75
+MAX_SENTENCES = 80
+
+
+@dataclass(frozen=True)
+class ToneCheck:
+    heated: bool
+    suggestions: list[str] = field(default_factory=list)
+
+
+class ToneChecker:
+    def __init__(self) -> None:
+        self._analyzer: SentimentIntensityAnalyzer | None = None
+        self._lock = threading.Lock()
+
+    def _vader(self) -> SentimentIntensityAnalyzer:
+        with self._lock:
+            if self._analyzer is None:
+                self._analyzer = SentimentIntensityAnalyzer()
+            return self._analyzer
+
+    def check(self, *texts: str | None) -> ToneCheck:
+        text = "\n".join(t for t in texts if t)
+        suggestions: list[str] = []
+
+        words = WORD.findall(text)
+        shouted = [w for w in words if w.isupper() and w not in ACRONYMS]
+        if len(shouted) >= 3 or (len(shouted) >= 2 and len(shouted) * 3 >= len(words)):
+            sample = ", ".join(dict.fromkeys(shouted[:3]))
+            suggestions.append(
+                f"Some words are in capitals ({sample}), which reads as shouting. "
+                "Sentence case keeps the attention on the facts."
+            )
+        if EXCLAIM.search(text):
+            suggestions.append("A single full stop reads calmer than several exclamation marks.")
+        insults = list(dict.fromkeys(m.group(0).lower() for m in INSULTS.finditer(text)))
+        if insults:
+            quoted = ", ".join(f"“{w}”" for w in insults[:3])
+            suggestions.append(
+                f"{quoted} may read as a personal attack. Describing what happened and what it "
+                "cost you will be heard better."
+            )
+        sentences = [s for s in SENTENCE_END.split(text) if s.strip()][:MAX_SENTENCES]
+        analyzer = self._vader()
+        very_negative = sum(
+            1 for s in sentences if analyzer.polarity_scores(s)["compound"] <= STRONGLY_NEGATIVE
+        )
+        if very_negative >= 2:
+            suggestions.append(
+                "This reads as very upset, which is understandable. The other side will respond "
+                "best to specifics: what happened, when, and what would put it right."
+            )
+        return ToneCheck(heated=bool(suggestions), suggestions=suggestions)

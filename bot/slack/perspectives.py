@@ -1,0 +1,141 @@
+"""Sharing a perspective: the button on the status card, the modal, and what is posted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.blocks.perspectives import (
+    ACK_MAX, HAPPENED_MAX, IMPACT_MAX, RESOLUTION_MAX, perspective_message, perspective_modal,
+    reveal_intro, sealed_notice,
+)
+from bot.payloads import DisputeButton, PerspectiveMeta
+from bot.services import disputes, perspectives
+from bot.services.parties import require_side
+from bot.services.people import Person
+from bot.services.perspectives import PerspectiveText, Shared
+from bot.services.policy import effective_policy
+from bot.slack import form_state as state
+from bot.slack.buttons import button_value, metadata
+from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.context import Deps, host_team_id
+from bot.slack.errors import guarded, tell_privately
+from bot.slack.form_checks import optional_text, required_text
+from bot.slack.sides import side_names
+from bot.slack.tone_gate import note_to_show
+
+
+def read_text(values: dict[str, Any]) -> PerspectiveText:
+    return PerspectiveText(
+        what_happened=state.text(values, ids.B_P_HAPPENED, ids.A_P_HAPPENED),
+        impact=state.text(values, ids.B_P_IMPACT, ids.A_P_IMPACT),
+        resolution=state.text(values, ids.B_P_RESOLUTION, ids.A_P_RESOLUTION),
+        acknowledgement=state.text(values, ids.B_P_ACK, ids.A_P_ACK) or None,
+    )
+
+
+def check(text: PerspectiveText) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    required_text(errors, ids.B_P_HAPPENED, text.what_happened, HAPPENED_MAX,
+                  "Tell what happened from your side.")
+    required_text(errors, ids.B_P_IMPACT, text.impact, IMPACT_MAX, "Say how it affected you.")
+    required_text(errors, ids.B_P_RESOLUTION, text.resolution, RESOLUTION_MAX,
+                  "Say what would resolve it for you.")
+    optional_text(errors, ids.B_P_ACK, text.acknowledgement or "", ACK_MAX)
+    return errors
+
+
+def register(app: App, deps: Deps) -> None:
+    def modal_for(dispute_id: int, actor: Person, team: str, typed: PerspectiveText | None = None,
+                  tone: list[str] | None = None, tone_key: str | None = None) -> dict[str, Any]:
+        with deps.db.read() as session:
+            dispute = disputes.load(session, team, dispute_id)
+            party = require_side(dispute, actor, "share a perspective")
+            disputes.require_active(dispute, "share a perspective")
+            latest = perspectives.latest_for(session, party)
+            sealed = (effective_policy(session, team, dispute.channel_id).seal_perspectives
+                      and not perspectives.is_revealed(session, dispute.id))
+            initial = typed or (PerspectiveText(latest.what_happened, latest.impact,
+                                                latest.resolution, latest.acknowledgement)
+                                if latest else None)
+            return perspective_modal(dispute, PerspectiveMeta(d=dispute.id, tone=tone_key),
+                                     initial=initial, sealed=sealed, tone=tone,
+                                     version=(latest.version + 1) if latest else 1)
+
+    @app.action(ids.SHARE_PERSPECTIVE)
+    @guarded
+    def on_share(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, DisputeButton)
+        view = modal_for(ref.d, context["actor"], host_team_id(context))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(ids.PERSPECTIVE_MODAL)
+    @guarded
+    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        meta = metadata(view, PerspectiveMeta)
+        if meta is None:
+            ack(response_action="errors", errors={
+                ids.B_P_HAPPENED: "This form is out of date. Close it and use the button in the thread again."})
+            return
+        text = read_text(view["state"]["values"])
+        errors = check(text)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        actor: Person = context["actor"]
+        team = host_team_id(context)
+        tone, key = note_to_show(deps.tone, meta.tone, text.what_happened, text.impact,
+                                 text.resolution, text.acknowledgement)
+        if tone:
+            ack(response_action="update",
+                view=modal_for(meta.d, actor, team, typed=text, tone=tone, tone_key=key))
+            return
+        ack()
+        try:
+            with deps.db.transaction() as session:
+                dispute = disputes.load(session, team, meta.d, lock=True)
+                party = require_side(dispute, actor, "share a perspective")
+                seal = effective_policy(session, team, dispute.channel_id).seal_perspectives
+                outcome = perspectives.share(session, dispute, party, text, seal=seal, actor=actor)
+                _post(client, deps, dispute, outcome)
+                shared = perspectives.shared_sides_of(session, dispute.id)
+        except SlackApiError as error:
+            reason = error.response.get("error") or "Slack refused the message"
+            tell_privately(client, {"user": {"id": actor.user_id}},
+                           f"Your perspective could not be posted ({reason}), so nothing was saved. "
+                           f"Here is what you wrote:\n\n{text.what_happened}\n\n{text.impact}\n\n{text.resolution}")
+            return
+        refresh_card(client, dispute, shared)
+        confirmation = {
+            Shared.SEALED: "Thank you. Your perspective is saved and sealed; it will be posted "
+                           "together with the other side's.",
+            Shared.REVEAL: "Thank you. Both sides have now shared, so both perspectives are in the thread.",
+            Shared.POSTED: "Thank you. Your perspective is posted in the thread.",
+            Shared.REVISION: "Thank you. Your revised perspective is posted in the thread.",
+        }[outcome.kind]
+        try:
+            client.chat_postEphemeral(channel=dispute.channel_id, user=actor.user_id,
+                                      thread_ts=dispute.thread_ts, text=confirmation)
+        except SlackApiError:
+            pass  # the thread itself shows what happened
+
+
+def _post(client: WebClient, deps: Deps, dispute: Any, outcome: perspectives.ShareOutcome) -> None:
+    """Post what the share outcome calls for, inside the transaction (a failure rolls back)."""
+    who = deps.directory.describe(outcome.perspective.party.team_id, outcome.perspective.party.user_id)
+    if outcome.kind == Shared.SEALED:
+        waiting = side_names(deps.directory, dispute, outcome.waiting_sides)
+        post_in_thread(client, dispute, sealed_notice(who, waiting))
+        return
+    if outcome.kind == Shared.REVEAL:
+        text, blocks = reveal_intro(dispute.reference)
+        post_in_thread(client, dispute, text, blocks)
+    for perspective in outcome.to_post:
+        author = deps.directory.describe(perspective.party.team_id, perspective.party.user_id)
+        text, blocks = perspective_message(perspective, author)
+        perspective.posted_ts = post_in_thread(client, dispute, text, blocks)

@@ -1,0 +1,38 @@
+"""Helpers for steps inside a dispute thread: find buttons, open their modals, submit them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fakeslack import FakeSlack
+from tests.support.slack_requests import Reply, SlackSender, User
+
+
+def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {e["action_id"]: e for b in blocks if b.get("type") == "actions" for e in b["elements"]}
+
+
+def card_blocks(fake: FakeSlack, channel: str, ts: str) -> list[dict[str, Any]]:
+    return fake.messages[(channel, ts)]["blocks"]
+
+
+def click(slack: SlackSender, fake: FakeSlack, user: User, blocks: list[dict[str, Any]],
+          action_id: str, message_ts: str = "1700000000.000001") -> Reply:
+    element = buttons(blocks)[action_id]
+    return slack.block_action(user, action_id, element.get("value"), message_ts=message_ts)
+
+
+def click_for_modal(slack: SlackSender, fake: FakeSlack, user: User, blocks: list[dict[str, Any]],
+                    action_id: str) -> dict[str, Any]:
+    before = len(fake.calls_to("views.open"))
+    reply = click(slack, fake, user, blocks, action_id)
+    assert reply.status == 200, reply
+    return fake.wait_for("views.open", before + 1)[-1].args["view"]
+
+
+def thread_posts(fake: FakeSlack, thread_ts: str) -> list[dict[str, Any]]:
+    return [c.args for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts") == thread_ts]
+
+
+def private_notes(fake: FakeSlack) -> list[str]:
+    return [c.args.get("text", "") for c in fake.calls if c.method in ("response_url", "chat.postEphemeral")]
