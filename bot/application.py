@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -16,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import Database, build_engine
+from bot.executor import ListenerExecutor
 from bot.services.tone import ToneChecker
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
@@ -60,7 +60,7 @@ class Parley:
     client: WebClient
     bolt: App
     wsgi: WebApp
-    executor: ThreadPoolExecutor
+    executor: ListenerExecutor
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -78,7 +78,7 @@ def create_app(
     logger = logger or logging.getLogger("parley")
     db = Database(engine or build_engine(settings.database_url))
     client = client or build_client(settings)
-    executor = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="parley")
+    executor = ListenerExecutor(max_workers=LISTENER_THREADS)
     bolt = App(
         client=client,
         signing_secret=settings.slack_signing_secret or None,

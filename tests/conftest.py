@@ -91,5 +91,6 @@ def server(parley: Parley) -> Iterator[AppServer]:
 
 
 @pytest.fixture
-def slack(server: AppServer, fake_slack: FakeSlack) -> SlackSender:
-    return SlackSender(server.url, SECRET, fake_slack, HOST_TEAM)
+def slack(server: AppServer, fake_slack: FakeSlack, parley: Parley) -> SlackSender:
+    return SlackSender(server.url, SECRET, fake_slack, HOST_TEAM,
+                       settle=lambda: parley.executor.wait_idle())

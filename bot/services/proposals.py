@@ -99,7 +99,7 @@ def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDr
         original = get(session, dispute, counter_of)
         if original.author.side == author.side:
             raise NotAllowed(f"{original.label} came from your side; the other side answers it.")
-        if _decide(session, original, ProposalStatus.SUPERSEDED):
+        if original.status == ProposalStatus.OPEN and _decide(session, original, ProposalStatus.SUPERSEDED):
             proposal.supersedes_id = original.id
             result.superseded = original
         else:
@@ -133,16 +133,20 @@ def _decide(session: Session, proposal: Proposal, status: ProposalStatus,
     return done == 1
 
 
-def answer(session: Session, dispute: Dispute, proposal: Proposal, party: Party, *,
-           accept: bool, actor: Person, reason: str | None = None) -> Proposal:
-    """The other side accepts or declines an open proposal."""
-    verb = "accept" if accept else "decline"
+def check_can_answer(session: Session, proposal: Proposal, party: Party, verb: str) -> None:
+    """Only the other side answers an open proposal (accept, counter or decline)."""
     if party.side == Side.MEDIATOR:
         raise NotAllowed(f"As the mediator you stay neutral, so you can't {verb} {proposal.label}.")
     if party.side == proposal.author.side:
-        raise NotAllowed(f"{proposal.label} came from your side; the other side decides on it.")
+        raise NotAllowed(f"{proposal.label} came from your side; the other side answers it.")
     if proposal.status != ProposalStatus.OPEN:
         raise DomainError(describe_state(proposal, session))
+
+
+def answer(session: Session, dispute: Dispute, proposal: Proposal, party: Party, *,
+           accept: bool, actor: Person, reason: str | None = None) -> Proposal:
+    """The other side accepts or declines an open proposal."""
+    check_can_answer(session, proposal, party, "accept" if accept else "decline")
     status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
     if not _decide(session, proposal, status, by=party, reason=(reason or "").strip() or None):
         raise DomainError(describe_state(proposal, session))
@@ -156,7 +160,7 @@ def withdraw(session: Session, dispute: Dispute, proposal: Proposal, party: Part
              actor: Person) -> Proposal:
     if party.id != proposal.author_party_id:
         raise NotAllowed(f"Only the author of {proposal.label} can withdraw it.")
-    if not _decide(session, proposal, ProposalStatus.WITHDRAWN):
+    if not _decide(session, proposal, ProposalStatus.WITHDRAWN, by=party):
         raise DomainError(describe_state(proposal, session))
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
                  kind="proposal.withdrawn", actor=actor, proposal=proposal.label)

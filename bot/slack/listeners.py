@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack import channels, disputes, errors, home, perspectives
+from bot.slack import channels, disputes, errors, home, parties, perspectives, proposals
 from bot.slack.context import Deps, resolve_actor
 
 
@@ -15,3 +15,5 @@ def register_all(app: App, deps: Deps) -> None:
     channels.register(app, deps)
     home.register(app, deps)
     perspectives.register(app, deps)
+    proposals.register(app, deps)
+    parties.register(app, deps)

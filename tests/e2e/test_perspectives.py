@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+
 
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from bot.services.people import Person
 from models import AuditEvent, Dispute, Perspective
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes, thread_posts
+from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes, thread_posts, text_of
 
 STORY = {
     ids.B_P_HAPPENED: "We delivered the homepage on 17 March after the brief changed twice.",
@@ -46,8 +46,8 @@ def test_sealed_until_both_sides_share_then_revealed_together(slack, fake_slack,
     assert len(posts) == 1
     assert posts[0]["text"] == (":lock: Cora (Client Co) has shared their perspective; it will be "
                                 "shown when Studio's side has shared theirs.")
-    assert "fortnight behind" not in json.dumps([c.args for c in fake_slack.calls])  # sealed
-    card = json.dumps(card_blocks(fake_slack, CHANNEL, ts))
+    assert "fortnight behind" not in text_of([c.args for c in fake_slack.calls])  # sealed
+    card = text_of(card_blocks(fake_slack, CHANNEL, ts))
     assert "Client side: :white_check_mark: shared" in card and "Provider side: :hourglass" in card
 
     # the other side shares: both are posted together and the dispute moves to discussing
@@ -56,7 +56,7 @@ def test_sealed_until_both_sides_share_then_revealed_together(slack, fake_slack,
     posts = thread_posts(fake_slack, ts)[before + 1:]
     assert [p["text"].split(" ")[0] for p in posts] == [":unlock:", "Perspective", "Perspective"]
     assert "Perspective from Sam (Studio)" == posts[1]["text"]
-    assert "fortnight behind" in json.dumps(posts[2]["blocks"])
+    assert "fortnight behind" in text_of(posts[2]["blocks"])
     with db.read() as session:
         dispute = session.scalars(select(Dispute)).one()
         assert dispute.status == "discussing"
@@ -64,7 +64,7 @@ def test_sealed_until_both_sides_share_then_revealed_together(slack, fake_slack,
         kinds = [e.kind for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
         assert kinds[-4:] == ["perspective.shared", "perspective.shared", "perspectives.revealed",
                               "dispute.status_changed"]
-    card = json.dumps(card_blocks(fake_slack, CHANNEL, ts))
+    card = text_of(card_blocks(fake_slack, CHANNEL, ts))
     assert "Discussing" in card and "Provider side: :white_check_mark: shared" in card
 
 
@@ -76,13 +76,13 @@ def test_revisions_are_versioned_and_posted_after_the_reveal(slack, fake_slack, 
                            ids.SHARE_PERSPECTIVE)
     prefilled = next(b for b in view["blocks"] if b.get("block_id") == ids.B_P_HAPPENED)
     assert prefilled["element"]["initial_value"] == STORY[ids.B_P_HAPPENED]
-    assert "version 2" in json.dumps(view["blocks"])
+    assert "version 2" in text_of(view["blocks"])
     count = len(thread_posts(fake_slack, ts))
     slack.view_submission(CORA, view, {**STORY, ids.B_P_IMPACT: "We also lost a week of ads."})
     fake_slack.wait_for("chat.postEphemeral", 3)
     latest = thread_posts(fake_slack, ts)[count:]
     assert latest[0]["text"] == "Perspective from Cora (Client Co)"
-    assert "Revised perspective (v2) from Cora (Client Co)" in json.dumps(latest[0]["blocks"])
+    assert "Revised perspective (v2) from Cora (Client Co)" in text_of(latest[0]["blocks"])
     with db.read() as session:
         versions = sorted((p.party.user_id, p.version) for p in session.scalars(select(Perspective)))
         assert versions == [("U0CORA", 1), ("U0CORA", 2), ("U0SAM", 1)]

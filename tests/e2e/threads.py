@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.fakeslack import FakeSlack
@@ -36,3 +37,8 @@ def thread_posts(fake: FakeSlack, thread_ts: str) -> list[dict[str, Any]]:
 
 def private_notes(fake: FakeSlack) -> list[str]:
     return [c.args.get("text", "") for c in fake.calls if c.method in ("response_url", "chat.postEphemeral")]
+
+
+def text_of(obj: Any) -> str:
+    """Everything a payload says, as one string (non-ASCII kept as is)."""
+    return json.dumps(obj, ensure_ascii=False)

@@ -100,6 +100,16 @@ class FakeSlack:
                     )
                 self._cond.wait(left)
 
+    def wait_until(self, predicate: Any, timeout: float = 5.0, what: str = "condition") -> None:
+        """Wait until predicate() is true; it is re-checked after every recorded call."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not predicate():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out waiting for {what}")
+                self._cond.wait(left)
+
     def reset_calls(self) -> None:
         with self._cond:
             self.calls.clear()

@@ -43,7 +43,11 @@ def new_trigger() -> str:
 
 
 class SlackSender:
-    def __init__(self, app_url: str, secret: str, fake: Any, host_team: str) -> None:
+    def __init__(self, app_url: str, secret: str, fake: Any, host_team: str,
+                 settle: Any = None) -> None:
+        """`settle`, when given, is called after each reply: it waits until the app has finished
+        the work it does after acking, so a test can look at the outcome straight away."""
+        self.settle = settle
         self.app_url = app_url
         self.secret = secret
         self.fake = fake
@@ -62,9 +66,12 @@ class SlackSender:
                                          method="POST")
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return Reply(response.status, response.read().decode())
+                reply = Reply(response.status, response.read().decode())
         except urllib.error.HTTPError as error:
-            return Reply(error.code, error.read().decode())
+            reply = Reply(error.code, error.read().decode())
+        if self.settle is not None:
+            self.settle()
+        return reply
 
     def payload(self, payload: dict[str, Any]) -> Reply:
         return self.post(urlencode({"payload": json.dumps(payload)}))
@@ -140,6 +147,10 @@ def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any
         kind = element["type"]
         if kind == "plain_text_input":
             state = {"type": kind, "value": answer}
+        elif kind == "users_select":
+            state = {"type": kind, "selected_user": answer}
+        elif kind == "datepicker":
+            state = {"type": kind, "selected_date": answer}
         elif kind == "multi_users_select":
             state = {"type": kind, "selected_users": list(answer or [])}
         elif kind == "static_select":

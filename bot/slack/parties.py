@@ -1,0 +1,62 @@
+"""Adding a party from the thread (the opener, or a mediator)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.parties import add_party_modal, parties_added
+from bot.payloads import AddPartyMeta, DisputeButton
+from bot.services import disputes, perspectives
+from bot.services.errors import NotAllowed
+from bot.services.parties import add_parties, can_manage
+from bot.services.people import Person
+from bot.slack import form_state as state
+from bot.slack.buttons import button_value, metadata
+from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.context import Deps, host_team_id
+from bot.slack.errors import guarded
+from bot.slack.people_check import resolve_people
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ids.ADD_PARTY)
+    @guarded
+    def on_add(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, DisputeButton)
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            if not can_manage(dispute, context["actor"]):
+                raise NotAllowed(f"Only the person who opened {dispute.reference}, or its "
+                                 "mediator, can add parties.")
+            disputes.require_active(dispute, "add parties")
+            view = add_party_modal(dispute)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(ids.ADD_PARTY_MODAL)
+    @guarded
+    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        meta = metadata(view, AddPartyMeta)
+        picked = state.users(view["state"]["values"], ids.B_NEW_PARTIES, ids.A_NEW_PARTIES)
+        actor: Person = context["actor"]
+        newcomers, problem = resolve_people(deps.directory, [u for u in picked if u != actor.user_id])
+        if meta is None:
+            problem = "This form is out of date. Close it and use the button in the thread again."
+        elif not newcomers and not problem:
+            problem = "Choose at least one person other than yourself."
+        if problem:
+            ack(response_action="errors", errors={ids.B_NEW_PARTIES: problem})
+            return
+        ack()
+        assert meta is not None
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)
+            disputes.require_active(dispute, "add parties")
+            added = add_parties(session, dispute, newcomers, actor=actor)
+            post_in_thread(client, dispute, parties_added([p.user_id for p in added], actor.user_id))
+            shared = perspectives.shared_sides_of(session, dispute.id)
+        refresh_card(client, dispute, shared)

@@ -1,0 +1,222 @@
+"""Proposals in the dispute thread: propose, counter, accept, decline, withdraw."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot import ids
+from bot.blocks.proposals import ProposalValues, decline_modal, proposal_message, proposal_modal
+from bot.blocks.text import escape, truncate
+from bot.payloads import DeclineMeta, DisputeButton, ProposalButton, ProposalMeta
+from bot.services import disputes, perspectives, proposals
+from bot.services.parties import require_party, require_side
+from bot.services.people import Person
+from bot.services.proposals import MAX_ITEMS
+from bot.slack import form_state as state
+from bot.slack.buttons import StaleButton, button_value, metadata
+from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.context import Deps, host_team_id
+from bot.slack.errors import guarded, tell_privately
+from bot.slack.proposal_form import read_values, validate
+from bot.slack.tone_gate import note_to_show
+from models import Dispute, Party, Proposal, ProposalStatus
+
+log = logging.getLogger("parley.proposals")
+
+
+def register(app: App, deps: Deps) -> None:
+    def render(session: Session, proposal: Proposal) -> tuple[str, list[dict[str, Any]]]:
+        author = deps.directory.describe(proposal.author.team_id, proposal.author.user_id)
+        decided = (deps.directory.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
+                   if proposal.decided_by else None)
+        answers = session.get(Proposal, proposal.supersedes_id).label if proposal.supersedes_id else None
+        return proposal_message(proposal, author, answers=answers, decided_by=decided)
+
+    def update_message(client: WebClient, dispute: Dispute, proposal: Proposal,
+                       rendered: tuple[str, list[dict[str, Any]]]) -> None:
+        if not proposal.message_ts:
+            return
+        try:
+            client.chat_update(channel=dispute.channel_id, ts=proposal.message_ts,
+                               text=rendered[0], blocks=rendered[1])
+        except SlackApiError as error:
+            log.warning("%s message not updated: %s", proposal.label, error.response.get("error"))
+
+    def modal(session: Session, team: str, actor: Person, meta: ProposalMeta,
+              values: ProposalValues | None = None, tone: list[str] | None = None) -> dict[str, Any]:
+        """The proposal modal; a counter-proposal starts from the proposal it answers."""
+        dispute = disputes.load(session, team, meta.d)
+        party = require_side(dispute, actor, "propose solutions")
+        disputes.require_active(dispute, "propose solutions")
+        label = None
+        if meta.counter is not None:
+            original = proposals.get(session, dispute, meta.counter)
+            if values is None:  # opening the form: check before pre-filling
+                proposals.check_can_answer(session, original, party, "counter")
+                values = ProposalValues.from_proposal(original)
+                meta = meta.model_copy(update={"rows": max(1, len(values.items))})
+            label = original.label
+        return proposal_modal(dispute, meta, values or ProposalValues(), counter_label=label,
+                              tone=tone)
+
+    def open_form(client: WebClient, body: dict[str, Any], context: BoltContext,
+                  meta: ProposalMeta) -> None:
+        with deps.db.read() as session:
+            view = modal(session, host_team_id(context), context["actor"], meta)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.PROPOSE)
+    @guarded
+    def on_propose(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        open_form(client, body, context, ProposalMeta(d=button_value(body, DisputeButton).d))
+
+    @app.action(ids.COUNTER_PROPOSAL)
+    @guarded
+    def on_counter(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, ProposalButton)
+        open_form(client, body, context, ProposalMeta(d=ref.d, counter=ref.p))
+
+    @app.action(ids.ADD_ITEM_ROW)
+    @guarded
+    def on_add_row(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        view = body.get("view") or {}
+        meta = metadata(view, ProposalMeta)
+        if meta is None:
+            raise StaleButton()
+        values = read_values((view.get("state") or {}).get("values") or {}, meta.rows)
+        meta = meta.model_copy(update={"rows": min(MAX_ITEMS, meta.rows + 1)})
+        with deps.db.read() as session:
+            new_view = modal(session, host_team_id(context), context["actor"], meta, values)
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
+
+    @app.view(ids.PROPOSAL_MODAL)
+    @guarded
+    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        meta = metadata(view, ProposalMeta)
+        if meta is None:
+            ack(response_action="errors", errors={
+                ids.B_PR_SUMMARY: "This form is out of date. Close it and use the button in the thread again."})
+            return
+        actor: Person = context["actor"]
+        team = host_team_id(context)
+        values = read_values(view["state"]["values"], meta.rows)
+        draft = validate(values, author_id=actor.user_id, directory=deps.directory)
+        if isinstance(draft, dict):
+            ack(response_action="errors", errors=draft)
+            return
+        tone, key = note_to_show(deps.tone, meta.tone, values.summary, values.details)
+        if tone:
+            with deps.db.read() as session:
+                again = modal(session, team, actor, meta.model_copy(update={"tone": key}), values, tone)
+            ack(response_action="update", view=again)
+            return
+        ack()
+        try:
+            with deps.db.transaction() as session:
+                dispute = disputes.load(session, team, meta.d, lock=True)
+                party = require_side(dispute, actor, "propose solutions")
+                done = proposals.propose(session, dispute, party, draft, actor=actor,
+                                         counter_of=meta.counter)
+                text, blocks = render(session, done.proposal)
+                done.proposal.message_ts = post_in_thread(client, dispute, text, blocks)
+                old = render(session, done.superseded) if done.superseded else None
+                shared = perspectives.shared_sides_of(session, dispute.id)
+                gone = (proposals.describe_state(done.counter_target_gone, session)
+                        if done.counter_target_gone else None)
+        except SlackApiError as error:
+            reason = error.response.get("error") or "Slack refused the message"
+            tell_privately(client, {"user": {"id": actor.user_id}},
+                           f"Your proposal could not be posted ({reason}), so nothing was saved. "
+                           f"Here is what you wrote:\n\n*{values.summary}*\n{values.details}")
+            return
+        if done.superseded and old:
+            update_message(client, dispute, done.superseded, old)
+        if done.status_changed:
+            refresh_card(client, dispute, shared)
+        if gone:
+            tell_privately(client, {"user": {"id": actor.user_id}},
+                           f"{gone} Your counter-proposal was posted as {done.proposal.label} on its own.")
+
+    def settle(client: WebClient, context: BoltContext, ref: ProposalButton | DeclineMeta,
+               step: Callable[[Session, Dispute, Proposal, Party, Person], None],
+               note: Callable[[str, Proposal], str]) -> None:
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
+            proposal = proposals.get(session, dispute, ref.p)
+            party = require_party(dispute, actor, "answer proposals")
+            step(session, dispute, proposal, party, actor)
+            post_in_thread(client, dispute, note(deps.directory.describe(actor.team_id, actor.user_id), proposal))
+            rendered = render(session, proposal)
+        update_message(client, dispute, proposal, rendered)
+
+    def accept(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
+        proposals.answer(s, d, p, party, accept=True, actor=actor)
+
+    def withdraw(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
+        proposals.withdraw(s, d, p, party, actor=actor)
+
+    def accepted(who: str, p: Proposal) -> str:
+        return (f":handshake: {escape(who)} accepted {p.label}: “{escape(p.summary)}”. Next, a "
+                "written agreement that one person from each organization approves.")
+
+    def declined(who: str, p: Proposal) -> str:
+        reason = f"\n>{escape(truncate(p.decline_reason, 1000))}" if p.decline_reason else ""
+        return f"{escape(who)} declined {p.label}. A counter-proposal is always welcome.{reason}"
+
+    def withdrawn(who: str, p: Proposal) -> str:
+        return f"{escape(who)} withdrew {p.label}."
+
+    @app.action(ids.ACCEPT_PROPOSAL)
+    @guarded
+    def on_accept(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        settle(client, context, button_value(body, ProposalButton), accept, accepted)
+
+    @app.action(ids.DECLINE_PROPOSAL)
+    @guarded
+    def on_decline(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, ProposalButton)
+        actor: Person = context["actor"]
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            proposal = proposals.get(session, dispute, ref.p)
+            party = require_party(dispute, actor, "answer proposals")
+            proposals.check_can_answer(session, proposal, party, "decline")
+            view = decline_modal(proposal, dispute)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(ids.DECLINE_MODAL)
+    @guarded
+    def on_decline_submit(ack: Ack, view: dict[str, Any], client: WebClient,
+                          context: BoltContext) -> None:
+        meta = metadata(view, DeclineMeta)
+        reason = state.text(view["state"]["values"], ids.B_DECLINE_REASON, ids.A_DECLINE_REASON)
+        if meta is None or len(reason) > 1000:
+            ack(response_action="errors", errors={ids.B_DECLINE_REASON: (
+                "Please keep the reason under 1,000 characters." if meta else
+                "This form is out of date. Close it and use the button in the thread again.")})
+            return
+        ack()
+
+        def decline(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
+            proposals.answer(s, d, p, party, accept=False, actor=actor, reason=reason)
+
+        settle(client, context, meta, decline, declined)
+
+    @app.action(ids.WITHDRAW_PROPOSAL)
+    @guarded
+    def on_withdraw(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        settle(client, context, button_value(body, ProposalButton), withdraw, withdrawn)
