@@ -13,7 +13,7 @@ from models import Dispute
 LIST_LIMIT = 20
 
 
-def thread_welcome(dispute: Dispute) -> tuple[str, list[dict[str, Any]]]:
+def thread_welcome(dispute: Dispute, sealed: bool = True) -> tuple[str, list[dict[str, Any]]]:
     """First reply in a dispute thread: welcomes the parties and explains what comes next."""
     others = [p.user_id for p in dispute.parties if p.user_id != dispute.opened_by_user]
     greeting = f"Welcome, {mentions(others)}." if others else "Welcome."
@@ -21,11 +21,13 @@ def thread_welcome(dispute: Dispute) -> tuple[str, list[dict[str, Any]]]:
         f"{greeting} This thread is where *{dispute.reference}* gets settled, calmly and on the "
         "record."
     )
+    sealing = (" Perspectives stay sealed until both sides have shared, then both are posted "
+               "together." if sealed else "")
     steps = (
         "*What happens next*\n"
-        "1. Each side shares its perspective: what happened, how it affected you, and what would "
-        "resolve it.\n"
-        "2. Either side proposes a solution; the other side can accept, counter or decline.\n"
+        "1. Each side shares its perspective with *Share your perspective* on the card above: what "
+        f"happened, how it affected you, and what would resolve it.{sealing}\n"
+        "2. Either side uses *Propose a solution*; the other side can accept, counter or decline.\n"
         "3. An accepted proposal becomes a written agreement that one person from each "
         "organization approves.\n"
         "4. Parley checks in afterwards to make sure what was agreed gets done."

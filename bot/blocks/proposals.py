@@ -140,7 +140,11 @@ def proposal_message(proposal: Proposal, author: str, *, answers: str | None = N
             button("Accept", ids.ACCEPT_PROPOSAL, value, style="primary"),
             button("Counter-propose", ids.COUNTER_PROPOSAL, value),
             button("Decline", ids.DECLINE_PROPOSAL, value),
-            button("Withdraw", ids.WITHDRAW_PROPOSAL, value),
+            {**button("Withdraw", ids.WITHDRAW_PROPOSAL, value), "confirm": {
+                "title": plain(f"Withdraw {proposal.label}?"),
+                "text": plain("Everyone in the thread will see that you withdrew it."),
+                "confirm": plain("Withdraw"), "deny": plain("Keep it"),
+            }},
         ]})
         blocks.append(context("The other side can accept, counter or decline. Only the author can withdraw."))
     else:

@@ -104,6 +104,7 @@ def open_dispute(session: Session, data: NewDispute) -> Dispute:
                 can_approve=True,
                 added_by_user=data.opener.person.user_id,
                 created_at=now,
+                perspective_asked_at=now,  # the thread's welcome asks every party for it
             )
         )
     session.add(dispute)

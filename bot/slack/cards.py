@@ -30,9 +30,9 @@ def post_card(client: WebClient, dispute: Dispute) -> tuple[str, str | None]:
     return ts, permalink
 
 
-def post_welcome(client: WebClient, dispute: Dispute) -> None:
+def post_welcome(client: WebClient, dispute: Dispute, sealed: bool) -> None:
     """First reply in the thread. A failure here is logged; the dispute itself stands."""
-    text, blocks = thread_welcome(dispute)
+    text, blocks = thread_welcome(dispute, sealed)
     try:
         client.chat_postMessage(
             channel=dispute.channel_id, thread_ts=dispute.thread_ts, text=text, blocks=blocks

@@ -15,6 +15,7 @@ from bot.payloads import OpenDisputeMeta, decode
 from bot.services import disputes as service
 from bot.services.errors import DomainError
 from bot.services.people import Person
+from bot.services.policy import effective_policy
 from bot.slack.cards import post_card, post_welcome
 from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
@@ -103,6 +104,8 @@ def register(app: App, deps: Deps) -> None:
                 ts, permalink = post_card(client, dispute)
                 service.attach_thread(session, dispute, thread_ts=ts, permalink=permalink,
                                       actor=actor)
+                sealed = effective_policy(session, dispute.team_id,
+                                          dispute.channel_id).seal_perspectives
         except SlackApiError as error:
             reason = error.response.get("error") or "Slack refused the message"
             deps.logger.warning("dispute not opened in %s: %s", meta.channel_id, reason)
@@ -110,4 +113,4 @@ def register(app: App, deps: Deps) -> None:
             tell_privately(client, {"user": {"id": actor.user_id}},
                            messages.could_not_post(meta.channel_id, reason, copy))
             return
-        post_welcome(client, dispute)
+        post_welcome(client, dispute, sealed)

@@ -28,8 +28,10 @@ def test_command_events_and_interactivity_point_at_slack_events():
 def test_scopes_cover_the_methods_parley_calls():
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     # commands: /dispute · chat:write: postMessage/update/postEphemeral/getPermalink ·
-    # channels:read + groups:read: conversations.info and member_joined_channel · users:read: users.info
-    assert {"commands", "chat:write", "channels:read", "groups:read", "users:read"} <= scopes
+    # channels:read + groups:read: conversations.info and member_joined_channel ·
+    # users:read: users.info · team:read: team.info (organization names)
+    assert {"commands", "chat:write", "channels:read", "groups:read", "users:read",
+            "team:read"} <= scopes
 
 
 def test_display_name_fits():
