@@ -1,7 +1,9 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
+from models.agreement import ActionItem, Agreement, AgreementStatus, Approval
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
+from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
 from models.perspective import Perspective
 from models.policy import Policy
@@ -9,6 +11,12 @@ from models.proposal import Proposal, ProposalItem, ProposalStatus
 from models.workspace import Workspace
 
 __all__ = [
+    "ActionItem",
+    "Agreement",
+    "AgreementStatus",
+    "Approval",
+    "CheckIn",
+    "CheckInStatus",
     "AuditEvent",
     "Base",
     "Dispute",

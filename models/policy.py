@@ -20,5 +20,7 @@ class Policy(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
     seal_perspectives: Mapped[bool | None] = mapped_column(Boolean)
+    approvals_required: Mapped[str | None] = mapped_column(String(16))  # one_per_side | everyone
+    checkin_days: Mapped[str | None] = mapped_column(String(64))  # e.g. "7,30"
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -18,7 +18,7 @@ from models import Dispute, DisputeStatus, Party, Workspace, utcnow
 
 S = DisputeStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.OPEN: frozenset({S.DISCUSSING, S.CLOSED}),
+    S.OPEN: frozenset({S.DISCUSSING, S.AGREEMENT_PENDING, S.CLOSED}),
     S.DISCUSSING: frozenset({S.AGREEMENT_PENDING, S.CLOSED}),
     S.AGREEMENT_PENDING: frozenset({S.DISCUSSING, S.AGREED, S.CLOSED}),
     S.AGREED: frozenset({S.RESOLVED, S.DISCUSSING, S.CLOSED}),

@@ -12,9 +12,20 @@ from bot.services.people import Person
 from models import Policy
 
 
+ONE_PER_SIDE = "one_per_side"
+EVERYONE = "everyone"
+FIELDS = ("seal_perspectives", "approvals_required", "checkin_days")
+
+
 @dataclass(frozen=True)
 class EffectivePolicy:
     seal_perspectives: bool = True
+    approvals_required: str = ONE_PER_SIDE
+    checkin_days: tuple[int, ...] = (7, 30)
+
+
+def parse_days(raw: str) -> tuple[int, ...]:
+    return tuple(sorted({int(x) for x in raw.split(",") if x.strip()}))
 
 
 def effective_policy(session: Session, team_id: str, channel_id: str) -> EffectivePolicy:
@@ -24,26 +35,33 @@ def effective_policy(session: Session, team_id: str, channel_id: str) -> Effecti
             select(Policy).where(Policy.team_id == team_id, Policy.channel_id.in_(["", channel_id]))
         )
     }
-    seal = EffectivePolicy.seal_perspectives
+    values: dict[str, object] = {}
     for key in ("", channel_id):  # the channel's override wins over the workspace's row
         row = rows.get(key)
-        if row is not None and row.seal_perspectives is not None:
-            seal = row.seal_perspectives
-    return EffectivePolicy(seal_perspectives=seal)
+        for name in FIELDS:
+            value = getattr(row, name) if row is not None else None
+            if value is not None:
+                values[name] = parse_days(value) if name == "checkin_days" else value
+    return EffectivePolicy(**values)  # type: ignore[arg-type]
 
 
 def set_policy(session: Session, team_id: str, *, actor: Person, channel_id: str = "",
-               seal_perspectives: bool | None = None) -> Policy:
+               **changes: object) -> Policy:
+    """Set policy fields (None clears one back to the default); every change is audited."""
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"unknown policy fields {sorted(unknown)}")
     row = session.scalars(
         select(Policy).where(Policy.team_id == team_id, Policy.channel_id == channel_id)
     ).one_or_none()
     if row is None:
         row = Policy(team_id=team_id, channel_id=channel_id)
         session.add(row)
-    old = row.seal_perspectives
-    row.seal_perspectives = seal_perspectives
+    for name, new in changes.items():
+        old = getattr(row, name)
+        setattr(row, name, new)
+        audit.record(session, team_id=team_id, kind="policy.changed", actor=actor,
+                     channel_id=channel_id, field=name, old=old, new=new)
     row.updated_by = actor.user_id
     session.flush()
-    audit.record(session, team_id=team_id, kind="policy.changed", actor=actor,
-                 channel_id=channel_id, field="seal_perspectives", old=old, new=seal_perspectives)
     return row

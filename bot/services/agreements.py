@@ -1,0 +1,239 @@
+"""Written agreements: drafted in versions, approved by one person of each organization (or by
+everyone, by policy), ratified exactly once. An approval is bound to the content hash of the
+version its approver saw; a ratified agreement never changes again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from bot.services import audit, checkins
+from bot.services.disputes import transition
+from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from bot.services.people import Person
+from bot.services.policy import EVERYONE
+from bot.services.proposals import ItemDraft
+from models import (
+    ActionItem, Agreement, AgreementStatus, Approval, CheckIn, Dispute, DisputeStatus, Party,
+    Side, utcnow,
+)
+
+DRAFTABLE = (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING)
+GroupKey = tuple[str, str]  # (side, team_id): an organization on one side
+
+
+@dataclass(frozen=True)
+class AgreementDraft:
+    terms: str
+    items: list[ItemDraft] = field(default_factory=list)
+    amount: Decimal | None = None
+    currency: str | None = None
+    checkin_days: list[int] = field(default_factory=lambda: [7, 30])
+    checkin_on_due_dates: bool = True
+    proposal_id: int | None = None
+
+
+@dataclass
+class ApprovalState:
+    valid: list[Approval]
+    missing: list[GroupKey]
+    missing_people: list[Party]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.missing_people
+
+
+@dataclass
+class Approved:
+    agreement: Agreement
+    state: ApprovalState
+    already: bool = False
+    ratified: bool = False
+    checkins: list[CheckIn] = field(default_factory=list)
+
+
+def content_hash(agreement: Agreement, reference: str) -> str:
+    canonical = json.dumps(agreement.canonical(reference), sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def latest(session: Session, dispute_id: int) -> Agreement | None:
+    return session.scalars(
+        select(Agreement).where(Agreement.dispute_id == dispute_id)
+        .options(selectinload(Agreement.items), selectinload(Agreement.approvals))
+        .order_by(Agreement.version.desc()).limit(1)
+    ).first()
+
+
+def get(session: Session, dispute: Dispute, agreement_id: int) -> Agreement:
+    agreement = session.scalars(
+        select(Agreement).where(Agreement.id == agreement_id, Agreement.dispute_id == dispute.id)
+        .options(selectinload(Agreement.items), selectinload(Agreement.approvals))
+    ).one_or_none()
+    if agreement is None:
+        raise NotFound("That agreement no longer exists.")
+    return agreement
+
+
+def describe_state(session: Session, agreement: Agreement) -> str:
+    if agreement.status == AgreementStatus.RATIFIED:
+        return f"{agreement.label} is already in effect, so nothing changed."
+    if agreement.status == AgreementStatus.SUPERSEDED:
+        newest = latest(session, agreement.dispute_id)
+        newer = f" by v{newest.version}" if newest and newest.version > agreement.version else ""
+        return (f"{agreement.label} was superseded{newer}; please review the latest version in "
+                "the thread. Nothing changed.")
+    return f"{agreement.label} is awaiting approvals."
+
+
+def ensure_changeable(session: Session, dispute: Dispute) -> None:
+    ratified = session.scalar(select(func.count()).select_from(Agreement).where(
+        Agreement.dispute_id == dispute.id, Agreement.status == AgreementStatus.RATIFIED))
+    if ratified:
+        raise IllegalTransition(
+            f"The agreement for {dispute.reference} is in effect and can no longer change. A new "
+            "agreement needs the dispute to be reopened first.")
+    if dispute.status not in DRAFTABLE:
+        raise IllegalTransition(
+            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so it can't take an agreement.")
+
+
+def draft(session: Session, dispute: Dispute, drafter: Party, data: AgreementDraft, *,
+          actor: Person, approvals_rule: str) -> tuple[Agreement, Agreement | None]:
+    """A new version; the pending one (if any) becomes superseded. Caller holds the dispute lock."""
+    ensure_changeable(session, dispute)
+    previous = latest(session, dispute.id)
+    superseded = None
+    if previous is not None and previous.status == AgreementStatus.PENDING:
+        session.execute(update(Agreement).where(
+            Agreement.id == previous.id, Agreement.status == AgreementStatus.PENDING,
+        ).values(status=AgreementStatus.SUPERSEDED).execution_options(synchronize_session=False))
+        session.refresh(previous)
+        superseded = previous
+    agreement = Agreement(
+        dispute_id=dispute.id, version=(previous.version + 1) if previous else 1,
+        proposal_id=data.proposal_id, drafted_by_party_id=drafter.id, terms=data.terms.strip(),
+        amount=data.amount, currency=data.currency if data.amount is not None else None,
+        checkin_days=sorted(set(data.checkin_days)), checkin_on_due_dates=data.checkin_on_due_dates,
+        approvals_rule=approvals_rule, status=AgreementStatus.PENDING, created_at=utcnow(),
+        content_hash="", items=[
+            ActionItem(position=i, text=item.text.strip(), owner_team=item.owner.team_id,
+                       owner_user=item.owner.user_id, due_date=item.due, status="open")
+            for i, item in enumerate(data.items)],
+    )
+    agreement.drafted_by = drafter
+    agreement.content_hash = content_hash(agreement, dispute.reference)
+    session.add(agreement)
+    session.flush()
+    if dispute.status != DisputeStatus.AGREEMENT_PENDING:
+        transition(session, dispute, DisputeStatus.AGREEMENT_PENDING, actor=actor)
+    if superseded is not None:
+        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                     kind="agreement.superseded", actor=actor, version=superseded.version,
+                     by_version=agreement.version)
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="agreement.drafted",
+                 actor=actor, version=agreement.version, content_hash=agreement.content_hash,
+                 agreement_id=agreement.id, proposal_id=data.proposal_id)
+    return agreement, superseded
+
+
+def approver_groups(dispute: Dispute) -> dict[GroupKey, list[Party]]:
+    """Each organization on each side, with the parties who may approve for it."""
+    groups: dict[GroupKey, list[Party]] = {}
+    for party in dispute.parties:
+        if party.side != Side.MEDIATOR and party.can_approve:
+            groups.setdefault((party.side, party.team_id), []).append(party)
+    return groups
+
+
+def approval_state(dispute: Dispute, agreement: Agreement) -> ApprovalState:
+    valid = [a for a in agreement.approvals if a.content_hash == agreement.content_hash]
+    approved = {(a.team_id, a.user_id) for a in valid}
+    groups = approver_groups(dispute)
+    missing = [key for key, members in groups.items()
+               if not any((p.team_id, p.user_id) in approved for p in members)]
+    missing_people: list[Party] = []
+    if agreement.approvals_rule == EVERYONE:
+        missing_people = [p for members in groups.values() for p in members
+                          if (p.team_id, p.user_id) not in approved]
+        missing = []
+    return ApprovalState(valid, missing, missing_people)
+
+
+def check_can_approve(session: Session, agreement: Agreement, party: Party, shown_hash: str | None) -> None:
+    if agreement.status != AgreementStatus.PENDING:
+        raise DomainError(describe_state(session, agreement))
+    if party.side == Side.MEDIATOR:
+        raise NotAllowed("As the mediator you stay neutral: each side approves the agreement, "
+                         "not the mediator.")
+    if not party.can_approve:
+        raise NotAllowed(f"You take part in this dispute but can't approve {agreement.label}.")
+    if shown_hash is not None and shown_hash != agreement.content_hash:
+        raise DomainError(f"The text you approved is not the current {agreement.label}; please "
+                          "review the latest version in the thread. Nothing changed.")
+
+
+def approve(session: Session, dispute: Dispute, agreement: Agreement, party: Party, *,
+            shown_hash: str | None, actor: Person, tz: str | None) -> Approved:
+    """Record one approval (once per person and version) and ratify when it completes the set.
+
+    The caller holds the dispute's row lock, so two approvers at the same instant are serialized
+    and the second sees the first; the unique constraint and the conditional update make double
+    clicks and retries harmless even without it."""
+    check_can_approve(session, agreement, party, shown_hash)
+    outcome = Approved(agreement, approval_state(dispute, agreement))
+    try:
+        with session.begin_nested():
+            session.add(Approval(agreement_id=agreement.id, version=agreement.version,
+                                 party_id=party.id, team_id=party.team_id, user_id=party.user_id,
+                                 decision="approved", content_hash=agreement.content_hash,
+                                 at=utcnow()))
+    except IntegrityError:
+        outcome.already = True
+        return outcome
+    session.refresh(agreement, ["approvals"])
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="agreement.approved",
+                 actor=actor, version=agreement.version, content_hash=agreement.content_hash)
+    outcome.state = approval_state(dispute, agreement)
+    if outcome.state.complete:
+        outcome.ratified, outcome.checkins = ratify(session, dispute, agreement, actor=actor, tz=tz)
+    return outcome
+
+
+def ratify(session: Session, dispute: Dispute, agreement: Agreement, *, actor: Person,
+           tz: str | None) -> tuple[bool, list[CheckIn]]:
+    """pending → ratified exactly once; the dispute is agreed and check-ins are written."""
+    now = utcnow()
+    done = session.execute(update(Agreement).where(
+        Agreement.id == agreement.id, Agreement.status == AgreementStatus.PENDING,
+    ).values(status=AgreementStatus.RATIFIED, ratified_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if done != 1:
+        return False, []
+    session.refresh(agreement)
+    transition(session, dispute, DisputeStatus.AGREED, actor=actor)
+    rows = checkins.schedule(session, agreement, now, tz)
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                 kind="agreement.ratified", actor=actor, version=agreement.version,
+                 content_hash=agreement.content_hash, checkins=[c.due_at.isoformat() for c in rows])
+    return True, rows
+
+
+def request_changes(session: Session, dispute: Dispute, agreement: Agreement, party: Party,
+                    what: str, *, actor: Person) -> None:
+    if agreement.status != AgreementStatus.PENDING:
+        raise DomainError(describe_state(session, agreement))
+    if party.side == Side.MEDIATOR:
+        raise NotAllowed("As the mediator, edit the draft instead of requesting changes.")
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                 kind="agreement.changes_requested", actor=actor, version=agreement.version,
+                 what=what.strip())
+

@@ -1,0 +1,62 @@
+"""Planning follow-up check-ins when an agreement comes into effect.
+
+Check-ins fall at a civil hour (10:00 in the dispute opener's time zone) on business days: the
+policy's points after ratification (e.g. 7 and 30 days) and each action item's due date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from models import Agreement, CheckIn, CheckInStatus, utcnow
+
+CIVIL_HOUR = time(10, 0)
+
+
+def zone(tz: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def business_day_on_or_after(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def civil_moment(day: date, tz: ZoneInfo) -> datetime:
+    """10:00 local on the first business day on or after `day`, as UTC."""
+    local = datetime.combine(business_day_on_or_after(day), CIVIL_HOUR, tzinfo=tz)
+    return local.astimezone(timezone.utc)
+
+
+def plan(agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[CheckIn]:
+    """The check-in rows for a newly ratified agreement (not yet added to a session)."""
+    local_zone = zone(tz)
+    start = ratified_at.astimezone(local_zone).date()
+    rows = [
+        CheckIn(dispute_id=agreement.dispute_id, agreement_id=agreement.id, kind="after_days",
+                due_at=civil_moment(start + timedelta(days=days), local_zone),
+                status=CheckInStatus.PENDING, created_at=utcnow())
+        for days in sorted(set(agreement.checkin_days))
+    ]
+    if agreement.checkin_on_due_dates:
+        rows += [
+            CheckIn(dispute_id=agreement.dispute_id, agreement_id=agreement.id,
+                    action_item_id=item.id, kind="item_due",
+                    due_at=civil_moment(max(item.due_date, start), local_zone),
+                    status=CheckInStatus.PENDING, created_at=utcnow())
+            for item in agreement.items
+        ]
+    return sorted(rows, key=lambda c: c.due_at)
+
+
+def schedule(session: Session, agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[CheckIn]:
+    rows = plan(agreement, ratified_at, tz)
+    session.add_all(rows)
+    session.flush()
+    return rows
