@@ -58,3 +58,18 @@ B_ITEM_ACTIONS = "items_actions"
 # Decline and add-party modal inputs
 B_DECLINE_REASON, A_DECLINE_REASON = "decline_reason", "decline_reason_input"
 B_NEW_PARTIES, A_NEW_PARTIES = "new_parties", "new_parties_input"
+
+# Agreements
+DRAFT_AGREEMENT = "agreement_draft"
+EDIT_AGREEMENT = "agreement_edit"
+APPROVE_AGREEMENT = "agreement_approve"
+REQUEST_CHANGES = "agreement_request_changes"
+ADD_AGREEMENT_ITEM_ROW = "agreement_add_item"
+AGREEMENT_MODAL = "agreement_submit"
+CHANGES_MODAL = "agreement_changes_submit"
+B_AG_TERMS, A_AG_TERMS = "ag_terms", "ag_terms_input"
+B_AG_AMOUNT, A_AG_AMOUNT = "ag_amount", "ag_amount_input"
+B_AG_CURRENCY, A_AG_CURRENCY = "ag_currency", "ag_currency_input"
+B_AG_CHECKINS, A_AG_CHECKINS = "ag_checkins", "ag_checkins_input"
+B_AG_DUE_CHECKINS, A_AG_DUE_CHECKINS = "ag_due_checkins", "ag_due_checkins_input"
+B_CHANGES, A_CHANGES = "changes", "changes_input"

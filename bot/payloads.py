@@ -97,3 +97,38 @@ class AddPartyMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
     d: int
+
+
+class DraftButton(Payload):
+    """Value of "Draft agreement": the dispute, and the accepted proposal to start from (if any)."""
+
+    v: Literal[1] = 1
+    d: int
+    p: int | None = None
+
+
+class AgreementButton(Payload):
+    """Value of Approve / Request changes / Edit draft. `h` is the content hash of the text the
+    message shows, so an approval is bound to exactly what its approver saw."""
+
+    v: Literal[1] = 1
+    d: int
+    a: int
+    h: str
+
+
+class AgreementMeta(Payload):
+    """private_metadata of the agreement modal."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: int
+    p: int | None = None  # the proposal it started from
+    rows: int = 1
+
+
+class ChangesMeta(Payload):
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: int
+    a: int

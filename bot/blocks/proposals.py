@@ -6,26 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import ids
-from bot.blocks.inputs import (
-    date_picker, input_block, static_select, text_input, tone_note, user_select,
-)
+from bot.blocks.inputs import input_block, static_select, text_input, tone_note
+from bot.blocks.items import ITEM_MAX, ItemValues, item_rows
 from bot.blocks.text import button, context, escape, mention, plain, section, slack_date, truncate
 from bot.payloads import DeclineMeta, ProposalButton, ProposalMeta
-from bot.services.proposals import MAX_ITEMS
 from bot.services.vocabulary import CURRENCIES, REMEDIES, format_amount
 from models import Dispute, Proposal, ProposalStatus
 
 SUMMARY_MAX = 150
 DETAILS_MAX = 2000
-ITEM_MAX = 300
 REASON_MAX = 1000
-
-
-@dataclass
-class ItemValues:
-    text: str = ""
-    owner: str | None = None
-    due: str | None = None  # ISO date
 
 
 @dataclass
@@ -47,30 +37,6 @@ class ProposalValues:
             currency=proposal.currency,
             items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in proposal.items],
         )
-
-
-def _item_rows(meta: ProposalMeta, values: ProposalValues) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = [section(
-        "*Action items* (optional): who will do what, by when. They carry over into the "
-        "written agreement."
-    )]
-    for row in range(meta.rows):
-        item = values.items[row] if row < len(values.items) else ItemValues()
-        blocks += [
-            input_block(ids.B_ITEM_TEXT.format(row), f"Action item {row + 1}", text_input(
-                ids.A_ITEM_TEXT, max_length=ITEM_MAX, initial=item.text,
-                placeholder="e.g. Redo the two checkout screens"), optional=True),
-            input_block(ids.B_ITEM_OWNER.format(row), "Owner",
-                        user_select(ids.A_ITEM_OWNER, initial=item.owner,
-                                    placeholder="Who does it"), optional=True),
-            input_block(ids.B_ITEM_DUE.format(row), "Due date",
-                        date_picker(ids.A_ITEM_DUE, initial=item.due), optional=True),
-        ]
-    if meta.rows < MAX_ITEMS:
-        blocks.append({"type": "actions", "block_id": ids.B_ITEM_ACTIONS, "elements": [
-            button("Add another action item", ids.ADD_ITEM_ROW),
-        ]})
-    return blocks
 
 
 def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues, *,
@@ -103,7 +69,9 @@ def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues,
             input_block(ids.B_PR_CURRENCY, "Currency", static_select(
                 ids.A_PR_CURRENCY, {c: c for c in CURRENCIES}, initial=values.currency,
                 placeholder="Choose a currency"), optional=True),
-            *_item_rows(meta, values),
+            *item_rows(meta.rows, values.items, ids.ADD_ITEM_ROW,
+                       "*Action items* (optional): who will do what, by when. They carry over "
+                       "into the written agreement."),
         ],
     }
 
@@ -171,3 +139,13 @@ def decline_modal(proposal: Proposal, dispute: Dispute) -> dict[str, Any]:
                 hint="Optional, but a reason helps the other side make a better proposal."),
         ],
     }
+
+
+def accepted_blocks(text: str, draft_value: str) -> list[dict[str, Any]]:
+    """The acceptance note, with the way on to a written agreement."""
+    return [
+        section(text),
+        {"type": "actions", "block_id": "accepted_next", "elements": [
+            button("Draft agreement", ids.DRAFT_AGREEMENT, draft_value, style="primary"),
+        ]},
+    ]

@@ -21,7 +21,7 @@ from bot.blocks.text import (
 )
 from bot.services.vocabulary import format_amount
 from bot import ids
-from bot.payloads import DisputeButton
+from bot.payloads import DisputeButton, DraftButton
 from models import Dispute, DisputeStatus, Side
 
 
@@ -53,6 +53,7 @@ def _actions(dispute: Dispute) -> list[dict[str, Any]]:
     return [{"type": "actions", "block_id": "dispute_actions", "elements": [
         button("Share your perspective", ids.SHARE_PERSPECTIVE, value, style="primary"),
         button("Propose a solution", ids.PROPOSE, value),
+        button("Draft agreement", ids.DRAFT_AGREEMENT, DraftButton(d=dispute.id).encode()),
         button("Add a party", ids.ADD_PARTY, value),
     ]}]
 

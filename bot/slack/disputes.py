@@ -12,11 +12,14 @@ from bot import ids
 from bot.blocks import messages
 from bot.blocks.dispute_modal import open_dispute_modal
 from bot.payloads import OpenDisputeMeta, decode
+from bot.blocks.show import show_dispute
+from bot.services import agreements
 from bot.services import disputes as service
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, NotAllowed
 from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.slack.cards import post_card, post_welcome
+from bot.slack.approvals_view import approval_view
 from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
 from bot.slack.errors import guarded, tell_privately
@@ -49,6 +52,25 @@ def register(app: App, deps: Deps) -> None:
         word = text.lower()
         if word in {"help", "?"}:
             respond(text=messages.help_text(), response_type="ephemeral")
+            return
+        if word.startswith("show"):
+            reference = text[4:].strip()
+            if not reference:
+                respond(text=f"Which dispute? For example `{ids.COMMAND} show D-7`.",
+                        response_type="ephemeral")
+                return
+            with deps.db.read() as session:
+                dispute = service.get_by_reference(session, host_team_id(context), reference)
+                actor: Person = context["actor"]
+                if (dispute.party_of(actor.team_id, actor.user_id) is None
+                        and command["channel_id"] != dispute.channel_id):
+                    raise NotAllowed(f"Only the parties to {dispute.reference}, or people in "
+                                     f"<#{dispute.channel_id}>, can see it. Run this command there.")
+                agreement = agreements.latest(session, dispute.id)
+                view = approval_view(deps.directory, dispute, agreement) if agreement else None
+                blocks = show_dispute(dispute, agreement, view)
+            respond(text=f"{dispute.reference}: {dispute.title}", blocks=blocks,
+                    response_type="ephemeral")
             return
         if _is_direct_message(command):
             respond(text=messages.dm_not_supported(), response_type="ephemeral")

@@ -35,3 +35,10 @@ def users(values: dict[str, Any], block: str, action: str) -> list[str]:
 def date(values: dict[str, Any], block: str, action: str) -> str | None:
     raw = _element(values, block, action).get("selected_date")
     return raw if isinstance(raw, str) and raw else None
+
+
+def checked(values: dict[str, Any], block: str, action: str) -> list[str]:
+    raw = _element(values, block, action).get("selected_options")
+    if not isinstance(raw, list):
+        return []
+    return [o["value"] for o in raw if isinstance(o, dict) and isinstance(o.get("value"), str)]

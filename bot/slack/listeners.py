@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack import channels, disputes, errors, home, parties, perspectives, proposals
+from bot.slack import (
+    agreements, channels, disputes, errors, home, parties, perspectives, proposals,
+)
 from bot.slack.context import Deps, resolve_actor
 
 
@@ -17,3 +19,4 @@ def register_all(app: App, deps: Deps) -> None:
     perspectives.register(app, deps)
     proposals.register(app, deps)
     parties.register(app, deps)
+    agreements.register(app, deps)

@@ -12,9 +12,11 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.blocks.proposals import ProposalValues, decline_modal, proposal_message, proposal_modal
+from bot.blocks.proposals import (
+    ProposalValues, accepted_blocks, decline_modal, proposal_message, proposal_modal,
+)
 from bot.blocks.text import escape, truncate
-from bot.payloads import DeclineMeta, DisputeButton, ProposalButton, ProposalMeta
+from bot.payloads import DeclineMeta, DisputeButton, DraftButton, ProposalButton, ProposalMeta
 from bot.services import disputes, perspectives, proposals
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
@@ -156,7 +158,11 @@ def register(app: App, deps: Deps) -> None:
             proposal = proposals.get(session, dispute, ref.p)
             party = require_party(dispute, actor, "answer proposals")
             step(session, dispute, proposal, party, actor)
-            post_in_thread(client, dispute, note(deps.directory.describe(actor.team_id, actor.user_id), proposal))
+            text = note(deps.directory.describe(actor.team_id, actor.user_id), proposal)
+            blocks = None
+            if proposal.status == ProposalStatus.ACCEPTED:
+                blocks = accepted_blocks(text, DraftButton(d=dispute.id, p=proposal.id).encode())
+            post_in_thread(client, dispute, text, blocks)
             rendered = render(session, proposal)
         update_message(client, dispute, proposal, rendered)
 

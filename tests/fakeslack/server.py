@@ -47,6 +47,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.teams: dict[str, str] = {host_team: "Studio"}
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id -> {"content", "channel", ...}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.failures: dict[str, deque[Failure]] = defaultdict(deque)
         self.used_triggers: set[str] = set()
@@ -162,6 +163,14 @@ class FakeSlack:
     def _handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict[str, str], Any]:
         if self.latency:
             time.sleep(self.latency)
+        if path.startswith("/upload/"):
+            file_id = path.removeprefix("/upload/")
+            with self._cond:
+                if file_id not in self.uploads:
+                    return 404, {}, {"ok": False}
+                self.uploads[file_id]["content"] = raw
+            self._record("upload", {"file_id": file_id, "length": len(raw)})
+            return 200, {}, {"ok": True}
         args = self._args(headers, raw)
         if path.startswith("/respond/"):
             self._record("response_url", args)
@@ -295,6 +304,31 @@ class FakeSlack:
         ts = args.get("message_ts", "").replace(".", "")
         return {"ok": True, "channel": args.get("channel"),
                 "permalink": f"https://parley-test.slack.com/archives/{args.get('channel')}/p{ts}"}
+
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ids):06d}"
+        with self._cond:
+            self.uploads[file_id] = {"filename": args["filename"], "content": None}
+        return {"ok": True, "file_id": file_id,
+                "upload_url": self.base_url.replace("/api/", f"/upload/{file_id}")}
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files
+        done = []
+        with self._cond:
+            for item in files or []:
+                upload = self.uploads.get(item.get("id"))
+                if upload is None or upload["content"] is None:
+                    return {"ok": False, "error": "file_not_found"}
+                upload.update(title=item.get("title"), channel=args.get("channel_id"),
+                              thread_ts=args.get("thread_ts"), comment=args.get("initial_comment"))
+                done.append({"id": item["id"], "title": item.get("title")})
+        if args.get("channel_id") and self._can_post(args["channel_id"]):
+            return {"ok": False, "error": "not_in_channel"}
+        return {"ok": True, "files": done}
 
     def _view_result(self, view: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {**view, "id": f"V{next(self._ids):06d}", "team_id": self.host_team}}

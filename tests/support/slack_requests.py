@@ -151,6 +151,9 @@ def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any
             state = {"type": kind, "selected_user": answer}
         elif kind == "datepicker":
             state = {"type": kind, "selected_date": answer}
+        elif kind == "checkboxes":
+            chosen = [o for o in element["options"] if o["value"] in (answer or [])]
+            state = {"type": kind, "selected_options": chosen}
         elif kind == "multi_users_select":
             state = {"type": kind, "selected_users": list(answer or [])}
         elif kind == "static_select":

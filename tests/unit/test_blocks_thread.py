@@ -10,9 +10,10 @@ from bot.blocks.perspectives import (
     ACK_MAX, HAPPENED_MAX, IMPACT_MAX, RESOLUTION_MAX, perspective_message, perspective_modal,
 )
 from bot.blocks.proposals import (
-    DETAILS_MAX, ITEM_MAX, SUMMARY_MAX, ItemValues, ProposalValues, decline_modal,
+    DETAILS_MAX, SUMMARY_MAX, ProposalValues, decline_modal,
     proposal_message, proposal_modal,
 )
+from bot.blocks.items import ITEM_MAX, ItemValues
 from bot.payloads import PerspectiveMeta, ProposalMeta
 from bot.services.perspectives import PerspectiveText
 from models import Dispute, Party, Perspective, Proposal, ProposalItem

@@ -1,0 +1,181 @@
+"""The agreement modal, the agreement message with its live approvals, and related messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import ids
+from bot.blocks.inputs import input_block, option, static_select, text_input
+from bot.blocks.items import ItemValues, item_rows
+from bot.blocks.text import (
+    button, context, escape, mention, plain, section, slack_date, truncate,
+)
+from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta
+from bot.services.vocabulary import CURRENCIES, format_amount
+from models import Agreement, AgreementStatus, Dispute, Proposal
+
+TERMS_MAX = 2800
+CHANGES_MAX = 1000
+CHECKIN_CHOICES = (3, 7, 14, 30, 60, 90)
+
+
+@dataclass
+class AgreementValues:
+    terms: str = ""
+    amount: str = ""
+    currency: str | None = None
+    items: list[ItemValues] = field(default_factory=list)
+    checkin_days: list[int] = field(default_factory=lambda: [7, 30])
+    on_due_dates: bool = True
+
+    @classmethod
+    def from_proposal(cls, proposal: Proposal, checkin_days: list[int]) -> AgreementValues:
+        terms = f"{proposal.summary}\n\n{proposal.details}"
+        return cls(terms=terms[:TERMS_MAX],
+                   amount=f"{proposal.amount}" if proposal.amount is not None else "",
+                   currency=proposal.currency, checkin_days=checkin_days,
+                   items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in proposal.items])
+
+    @classmethod
+    def from_agreement(cls, agreement: Agreement) -> AgreementValues:
+        return cls(terms=agreement.terms,
+                   amount=f"{agreement.amount}" if agreement.amount is not None else "",
+                   currency=agreement.currency, checkin_days=list(agreement.checkin_days),
+                   on_due_dates=agreement.checkin_on_due_dates,
+                   items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in agreement.items])
+
+
+def _days_label(days: int) -> str:
+    return f"{days} days after it takes effect"
+
+
+def agreement_modal(dispute: Dispute, meta: AgreementMeta, values: AgreementValues, *,
+                    editing: int | None = None) -> dict[str, Any]:
+    intro = f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n"
+    intro += (f"Your edit becomes version {editing + 1}; approvals start again."
+              if editing else
+              "One person from each organization approves the agreement with a button; only then "
+              "is it in effect.")
+    day_options = [option(str(d), _days_label(d)) for d in CHECKIN_CHOICES]
+    checkins: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_AG_CHECKINS,
+                                "options": day_options}
+    chosen = [o for o in day_options if int(o["value"]) in values.checkin_days]
+    if chosen:
+        checkins["initial_options"] = chosen
+    due_option = option("yes", "On each action item's due date")
+    due: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_AG_DUE_CHECKINS,
+                           "options": [due_option]}
+    if values.on_due_dates:
+        due["initial_options"] = [due_option]
+    return {
+        "type": "modal",
+        "callback_id": ids.AGREEMENT_MODAL,
+        "title": plain("Edit the agreement" if editing else "Draft the agreement"),
+        "submit": plain("Post for approval"),
+        "close": plain("Cancel"),
+        "private_metadata": meta.encode(),
+        "blocks": [
+            section(intro),
+            input_block(ids.B_AG_TERMS, "Terms", text_input(
+                ids.A_AG_TERMS, max_length=TERMS_MAX, multiline=True, initial=values.terms,
+                placeholder="What each side will do, in plain words")),
+            input_block(ids.B_AG_AMOUNT, "Compensation", text_input(
+                ids.A_AG_AMOUNT, max_length=20, initial=values.amount), optional=True),
+            input_block(ids.B_AG_CURRENCY, "Currency", static_select(
+                ids.A_AG_CURRENCY, {c: c for c in CURRENCIES}, initial=values.currency,
+                placeholder="Choose a currency"), optional=True),
+            *item_rows(meta.rows, values.items, ids.ADD_AGREEMENT_ITEM_ROW,
+                       "*Action items*: who will do what, by when. Parley checks in on each."),
+            input_block(ids.B_AG_CHECKINS, "When should Parley check in?", checkins,
+                        optional=True, hint="At 10:00 in the opener's time zone, on business days."),
+            input_block(ids.B_AG_DUE_CHECKINS, "Also check in", due, optional=True),
+        ],
+    }
+
+
+@dataclass
+class ApprovalView:
+    """What the agreement message shows about approvals, already put into words."""
+
+    approved: list[tuple[str, Any]]  # (who, at)
+    still_needed: list[str]
+
+
+def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: ApprovalView, *,
+                     superseded_by: int | None = None) -> tuple[str, list[dict[str, Any]]]:
+    head = f"*{agreement.label}* for {dispute.reference} · {escape(truncate(dispute.title, 150))}"
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": plain(f"📝 {agreement.label}", 150)},
+        section(head),
+        section(f"*Terms*\n{escape(agreement.terms)}"),
+    ]
+    amount = format_amount(agreement.amount, agreement.currency)
+    if amount:
+        blocks.append(section(f"*Compensation*\n{amount}"))
+    if agreement.items:
+        lines = [f"• {escape(i.text)} · {mention(i.owner_user)} · due {i.due_date.day} {i.due_date:%b %Y}"
+                 for i in agreement.items]
+        blocks.append(section("*Action items*\n" + "\n".join(lines)))
+    plan = [f"{d} days after it takes effect" for d in agreement.checkin_days]
+    if agreement.checkin_on_due_dates and agreement.items:
+        plan.append("on each action item's due date")
+    blocks.append(section("*Check-ins*\n" + (", ".join(plan) if plan else "none")))
+    done = "\n".join(f":white_check_mark: {escape(who)}, {slack_date(at, '{date_short} {time}')}"
+                     for who, at in approvals.approved) or "No approvals yet."
+    blocks.append(section(f"*Approvals*\n{done}"))
+    if agreement.status == AgreementStatus.PENDING:
+        if approvals.still_needed:
+            blocks.append(section("*Still needed*\n" + "\n".join(f"• {n}" for n in approvals.still_needed)))
+        value = AgreementButton(d=dispute.id, a=agreement.id, h=agreement.content_hash).encode()
+        short = agreement.content_hash[:12]
+        blocks.append({"type": "actions", "block_id": f"agreement_{agreement.id}", "elements": [
+            {**button("Approve", ids.APPROVE_AGREEMENT, value, style="primary"), "confirm": {
+                "title": plain(f"Approve {agreement.label}?"),
+                "text": plain(f"You approve exactly the text above (content hash {short}…). Any "
+                              "edit makes a new version that needs approving again."),
+                "confirm": plain("Approve"), "deny": plain("Not yet")}},
+            button("Request changes", ids.REQUEST_CHANGES, value),
+            button("Edit draft", ids.EDIT_AGREEMENT, value),
+        ]})
+    elif agreement.status == AgreementStatus.SUPERSEDED:
+        blocks.append(context(f":arrows_counterclockwise: Superseded by v{superseded_by}. "
+                              "Approvals of this version no longer count." if superseded_by else
+                              ":arrows_counterclockwise: Superseded by a newer version."))
+    else:
+        blocks.append(context(f":white_check_mark: In effect since {slack_date(agreement.ratified_at)}"))
+    blocks.append(context(f"Content hash `{agreement.content_hash[:12]}…` · approvals are bound "
+                          "to this exact text."))
+    return f"{agreement.label} for {dispute.reference}", blocks
+
+
+def in_effect(dispute: Dispute, agreement: Agreement, approvals: ApprovalView) -> tuple[str, list[dict[str, Any]]]:
+    lines = "\n".join(f"• {escape(who)}, {slack_date(at, '{date_short} at {time}')}"
+                      for who, at in approvals.approved)
+    text = f":handshake: {agreement.label} for {dispute.reference} is in effect."
+    return text, [
+        section(f"{text}\nApproved by:\n{lines}"),
+        context("Parley will check in on the action items as agreed. The written agreement "
+                "follows as a file."),
+    ]
+
+
+def changes_modal(dispute: Dispute, agreement: Agreement) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": ids.CHANGES_MODAL,
+        "title": plain("Request changes"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
+        "private_metadata": ChangesMeta(d=dispute.id, a=agreement.id).encode(),
+        "blocks": [
+            section(f"*{agreement.label}* for {dispute.reference}"),
+            input_block(ids.B_CHANGES, "What should change?", text_input(
+                ids.A_CHANGES, max_length=CHANGES_MAX, multiline=True)),
+        ],
+    }
+
+
+def changes_requested(who: str, agreement: Agreement, what: str) -> str:
+    return (f"{escape(who)} asked for changes to {agreement.label}:\n>{escape(truncate(what, 1000))}\n"
+            "Any party can use *Edit draft* on the agreement to post a new version.")

@@ -1,0 +1,257 @@
+"""Agreements in the thread: draft or edit, approve with a button, request changes, and what
+happens when the last required approval arrives."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import ids
+from bot.blocks.agreement_doc import agreement_markdown
+from bot.blocks.agreements import (
+    AgreementValues, ApprovalView, agreement_blocks, agreement_modal, changes_modal,
+    changes_requested, in_effect,
+)
+from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
+from bot.services import agreements, disputes, perspectives, proposals
+from bot.services.errors import DomainError
+from bot.services.parties import require_party
+from bot.services.people import Person
+from bot.services.policy import effective_policy
+from bot.services.proposals import MAX_ITEMS
+from bot.slack import form_state as state
+from bot.slack.agreement_form import read_values, validate
+from bot.slack.approvals_view import approval_view
+from bot.slack.buttons import StaleButton, button_value, metadata
+from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.context import Deps, host_team_id
+from bot.slack.errors import guarded, tell_privately
+from models import Agreement, AgreementStatus, AuditEvent, Dispute, Proposal, ProposalStatus
+
+log = logging.getLogger("parley.agreements")
+
+
+def register(app: App, deps: Deps) -> None:
+    names = deps.directory
+
+    def render(dispute: Dispute, agreement: Agreement, superseded_by: int | None = None):
+        view = approval_view(names, dispute, agreement)
+        return agreement_blocks(dispute, agreement, view, superseded_by=superseded_by)
+
+    def update_message(client: WebClient, dispute: Dispute, agreement: Agreement,
+                       rendered: tuple[str, list[dict[str, Any]]]) -> None:
+        if not agreement.message_ts:
+            return
+        try:
+            client.chat_update(channel=dispute.channel_id, ts=agreement.message_ts,
+                               text=rendered[0], blocks=rendered[1])
+        except SlackApiError as error:
+            log.warning("%s message not updated: %s", agreement.label, error.response.get("error"))
+
+    def starting_values(session: Session, dispute: Dispute, proposal_id: int | None) -> tuple[AgreementValues, int | None, int | None]:
+        """(values, proposal it starts from, version being edited) for a new draft."""
+        current = agreements.latest(session, dispute.id)
+        if current is not None and current.status == AgreementStatus.PENDING and proposal_id is None:
+            return AgreementValues.from_agreement(current), current.proposal_id, current.version
+        days = list(effective_policy(session, dispute.team_id, dispute.channel_id).checkin_days)
+        source: Proposal | None = None
+        if proposal_id is not None:
+            source = proposals.get(session, dispute, proposal_id)
+        else:
+            source = session.scalars(select(Proposal).where(
+                Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.ACCEPTED,
+            ).order_by(Proposal.number.desc()).limit(1)).first()
+        if source is None:
+            return AgreementValues(checkin_days=days), None, None
+        editing = current.version if current is not None and current.status == AgreementStatus.PENDING else None
+        return AgreementValues.from_proposal(source, days), source.id, editing
+
+    def open_form(client: WebClient, body: dict[str, Any], context: BoltContext, dispute_id: int,
+                  proposal_id: int | None = None, agreement_id: int | None = None) -> None:
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), dispute_id)
+            require_party(dispute, context["actor"], "draft the agreement")
+            agreements.ensure_changeable(session, dispute)
+            if agreement_id is not None:
+                agreement = agreements.get(session, dispute, agreement_id)
+                if agreement.status != AgreementStatus.PENDING:
+                    raise DomainError(agreements.describe_state(session, agreement))
+                values, source, editing = (AgreementValues.from_agreement(agreement),
+                                           agreement.proposal_id, agreement.version)
+            else:
+                values, source, editing = starting_values(session, dispute, proposal_id)
+            meta = AgreementMeta(d=dispute.id, p=source, rows=max(1, len(values.items)))
+            view = agreement_modal(dispute, meta, values, editing=editing)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.DRAFT_AGREEMENT)
+    @guarded
+    def on_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, DraftButton)
+        open_form(client, body, context, ref.d, proposal_id=ref.p)
+
+    @app.action(ids.EDIT_AGREEMENT)
+    @guarded
+    def on_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, AgreementButton)
+        open_form(client, body, context, ref.d, agreement_id=ref.a)
+
+    @app.action(ids.ADD_AGREEMENT_ITEM_ROW)
+    @guarded
+    def on_add_row(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        view = body.get("view") or {}
+        meta = metadata(view, AgreementMeta)
+        if meta is None:
+            raise StaleButton()
+        values = read_values((view.get("state") or {}).get("values") or {}, meta.rows)
+        meta = meta.model_copy(update={"rows": min(MAX_ITEMS, meta.rows + 1)})
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), meta.d)
+            current = agreements.latest(session, dispute.id)
+            editing = current.version if current and current.status == AgreementStatus.PENDING else None
+            new_view = agreement_modal(dispute, meta, values, editing=editing)
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
+
+    @app.view(ids.AGREEMENT_MODAL)
+    @guarded
+    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        meta = metadata(view, AgreementMeta)
+        if meta is None:
+            ack(response_action="errors", errors={
+                ids.B_AG_TERMS: "This form is out of date. Close it and use the button in the thread again."})
+            return
+        actor: Person = context["actor"]
+        values = read_values(view["state"]["values"], meta.rows)
+        data = validate(values, author_id=actor.user_id, directory=names, proposal_id=meta.p)
+        if isinstance(data, dict):
+            ack(response_action="errors", errors=data)
+            return
+        ack()
+        try:
+            with deps.db.transaction() as session:
+                dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)
+                drafter = require_party(dispute, actor, "draft the agreement")
+                rule = effective_policy(session, dispute.team_id, dispute.channel_id).approvals_required
+                agreement, old = agreements.draft(session, dispute, drafter, data, actor=actor,
+                                                  approvals_rule=rule)
+                text, blocks = render(dispute, agreement)
+                agreement.message_ts = post_in_thread(client, dispute, text, blocks)
+                old_rendered = render(dispute, old, superseded_by=agreement.version) if old else None
+                shared = perspectives.shared_sides_of(session, dispute.id)
+        except SlackApiError as error:
+            reason = error.response.get("error") or "Slack refused the message"
+            tell_privately(client, {"user": {"id": actor.user_id}},
+                           f"The agreement could not be posted ({reason}), so nothing was saved. "
+                           f"Here are the terms you wrote:\n\n{values.terms}")
+            return
+        if old is not None and old_rendered is not None:
+            update_message(client, dispute, old, old_rendered)
+        refresh_card(client, dispute, shared)
+
+    @app.action(ids.APPROVE_AGREEMENT)
+    @guarded
+    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, AgreementButton)
+        actor: Person = context["actor"]
+        team = host_team_id(context)
+        with deps.db.read() as session:
+            opener = disputes.load(session, team, ref.d).opened_by_user
+        tz = _tz(deps, opener)
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, team, ref.d, lock=True)
+            agreement = agreements.get(session, dispute, ref.a)
+            party = require_party(dispute, actor, "approve the agreement")
+            outcome = agreements.approve(session, dispute, agreement, party, shown_hash=ref.h,
+                                         actor=actor, tz=tz)
+            view = approval_view(names, dispute, agreement)
+            rendered = agreement_blocks(dispute, agreement, view)
+            shared = perspectives.shared_sides_of(session, dispute.id)
+        if outcome.already:
+            tell_privately(client, body, f"You had already approved {agreement.label}; nothing changed.")
+            return
+        update_message(client, dispute, agreement, rendered)
+        if not outcome.ratified:
+            tell_privately(client, body, f"Thank you. Your approval of {agreement.label} is recorded "
+                                         f"(content hash {agreement.content_hash[:12]}…).")
+            return
+        _announce(client, deps, dispute, agreement, view, shared)
+
+    @app.action(ids.REQUEST_CHANGES)
+    @guarded
+    def on_request_changes(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        ref = button_value(body, AgreementButton)
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            agreement = agreements.get(session, dispute, ref.a)
+            require_party(dispute, context["actor"], "request changes")
+            if agreement.status != AgreementStatus.PENDING:
+                raise DomainError(agreements.describe_state(session, agreement))
+            view = changes_modal(dispute, agreement)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(ids.CHANGES_MODAL)
+    @guarded
+    def on_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        meta = metadata(view, ChangesMeta)
+        what = state.text(view["state"]["values"], ids.B_CHANGES, ids.A_CHANGES)
+        if meta is None or not what or len(what) > 1000:
+            ack(response_action="errors", errors={ids.B_CHANGES: (
+                "This form is out of date. Close it and use the button in the thread again."
+                if meta is None else "Say what should change (up to 1,000 characters).")})
+            return
+        ack()
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)
+            agreement = agreements.get(session, dispute, meta.a)
+            party = require_party(dispute, actor, "request changes")
+            agreements.request_changes(session, dispute, agreement, party, what, actor=actor)
+            post_in_thread(client, dispute, changes_requested(
+                names.describe(actor.team_id, actor.user_id), agreement, what))
+
+
+def _tz(deps: Deps, user_id: str) -> str | None:
+    try:
+        return deps.directory.lookup(user_id).tz
+    except SlackApiError:
+        return None
+
+
+def _announce(client: WebClient, deps: Deps, dispute: Dispute, agreement: Agreement,
+              view: ApprovalView, shared: set[str]) -> None:
+    """After ratification (already committed): say so, update the card, upload the document.
+    Each step is independent; a failure is logged and does not undo the agreement."""
+    try:
+        text, blocks = in_effect(dispute, agreement, view)
+        post_in_thread(client, dispute, text, blocks)
+    except SlackApiError as error:
+        log.warning("in-effect message for %s not posted: %s", dispute.reference, error.response.get("error"))
+    refresh_card(client, dispute, shared)
+    with deps.db.read() as session:
+        events = list(session.scalars(select(AuditEvent).where(
+            AuditEvent.dispute_id == dispute.id).order_by(AuditEvent.id)))
+        valid = agreements.approval_state(dispute, agreement).valid
+        document = agreement_markdown(dispute, agreement, valid, events, deps.directory.describe)
+    try:
+        uploaded = client.files_upload_v2(
+            content=document, filename=f"{dispute.reference}-agreement-v{agreement.version}.md",
+            title=f"{agreement.label} for {dispute.reference}", channel=dispute.channel_id,
+            thread_ts=dispute.thread_ts, request_file_info=False,
+            initial_comment=f"The written {agreement.label.lower()} for {dispute.reference}, for your records.")
+    except SlackApiError as error:
+        log.warning("agreement file for %s not uploaded: %s", dispute.reference, error.response.get("error"))
+        return
+    files = uploaded.get("files") or [{}]
+    with deps.db.transaction() as session:
+        session.get(Agreement, agreement.id).file_id = files[0].get("id")

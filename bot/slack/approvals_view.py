@@ -1,0 +1,20 @@
+"""Puts an agreement's approval state into words people read: names, organizations, who is missing."""
+
+from __future__ import annotations
+
+from bot.blocks.agreements import ApprovalView
+from bot.services import agreements
+from bot.slack.directory import Directory
+from models import Agreement, Dispute, Side
+
+
+def approval_view(directory: Directory, dispute: Dispute, agreement: Agreement) -> ApprovalView:
+    state = agreements.approval_state(dispute, agreement)
+    needed = []
+    for side, team in state.missing:
+        guests = side == Side.CLIENT and team == dispute.team_id
+        org = None if guests else directory.team_name(team)
+        needed.append(f"one person from {org}" if org else f"one person from the {side} side")
+    needed += [directory.describe(p.team_id, p.user_id) for p in state.missing_people]
+    approved = [(directory.describe(a.team_id, a.user_id), a.at) for a in state.valid]
+    return ApprovalView(approved, needed)

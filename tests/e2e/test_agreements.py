@@ -1,0 +1,150 @@
+"""Written agreements, end to end: draft from an accepted proposal, approve with buttons (one
+person from each organization), request changes, new versions, ratification, the file."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import ids
+from bot.payloads import AgreementButton, decode
+from models import Agreement, Approval, AuditEvent, CheckIn, Dispute
+from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
+from tests.e2e.agreement_steps import DUE, accepted_proposal, post_agreement
+from tests.e2e.threads import buttons, card_blocks, click, private_notes, text_of, thread_posts
+
+
+def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
+    ts, note = accepted_proposal(slack, fake_slack)
+    assert ids.DRAFT_AGREEMENT in buttons(note["blocks"])
+    view, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
+    terms = next(b for b in view["blocks"] if b.get("block_id") == ids.B_AG_TERMS)
+    assert terms["element"]["initial_value"].startswith("Redo the checkout screens")
+    assert text_of(view).count(DUE) == 1  # the action item came over from the proposal
+    body = text_of(message["blocks"])
+    assert message["text"] == "Agreement v1 for D-1"
+    assert "250 EUR" in body and "Redo the screens" in body and "No approvals yet." in body
+    assert "one person from Studio" in body and "one person from Client Co" in body
+    value = decode(AgreementButton, buttons(message["blocks"])[ids.APPROVE_AGREEMENT]["value"])
+    with db.read() as session:
+        agreement = session.scalars(select(Agreement)).one()
+        assert value.h == agreement.content_hash and agreement.content_hash[:12] in body
+        assert session.scalars(select(Dispute)).one().status == "agreement_pending"
+
+    click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
+    live = text_of(fake_slack.calls_to("chat.update")[-1].args["blocks"])
+    assert "Sam (Studio)" in live and "one person from Client Co" in live
+    assert "one person from Studio" not in live
+    assert "Your approval of Agreement v1 is recorded" in private_notes(fake_slack)[-1]
+
+    click(slack, fake_slack, SOL, message["blocks"], ids.APPROVE_AGREEMENT)  # not a party
+    assert "Only the parties to D-1 can approve the agreement" in private_notes(fake_slack)[-1]
+
+    click(slack, fake_slack, CLIVE, message["blocks"], ids.APPROVE_AGREEMENT)
+    posts = thread_posts(fake_slack, ts)
+    assert posts[-1]["text"] == ":handshake: Agreement v1 for D-1 is in effect."
+    effect = text_of(posts[-1]["blocks"])
+    assert "Sam (Studio)" in effect and "Clive (Client Co)" in effect
+    card = text_of(card_blocks(fake_slack, CHANNEL, ts))
+    assert "Agreed" in card and ids.SHARE_PERSPECTIVE not in card
+    upload = next(iter(fake_slack.uploads.values()))
+    assert upload["channel"] == CHANNEL and upload["thread_ts"] == ts
+    assert upload["filename"] == "D-1-agreement-v1.md"
+    for expected in ("# Agreement v1: D-1", "## Terms", "Redo the screens", "Clive (Client Co) approved",
+                     "Sam (Studio) approved", "## Timeline", "Agreement in effect"):
+        assert expected in upload["content"]
+    with db.read() as session:
+        agreement = session.scalars(select(Agreement)).one()
+        assert agreement.status == "ratified" and agreement.file_id in fake_slack.uploads
+        assert agreement.content_hash in upload["content"]
+        assert session.scalars(select(Dispute)).one().status == "agreed"
+        assert len(session.scalars(select(CheckIn)).all()) == 3  # 7 days, 30 days, the item's due date
+        assert [e.kind for e in session.scalars(select(AuditEvent))].count("agreement.ratified") == 1
+    # buttons of the ratified version answer privately and change nothing
+    click(slack, fake_slack, CORA, message["blocks"], ids.APPROVE_AGREEMENT)
+    assert "already in effect" in private_notes(fake_slack)[-1]
+    click(slack, fake_slack, CORA, message["blocks"], ids.EDIT_AGREEMENT)
+    assert "can no longer change" in private_notes(fake_slack)[-1]
+    with db.read() as session:
+        assert len(session.scalars(select(Approval)).all()) == 2
+
+
+def test_request_changes_then_a_new_version_restarts_approvals(slack, fake_slack, db):
+    ts, note = accepted_proposal(slack, fake_slack)
+    _, v1 = post_agreement(slack, fake_slack, SAM, note["blocks"])
+    click(slack, fake_slack, SAM, v1["blocks"], ids.APPROVE_AGREEMENT)
+    view = None
+    before = len(fake_slack.calls_to("views.open"))
+    click(slack, fake_slack, CORA, v1["blocks"], ids.REQUEST_CHANGES)
+    view = fake_slack.wait_for("views.open", before + 1)[-1].args["view"]
+    slack.view_submission(CORA, view, {ids.B_CHANGES: "The credit should be 15%."})
+    assert thread_posts(fake_slack, ts)[-1]["text"].startswith(
+        "Cora (Client Co) asked for changes to Agreement v1:")
+    edit_view, v2 = post_agreement(slack, fake_slack, SAM, v1["blocks"], ids.EDIT_AGREEMENT,
+                                   {ids.B_AG_AMOUNT: "375"})
+    assert "version 2" in text_of(edit_view)
+    assert v2["text"] == "Agreement v2 for D-1" and "375 EUR" in text_of(v2["blocks"])
+    assert "No approvals yet." in text_of(v2["blocks"])  # approvals start again
+    superseded = fake_slack.calls_to("chat.update")[-2].args
+    assert "Superseded by v2" in text_of(superseded["blocks"])
+    # the v1 button (with v1's hash) no longer approves anything
+    click(slack, fake_slack, CORA, v1["blocks"], ids.APPROVE_AGREEMENT)
+    assert "was superseded by v2" in private_notes(fake_slack)[-1]
+    click(slack, fake_slack, SAM, v2["blocks"], ids.APPROVE_AGREEMENT)
+    click(slack, fake_slack, CORA, v2["blocks"], ids.APPROVE_AGREEMENT)
+    with db.read() as session:
+        rows = {a.version: a.status for a in session.scalars(select(Agreement))}
+        assert rows == {1: "superseded", 2: "ratified"}
+        v2_row = session.scalars(select(Agreement).where(Agreement.version == 2)).one()
+        assert {a.content_hash for a in v2_row.approvals} == {v2_row.content_hash}
+
+
+def test_same_organization_cannot_complete_alone(slack, fake_slack, db):
+    ts, note = accepted_proposal(slack, fake_slack)
+    _, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
+    click(slack, fake_slack, CORA, message["blocks"], ids.APPROVE_AGREEMENT)
+    click(slack, fake_slack, CLIVE, message["blocks"], ids.APPROVE_AGREEMENT)
+    click(slack, fake_slack, CORA, message["blocks"], ids.APPROVE_AGREEMENT)  # double click
+    assert "already approved" in private_notes(fake_slack)[-1]
+    with db.read() as session:
+        agreement = session.scalars(select(Agreement)).one()
+        assert agreement.status == "pending" and len(agreement.approvals) == 2
+    assert "one person from Studio" in text_of(fake_slack.calls_to("chat.update")[-1].args["blocks"])
+
+
+def test_show_command_lists_the_agreement_and_approvals(slack, fake_slack):
+    ts, note = accepted_proposal(slack, fake_slack)
+    _, message = post_agreement(slack, fake_slack, SAM, note["blocks"])
+    click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
+    slack.command(SAM, "show D-1")
+    answer = fake_slack.calls_to("response_url")[-1].args
+    text = text_of(answer["blocks"])
+    assert answer["response_type"] == "ephemeral"
+    assert "D-1" in text and "Agreement v1" in text and "Sam (Studio)" in text
+    slack.command(SAM, "show D-9")
+    assert "There is no dispute D-9" in fake_slack.calls_to("response_url")[-1].args["text"]
+
+
+def test_agreement_form_validation(slack, fake_slack, db):
+    ts, note = accepted_proposal(slack, fake_slack)
+    view = None
+    before = len(fake_slack.calls_to("views.open"))
+    click(slack, fake_slack, SAM, note["blocks"], ids.DRAFT_AGREEMENT)
+    view = fake_slack.wait_for("views.open", before + 1)[-1].args["view"]
+    reply = slack.view_submission(SAM, view, {ids.B_AG_TERMS: "", ids.B_AG_AMOUNT: "abc",
+                                              ids.B_AG_CURRENCY: "EUR", "item_text_0": "x",
+                                              "item_owner_0": SAM.id, "item_due_0": "2001-01-01"})
+    errors = reply.json()["errors"]
+    assert set(errors) == {ids.B_AG_TERMS, ids.B_AG_AMOUNT, "item_due_0"}
+    with db.read() as session:
+        assert session.scalars(select(Agreement)).all() == []
+
+
+def test_show_is_for_parties_or_people_in_the_channel(slack, fake_slack):
+    accepted_proposal(slack, fake_slack)
+    fake_slack.add_channel("C0ELSEWHERE")
+    slack.command(SOL, "show D-1", channel="C0ELSEWHERE")
+    assert "Only the parties to D-1" in fake_slack.calls_to("response_url")[-1].args["text"]
+    slack.command(SOL, "show D-1")  # in the dispute's channel
+    assert "blocks" in fake_slack.calls_to("response_url")[-1].args
+    slack.command(SAM, "show D-1", channel="D0DM", channel_name="directmessage")
+    assert "blocks" in fake_slack.calls_to("response_url")[-1].args
