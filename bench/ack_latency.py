@@ -18,7 +18,15 @@ from urllib.parse import urlencode
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import (  # noqa: E402
-    ROOT, SECRET, TOKEN, free_port, run_load, signed_post, start_fake_slack, start_server, summary,
+    ROOT,
+    SECRET,
+    TOKEN,
+    free_port,
+    run_load,
+    signed_post,
+    start_fake_slack,
+    start_server,
+    summary,
 )
 
 

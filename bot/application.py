@@ -19,8 +19,8 @@ from bot.executor import ListenerExecutor
 from bot.services.tone import ToneChecker
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
-from bot.slack.membership import Membership
 from bot.slack.listeners import register_all
+from bot.slack.membership import Membership
 from bot.web import WebApp
 
 LISTENER_THREADS = 32
@@ -85,6 +85,7 @@ def create_app(
         request_verification_enabled=not settings.socket_mode,
         logger=logger,
         listener_executor=executor,
+        process_before_response=True,  # acks answer from the request thread; see bot/slack/listen.py
     )
     deps = Deps(settings=settings, db=db, directory=Directory(client), membership=Membership(),
                 tone=ToneChecker(), logger=logger)

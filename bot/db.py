@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import normalize_database_url
 
-
 READ_ONLY = "parley_read_only"
 
 

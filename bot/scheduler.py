@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -40,7 +40,7 @@ class Tick:
 
 def build_scheduler(tick: Tick, interval_seconds: float, *, blocking: bool = False) -> BaseScheduler:
     scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
-        timezone=timezone.utc
+        timezone=UTC
     )
     scheduler.add_job(
         tick,
@@ -50,7 +50,7 @@ def build_scheduler(tick: Tick, interval_seconds: float, *, blocking: bool = Fal
         max_instances=1,  # never two ticks at once in one process
         coalesce=True,  # many missed ticks run once
         misfire_grace_time=None,  # a late tick still runs, however late
-        next_run_time=datetime.now(timezone.utc),  # run at start-up: overdue work is simply due
+        next_run_time=datetime.now(UTC),  # run at start-up: overdue work is simply due
         replace_existing=True,
     )
     return scheduler

@@ -99,7 +99,7 @@ class WebApp:
 
 def wsgi_from_env() -> WebApp:
     """Factory for gunicorn: settings from the environment, no scheduler in web workers."""
-    from bot.application import create_app, configure_logging
+    from bot.application import configure_logging, create_app
     from bot.config import load_settings_or_exit
 
     settings = load_settings_or_exit()

@@ -9,7 +9,14 @@ from bot import ids
 from bot.blocks.inputs import input_block, option, static_select, text_input
 from bot.blocks.items import ItemValues, item_rows
 from bot.blocks.text import (
-    button, context, escape, mention, plain, section, slack_date, truncate,
+    button,
+    context,
+    escape,
+    mention,
+    plain,
+    section,
+    slack_date,
+    truncate,
 )
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta
 from bot.services.vocabulary import CURRENCIES, format_amount

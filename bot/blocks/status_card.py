@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import ids
 from bot.blocks.labels import SIDE_LABELS, category_label, status_label
 from bot.blocks.text import (
-    button,
     FIELD_TEXT_LIMIT,
     HEADER_TEXT_LIMIT,
+    button,
     context,
     escape,
     mention,
@@ -19,9 +20,8 @@ from bot.blocks.text import (
     slack_date,
     truncate,
 )
-from bot.services.vocabulary import format_amount
-from bot import ids
 from bot.payloads import DisputeButton, DraftButton
+from bot.services.vocabulary import format_amount
 from models import Dispute, DisputeStatus, Side
 
 

@@ -20,8 +20,16 @@ from bot.services.people import Person
 from bot.services.policy import EVERYONE
 from bot.services.proposals import ItemDraft
 from models import (
-    ActionItem, Agreement, AgreementStatus, Approval, CheckIn, Dispute, DisputeStatus, Party,
-    Side, utcnow,
+    ActionItem,
+    Agreement,
+    AgreementStatus,
+    Approval,
+    CheckIn,
+    Dispute,
+    DisputeStatus,
+    Party,
+    Side,
+    utcnow,
 )
 
 DRAFTABLE = (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING)

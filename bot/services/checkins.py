@@ -5,7 +5,7 @@ policy's points after ratification (e.g. 7 and 30 days) and each action item's d
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ def business_day_on_or_after(day: date) -> date:
 def civil_moment(day: date, tz: ZoneInfo) -> datetime:
     """10:00 local on the first business day on or after `day`, as UTC."""
     local = datetime.combine(business_day_on_or_after(day), CIVIL_HOUR, tzinfo=tz)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def plan(agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[CheckIn]:

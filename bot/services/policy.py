@@ -11,7 +11,6 @@ from bot.services import audit
 from bot.services.people import Person
 from models import Policy
 
-
 ONE_PER_SIDE = "one_per_side"
 EVERYONE = "everyone"
 FIELDS = ("seal_perspectives", "approvals_required", "checkin_days")

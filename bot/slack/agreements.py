@@ -15,8 +15,13 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks.agreement_doc import agreement_markdown
 from bot.blocks.agreements import (
-    AgreementValues, ApprovalView, agreement_blocks, agreement_modal, changes_modal,
-    changes_requested, in_effect,
+    AgreementValues,
+    ApprovalView,
+    agreement_blocks,
+    agreement_modal,
+    changes_modal,
+    changes_requested,
+    in_effect,
 )
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
 from bot.services import agreements, disputes, perspectives, proposals
@@ -31,7 +36,8 @@ from bot.slack.approvals_view import approval_view
 from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.cards import post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import guarded, tell_privately
+from bot.slack.errors import tell_privately
+from bot.slack.listen import lazily
 from models import Agreement, AgreementStatus, AuditEvent, Dispute, Proposal, ProposalStatus
 
 log = logging.getLogger("parley.agreements")
@@ -90,24 +96,18 @@ def register(app: App, deps: Deps) -> None:
             view = agreement_modal(dispute, meta, values, editing=editing)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action(ids.DRAFT_AGREEMENT)
-    @guarded
-    def on_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.DRAFT_AGREEMENT))
+    def on_draft(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DraftButton)
         open_form(client, body, context, ref.d, proposal_id=ref.p)
 
-    @app.action(ids.EDIT_AGREEMENT)
-    @guarded
-    def on_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.EDIT_AGREEMENT))
+    def on_edit(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         open_form(client, body, context, ref.d, agreement_id=ref.a)
 
-    @app.action(ids.ADD_AGREEMENT_ITEM_ROW)
-    @guarded
-    def on_add_row(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.ADD_AGREEMENT_ITEM_ROW))
+    def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         view = body.get("view") or {}
         meta = metadata(view, AgreementMeta)
         if meta is None:
@@ -121,9 +121,7 @@ def register(app: App, deps: Deps) -> None:
             new_view = agreement_modal(dispute, meta, values, editing=editing)
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
 
-    @app.view(ids.AGREEMENT_MODAL)
-    @guarded
-    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def check_agreement(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         meta = metadata(view, AgreementMeta)
         if meta is None:
             ack(response_action="errors", errors={
@@ -135,7 +133,18 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(data, dict):
             ack(response_action="errors", errors=data)
             return
+        context["form"] = {"meta": meta, "actor": actor, "values": values, "data": data}
         ack()
+
+    @lazily(app.view(ids.AGREEMENT_MODAL), ack=check_agreement)
+    def on_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return  # the form went back with errors, or was shown again
+        meta = form["meta"]
+        actor = form["actor"]
+        values = form["values"]
+        data = form["data"]
         try:
             with deps.db.transaction() as session:
                 dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)
@@ -157,10 +166,8 @@ def register(app: App, deps: Deps) -> None:
             update_message(client, dispute, old, old_rendered)
         refresh_card(client, dispute, shared)
 
-    @app.action(ids.APPROVE_AGREEMENT)
-    @guarded
-    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.APPROVE_AGREEMENT))
+    def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         actor: Person = context["actor"]
         team = host_team_id(context)
@@ -186,10 +193,8 @@ def register(app: App, deps: Deps) -> None:
             return
         _announce(client, deps, dispute, agreement, view, shared)
 
-    @app.action(ids.REQUEST_CHANGES)
-    @guarded
-    def on_request_changes(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.REQUEST_CHANGES))
+    def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         with deps.db.read() as session:
             dispute = disputes.load(session, host_team_id(context), ref.d)
@@ -200,9 +205,7 @@ def register(app: App, deps: Deps) -> None:
             view = changes_modal(dispute, agreement)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view(ids.CHANGES_MODAL)
-    @guarded
-    def on_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def check_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         meta = metadata(view, ChangesMeta)
         what = state.text(view["state"]["values"], ids.B_CHANGES, ids.A_CHANGES)
         if meta is None or not what or len(what) > 1000:
@@ -210,7 +213,16 @@ def register(app: App, deps: Deps) -> None:
                 "This form is out of date. Close it and use the button in the thread again."
                 if meta is None else "Say what should change (up to 1,000 characters).")})
             return
+        context["form"] = {"meta": meta, "what": what}
         ack()
+
+    @lazily(app.view(ids.CHANGES_MODAL), ack=check_changes)
+    def on_changes(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return  # the form went back with errors, or was shown again
+        meta = form["meta"]
+        what = form["what"]
         actor: Person = context["actor"]
         with deps.db.transaction() as session:
             dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)

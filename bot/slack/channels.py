@@ -8,13 +8,12 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.messages import channel_welcome
-from bot.slack.errors import guarded
 from bot.slack.context import Deps
+from bot.slack.listen import lazily
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.event("member_joined_channel")
-    @guarded
+    @lazily(app.event("member_joined_channel"))
     def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("user") != context.bot_user_id:
             return  # someone else joined; nothing to say

@@ -11,18 +11,19 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks import messages
 from bot.blocks.dispute_modal import open_dispute_modal
-from bot.payloads import OpenDisputeMeta, decode
 from bot.blocks.show import show_dispute
+from bot.payloads import OpenDisputeMeta, decode
 from bot.services import agreements
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.people import Person
 from bot.services.policy import effective_policy
-from bot.slack.cards import post_card, post_welcome
 from bot.slack.approvals_view import approval_view
+from bot.slack.cards import post_card, post_welcome
 from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
-from bot.slack.errors import guarded, tell_privately
+from bot.slack.errors import tell_privately
+from bot.slack.listen import lazily
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:
@@ -43,11 +44,9 @@ def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str =
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.command(ids.COMMAND)
-    @guarded
-    def on_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond,
+    @lazily(app.command(ids.COMMAND))
+    def on_command(command: dict[str, Any], client: WebClient, respond: Respond,
                    context: BoltContext) -> None:
-        ack()
         text = command.get("text", "").strip()
         word = text.lower()
         if word in {"help", "?"}:
@@ -90,10 +89,8 @@ def register(app: App, deps: Deps) -> None:
             return
         _open_form(client, command["trigger_id"], channel_id, title=text)
 
-    @app.action(ids.RAISE_DISPUTE)
-    @guarded
-    def on_raise(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
+    @lazily(app.action(ids.RAISE_DISPUTE))
+    def on_raise(body: dict[str, Any], client: WebClient) -> None:
         channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id"
         )
@@ -102,10 +99,7 @@ def register(app: App, deps: Deps) -> None:
             return
         _open_form(client, body["trigger_id"], channel_id)
 
-    @app.view(ids.OPEN_DISPUTE_MODAL)
-    @guarded
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
-                  context: BoltContext) -> None:
+    def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         meta = decode(OpenDisputeMeta, view.get("private_metadata"))
         if meta is None:
             ack(response_action="errors", errors={
@@ -119,10 +113,19 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(result, dict):
             ack(response_action="errors", errors=result)
             return
+        context["new_dispute"] = result
+        context["copy"] = messages.dispute_copy(form.title, form.happened, form.outcome)
         ack()
+
+    @lazily(app.view(ids.OPEN_DISPUTE_MODAL), ack=check_form)
+    def on_submit(client: WebClient, context: BoltContext) -> None:
+        new: service.NewDispute | None = context.get("new_dispute")
+        if new is None:
+            return  # the form went back with errors
+        actor: Person = context["actor"]
         try:
             with deps.db.transaction() as session:
-                dispute = service.open_dispute(session, result)
+                dispute = service.open_dispute(session, new)
                 ts, permalink = post_card(client, dispute)
                 service.attach_thread(session, dispute, thread_ts=ts, permalink=permalink,
                                       actor=actor)
@@ -130,9 +133,8 @@ def register(app: App, deps: Deps) -> None:
                                           dispute.channel_id).seal_perspectives
         except SlackApiError as error:
             reason = error.response.get("error") or "Slack refused the message"
-            deps.logger.warning("dispute not opened in %s: %s", meta.channel_id, reason)
-            copy = messages.dispute_copy(form.title, form.happened, form.outcome)
+            deps.logger.warning("dispute not opened in %s: %s", new.channel_id, reason)
             tell_privately(client, {"user": {"id": actor.user_id}},
-                           messages.could_not_post(meta.channel_id, reason, copy))
+                           messages.could_not_post(new.channel_id, reason, context["copy"]))
             return
         post_welcome(client, dispute, sealed)

@@ -10,13 +10,12 @@ from slack_sdk import WebClient
 from bot.blocks.home import home_view
 from bot.services.disputes import disputes_for_person
 from bot.services.people import Person
-from bot.slack.errors import guarded
 from bot.slack.context import Deps
+from bot.slack.listen import lazily
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.event("app_home_opened")
-    @guarded
+    @lazily(app.event("app_home_opened"))
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return

@@ -5,7 +5,14 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack import (
-    agreements, channels, disputes, errors, home, parties, perspectives, proposals,
+    agreements,
+    channels,
+    disputes,
+    errors,
+    home,
+    parties,
+    perspectives,
+    proposals,
 )
 from bot.slack.context import Deps, resolve_actor
 

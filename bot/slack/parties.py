@@ -18,15 +18,13 @@ from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.cards import post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import guarded
+from bot.slack.listen import lazily
 from bot.slack.people_check import resolve_people
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(ids.ADD_PARTY)
-    @guarded
-    def on_add(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.ADD_PARTY))
+    def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:
             dispute = disputes.load(session, host_team_id(context), ref.d)
@@ -37,9 +35,7 @@ def register(app: App, deps: Deps) -> None:
             view = add_party_modal(dispute)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view(ids.ADD_PARTY_MODAL)
-    @guarded
-    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         meta = metadata(view, AddPartyMeta)
         picked = state.users(view["state"]["values"], ids.B_NEW_PARTIES, ids.A_NEW_PARTIES)
         actor: Person = context["actor"]
@@ -51,7 +47,17 @@ def register(app: App, deps: Deps) -> None:
         if problem:
             ack(response_action="errors", errors={ids.B_NEW_PARTIES: problem})
             return
+        context["form"] = {"meta": meta, "newcomers": newcomers, "actor": actor}
         ack()
+
+    @lazily(app.view(ids.ADD_PARTY_MODAL), ack=check_new_parties)
+    def on_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return  # the form went back with errors, or was shown again
+        meta = form["meta"]
+        newcomers = form["newcomers"]
+        actor = form["actor"]
         assert meta is not None
         with deps.db.transaction() as session:
             dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)

@@ -10,8 +10,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.perspectives import (
-    ACK_MAX, HAPPENED_MAX, IMPACT_MAX, RESOLUTION_MAX, perspective_message, perspective_modal,
-    reveal_intro, sealed_notice,
+    ACK_MAX,
+    HAPPENED_MAX,
+    IMPACT_MAX,
+    RESOLUTION_MAX,
+    perspective_message,
+    perspective_modal,
+    reveal_intro,
+    sealed_notice,
 )
 from bot.payloads import DisputeButton, PerspectiveMeta
 from bot.services import disputes, perspectives
@@ -23,8 +29,9 @@ from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.cards import post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import guarded, tell_privately
+from bot.slack.errors import tell_privately
 from bot.slack.form_checks import optional_text, required_text
+from bot.slack.listen import lazily
 from bot.slack.sides import side_names
 from bot.slack.tone_gate import note_to_show
 
@@ -66,17 +73,13 @@ def register(app: App, deps: Deps) -> None:
                                      initial=initial, sealed=sealed, tone=tone,
                                      version=(latest.version + 1) if latest else 1)
 
-    @app.action(ids.SHARE_PERSPECTIVE)
-    @guarded
-    def on_share(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.SHARE_PERSPECTIVE))
+    def on_share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         view = modal_for(ref.d, context["actor"], host_team_id(context))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view(ids.PERSPECTIVE_MODAL)
-    @guarded
-    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         meta = metadata(view, PerspectiveMeta)
         if meta is None:
             ack(response_action="errors", errors={
@@ -95,7 +98,18 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="update",
                 view=modal_for(meta.d, actor, team, typed=text, tone=tone, tone_key=key))
             return
+        context["form"] = {"meta": meta, "text": text, "actor": actor, "team": team}
         ack()
+
+    @lazily(app.view(ids.PERSPECTIVE_MODAL), ack=check_perspective)
+    def on_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return  # the form went back with errors, or was shown again
+        meta = form["meta"]
+        text = form["text"]
+        actor = form["actor"]
+        team = form["team"]
         try:
             with deps.db.transaction() as session:
                 dispute = disputes.load(session, team, meta.d, lock=True)

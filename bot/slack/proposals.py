@@ -13,7 +13,11 @@ from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.blocks.proposals import (
-    ProposalValues, accepted_blocks, decline_modal, proposal_message, proposal_modal,
+    ProposalValues,
+    accepted_blocks,
+    decline_modal,
+    proposal_message,
+    proposal_modal,
 )
 from bot.blocks.text import escape, truncate
 from bot.payloads import DeclineMeta, DisputeButton, DraftButton, ProposalButton, ProposalMeta
@@ -25,7 +29,8 @@ from bot.slack import form_state as state
 from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.cards import post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import guarded, tell_privately
+from bot.slack.errors import tell_privately
+from bot.slack.listen import lazily
 from bot.slack.proposal_form import read_values, validate
 from bot.slack.tone_gate import note_to_show
 from models import Dispute, Party, Proposal, ProposalStatus
@@ -74,23 +79,17 @@ def register(app: App, deps: Deps) -> None:
             view = modal(session, host_team_id(context), context["actor"], meta)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action(ids.PROPOSE)
-    @guarded
-    def on_propose(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.PROPOSE))
+    def on_propose(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         open_form(client, body, context, ProposalMeta(d=button_value(body, DisputeButton).d))
 
-    @app.action(ids.COUNTER_PROPOSAL)
-    @guarded
-    def on_counter(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.COUNTER_PROPOSAL))
+    def on_counter(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ProposalButton)
         open_form(client, body, context, ProposalMeta(d=ref.d, counter=ref.p))
 
-    @app.action(ids.ADD_ITEM_ROW)
-    @guarded
-    def on_add_row(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.ADD_ITEM_ROW))
+    def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         view = body.get("view") or {}
         meta = metadata(view, ProposalMeta)
         if meta is None:
@@ -101,9 +100,7 @@ def register(app: App, deps: Deps) -> None:
             new_view = modal(session, host_team_id(context), context["actor"], meta, values)
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
 
-    @app.view(ids.PROPOSAL_MODAL)
-    @guarded
-    def on_submit(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def check_proposal(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         meta = metadata(view, ProposalMeta)
         if meta is None:
             ack(response_action="errors", errors={
@@ -122,7 +119,19 @@ def register(app: App, deps: Deps) -> None:
                 again = modal(session, team, actor, meta.model_copy(update={"tone": key}), values, tone)
             ack(response_action="update", view=again)
             return
+        context["form"] = {"meta": meta, "actor": actor, "team": team, "values": values, "draft": draft}
         ack()
+
+    @lazily(app.view(ids.PROPOSAL_MODAL), ack=check_proposal)
+    def on_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return  # the form went back with errors, or was shown again
+        meta = form["meta"]
+        actor = form["actor"]
+        team = form["team"]
+        values = form["values"]
+        draft = form["draft"]
         try:
             with deps.db.transaction() as session:
                 dispute = disputes.load(session, team, meta.d, lock=True)
@@ -183,16 +192,12 @@ def register(app: App, deps: Deps) -> None:
     def withdrawn(who: str, p: Proposal) -> str:
         return f"{escape(who)} withdrew {p.label}."
 
-    @app.action(ids.ACCEPT_PROPOSAL)
-    @guarded
-    def on_accept(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.ACCEPT_PROPOSAL))
+    def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         settle(client, context, button_value(body, ProposalButton), accept, accepted)
 
-    @app.action(ids.DECLINE_PROPOSAL)
-    @guarded
-    def on_decline(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.DECLINE_PROPOSAL))
+    def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ProposalButton)
         actor: Person = context["actor"]
         with deps.db.read() as session:
@@ -203,9 +208,7 @@ def register(app: App, deps: Deps) -> None:
             view = decline_modal(proposal, dispute)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view(ids.DECLINE_MODAL)
-    @guarded
-    def on_decline_submit(ack: Ack, view: dict[str, Any], client: WebClient,
+    def check_decline(ack: Ack, view: dict[str, Any], client: WebClient,
                           context: BoltContext) -> None:
         meta = metadata(view, DeclineMeta)
         reason = state.text(view["state"]["values"], ids.B_DECLINE_REASON, ids.A_DECLINE_REASON)
@@ -214,15 +217,22 @@ def register(app: App, deps: Deps) -> None:
                 "Please keep the reason under 1,000 characters." if meta else
                 "This form is out of date. Close it and use the button in the thread again.")})
             return
+        context["form"] = {"meta": meta, "reason": reason}
         ack()
+
+    @lazily(app.view(ids.DECLINE_MODAL), ack=check_decline)
+    def on_decline_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return  # the form went back with errors, or was shown again
+        meta = form["meta"]
+        reason = form["reason"]
 
         def decline(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
             proposals.answer(s, d, p, party, accept=False, actor=actor, reason=reason)
 
         settle(client, context, meta, decline, declined)
 
-    @app.action(ids.WITHDRAW_PROPOSAL)
-    @guarded
-    def on_withdraw(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
+    @lazily(app.action(ids.WITHDRAW_PROPOSAL))
+    def on_withdraw(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         settle(client, context, button_value(body, ProposalButton), withdraw, withdrawn)

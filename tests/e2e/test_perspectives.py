@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-
-
 from sqlalchemy import select
 
 from bot import ids
-from bot.services.policy import set_policy
 from bot.services.people import Person
+from bot.services.policy import set_policy
 from models import AuditEvent, Dispute, Perspective
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes, thread_posts, text_of
+from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes, text_of, thread_posts
 
 STORY = {
     ids.B_P_HAPPENED: "We delivered the homepage on 17 March after the brief changed twice.",

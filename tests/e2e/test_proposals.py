@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -11,7 +10,15 @@ from bot import ids
 from models import AuditEvent, Dispute, Proposal
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import buttons, card_blocks, click, click_for_modal, private_notes, thread_posts, text_of
+from tests.e2e.threads import (
+    buttons,
+    card_blocks,
+    click,
+    click_for_modal,
+    private_notes,
+    text_of,
+    thread_posts,
+)
 
 TOMORROW = (date.today() + timedelta(days=2)).isoformat()
 OFFER = {

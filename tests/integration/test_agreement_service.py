@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date
 
 import pytest
 from sqlalchemy import func, select
@@ -83,7 +83,7 @@ def test_one_per_side_then_ratified_once_with_checkins(db):
         assert disputes.load(s, HOST, dispute_id).status == DisputeStatus.AGREED
         assert s.scalar(select(func.count()).select_from(Approval)) == 3
         dues = sorted(c.due_at for c in s.scalars(select(CheckIn)))
-        assert all(d.astimezone(timezone.utc).weekday() < 5 for d in dues)
+        assert all(d.astimezone(UTC).weekday() < 5 for d in dues)
         assert all(d.astimezone(agreements.checkins.zone("Europe/Paris")).hour == 10 for d in dues)
         kinds = [e.kind for e in s.scalars(select(AuditEvent))]
         assert kinds.count("agreement.ratified") == 1 and kinds.count("agreement.approved") == 3

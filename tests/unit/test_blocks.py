@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.blocks.dispute_modal import HAPPENED_MAX, OUTCOME_MAX, TITLE_MAX, open_dispute_modal
@@ -14,7 +14,7 @@ from bot.blocks.text import escape, mentions, truncate
 from models import Dispute, DisputeStatus, Party
 from tests.fakeslack.blockkit import check_blocks, check_view
 
-NOW = datetime(2026, 3, 3, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
 
 
 def dispute(number=7, parties=3, title="Late <homepage> & co", long=False, **kw) -> Dispute:

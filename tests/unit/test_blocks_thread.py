@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from bot.blocks.items import ITEM_MAX, ItemValues
 from bot.blocks.parties import add_party_modal
 from bot.blocks.perspectives import (
-    ACK_MAX, HAPPENED_MAX, IMPACT_MAX, RESOLUTION_MAX, perspective_message, perspective_modal,
+    ACK_MAX,
+    HAPPENED_MAX,
+    IMPACT_MAX,
+    RESOLUTION_MAX,
+    perspective_message,
+    perspective_modal,
 )
 from bot.blocks.proposals import (
-    DETAILS_MAX, SUMMARY_MAX, ProposalValues, decline_modal,
-    proposal_message, proposal_modal,
+    DETAILS_MAX,
+    SUMMARY_MAX,
+    ProposalValues,
+    decline_modal,
+    proposal_message,
+    proposal_modal,
 )
-from bot.blocks.items import ITEM_MAX, ItemValues
 from bot.payloads import PerspectiveMeta, ProposalMeta
 from bot.services.perspectives import PerspectiveText
 from models import Dispute, Party, Perspective, Proposal, ProposalItem
 from tests.fakeslack.blockkit import check_blocks, check_view
 
-NOW = datetime(2026, 3, 3, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 3, tzinfo=UTC)
 TONE = ["Some words are in capitals (" + "X" * 200 + "), which reads as shouting."] * 4
 
 
