@@ -29,9 +29,10 @@ def test_scopes_cover_the_methods_parley_calls():
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     # commands: /dispute · chat:write: postMessage/update/postEphemeral/getPermalink ·
     # channels:read + groups:read: conversations.info and member_joined_channel ·
-    # users:read: users.info · team:read: team.info (organization names)
+    # users:read: users.info · team:read: team.info (organization names) ·
+    # files:write: files.getUploadURLExternal + files.completeUploadExternal (the agreement file)
     assert {"commands", "chat:write", "channels:read", "groups:read", "users:read",
-            "team:read"} <= scopes
+            "team:read", "files:write"} <= scopes
 
 
 def test_display_name_fits():
