@@ -107,11 +107,11 @@ def active_disputes(disputes: list[Dispute], total: int, channel_id: str) -> lis
     return blocks
 
 
-def could_not_post(channel_id: str, reason: str, copy: str) -> str:
-    """DM to an opener whose dispute could not be posted; nothing they wrote is lost."""
+def could_not_post(what: str, reason: str, copy: str) -> str:
+    """DM to someone whose submission Slack refused to post: nothing was saved, nothing is lost."""
     return (
-        f"I couldn't open your dispute thread in <#{channel_id}> ({reason}), so nothing was saved. "
-        "Here is what you wrote, so you can try again:\n\n" + truncate(copy, 2500)
+        f"{what} could not be posted ({reason}), so nothing was saved. Here is what you wrote, "
+        "so you can try again:\n\n" + truncate(copy, 2500)
     )
 
 

@@ -34,9 +34,9 @@ from bot.slack import form_state as state
 from bot.slack.agreement_form import read_values, validate
 from bot.slack.approvals_view import approval_view
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.cards import post_in_thread, refresh_card, update_message
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import tell_privately
+from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
 from models import Agreement, AgreementStatus, AuditEvent, Dispute, Proposal, ProposalStatus
 
@@ -49,16 +49,6 @@ def register(app: App, deps: Deps) -> None:
     def render(dispute: Dispute, agreement: Agreement, superseded_by: int | None = None):
         view = approval_view(names, dispute, agreement)
         return agreement_blocks(dispute, agreement, view, superseded_by=superseded_by)
-
-    def update_message(client: WebClient, dispute: Dispute, agreement: Agreement,
-                       rendered: tuple[str, list[dict[str, Any]]]) -> None:
-        if not agreement.message_ts:
-            return
-        try:
-            client.chat_update(channel=dispute.channel_id, ts=agreement.message_ts,
-                               text=rendered[0], blocks=rendered[1])
-        except SlackApiError as error:
-            log.warning("%s message not updated: %s", agreement.label, error.response.get("error"))
 
     def starting_values(session: Session, dispute: Dispute, proposal_id: int | None) -> tuple[AgreementValues, int | None, int | None]:
         """(values, proposal it starts from, version being edited) for a new draft."""
@@ -157,13 +147,10 @@ def register(app: App, deps: Deps) -> None:
                 old_rendered = render(dispute, old, superseded_by=agreement.version) if old else None
                 shared = perspectives.shared_sides_of(session, dispute.id)
         except SlackApiError as error:
-            reason = error.response.get("error") or "Slack refused the message"
-            tell_privately(client, {"user": {"id": actor.user_id}},
-                           f"The agreement could not be posted ({reason}), so nothing was saved. "
-                           f"Here are the terms you wrote:\n\n{values.terms}")
+            tell_unsaved(client, actor.user_id, "The agreement", error, values.terms)
             return
         if old is not None and old_rendered is not None:
-            update_message(client, dispute, old, old_rendered)
+            update_message(client, dispute, old.message_ts, old_rendered, old.label)
         refresh_card(client, dispute, shared)
 
     @lazily(app.action(ids.APPROVE_AGREEMENT))
@@ -186,7 +173,7 @@ def register(app: App, deps: Deps) -> None:
         if outcome.already:
             tell_privately(client, body, f"You had already approved {agreement.label}; nothing changed.")
             return
-        update_message(client, dispute, agreement, rendered)
+        update_message(client, dispute, agreement.message_ts, rendered, agreement.label)
         if not outcome.ratified:
             tell_privately(client, body, f"Thank you. Your approval of {agreement.label} is recorded "
                                          f"(content hash {agreement.content_hash[:12]}…).")

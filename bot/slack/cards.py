@@ -62,3 +62,15 @@ def post_in_thread(client: WebClient, dispute: Dispute, text: str,
     if blocks is not None:
         kwargs["blocks"] = blocks
     return client.chat_postMessage(**kwargs)["ts"]
+
+
+def update_message(client: WebClient, dispute: Dispute, ts: str | None,
+                   rendered: tuple[str, list[dict[str, Any]]], what: str) -> None:
+    """Update a message of the thread in place (a proposal, an agreement). A failure is logged:
+    the database holds the truth and the next update catches up."""
+    if not ts:
+        return
+    try:
+        client.chat_update(channel=dispute.channel_id, ts=ts, text=rendered[0], blocks=rendered[1])
+    except SlackApiError as error:
+        log.warning("%s message not updated: %s", what, error.response.get("error"))

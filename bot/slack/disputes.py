@@ -22,7 +22,7 @@ from bot.slack.approvals_view import approval_view
 from bot.slack.cards import post_card, post_welcome
 from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
-from bot.slack.errors import tell_privately
+from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
 
 
@@ -132,9 +132,7 @@ def register(app: App, deps: Deps) -> None:
                 sealed = effective_policy(session, dispute.team_id,
                                           dispute.channel_id).seal_perspectives
         except SlackApiError as error:
-            reason = error.response.get("error") or "Slack refused the message"
-            deps.logger.warning("dispute not opened in %s: %s", new.channel_id, reason)
-            tell_privately(client, {"user": {"id": actor.user_id}},
-                           messages.could_not_post(new.channel_id, reason, context["copy"]))
+            tell_unsaved(client, actor.user_id, f"Your dispute thread in <#{new.channel_id}>",
+                         error, context["copy"])
             return
         post_welcome(client, dispute, sealed)

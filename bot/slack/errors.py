@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.blocks.messages import something_went_wrong
+from bot.blocks.messages import could_not_post, something_went_wrong
 from bot.services.errors import DomainError
 
 log = logging.getLogger("parley.errors")
@@ -43,6 +43,13 @@ def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
             client.chat_postMessage(channel=user, text=text)
     except (SlackApiError, OSError) as error:
         log.warning("could not tell %s privately: %s", user, error)
+
+
+def tell_unsaved(client: WebClient, user_id: str, what: str, error: SlackApiError, copy: str) -> None:
+    """Slack refused to post a submission and the transaction rolled back: hand the text back."""
+    reason = error.response.get("error") or "Slack refused the message"
+    log.warning("%s not posted for %s: %s", what, user_id, reason)
+    tell_privately(client, {"user": {"id": user_id}}, could_not_post(what, reason, copy))
 
 
 def report(error: Exception, body: dict[str, Any], client: WebClient) -> None:

@@ -29,7 +29,7 @@ from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.cards import post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import tell_privately
+from bot.slack.errors import tell_unsaved
 from bot.slack.form_checks import optional_text, required_text
 from bot.slack.listen import lazily
 from bot.slack.sides import side_names
@@ -119,10 +119,8 @@ def register(app: App, deps: Deps) -> None:
                 _post(client, deps, dispute, outcome)
                 shared = perspectives.shared_sides_of(session, dispute.id)
         except SlackApiError as error:
-            reason = error.response.get("error") or "Slack refused the message"
-            tell_privately(client, {"user": {"id": actor.user_id}},
-                           f"Your perspective could not be posted ({reason}), so nothing was saved. "
-                           f"Here is what you wrote:\n\n{text.what_happened}\n\n{text.impact}\n\n{text.resolution}")
+            tell_unsaved(client, actor.user_id, "Your perspective", error,
+                         f"{text.what_happened}\n\n{text.impact}\n\n{text.resolution}")
             return
         refresh_card(client, dispute, shared)
         confirmation = {

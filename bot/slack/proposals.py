@@ -27,9 +27,9 @@ from bot.services.people import Person
 from bot.services.proposals import MAX_ITEMS
 from bot.slack import form_state as state
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.cards import post_in_thread, refresh_card, update_message
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import tell_privately
+from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
 from bot.slack.proposal_form import read_values, validate
 from bot.slack.tone_gate import note_to_show
@@ -45,16 +45,6 @@ def register(app: App, deps: Deps) -> None:
                    if proposal.decided_by else None)
         answers = session.get(Proposal, proposal.supersedes_id).label if proposal.supersedes_id else None
         return proposal_message(proposal, author, answers=answers, decided_by=decided)
-
-    def update_message(client: WebClient, dispute: Dispute, proposal: Proposal,
-                       rendered: tuple[str, list[dict[str, Any]]]) -> None:
-        if not proposal.message_ts:
-            return
-        try:
-            client.chat_update(channel=dispute.channel_id, ts=proposal.message_ts,
-                               text=rendered[0], blocks=rendered[1])
-        except SlackApiError as error:
-            log.warning("%s message not updated: %s", proposal.label, error.response.get("error"))
 
     def modal(session: Session, team: str, actor: Person, meta: ProposalMeta,
               values: ProposalValues | None = None, tone: list[str] | None = None) -> dict[str, Any]:
@@ -145,13 +135,11 @@ def register(app: App, deps: Deps) -> None:
                 gone = (proposals.describe_state(done.counter_target_gone, session)
                         if done.counter_target_gone else None)
         except SlackApiError as error:
-            reason = error.response.get("error") or "Slack refused the message"
-            tell_privately(client, {"user": {"id": actor.user_id}},
-                           f"Your proposal could not be posted ({reason}), so nothing was saved. "
-                           f"Here is what you wrote:\n\n*{values.summary}*\n{values.details}")
+            tell_unsaved(client, actor.user_id, "Your proposal", error,
+                         f"*{values.summary}*\n{values.details}")
             return
         if done.superseded and old:
-            update_message(client, dispute, done.superseded, old)
+            update_message(client, dispute, done.superseded.message_ts, old, done.superseded.label)
         if done.status_changed:
             refresh_card(client, dispute, shared)
         if gone:
@@ -173,7 +161,7 @@ def register(app: App, deps: Deps) -> None:
                 blocks = accepted_blocks(text, DraftButton(d=dispute.id, p=proposal.id).encode())
             post_in_thread(client, dispute, text, blocks)
             rendered = render(session, proposal)
-        update_message(client, dispute, proposal, rendered)
+        update_message(client, dispute, proposal.message_ts, rendered, proposal.label)
 
     def accept(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
         proposals.answer(s, d, p, party, accept=True, actor=actor)
