@@ -25,7 +25,8 @@ def main() -> int:
 
     scheduler = None
     if settings.run_scheduler:
-        scheduler = build_scheduler(Tick(follow_up_tasks()), settings.scheduler_tick_seconds)
+        scheduler = build_scheduler(Tick(follow_up_tasks(parley.db, settings)),
+                                    settings.scheduler_tick_seconds)
         scheduler.start()
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler

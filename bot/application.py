@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
 )
 from sqlalchemy import Engine
 
@@ -35,8 +36,9 @@ def configure_logging(level: str) -> None:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def build_client(settings: Settings) -> WebClient:
-    """The app's Web API client: configurable base URL, retries on 429 and connection errors."""
+def build_client(settings: Settings, *, background: bool = False) -> WebClient:
+    """The Web API client: configurable base URL, retries on 429 and connection errors; the
+    scheduler's client (`background`) also retries 5xx answers, since nobody is waiting on it."""
     # slack_sdk formats full request/response bodies for debug logging unless its logger's own
     # level is above DEBUG; give it one that is, so that work is skipped outside DEBUG.
     api_logger = logging.getLogger("parley.slack_api")
@@ -49,6 +51,7 @@ def build_client(settings: Settings) -> WebClient:
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
+            *([ServerErrorRetryHandler(max_retry_count=2)] if background else []),
         ],
     )
 

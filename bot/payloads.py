@@ -132,3 +132,27 @@ class ChangesMeta(Payload):
     v: Literal[1] = 1
     d: int
     a: int
+
+
+class CheckInAnswer(Payload):
+    """Value of Yes, done / Partly / Not yet on a check-in: which check-in and which item."""
+
+    v: Literal[1] = 1
+    d: int
+    c: int
+    i: int
+
+
+class ItemButton(Payload):
+    """Value of the buttons offered after a "Not yet": the dispute and the action item."""
+
+    v: Literal[1] = 1
+    d: int
+    i: int
+
+
+class ItemMeta(Payload):
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: int
+    i: int

@@ -13,6 +13,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot.config import Settings
+from bot.db import Database
+
 log = logging.getLogger("parley.scheduler")
 TICK_JOB_ID = "parley-tick"
 FollowUpTask = Callable[[], int]
@@ -56,6 +59,13 @@ def build_scheduler(tick: Tick, interval_seconds: float, *, blocking: bool = Fal
     return scheduler
 
 
-def follow_up_tasks() -> list[tuple[str, FollowUpTask]]:
-    """The tasks each tick runs. Check-ins and nudges arrive with the follow-up issue."""
-    return []
+def follow_up_tasks(db: Database, settings: Settings) -> list[tuple[str, FollowUpTask]]:
+    """The tasks each tick runs: post due check-ins, then remind stalled disputes."""
+    from bot.application import build_client
+    from bot.slack.checkin_dispatch import CheckInDispatcher
+    from bot.slack.directory import Directory
+    from bot.slack.nudges import Nudger
+
+    client = build_client(settings, background=True)
+    return [("checkins", CheckInDispatcher(db, client)),
+            ("nudges", Nudger(db, client, Directory(client)))]

@@ -5,6 +5,7 @@ from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
 from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
+from models.feedback import Feedback
 from models.perspective import Perspective
 from models.policy import Policy
 from models.proposal import Proposal, ProposalItem, ProposalStatus
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "Dispute",
     "DisputeStatus",
+    "Feedback",
     "Party",
     "Perspective",
     "Policy",

@@ -55,6 +55,8 @@ class Dispute(Base):
     perspectives_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     agreement_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    perspectives_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    agreement_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     parties: Mapped[list[Party]] = relationship(
         back_populates="dispute", order_by="Party.id", cascade="all, delete-orphan"

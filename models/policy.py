@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -22,5 +22,8 @@ class Policy(Base):
     seal_perspectives: Mapped[bool | None] = mapped_column(Boolean)
     approvals_required: Mapped[str | None] = mapped_column(String(16))  # one_per_side | everyone
     checkin_days: Mapped[str | None] = mapped_column(String(64))  # e.g. "7,30"
+    perspective_nudge_days: Mapped[int | None] = mapped_column(Integer)  # business days
+    agreement_nudge_days: Mapped[int | None] = mapped_column(Integer)  # calendar days
+    escalation_channel: Mapped[str | None] = mapped_column(String(32))
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot import ids
@@ -88,7 +89,8 @@ def dm_not_supported() -> str:
     )
 
 
-def active_disputes(disputes: list[Dispute], total: int, channel_id: str) -> list[dict[str, Any]]:
+def active_disputes(disputes: list[Dispute], total: int, channel_id: str,
+                    next_checkins: dict[int, datetime] | None = None) -> list[dict[str, Any]]:
     if not disputes:
         return [section(
             f"There are no open disputes in <#{channel_id}>. Start one with `{ids.COMMAND}`."
@@ -98,9 +100,11 @@ def active_disputes(disputes: list[Dispute], total: int, channel_id: str) -> lis
         title = escape(truncate(dispute.title, 120))
         label = f"{dispute.reference} · {title}"
         link = f"<{dispute.permalink}|{label}>" if dispute.permalink else label
+        upcoming = (next_checkins or {}).get(dispute.id)
+        checkin = f" · next check-in {slack_date(upcoming)}" if upcoming else ""
         blocks.append(section(
             f"*{link}*\n{status_label(dispute.status, dispute.escalated)} · "
-            f"{category_label(dispute.category)} · opened {slack_date(dispute.created_at)}"
+            f"{category_label(dispute.category)} · opened {slack_date(dispute.created_at)}{checkin}"
         ))
     if total > len(disputes):
         blocks.append(context(f"…and {total - len(disputes)} more."))

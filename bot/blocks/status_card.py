@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot import ids
@@ -58,7 +59,8 @@ def _actions(dispute: Dispute) -> list[dict[str, Any]]:
     ]}]
 
 
-def status_card(dispute: Dispute, shared_sides: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+def status_card(dispute: Dispute, shared_sides: set[str] | frozenset[str] = frozenset(),
+                next_checkin: datetime | None = None) -> list[dict[str, Any]]:
     fields = [
         f"*Reference*\n{dispute.reference}",
         f"*Status*\n{status_label(dispute.status, dispute.escalated)}",
@@ -68,6 +70,8 @@ def status_card(dispute: Dispute, shared_sides: set[str] | frozenset[str] = froz
     amount = format_amount(dispute.amount, dispute.currency)
     if amount:
         fields.append(f"*Amount in question*\n{amount}")
+    if next_checkin is not None:
+        fields.append(f"*Next check-in*\n{slack_date(next_checkin, '{date_short_pretty} at {time}')}")
     return [
         {"type": "header", "text": plain(f"⚖️ {dispute.title}", HEADER_TEXT_LIMIT)},
         {"type": "section", "fields": [mrkdwn(f, FIELD_TEXT_LIMIT) for f in fields]},

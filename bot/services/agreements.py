@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -103,9 +103,8 @@ def describe_state(session: Session, agreement: Agreement) -> str:
 
 
 def ensure_changeable(session: Session, dispute: Dispute) -> None:
-    ratified = session.scalar(select(func.count()).select_from(Agreement).where(
-        Agreement.dispute_id == dispute.id, Agreement.status == AgreementStatus.RATIFIED))
-    if ratified:
+    """A dispute takes a (new) agreement until one is in effect; after that, only once reopened."""
+    if dispute.status in (DisputeStatus.AGREED, DisputeStatus.RESOLVED):
         raise IllegalTransition(
             f"The agreement for {dispute.reference} is in effect and can no longer change. A new "
             "agreement needs the dispute to be reopened first.")

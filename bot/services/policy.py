@@ -13,7 +13,8 @@ from models import Policy
 
 ONE_PER_SIDE = "one_per_side"
 EVERYONE = "everyone"
-FIELDS = ("seal_perspectives", "approvals_required", "checkin_days")
+FIELDS = ("seal_perspectives", "approvals_required", "checkin_days", "perspective_nudge_days",
+          "agreement_nudge_days", "escalation_channel")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class EffectivePolicy:
     seal_perspectives: bool = True
     approvals_required: str = ONE_PER_SIDE
     checkin_days: tuple[int, ...] = (7, 30)
+    perspective_nudge_days: int = 2  # business days for each side to share its perspective
+    agreement_nudge_days: int = 7  # days from opening to an agreement in effect
+    escalation_channel: str | None = None  # internal channel told about stalled disputes
 
 
 def parse_days(raw: str) -> tuple[int, ...]:

@@ -24,7 +24,7 @@ from bot.blocks.agreements import (
     in_effect,
 )
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
-from bot.services import agreements, disputes, perspectives, proposals
+from bot.services import agreements, disputes, proposals
 from bot.services.errors import DomainError
 from bot.services.parties import require_party
 from bot.services.people import Person
@@ -34,7 +34,7 @@ from bot.slack import form_state as state
 from bot.slack.agreement_form import read_values, validate
 from bot.slack.approvals_view import approval_view
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.cards import post_in_thread, refresh_card, update_message
+from bot.slack.cards import CardFacts, card_facts, post_in_thread, refresh_card, update_message
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
@@ -145,13 +145,13 @@ def register(app: App, deps: Deps) -> None:
                 text, blocks = render(dispute, agreement)
                 agreement.message_ts = post_in_thread(client, dispute, text, blocks)
                 old_rendered = render(dispute, old, superseded_by=agreement.version) if old else None
-                shared = perspectives.shared_sides_of(session, dispute.id)
+                facts = card_facts(session, dispute)
         except SlackApiError as error:
             tell_unsaved(client, actor.user_id, "The agreement", error, values.terms)
             return
         if old is not None and old_rendered is not None:
             update_message(client, dispute, old.message_ts, old_rendered, old.label)
-        refresh_card(client, dispute, shared)
+        refresh_card(client, dispute, facts)
 
     @lazily(app.action(ids.APPROVE_AGREEMENT))
     def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -169,7 +169,7 @@ def register(app: App, deps: Deps) -> None:
                                          actor=actor, tz=tz)
             view = approval_view(names, dispute, agreement)
             rendered = agreement_blocks(dispute, agreement, view)
-            shared = perspectives.shared_sides_of(session, dispute.id)
+            facts = card_facts(session, dispute)
         if outcome.already:
             tell_privately(client, body, f"You had already approved {agreement.label}; nothing changed.")
             return
@@ -178,7 +178,7 @@ def register(app: App, deps: Deps) -> None:
             tell_privately(client, body, f"Thank you. Your approval of {agreement.label} is recorded "
                                          f"(content hash {agreement.content_hash[:12]}…).")
             return
-        _announce(client, deps, dispute, agreement, view, shared)
+        _announce(client, deps, dispute, agreement, view, facts)
 
     @lazily(app.action(ids.REQUEST_CHANGES))
     def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -228,7 +228,7 @@ def _tz(deps: Deps, user_id: str) -> str | None:
 
 
 def _announce(client: WebClient, deps: Deps, dispute: Dispute, agreement: Agreement,
-              view: ApprovalView, shared: set[str]) -> None:
+              view: ApprovalView, facts: CardFacts) -> None:
     """After ratification (already committed): say so, update the card, upload the document.
     Each step is independent; a failure is logged and does not undo the agreement."""
     try:
@@ -236,7 +236,7 @@ def _announce(client: WebClient, deps: Deps, dispute: Dispute, agreement: Agreem
         post_in_thread(client, dispute, text, blocks)
     except SlackApiError as error:
         log.warning("in-effect message for %s not posted: %s", dispute.reference, error.response.get("error"))
-    refresh_card(client, dispute, shared)
+    refresh_card(client, dispute, facts)
     with deps.db.read() as session:
         events = list(session.scalars(select(AuditEvent).where(
             AuditEvent.dispute_id == dispute.id).order_by(AuditEvent.id)))

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.blocks.messages import thread_welcome
 from bot.blocks.status_card import card_text, status_card
+from bot.services.followups import next_checkin
+from bot.services.perspectives import shared_sides_of
 from models import Dispute
 
 log = logging.getLogger("parley.cards")
@@ -41,14 +46,26 @@ def post_welcome(client: WebClient, dispute: Dispute, sealed: bool) -> None:
         log.warning("welcome for %s not posted: %s", dispute.reference, error.response.get("error"))
 
 
-def refresh_card(client: WebClient, dispute: Dispute, shared_sides: set[str]) -> None:
+@dataclass(frozen=True)
+class CardFacts:
+    """What the status card shows beyond the dispute row itself."""
+
+    shared_sides: set[str]
+    next_checkin: datetime | None
+
+
+def card_facts(session: Session, dispute: Dispute) -> CardFacts:
+    return CardFacts(shared_sides_of(session, dispute.id), next_checkin(session, dispute.id))
+
+
+def refresh_card(client: WebClient, dispute: Dispute, facts: CardFacts) -> None:
     """Update the status card in place. A failure is logged: the card catches up next time."""
     if not dispute.thread_ts:
         return
     try:
         client.chat_update(
             channel=dispute.channel_id, ts=dispute.thread_ts, text=card_text(dispute),
-            blocks=status_card(dispute, shared_sides),
+            blocks=status_card(dispute, facts.shared_sides, facts.next_checkin),
         )
     except SlackApiError as error:
         log.warning("card of %s not updated: %s", dispute.reference, error.response.get("error"))

@@ -13,7 +13,7 @@ from bot.blocks import messages
 from bot.blocks.dispute_modal import open_dispute_modal
 from bot.blocks.show import show_dispute
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements
+from bot.services import agreements, followups
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.people import Person
@@ -80,7 +80,9 @@ def register(app: App, deps: Deps) -> None:
                 rows, total = service.list_active_in_channel(
                     session, host_team_id(context), channel_id, messages.LIST_LIMIT
                 )
-                blocks = messages.active_disputes(rows, total, channel_id)
+                upcoming = {d.id: when for d in rows
+                            if (when := followups.next_checkin(session, d.id)) is not None}
+                blocks = messages.active_disputes(rows, total, channel_id, upcoming)
             respond(text=f"Open disputes in this channel: {total}", blocks=blocks,
                     response_type="ephemeral")
             return

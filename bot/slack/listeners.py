@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.slack import (
     agreements,
     channels,
+    checkins,
     disputes,
     errors,
     home,
@@ -27,3 +28,4 @@ def register_all(app: App, deps: Deps) -> None:
     proposals.register(app, deps)
     parties.register(app, deps)
     agreements.register(app, deps)
+    checkins.register(app, deps)

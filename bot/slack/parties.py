@@ -10,13 +10,13 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.parties import add_party_modal, parties_added
 from bot.payloads import AddPartyMeta, DisputeButton
-from bot.services import disputes, perspectives
+from bot.services import disputes
 from bot.services.errors import NotAllowed
 from bot.services.parties import add_parties, can_manage
 from bot.services.people import Person
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
-from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
 from bot.slack.listen import lazily
 from bot.slack.people_check import resolve_people
@@ -64,5 +64,5 @@ def register(app: App, deps: Deps) -> None:
             disputes.require_active(dispute, "add parties")
             added = add_parties(session, dispute, newcomers, actor=actor)
             post_in_thread(client, dispute, parties_added([p.user_id for p in added], actor.user_id))
-            shared = perspectives.shared_sides_of(session, dispute.id)
-        refresh_card(client, dispute, shared)
+            facts = card_facts(session, dispute)
+        refresh_card(client, dispute, facts)

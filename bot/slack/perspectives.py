@@ -27,7 +27,7 @@ from bot.services.perspectives import PerspectiveText, Shared
 from bot.services.policy import effective_policy
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
-from bot.slack.cards import post_in_thread, refresh_card
+from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_unsaved
 from bot.slack.form_checks import optional_text, required_text
@@ -117,12 +117,12 @@ def register(app: App, deps: Deps) -> None:
                 seal = effective_policy(session, team, dispute.channel_id).seal_perspectives
                 outcome = perspectives.share(session, dispute, party, text, seal=seal, actor=actor)
                 _post(client, deps, dispute, outcome)
-                shared = perspectives.shared_sides_of(session, dispute.id)
+                facts = card_facts(session, dispute)
         except SlackApiError as error:
             tell_unsaved(client, actor.user_id, "Your perspective", error,
                          f"{text.what_happened}\n\n{text.impact}\n\n{text.resolution}")
             return
-        refresh_card(client, dispute, shared)
+        refresh_card(client, dispute, facts)
         confirmation = {
             Shared.SEALED: "Thank you. Your perspective is saved and sealed; it will be posted "
                            "together with the other side's.",

@@ -21,13 +21,13 @@ from bot.blocks.proposals import (
 )
 from bot.blocks.text import escape, truncate
 from bot.payloads import DeclineMeta, DisputeButton, DraftButton, ProposalButton, ProposalMeta
-from bot.services import disputes, perspectives, proposals
+from bot.services import disputes, proposals
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
 from bot.services.proposals import MAX_ITEMS
 from bot.slack import form_state as state
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.cards import post_in_thread, refresh_card, update_message
+from bot.slack.cards import card_facts, post_in_thread, refresh_card, update_message
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
@@ -131,7 +131,7 @@ def register(app: App, deps: Deps) -> None:
                 text, blocks = render(session, done.proposal)
                 done.proposal.message_ts = post_in_thread(client, dispute, text, blocks)
                 old = render(session, done.superseded) if done.superseded else None
-                shared = perspectives.shared_sides_of(session, dispute.id)
+                facts = card_facts(session, dispute)
                 gone = (proposals.describe_state(done.counter_target_gone, session)
                         if done.counter_target_gone else None)
         except SlackApiError as error:
@@ -141,7 +141,7 @@ def register(app: App, deps: Deps) -> None:
         if done.superseded and old:
             update_message(client, dispute, done.superseded.message_ts, old, done.superseded.label)
         if done.status_changed:
-            refresh_card(client, dispute, shared)
+            refresh_card(client, dispute, facts)
         if gone:
             tell_privately(client, {"user": {"id": actor.user_id}},
                            f"{gone} Your counter-proposal was posted as {done.proposal.label} on its own.")

@@ -1,0 +1,144 @@
+"""What follows a check-in: answers, the client side confirming resolution, feedback, a new date,
+reopening, or asking for a mediator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services import audit, checkins, followups
+from bot.services.disputes import transition
+from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from bot.services.people import Person
+from models import (
+    ActionItem,
+    Agreement,
+    AgreementStatus,
+    CheckIn,
+    CheckInStatus,
+    Dispute,
+    DisputeStatus,
+    Feedback,
+    Party,
+    Side,
+    utcnow,
+)
+
+ANSWERS = ("done", "partly", "not_yet")
+
+
+@dataclass
+class Answered:
+    item: ActionItem
+    all_done: bool
+
+
+def in_effect(session: Session, dispute: Dispute) -> Agreement:
+    agreement = session.scalars(select(Agreement).where(
+        Agreement.dispute_id == dispute.id, Agreement.status == AgreementStatus.RATIFIED,
+    ).order_by(Agreement.version.desc()).limit(1)).first()
+    if agreement is None:
+        raise NotFound(f"{dispute.reference} has no agreement in effect.")
+    return agreement
+
+
+def item_of(session: Session, dispute: Dispute, item_id: int) -> ActionItem:
+    agreement = in_effect(session, dispute)
+    item = next((i for i in agreement.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound("That action item is not part of the agreement in effect.")
+    return item
+
+
+def require_agreed(dispute: Dispute, doing: str) -> None:
+    if dispute.status != DisputeStatus.AGREED:
+        raise IllegalTransition(
+            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so you can't {doing} any more.")
+
+
+def answer(session: Session, dispute: Dispute, checkin_id: int, item_id: int, party: Party,
+           value: str, *, actor: Person) -> Answered:
+    if value not in ANSWERS:
+        raise ValueError(value)
+    require_agreed(dispute, "answer this check-in")
+    item = item_of(session, dispute, item_id)
+    checkin = session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.dispute_id != dispute.id:
+        raise NotFound("That check-in no longer exists.")
+    item.status = value
+    checkin.status = CheckInStatus.ANSWERED
+    checkin.answer = value
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="checkin.answered",
+                 actor=actor, checkin_id=checkin.id, item=item.text, answer=value, side=party.side)
+    agreement = in_effect(session, dispute)
+    return Answered(item, all(i.status == "done" for i in agreement.items))
+
+
+def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor: Person) -> int:
+    """The client side confirms: agreed → resolved, and the pending check-ins are cancelled."""
+    if party.side != Side.CLIENT:
+        raise NotAllowed(f"The client side confirms that {dispute.reference} is resolved.")
+    require_agreed(dispute, "confirm it is resolved")
+    transition(session, dispute, DisputeStatus.RESOLVED, actor=actor)
+    return followups.cancel_pending(session, dispute, actor=actor, reason="resolved")
+
+
+def reopen(session: Session, dispute: Dispute, *, actor: Person, why: str) -> int:
+    """Back to discussing; the agreement stays on record; its pending check-ins are cancelled."""
+    if dispute.status not in (DisputeStatus.AGREED, DisputeStatus.RESOLVED):
+        raise IllegalTransition(f"{dispute.reference} is {dispute.status.replace('_', ' ')}; "
+                                "only an agreed or resolved dispute can be reopened.")
+    transition(session, dispute, DisputeStatus.DISCUSSING, actor=actor)
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="dispute.reopened",
+                 actor=actor, why=why)
+    return followups.cancel_pending(session, dispute, actor=actor, reason="reopened")
+
+
+def request_mediator(session: Session, dispute: Dispute, *, actor: Person, why: str) -> bool:
+    """Mark the dispute escalated; False when it already was."""
+    if dispute.escalated:
+        return False
+    dispute.escalated = True
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                 kind="dispute.escalated", actor=actor, why=why)
+    return True
+
+
+def new_date(session: Session, dispute: Dispute, item_id: int, when: date, *, actor: Person,
+             tz: str | None, today: date) -> CheckIn:
+    require_agreed(dispute, "set a new date")
+    if when < today:
+        raise DomainError("The new date is in the past; pick today or later.")
+    item = item_of(session, dispute, item_id)
+    old = item.due_date
+    item.due_date = when
+    row = CheckIn(dispute_id=dispute.id, agreement_id=item.agreement_id, action_item_id=item.id,
+                  kind="item_due", due_at=checkins.civil_moment(when, checkins.zone(tz)),
+                  status=CheckInStatus.PENDING, created_at=utcnow())
+    session.add(row)
+    session.flush()
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="item.rescheduled",
+                 actor=actor, item=item.text, old=old.isoformat(), new=when.isoformat())
+    return row
+
+
+def record_feedback(session: Session, dispute: Dispute, party: Party, rating: int,
+                    comment: str | None, *, actor: Person) -> bool:
+    """False when this person already gave feedback on this dispute."""
+    if party.side != Side.CLIENT:
+        raise NotAllowed("Feedback is asked of the client side.")
+    if not 1 <= rating <= 5:
+        raise ValueError(rating)
+    try:
+        with session.begin_nested():
+            session.add(Feedback(dispute_id=dispute.id, team_id=party.team_id, user_id=party.user_id,
+                                 rating=rating, comment=(comment or "").strip() or None, at=utcnow()))
+    except IntegrityError:
+        return False
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="feedback.given",
+                 actor=actor, rating=rating)
+    return True

@@ -1,0 +1,220 @@
+"""Answers to check-ins, and what they lead to: resolution and feedback, a new date, reopening,
+or a request for a mediator."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.checkins import (
+    ANSWER_WORDS,
+    all_done,
+    checkin_message,
+    feedback_modal,
+    new_date_modal,
+    not_yet_options,
+    resolved,
+)
+from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
+from bot.services import aftercare, disputes
+from bot.services.parties import require_party
+from bot.services.people import Person
+from bot.services.policy import effective_policy
+from bot.slack import form_state as state
+from bot.slack.buttons import button_value, metadata
+from bot.slack.cards import card_facts, post_in_thread, refresh_card, update_message
+from bot.slack.context import Deps, host_team_id
+from bot.slack.errors import tell_privately
+from bot.slack.internal import is_internal_channel
+from bot.slack.item_rows import today_for
+from bot.slack.listen import lazily
+from models import CheckIn, Side
+
+
+def register(app: App, deps: Deps) -> None:
+    names = deps.directory
+
+    def on_answer(value: str):  # noqa: ANN202 - a listener for one of the three buttons
+        def listener(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+            ref = button_value(body, CheckInAnswer)
+            actor: Person = context["actor"]
+            with deps.db.transaction() as session:
+                dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
+                party = require_party(dispute, actor, "answer check-ins")
+                done = aftercare.answer(session, dispute, ref.c, ref.i, party, value, actor=actor)
+                checkin = session.get(CheckIn, ref.c)
+                agreement = aftercare.in_effect(session, dispute)
+                covered = ([i for i in agreement.items if i.id == checkin.action_item_id]
+                           if checkin.action_item_id else
+                           [i for i in agreement.items if i.id == ref.i or i.status != "done"])
+                who = names.describe(actor.team_id, actor.user_id)
+                answered = {done.item.id: f"{ANSWER_WORDS[value]}, says {who}"}
+                rendered = checkin_message(dispute, ref.c, covered, answered)
+                if value == "not_yet":
+                    post_in_thread(client, dispute, *not_yet_options(dispute, done.item, who))
+                elif done.all_done:
+                    clients = [p.user_id for p in dispute.parties if p.side == Side.CLIENT]
+                    post_in_thread(client, dispute, *all_done(dispute, clients))
+            update_message(client, dispute, checkin.posted_ts, rendered, "check-in")
+            if value == "partly":
+                tell_privately(client, body, "Thanks. Parley will ask again at the next check-in.")
+        listener.__name__ = f"on_checkin_{value}"
+        return listener
+
+    lazily(app.action(ids.CHECKIN_DONE))(on_answer("done"))
+    lazily(app.action(ids.CHECKIN_PARTLY))(on_answer("partly"))
+    lazily(app.action(ids.CHECKIN_NOT_YET))(on_answer("not_yet"))
+
+    @lazily(app.action(ids.CONFIRM_RESOLVED))
+    def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, DisputeButton)
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
+            party = require_party(dispute, actor, "confirm the outcome")
+            aftercare.confirm_resolved(session, dispute, party, actor=actor)
+            clients = [p.user_id for p in dispute.parties if p.side == Side.CLIENT]
+            post_in_thread(client, dispute, *resolved(dispute, names.describe(actor.team_id, actor.user_id), clients))
+            facts = card_facts(session, dispute)
+        refresh_card(client, dispute, facts)
+
+    @lazily(app.action(ids.NOT_RESOLVED))
+    def on_not_resolved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, DisputeButton)
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            require_party(dispute, context["actor"], "answer this")
+        tell_privately(client, body, "Thanks for saying so. Tell the other side in this thread what is "
+                                     "still missing; if you are stuck, *Request a mediator* or "
+                                     "*Reopen the dispute* are on the last check-in.")
+
+    @lazily(app.action(ids.GIVE_FEEDBACK))
+    def on_feedback(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, DisputeButton)
+        actor: Person = context["actor"]
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            party = require_party(dispute, actor, "give feedback")
+            if party.side != Side.CLIENT:
+                tell_privately(client, body, "Feedback is asked of the client side. Thank you all the same.")
+                return
+            view = feedback_modal(dispute)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def check_feedback(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+        meta = metadata(view, DisputeButton)
+        rating = state.selected(view["state"]["values"], ids.B_RATING, ids.A_RATING)
+        comment = state.text(view["state"]["values"], ids.B_COMMENT, ids.A_COMMENT)
+        if meta is None or rating not in {"1", "2", "3", "4", "5"} or len(comment) > 1000:
+            ack(response_action="errors", errors={ids.B_RATING: (
+                "Choose a rating from 1 to 5." if meta else "This form is out of date.")})
+            return
+        context["form"] = {"meta": meta, "rating": int(rating), "comment": comment}
+        ack()
+
+    @lazily(app.view(ids.FEEDBACK_MODAL), ack=check_feedback)
+    def on_feedback_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
+            party = require_party(dispute, actor, "give feedback")
+            fresh = aftercare.record_feedback(session, dispute, party, form["rating"], form["comment"],
+                                              actor=actor)
+        tell_privately(client, {"user": {"id": actor.user_id}},
+                       "Thank you for your feedback." if fresh else
+                       "You had already given feedback on this dispute; the first one counts.")
+
+    @lazily(app.action(ids.NEW_DATE))
+    def on_new_date(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, ItemButton)
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            require_party(dispute, context["actor"], "set a new date")
+            aftercare.require_agreed(dispute, "set a new date")
+            view = new_date_modal(dispute, aftercare.item_of(session, dispute, ref.i))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def check_new_date(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+        meta = metadata(view, ItemMeta)
+        raw = state.date(view["state"]["values"], ids.B_NEW_DATE, ids.A_NEW_DATE)
+        actor: Person = context["actor"]
+        try:
+            when = date.fromisoformat(raw or "")
+        except ValueError:
+            when = None
+        if meta is None or when is None:
+            ack(response_action="errors", errors={ids.B_NEW_DATE: "Pick a date."})
+            return
+        if when < today_for(names, actor.user_id):
+            ack(response_action="errors", errors={ids.B_NEW_DATE: "The new date is in the past; pick today or later."})
+            return
+        context["form"] = {"meta": meta, "when": when}
+        ack()
+
+    @lazily(app.view(ids.NEW_DATE_MODAL), ack=check_new_date)
+    def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return
+        actor: Person = context["actor"]
+        with deps.db.read() as session:
+            opener = disputes.load(session, host_team_id(context), form["meta"].d).opened_by_user
+        tz = names.lookup(opener).tz
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
+            require_party(dispute, actor, "set a new date")
+            item = aftercare.item_of(session, dispute, form["meta"].i)
+            aftercare.new_date(session, dispute, item.id, form["when"], actor=actor, tz=tz,
+                               today=today_for(names, actor.user_id))
+            post_in_thread(client, dispute, f"{names.describe(actor.team_id, actor.user_id)} set a new "
+                           f"date for “{item.text}”: {form['when'].day} {form['when']:%b %Y}. "
+                           "Parley will check in then.")
+            facts = card_facts(session, dispute)
+        refresh_card(client, dispute, facts)
+
+    @lazily(app.action(ids.REOPEN))
+    def on_reopen(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, ItemButton)
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
+            require_party(dispute, actor, "reopen the dispute")
+            aftercare.reopen(session, dispute, actor=actor, why="an action item was not done")
+            post_in_thread(client, dispute, f"{names.describe(actor.team_id, actor.user_id)} reopened "
+                           f"{dispute.reference}. The agreement stays on record; a new proposal or a "
+                           "new agreement can now follow.")
+            facts = card_facts(session, dispute)
+        refresh_card(client, dispute, facts)
+
+    @lazily(app.action(ids.REQUEST_MEDIATOR))
+    def on_mediator(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, ItemButton)
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
+            require_party(dispute, actor, "request a mediator")
+            fresh = aftercare.request_mediator(session, dispute, actor=actor,
+                                               why="an action item was not done")
+            escalation = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
+            if fresh:
+                post_in_thread(client, dispute, f":rotating_light: {names.describe(actor.team_id, actor.user_id)} "
+                               f"asked for a neutral mediator for {dispute.reference}. The team will "
+                               "bring one in.")
+            facts = card_facts(session, dispute)
+        if not fresh:
+            tell_privately(client, body, f"A mediator has already been requested for {dispute.reference}.")
+            return
+        refresh_card(client, dispute, facts)
+        if escalation and is_internal_channel(client, escalation):
+            client.chat_postMessage(channel=escalation, text=(
+                f":rotating_light: A mediator was requested for {dispute.reference} in "
+                f"<#{dispute.channel_id}>: an action item was not done."))
+
+
