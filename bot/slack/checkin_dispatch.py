@@ -97,12 +97,14 @@ class CheckInDispatcher:
                 wait = ready_at - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
-                started = time.monotonic()
                 self._post_one(item, results, lock)
+                # Counted from when Slack answered, which is after it received the message, so two
+                # messages in one channel always arrive at least `min_gap` apart.
+                allowed = time.monotonic() + self.min_gap
                 with lock:
-                    self._next_allowed[channel] = started + self.min_gap
+                    self._next_allowed[channel] = allowed
                     if queues[channel]:
-                        heapq.heappush(heap, (started + self.min_gap, channel))
+                        heapq.heappush(heap, (allowed, channel))
 
         threads = [threading.Thread(target=work, name=f"checkins-{n}", daemon=True)
                    for n in range(min(self.workers, len(queues)))]

@@ -53,6 +53,9 @@ class FakeSlack:
         self.used_triggers: set[str] = set()
         self.latency = 0.0
         self.validate = validate
+        self.channel_gap: float | None = None  # enforce Slack's ~1 message/s/channel when set
+        self.rate_limited = 0  # 429s answered because of channel_gap
+        self._last_post: dict[str, float] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
@@ -199,6 +202,8 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "unknown_method"}
         result = handler(args)
         self._record(method, args)
+        if result.pop("_status", None) == 429:
+            return 429, {"Retry-After": "1"}, result
         return 200, {}, result
 
     @staticmethod
@@ -273,6 +278,14 @@ class FakeSlack:
         error = self._can_post(args.get("channel", ""))
         if error:
             return {"ok": False, "error": error}
+        if self.channel_gap is not None:
+            now = time.monotonic()
+            with self._cond:
+                last = self._last_post.get(args["channel"])
+                if last is not None and now - last < self.channel_gap:
+                    self.rate_limited += 1
+                    return {"ok": False, "error": "ratelimited", "_status": 429}
+                self._last_post[args["channel"]] = now
         ts = self._new_ts()
         message = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks"),
                    "thread_ts": args.get("thread_ts")}

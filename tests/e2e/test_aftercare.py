@@ -1,0 +1,120 @@
+"""After a check-in: answers shown in place, all done → the client side confirms → resolved and
+feedback; "Not yet" → a new date, reopening, or a mediator. And nudges for stalled disputes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from bot import ids
+from bot.application import build_client
+from bot.services.people import Person
+from bot.services.policy import set_policy
+from bot.slack.checkin_dispatch import CheckInDispatcher
+from bot.slack.directory import Directory
+from bot.slack.nudges import Nudger
+from models import ActionItem, AuditEvent, CheckIn, Dispute, Feedback, utcnow
+from tests.conftest import CORA, SAM, SOL
+from tests.e2e.helpers import raise_dispute
+from tests.e2e.threads import buttons, click, click_for_modal, private_notes, text_of
+from tests.support.scenarios import make_checkins_due, ratified_dispute
+
+STUDIO, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
+
+
+def posted_checkin(parley, fake, db, items=1):
+    dispute_id = ratified_dispute(parley.db, STUDIO, CLIENT, items=items)
+    with db.transaction() as s:  # only the first after-days check-in falls due now
+        rows = s.scalars(select(CheckIn).where(CheckIn.kind == "after_days").order_by(CheckIn.due_at)).all()
+        rows[0].due_at = utcnow() - timedelta(minutes=1)
+    assert CheckInDispatcher(db, build_client(parley.settings, background=True))() == 1
+    return dispute_id, fake.calls_to("chat.postMessage")[-1].args
+
+
+def test_all_done_then_the_client_side_confirms_and_gives_feedback(slack, parley, fake_slack, db):
+    dispute_id, checkin = posted_checkin(parley, fake_slack, db, items=2)
+    answers = [b for b in checkin["blocks"] if b["type"] == "actions"]
+    assert len(answers) == 2
+    slack.block_action(SAM, ids.CHECKIN_DONE, answers[0]["elements"][0]["value"])
+    live = text_of(fake_slack.calls_to("chat.update")[-1].args["blocks"])
+    assert "Done, says Sam (Studio)" in live
+    slack.block_action(CORA, ids.CHECKIN_DONE, answers[1]["elements"][0]["value"])
+    ask = fake_slack.calls_to("chat.postMessage")[-1].args
+    assert ask["text"].startswith("Every action item of D-1 is marked done. <@U0CORA>")
+    slack.block_action(SAM, ids.CONFIRM_RESOLVED, buttons(ask["blocks"])[ids.CONFIRM_RESOLVED]["value"])
+    assert "The client side confirms" in private_notes(fake_slack)[-1]
+    click(slack, fake_slack, CORA, ask["blocks"], ids.CONFIRM_RESOLVED)
+    done = fake_slack.calls_to("chat.postMessage")[-1].args
+    assert done["text"].startswith(":tada: Cora (Client Co) confirmed that D-1 is resolved.")
+    with db.read() as s:
+        assert s.get(Dispute, dispute_id).status == "resolved"
+        assert {c.status for c in s.scalars(select(CheckIn))} >= {"cancelled"}
+        assert "pending" not in {c.status for c in s.scalars(select(CheckIn))}
+    view = click_for_modal(slack, fake_slack, CORA, done["blocks"], ids.GIVE_FEEDBACK)
+    assert slack.view_submission(CORA, view, {ids.B_RATING: "4", ids.B_COMMENT: "Fair process."}).body == ""
+    slack.view_submission(CORA, view, {ids.B_RATING: "1"})  # a second try does not count twice
+    with db.read() as s:
+        assert [(f.rating, f.comment) for f in s.scalars(select(Feedback))] == [(4, "Fair process.")]
+
+
+def test_not_yet_offers_a_new_date_reopening_and_a_mediator(slack, parley, fake_slack, db):
+    dispute_id, checkin = posted_checkin(parley, fake_slack, db)
+    value = [b for b in checkin["blocks"] if b["type"] == "actions"][0]["elements"][2]["value"]
+    slack.block_action(CORA, ids.CHECKIN_NOT_YET, value)
+    options = fake_slack.calls_to("chat.postMessage")[-1].args
+    assert options["text"].startswith("Cora (Client Co) says “Redo screen 1” is not done yet.")
+    assert set(buttons(options["blocks"])) == {ids.NEW_DATE, ids.REOPEN, ids.REQUEST_MEDIATOR}
+    view = click_for_modal(slack, fake_slack, SAM, options["blocks"], ids.NEW_DATE)
+    past = (date.today() - timedelta(days=3)).isoformat()
+    assert "in the past" in slack.view_submission(SAM, view, {ids.B_NEW_DATE: past}).json()["errors"][ids.B_NEW_DATE]
+    later = date.today() + timedelta(days=20)
+    slack.view_submission(SAM, view, {ids.B_NEW_DATE: later.isoformat()})
+    with db.read() as s:
+        assert s.scalars(select(ActionItem)).one().due_date == later
+        assert len([c for c in s.scalars(select(CheckIn)) if c.kind == "item_due"]) == 2
+    click(slack, fake_slack, CORA, options["blocks"], ids.REQUEST_MEDIATOR)
+    assert "asked for a neutral mediator" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]
+    click(slack, fake_slack, CORA, options["blocks"], ids.REOPEN)
+    with db.read() as s:
+        dispute = s.get(Dispute, dispute_id)
+        assert dispute.status == "discussing" and dispute.escalated
+        assert "pending" not in {c.status for c in s.scalars(select(CheckIn))}
+        kinds = [e.kind for e in s.scalars(select(AuditEvent))]
+        assert {"checkin.answered", "item.rescheduled", "dispute.escalated", "dispute.reopened"} <= set(kinds)
+    click(slack, fake_slack, SOL, options["blocks"], ids.REOPEN)
+    assert "Only the parties to D-1" in private_notes(fake_slack)[-1]
+
+
+def test_nudges_remind_once_per_period_and_tell_an_internal_channel(slack, parley, fake_slack, db):
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    fake_slack.add_channel("C0INTERNAL", shared=False)
+    with db.transaction() as s:
+        set_policy(s, "T0HOST", actor=STUDIO, escalation_channel="C0INTERNAL")
+        dispute = s.scalars(select(Dispute)).one()
+        dispute.created_at = utcnow() - timedelta(days=8)
+        for party in dispute.parties:
+            party.perspective_asked_at = utcnow() - timedelta(days=8)
+    client = build_client(parley.settings, background=True)
+    nudger = Nudger(db, client, Directory(client))
+    assert nudger() == 2  # perspectives and agreement
+    assert nudger() == 0  # once per period
+    posts = [c.args for c in fake_slack.calls_to("chat.postMessage")]
+    thread = [p["text"] for p in posts if p.get("thread_ts")]
+    assert any("waiting for your perspective" in t and "<@U0SAM>" in t and "<@U0CORA>" in t for t in thread)
+    assert any("without an agreement in effect" in t for t in thread)
+    internal = [p for p in posts if p["channel"] == "C0INTERNAL"]
+    assert len(internal) == 2
+
+
+def test_escalation_notes_never_go_to_a_shared_channel(slack, parley, fake_slack, db):
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    with db.transaction() as s:
+        set_policy(s, "T0HOST", actor=STUDIO, escalation_channel="C0SHARED")  # a shared channel
+        dispute = s.scalars(select(Dispute)).one()
+        dispute.created_at = utcnow() - timedelta(days=8)
+    client = build_client(parley.settings, background=True)
+    Nudger(db, client, Directory(client))()
+    to_channel = [c.args for c in fake_slack.calls_to("chat.postMessage")
+                  if c.args["channel"] == "C0SHARED" and not c.args.get("thread_ts")]
+    assert [p["text"] for p in to_channel if "rotating_light" in p["text"]] == []
