@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.services import audit
@@ -39,17 +39,28 @@ def backoff(attempts: int) -> timedelta:
 
 
 def claim_due(session: Session, worker: str, *, now: datetime | None = None,
-              limit: int = BATCH) -> list[int]:
-    """Atomically take up to `limit` due check-ins (or expired claims) for this worker."""
+              limit: int = BATCH, per_channel: int | None = None) -> list[int]:
+    """Atomically take up to `limit` due check-ins (or expired claims) for this worker; with
+    `per_channel`, at most that many of any one channel (the oldest), so one round of posting is
+    never held up by Slack's per-channel rate limit."""
     now = now or utcnow()
     due = or_(
         and_(CheckIn.status == CheckInStatus.PENDING, CheckIn.due_at <= now),
         and_(CheckIn.status == CheckInStatus.POSTING, CheckIn.claimed_at < now - CLAIM_TIMEOUT),
     )
-    candidates = (select(CheckIn.id).where(due).order_by(CheckIn.due_at, CheckIn.id)
+    eligible = select(CheckIn.id).where(due)
+    if per_channel is not None:
+        ranked = (select(CheckIn.id.label("id"), func.row_number().over(
+            partition_by=Dispute.channel_id, order_by=(CheckIn.due_at, CheckIn.id)).label("rank"))
+            .join(Dispute, Dispute.id == CheckIn.dispute_id).where(due).subquery())
+        eligible = select(ranked.c.id).where(ranked.c.rank <= per_channel)
+    candidates = (select(CheckIn.id).where(CheckIn.id.in_(eligible))
+                  .order_by(CheckIn.due_at, CheckIn.id)
                   .limit(limit).with_for_update(skip_locked=True))
     claimed = session.execute(
-        update(CheckIn).where(CheckIn.id.in_(candidates.scalar_subquery()))
+        # `due` again on the outer UPDATE: PostgreSQL re-checks it against the newest row version,
+        # so a row another worker claimed and committed meanwhile is never taken twice.
+        update(CheckIn).where(CheckIn.id.in_(candidates.scalar_subquery()), due)
         .values(status=CheckInStatus.POSTING, claimed_by=worker, claimed_at=now,
                 attempts=CheckIn.attempts + 1)
         .returning(CheckIn.id).execution_options(synchronize_session=False)

@@ -50,11 +50,13 @@ class CheckInDispatcher:
         self._next_allowed: dict[str, float] = {}
 
     def __call__(self) -> int:
-        """One tick: post everything that is due now. Returns how many were posted."""
+        """One tick: post everything that is due now, in rounds of at most one check-in per
+        channel, so a round is never held up by a channel's rate limit. Returns how many were
+        posted."""
         posted = 0
         while True:
             with self.db.transaction() as session:
-                ids = followups.claim_due(session, self.worker_id, limit=self.batch)
+                ids = followups.claim_due(session, self.worker_id, limit=self.batch, per_channel=1)
             if not ids:
                 return posted
             with self.db.read() as session:
@@ -62,8 +64,6 @@ class CheckInDispatcher:
             results = self.post_all(due)
             self._record(results)
             posted += len(results.posted)
-            if len(ids) < self.batch:
-                return posted
 
     def _record(self, results: Results) -> None:
         with self.db.transaction() as session:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+
+import pytest
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -51,7 +53,9 @@ def test_due_rows_are_claimed_once_and_future_ones_wait(db):
         assert {(r.status, r.claimed_by, r.attempts) for r in rows} == {("posting", "w1", 1)}
 
 
-def test_concurrent_workers_claim_disjoint_sets(db):
+@pytest.mark.parametrize("per_channel", [None, 1])
+@pytest.mark.parametrize("round_", range(5))
+def test_concurrent_workers_claim_disjoint_sets(db, per_channel, round_):
     ids = [ratified(db, items=3) for _ in range(10)]
     for dispute_id in ids:
         make_due(db, dispute_id)
@@ -63,7 +67,7 @@ def test_concurrent_workers_claim_disjoint_sets(db):
         mine: list[int] = []
         while True:
             with db.transaction() as s:
-                got = followups.claim_due(s, name, limit=7)
+                got = followups.claim_due(s, name, limit=7, per_channel=per_channel)
             if not got:
                 break
             mine += got
