@@ -152,7 +152,10 @@ class FakeSlack:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the caller went away (a benchmark stopping a process mid-call)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # the default of 5 resets connections under concurrency
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True, name="fakeslack").start()
         return self
@@ -291,6 +294,7 @@ class FakeSlack:
                    "thread_ts": args.get("thread_ts")}
         with self._cond:
             self.messages[(args["channel"], ts)] = message
+        args["_accepted"] = True  # recorded calls can tell accepted posts from refused ones
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,124 @@
+"""Draining a backlog of due check-ins against Slack's per-channel rate limit.
+
+Seeds N due check-ins over C channels (N/C per channel), starts the real scheduler process
+(`python -m bot.worker`), against a fake Slack that answers 429 to a second message in the same
+channel within one second. Prints the time until every check-in was posted, the bound the rate
+limit allows ((N/C − 1) seconds: every channel's messages one second apart, all channels in
+parallel), the ratio, and the duplicates, losses and 429s.
+
+    .venv/bin/python bench/checkins.py --checkins 10000 --channels 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, timedelta
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from bench.common import ROOT, SECRET, TOKEN  # noqa: E402
+from bot.db import Database, build_engine  # noqa: E402
+from bot.payloads import CheckInAnswer, decode  # noqa: E402
+from models import (  # noqa: E402
+    ActionItem, Agreement, CheckIn, Dispute, Party, Workspace, utcnow,
+)
+from tests.fakeslack.server import HOST_TEAM, FakeSlack  # noqa: E402
+
+
+def seed(db: Database, checkins: int, channels: int) -> None:
+    """Agreed disputes (one per channel), each with checkins/channels due check-ins."""
+    per_channel = checkins // channels
+    now = utcnow()
+    with db.transaction() as s:
+        s.add(Workspace(team_id=HOST_TEAM, last_dispute_number=channels, created_at=now))
+        for n in range(channels):
+            dispute = Dispute(team_id=HOST_TEAM, number=n + 1, channel_id=f"C0BENCH{n}",
+                              thread_ts=f"1800000000.{n:06d}", title=f"Bench {n}", category="quality",
+                              description="d", desired_outcome="o", status="agreed",
+                              opened_by_team=HOST_TEAM, opened_by_user="U0STUDIO",
+                              created_at=now, updated_at=now)
+            dispute.parties = [Party(team_id=HOST_TEAM, user_id="U0STUDIO", side="provider"),
+                               Party(team_id="T0CLIENT", user_id="U0CLIENT", side="client")]
+            s.add(dispute)
+            s.flush()
+            agreement = Agreement(dispute_id=dispute.id, version=1, drafted_by_party_id=dispute.parties[0].id,
+                                  terms="Redo it.", checkin_days=[], content_hash="x" * 64,
+                                  status="ratified", ratified_at=now, created_at=now,
+                                  items=[ActionItem(position=i, text=f"Item {i}", owner_team=HOST_TEAM,
+                                                    owner_user="U0STUDIO", due_date=date.today() + timedelta(days=1))
+                                         for i in range(per_channel)])
+            s.add(agreement)
+            s.flush()
+            s.add_all(CheckIn(dispute_id=dispute.id, agreement_id=agreement.id, action_item_id=item.id,
+                              kind="item_due", due_at=now - timedelta(minutes=1), status="pending",
+                              created_at=now) for item in agreement.items)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkins", type=int, default=10000)
+    parser.add_argument("--channels", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1, help="scheduler processes")
+    options = parser.parse_args()
+
+    fake = FakeSlack(token=TOKEN, validate=False).start()
+    fake.channel_gap = 1.0
+    for n in range(options.channels):
+        fake.add_channel(f"C0BENCH{n}")
+    workdir = tempfile.mkdtemp(prefix="parley-bench-")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
+    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": fake.base_url, "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
+           "SCHEDULER_TICK_SECONDS": "1"}
+    env.pop("SLACK_APP_TOKEN", None)
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "alembic"), "upgrade", "head"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    db = Database(build_engine(url))
+    seed(db, options.checkins, options.channels)
+    per_channel = options.checkins // options.channels
+    total = per_channel * options.channels
+    bound = float(per_channel - 1)
+
+    started = time.monotonic()
+    workers = [subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env)
+               for _ in range(options.workers)]
+    try:
+        fake.wait_until(lambda: len(fake.messages) >= total, timeout=600,
+                        what="every check-in")
+        time.sleep(2)  # a couple more ticks: anything posted twice would show now
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(10)
+        fake.stop()
+    # Slack accepted these (a 429 is not a post; the client retries it after Retry-After).
+    posts = [c for c in fake.calls_to("chat.postMessage")
+             if c.args.get("text", "").startswith("Check-in") and c.args.get("_accepted")]
+    first = min(c.at for c in posts)
+    last = max(c.at for c in posts)
+    ids = Counter(decode(CheckInAnswer, b["elements"][0]["value"]).c
+                  for c in posts for b in c.args["blocks"] if b.get("type") == "actions")
+    duplicates = sum(n - 1 for n in ids.values() if n > 1)
+    with db.read() as s:
+        posted = s.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.status == "posted"))
+    lost = total - len(ids)
+    drain = last - first
+    print(f"{total} check-ins over {options.channels} channels ({per_channel} each), "
+          f"{options.workers} scheduler process(es), {os.cpu_count()} CPUs, {url.split(':')[0]}")
+    print(f"  drain: {drain:.1f} s from first to last post ({last - started:.1f} s from process start)")
+    print(f"  bound: {bound:.1f} s at 1 message/second/channel  ->  {drain / bound:.2f}x the bound")
+    print(f"  duplicates {duplicates}, lost {lost}, marked posted {posted}, "
+          f"429 answers {fake.rate_limited}")
+
+
+if __name__ == "__main__":
+    main()
