@@ -46,6 +46,9 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
     assert "Sam (Studio)" in effect and "Clive (Client Co)" in effect
     card = text_of(card_blocks(fake_slack, CHANNEL, ts))
     assert "Agreed" in card and ids.SHARE_PERSPECTIVE not in card
+    assert "Next check-in" in card
+    slack.command(SAM, "list")
+    assert "next check-in" in text_of(fake_slack.calls_to("response_url")[-1].args["blocks"])
     upload = next(iter(fake_slack.uploads.values()))
     assert upload["channel"] == CHANNEL and upload["thread_ts"] == ts
     assert upload["filename"] == "D-1-agreement-v1.md"
