@@ -28,7 +28,13 @@ from bench.common import ROOT, SECRET, TOKEN  # noqa: E402
 from bot.db import Database, build_engine  # noqa: E402
 from bot.payloads import CheckInAnswer, decode  # noqa: E402
 from models import (  # noqa: E402
-    ActionItem, Agreement, CheckIn, Dispute, Party, Workspace, utcnow,
+    ActionItem,
+    Agreement,
+    CheckIn,
+    Dispute,
+    Party,
+    Workspace,
+    utcnow,
 )
 from tests.fakeslack.server import HOST_TEAM, FakeSlack  # noqa: E402
 

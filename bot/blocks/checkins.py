@@ -6,7 +6,16 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import date_picker, input_block, static_select, text_input
-from bot.blocks.text import button, context, escape, mention, mentions, plain, section, truncate
+from bot.blocks.text import (
+    button,
+    context,
+    escape,
+    mention,
+    mentions,
+    plain,
+    section,
+    truncate,
+)
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from models import ActionItem, Dispute
 

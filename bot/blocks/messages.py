@@ -7,7 +7,15 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.labels import category_label, status_label
-from bot.blocks.text import button, context, escape, mentions, section, slack_date, truncate
+from bot.blocks.text import (
+    button,
+    context,
+    escape,
+    mentions,
+    section,
+    slack_date,
+    truncate,
+)
 from bot.payloads import RaiseButton
 from models import Dispute
 

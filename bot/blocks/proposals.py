@@ -8,7 +8,16 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import input_block, static_select, text_input, tone_note
 from bot.blocks.items import ItemValues, item_rows
-from bot.blocks.text import button, context, escape, mention, plain, section, slack_date, truncate
+from bot.blocks.text import (
+    button,
+    context,
+    escape,
+    mention,
+    plain,
+    section,
+    slack_date,
+    truncate,
+)
 from bot.payloads import DeclineMeta, ProposalButton, ProposalMeta
 from bot.services.vocabulary import CURRENCIES, REMEDIES, format_amount
 from models import Dispute, Proposal, ProposalStatus

@@ -34,11 +34,24 @@ from bot.slack import form_state as state
 from bot.slack.agreement_form import read_values, validate
 from bot.slack.approvals_view import approval_view
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.cards import CardFacts, card_facts, post_in_thread, refresh_card, update_message
+from bot.slack.cards import (
+    CardFacts,
+    card_facts,
+    post_in_thread,
+    refresh_card,
+    update_message,
+)
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
-from models import Agreement, AgreementStatus, AuditEvent, Dispute, Proposal, ProposalStatus
+from models import (
+    Agreement,
+    AgreementStatus,
+    AuditEvent,
+    Dispute,
+    Proposal,
+    ProposalStatus,
+)
 
 log = logging.getLogger("parley.agreements")
 

@@ -32,7 +32,7 @@ def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
     response_url = body.get("response_url")
     try:
         if response_url:
-            WebhookClient(response_url).send(
+            WebhookClient(response_url, timeout=10).send(
                 text=text, response_type="ephemeral", replace_original=False
             )
             return

@@ -20,7 +20,13 @@ from bot.blocks.proposals import (
     proposal_modal,
 )
 from bot.blocks.text import escape, truncate
-from bot.payloads import DeclineMeta, DisputeButton, DraftButton, ProposalButton, ProposalMeta
+from bot.payloads import (
+    DeclineMeta,
+    DisputeButton,
+    DraftButton,
+    ProposalButton,
+    ProposalMeta,
+)
 from bot.services import disputes, proposals
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person

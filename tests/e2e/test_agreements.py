@@ -10,7 +10,14 @@ from bot.payloads import AgreementButton, decode
 from models import Agreement, Approval, AuditEvent, CheckIn, Dispute
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.agreement_steps import DUE, accepted_proposal, post_agreement
-from tests.e2e.threads import buttons, card_blocks, click, private_notes, text_of, thread_posts
+from tests.e2e.threads import (
+    buttons,
+    card_blocks,
+    click,
+    private_notes,
+    text_of,
+    thread_posts,
+)
 
 
 def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):

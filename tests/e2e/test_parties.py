@@ -8,7 +8,14 @@ from bot import ids
 from models import AuditEvent, Dispute
 from tests.conftest import BOT_USER, CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes, text_of, thread_posts
+from tests.e2e.threads import (
+    card_blocks,
+    click,
+    click_for_modal,
+    private_notes,
+    text_of,
+    thread_posts,
+)
 
 
 def test_opener_adds_a_party_who_is_welcomed_and_shown_on_the_card(slack, fake_slack, db):

@@ -10,7 +10,14 @@ from bot.services.policy import set_policy
 from models import AuditEvent, Dispute, Perspective
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes, text_of, thread_posts
+from tests.e2e.threads import (
+    card_blocks,
+    click,
+    click_for_modal,
+    private_notes,
+    text_of,
+    thread_posts,
+)
 
 STORY = {
     ids.B_P_HAPPENED: "We delivered the homepage on 17 March after the brief changed twice.",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import threading
-
-import pytest
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.services import agreements, disputes, followups

@@ -10,7 +10,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from models import Base
-from tests.support.databases import alembic_config, backends, engine_for, fresh_database, upgrade
+from tests.support.databases import (
+    alembic_config,
+    backends,
+    engine_for,
+    fresh_database,
+    upgrade,
+)
 
 
 def test_one_linear_history():

@@ -6,9 +6,19 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from bot.blocks.dispute_modal import HAPPENED_MAX, OUTCOME_MAX, TITLE_MAX, open_dispute_modal
+from bot.blocks.dispute_modal import (
+    HAPPENED_MAX,
+    OUTCOME_MAX,
+    TITLE_MAX,
+    open_dispute_modal,
+)
 from bot.blocks.home import home_view
-from bot.blocks.messages import active_disputes, channel_welcome, help_text, thread_welcome
+from bot.blocks.messages import (
+    active_disputes,
+    channel_welcome,
+    help_text,
+    thread_welcome,
+)
 from bot.blocks.status_card import card_text, status_card
 from bot.blocks.text import escape, mentions, truncate
 from models import Dispute, DisputeStatus, Party
