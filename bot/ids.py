@@ -89,3 +89,13 @@ FEEDBACK_MODAL = "feedback_submit"
 B_NEW_DATE, A_NEW_DATE = "new_date", "new_date_input"
 B_RATING, A_RATING = "rating", "rating_input"
 B_COMMENT, A_COMMENT = "comment", "comment_input"
+
+# Closing, lessons learned
+CLOSE_DISPUTE = "dispute_close"
+CLOSE_MODAL = "dispute_close_submit"
+RECORD_LESSONS = "dispute_lessons"
+LESSONS_MODAL = "dispute_lessons_submit"
+B_CLOSE_REASON, A_CLOSE_REASON = "close_reason", "close_reason_input"
+B_ROOT_CAUSE, A_ROOT_CAUSE = "root_cause", "root_cause_input"
+B_CHANGE, A_CHANGE = "what_to_change", "what_to_change_input"
+B_LESSON_OWNER, A_LESSON_OWNER = "lesson_owner", "lesson_owner_input"

@@ -64,6 +64,9 @@ class Dispute(Base):
     perspectives_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     agreement_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_how: Mapped[str | None] = mapped_column(String(16))  # resolved | closed | withdrawn
+    ended_reason: Mapped[str | None] = mapped_column(Text)
+    close_requested_side: Mapped[str | None] = mapped_column(String(16))
     perspectives_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     agreement_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -47,16 +47,27 @@ def _perspectives_text(dispute: Dispute, shared_sides: set[str]) -> str:
     return "*Perspectives*\n" + " · ".join(marks)
 
 
+ENDINGS = {"resolved": "Resolved: the client side confirmed it", "closed": "Closed",
+           "withdrawn": "Withdrawn by the person who opened it"}
+
+
 def _actions(dispute: Dispute) -> list[dict[str, Any]]:
-    if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
-        return []
     value = DisputeButton(d=dispute.id).encode()
+    if dispute.status in (DisputeStatus.CLOSED, DisputeStatus.RESOLVED):
+        if not dispute.ended_how:
+            return []
+        reason = f": {escape(truncate(dispute.ended_reason, 500))}" if dispute.ended_reason else ""
+        return [section(f"*How it ended*\n{ENDINGS[dispute.ended_how]}{reason}")]
+    closing = {"type": "actions", "block_id": "dispute_closing", "elements": [
+        button("Close or withdraw", ids.CLOSE_DISPUTE, value)]}
+    if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
+        return [closing]
     return [{"type": "actions", "block_id": "dispute_actions", "elements": [
         button("Share your perspective", ids.SHARE_PERSPECTIVE, value, style="primary"),
         button("Propose a solution", ids.PROPOSE, value),
         button("Draft agreement", ids.DRAFT_AGREEMENT, DraftButton(d=dispute.id).encode()),
         button("Add a party", ids.ADD_PARTY, value),
-    ]}]
+    ]}, closing]
 
 
 def status_card(dispute: Dispute, shared_sides: set[str] | frozenset[str] = frozenset(),

@@ -84,6 +84,7 @@ def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor:
         raise NotAllowed(f"The client side confirms that {dispute.reference} is resolved.")
     require_agreed(dispute, "confirm it is resolved")
     transition(session, dispute, DisputeStatus.RESOLVED, actor=actor)
+    dispute.ended_how = "resolved"
     return followups.cancel_pending(session, dispute, actor=actor, reason="resolved")
 
 

@@ -22,6 +22,16 @@ REMEDIES: dict[str, str] = {
     "other": "Other",
 }
 
+ROOT_CAUSES: dict[str, str] = {
+    "expectations": "Expectations or scope not agreed",
+    "communication": "Communication",
+    "process": "Process or hand-over",
+    "quality": "Quality control",
+    "capacity": "Capacity or staffing",
+    "client": "On the client's side",
+    "other": "Other",
+}
+
 CURRENCIES: tuple[str, ...] = (
     "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN",
     "CZK", "INR", "SGD", "HKD", "BRL", "MXN", "ZAR", "AED",

@@ -27,6 +27,7 @@ from bot.services.policy import effective_policy
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.cards import card_facts, post_in_thread, refresh_card, update_message
+from bot.slack.closing import ask_for_lessons
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.internal import is_internal_channel
@@ -81,6 +82,7 @@ def register(app: App, deps: Deps) -> None:
             post_in_thread(client, dispute, *resolved(dispute, names.describe(actor.team_id, actor.user_id), clients))
             facts = card_facts(session, dispute)
         refresh_card(client, dispute, facts)
+        ask_for_lessons(client, dispute)
 
     @lazily(app.action(ids.NOT_RESOLVED))
     def on_not_resolved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -11,9 +12,10 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks import messages
 from bot.blocks.dispute_modal import open_dispute_modal
+from bot.blocks.export_doc import export_markdown
 from bot.blocks.show import show_dispute
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements, followups
+from bot.services import agreements, followups, records
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.people import Person
@@ -24,6 +26,9 @@ from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
 from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
+
+
+REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:
@@ -52,24 +57,17 @@ def register(app: App, deps: Deps) -> None:
         if word in {"help", "?"}:
             respond(text=messages.help_text(), response_type="ephemeral")
             return
-        if word.startswith("show"):
-            reference = text[4:].strip()
+        verb, _, reference = word.partition(" ")
+        if verb in {"show", "export"} and (not reference or REFERENCE.fullmatch(reference.strip())):
+            reference = reference.strip()
             if not reference:
-                respond(text=f"Which dispute? For example `{ids.COMMAND} show D-7`.",
+                respond(text=f"Which dispute? For example `{ids.COMMAND} {verb} D-7`.",
                         response_type="ephemeral")
                 return
-            with deps.db.read() as session:
-                dispute = service.get_by_reference(session, host_team_id(context), reference)
-                actor: Person = context["actor"]
-                if (dispute.party_of(actor.team_id, actor.user_id) is None
-                        and command["channel_id"] != dispute.channel_id):
-                    raise NotAllowed(f"Only the parties to {dispute.reference}, or people in "
-                                     f"<#{dispute.channel_id}>, can see it. Run this command there.")
-                agreement = agreements.latest(session, dispute.id)
-                view = approval_view(deps.directory, dispute, agreement) if agreement else None
-                blocks = show_dispute(dispute, agreement, view)
-            respond(text=f"{dispute.reference}: {dispute.title}", blocks=blocks,
-                    response_type="ephemeral")
+            if verb == "show":
+                _show(respond, command, context, reference)
+            else:
+                _export(client, respond, command, context, reference)
             return
         if _is_direct_message(command):
             respond(text=messages.dm_not_supported(), response_type="ephemeral")
@@ -90,6 +88,41 @@ def register(app: App, deps: Deps) -> None:
             respond(text=messages.not_in_channel(channel_id), response_type="ephemeral")
             return
         _open_form(client, command["trigger_id"], channel_id, title=text)
+
+    def visible(session: Any, command: dict[str, Any], context: BoltContext, reference: str) -> Any:
+        """The dispute, if the person may see it: a party, or someone in its channel."""
+        dispute = service.get_by_reference(session, host_team_id(context), reference)
+        actor: Person = context["actor"]
+        if (dispute.party_of(actor.team_id, actor.user_id) is None
+                and command["channel_id"] != dispute.channel_id):
+            raise NotAllowed(f"Only the parties to {dispute.reference}, or people in "
+                             f"<#{dispute.channel_id}>, can see it. Run this command there.")
+        return dispute
+
+    def _show(respond: Respond, command: dict[str, Any], context: BoltContext, reference: str) -> None:
+        with deps.db.read() as session:
+            dispute = visible(session, command, context, reference)
+            agreement = agreements.latest(session, dispute.id)
+            view = approval_view(deps.directory, dispute, agreement) if agreement else None
+            blocks = show_dispute(dispute, agreement, view)
+        respond(text=f"{dispute.reference}: {dispute.title}", blocks=blocks, response_type="ephemeral")
+
+    def _export(client: WebClient, respond: Respond, command: dict[str, Any], context: BoltContext,
+                reference: str) -> None:
+        with deps.db.read() as session:
+            dispute = visible(session, command, context, reference)
+            r = records.gather(session, dispute)
+            document = export_markdown(dispute, events=r.events, perspectives=r.perspectives,
+                                       proposals=r.proposals, agreements=r.agreements,
+                                       checkins=r.checkins, feedback=r.feedback, lessons=r.lessons,
+                                       name=deps.directory.describe)
+        user = command["user_id"]
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(content=document, filename=f"{dispute.reference}-record.md",
+                               title=f"{dispute.reference}: full record", channel=dm,
+                               initial_comment=f"The full record of {dispute.reference}, for you only.")
+        respond(text=f"The full record of {dispute.reference} is in your direct messages with Parley.",
+                response_type="ephemeral")
 
     @lazily(app.action(ids.RAISE_DISPUTE))
     def on_raise(body: dict[str, Any], client: WebClient) -> None:

@@ -8,6 +8,7 @@ from bot.slack import (
     agreements,
     channels,
     checkins,
+    closing,
     disputes,
     errors,
     home,
@@ -29,3 +30,4 @@ def register_all(app: App, deps: Deps) -> None:
     parties.register(app, deps)
     agreements.register(app, deps)
     checkins.register(app, deps)
+    closing.register(app, deps)

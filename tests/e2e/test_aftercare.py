@@ -45,8 +45,9 @@ def test_all_done_then_the_client_side_confirms_and_gives_feedback(slack, parley
     slack.block_action(SAM, ids.CONFIRM_RESOLVED, buttons(ask["blocks"])[ids.CONFIRM_RESOLVED]["value"])
     assert "The client side confirms" in private_notes(fake_slack)[-1]
     click(slack, fake_slack, CORA, ask["blocks"], ids.CONFIRM_RESOLVED)
-    done = fake_slack.calls_to("chat.postMessage")[-1].args
+    *_, done, lessons = [c.args for c in fake_slack.calls_to("chat.postMessage")]
     assert done["text"].startswith(":tada: Cora (Client Co) confirmed that D-1 is resolved.")
+    assert lessons["channel"] == SAM.id and "lessons learned" in text_of(lessons["blocks"]).lower()
     with db.read() as s:
         assert s.get(Dispute, dispute_id).status == "resolved"
         assert {c.status for c in s.scalars(select(CheckIn))} >= {"cancelled"}

@@ -259,6 +259,12 @@ class FakeSlack:
             return {"ok": False, "error": "team_not_found"}
         return {"ok": True, "team": {"id": team_id, "name": name, "domain": name.lower()}}
 
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users", ""))
+        if users not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": "D" + users.removeprefix("U"), "is_im": True}}
+
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(args.get("channel", ""))
         if channel is None or (channel["is_private"] and not channel["is_member"]):

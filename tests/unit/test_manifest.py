@@ -32,7 +32,7 @@ def test_scopes_cover_the_methods_parley_calls():
     # users:read: users.info · team:read: team.info (organization names) ·
     # files:write: files.getUploadURLExternal + files.completeUploadExternal (the agreement file)
     assert {"commands", "chat:write", "channels:read", "groups:read", "users:read",
-            "team:read", "files:write"} <= scopes
+            "team:read", "files:write", "im:write"} <= scopes  # im:write: conversations.open
 
 
 def test_display_name_fits():

@@ -1,0 +1,55 @@
+"""Ending a dispute without (or after) an agreement: the opener withdraws it, both sides agree to
+close it, or a mediator closes it. Pending check-ins are cancelled; the reason is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.services import audit, followups
+from bot.services.disputes import transition
+from bot.services.errors import DomainError, IllegalTransition
+from bot.services.people import Person
+from models import Dispute, DisputeStatus, Party, Side
+
+WITHDRAWN, CLOSED, RESOLVED = "withdrawn", "closed", "resolved"
+
+
+@dataclass
+class Closing:
+    ended: str | None  # withdrawn / closed, or None while waiting for the other side
+    cancelled_checkins: int = 0
+
+
+def how_it_ends(dispute: Dispute, party: Party) -> str:
+    """What the close button does for this person (for the modal's wording)."""
+    if (party.team_id, party.user_id) == (dispute.opened_by_team, dispute.opened_by_user):
+        return WITHDRAWN
+    if party.side == Side.MEDIATOR or (dispute.close_requested_side
+                                       and dispute.close_requested_side != party.side):
+        return CLOSED
+    return "request"
+
+
+def end(session: Session, dispute: Dispute, how: str, reason: str, *, actor: Person) -> int:
+    transition(session, dispute, DisputeStatus.CLOSED, actor=actor)
+    dispute.ended_how = how
+    dispute.ended_reason = reason.strip() or None
+    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind=f"dispute.{how}",
+                 actor=actor, reason=dispute.ended_reason)
+    return followups.cancel_pending(session, dispute, actor=actor, reason=how)
+
+
+def close(session: Session, dispute: Dispute, party: Party, reason: str, *, actor: Person) -> Closing:
+    if dispute.status == DisputeStatus.CLOSED:
+        raise IllegalTransition(f"{dispute.reference} is already closed.")
+    how = how_it_ends(dispute, party)
+    if how == "request":
+        if dispute.close_requested_side == party.side:
+            raise DomainError("Your side has already proposed closing; the other side needs to agree.")
+        dispute.close_requested_side = party.side
+        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                     kind="dispute.close_requested", actor=actor, side=party.side, reason=reason.strip())
+        return Closing(None)
+    return Closing(how, end(session, dispute, how, reason, actor=actor))

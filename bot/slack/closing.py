@@ -1,0 +1,132 @@
+"""Withdrawing or closing a dispute, and the internal lessons learned that follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.blocks.closing import (
+    close_modal,
+    close_requested,
+    ended_text,
+    lessons_modal,
+    lessons_posted,
+    lessons_request,
+)
+from bot.payloads import DisputeButton
+from bot.services import closing, disputes, lessons
+from bot.services.parties import require_party
+from bot.services.people import Person
+from bot.services.policy import effective_policy
+from bot.services.vocabulary import ROOT_CAUSES
+from bot.slack import form_state as state
+from bot.slack.buttons import button_value, metadata
+from bot.slack.cards import card_facts, post_in_thread, refresh_card
+from bot.slack.context import Deps, host_team_id
+from bot.slack.errors import log as error_log
+from bot.slack.errors import tell_privately
+from bot.slack.internal import is_internal_channel
+from bot.slack.listen import lazily
+from models import Dispute
+
+
+def ask_for_lessons(client: WebClient, dispute: Dispute) -> None:
+    """DM the host team's contact (internal by construction: a DM with one of our own people)."""
+    text, blocks = lessons_request(dispute)
+    try:
+        client.chat_postMessage(channel=lessons.host_contact(dispute), text=text, blocks=blocks)
+    except SlackApiError as error:
+        error_log.warning("lessons request for %s not sent: %s", dispute.reference,
+                          error.response.get("error"))
+
+
+def register(app: App, deps: Deps) -> None:
+    names = deps.directory
+
+    @lazily(app.action(ids.CLOSE_DISPUTE))
+    def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, DisputeButton)
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            party = require_party(dispute, context["actor"], "close or withdraw it")
+            view = close_modal(dispute, closing.how_it_ends(dispute, party))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+        meta = metadata(view, DisputeButton)
+        reason = state.text(view["state"]["values"], ids.B_CLOSE_REASON, ids.A_CLOSE_REASON)
+        if meta is None or not reason:
+            ack(response_action="errors", errors={ids.B_CLOSE_REASON: (
+                "Say why, in a sentence." if meta else "This form is out of date.")})
+            return
+        context["form"] = {"meta": meta, "reason": reason}
+        ack()
+
+    @lazily(app.view(ids.CLOSE_MODAL), ack=check_close)
+    def on_close_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
+            party = require_party(dispute, actor, "close or withdraw it")
+            outcome = closing.close(session, dispute, party, form["reason"], actor=actor)
+            who = names.describe(actor.team_id, actor.user_id)
+            post_in_thread(client, dispute, ended_text(dispute, who, outcome.ended) if outcome.ended
+                           else close_requested(dispute, who, form["reason"]))
+            facts = card_facts(session, dispute)
+        refresh_card(client, dispute, facts)
+        if outcome.ended:
+            ask_for_lessons(client, dispute)
+
+    @lazily(app.action(ids.RECORD_LESSONS))
+    def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ref = button_value(body, DisputeButton)
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            view = lessons_modal(dispute)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def check_lessons(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+        values = view["state"]["values"]
+        meta = metadata(view, DisputeButton)
+        cause = state.selected(values, ids.B_ROOT_CAUSE, ids.A_ROOT_CAUSE)
+        what = state.text(values, ids.B_CHANGE, ids.A_CHANGE)
+        errors = {}
+        if cause not in ROOT_CAUSES:
+            errors[ids.B_ROOT_CAUSE] = "Choose the root cause that fits best."
+        if not what or len(what) > 2000:
+            errors[ids.B_CHANGE] = "Say what should change (up to 2,000 characters)."
+        if meta is None:
+            errors[ids.B_ROOT_CAUSE] = "This form is out of date."
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        context["form"] = {"meta": meta, "cause": cause, "what": what,
+                           "owner": state.user(values, ids.B_LESSON_OWNER, ids.A_LESSON_OWNER)}
+        ack()
+
+    @lazily(app.view(ids.LESSONS_MODAL), ack=check_lessons)
+    def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return
+        actor: Person = context["actor"]
+        owner = names.lookup(form["owner"]).person if form["owner"] else None
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
+            lesson = lessons.record(session, dispute, actor=actor, root_cause=form["cause"],
+                                    what=form["what"], owner=owner)
+            text = lessons_posted(dispute, lesson)
+            channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
+        if channel and is_internal_channel(client, channel):
+            client.chat_postMessage(channel=channel, text=text)
+            tell_privately(client, {"user": {"id": actor.user_id}},
+                           f"Thank you. The lessons learned are posted in <#{channel}>.")
+        else:
+            tell_privately(client, {"user": {"id": actor.user_id}}, f"Thank you, recorded.\n{text}")

@@ -1,0 +1,79 @@
+"""Withdrawing and closing; lessons learned stay internal."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import ids
+from bot.services.people import Person
+from bot.services.policy import set_policy
+from models import AuditEvent, Dispute, LessonLearned
+from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
+from tests.e2e.helpers import raise_dispute
+from tests.e2e.threads import card_blocks, click_for_modal, text_of, thread_posts
+
+
+def opened(slack, fake):
+    return raise_dispute(slack, fake, SAM, [CORA, CLIVE])["welcome"]["thread_ts"]
+
+
+def close_as(slack, fake, user, ts, reason="We settled this by phone."):
+    view = click_for_modal(slack, fake, user, card_blocks(fake, CHANNEL, ts), ids.CLOSE_DISPUTE)
+    assert slack.view_submission(user, view, {ids.B_CLOSE_REASON: reason}).body == ""
+    return view
+
+
+def test_the_opener_withdraws(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    view = close_as(slack, fake_slack, SAM, ts)
+    assert view["title"]["text"] == "Withdraw"
+    assert thread_posts(fake_slack, ts)[-1]["text"].startswith(":lock: Sam (Studio) withdrew D-1.")
+    card = text_of(card_blocks(fake_slack, CHANNEL, ts))
+    assert "Withdrawn by the person who opened it: We settled this by phone." in card
+    assert ids.CLOSE_DISPUTE not in card and ids.SHARE_PERSPECTIVE not in card
+    with db.read() as s:
+        dispute = s.scalars(select(Dispute)).one()
+        assert (dispute.status, dispute.ended_how) == ("closed", "withdrawn")
+    lessons = fake_slack.calls_to("chat.postMessage")[-1].args
+    assert lessons["channel"] == SAM.id  # the lessons-learned request is a DM, not the thread
+
+
+def test_both_sides_agree_to_close(slack, fake_slack, db):
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA, SOL])["welcome"]["thread_ts"]
+    view = close_as(slack, fake_slack, CORA, ts)  # not the opener: a proposal to close
+    assert view["submit"]["text"] == "Propose"
+    assert "proposes closing D-1" in thread_posts(fake_slack, ts)[-1]["text"]
+    close_as(slack, fake_slack, CORA, ts)
+    assert "already proposed closing" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]
+    with db.read() as s:
+        assert s.scalars(select(Dispute)).one().status == "open"
+    view = close_as(slack, fake_slack, SOL, ts)  # the other side agrees
+    assert view["submit"]["text"] == "Close"
+    with db.read() as s:
+        dispute = s.scalars(select(Dispute)).one()
+        assert (dispute.status, dispute.ended_how) == ("closed", "closed")
+        kinds = [e.kind for e in s.scalars(select(AuditEvent))]
+        assert {"dispute.close_requested", "dispute.closed"} <= set(kinds)
+
+
+def test_lessons_learned_are_recorded_and_never_reach_the_shared_channel(slack, fake_slack, db):
+    fake_slack.add_channel("C0INTERNAL", shared=False)
+    with db.transaction() as s:
+        set_policy(s, "T0HOST", actor=Person("T0HOST", "U0SAM"), escalation_channel="C0INTERNAL")
+    ts = opened(slack, fake_slack)
+    close_as(slack, fake_slack, SAM, ts)
+    request = fake_slack.calls_to("chat.postMessage")[-1].args
+    view = click_for_modal(slack, fake_slack, SAM, request["blocks"], ids.RECORD_LESSONS)
+    reply = slack.view_submission(SAM, view, {ids.B_ROOT_CAUSE: "expectations",
+                                              ids.B_CHANGE: "Write acceptance criteria into every SOW.",
+                                              ids.B_LESSON_OWNER: SAM.id})
+    assert reply.body == ""
+    internal = [c.args for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == "C0INTERNAL"]
+    assert len(internal) == 1 and "acceptance criteria" in internal[0]["text"]
+    shared = [c.args for c in fake_slack.calls if c.args.get("channel") == CHANNEL]
+    assert "acceptance criteria" not in text_of(shared)
+    with db.read() as s:
+        assert s.scalars(select(LessonLearned)).one().root_cause == "expectations"
+    # someone from the client's organization cannot record lessons learned
+    slack.view_submission(CORA, view, {ids.B_ROOT_CAUSE: "other", ids.B_CHANGE: "x"})
+    assert "for the team that handled the dispute" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]

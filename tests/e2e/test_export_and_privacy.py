@@ -1,0 +1,72 @@
+"""`/dispute export`, and the rule that internal material never reaches a shared channel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot import ids
+from bot.application import build_client
+from bot.services.people import Person
+from bot.services.policy import set_policy
+from bot.slack.directory import Directory
+from bot.slack.nudges import Nudger
+from models import Dispute, utcnow
+from tests.conftest import CHANNEL, SAM, SOL
+from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+from tests.e2e.threads import card_blocks, click, click_for_modal, text_of
+
+
+def test_export_sends_the_full_record_privately(slack, fake_slack, db):
+    ts, note = accepted_proposal(slack, fake_slack)
+    _, message = post_agreement(slack, fake_slack, SAM, note["blocks"])
+    click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
+    slack.command(SAM, "export D-1")
+    upload = next(u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record.md")
+    assert upload["channel"] == "D0SAM"  # the requester's DM with Parley, nobody else's
+    for expected in ("# D-1:", "## Proposals", "P1: Redo the checkout screens (accepted)",
+                     "## Agreements", "Approved by Sam (Studio)", "## Timeline", "agreement.approved"):
+        assert expected in upload["content"]
+    assert "in your direct messages" in fake_slack.calls_to("response_url")[-1].args["text"]
+    fake_slack.add_channel("C0ELSEWHERE")
+    slack.command(SOL, "export D-1", channel="C0ELSEWHERE")
+    assert "Only the parties to D-1" in fake_slack.calls_to("response_url")[-1].args["text"]
+
+
+def test_a_title_that_starts_with_show_still_opens_the_form(slack, fake_slack):
+    slack.command(SAM, "show stopper bug in checkout")
+    view = fake_slack.calls_to("views.open")[-1].args["view"]
+    title = next(b for b in view["blocks"] if b.get("block_id") == ids.B_TITLE)
+    assert title["element"]["initial_value"] == "show stopper bug in checkout"
+
+
+def test_nothing_internal_reaches_a_channel_shared_with_another_organization(slack, parley, fake_slack, db):
+    """Escalation notes, lessons learned and exports go only to internal channels or DMs, even
+    when the policy's escalation channel is (wrongly) a shared one."""
+    fake_slack.add_channel("C0ALSOSHARED", shared=True)
+    with db.transaction() as s:
+        set_policy(s, "T0HOST", actor=Person("T0HOST", SAM.id), escalation_channel="C0ALSOSHARED")
+    ts, note = accepted_proposal(slack, fake_slack)
+    with db.transaction() as s:
+        dispute = s.scalars(select(Dispute)).one()
+        dispute.created_at = utcnow() - timedelta(days=9)
+    client = build_client(parley.settings, background=True)
+    Nudger(db, client, Directory(client))()  # escalation note for a stalled dispute
+    slack.command(SAM, "export D-1")  # the record includes internal parts
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.CLOSE_DISPUTE)
+    slack.view_submission(SAM, view, {ids.B_CLOSE_REASON: "Settled."})
+    request = fake_slack.calls_to("chat.postMessage")[-1].args
+    view = click_for_modal(slack, fake_slack, SAM, request["blocks"], ids.RECORD_LESSONS)
+    slack.view_submission(SAM, view, {ids.B_ROOT_CAUSE: "process", ids.B_CHANGE: "INTERNAL-LESSON"})
+
+    shared = {c for c, ch in fake_slack.channels.items() if ch["is_shared"] or ch["is_ext_shared"]}
+    to_shared = [c.method + " " + text_of(c.args) for c in fake_slack.calls
+                 if c.args.get("channel") in shared or c.args.get("channel_id") in shared]
+    leaked = [m for m in to_shared if any(marker in m for marker in (
+        "INTERNAL-LESSON", "rotating_light", "Lessons learned", "full record", "record.md"))]
+    assert leaked == []
+    # and the internal things did happen, privately
+    assert any("INTERNAL-LESSON" in text_of(c.args) for c in fake_slack.calls
+               if str(c.args.get("channel", "")).startswith("U"))
+    assert any(u["channel"] == "D0SAM" for u in fake_slack.uploads.values())
