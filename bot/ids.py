@@ -99,3 +99,11 @@ B_CLOSE_REASON, A_CLOSE_REASON = "close_reason", "close_reason_input"
 B_ROOT_CAUSE, A_ROOT_CAUSE = "root_cause", "root_cause_input"
 B_CHANGE, A_CHANGE = "what_to_change", "what_to_change_input"
 B_LESSON_OWNER, A_LESSON_OWNER = "lesson_owner", "lesson_owner_input"
+
+# Mediation
+ASK_MEDIATOR = "dispute_ask_mediator"
+MEDIATOR_MODAL = "dispute_mediator_submit"
+B_MEDIATOR_LISTED, A_MEDIATOR_LISTED = "mediator_listed", "mediator_listed_input"
+B_MEDIATOR_ANYONE, A_MEDIATOR_ANYONE = "mediator_anyone", "mediator_anyone_input"
+B_MEDIATOR_REASON, A_MEDIATOR_REASON = "mediator_reason", "mediator_reason_input"
+B_MEDIATOR_NOTE, A_MEDIATOR_NOTE = "mediator_note", "mediator_note_input"

@@ -25,5 +25,6 @@ class Policy(Base):
     perspective_nudge_days: Mapped[int | None] = mapped_column(Integer)  # business days
     agreement_nudge_days: Mapped[int | None] = mapped_column(Integer)  # calendar days
     escalation_channel: Mapped[str | None] = mapped_column(String(32))
+    mediators: Mapped[str | None] = mapped_column(String(600))  # "U1,U2": people who mediate
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

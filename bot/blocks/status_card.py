@@ -59,6 +59,7 @@ def _actions(dispute: Dispute) -> list[dict[str, Any]]:
         reason = f": {escape(truncate(dispute.ended_reason, 500))}" if dispute.ended_reason else ""
         return [section(f"*How it ended*\n{ENDINGS[dispute.ended_how]}{reason}")]
     closing = {"type": "actions", "block_id": "dispute_closing", "elements": [
+        button("Request a mediator", ids.ASK_MEDIATOR, value),
         button("Close or withdraw", ids.CLOSE_DISPUTE, value)]}
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
         return [closing]

@@ -14,7 +14,7 @@ from models import Policy
 ONE_PER_SIDE = "one_per_side"
 EVERYONE = "everyone"
 FIELDS = ("seal_perspectives", "approvals_required", "checkin_days", "perspective_nudge_days",
-          "agreement_nudge_days", "escalation_channel")
+          "agreement_nudge_days", "escalation_channel", "mediators")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class EffectivePolicy:
     perspective_nudge_days: int = 2  # business days for each side to share its perspective
     agreement_nudge_days: int = 7  # days from opening to an agreement in effect
     escalation_channel: str | None = None  # internal channel told about stalled disputes
+    mediators: tuple[str, ...] = ()  # user ids offered first when a mediator is requested
 
 
 def parse_days(raw: str) -> tuple[int, ...]:
@@ -44,7 +45,11 @@ def effective_policy(session: Session, team_id: str, channel_id: str) -> Effecti
         for name in FIELDS:
             value = getattr(row, name) if row is not None else None
             if value is not None:
-                values[name] = parse_days(value) if name == "checkin_days" else value
+                if name == "checkin_days":
+                    value = parse_days(value)
+                elif name == "mediators":
+                    value = tuple(u for u in value.split(",") if u)
+                values[name] = value
     return EffectivePolicy(**values)  # type: ignore[arg-type]
 
 

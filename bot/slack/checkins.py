@@ -23,14 +23,12 @@ from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from bot.services import aftercare, disputes
 from bot.services.parties import require_party
 from bot.services.people import Person
-from bot.services.policy import effective_policy
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.cards import card_facts, post_in_thread, refresh_card, update_message
 from bot.slack.closing import ask_for_lessons
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
-from bot.slack.internal import is_internal_channel
 from bot.slack.item_rows import today_for
 from bot.slack.listen import lazily
 from models import CheckIn, Side
@@ -194,29 +192,3 @@ def register(app: App, deps: Deps) -> None:
                            "new agreement can now follow.")
             facts = card_facts(session, dispute)
         refresh_card(client, dispute, facts)
-
-    @lazily(app.action(ids.REQUEST_MEDIATOR))
-    def on_mediator(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, ItemButton)
-        actor: Person = context["actor"]
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
-            require_party(dispute, actor, "request a mediator")
-            fresh = aftercare.request_mediator(session, dispute, actor=actor,
-                                               why="an action item was not done")
-            escalation = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
-            if fresh:
-                post_in_thread(client, dispute, f":rotating_light: {names.describe(actor.team_id, actor.user_id)} "
-                               f"asked for a neutral mediator for {dispute.reference}. The team will "
-                               "bring one in.")
-            facts = card_facts(session, dispute)
-        if not fresh:
-            tell_privately(client, body, f"A mediator has already been requested for {dispute.reference}.")
-            return
-        refresh_card(client, dispute, facts)
-        if escalation and is_internal_channel(client, escalation):
-            client.chat_postMessage(channel=escalation, text=(
-                f":rotating_light: A mediator was requested for {dispute.reference} in "
-                f"<#{dispute.channel_id}>: an action item was not done."))
-
-

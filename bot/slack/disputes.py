@@ -27,7 +27,6 @@ from bot.slack.dispute_form import read_form, validate
 from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
 
-
 REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
 
 

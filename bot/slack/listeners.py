@@ -12,6 +12,7 @@ from bot.slack import (
     disputes,
     errors,
     home,
+    mediation,
     parties,
     perspectives,
     proposals,
@@ -31,3 +32,4 @@ def register_all(app: App, deps: Deps) -> None:
     agreements.register(app, deps)
     checkins.register(app, deps)
     closing.register(app, deps)
+    mediation.register(app, deps)

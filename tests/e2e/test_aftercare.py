@@ -15,7 +15,7 @@ from bot.slack.checkin_dispatch import CheckInDispatcher
 from bot.slack.directory import Directory
 from bot.slack.nudges import Nudger
 from models import ActionItem, AuditEvent, CheckIn, Dispute, Feedback, utcnow
-from tests.conftest import CORA, SAM, SOL
+from tests.conftest import CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import buttons, click, click_for_modal, private_notes, text_of
 from tests.support.scenarios import make_checkins_due, ratified_dispute
@@ -74,8 +74,11 @@ def test_not_yet_offers_a_new_date_reopening_and_a_mediator(slack, parley, fake_
     with db.read() as s:
         assert s.scalars(select(ActionItem)).one().due_date == later
         assert len([c for c in s.scalars(select(CheckIn)) if c.kind == "item_due"]) == 2
-    click(slack, fake_slack, CORA, options["blocks"], ids.REQUEST_MEDIATOR)
-    assert "asked for a neutral mediator" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]
+    view = click_for_modal(slack, fake_slack, CORA, options["blocks"], ids.REQUEST_MEDIATOR)
+    slack.view_submission(CORA, view, {ids.B_MEDIATOR_ANYONE: SOL.id,
+                                       ids.B_MEDIATOR_REASON: "We keep missing each other's point."})
+    joined = fake_slack.calls_to("chat.postMessage")[-1].args["text"]
+    assert "asked for a neutral mediator" in joined and "<@U0SOL> joins as mediator" in joined
     click(slack, fake_slack, CORA, options["blocks"], ids.REOPEN)
     with db.read() as s:
         dispute = s.get(Dispute, dispute_id)
@@ -83,7 +86,7 @@ def test_not_yet_offers_a_new_date_reopening_and_a_mediator(slack, parley, fake_
         assert "pending" not in {c.status for c in s.scalars(select(CheckIn))}
         kinds = [e.kind for e in s.scalars(select(AuditEvent))]
         assert {"checkin.answered", "item.rescheduled", "dispute.escalated", "dispute.reopened"} <= set(kinds)
-    click(slack, fake_slack, SOL, options["blocks"], ids.REOPEN)
+    click(slack, fake_slack, CLIVE, options["blocks"], ids.REOPEN)
     assert "Only the parties to D-1" in private_notes(fake_slack)[-1]
 
 

@@ -1,0 +1,87 @@
+"""Requesting a mediator from the thread: pick one of the team's mediators, or anyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.mediation import mediator_joined, mediator_modal
+from bot.payloads import DisputeButton, ItemButton, decode
+from bot.services import disputes, mediation
+from bot.services.parties import require_party
+from bot.services.people import Person
+from bot.services.policy import effective_policy
+from bot.slack import form_state as state
+from bot.slack.buttons import StaleButton, metadata
+from bot.slack.cards import card_facts, post_in_thread, refresh_card
+from bot.slack.context import Deps, host_team_id
+from bot.slack.internal import is_internal_channel
+from bot.slack.listen import lazily
+from bot.slack.people_check import resolve_people
+
+
+def register(app: App, deps: Deps) -> None:
+    names = deps.directory
+
+    def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        raw = (body.get("actions") or [{}])[0].get("value")
+        ref = decode(DisputeButton, raw) or decode(ItemButton, raw)
+        if ref is None:
+            raise StaleButton()
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), ref.d)
+            require_party(dispute, context["actor"], "request a mediator")
+            policy = effective_policy(session, dispute.team_id, dispute.channel_id)
+            view = mediator_modal(dispute, {u: names.lookup(u).name for u in policy.mediators})
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    lazily(app.action(ids.ASK_MEDIATOR))(open_form)
+    lazily(app.action(ids.REQUEST_MEDIATOR))(open_form)  # offered after a "Not yet"
+
+    def check(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+        values = view["state"]["values"]
+        meta = metadata(view, DisputeButton)
+        listed = state.selected(values, ids.B_MEDIATOR_LISTED, ids.A_MEDIATOR_LISTED)
+        anyone = state.user(values, ids.B_MEDIATOR_ANYONE, ids.A_MEDIATOR_ANYONE)
+        reason = state.text(values, ids.B_MEDIATOR_REASON, ids.A_MEDIATOR_REASON)
+        errors: dict[str, str] = {}
+        if meta is None:
+            errors[ids.B_MEDIATOR_REASON] = "This form is out of date."
+        if not reason:
+            errors[ids.B_MEDIATOR_REASON] = "Say why, in a sentence: both sides will see it."
+        if bool(listed) == bool(anyone):
+            errors[ids.B_MEDIATOR_ANYONE] = "Choose one mediator: from your team's list or anyone."
+        people, problem = resolve_people(names, [listed or anyone]) if (listed or anyone) else ([], None)
+        if problem:
+            errors[ids.B_MEDIATOR_ANYONE] = problem
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        context["form"] = {"meta": meta, "mediator": people[0].person, "reason": reason,
+                           "note": state.text(values, ids.B_MEDIATOR_NOTE, ids.A_MEDIATOR_NOTE)}
+        ack()
+
+    @lazily(app.view(ids.MEDIATOR_MODAL), ack=check)
+    def on_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
+            require_party(dispute, actor, "request a mediator")
+            mediation.add_mediator(session, dispute, form["mediator"], actor=actor, reason=form["reason"])
+            post_in_thread(client, dispute, mediator_joined(
+                dispute, names.describe(actor.team_id, actor.user_id), form["mediator"].user_id,
+                form["reason"]))
+            channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
+            facts = card_facts(session, dispute)
+        refresh_card(client, dispute, facts)
+        if channel and is_internal_channel(client, channel):
+            note = f"\nInternal note: {form['note']}" if form["note"] else ""
+            client.chat_postMessage(channel=channel, text=(
+                f":rotating_light: A mediator (<@{form['mediator'].user_id}>) was brought into "
+                f"{dispute.reference} in <#{dispute.channel_id}>.{note}"))
