@@ -107,3 +107,14 @@ B_MEDIATOR_LISTED, A_MEDIATOR_LISTED = "mediator_listed", "mediator_listed_input
 B_MEDIATOR_ANYONE, A_MEDIATOR_ANYONE = "mediator_anyone", "mediator_anyone_input"
 B_MEDIATOR_REASON, A_MEDIATOR_REASON = "mediator_reason", "mediator_reason_input"
 B_MEDIATOR_NOTE, A_MEDIATOR_NOTE = "mediator_note", "mediator_note_input"
+
+# Settings
+SETTINGS_MODAL = "settings_submit"
+B_S_SCOPE, A_S_SCOPE = "s_scope", "s_scope_input"
+B_S_CHECKINS, A_S_CHECKINS = "s_checkins", "s_checkins_input"
+B_S_NUDGE, A_S_NUDGE = "s_nudge", "s_nudge_input"
+B_S_AGREEMENT, A_S_AGREEMENT = "s_agreement", "s_agreement_input"
+B_S_ESCALATION, A_S_ESCALATION = "s_escalation", "s_escalation_input"
+B_S_MEDIATORS, A_S_MEDIATORS = "s_mediators", "s_mediators_input"
+B_S_SEAL, A_S_SEAL = "s_seal", "s_seal_input"
+B_S_APPROVALS, A_S_APPROVALS = "s_approvals", "s_approvals_input"

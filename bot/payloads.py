@@ -156,3 +156,11 @@ class ItemMeta(Payload):
     v: Literal[1] = 1
     d: int
     i: int
+
+
+class SettingsMeta(Payload):
+    """private_metadata of the settings modal: where /dispute settings was run."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    channel: str

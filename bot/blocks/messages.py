@@ -77,6 +77,8 @@ def help_text() -> str:
         f"• `{c} list` shows this channel's open disputes, only to you.\n"
         f"• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
         f"• `{c} export D-7` sends you the full record of a dispute as a file, in a direct message.\n"
+        f"• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
+        "mediators, sealing and approvals.\n"
         f"• `{c} help` shows this message.\n"
         "People from a connected organization can't run this command; they use the *Raise a "
         "dispute* button that Parley posted when it joined the channel, and the buttons in each "

@@ -20,6 +20,7 @@ class Profile:
     is_guest: bool
     deleted: bool
     tz: str | None
+    is_admin: bool = False
 
     @property
     def participant(self) -> Participant:
@@ -48,6 +49,7 @@ class Directory:
             is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
             deleted=bool(user.get("deleted")),
             tz=user.get("tz"),
+            is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         )
         with self._lock:
             self._cache[user_id] = (now, profile)

@@ -26,6 +26,7 @@ from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
 from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
+from bot.slack.settings import open_settings
 
 REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
 
@@ -67,6 +68,9 @@ def register(app: App, deps: Deps) -> None:
                 _show(respond, command, context, reference)
             else:
                 _export(client, respond, command, context, reference)
+            return
+        if word == "settings":
+            open_settings(deps, client, command, context)
             return
         if _is_direct_message(command):
             respond(text=messages.dm_not_supported(), response_type="ephemeral")

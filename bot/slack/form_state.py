@@ -42,3 +42,8 @@ def checked(values: dict[str, Any], block: str, action: str) -> list[str]:
     if not isinstance(raw, list):
         return []
     return [o["value"] for o in raw if isinstance(o, dict) and isinstance(o.get("value"), str)]
+
+
+def conversation(values: dict[str, Any], block: str, action: str) -> str | None:
+    raw = _element(values, block, action).get("selected_conversation")
+    return raw if isinstance(raw, str) and raw else None

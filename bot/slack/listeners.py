@@ -16,6 +16,7 @@ from bot.slack import (
     parties,
     perspectives,
     proposals,
+    settings,
 )
 from bot.slack.context import Deps, resolve_actor
 
@@ -33,3 +34,4 @@ def register_all(app: App, deps: Deps) -> None:
     checkins.register(app, deps)
     closing.register(app, deps)
     mediation.register(app, deps)
+    settings.register(app, deps)

@@ -64,11 +64,12 @@ class FakeSlack:
 
     # ----- set-up -------------------------------------------------------------------------
     def add_user(self, user_id: str, team_id: str, *, name: str | None = None, is_bot: bool = False,
-                 guest: bool = False, deleted: bool = False, tz: str = "Europe/London") -> None:
+                 guest: bool = False, deleted: bool = False, tz: str = "Europe/London",
+                 admin: bool = False) -> None:
         self.users[user_id] = {
             "id": user_id, "team_id": team_id, "name": name or user_id.lower(),
             "real_name": (name or user_id).title(), "is_bot": is_bot, "deleted": deleted,
-            "is_restricted": guest, "is_ultra_restricted": False, "tz": tz,
+            "is_restricted": guest, "is_ultra_restricted": False, "tz": tz, "is_admin": admin,
         }
 
     def add_channel(self, channel_id: str, *, is_member: bool = True, private: bool = False,

@@ -156,7 +156,9 @@ def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any
             state = {"type": kind, "selected_options": chosen}
         elif kind == "multi_users_select":
             state = {"type": kind, "selected_users": list(answer or [])}
-        elif kind == "static_select":
+        elif kind == "conversations_select":
+            state = {"type": kind, "selected_conversation": answer}
+        elif kind in ("static_select", "radio_buttons"):
             option = next((o for o in element["options"] if o["value"] == answer), None)
             if answer is not None and option is None:
                 option = {"text": {"type": "plain_text", "text": str(answer)}, "value": answer}

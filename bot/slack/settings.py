@@ -1,0 +1,79 @@
+"""`/dispute settings` for workspace admins: the policy, per workspace or per channel, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.settings import AGREEMENT_DAYS, NUDGE_DAYS, settings_modal
+from bot.payloads import SettingsMeta
+from bot.services.errors import NotAllowed
+from bot.services.people import Person
+from bot.services.policy import EVERYONE, ONE_PER_SIDE, effective_policy, set_policy
+from bot.slack import form_state as state
+from bot.slack.buttons import metadata
+from bot.slack.context import Deps, host_team_id
+from bot.slack.errors import tell_privately
+from bot.slack.internal import is_internal_channel
+from bot.slack.listen import lazily
+
+ONLY_ADMINS = "Only workspace admins and owners can change Parley's settings."
+
+
+def open_settings(deps: Deps, client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
+    actor: Person = context["actor"]
+    if actor.team_id != host_team_id(context) or not deps.directory.lookup(actor.user_id).is_admin:
+        raise NotAllowed(ONLY_ADMINS)
+    with deps.db.read() as session:
+        policy = effective_policy(session, host_team_id(context), command["channel_id"])
+    client.views_open(trigger_id=command["trigger_id"], view=settings_modal(command["channel_id"], policy))
+
+
+def register(app: App, deps: Deps) -> None:
+    def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        values = view["state"]["values"]
+        meta = metadata(view, SettingsMeta)
+        actor: Person = context["actor"]
+        if meta is None or not deps.directory.lookup(actor.user_id).is_admin:
+            ack(response_action="errors", errors={ids.B_S_SCOPE: ONLY_ADMINS if meta else "This form is out of date."})
+            return
+        escalation = state.conversation(values, ids.B_S_ESCALATION, ids.A_S_ESCALATION)
+        if escalation and not is_internal_channel(client, escalation):
+            ack(response_action="errors", errors={ids.B_S_ESCALATION: (
+                "That channel is shared with another organization (or Parley can't see it). "
+                "Choose an internal channel and invite Parley to it.")})
+            return
+        nudge = state.selected(values, ids.B_S_NUDGE, ids.A_S_NUDGE)
+        agreement = state.selected(values, ids.B_S_AGREEMENT, ids.A_S_AGREEMENT)
+        approvals = state.selected(values, ids.B_S_APPROVALS, ids.A_S_APPROVALS)
+        if nudge not in NUDGE_DAYS or agreement not in AGREEMENT_DAYS or approvals not in (ONE_PER_SIDE, EVERYONE):
+            ack(response_action="errors", errors={ids.B_S_NUDGE: "Choose from the lists."})
+            return
+        scope = state.selected(values, ids.B_S_SCOPE, ids.A_S_SCOPE)
+        context["form"] = {
+            "channel": meta.channel if scope == "channel" else "",
+            "changes": {
+                "checkin_days": ",".join(state.checked(values, ids.B_S_CHECKINS, ids.A_S_CHECKINS)),
+                "perspective_nudge_days": int(nudge), "agreement_nudge_days": int(agreement),
+                "escalation_channel": escalation,
+                "mediators": ",".join(state.users(values, ids.B_S_MEDIATORS, ids.A_S_MEDIATORS)) or None,
+                "seal_perspectives": state.selected(values, ids.B_S_SEAL, ids.A_S_SEAL) != "open",
+                "approvals_required": approvals,
+            },
+        }
+        ack()
+
+    @lazily(app.view(ids.SETTINGS_MODAL), ack=check)
+    def on_submit(client: WebClient, context: BoltContext) -> None:
+        form = context.get("form")
+        if form is None:
+            return
+        actor: Person = context["actor"]
+        with deps.db.transaction() as session:
+            set_policy(session, host_team_id(context), actor=actor, channel_id=form["channel"],
+                       **form["changes"])
+        where = f"<#{form['channel']}>" if form["channel"] else "the whole workspace"
+        tell_privately(client, {"user": {"id": actor.user_id}}, f"Parley's settings for {where} are saved.")
