@@ -41,6 +41,7 @@ class Dispute(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "number"),
         Index("ix_disputes_channel_status", "team_id", "channel_id", "status"),
+        Index("ix_disputes_team_created", "team_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -86,7 +87,10 @@ class Dispute(Base):
 
 class Party(Base):
     __tablename__ = "parties"
-    __table_args__ = (UniqueConstraint("dispute_id", "team_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("dispute_id", "team_id", "user_id"),
+        Index("ix_parties_person", "team_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)

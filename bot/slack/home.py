@@ -1,26 +1,36 @@
-"""The App Home tab: the person's open disputes."""
+"""The App Home tab: the person's open disputes, what awaits them, and the team's figures."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.home import home_view
+from bot.services import overview
 from bot.services.disputes import disputes_for_person
 from bot.services.people import Person
-from bot.slack.context import Deps
+from bot.slack.context import Deps, host_team_id
 from bot.slack.listen import lazily
+
+
+def build_home(session: Session, person: Person, host_team: str) -> dict[str, Any]:
+    """The figures are internal: only people of the installing workspace see them."""
+    figures = overview.figures(session, host_team) if person.team_id == host_team else None
+    return home_view(disputes_for_person(session, person), overview.awaiting(session, person), figures)
 
 
 def register(app: App, deps: Deps) -> None:
     @lazily(app.event("app_home_opened"))
-    def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient,
+                       context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
         user_id = event["user"]
-        person = Person(team_id=event.get("team") or body.get("team_id") or "", user_id=user_id)
+        host = host_team_id(context)
+        person = Person(team_id=event.get("team") or body.get("team_id") or host, user_id=user_id)
         with deps.db.read() as session:
-            view = home_view(disputes_for_person(session, person))
+            view = build_home(session, person, host)
         client.views_publish(user_id=user_id, view=view)

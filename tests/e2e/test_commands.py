@@ -84,3 +84,17 @@ def test_app_home_lists_the_persons_open_disputes(slack, fake_slack):
     view = fake_slack.wait_for("views.publish")[-1].args
     assert view["user_id"] == SAM.id
     assert "D-1" in json.dumps(view["view"]["blocks"])
+
+
+def test_app_home_shows_what_awaits_and_the_teams_figures(slack, fake_slack, db):
+    from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+
+    raise_dispute(slack, fake_slack, SAM, [CORA], **{ids.B_CATEGORY: "billing"})  # D-1: perspective to share
+    ts, note = accepted_proposal(slack, fake_slack)  # D-2
+    post_agreement(slack, fake_slack, CORA, note["blocks"])  # agreement awaiting Sam's approval
+    slack.event({"type": "app_home_opened", "user": SAM.id, "tab": "home", "channel": "D0X"})
+    text = json.dumps(fake_slack.calls_to("views.publish")[-1].args["view"]["blocks"], ensure_ascii=False)
+    assert "Share your perspective on <https://parley-test.slack.com/archives/C0SHARED/p" in text
+    assert "Review and approve the agreement for" in text and "D-2" in text
+    assert "Your team, last 90 days" in text and "*Open now*\\n2" in text
+    assert "Billing or payment: 1" in text and "Delivery or timeline: 1" in text

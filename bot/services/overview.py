@@ -1,0 +1,83 @@
+"""The App Home overview: what awaits a person, and the workspace's figures for 90 days."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from bot.services.disputes import ACTIVE_STATUSES
+from bot.services.people import Person
+from models import (
+    Agreement, Approval, CheckIn, Dispute, DisputeStatus, Feedback, Party, Perspective, Side, utcnow,
+)
+
+WINDOW = timedelta(days=90)
+
+
+@dataclass
+class Awaiting:
+    perspective: list[Dispute] = field(default_factory=list)
+    approval: list[Dispute] = field(default_factory=list)
+    checkin: list[Dispute] = field(default_factory=list)
+
+
+@dataclass
+class Figures:
+    open_disputes: int
+    opened: int
+    median_days_to_agreement: float | None
+    share_resolved: float | None
+    by_category: dict[str, int]
+    average_satisfaction: float | None
+
+
+def awaiting(session: Session, person: Person, limit: int = 20) -> Awaiting:
+    mine = (select(Party.dispute_id).where(Party.team_id == person.team_id, Party.user_id == person.user_id,
+                                          Party.side != Side.MEDIATOR))
+    me = and_(Party.team_id == person.team_id, Party.user_id == person.user_id)
+    to_share = session.scalars(select(Dispute).where(
+        Dispute.id.in_(mine), Dispute.status.in_([DisputeStatus.OPEN, DisputeStatus.DISCUSSING]),
+        ~exists().where(Perspective.dispute_id == Dispute.id, Perspective.party_id == Party.id,
+                        Party.dispute_id == Dispute.id, me),
+    ).order_by(Dispute.created_at.desc()).limit(limit)).all()
+    to_approve = session.scalars(select(Dispute).join(Agreement, Agreement.dispute_id == Dispute.id).where(
+        Dispute.id.in_(mine), Dispute.status == DisputeStatus.AGREEMENT_PENDING,
+        Agreement.status == "pending",
+        ~exists().where(Approval.agreement_id == Agreement.id, Approval.team_id == person.team_id,
+                        Approval.user_id == person.user_id),
+    ).order_by(Dispute.created_at.desc()).limit(limit)).all()
+    to_answer = session.scalars(select(Dispute).where(
+        Dispute.id.in_(mine), Dispute.status == DisputeStatus.AGREED,
+        exists().where(CheckIn.dispute_id == Dispute.id, CheckIn.status == "posted"),
+    ).order_by(Dispute.created_at.desc()).limit(limit)).all()
+    return Awaiting(list(to_share), list(to_approve), list(to_answer))
+
+
+def figures(session: Session, team_id: str, *, now: datetime | None = None) -> Figures:
+    since = (now or utcnow()) - WINDOW
+    recent = and_(Dispute.team_id == team_id, Dispute.created_at >= since)
+    open_count = session.scalar(select(func.count()).select_from(Dispute).where(
+        Dispute.team_id == team_id, Dispute.status.in_([s.value for s in ACTIVE_STATUSES]))) or 0
+    categories = Counter(dict(session.execute(
+        select(Dispute.category, func.count()).where(recent).group_by(Dispute.category)).all()))
+    ended = dict(session.execute(select(Dispute.status, func.count()).where(
+        recent, Dispute.status.in_([DisputeStatus.RESOLVED, DisputeStatus.CLOSED])).group_by(Dispute.status)).all())
+    total_ended = sum(ended.values())
+    pairs = session.execute(select(Dispute.created_at, Agreement.ratified_at)
+                            .join(Agreement, Agreement.dispute_id == Dispute.id)
+                            .where(recent, Agreement.status == "ratified")).all()
+    days = [(ratified - created).total_seconds() / 86400 for created, ratified in pairs]
+    rating = session.scalar(select(func.avg(Feedback.rating)).join(Dispute, Dispute.id == Feedback.dispute_id)
+                            .where(recent))
+    return Figures(
+        open_disputes=open_count, opened=sum(categories.values()),
+        median_days_to_agreement=statistics.median(days) if days else None,
+        share_resolved=(ended.get(DisputeStatus.RESOLVED, 0) / total_ended) if total_ended else None,
+        by_category=dict(categories.most_common()),
+        average_satisfaction=float(rating) if rating is not None else None,
+    )
