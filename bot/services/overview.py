@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import statistics
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,7 +15,16 @@ from sqlalchemy.orm import Session
 from bot.services.disputes import ACTIVE_STATUSES
 from bot.services.people import Person
 from models import (
-    Agreement, Approval, CheckIn, Dispute, DisputeStatus, Feedback, Party, Perspective, Side, utcnow,
+    Agreement,
+    Approval,
+    CheckIn,
+    Dispute,
+    DisputeStatus,
+    Feedback,
+    Party,
+    Perspective,
+    Side,
+    utcnow,
 )
 
 WINDOW = timedelta(days=90)
@@ -81,3 +92,24 @@ def figures(session: Session, team_id: str, *, now: datetime | None = None) -> F
         by_category=dict(categories.most_common()),
         average_satisfaction=float(rating) if rating is not None else None,
     )
+
+
+class FiguresCache:
+    """The 90-day figures are the same for the whole workspace and change slowly: compute them
+    at most once per `ttl` seconds per workspace, instead of on every App Home render."""
+
+    def __init__(self, ttl_seconds: float = 60.0) -> None:
+        self.ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, Figures]] = {}
+
+    def get(self, session: Session, team_id: str) -> Figures:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(team_id)
+        if hit and now - hit[0] < self.ttl:
+            return hit[1]
+        value = figures(session, team_id)
+        with self._lock:
+            self._cache[team_id] = (now, value)
+        return value

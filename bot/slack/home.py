@@ -16,13 +16,16 @@ from bot.slack.context import Deps, host_team_id
 from bot.slack.listen import lazily
 
 
-def build_home(session: Session, person: Person, host_team: str) -> dict[str, Any]:
+def build_home(session: Session, person: Person, host_team: str,
+               cache: overview.FiguresCache) -> dict[str, Any]:
     """The figures are internal: only people of the installing workspace see them."""
-    figures = overview.figures(session, host_team) if person.team_id == host_team else None
+    figures = cache.get(session, host_team) if person.team_id == host_team else None
     return home_view(disputes_for_person(session, person), overview.awaiting(session, person), figures)
 
 
 def register(app: App, deps: Deps) -> None:
+    cache = overview.FiguresCache()
+
     @lazily(app.event("app_home_opened"))
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient,
                        context: BoltContext) -> None:
@@ -32,5 +35,5 @@ def register(app: App, deps: Deps) -> None:
         host = host_team_id(context)
         person = Person(team_id=event.get("team") or body.get("team_id") or host, user_id=user_id)
         with deps.db.read() as session:
-            view = build_home(session, person, host)
+            view = build_home(session, person, host, cache)
         client.views_publish(user_id=user_id, view=view)

@@ -8,8 +8,10 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.text import mentions
+from bot import ids
+from bot.blocks.text import button, mentions, section
 from bot.db import Database
+from bot.payloads import DisputeButton
 from bot.services import disputes, nudges
 from bot.slack.cards import post_in_thread
 from bot.slack.directory import Directory
@@ -55,7 +57,9 @@ class Nudger:
                         f"agreement in effect. {mentions(parties)}, a proposal or a draft agreement "
                         "would move it forward; a mediator can help if you are stuck.")
                 internal = f"{dispute.reference} in <#{dispute.channel_id}> has no agreement in effect yet."
-            post_in_thread(self.client, dispute, text)
+            blocks = [section(text), {"type": "actions", "block_id": "nudge", "elements": [
+                button("Request a mediator", ids.ASK_MEDIATOR, DisputeButton(d=dispute.id).encode())]}]
+            post_in_thread(self.client, dispute, text, blocks)
             nudges.mark(session, dispute, nudge)
         if nudge.escalation_channel and is_internal_channel(self.client, nudge.escalation_channel):
             self.client.chat_postMessage(channel=nudge.escalation_channel, text=f":rotating_light: {internal}")

@@ -50,3 +50,22 @@ def test_only_parties_may_request_a_mediator(slack, fake_slack):
     ts, _ = accepted_proposal(slack, fake_slack)
     click(slack, fake_slack, SOL, card_blocks(fake_slack, CHANNEL, ts), ids.ASK_MEDIATOR)
     assert "Only the parties to D-1 can request a mediator" in private_notes(fake_slack)[-1]
+
+
+def test_a_stalled_dispute_offers_the_same_mediator_path(slack, parley, fake_slack, db):
+    from datetime import timedelta
+
+    from bot.application import build_client
+    from bot.slack.directory import Directory
+    from bot.slack.nudges import Nudger
+    from models import utcnow
+    from tests.e2e.helpers import raise_dispute
+
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
+    with db.transaction() as s:
+        s.scalars(select(Dispute)).one().created_at = utcnow() - timedelta(days=8)
+    client = build_client(parley.settings, background=True)
+    Nudger(db, client, Directory(client))()
+    nudge = [p for p in thread_posts(fake_slack, ts) if "without an agreement" in p["text"]][0]
+    view = click_for_modal(slack, fake_slack, CORA, nudge["blocks"], ids.ASK_MEDIATOR)
+    assert view["callback_id"] == ids.MEDIATOR_MODAL
