@@ -33,11 +33,11 @@ def accepted_proposal(slack, fake) -> tuple[str, dict[str, Any]]:
 def post_agreement(slack, fake, user, blocks, action=ids.DRAFT_AGREEMENT, answers=None):
     """Open the agreement modal from a button, submit it, return (modal, agreement message)."""
     view = click_for_modal(slack, fake, user, blocks, action)
-    ts = None
     reply = slack.view_submission(user, view, {**(answers or {}), **_keep(view, answers or {})})
     assert reply.status == 200 and reply.body == "", reply
     posts = [c.args for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts")]
-    return view, posts[-1] if posts else ts
+    assert posts[-1]["text"].startswith("Agreement v"), posts[-1]["text"]
+    return view, posts[-1]
 
 
 def _keep(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
