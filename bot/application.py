@@ -27,6 +27,14 @@ from bot.web import WebApp
 LISTENER_THREADS = 32
 
 
+class _QuietClientWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that our own
+    client (with its base URL and retry handlers) takes precedence, which is intended."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
@@ -79,6 +87,8 @@ def create_app(
 ) -> Parley:
     """Build Parley. Bolt checks the bot token with auth.test here (not at import time)."""
     logger = logger or logging.getLogger("parley")
+    if not any(isinstance(f, _QuietClientWarning) for f in logger.filters):
+        logger.addFilter(_QuietClientWarning())
     db = Database(engine or build_engine(settings.database_url))
     client = client or build_client(settings)
     executor = ListenerExecutor(max_workers=LISTENER_THREADS)
