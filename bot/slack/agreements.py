@@ -141,9 +141,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.AGREEMENT_MODAL), ack=check_agreement)
     def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return  # the form went back with errors, or was shown again
+        form = context["form"]
         meta = form["meta"]
         actor = form["actor"]
         values = form["values"]
@@ -218,9 +216,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.CHANGES_MODAL), ack=check_changes)
     def on_changes(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return  # the form went back with errors, or was shown again
+        form = context["form"]
         meta = form["meta"]
         what = form["what"]
         actor: Person = context["actor"]

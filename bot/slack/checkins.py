@@ -118,9 +118,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.FEEDBACK_MODAL), ack=check_feedback)
     def on_feedback_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return
+        form = context["form"]
         actor: Person = context["actor"]
         with deps.db.transaction() as session:
             dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
@@ -160,9 +158,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.NEW_DATE_MODAL), ack=check_new_date)
     def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return
+        form = context["form"]
         actor: Person = context["actor"]
         with deps.db.read() as session:
             opener = disputes.load(session, host_team_id(context), form["meta"].d).opened_by_user

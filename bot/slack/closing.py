@@ -68,9 +68,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.CLOSE_MODAL), ack=check_close)
     def on_close_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return
+        form = context["form"]
         actor: Person = context["actor"]
         with deps.db.transaction() as session:
             dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
@@ -113,9 +111,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.LESSONS_MODAL), ack=check_lessons)
     def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return
+        form = context["form"]
         actor: Person = context["actor"]
         owner = names.lookup(form["owner"]).person if form["owner"] else None
         with deps.db.transaction() as session:

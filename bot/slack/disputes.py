@@ -151,15 +151,13 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(result, dict):
             ack(response_action="errors", errors=result)
             return
-        context["new_dispute"] = result
-        context["copy"] = messages.dispute_copy(form.title, form.happened, form.outcome)
+        context["form"] = {"new": result,
+                           "copy": messages.dispute_copy(form.title, form.happened, form.outcome)}
         ack()
 
     @lazily(app.view(ids.OPEN_DISPUTE_MODAL), ack=check_form)
     def on_submit(client: WebClient, context: BoltContext) -> None:
-        new: service.NewDispute | None = context.get("new_dispute")
-        if new is None:
-            return  # the form went back with errors
+        new: service.NewDispute = context["form"]["new"]
         actor: Person = context["actor"]
         try:
             with deps.db.transaction() as session:
@@ -171,6 +169,6 @@ def register(app: App, deps: Deps) -> None:
                                           dispute.channel_id).seal_perspectives
         except SlackApiError as error:
             tell_unsaved(client, actor.user_id, f"Your dispute thread in <#{new.channel_id}>",
-                         error, context["copy"])
+                         error, context["form"]["copy"])
             return
         post_welcome(client, dispute, sealed)

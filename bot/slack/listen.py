@@ -7,6 +7,7 @@ executor, a slow database lock or a slow Slack call."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -25,11 +26,22 @@ def ack_now(ack: Ack) -> None:
 def lazily(registrar: Registrar, *, ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
     """Decorator: acknowledge with `ack` (default: at once), then run the function after it.
 
-    For a view submission, `ack` validates and answers with response_action; it leaves what the
-    work needs in the context (the work returns early when that is missing)."""
+    For a view submission, `ack` validates and answers with response_action, and leaves what the
+    work needs in `context["form"]`; Bolt starts the work either way, so the work runs only when
+    that form is there (not when the modal went back with errors or was shown again)."""
 
     def register(work: Work) -> Work:
-        registrar(ack=guarded(ack), lazy=[guarded(work)])
+        run = work if ack is ack_now else _only_with_form(work)
+        registrar(ack=guarded(ack), lazy=[guarded(run)])
         return work
 
     return register
+
+
+def _only_with_form(work: Work) -> Work:
+    @functools.wraps(work)
+    def run(**kwargs: Any) -> None:
+        if kwargs["context"].get("form") is not None:
+            work(**kwargs)
+
+    return run

@@ -66,9 +66,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.MEDIATOR_MODAL), ack=check)
     def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return
+        form = context["form"]
         actor: Person = context["actor"]
         with deps.db.transaction() as session:
             dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)

@@ -52,9 +52,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.ADD_PARTY_MODAL), ack=check_new_parties)
     def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return  # the form went back with errors, or was shown again
+        form = context["form"]
         meta = form["meta"]
         newcomers = form["newcomers"]
         actor = form["actor"]

@@ -103,9 +103,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.PERSPECTIVE_MODAL), ack=check_perspective)
     def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return  # the form went back with errors, or was shown again
+        form = context["form"]
         meta = form["meta"]
         text = form["text"]
         actor = form["actor"]

@@ -120,9 +120,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.PROPOSAL_MODAL), ack=check_proposal)
     def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return  # the form went back with errors, or was shown again
+        form = context["form"]
         meta = form["meta"]
         actor = form["actor"]
         team = form["team"]
@@ -216,9 +214,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.DECLINE_MODAL), ack=check_decline)
     def on_decline_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return  # the form went back with errors, or was shown again
+        form = context["form"]
         meta = form["meta"]
         reason = form["reason"]
 

@@ -68,9 +68,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.SETTINGS_MODAL), ack=check)
     def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context.get("form")
-        if form is None:
-            return
+        form = context["form"]
         actor: Person = context["actor"]
         with deps.db.transaction() as session:
             set_policy(session, host_team_id(context), actor=actor, channel_id=form["channel"],
