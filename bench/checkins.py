@@ -6,7 +6,7 @@ channel within one second. Prints the time until every check-in was posted, the 
 limit allows ((N/C − 1) seconds: every channel's messages one second apart, all channels in
 parallel), the ratio, and the duplicates, losses and 429s.
 
-    .venv/bin/python bench/checkins.py --checkins 10000 --channels 1000
+    .venv/bin/python bench/checkins.py --checkins 10000 --channels 1000 [--postgres] [--workers 2]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -37,6 +38,7 @@ from models import (  # noqa: E402
     utcnow,
 )
 from tests.fakeslack.server import HOST_TEAM, FakeSlack  # noqa: E402
+from tests.support.databases import fresh_database, upgrade  # noqa: E402
 
 
 def seed(db: Database, checkins: int, channels: int) -> None:
@@ -73,21 +75,28 @@ def main() -> None:
     parser.add_argument("--checkins", type=int, default=10000)
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=1, help="scheduler processes")
+    parser.add_argument("--postgres", action="store_true",
+                        help="a fresh schema in TEST_DATABASE_URL (default: the local test database) "
+                             "instead of a SQLite file")
     options = parser.parse_args()
+    os.environ.setdefault("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    with fresh_database("postgresql" if options.postgres else "sqlite", workdir) as url:
+        run(options, url)
+
+
+def run(options: argparse.Namespace, url: str) -> None:
 
     fake = FakeSlack(token=TOKEN, validate=False).start()
     fake.channel_gap = 1.0
     for n in range(options.channels):
         fake.add_channel(f"C0BENCH{n}")
-    workdir = tempfile.mkdtemp(prefix="parley-bench-")
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
     env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_API_URL": fake.base_url, "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
            "SCHEDULER_TICK_SECONDS": "1"}
     env.pop("SLACK_APP_TOKEN", None)
-    subprocess.run([os.path.join(os.path.dirname(sys.executable), "alembic"), "upgrade", "head"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
     db = Database(build_engine(url))
+    upgrade(db.engine)
     seed(db, options.checkins, options.channels)
     per_channel = options.checkins // options.channels
     total = per_channel * options.channels
@@ -106,6 +115,7 @@ def main() -> None:
         for worker in workers:
             worker.wait(10)
         fake.stop()
+        db.engine.dispose()
     # Slack accepted these (a 429 is not a post; the client retries it after Retry-After).
     posts = [c for c in fake.calls_to("chat.postMessage")
              if c.args.get("text", "").startswith("Check-in") and c.args.get("_accepted")]

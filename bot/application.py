@@ -23,6 +23,7 @@ from bot.slack.directory import Directory
 from bot.slack.listeners import register_all
 from bot.slack.membership import Membership
 from bot.web import WebApp
+from bot.web_client import KeepAliveWebClient
 
 LISTENER_THREADS = 32
 
@@ -45,13 +46,14 @@ def configure_logging(level: str) -> None:
 
 
 def build_client(settings: Settings, *, background: bool = False) -> WebClient:
-    """The Web API client: configurable base URL, retries on 429 and connection errors; the
-    scheduler's client (`background`) also retries 5xx answers, since nobody is waiting on it."""
+    """The Web API client: configurable base URL, persistent connections, retries on 429 and
+    connection errors; the scheduler's client (`background`) also retries 5xx answers, since
+    nobody is waiting on it."""
     # slack_sdk formats full request/response bodies for debug logging unless its logger's own
     # level is above DEBUG; give it one that is, so that work is skipped outside DEBUG.
     api_logger = logging.getLogger("parley.slack_api")
     api_logger.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
-    return WebClient(
+    return KeepAliveWebClient(
         logger=api_logger,
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,

@@ -19,12 +19,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from bot.services import audit
 from bot.services.people import Person
-from models import ActionItem, Agreement, CheckIn, CheckInStatus, Dispute, utcnow
+from models import ActionItem, CheckIn, CheckInStatus, Dispute, utcnow
 
 log = logging.getLogger("parley.followups")
 
@@ -74,41 +74,52 @@ class Due:
 
     checkin: CheckIn
     dispute: Dispute
-    agreement: Agreement
     items: list[ActionItem]
 
 
 def load(session: Session, ids: list[int]) -> list[Due]:
+    """The claimed rows with their disputes and the action items they ask about: the item an
+    item's check-in names, or every item not yet done for a check-in on the whole agreement."""
     if not ids:
         return []
     rows = session.scalars(select(CheckIn).where(CheckIn.id.in_(ids)).order_by(CheckIn.due_at)).all()
     disputes = {d.id: d for d in session.scalars(
-        select(Dispute).where(Dispute.id.in_({c.dispute_id for c in rows}))
-        .options(selectinload(Dispute.parties)))}
-    agreements = {a.id: a for a in session.scalars(
-        select(Agreement).where(Agreement.id.in_({c.agreement_id for c in rows}))
-        .options(selectinload(Agreement.items)))}
+        select(Dispute).where(Dispute.id.in_({c.dispute_id for c in rows})))}
+    named = {c.action_item_id for c in rows if c.action_item_id is not None}
+    whole = {c.agreement_id for c in rows if c.action_item_id is None}
+    items = session.scalars(select(ActionItem).where(or_(
+        ActionItem.id.in_(named),
+        and_(ActionItem.agreement_id.in_(whole), ActionItem.status != "done"),
+    )).order_by(ActionItem.agreement_id, ActionItem.position)).all()
+    by_id = {i.id: i for i in items}
+    open_by_agreement: dict[int, list[ActionItem]] = {}
+    for item in items:
+        if item.agreement_id in whole and item.status != "done":
+            open_by_agreement.setdefault(item.agreement_id, []).append(item)
     due = []
     for row in rows:
-        agreement = agreements[row.agreement_id]
         if row.action_item_id is not None:
-            items = [i for i in agreement.items if i.id == row.action_item_id]
+            found = by_id.get(row.action_item_id)
+            row_items = [found] if found is not None else []
         else:
-            items = [i for i in agreement.items if i.status != "done"]
-        due.append(Due(row, disputes[row.dispute_id], agreement, items))
+            row_items = open_by_agreement.get(row.agreement_id, [])
+        due.append(Due(row, disputes[row.dispute_id], row_items))
     return due
 
 
 def mark_posted(session: Session, worker: str, posted: dict[int, str]) -> int:
-    """Record posted messages; a claim taken over by another worker meanwhile is left alone."""
-    done = 0
-    for checkin_id, ts in posted.items():
-        done += session.execute(
-            update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.status == CheckInStatus.POSTING,
-                                  CheckIn.claimed_by == worker)
-            .values(status=CheckInStatus.POSTED, posted_ts=ts)
-            .execution_options(synchronize_session=False)).rowcount
-    return done
+    """Record posted messages (one statement for the whole batch); a claim taken over by another
+    worker meanwhile is left alone. Returns how many rows were marked."""
+    if not posted:
+        return 0
+    table = CheckIn.__table__
+    result = session.connection().execute(
+        update(table).where(table.c.id == bindparam("checkin_id"),
+                            table.c.status == CheckInStatus.POSTING,
+                            table.c.claimed_by == worker)
+        .values(status=CheckInStatus.POSTED, posted_ts=bindparam("ts")),
+        [{"checkin_id": checkin_id, "ts": ts} for checkin_id, ts in posted.items()])
+    return result.rowcount
 
 
 def release(session: Session, worker: str, checkin_id: int, error: str, *,

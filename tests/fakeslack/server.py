@@ -132,7 +132,9 @@ class FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+            protocol_version = "HTTP/1.1"  # keep-alive, as Slack
+            wbufsize = -1  # the status line, headers and body leave in one write (at the flush) …
+            disable_nagle_algorithm = True  # … and at once
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -140,7 +142,7 @@ class FakeSlack:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()
-                status, headers, body = fake._handle(self.path, dict(self.headers), raw)
+                status, headers, body = fake._handle(self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -168,6 +170,7 @@ class FakeSlack:
 
     # ----- request handling ---------------------------------------------------------------
     def _handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict[str, str], Any]:
+        """`headers` have lower-case names."""
         if self.latency:
             time.sleep(self.latency)
         if path.startswith("/upload/"):
@@ -185,7 +188,7 @@ class FakeSlack:
             self._violate("response_url", problems)
             return 200, {}, {"ok": True}
         method = path.removeprefix("/api/")
-        auth = headers.get("Authorization") or headers.get("authorization") or ""
+        auth = headers.get("authorization") or ""
         if auth != f"Bearer {self.token}" and args.get("token") != self.token:
             self._record(method, args)
             return 200, {}, {"ok": False, "error": "invalid_auth"}
@@ -212,7 +215,7 @@ class FakeSlack:
 
     @staticmethod
     def _args(headers: dict[str, str], raw: str) -> dict[str, Any]:
-        content_type = headers.get("Content-Type") or headers.get("content-type") or ""
+        content_type = headers.get("content-type") or ""
         if "json" in content_type:
             return json.loads(raw or "{}")
         args: dict[str, Any] = dict(parse_qsl(raw, keep_blank_values=True))
