@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.services import audit
 from bot.services.people import Person
@@ -42,25 +42,37 @@ def claim_due(session: Session, worker: str, *, now: datetime | None = None,
               limit: int = BATCH, per_channel: int | None = None) -> list[int]:
     """Atomically take up to `limit` due check-ins (or expired claims) for this worker; with
     `per_channel`, at most that many of any one channel (the oldest), so one round of posting is
-    never held up by Slack's per-channel rate limit."""
+    never held up by Slack's per-channel rate limit. A channel in which another worker holds a
+    live claim is left to that worker, so two processes do not post into one channel at once."""
     now = now or utcnow()
     due = or_(
         and_(CheckIn.status == CheckInStatus.PENDING, CheckIn.due_at <= now),
         and_(CheckIn.status == CheckInStatus.POSTING, CheckIn.claimed_at < now - CLAIM_TIMEOUT),
     )
-    eligible = select(CheckIn.id).where(due)
+    other, its_dispute = aliased(CheckIn), aliased(Dispute)
+    held_elsewhere = (select(its_dispute.channel_id).join(other, other.dispute_id == its_dispute.id)
+                      .where(other.status == CheckInStatus.POSTING, other.claimed_by != worker,
+                             other.claimed_at >= now - CLAIM_TIMEOUT))
+    free = and_(due, Dispute.channel_id.not_in(held_elsewhere))
+    eligible = select(CheckIn.id).join(Dispute, Dispute.id == CheckIn.dispute_id).where(free)
     if per_channel is not None:
         ranked = (select(CheckIn.id.label("id"), func.row_number().over(
             partition_by=Dispute.channel_id, order_by=(CheckIn.due_at, CheckIn.id)).label("rank"))
-            .join(Dispute, Dispute.id == CheckIn.dispute_id).where(due).subquery())
+            .join(Dispute, Dispute.id == CheckIn.dispute_id).where(free).subquery())
         eligible = select(ranked.c.id).where(ranked.c.rank <= per_channel)
-    candidates = (select(CheckIn.id).where(CheckIn.id.in_(eligible))
-                  .order_by(CheckIn.due_at, CheckIn.id)
-                  .limit(limit).with_for_update(skip_locked=True))
+    # Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED): when
+    # PostgreSQL's plan rescans that subquery, it skips the rows the UPDATE itself has just
+    # changed and hands out the next ones, so the LIMIT stops limiting. The rows stay locked until
+    # the transaction ends; `due` is on the locked table, so PostgreSQL re-checks it against the
+    # newest version of a row that another worker claimed and committed meanwhile.
+    candidates = session.scalars(
+        select(CheckIn.id).where(CheckIn.id.in_(eligible), due)
+        .order_by(CheckIn.due_at, CheckIn.id).limit(limit).with_for_update(skip_locked=True)
+    ).all()
+    if not candidates:
+        return []
     claimed = session.execute(
-        # `due` again on the outer UPDATE: PostgreSQL re-checks it against the newest row version,
-        # so a row another worker claimed and committed meanwhile is never taken twice.
-        update(CheckIn).where(CheckIn.id.in_(candidates.scalar_subquery()), due)
+        update(CheckIn).where(CheckIn.id.in_(candidates), due)
         .values(status=CheckInStatus.POSTING, claimed_by=worker, claimed_at=now,
                 attempts=CheckIn.attempts + 1)
         .returning(CheckIn.id).execution_options(synchronize_session=False)
