@@ -36,6 +36,15 @@ class _QuietClientWarning(logging.Filter):
         return not record.getMessage().startswith("As you gave `client` as well")
 
 
+class _QuietSkippedTicks(logging.Filter):
+    """While a tick drains a backlog (it loops until nothing is due), APScheduler warns each
+    second that the next tick was skipped (max_instances=1). That is the design, and nothing is
+    lost: the running tick takes whatever falls due meanwhile."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
@@ -43,9 +52,12 @@ def configure_logging(level: str) -> None:
     if level != "DEBUG":
         # APScheduler logs every run of the tick at INFO; keep the log about Parley.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        scheduler_log = logging.getLogger("apscheduler.scheduler")
+        if not any(isinstance(f, _QuietSkippedTicks) for f in scheduler_log.filters):
+            scheduler_log.addFilter(_QuietSkippedTicks())
 
 
-def build_client(settings: Settings, *, background: bool = False) -> WebClient:
+def build_client(settings: Settings, *, background: bool = False, timeout: float = 15) -> WebClient:
     """The Web API client: configurable base URL, persistent connections, retries on 429 and
     connection errors; the scheduler's client (`background`) also retries 5xx answers, since
     nobody is waiting on it."""
@@ -57,7 +69,7 @@ def build_client(settings: Settings, *, background: bool = False) -> WebClient:
         logger=api_logger,
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        timeout=15,
+        timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; a float works
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),

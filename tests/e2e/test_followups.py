@@ -147,3 +147,61 @@ def test_pacing_keeps_each_channel_under_one_message_a_second(parley, fake_slack
     assert CheckInDispatcher(db, build_client(parley.settings, background=True))() == due == 5
     assert fake_slack.rate_limited == 0
     assert time.monotonic() - started >= 4.0  # five messages in one channel: at least 4 s apart
+
+
+def test_timeouts_count_as_attempts_and_the_last_one_fails_for_good(parley, fake_slack, db, caplog):
+    dispute_id = ratified_dispute(db, STUDIO, CLIENT)
+    due = make_checkins_due(db, dispute_id)
+    fake_slack.latency = 0.6  # Slack takes longer to answer than the client waits
+    dispatcher = CheckInDispatcher(db, build_client(parley.settings, background=True, timeout=0.2),
+                                   min_gap=0.0)
+    for attempt in range(1, followups.MAX_ATTEMPTS + 1):
+        with caplog.at_level(logging.WARNING):
+            assert dispatcher() == 0
+        with db.read() as s:
+            rows = s.scalars(select(CheckIn)).all()
+        expected = "pending" if attempt < followups.MAX_ATTEMPTS else "failed"
+        assert {(r.status, r.attempts) for r in rows} == {(expected, attempt)}
+        make_checkins_due(db, dispute_id)  # skip the backoff's wait
+    assert caplog.text.count("TimeoutError") >= due * followups.MAX_ATTEMPTS
+    assert caplog.text.count("failed for good after 5 attempts") == due
+
+
+def test_a_worker_killed_mid_post_causes_at_most_one_duplicate(settings, parley, fake_slack, db,
+                                                                database_url):
+    channels = [f"C0KILL{n}" for n in range(3)]
+    for channel in channels:
+        fake_slack.add_channel(channel)
+        ratified_dispute(db, STUDIO, CLIENT, channel=channel)
+    due = make_checkins_due(db)
+    fake_slack.latency = 2.0  # the posts reach Slack, and the answers come after the kill
+    env = {**os.environ, "SLACK_BOT_TOKEN": fake_slack.token, "SLACK_SIGNING_SECRET": "s",
+           "SLACK_API_URL": fake_slack.base_url, "DATABASE_URL": database_url,
+           "SCHEDULER_TICK_SECONDS": "0.2", "LOG_LEVEL": "WARNING"}
+    env.pop("SLACK_APP_TOKEN", None)
+    worker = subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while list(statuses(db).values()).count("posting") < len(channels):
+            assert time.monotonic() < deadline, "the worker never claimed"
+            time.sleep(0.05)
+        time.sleep(0.5)  # its posts are on their way
+    finally:
+        worker.kill()  # SIGKILL: no clean-up of any kind
+        worker.wait(10)
+    held = [i for i, status in statuses(db).items() if status == "posting"]
+    assert len(held) == len(channels)  # one per channel was in flight
+    fake_slack.wait_until(lambda: len(checkin_posts(fake_slack)) >= len(held), timeout=10,
+                          what="the posts of the killed worker")
+    fake_slack.latency = 0.0
+    dispatcher = CheckInDispatcher(db, build_client(parley.settings, background=True))
+    assert dispatcher() == 0  # the dead worker's claims are live for CLAIM_TIMEOUT
+    with db.transaction() as s:
+        for row in s.scalars(select(CheckIn).where(CheckIn.id.in_(held))):
+            row.claimed_at = utcnow() - followups.CLAIM_TIMEOUT - timedelta(seconds=1)
+    assert dispatcher() == due
+    posted = checkin_posts(fake_slack)
+    counts = {i: posted.count(i) for i in set(posted)}
+    assert len(counts) == due == 9 and set(statuses(db).values()) == {"posted"}
+    assert {i for i, n in counts.items() if n == 2} == set(held)  # once each, the held ones twice
+    assert max(counts.values()) == 2

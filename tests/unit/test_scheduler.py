@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from bot.scheduler import TICK_JOB_ID, Tick, build_scheduler
@@ -31,3 +32,16 @@ def test_tick_runs_at_start_up():
         assert ran.wait(5)
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_skipped_tick_warnings_are_dropped_and_others_kept():
+    from bot.application import _QuietSkippedTicks
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.makeLogRecord({"name": "apscheduler.scheduler", "levelno": logging.WARNING,
+                                      "msg": message})
+
+    quiet = _QuietSkippedTicks()
+    assert not quiet.filter(record('Execution of job "Tick (trigger: interval[0:00:30])" skipped: '
+                                   "maximum number of running instances reached (1)"))
+    assert quiet.filter(record("Run time of job \"Tick\" was missed by 0:00:02"))
