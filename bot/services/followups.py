@@ -3,15 +3,17 @@ there first, posted, then marked. APScheduler is only the clock that calls the d
 
 Guarantees (each proved by a test):
 - A check-in that fell due while every process was down is simply due at the next tick.
-- Two schedulers never post the same check-in: a claim is one UPDATE … WHERE id IN (SELECT …
-  FOR UPDATE SKIP LOCKED) on PostgreSQL; on SQLite the same statement runs under the database's
-  single write lock.
+- Two schedulers never post the same check-in: a claim locks its rows with SELECT … FOR UPDATE
+  SKIP LOCKED and takes them with a conditional UPDATE in the same transaction on PostgreSQL; on
+  SQLite both run under the database's single write lock. A channel in which one worker holds a
+  live claim is left to it, so two workers do not post into one channel at once.
 - A process that dies between claiming and marking leaves a claim that expires after
   CLAIM_TIMEOUT; the check-in is then claimed again. If the message had already reached Slack,
   it is posted a second time: at most one duplicate per crash, and only for the rows that process
   was holding.
 - Failed posts go back to pending with a growing delay; after MAX_ATTEMPTS the row is marked
-  failed and logged, never silently dropped."""
+  failed and logged, never silently dropped. (A post that timed out may still have reached Slack;
+  its retry then shows it twice, as with a crash.)"""
 
 from __future__ import annotations
 
