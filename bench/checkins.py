@@ -86,7 +86,6 @@ def main() -> None:
 
 
 def run(options: argparse.Namespace, url: str) -> None:
-
     fake = FakeSlack(token=TOKEN, validate=False).start()
     fake.channel_gap = 1.0
     for n in range(options.channels):

@@ -37,6 +37,7 @@ class ConnectionPerThread:
         self.ssl_context = ssl_context
         self.idle_seconds = idle_seconds
         self._local = threading.local()
+        self._lock = threading.Lock()
         self.opened = 0  # connections opened, for tests and benchmarks
 
     def _pool(self) -> dict[Key, tuple[http.client.HTTPConnection, float]]:
@@ -54,7 +55,8 @@ class ConnectionPerThread:
                 return conn
             conn.close()
         scheme, host, port = key
-        self.opened += 1
+        with self._lock:
+            self.opened += 1
         if scheme == "https":
             return http.client.HTTPSConnection(host, port, timeout=self.timeout,
                                                context=self.ssl_context)
@@ -86,15 +88,17 @@ class ConnectionPerThread:
 
 def _still_open(conn: http.client.HTTPConnection) -> bool:
     """An idle keep-alive socket that is readable has been closed by the server (or holds bytes
-    nobody asked for): either way it must not carry the next request."""
+    nobody asked for): either way it must not carry the next request. (poll, not select: select
+    refuses file descriptors above 1023, which a busy process can reach.)"""
     sock = conn.sock
     if sock is None:
         return False
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return not poller.poll(0)
     except (OSError, ValueError):
         return False
-    return not readable
 
 
 class KeepAliveWebClient(WebClient):
