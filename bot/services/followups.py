@@ -122,18 +122,26 @@ def load(session: Session, ids: list[int]) -> list[Due]:
 
 
 def mark_posted(session: Session, worker: str, posted: dict[int, str]) -> int:
-    """Record posted messages (one statement for the whole batch); a claim taken over by another
-    worker meanwhile is left alone. Returns how many rows were marked."""
+    """Record posted messages (one statement for the whole batch) and audit each; a claim taken
+    over by another worker meanwhile is left alone. Returns how many rows were marked."""
     if not posted:
         return 0
     table = CheckIn.__table__
-    result = session.connection().execute(
+    session.connection().execute(
         update(table).where(table.c.id == bindparam("checkin_id"),
                             table.c.status == CheckInStatus.POSTING,
                             table.c.claimed_by == worker)
         .values(status=CheckInStatus.POSTED, posted_ts=bindparam("ts")),
         [{"checkin_id": checkin_id, "ts": ts} for checkin_id, ts in posted.items()])
-    return result.rowcount
+    marked = session.execute(
+        select(CheckIn.id, CheckIn.dispute_id, Dispute.team_id)
+        .join(Dispute, Dispute.id == CheckIn.dispute_id)
+        .where(CheckIn.id.in_(posted), CheckIn.status == CheckInStatus.POSTED,
+               CheckIn.claimed_by == worker)).all()
+    for checkin_id, dispute_id, team_id in marked:
+        audit.record(session, team_id=team_id, dispute_id=dispute_id, kind="checkin.posted",
+                     actor=None, checkin_id=checkin_id, ts=posted[checkin_id])
+    return len(marked)
 
 
 def release(session: Session, worker: str, checkin_id: int, error: str, *,
@@ -156,15 +164,21 @@ def release(session: Session, worker: str, checkin_id: int, error: str, *,
     row.claimed_by = None
     log.warning("check-in %s attempt %d failed (%s); trying again at %s",
                 row.id, row.attempts, error, row.due_at.isoformat())
+    audit.record(session, team_id=_team(session, row), dispute_id=row.dispute_id,
+                 kind="checkin.retry", actor=None, checkin_id=row.id, attempts=row.attempts,
+                 error=error, next_at=row.due_at.isoformat())
     return "retry"
 
 
 def skip(session: Session, worker: str, checkin_id: int, reason: str) -> None:
     """The dispute moved on (resolved, closed, reopened): this check-in is no longer needed."""
-    session.execute(update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.claimed_by == worker,
-                                          CheckIn.status == CheckInStatus.POSTING)
-                    .values(status=CheckInStatus.CANCELLED, answer_note=reason)
-                    .execution_options(synchronize_session=False))
+    row = session.get(CheckIn, checkin_id)
+    if row is None or row.status != CheckInStatus.POSTING or row.claimed_by != worker:
+        return
+    row.status = CheckInStatus.CANCELLED
+    row.answer_note = reason
+    audit.record(session, team_id=_team(session, row), dispute_id=row.dispute_id,
+                 kind="checkin.skipped", actor=None, checkin_id=row.id, reason=reason)
 
 
 def cancel_pending(session: Session, dispute: Dispute, *, actor: Person | None, reason: str) -> int:

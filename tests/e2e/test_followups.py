@@ -18,7 +18,7 @@ from bot.scheduler import Tick, build_scheduler, follow_up_tasks
 from bot.services import followups
 from bot.services.people import Person
 from bot.slack.checkin_dispatch import CheckInDispatcher
-from models import CheckIn, utcnow
+from models import ActionItem, AuditEvent, CheckIn, utcnow
 from tests.conftest import CORA, SAM
 from tests.support.databases import ROOT
 from tests.support.scenarios import make_checkins_due, ratified_dispute
@@ -37,6 +37,11 @@ def checkin_posts(fake) -> list[int]:
             assert len(in_message) == 1  # one message is one check-in
             ids += in_message
     return ids
+
+
+def audited(db, kind: str) -> int:
+    with db.read() as s:
+        return len(s.scalars(select(AuditEvent).where(AuditEvent.kind == kind)).all())
 
 
 def statuses(db) -> dict[int, str]:
@@ -58,6 +63,7 @@ def test_overdue_checkins_are_posted_once_after_start_up(parley, fake_slack, db)
     posted = checkin_posts(fake_slack)
     assert sorted(posted) == sorted(set(posted)) and len(posted) == due == 4
     assert set(statuses(db).values()) == {"posted"}
+    assert audited(db, "checkin.posted") == due
     first = fake_slack.calls_to("chat.postMessage")[0].args
     assert first["thread_ts"] == f"1700000500.{dispute_id:06d}"
     assert "<@U0SAM>" in first["text"]  # the owner is mentioned
@@ -129,6 +135,7 @@ def test_persistent_failures_back_off_then_fail_and_are_logged(parley, fake_slac
         assert {(r.status, r.attempts) for r in rows} == {("pending", 1)}
         assert all(r.due_at > utcnow() for r in rows)  # backed off
     assert "attempt 1 failed" in caplog.text
+    assert audited(db, "checkin.retry") == len(rows)
     # a channel Parley was removed from is a permanent failure: failed at once, logged as error
     fake_slack.failures.clear()
     fake_slack.channels["C0SHARED"]["is_member"] = False
@@ -137,6 +144,20 @@ def test_persistent_failures_back_off_then_fail_and_are_logged(parley, fake_slac
         dispatcher()
     assert set(statuses(db).values()) == {"failed"}
     assert "failed for good" in caplog.text and "not_in_channel" in caplog.text
+
+
+def test_a_checkin_with_nothing_left_to_ask_is_skipped_and_audited(parley, fake_slack, db):
+    dispute_id = ratified_dispute(db, STUDIO, CLIENT)
+    with db.transaction() as s:
+        for item in s.scalars(select(ActionItem)):
+            item.status = "done"  # done, but the client side has not confirmed yet
+        after_days = s.scalars(select(CheckIn).where(CheckIn.kind == "after_days")).all()
+        for row in after_days:
+            row.due_at = utcnow() - timedelta(minutes=1)
+    assert CheckInDispatcher(db, build_client(parley.settings, background=True))() == 0
+    assert checkin_posts(fake_slack) == []
+    assert [statuses(db)[row.id] for row in after_days] == ["cancelled"] * len(after_days) == ["cancelled"] * 2
+    assert audited(db, "checkin.skipped") == 2 and audited(db, "checkin.posted") == 0
 
 
 def test_pacing_keeps_each_channel_under_one_message_a_second(parley, fake_slack, db):
