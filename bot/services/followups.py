@@ -13,7 +13,7 @@ Guarantees (each proved by a test):
   was holding.
 - Failed posts go back to pending with a growing delay; after MAX_ATTEMPTS the row is marked
   failed and logged, never silently dropped. (A post that timed out may still have reached Slack;
-  its retry then shows it twice, as with a crash.)"""
+  its retry then shows it again: one extra copy per attempt that timed out that way.)"""
 
 from __future__ import annotations
 
