@@ -156,7 +156,7 @@ def test_a_checkin_with_nothing_left_to_ask_is_skipped_and_audited(parley, fake_
             row.due_at = utcnow() - timedelta(minutes=1)
     assert CheckInDispatcher(db, build_client(parley.settings, background=True))() == 0
     assert checkin_posts(fake_slack) == []
-    assert [statuses(db)[row.id] for row in after_days] == ["cancelled"] * len(after_days) == ["cancelled"] * 2
+    assert len(after_days) == 2 and all(statuses(db)[row.id] == "cancelled" for row in after_days)
     assert audited(db, "checkin.skipped") == 2 and audited(db, "checkin.posted") == 0
 
 
@@ -206,7 +206,8 @@ def test_a_worker_killed_mid_post_causes_at_most_one_duplicate(settings, parley,
         while list(statuses(db).values()).count("posting") < len(channels):
             assert time.monotonic() < deadline, "the worker never claimed"
             time.sleep(0.05)
-        time.sleep(0.5)  # its posts are on their way
+        fake_slack.wait_until(lambda: fake_slack.arrived["chat.postMessage"] >= len(channels),
+                              timeout=10, what="the worker's posts to reach Slack")
     finally:
         worker.kill()  # SIGKILL: no clean-up of any kind
         worker.wait(10)

@@ -10,7 +10,7 @@ import itertools
 import json
 import threading
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -52,6 +52,7 @@ class FakeSlack:
         self.failures: dict[str, deque[Failure]] = defaultdict(deque)
         self.used_triggers: set[str] = set()
         self.latency = 0.0
+        self.arrived: Counter[str] = Counter()  # requests per path as they arrive, before `latency`
         self.validate = validate
         self.channel_gap: float | None = None  # enforce Slack's ~1 message/s/channel when set
         self.rate_limited = 0  # 429s answered because of channel_gap
@@ -171,6 +172,9 @@ class FakeSlack:
     # ----- request handling ---------------------------------------------------------------
     def _handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict[str, str], Any]:
         """`headers` have lower-case names."""
+        with self._cond:
+            self.arrived[path.removeprefix("/api/")] += 1
+            self._cond.notify_all()
         if self.latency:
             time.sleep(self.latency)
         if path.startswith("/upload/"):
