@@ -22,8 +22,8 @@ from bot.slack.context import Deps
 from bot.slack.directory import Directory
 from bot.slack.listeners import register_all
 from bot.slack.membership import Membership
+from bot.slack.outgoing import ParleyClient, keep_bodies_out_of_the_log
 from bot.web import WebApp
-from bot.web_client import KeepAliveWebClient
 
 LISTENER_THREADS = 32
 
@@ -49,6 +49,7 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    keep_bodies_out_of_the_log()
     if level != "DEBUG":
         # APScheduler logs every run of the tick at INFO; keep the log about Parley.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -60,13 +61,11 @@ def configure_logging(level: str) -> None:
 def build_client(settings: Settings, *, background: bool = False, timeout: float = 15) -> WebClient:
     """The Web API client: configurable base URL, persistent connections, retries on 429 and
     connection errors; the scheduler's client (`background`) also retries 5xx answers, since
-    nobody is waiting on it."""
-    # slack_sdk formats full request/response bodies for debug logging unless its logger's own
-    # level is above DEBUG; give it one that is, so that work is skipped outside DEBUG.
-    api_logger = logging.getLogger("parley.slack_api")
-    api_logger.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
-    return KeepAliveWebClient(
-        logger=api_logger,
+    nobody is waiting on it. Its logger stays at INFO whatever LOG_LEVEL says: at DEBUG slack_sdk
+    would log every request and response body (see bot/slack/outgoing.py)."""
+    keep_bodies_out_of_the_log()
+    return ParleyClient(
+        logger=logging.getLogger("parley.slack_api"),
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; a float works
@@ -99,8 +98,12 @@ def create_app(
     client: WebClient | None = None,
     logger: logging.Logger | None = None,
 ) -> Parley:
-    """Build Parley. Bolt checks the bot token with auth.test here (not at import time)."""
-    logger = logger or logging.getLogger("parley")
+    """Build Parley. Bolt checks the bot token with auth.test here (not at import time).
+
+    Bolt gets a logger of its own ("parley.bolt", kept at INFO): at DEBUG it logs the responses
+    it sends, which can hold a modal a person filled in."""
+    logger = logger or logging.getLogger("parley.bolt")
+    keep_bodies_out_of_the_log()
     if not any(isinstance(f, _QuietClientWarning) for f in logger.filters):
         logger.addFilter(_QuietClientWarning())
     db = Database(engine or build_engine(settings.database_url))

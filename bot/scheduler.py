@@ -60,7 +60,8 @@ def build_scheduler(tick: Tick, interval_seconds: float, *, blocking: bool = Fal
 
 
 def follow_up_tasks(db: Database, settings: Settings) -> list[tuple[str, FollowUpTask]]:
-    """The tasks each tick runs: post due check-ins, then remind stalled disputes."""
+    """The tasks each tick runs: post due check-ins, remind stalled disputes, forget old request
+    keys."""
     from bot.application import build_client
     from bot.slack.checkin_dispatch import CheckInDispatcher
     from bot.slack.directory import Directory
@@ -68,4 +69,13 @@ def follow_up_tasks(db: Database, settings: Settings) -> list[tuple[str, FollowU
 
     client = build_client(settings, background=True)
     return [("checkins", CheckInDispatcher(db, client)),
-            ("nudges", Nudger(db, client, Directory(client)))]
+            ("nudges", Nudger(db, client, Directory(client))),
+            ("forget handled requests", lambda: forget_handled_requests(db))]
+
+
+def forget_handled_requests(db: Database) -> int:
+    """Slack retries and replays come within the hour; a day later their keys can go."""
+    from bot.services import replays
+
+    with db.transaction() as session:
+        return replays.forget_old(session)

@@ -6,6 +6,7 @@ from models.base import Base, UTCDateTime, utcnow
 from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
 from models.feedback import Feedback
+from models.handled_request import HandledRequest
 from models.lesson import LessonLearned
 from models.perspective import Perspective
 from models.policy import Policy
@@ -24,6 +25,7 @@ __all__ = [
     "Dispute",
     "DisputeStatus",
     "Feedback",
+    "HandledRequest",
     "LessonLearned",
     "Party",
     "Perspective",

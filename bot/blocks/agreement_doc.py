@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.blocks.labels import SIDE_LABELS, category_label
+from bot.blocks.markdown_file import inline, verbatim
 from bot.services.vocabulary import format_amount
 from models import Agreement, Approval, AuditEvent, Dispute
 
@@ -30,19 +31,23 @@ def _when(moment: datetime) -> str:
 
 def agreement_markdown(dispute: Dispute, agreement: Agreement, approvals: list[Approval],
                        events: list[AuditEvent], name: Callable[[str, str], str]) -> str:
-    """`name(team_id, user_id)` gives "Name (Organization)"."""
+    """`name(team_id, user_id)` gives "Name (Organization)". People's text is escaped (see
+    bot/blocks/markdown_file.py)."""
+    def who(team_id: str, user_id: str) -> str:
+        return inline(name(team_id, user_id))
+
     lines = [
-        f"# {agreement.label}: {dispute.reference} {dispute.title}",
+        f"# {agreement.label}: {dispute.reference} {inline(dispute.title)}",
         "",
         f"- Dispute: {dispute.reference} ({category_label(dispute.category)})",
         f"- In effect since: {_when(agreement.ratified_at) if agreement.ratified_at else 'not yet'}",
         f"- Content hash (SHA-256): `{agreement.content_hash}`",
         "",
         "## Parties",
-        *[f"- {name(p.team_id, p.user_id)}: {SIDE_LABELS.get(p.side, p.side)}" for p in dispute.parties],
+        *[f"- {who(p.team_id, p.user_id)}: {SIDE_LABELS.get(p.side, p.side)}" for p in dispute.parties],
         "",
         "## Terms",
-        agreement.terms,
+        verbatim(agreement.terms),
         "",
     ]
     amount = format_amount(agreement.amount, agreement.currency)
@@ -50,7 +55,7 @@ def agreement_markdown(dispute: Dispute, agreement: Agreement, approvals: list[A
         lines += ["## Compensation", amount, ""]
     if agreement.items:
         lines += ["## Action items", "", "| What | Owner | Due |", "|---|---|---|"]
-        lines += [f"| {i.text.replace('|', '/')} | {name(i.owner_team, i.owner_user)} | "
+        lines += [f"| {inline(i.text)} | {who(i.owner_team, i.owner_user)} | "
                   f"{i.due_date.isoformat()} |" for i in agreement.items]
         lines.append("")
     plan = [f"{d} days after it takes effect" for d in agreement.checkin_days]
@@ -58,11 +63,11 @@ def agreement_markdown(dispute: Dispute, agreement: Agreement, approvals: list[A
         plan.append("on each action item's due date")
     lines += ["## Check-ins", ", ".join(plan) or "none", ""]
     lines += ["## Approvals", ""]
-    lines += [f"- {name(a.team_id, a.user_id)} approved version {a.version} at {_when(a.at)} "
+    lines += [f"- {who(a.team_id, a.user_id)} approved version {a.version} at {_when(a.at)} "
               f"(hash `{a.content_hash[:12]}…`)" for a in approvals]
     lines += ["", "## Timeline", ""]
     lines += [f"- {_when(e.at)}: {TIMELINE_WORDS[e.kind]}"
-              + (f" ({name(e.actor_team, e.actor_user)})" if e.actor_user and e.actor_team else "")
+              + (f" ({who(e.actor_team, e.actor_user)})" if e.actor_user and e.actor_team else "")
               for e in events if e.kind in TIMELINE_WORDS]
     lines += ["", "_Recorded by Parley. Approvals are bound to the content hash above._", ""]
     return "\n".join(lines)

@@ -9,9 +9,11 @@ from bot import ids
 from bot.blocks.inputs import input_block, option, static_select, text_input
 from bot.blocks.items import ItemValues, item_rows
 from bot.blocks.text import (
+    Mrkdwn,
+    quoted,
     button,
     context,
-    escape,
+    md,
     mention,
     plain,
     section,
@@ -59,11 +61,10 @@ def _days_label(days: int) -> str:
 
 def agreement_modal(dispute: Dispute, meta: AgreementMeta, values: AgreementValues, *,
                     editing: int | None = None) -> dict[str, Any]:
-    intro = f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n"
-    intro += (f"Your edit becomes version {editing + 1}; approvals start again."
-              if editing else
-              "One person from each organization approves the agreement with a button; only then "
-              "is it in effect.")
+    intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
+               note=f"Your edit becomes version {editing + 1}; approvals start again." if editing else
+               "One person from each organization approves the agreement with a button; only then "
+               "is it in effect.")
     day_options = [option(str(d), _days_label(d)) for d in CHECKIN_CHOICES]
     checkins: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_AG_CHECKINS,
                                 "options": day_options}
@@ -109,31 +110,38 @@ class ApprovalView:
     still_needed: list[str]
 
 
+def item_lines(items: list[Any]) -> Mrkdwn:
+    """Action items (of a proposal or an agreement): what, owner, due date, one per line."""
+    return Mrkdwn("\n").join(md("• {what} · {owner} · due {due}", what=i.text, owner=mention(i.owner_user),
+                                 due=f"{i.due_date.day} {i.due_date:%b %Y}") for i in items)
+
+
 def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: ApprovalView, *,
-                     superseded_by: int | None = None) -> tuple[str, list[dict[str, Any]]]:
-    head = f"*{agreement.label}* for {dispute.reference} · {escape(truncate(dispute.title, 150))}"
+                     superseded_by: int | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    head = md("*{label}* for {ref} · {title}", label=agreement.label, ref=dispute.reference,
+              title=truncate(dispute.title, 150))
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain(f"📝 {agreement.label}", 150)},
         section(head),
-        section(f"*Terms*\n{escape(agreement.terms)}"),
+        section(md("*Terms*\n{terms}", terms=agreement.terms)),
     ]
     amount = format_amount(agreement.amount, agreement.currency)
     if amount:
-        blocks.append(section(f"*Compensation*\n{amount}"))
+        blocks.append(section(md("*Compensation*\n{amount}", amount=amount)))
     if agreement.items:
-        lines = [f"• {escape(i.text)} · {mention(i.owner_user)} · due {i.due_date.day} {i.due_date:%b %Y}"
-                 for i in agreement.items]
-        blocks.append(section("*Action items*\n" + "\n".join(lines)))
+        blocks.append(section(md("*Action items*\n{lines}", lines=item_lines(agreement.items))))
     plan = [f"{d} days after it takes effect" for d in agreement.checkin_days]
     if agreement.checkin_on_due_dates and agreement.items:
         plan.append("on each action item's due date")
-    blocks.append(section("*Check-ins*\n" + (", ".join(plan) if plan else "none")))
-    done = "\n".join(f":white_check_mark: {escape(who)}, {slack_date(at, '{date_short} {time}')}"
-                     for who, at in approvals.approved) or "No approvals yet."
-    blocks.append(section(f"*Approvals*\n{done}"))
+    blocks.append(section(md("*Check-ins*\n{plan}", plan=", ".join(plan) if plan else "none")))
+    done = Mrkdwn("\n").join(md(":white_check_mark: {who}, {when}", who=who,
+                                 when=slack_date(at, "{date_short} {time}"))
+                              for who, at in approvals.approved) or Mrkdwn("No approvals yet.")
+    blocks.append(section(md("*Approvals*\n{done}", done=done)))
     if agreement.status == AgreementStatus.PENDING:
         if approvals.still_needed:
-            blocks.append(section("*Still needed*\n" + "\n".join(f"• {n}" for n in approvals.still_needed)))
+            blocks.append(section(md("*Still needed*\n{who}", who=Mrkdwn("\n").join(
+                md("• {n}", n=n) for n in approvals.still_needed))))
         value = AgreementButton(d=dispute.id, a=agreement.id, h=agreement.content_hash).encode()
         short = agreement.content_hash[:12]
         blocks.append({"type": "actions", "block_id": f"agreement_{agreement.id}", "elements": [
@@ -146,22 +154,25 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
             button("Edit draft", ids.EDIT_AGREEMENT, value),
         ]})
     elif agreement.status == AgreementStatus.SUPERSEDED:
-        blocks.append(context(f":arrows_counterclockwise: Superseded by v{superseded_by}. "
-                              "Approvals of this version no longer count." if superseded_by else
+        blocks.append(context(md(":arrows_counterclockwise: Superseded by v{v}. Approvals of this "
+                                 "version no longer count.", v=superseded_by) if superseded_by else
                               ":arrows_counterclockwise: Superseded by a newer version."))
     else:
-        blocks.append(context(f":white_check_mark: In effect since {slack_date(agreement.ratified_at)}"))
-    blocks.append(context(f"Content hash `{agreement.content_hash[:12]}…` · approvals are bound "
-                          "to this exact text."))
-    return f"{agreement.label} for {dispute.reference}", blocks
+        blocks.append(context(md(":white_check_mark: In effect since {when}",
+                                 when=slack_date(agreement.ratified_at))))
+    blocks.append(context(md("Content hash `{short}…` · approvals are bound to this exact text.",
+                             short=agreement.content_hash[:12])))
+    return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks
 
 
-def in_effect(dispute: Dispute, agreement: Agreement, approvals: ApprovalView) -> tuple[str, list[dict[str, Any]]]:
-    lines = "\n".join(f"• {escape(who)}, {slack_date(at, '{date_short} at {time}')}"
-                      for who, at in approvals.approved)
-    text = f":handshake: {agreement.label} for {dispute.reference} is in effect."
+def in_effect(dispute: Dispute, agreement: Agreement, approvals: ApprovalView) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    lines = Mrkdwn("\n").join(md("• {who}, {when}", who=who,
+                                  when=slack_date(at, "{date_short} at {time}"))
+                               for who, at in approvals.approved)
+    text = md(":handshake: {label} for {ref} is in effect.", label=agreement.label,
+              ref=dispute.reference)
     return text, [
-        section(f"{text}\nApproved by:\n{lines}"),
+        section(md("{text}\nApproved by:\n{lines}", text=text, lines=lines)),
         context("Parley will check in on the action items as agreed. The written agreement "
                 "follows as a file."),
     ]
@@ -176,13 +187,14 @@ def changes_modal(dispute: Dispute, agreement: Agreement) -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": ChangesMeta(d=dispute.id, a=agreement.id).encode(),
         "blocks": [
-            section(f"*{agreement.label}* for {dispute.reference}"),
+            section(md("*{label}* for {ref}", label=agreement.label, ref=dispute.reference)),
             input_block(ids.B_CHANGES, "What should change?", text_input(
                 ids.A_CHANGES, max_length=CHANGES_MAX, multiline=True)),
         ],
     }
 
 
-def changes_requested(who: str, agreement: Agreement, what: str) -> str:
-    return (f"{escape(who)} asked for changes to {agreement.label}:\n>{escape(truncate(what, 1000))}\n"
-            "Any party can use *Edit draft* on the agreement to post a new version.")
+def changes_requested(who: str, agreement: Agreement, what: str) -> Mrkdwn:
+    return md("{who} asked for changes to {label}:\n{what}\nAny party can use *Edit draft* on the "
+              "agreement to post a new version.", who=who, label=agreement.label,
+              what=quoted(truncate(what, 1000)))

@@ -7,9 +7,10 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import date_picker, input_block, static_select, text_input
 from bot.blocks.text import (
+    Mrkdwn,
     button,
     context,
-    escape,
+    md,
     mention,
     mentions,
     plain,
@@ -28,16 +29,17 @@ def _due(item: ActionItem) -> str:
 
 
 def checkin_message(dispute: Dispute, checkin_id: int, items: list[ActionItem],
-                    answered: dict[int, str] | None = None) -> tuple[str, list[dict[str, Any]]]:
+                    answered: dict[int, Mrkdwn] | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """One question per action item, each with Yes, done / Partly / Not yet."""
     answered = answered or {}
     owners = list(dict.fromkeys(i.owner_user for i in items))
-    blocks: list[dict[str, Any]] = [section(
-        f":alarm_clock: *Check-in on {dispute.reference}* · {escape(truncate(dispute.title, 150))}\n"
-        f"{mentions(owners)}, a quick update on what was agreed, please.")]
+    blocks: list[dict[str, Any]] = [section(md(
+        ":alarm_clock: *Check-in on {ref}* · {title}\n{owners}, a quick update on what was "
+        "agreed, please.", ref=dispute.reference, title=truncate(dispute.title, 150),
+        owners=mentions(owners)))]
     for item in items:
-        blocks.append(section(f"*Was “{escape(item.text)}” done?*\nOwner {mention(item.owner_user)} · "
-                              f"due {_due(item)}"))
+        blocks.append(section(md("*Was “{what}” done?*\nOwner {owner} · due {due}", what=item.text,
+                                 owner=mention(item.owner_user), due=_due(item))))
         if item.id in answered:
             blocks.append(context(answered[item.id]))
             continue
@@ -47,13 +49,19 @@ def checkin_message(dispute: Dispute, checkin_id: int, items: list[ActionItem],
             button("Partly", ids.CHECKIN_PARTLY, value),
             button("Not yet", ids.CHECKIN_NOT_YET, value),
         ]})
-    names = "; ".join(f"“{truncate(i.text, 80)}”" for i in items)
-    return f"Check-in on {dispute.reference}: was {names} done? {mentions(owners)}", blocks
+    names = Mrkdwn("; ").join(md("“{what}”", what=truncate(i.text, 80)) for i in items)
+    return md("Check-in on {ref}: was {names} done? {owners}", ref=dispute.reference, names=names,
+              owners=mentions(owners)), blocks
 
 
-def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[str, list[dict[str, Any]]]:
-    text = (f"{escape(who)} says “{escape(item.text)}” is not done yet. What would help: a new date, "
-            "reopening the dispute, or a neutral mediator?")
+def answered_line(answer: str, who: str) -> Mrkdwn:
+    """What a check-in shows under an item once someone answered it."""
+    return md("{answer}, says {who}", answer=ANSWER_WORDS[answer], who=who)
+
+
+def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    text = md("{who} says “{what}” is not done yet. What would help: a new date, reopening the "
+              "dispute, or a neutral mediator?", who=who, what=item.text)
     value = ItemButton(d=dispute.id, i=item.id).encode()
     return text, [section(text), {"type": "actions", "block_id": f"not_yet_{item.id}", "elements": [
         button("Set a new date", ids.NEW_DATE, value, style="primary"),
@@ -62,9 +70,9 @@ def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[str, 
     ]}]
 
 
-def all_done(dispute: Dispute, client_users: list[str]) -> tuple[str, list[dict[str, Any]]]:
-    text = (f"Every action item of {dispute.reference} is marked done. {mentions(client_users)}, "
-            "is the dispute resolved for you?")
+def all_done(dispute: Dispute, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    text = md("Every action item of {ref} is marked done. {who}, is the dispute resolved for you?",
+              ref=dispute.reference, who=mentions(client_users))
     value = DisputeButton(d=dispute.id).encode()
     return text, [section(text), {"type": "actions", "block_id": "confirm_resolved", "elements": [
         button("Yes, it's resolved", ids.CONFIRM_RESOLVED, value, style="primary"),
@@ -72,11 +80,12 @@ def all_done(dispute: Dispute, client_users: list[str]) -> tuple[str, list[dict[
     ]}]
 
 
-def resolved(dispute: Dispute, who: str, client_users: list[str]) -> tuple[str, list[dict[str, Any]]]:
-    text = (f":tada: {escape(who)} confirmed that {dispute.reference} is resolved. Thank you both for "
-            "working it through.")
-    return text, [section(text), section(
-        f"{mentions(client_users)}, how did this go for you? Your rating helps the team improve."),
+def resolved(dispute: Dispute, who: str, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    text = md(":tada: {who} confirmed that {ref} is resolved. Thank you both for working it through.",
+              who=who, ref=dispute.reference)
+    return text, [section(text), section(md(
+        "{who}, how did this go for you? Your rating helps the team improve.",
+        who=mentions(client_users))),
         {"type": "actions", "block_id": "feedback", "elements": [
             button("Give feedback", ids.GIVE_FEEDBACK, DisputeButton(d=dispute.id).encode())]}]
 
@@ -87,8 +96,8 @@ def new_date_modal(dispute: Dispute, item: ActionItem) -> dict[str, Any]:
         "submit": plain("Save"), "close": plain("Cancel"),
         "private_metadata": ItemMeta(d=dispute.id, i=item.id).encode(),
         "blocks": [
-            section(f"*{escape(truncate(item.text, 200))}* · {dispute.reference}\n"
-                    f"It was due {_due(item)}. Parley will check in again on the new date."),
+            section(md("*{what}* · {ref}\nIt was due {due}. Parley will check in again on the new "
+                       "date.", what=truncate(item.text, 200), ref=dispute.reference, due=_due(item))),
             input_block(ids.B_NEW_DATE, "New due date", date_picker(ids.A_NEW_DATE)),
         ],
     }
@@ -102,7 +111,8 @@ def feedback_modal(dispute: Dispute) -> dict[str, Any]:
         "submit": plain("Send"), "close": plain("Cancel"),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
-            section(f"How was {dispute.reference} handled? Only the team that handled it sees this."),
+            section(md("How was {ref} handled? Only the team that handled it sees this.",
+                       ref=dispute.reference)),
             input_block(ids.B_RATING, "Rating", static_select(ids.A_RATING, ratings,
                                                               placeholder="Choose 1 to 5")),
             input_block(ids.B_COMMENT, "Anything to add?", text_input(
@@ -111,5 +121,11 @@ def feedback_modal(dispute: Dispute) -> dict[str, Any]:
     }
 
 
+def new_date_set(dispute: Dispute, who: str, item: ActionItem, when: Any) -> Mrkdwn:
+    return md("{who} set a new date for “{what}”: {when}. Parley will check in then.", who=who,
+              what=item.text, when=f"{when.day} {when:%b %Y}")
 
 
+def reopened(dispute: Dispute, who: str) -> Mrkdwn:
+    return md("{who} reopened {ref}. The agreement stays on record; a new proposal or a new "
+              "agreement can now follow.", who=who, ref=dispute.reference)

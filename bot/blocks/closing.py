@@ -6,7 +6,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, static_select, text_input, user_select
-from bot.blocks.text import button, context, escape, mention, plain, section, truncate
+from bot.blocks.text import Mrkdwn, button, channel_link, context, md, mention, plain, quoted, section, truncate
 from bot.payloads import DisputeButton
 from bot.services.vocabulary import ROOT_CAUSES
 from models import Dispute, LessonLearned
@@ -26,28 +26,32 @@ def close_modal(dispute: Dispute, how: str) -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
-            section(f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n{WHAT_HAPPENS[how]}"),
+            section(md("*{ref} · {title}*\n{what}", ref=dispute.reference,
+                       title=truncate(dispute.title, 200), what=WHAT_HAPPENS[how])),
             input_block(ids.B_CLOSE_REASON, "Why?", text_input(ids.A_CLOSE_REASON, max_length=1000,
                                                              multiline=True)),
         ],
     }
 
 
-def ended_text(dispute: Dispute, who: str, how: str) -> str:
-    reason = f"\n>{escape(truncate(dispute.ended_reason or '', 1000))}" if dispute.ended_reason else ""
+def ended_text(dispute: Dispute, who: str, how: str) -> Mrkdwn:
+    reason = (md("\n{why}", why=quoted(truncate(dispute.ended_reason, 1000)))
+              if dispute.ended_reason else "")
     if how == "withdrawn":
-        return f":lock: {escape(who)} withdrew {dispute.reference}.{reason}"
-    return f":lock: {dispute.reference} is closed ({escape(who)} closed it).{reason}"
+        return md(":lock: {who} withdrew {ref}.{reason}", who=who, ref=dispute.reference, reason=reason)
+    return md(":lock: {ref} is closed ({who} closed it).{reason}", ref=dispute.reference, who=who,
+              reason=reason)
 
 
-def close_requested(dispute: Dispute, who: str, reason: str) -> str:
-    return (f"{escape(who)} proposes closing {dispute.reference}:\n>{escape(truncate(reason, 1000))}\n"
-            "If the other side agrees, they can use *Close or withdraw* on the card.")
+def close_requested(dispute: Dispute, who: str, reason: str) -> Mrkdwn:
+    return md("{who} proposes closing {ref}:\n{why}\nIf the other side agrees, they can use *Close "
+              "or withdraw* on the card.", who=who, ref=dispute.reference,
+              why=quoted(truncate(reason, 1000)))
 
 
-def lessons_request(dispute: Dispute) -> tuple[str, list[dict[str, Any]]]:
-    text = (f"{dispute.reference} ({escape(truncate(dispute.title, 150))}) has ended. What should the "
-            "team take from it? This stays inside your team.")
+def lessons_request(dispute: Dispute) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    text = md("{ref} ({title}) has ended. What should the team take from it? This stays inside "
+              "your team.", ref=dispute.reference, title=truncate(dispute.title, 150))
     return text, [section(text), {"type": "actions", "block_id": "lessons", "elements": [
         button("Record lessons learned", ids.RECORD_LESSONS, DisputeButton(d=dispute.id).encode(),
                style="primary")]}]
@@ -69,7 +73,16 @@ def lessons_modal(dispute: Dispute) -> dict[str, Any]:
     }
 
 
-def lessons_posted(dispute: Dispute, lesson: LessonLearned) -> str:
-    owner = f" · owner {mention(lesson.owner_user)}" if lesson.owner_user else ""
-    return (f":memo: Lessons learned from {dispute.reference} ({ROOT_CAUSES.get(lesson.root_cause)}{owner}):\n"
-            f">{escape(truncate(lesson.what_to_change, 2000))}")
+def lessons_posted(dispute: Dispute, lesson: LessonLearned) -> Mrkdwn:
+    owner = md(" · owner {who}", who=mention(lesson.owner_user)) if lesson.owner_user else ""
+    return md(":memo: Lessons learned from {ref} ({cause}{owner}):\n{what}", ref=dispute.reference,
+              cause=ROOT_CAUSES.get(lesson.root_cause, lesson.root_cause), owner=owner,
+              what=quoted(truncate(lesson.what_to_change, 2000)))
+
+
+def lessons_saved(channel_id: str | None, text: Mrkdwn) -> Mrkdwn:
+    """The private thank-you after lessons learned: where they went, or the text itself."""
+    if channel_id:
+        return md("Thank you. The lessons learned are posted in {channel}.",
+                  channel=channel_link(channel_id))
+    return md("Thank you, recorded.\n{text}", text=text)

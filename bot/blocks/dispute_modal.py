@@ -6,7 +6,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, option
-from bot.blocks.text import context, plain
+from bot.blocks.text import channel_link, context, md, plain
 from bot.payloads import OpenDisputeMeta
 from bot.services.vocabulary import CATEGORIES, CURRENCIES
 
@@ -33,10 +33,10 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": OpenDisputeMeta(channel_id=channel_id).encode(),
         "blocks": [
-            context(
-                f"Parley will open a thread in <#{channel_id}> where both sides can see this and "
-                "settle it step by step. Everyone in the channel can read it, so keep it factual."
-            ),
+            context(md(
+                "Parley will open a thread in {channel} where both sides can see this and settle "
+                "it step by step. Everyone in the channel can read it, so keep it factual.",
+                channel=channel_link(channel_id))),
             input_block(ids.B_TITLE, "Title", title_input),
             input_block(
                 ids.B_PARTIES,

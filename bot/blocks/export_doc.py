@@ -1,4 +1,9 @@
-"""`/dispute export D-7`: the full record as one Markdown document."""
+"""`/dispute export D-7`: the record as one Markdown document, for one side.
+
+The provider side's record is complete. The client side's record leaves out what is internal to
+the provider's team: lessons learned, the feedback the team asked for (the feedback form promises
+that only the team sees it), and their timeline entries. People's text is escaped (see
+bot/blocks/markdown_file.py)."""
 
 from __future__ import annotations
 
@@ -6,71 +11,78 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.blocks.labels import SIDE_LABELS, category_label
+from bot.blocks.markdown_file import inline, verbatim
+from bot.services.exports import INTERNAL_EVENTS
+from bot.services.records import Record
 from bot.services.vocabulary import REMEDIES, ROOT_CAUSES, format_amount
-from models import (
-    Agreement,
-    AuditEvent,
-    CheckIn,
-    Dispute,
-    Feedback,
-    LessonLearned,
-    Perspective,
-    Proposal,
-)
+from models import Dispute
 
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
 
 
-def export_markdown(dispute: Dispute, *, events: list[AuditEvent], perspectives: list[Perspective],
-                    proposals: list[Proposal], agreements: list[Agreement], checkins: list[CheckIn],
-                    feedback: list[Feedback], lessons: list[LessonLearned],
+def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
                     name: Callable[[str, str], str]) -> str:
-    """`name(team_id, user_id)` gives "Name (Organization)". Sealed perspectives that were never
-    revealed are left out: the record must not show what the other side was never shown."""
-    out = [f"# {dispute.reference}: {dispute.title}", "",
+    """`name(team_id, user_id)` gives "Name (Organization)"; `internal` is the provider side's
+    full record. Sealed perspectives that were never revealed are left out: the record must not
+    show what the other side was never shown."""
+
+    def who(team_id: str, user_id: str) -> str:
+        return inline(name(team_id, user_id))
+
+    scope = ("Full record, including the team's internal notes." if internal else
+             "Record for the client side: the provider team's internal notes are not included.")
+    out = [f"# {dispute.reference}: {inline(dispute.title)}", "", f"_{scope}_", "",
            f"- Status: {dispute.status.replace('_', ' ')}" + (f" ({dispute.ended_how})" if dispute.ended_how else ""),
            f"- Category: {category_label(dispute.category)}",
-           f"- Opened: {_when(dispute.created_at)} by {name(dispute.opened_by_team, dispute.opened_by_user)}",
+           f"- Opened: {_when(dispute.created_at)} by {who(dispute.opened_by_team, dispute.opened_by_user)}",
            f"- Amount in question: {format_amount(dispute.amount, dispute.currency) or '-'}", "",
-           "## Parties", *[f"- {name(p.team_id, p.user_id)}: {SIDE_LABELS.get(p.side, p.side)}"
+           "## Parties", *[f"- {who(p.team_id, p.user_id)}: {SIDE_LABELS.get(p.side, p.side)}"
                            for p in dispute.parties], "",
-           "## What happened (as opened)", dispute.description, "", "## Outcome wanted", dispute.desired_outcome, ""]
+           "## What happened (as opened)", verbatim(dispute.description), "",
+           "## Outcome wanted", verbatim(dispute.desired_outcome), ""]
+    if dispute.ended_reason:
+        out += [f"## How it ended ({dispute.ended_how})", verbatim(dispute.ended_reason), ""]
     out += ["## Perspectives", ""]
-    for p in perspectives:
+    for p in record.perspectives:
         if not p.posted_ts:
             continue
-        out += [f"### {name(p.party.team_id, p.party.user_id)}, version {p.version} ({_when(p.created_at)})",
-                f"- What happened: {p.what_happened}", f"- How it affected them: {p.impact}",
-                f"- What would resolve it: {p.resolution}"]
+        out += [f"### {who(p.party.team_id, p.party.user_id)}, version {p.version} ({_when(p.created_at)})",
+                "What happened:", verbatim(p.what_happened), "How it affected them:", verbatim(p.impact),
+                "What would resolve it:", verbatim(p.resolution)]
         if p.acknowledgement:
-            out.append(f"- What they acknowledge: {p.acknowledgement}")
+            out += ["What they acknowledge:", verbatim(p.acknowledgement)]
         out.append("")
     out += ["## Proposals", ""]
-    for p in proposals:
-        out += [f"### {p.label}: {p.summary} ({p.status})",
-                f"- By {name(p.author.team_id, p.author.user_id)} at {_when(p.created_at)}",
+    for p in record.proposals:
+        out += [f"### {p.label}: {inline(p.summary)} ({p.status})",
+                f"- By {who(p.author.team_id, p.author.user_id)} at {_when(p.created_at)}",
                 f"- Remedy: {REMEDIES.get(p.remedy, p.remedy)}; compensation: "
-                f"{format_amount(p.amount, p.currency) or '-'}", f"- Details: {p.details}"]
-        out += [f"- Action item: {i.text} ({name(i.owner_team, i.owner_user)}, due {i.due_date})" for i in p.items]
+                f"{format_amount(p.amount, p.currency) or '-'}", "", "Details:", verbatim(p.details), ""]
+        out += [f"- Action item: {inline(i.text)} ({who(i.owner_team, i.owner_user)}, due {i.due_date})"
+                for i in p.items]
         if p.decline_reason:
-            out.append(f"- Declined because: {p.decline_reason}")
+            out += ["Declined because:", verbatim(p.decline_reason)]
         out.append("")
     out += ["## Agreements", ""]
-    for a in agreements:
-        out += [f"### {a.label} ({a.status}), content hash `{a.content_hash}`", a.terms, ""]
-        out += [f"- Action item: {i.text} ({name(i.owner_team, i.owner_user)}, due {i.due_date}, {i.status})"
+    for a in record.agreements:
+        out += [f"### {a.label} ({a.status}), content hash `{a.content_hash}`", verbatim(a.terms), ""]
+        out += [f"- Action item: {inline(i.text)} ({who(i.owner_team, i.owner_user)}, due {i.due_date}, {i.status})"
                 for i in a.items]
-        out += [f"- Approved by {name(x.team_id, x.user_id)} at {_when(x.at)} (hash `{x.content_hash[:12]}…`)"
+        out += [f"- Approved by {who(x.team_id, x.user_id)} at {_when(x.at)} (hash `{x.content_hash[:12]}…`)"
                 for x in a.approvals]
         out.append("")
     out += ["## Check-ins", ""] + [f"- {_when(c.due_at)}: {c.kind}, {c.status}" + (f", answer {c.answer}" if c.answer else "")
-                                   for c in checkins] + [""]
-    out += ["## Feedback", ""] + [f"- {f.rating}/5 from {name(f.team_id, f.user_id)}" + (f": {f.comment}" if f.comment else "")
-                                  for f in feedback] + [""]
-    out += ["## Lessons learned (internal)", ""] + [
-        f"- {ROOT_CAUSES.get(x.root_cause, x.root_cause)}: {x.what_to_change}" for x in lessons] + [""]
-    out += ["## Timeline", ""] + [f"- {_when(e.at)}: {e.kind}" + (f" ({name(e.actor_team, e.actor_user)})"
+                                   for c in record.checkins] + [""]
+    if internal:
+        out += ["## Feedback (internal)", ""] + [
+            f"- {f.rating}/5 from {who(f.team_id, f.user_id)}" + (f": {inline(f.comment)}" if f.comment else "")
+            for f in record.feedback] + [""]
+        out += ["## Lessons learned (internal)", ""] + [
+            f"- {ROOT_CAUSES.get(x.root_cause, x.root_cause)}: {inline(x.what_to_change)}"
+            for x in record.lessons] + [""]
+    events = [e for e in record.events if internal or e.kind not in INTERNAL_EVENTS]
+    out += ["## Timeline", ""] + [f"- {_when(e.at)}: {e.kind}" + (f" ({who(e.actor_team, e.actor_user)})"
                                   if e.actor_team and e.actor_user else "") for e in events] + [""]
     return "\n".join(out)

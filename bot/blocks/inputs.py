@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.text import plain
+from bot.blocks.text import Mrkdwn, md, plain, section
 
 
 def option(value: str, label: str) -> dict[str, Any]:
@@ -75,11 +75,9 @@ def tone_note(suggestions: list[str]) -> list[dict[str, Any]]:
     """The gentle note shown above the fields when the text reads as heated."""
     if not suggestions:
         return []
-    lines = "\n".join(f"• {s}" for s in suggestions)
+    lines = Mrkdwn("\n").join(md("• {s}", s=s) for s in suggestions)
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": (
-            ":seedling: *A gentle check before this is posted*\n" + lines +
-            "\nYou can edit the text below, or submit it again as it is and it will be posted."
-        )[:3000]}},
+        section(md(":seedling: *A gentle check before this is posted*\n{lines}\nYou can edit the text "
+                   "below, or submit it again as it is and it will be posted.", lines=lines)),
         {"type": "divider"},
     ]

@@ -8,9 +8,12 @@ from typing import Any
 from bot import ids
 from bot.blocks.labels import category_label, status_label
 from bot.blocks.text import (
+    Mrkdwn,
     button,
+    channel_link,
     context,
-    escape,
+    link,
+    md,
     mentions,
     section,
     slack_date,
@@ -22,14 +25,12 @@ from models import Dispute
 LIST_LIMIT = 20
 
 
-def thread_welcome(dispute: Dispute, sealed: bool = True) -> tuple[str, list[dict[str, Any]]]:
+def thread_welcome(dispute: Dispute, sealed: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """First reply in a dispute thread: welcomes the parties and explains what comes next."""
     others = [p.user_id for p in dispute.parties if p.user_id != dispute.opened_by_user]
-    greeting = f"Welcome, {mentions(others)}." if others else "Welcome."
-    text = (
-        f"{greeting} This thread is where *{dispute.reference}* gets settled, calmly and on the "
-        "record."
-    )
+    greeting = md("Welcome, {who}.", who=mentions(others)) if others else Mrkdwn("Welcome.")
+    text = md("{greeting} This thread is where *{ref}* gets settled, calmly and on the record.",
+              greeting=greeting, ref=dispute.reference)
     sealing = (" Perspectives stay sealed until both sides have shared, then both are posted "
                "together." if sealed else "")
     steps = (
@@ -46,10 +47,11 @@ def thread_welcome(dispute: Dispute, sealed: bool = True) -> tuple[str, list[dic
         section(steps),
         context("Everyone in this channel can read this thread, so keep it factual and kind."),
     ]
-    return f"{greeting} This thread is where {dispute.reference} gets settled.", blocks
+    return md("{greeting} This thread is where {ref} gets settled.", greeting=greeting,
+              ref=dispute.reference), blocks
 
 
-def channel_welcome() -> tuple[str, list[dict[str, Any]]]:
+def channel_welcome() -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """Posted when Parley is added to a channel; the button works for both organizations."""
     text = (
         ":wave: *Parley is here.* When something goes wrong between the two sides of this channel, "
@@ -63,86 +65,77 @@ def channel_welcome() -> tuple[str, list[dict[str, Any]]]:
             "block_id": "parley_welcome",
             "elements": [button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())],
         },
-        context(f"Anyone in this channel can use the button. Members of this workspace can also type `{ids.COMMAND}`."),
+        context(md("Anyone in this channel can use the button. Members of this workspace can "
+                   "also type `{command}`.", command=ids.COMMAND)),
     ]
-    return "Parley is here. Anyone in this channel can raise a dispute.", blocks
+    return Mrkdwn("Parley is here. Anyone in this channel can raise a dispute."), blocks
 
 
-def help_text() -> str:
-    c = ids.COMMAND
-    return (
+def help_text() -> Mrkdwn:
+    return md(
         "*Parley* helps both sides of a shared channel settle a dispute calmly and on the record.\n"
-        f"• `{c}` opens a form to raise a dispute in this channel.\n"
-        f"• `{c} Late delivery of the homepage` does the same with the title filled in.\n"
-        f"• `{c} list` shows this channel's open disputes, only to you.\n"
-        f"• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
-        f"• `{c} export D-7` sends you the full record of a dispute as a file, in a direct message.\n"
-        f"• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
+        "• `{c}` opens a form to raise a dispute in this channel.\n"
+        "• `{c} Late delivery of the homepage` does the same with the title filled in.\n"
+        "• `{c} list` shows this channel's open disputes, only to you.\n"
+        "• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
+        "• `{c} export D-7` sends you the record of a dispute you are a party to as a file, in a "
+        "direct message.\n"
+        "• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
         "mediators, sealing and approvals.\n"
-        f"• `{c} help` shows this message.\n"
+        "• `{c} help` shows this message.\n"
         "People from a connected organization can't run this command; they use the *Raise a "
         "dispute* button that Parley posted when it joined the channel, and the buttons in each "
-        "dispute thread."
-    )
+        "dispute thread.", c=ids.COMMAND)
 
 
-def not_in_channel(channel_id: str) -> str:
-    return (
-        f"Parley isn't in <#{channel_id}> yet, so it can't open a dispute thread there. "
-        "Add it with `/invite @Parley`, then try again."
-    )
+def not_in_channel(channel_id: str) -> Mrkdwn:
+    return md("Parley isn't in {channel} yet, so it can't open a dispute thread there. Add it with "
+              "`/invite @Parley`, then try again.", channel=channel_link(channel_id))
 
 
-def dm_not_supported() -> str:
-    return (
-        "Disputes live in channels, where both sides can see them. Run "
-        f"`{ids.COMMAND}` in the channel you share with the other side."
-    )
+def dm_not_supported() -> Mrkdwn:
+    return md("Disputes live in channels, where both sides can see them. Run `{command}` in the "
+              "channel you share with the other side.", command=ids.COMMAND)
 
 
 def active_disputes(disputes: list[Dispute], total: int, channel_id: str,
                     next_checkins: dict[int, datetime] | None = None) -> list[dict[str, Any]]:
+    channel = channel_link(channel_id)
     if not disputes:
-        return [section(
-            f"There are no open disputes in <#{channel_id}>. Start one with `{ids.COMMAND}`."
-        )]
-    blocks = [section(f"*Open disputes in <#{channel_id}>* ({total})")]
+        return [section(md("There are no open disputes in {channel}. Start one with `{command}`.",
+                           channel=channel, command=ids.COMMAND))]
+    blocks = [section(md("*Open disputes in {channel}* ({total})", channel=channel, total=total))]
     for dispute in disputes[:LIST_LIMIT]:
-        title = escape(truncate(dispute.title, 120))
-        label = f"{dispute.reference} · {title}"
-        link = f"<{dispute.permalink}|{label}>" if dispute.permalink else label
+        label = md("{ref} · {title}", ref=dispute.reference, title=truncate(dispute.title, 120))
         upcoming = (next_checkins or {}).get(dispute.id)
-        checkin = f" · next check-in {slack_date(upcoming)}" if upcoming else ""
-        blocks.append(section(
-            f"*{link}*\n{status_label(dispute.status, dispute.escalated)} · "
-            f"{category_label(dispute.category)} · opened {slack_date(dispute.created_at)}{checkin}"
-        ))
+        checkin = md(" · next check-in {when}", when=slack_date(upcoming)) if upcoming else ""
+        blocks.append(section(md(
+            "*{label}*\n{status} · {category} · opened {when}{checkin}",
+            label=link(dispute.permalink, label), status=status_label(dispute.status, dispute.escalated),
+            category=category_label(dispute.category), when=slack_date(dispute.created_at),
+            checkin=checkin)))
     if total > len(disputes):
-        blocks.append(context(f"…and {total - len(disputes)} more."))
+        blocks.append(context(md("…and {more} more.", more=total - len(disputes))))
     return blocks
 
 
-def could_not_post(what: str, reason: str, copy: str) -> str:
+def could_not_post(what: str, reason: str, copy: str) -> Mrkdwn:
     """DM to someone whose submission Slack refused to post: nothing was saved, nothing is lost."""
-    return (
-        f"{what} could not be posted ({reason}), so nothing was saved. Here is what you wrote, "
-        "so you can try again:\n\n" + truncate(copy, 2500)
-    )
+    return md("{what} could not be posted ({reason}), so nothing was saved. Here is what you "
+              "wrote, so you can try again:\n\n{copy}", what=what, reason=reason,
+              copy=truncate(copy, 2500))
 
 
-def dispute_copy(title: str, happened: str, outcome: str) -> str:
-    return f"*{escape(title)}*\n*What happened:* {escape(happened)}\n*Outcome wanted:* {escape(outcome)}"
+def dispute_copy(title: str, happened: str, outcome: str) -> Mrkdwn:
+    return md("*{title}*\n*What happened:* {happened}\n*Outcome wanted:* {outcome}", title=title,
+              happened=happened, outcome=outcome)
 
 
-def something_went_wrong(ref: str) -> str:
-    return (
-        f"Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
-        "Please try again; if it keeps happening, share the ref with your Slack admin."
-    )
+def something_went_wrong(ref: str) -> Mrkdwn:
+    return md("Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
+              "Please try again; if it keeps happening, share the ref with your Slack admin.", ref=ref)
 
 
-def stale_button() -> str:
-    return (
-        "This button is from an older Parley message and no longer works. "
-        f"Please use the latest message, or `{ids.COMMAND}`."
-    )
+def stale_button() -> Mrkdwn:
+    return md("This button is from an older Parley message and no longer works. Please use the "
+              "latest message, or `{command}`.", command=ids.COMMAND)

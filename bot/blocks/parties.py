@@ -6,7 +6,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, multi_user_select
-from bot.blocks.text import escape, mentions, plain, section, truncate
+from bot.blocks.text import Mrkdwn, md, mention, mentions, plain, section, truncate
 from bot.payloads import AddPartyMeta
 from models import Dispute
 
@@ -22,14 +22,14 @@ def add_party_modal(dispute: Dispute) -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": AddPartyMeta(d=dispute.id).encode(),
         "blocks": [
-            section(f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n"
-                    "Added people can share their perspective, propose and answer proposals."),
+            section(md("*{ref} · {title}*\nAdded people can share their perspective, propose and "
+                       "answer proposals.", ref=dispute.reference, title=truncate(dispute.title, 200))),
             input_block(ids.B_NEW_PARTIES, "Who should take part?", multi_user_select(
                 ids.A_NEW_PARTIES, max_selected=MAX_NEW_PARTIES, placeholder="Choose people")),
         ],
     }
 
 
-def parties_added(user_ids: list[str], by_user: str) -> str:
-    return (f"<@{by_user}> added {mentions(user_ids)} to this dispute. Welcome: please share your "
-            "perspective with the button at the top of the thread.")
+def parties_added(user_ids: list[str], by_user: str) -> Mrkdwn:
+    return md("{by} added {who} to this dispute. Welcome: please share your perspective with the "
+              "button at the top of the thread.", by=mention(by_user), who=mentions(user_ids))

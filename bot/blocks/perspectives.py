@@ -7,7 +7,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import input_block, text_input, tone_note
 from bot.blocks.labels import SIDE_LABELS
-from bot.blocks.text import context, escape, plain, section, truncate
+from bot.blocks.text import Mrkdwn, context, md, plain, section, truncate
 from bot.payloads import PerspectiveMeta
 from bot.services.perspectives import PerspectiveText
 from models import Dispute, Perspective
@@ -26,9 +26,11 @@ def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: Persp
         "It stays sealed until the other side has shared theirs; then both are posted together."
         if sealed else "It will be posted in the dispute thread, where both sides can read it."
     )
-    intro = f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n{note}"
+    intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
+               note=note)
     if version > 1:
-        intro += f"\nThis will be version {version} of your perspective; earlier versions are kept."
+        intro += md("\nThis will be version {v} of your perspective; earlier versions are kept.",
+                    v=version)
     return {
         "type": "modal",
         "callback_id": ids.PERSPECTIVE_MODAL,
@@ -57,27 +59,27 @@ def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: Persp
     }
 
 
-def perspective_message(perspective: Perspective, who: str) -> tuple[str, list[dict[str, Any]]]:
+def perspective_message(perspective: Perspective, who: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     side = SIDE_LABELS.get(perspective.party.side, perspective.party.side)
-    heading = (f"*Revised perspective (v{perspective.version}) from {escape(who)}*"
-               if perspective.version > 1 else f"*Perspective from {escape(who)}*")
+    heading = (md("*Revised perspective (v{v}) from {who}*", v=perspective.version, who=who)
+               if perspective.version > 1 else md("*Perspective from {who}*", who=who))
     blocks = [
-        section(f"{heading} · {side}"),
-        section(f"*What happened*\n{escape(perspective.what_happened)}"),
-        section(f"*How it affected them*\n{escape(perspective.impact)}"),
-        section(f"*What would resolve it*\n{escape(perspective.resolution)}"),
+        section(md("{heading} · {side}", heading=heading, side=side)),
+        section(md("*What happened*\n{text}", text=perspective.what_happened)),
+        section(md("*How it affected them*\n{text}", text=perspective.impact)),
+        section(md("*What would resolve it*\n{text}", text=perspective.resolution)),
     ]
     if perspective.acknowledgement:
-        blocks.append(section(f"*What they acknowledge*\n{escape(perspective.acknowledgement)}"))
-    return f"Perspective from {who}", blocks
+        blocks.append(section(md("*What they acknowledge*\n{text}", text=perspective.acknowledgement)))
+    return md("Perspective from {who}", who=who), blocks
 
 
-def sealed_notice(who: str, waiting: list[str]) -> str:
-    others = " and ".join(waiting) if waiting else "the other side"
-    return (f":lock: {who} has shared their perspective; it will be shown when {others} "
-            "has shared theirs.")
+def sealed_notice(who: str, waiting: list[str]) -> Mrkdwn:
+    return md(":lock: {who} has shared their perspective; it will be shown when {others} has shared "
+              "theirs.", who=who, others=" and ".join(waiting) if waiting else "the other side")
 
 
-def reveal_intro(reference: str) -> tuple[str, list[dict[str, Any]]]:
-    text = f":unlock: Both sides have shared their perspectives on {reference}. Here they are."
+def reveal_intro(reference: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    text = md(":unlock: Both sides have shared their perspectives on {ref}. Here they are.",
+              ref=reference)
     return text, [section(text), context("Read the other side's view before proposing a solution.")]

@@ -8,12 +8,15 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import input_block, static_select, text_input, tone_note
 from bot.blocks.items import ItemValues, item_rows
+from bot.blocks.agreements import item_lines
 from bot.blocks.text import (
+    Mrkdwn,
     button,
     context,
-    escape,
-    mention,
+    fields,
+    md,
     plain,
+    quoted,
     section,
     slack_date,
     truncate,
@@ -50,11 +53,11 @@ class ProposalValues:
 
 def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues, *,
                    counter_label: str | None = None, tone: list[str] | None = None) -> dict[str, Any]:
-    intro = f"*{dispute.reference} · {escape(truncate(dispute.title, 200))}*\n"
-    intro += (f"Your counter-proposal answers {counter_label}, which will be marked as superseded."
-              if counter_label else
-              "Your proposal is posted in the dispute thread; the other side can accept, counter "
-              "or decline it.")
+    intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
+               note=f"Your counter-proposal answers {counter_label}, which will be marked as "
+               "superseded." if counter_label else
+               "Your proposal is posted in the dispute thread; the other side can accept, counter "
+               "or decline it.")
     return {
         "type": "modal",
         "callback_id": ids.PROPOSAL_MODAL,
@@ -86,31 +89,30 @@ def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues,
 
 
 STATUS_LINES = {
-    ProposalStatus.ACCEPTED: ":white_check_mark: Accepted by {who} on {when}",
-    ProposalStatus.DECLINED: ":x: Declined by {who} on {when}",
-    ProposalStatus.WITHDRAWN: ":leftwards_arrow_with_hook: Withdrawn by its author",
-    ProposalStatus.SUPERSEDED: ":arrows_counterclockwise: Superseded by a counter-proposal",
+    ProposalStatus.ACCEPTED: Mrkdwn(":white_check_mark: Accepted by {who} on {when}"),
+    ProposalStatus.DECLINED: Mrkdwn(":x: Declined by {who} on {when}"),
+    ProposalStatus.WITHDRAWN: Mrkdwn(":leftwards_arrow_with_hook: Withdrawn by its author"),
+    ProposalStatus.SUPERSEDED: Mrkdwn(":arrows_counterclockwise: Superseded by a counter-proposal"),
 }
 
 
 def proposal_message(proposal: Proposal, author: str, *, answers: str | None = None,
-                     decided_by: str | None = None) -> tuple[str, list[dict[str, Any]]]:
-    head = f"*{proposal.label} · {escape(proposal.summary)}*\nProposed by {escape(author)}"
+                     decided_by: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    head = md("*{label} · {summary}*\nProposed by {author}", label=proposal.label,
+              summary=proposal.summary, author=author)
     if answers:
-        head += f", answering {answers}"
-    fields = [f"*Remedy*\n{REMEDIES.get(proposal.remedy, proposal.remedy)}"]
+        head += md(", answering {label}", label=answers)
+    facts = [md("*Remedy*\n{remedy}", remedy=REMEDIES.get(proposal.remedy, proposal.remedy))]
     amount = format_amount(proposal.amount, proposal.currency)
     if amount:
-        fields.append(f"*Compensation*\n{amount}")
+        facts.append(md("*Compensation*\n{amount}", amount=amount))
     blocks: list[dict[str, Any]] = [
         section(head),
-        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
-        section(f"*Details*\n{escape(proposal.details)}"),
+        fields(*facts),
+        section(md("*Details*\n{details}", details=proposal.details)),
     ]
     if proposal.items:
-        lines = [f"• {escape(i.text)} · {mention(i.owner_user)} · due {i.due_date.day} {i.due_date:%b %Y}"
-                 for i in proposal.items]
-        blocks.append(section("*Action items*\n" + "\n".join(lines)))
+        blocks.append(section(md("*Action items*\n{lines}", lines=item_lines(proposal.items))))
     if proposal.status == ProposalStatus.OPEN:
         value = ProposalButton(p=proposal.id, d=proposal.dispute_id).encode()
         blocks.append({"type": "actions", "block_id": f"proposal_{proposal.id}", "elements": [
@@ -126,11 +128,11 @@ def proposal_message(proposal: Proposal, author: str, *, answers: str | None = N
         blocks.append(context("The other side can accept, counter or decline. Only the author can withdraw."))
     else:
         when = slack_date(proposal.decided_at) if proposal.decided_at else "—"
-        line = STATUS_LINES[ProposalStatus(proposal.status)].format(who=escape(decided_by or "—"), when=when)
+        line = STATUS_LINES[ProposalStatus(proposal.status)].format(who=decided_by or "—", when=when)
         if proposal.status == ProposalStatus.DECLINED and proposal.decline_reason:
-            line += f"\n>{escape(truncate(proposal.decline_reason, 1000))}"
+            line += md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
         blocks.append(context(line))
-    return f"{proposal.label}: {proposal.summary}", blocks
+    return md("{label}: {summary}", label=proposal.label, summary=proposal.summary), blocks
 
 
 def decline_modal(proposal: Proposal, dispute: Dispute) -> dict[str, Any]:
@@ -142,7 +144,7 @@ def decline_modal(proposal: Proposal, dispute: Dispute) -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": DeclineMeta(d=dispute.id, p=proposal.id).encode(),
         "blocks": [
-            section(f"*{proposal.label} · {escape(proposal.summary)}*"),
+            section(md("*{label} · {summary}*", label=proposal.label, summary=proposal.summary)),
             input_block(ids.B_DECLINE_REASON, "Why doesn't this work for you?", text_input(
                 ids.A_DECLINE_REASON, max_length=REASON_MAX, multiline=True), optional=True,
                 hint="Optional, but a reason helps the other side make a better proposal."),
@@ -150,7 +152,21 @@ def decline_modal(proposal: Proposal, dispute: Dispute) -> dict[str, Any]:
     }
 
 
-def accepted_blocks(text: str, draft_value: str) -> list[dict[str, Any]]:
+def proposal_settled(verb: str, who: str, proposal: Proposal) -> Mrkdwn:
+    """The thread note when a proposal is accepted, declined or withdrawn."""
+    if verb == "accepted":
+        return md(":handshake: {who} accepted {label}: “{summary}”. Next, a written agreement that "
+                  "one person from each organization approves.", who=who, label=proposal.label,
+                  summary=proposal.summary)
+    if verb == "declined":
+        reason = (md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
+                  if proposal.decline_reason else "")
+        return md("{who} declined {label}. A counter-proposal is always welcome.{reason}", who=who,
+                  label=proposal.label, reason=reason)
+    return md("{who} withdrew {label}.", who=who, label=proposal.label)
+
+
+def accepted_blocks(text: Mrkdwn, draft_value: str) -> list[dict[str, Any]]:
     """The acceptance note, with the way on to a written agreement."""
     return [
         section(text),

@@ -7,7 +7,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.agreements import CHECKIN_CHOICES
 from bot.blocks.inputs import input_block, multi_user_select, option, static_select
-from bot.blocks.text import context, plain
+from bot.blocks.text import channel_link, context, md, mrkdwn, plain
 from bot.payloads import SettingsMeta
 from bot.services.policy import EVERYONE, ONE_PER_SIDE, EffectivePolicy
 
@@ -15,8 +15,9 @@ NUDGE_DAYS = {str(d): f"{d} business day{'s' if d > 1 else ''}" for d in (1, 2, 
 AGREEMENT_DAYS = {str(d): f"{d} days" for d in (3, 5, 7, 14, 21, 30)}
 
 
-def _radio(action_id: str, choices: dict[str, str], initial: str) -> dict[str, Any]:
-    options = [option(k, v) for k, v in choices.items()]
+def _radio(action_id: str, choices: dict[str, Any], initial: str) -> dict[str, Any]:
+    """`choices`: value → label; a label that is a text object (mrkdwn) is used as it is."""
+    options = [{"text": v, "value": k} if isinstance(v, dict) else option(k, v) for k, v in choices.items()]
     element: dict[str, Any] = {"type": "radio_buttons", "action_id": action_id, "options": options}
     chosen = next((o for o in options if o["value"] == initial), None)
     if chosen:
@@ -42,7 +43,7 @@ def settings_modal(channel_id: str, policy: EffectivePolicy) -> dict[str, Any]:
         "private_metadata": SettingsMeta(channel=channel_id).encode(),
         "blocks": [
             input_block(ids.B_S_SCOPE, "Apply to", _radio(ids.A_S_SCOPE, {
-                "workspace": "The whole workspace", "channel": f"Only <#{channel_id}>"}, "workspace")),
+                "workspace": "The whole workspace", "channel": mrkdwn(md("Only {channel}", channel=channel_link(channel_id)))}, "workspace")),
             input_block(ids.B_S_CHECKINS, "Check-ins after an agreement", checkins, optional=True),
             input_block(ids.B_S_NUDGE, "Remind a side to share its perspective after", static_select(
                 ids.A_S_NUDGE, NUDGE_DAYS, initial=str(policy.perspective_nudge_days))),

@@ -23,7 +23,7 @@ def add_mediator(session: Session, dispute: Dispute, mediator: Person, *, actor:
     if existing is not None and existing.side != Side.MEDIATOR:
         raise DomainError("A mediator has to be neutral: choose someone who is not already a party.")
     if existing is not None:
-        raise DomainError(f"<@{mediator.user_id}> is already the mediator of {dispute.reference}.")
+        raise DomainError(f"The person you chose is already the mediator of {dispute.reference}.")
     party = Party(team_id=mediator.team_id, user_id=mediator.user_id, side=Side.MEDIATOR,
                   can_approve=False, added_by_user=actor.user_id, created_at=utcnow())
     dispute.parties.append(party)

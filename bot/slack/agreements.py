@@ -99,17 +99,17 @@ def register(app: App, deps: Deps) -> None:
             view = agreement_modal(dispute, meta, values, editing=editing)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @lazily(app.action(ids.DRAFT_AGREEMENT))
+    @lazily(app.action(ids.DRAFT_AGREEMENT), once=deps.db)
     def on_draft(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DraftButton)
         open_form(client, body, context, ref.d, proposal_id=ref.p)
 
-    @lazily(app.action(ids.EDIT_AGREEMENT))
+    @lazily(app.action(ids.EDIT_AGREEMENT), once=deps.db)
     def on_edit(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         open_form(client, body, context, ref.d, agreement_id=ref.a)
 
-    @lazily(app.action(ids.ADD_AGREEMENT_ITEM_ROW))
+    @lazily(app.action(ids.ADD_AGREEMENT_ITEM_ROW), once=deps.db)
     def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         view = body.get("view") or {}
         meta = metadata(view, AgreementMeta)
@@ -139,7 +139,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "actor": actor, "values": values, "data": data}
         ack()
 
-    @lazily(app.view(ids.AGREEMENT_MODAL), ack=check_agreement)
+    @lazily(app.view(ids.AGREEMENT_MODAL), ack=check_agreement, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         meta = form["meta"]
@@ -164,7 +164,7 @@ def register(app: App, deps: Deps) -> None:
             update_message(client, dispute, old.message_ts, old_rendered, old.label)
         refresh_card(client, dispute, facts)
 
-    @lazily(app.action(ids.APPROVE_AGREEMENT))
+    @lazily(app.action(ids.APPROVE_AGREEMENT), once=deps.db)
     def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         actor: Person = context["actor"]
@@ -191,7 +191,7 @@ def register(app: App, deps: Deps) -> None:
             return
         _announce(client, deps, dispute, agreement, view, facts)
 
-    @lazily(app.action(ids.REQUEST_CHANGES))
+    @lazily(app.action(ids.REQUEST_CHANGES), once=deps.db)
     def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         with deps.db.read() as session:
@@ -214,7 +214,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "what": what}
         ack()
 
-    @lazily(app.view(ids.CHANGES_MODAL), ack=check_changes)
+    @lazily(app.view(ids.CHANGES_MODAL), ack=check_changes, once=deps.db)
     def on_changes(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         meta = form["meta"]

@@ -13,7 +13,7 @@ from bot.slack.listen import lazily
 
 
 def register(app: App, deps: Deps) -> None:
-    @lazily(app.event("member_joined_channel"))
+    @lazily(app.event("member_joined_channel"), once=deps.db)
     def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("user") != context.bot_user_id:
             return  # someone else joined; nothing to say

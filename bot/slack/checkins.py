@@ -11,12 +11,14 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.checkins import (
-    ANSWER_WORDS,
     all_done,
+    answered_line,
     checkin_message,
     feedback_modal,
     new_date_modal,
+    new_date_set,
     not_yet_options,
+    reopened,
     resolved,
 )
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
@@ -51,7 +53,7 @@ def register(app: App, deps: Deps) -> None:
                            if checkin.action_item_id else
                            [i for i in agreement.items if i.id == ref.i or i.status != "done"])
                 who = names.describe(actor.team_id, actor.user_id)
-                answered = {done.item.id: f"{ANSWER_WORDS[value]}, says {who}"}
+                answered = {done.item.id: answered_line(value, who)}
                 rendered = checkin_message(dispute, ref.c, covered, answered)
                 if value == "not_yet":
                     post_in_thread(client, dispute, *not_yet_options(dispute, done.item, who))
@@ -64,11 +66,11 @@ def register(app: App, deps: Deps) -> None:
         listener.__name__ = f"on_checkin_{value}"
         return listener
 
-    lazily(app.action(ids.CHECKIN_DONE))(on_answer("done"))
-    lazily(app.action(ids.CHECKIN_PARTLY))(on_answer("partly"))
-    lazily(app.action(ids.CHECKIN_NOT_YET))(on_answer("not_yet"))
+    lazily(app.action(ids.CHECKIN_DONE), once=deps.db)(on_answer("done"))
+    lazily(app.action(ids.CHECKIN_PARTLY), once=deps.db)(on_answer("partly"))
+    lazily(app.action(ids.CHECKIN_NOT_YET), once=deps.db)(on_answer("not_yet"))
 
-    @lazily(app.action(ids.CONFIRM_RESOLVED))
+    @lazily(app.action(ids.CONFIRM_RESOLVED), once=deps.db)
     def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         actor: Person = context["actor"]
@@ -82,7 +84,7 @@ def register(app: App, deps: Deps) -> None:
         refresh_card(client, dispute, facts)
         ask_for_lessons(client, dispute)
 
-    @lazily(app.action(ids.NOT_RESOLVED))
+    @lazily(app.action(ids.NOT_RESOLVED), once=deps.db)
     def on_not_resolved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:
@@ -92,7 +94,7 @@ def register(app: App, deps: Deps) -> None:
                                      "still missing; if you are stuck, *Request a mediator* or "
                                      "*Reopen the dispute* are on the last check-in.")
 
-    @lazily(app.action(ids.GIVE_FEEDBACK))
+    @lazily(app.action(ids.GIVE_FEEDBACK), once=deps.db)
     def on_feedback(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         actor: Person = context["actor"]
@@ -116,7 +118,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "rating": int(rating), "comment": comment}
         ack()
 
-    @lazily(app.view(ids.FEEDBACK_MODAL), ack=check_feedback)
+    @lazily(app.view(ids.FEEDBACK_MODAL), ack=check_feedback, once=deps.db)
     def on_feedback_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         actor: Person = context["actor"]
@@ -129,7 +131,7 @@ def register(app: App, deps: Deps) -> None:
                        "Thank you for your feedback." if fresh else
                        "You had already given feedback on this dispute; the first one counts.")
 
-    @lazily(app.action(ids.NEW_DATE))
+    @lazily(app.action(ids.NEW_DATE), once=deps.db)
     def on_new_date(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ItemButton)
         with deps.db.read() as session:
@@ -156,7 +158,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "when": when}
         ack()
 
-    @lazily(app.view(ids.NEW_DATE_MODAL), ack=check_new_date)
+    @lazily(app.view(ids.NEW_DATE_MODAL), ack=check_new_date, once=deps.db)
     def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         actor: Person = context["actor"]
@@ -169,13 +171,12 @@ def register(app: App, deps: Deps) -> None:
             item = aftercare.item_of(session, dispute, form["meta"].i)
             aftercare.new_date(session, dispute, item.id, form["when"], actor=actor, tz=tz,
                                today=today_for(names, actor.user_id))
-            post_in_thread(client, dispute, f"{names.describe(actor.team_id, actor.user_id)} set a new "
-                           f"date for “{item.text}”: {form['when'].day} {form['when']:%b %Y}. "
-                           "Parley will check in then.")
+            post_in_thread(client, dispute, new_date_set(
+                dispute, names.describe(actor.team_id, actor.user_id), item, form["when"]))
             facts = card_facts(session, dispute)
         refresh_card(client, dispute, facts)
 
-    @lazily(app.action(ids.REOPEN))
+    @lazily(app.action(ids.REOPEN), once=deps.db)
     def on_reopen(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ItemButton)
         actor: Person = context["actor"]
@@ -183,8 +184,6 @@ def register(app: App, deps: Deps) -> None:
             dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
             require_party(dispute, actor, "reopen the dispute")
             aftercare.reopen(session, dispute, actor=actor, why="an action item was not done")
-            post_in_thread(client, dispute, f"{names.describe(actor.team_id, actor.user_id)} reopened "
-                           f"{dispute.reference}. The agreement stays on record; a new proposal or a "
-                           "new agreement can now follow.")
+            post_in_thread(client, dispute, reopened(dispute, names.describe(actor.team_id, actor.user_id)))
             facts = card_facts(session, dispute)
         refresh_card(client, dispute, facts)

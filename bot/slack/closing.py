@@ -16,6 +16,7 @@ from bot.blocks.closing import (
     lessons_modal,
     lessons_posted,
     lessons_request,
+    lessons_saved,
 )
 from bot.payloads import DisputeButton
 from bot.services import closing, disputes, lessons
@@ -47,7 +48,7 @@ def ask_for_lessons(client: WebClient, dispute: Dispute) -> None:
 def register(app: App, deps: Deps) -> None:
     names = deps.directory
 
-    @lazily(app.action(ids.CLOSE_DISPUTE))
+    @lazily(app.action(ids.CLOSE_DISPUTE), once=deps.db)
     def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:
@@ -66,7 +67,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "reason": reason}
         ack()
 
-    @lazily(app.view(ids.CLOSE_MODAL), ack=check_close)
+    @lazily(app.view(ids.CLOSE_MODAL), ack=check_close, once=deps.db)
     def on_close_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         actor: Person = context["actor"]
@@ -82,7 +83,7 @@ def register(app: App, deps: Deps) -> None:
         if outcome.ended:
             ask_for_lessons(client, dispute)
 
-    @lazily(app.action(ids.RECORD_LESSONS))
+    @lazily(app.action(ids.RECORD_LESSONS), once=deps.db)
     def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:
@@ -109,7 +110,7 @@ def register(app: App, deps: Deps) -> None:
                            "owner": state.user(values, ids.B_LESSON_OWNER, ids.A_LESSON_OWNER)}
         ack()
 
-    @lazily(app.view(ids.LESSONS_MODAL), ack=check_lessons)
+    @lazily(app.view(ids.LESSONS_MODAL), ack=check_lessons, once=deps.db)
     def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         actor: Person = context["actor"]
@@ -122,7 +123,6 @@ def register(app: App, deps: Deps) -> None:
             channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
         if channel and is_internal_channel(client, channel):
             client.chat_postMessage(channel=channel, text=text)
-            tell_privately(client, {"user": {"id": actor.user_id}},
-                           f"Thank you. The lessons learned are posted in <#{channel}>.")
+            tell_privately(client, {"user": {"id": actor.user_id}}, lessons_saved(channel, text))
         else:
-            tell_privately(client, {"user": {"id": actor.user_id}}, f"Thank you, recorded.\n{text}")
+            tell_privately(client, {"user": {"id": actor.user_id}}, lessons_saved(None, text))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext
+from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import Database
@@ -50,3 +52,14 @@ def resolve_actor(context: BoltContext, body: dict[str, Any], next: Any) -> None
     """Global middleware: put the acting person on the context as `actor`."""
     context["actor"] = actor_from_body(body)
     next()
+
+
+def use_client(client: WebClient) -> Callable[..., None]:
+    """Global middleware: listeners call Slack with Parley's own client (bot/slack/outgoing.py:
+    guarded, persistent connections), not the plain WebClient Bolt makes for each request."""
+
+    def middleware(context: BoltContext, next: Any) -> None:  # noqa: A002
+        context["client"] = client
+        next()
+
+    return middleware

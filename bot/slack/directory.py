@@ -71,10 +71,11 @@ class Directory:
         return name
 
     def describe(self, team_id: str, user_id: str) -> str:
-        """'Cora (Client Co)' for messages both sides read; falls back to what is known."""
+        """'Cora (Client Co)' for messages both sides read (plain text: a name is typed by a
+        person, and is escaped wherever it goes); falls back to what is known."""
         try:
             name = self.lookup(user_id).name
         except SlackApiError:
-            name = f"<@{user_id}>"
+            name = user_id
         org = self.team_name(team_id)
         return f"{name} ({org})" if org else name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -14,8 +14,9 @@ from bot.blocks import messages
 from bot.blocks.dispute_modal import open_dispute_modal
 from bot.blocks.export_doc import export_markdown
 from bot.blocks.show import show_dispute
+from bot.blocks.text import channel_link, md
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements, followups, records
+from bot.services import agreements, exports, followups, records
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.people import Person
@@ -26,6 +27,7 @@ from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
 from bot.slack.errors import tell_privately, tell_unsaved
 from bot.slack.listen import lazily
+from bot.slack.outgoing import reply
 from bot.slack.settings import open_settings
 
 REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
@@ -49,31 +51,31 @@ def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str =
 
 
 def register(app: App, deps: Deps) -> None:
-    @lazily(app.command(ids.COMMAND))
-    def on_command(command: dict[str, Any], client: WebClient, respond: Respond,
-                   context: BoltContext) -> None:
+    @lazily(app.command(ids.COMMAND), once=deps.db)
+    def on_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         text = command.get("text", "").strip()
         word = text.lower()
+        answer = command["response_url"]
         if word in {"help", "?"}:
-            respond(text=messages.help_text(), response_type="ephemeral")
+            reply(answer, messages.help_text())
             return
         verb, _, reference = word.partition(" ")
         if verb in {"show", "export"} and (not reference or REFERENCE.fullmatch(reference.strip())):
             reference = reference.strip()
             if not reference:
-                respond(text=f"Which dispute? For example `{ids.COMMAND} {verb} D-7`.",
-                        response_type="ephemeral")
+                reply(answer, md("Which dispute? For example `{command} {verb} D-7`.",
+                                 command=ids.COMMAND, verb=verb))
                 return
             if verb == "show":
-                _show(respond, command, context, reference)
+                _show(command, context, reference)
             else:
-                _export(client, respond, command, context, reference)
+                _export(client, command, context, reference)
             return
         if word == "settings":
             open_settings(deps, client, command, context)
             return
         if _is_direct_message(command):
-            respond(text=messages.dm_not_supported(), response_type="ephemeral")
+            reply(answer, messages.dm_not_supported())
             return
         channel_id = command["channel_id"]
         if word == "list":
@@ -84,11 +86,10 @@ def register(app: App, deps: Deps) -> None:
                 upcoming = {d.id: when for d in rows
                             if (when := followups.next_checkin(session, d.id)) is not None}
                 blocks = messages.active_disputes(rows, total, channel_id, upcoming)
-            respond(text=f"Open disputes in this channel: {total}", blocks=blocks,
-                    response_type="ephemeral")
+            reply(answer, md("Open disputes in this channel: {total}", total=total), blocks)
             return
         if not deps.membership.is_member(client, channel_id):
-            respond(text=messages.not_in_channel(channel_id), response_type="ephemeral")
+            reply(answer, messages.not_in_channel(channel_id))
             return
         _open_form(client, command["trigger_id"], channel_id, title=text)
 
@@ -98,36 +99,47 @@ def register(app: App, deps: Deps) -> None:
         actor: Person = context["actor"]
         if (dispute.party_of(actor.team_id, actor.user_id) is None
                 and command["channel_id"] != dispute.channel_id):
-            raise NotAllowed(f"Only the parties to {dispute.reference}, or people in "
-                             f"<#{dispute.channel_id}>, can see it. Run this command there.")
+            raise NotAllowed(md("Only the parties to {ref}, or people in {channel}, can see it. Run "
+                                "this command there.", ref=dispute.reference,
+                                channel=channel_link(dispute.channel_id)))
         return dispute
 
-    def _show(respond: Respond, command: dict[str, Any], context: BoltContext, reference: str) -> None:
+    def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None:
         with deps.db.read() as session:
             dispute = visible(session, command, context, reference)
             agreement = agreements.latest(session, dispute.id)
             view = approval_view(deps.directory, dispute, agreement) if agreement else None
             blocks = show_dispute(dispute, agreement, view)
-        respond(text=f"{dispute.reference}: {dispute.title}", blocks=blocks, response_type="ephemeral")
+        reply(command["response_url"], md("{ref}: {title}", ref=dispute.reference, title=dispute.title),
+              blocks)
 
-    def _export(client: WebClient, respond: Respond, command: dict[str, Any], context: BoltContext,
+    def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
                 reference: str) -> None:
+        """Only parties (and the workspace's admins) may export; the client side's record leaves
+        out what is internal to the provider's team (bot/services/exports.py)."""
+        actor: Person = context["actor"]
+        is_admin = actor.team_id == host_team_id(context) and _is_admin(actor.user_id)
         with deps.db.read() as session:
-            dispute = visible(session, command, context, reference)
-            r = records.gather(session, dispute)
-            document = export_markdown(dispute, events=r.events, perspectives=r.perspectives,
-                                       proposals=r.proposals, agreements=r.agreements,
-                                       checkins=r.checkins, feedback=r.feedback, lessons=r.lessons,
+            dispute = service.get_by_reference(session, host_team_id(context), reference)
+            internal = exports.full_record_for(dispute, actor, is_admin=is_admin)
+            document = export_markdown(dispute, records.gather(session, dispute), internal=internal,
                                        name=deps.directory.describe)
-        user = command["user_id"]
-        dm = client.conversations_open(users=user)["channel"]["id"]
+        which = "full record" if internal else "record"
+        dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
         client.files_upload_v2(content=document, filename=f"{dispute.reference}-record.md",
-                               title=f"{dispute.reference}: full record", channel=dm,
-                               initial_comment=f"The full record of {dispute.reference}, for you only.")
-        respond(text=f"The full record of {dispute.reference} is in your direct messages with Parley.",
-                response_type="ephemeral")
+                               title=f"{dispute.reference}: {which}", channel=dm,
+                               initial_comment=md("The {which} of {ref}, for you only.", which=which,
+                                                  ref=dispute.reference))
+        reply(command["response_url"], md("The {which} of {ref} is in your direct messages with "
+                                          "Parley.", which=which, ref=dispute.reference))
 
-    @lazily(app.action(ids.RAISE_DISPUTE))
+    def _is_admin(user_id: str) -> bool:
+        try:
+            return deps.directory.lookup(user_id).is_admin
+        except SlackApiError:
+            return False
+
+    @lazily(app.action(ids.RAISE_DISPUTE), once=deps.db)
     def on_raise(body: dict[str, Any], client: WebClient) -> None:
         channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id"
@@ -155,7 +167,7 @@ def register(app: App, deps: Deps) -> None:
                            "copy": messages.dispute_copy(form.title, form.happened, form.outcome)}
         ack()
 
-    @lazily(app.view(ids.OPEN_DISPUTE_MODAL), ack=check_form)
+    @lazily(app.view(ids.OPEN_DISPUTE_MODAL), ack=check_form, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         new: service.NewDispute = context["form"]["new"]
         actor: Person = context["actor"]
@@ -168,7 +180,8 @@ def register(app: App, deps: Deps) -> None:
                 sealed = effective_policy(session, dispute.team_id,
                                           dispute.channel_id).seal_perspectives
         except SlackApiError as error:
-            tell_unsaved(client, actor.user_id, f"Your dispute thread in <#{new.channel_id}>",
+            tell_unsaved(client, actor.user_id, md("Your dispute thread in {channel}",
+                                                   channel=channel_link(new.channel_id)),
                          error, context["form"]["copy"])
             return
         post_welcome(client, dispute, sealed)

@@ -13,10 +13,10 @@ from slack_bolt import App
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.messages import could_not_post, something_went_wrong
 from bot.services.errors import DomainError
+from bot.slack.outgoing import reply
 
 log = logging.getLogger("parley.errors")
 
@@ -26,15 +26,14 @@ def new_ref() -> str:
 
 
 def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """Reach the person who acted, only them: ephemeral where we can, else a DM."""
+    """Reach the person who acted, only them: ephemeral where we can, else a DM. `text` is
+    `Mrkdwn`, or plain text that is shown as it is (escaped on the way out)."""
     user = body.get("user_id") or (body.get("user") or {}).get("id")
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
     response_url = body.get("response_url")
     try:
         if response_url:
-            WebhookClient(response_url, timeout=10).send(
-                text=text, response_type="ephemeral", replace_original=False
-            )
+            reply(response_url, text)
             return
         if channel and user:
             client.chat_postEphemeral(channel=channel, user=user, text=text)
@@ -46,6 +45,8 @@ def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
 
 
 def tell_unsaved(client: WebClient, user_id: str, what: str, error: SlackApiError, copy: str) -> None:
+    """`what` names the submission (`Mrkdwn` when it holds a channel link); `copy` is what the
+    person typed (plain) or Parley's rendering of it (`Mrkdwn`)."""
     """Slack refused to post a submission and the transaction rolled back: hand the text back."""
     reason = error.response.get("error") or "Slack refused the message"
     log.warning("%s not posted for %s: %s", what, user_id, reason)

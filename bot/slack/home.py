@@ -26,7 +26,7 @@ def build_home(session: Session, person: Person, host_team: str,
 def register(app: App, deps: Deps) -> None:
     cache = overview.FiguresCache()
 
-    @lazily(app.event("app_home_opened"))
+    @lazily(app.event("app_home_opened"), once=deps.db)
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient,
                        context: BoltContext) -> None:
         if event.get("tab", "home") != "home":

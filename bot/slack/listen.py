@@ -1,19 +1,31 @@
-"""How Parley registers listeners: the ack happens in the request thread, the work after it.
+"""How Parley registers listeners: the ack happens in the request thread, the work after it, and
+the work happens once per Slack request.
 
 Bolt runs with process_before_response=True, so a listener's ack function runs in the HTTP
 request's own thread and its answer goes back to Slack as soon as that function returns; the
 slow work is a lazy function on the listener executor. Acks therefore never wait behind a busy
-executor, a slow database lock or a slow Slack call."""
+executor, a slow database lock or a slow Slack call.
+
+Slack re-sends an event it did not see acked in time (same `event_id`, `X-Slack-Retry-Num`), and a
+signed request can be replayed within Slack's five minutes. Before the work runs, the request's
+key is recorded in the database (bot/services/replays.py): the event's id, a view submission's
+view id and hash, a click's or command's trigger id. A retry or replay, on any process, finds the
+key and its work does nothing. The key is written after the ack, so the ack never waits for it."""
 
 from __future__ import annotations
 
-import functools
+import inspect
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack
 
+from bot.db import Database
+from bot.services import replays
 from bot.slack.errors import guarded
+
+log = logging.getLogger("parley.listen")
 
 Registrar = Callable[..., Any]  # app.action(...), app.command(...), app.view(...), app.event(...)
 Work = Callable[..., None]
@@ -23,25 +35,62 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-def lazily(registrar: Registrar, *, ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
-    """Decorator: acknowledge with `ack` (default: at once), then run the function after it.
+def lazily(registrar: Registrar, *, once: Database,
+           ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
+    """Decorator: acknowledge with `ack` (default: at once), then run the function after it, once
+    per Slack request (recorded in `once`, the app's database).
 
     For a view submission, `ack` validates and answers with response_action, and leaves what the
     work needs in `context["form"]`; Bolt starts the work either way, so the work runs only when
     that form is there (not when the modal went back with errors or was shown again)."""
 
     def register(work: Work) -> Work:
-        run = work if ack is ack_now else _only_with_form(work)
-        registrar(ack=guarded(ack), lazy=[guarded(run)])
+        registrar(ack=guarded(ack), lazy=[guarded(_after_ack(work, once, needs_form=ack is not ack_now))])
         return work
 
     return register
 
 
-def _only_with_form(work: Work) -> Work:
-    @functools.wraps(work)
-    def run(**kwargs: Any) -> None:
-        if kwargs["context"].get("form") is not None:
-            work(**kwargs)
+def request_key(body: dict[str, Any]) -> str | None:
+    """What identifies one Slack request across retries and replays (None: nothing to go on)."""
+    kind = body.get("type")
+    if kind == "event_callback" and isinstance(body.get("event_id"), str):
+        return replays.key_for("event", body["event_id"])
+    if kind == "view_submission" and isinstance(body.get("view"), dict):
+        view = body["view"]
+        return replays.key_for("view", str(view.get("id")), str(view.get("hash")))
+    if isinstance(body.get("trigger_id"), str):
+        action = (body.get("actions") or [{}])[0]
+        action_ts = str(action.get("action_ts", "")) if isinstance(action, dict) else ""
+        return replays.key_for("command" if "command" in body else "action", body["trigger_id"], action_ts)
+    return None
 
+
+def _first_delivery(db: Database, body: dict[str, Any]) -> bool:
+    key = request_key(body)
+    if key is None:
+        return True
+    with db.transaction() as session:
+        fresh = replays.first_time(session, key)
+    if not fresh:
+        log.info("a %s was delivered again (a retry or a replay); its work is already done",
+                 key.split(":")[0])
+    return fresh
+
+
+def _after_ack(work: Work, db: Database, *, needs_form: bool) -> Work:
+    own = inspect.signature(work).parameters
+
+    def run(**kwargs: Any) -> None:
+        if needs_form and kwargs["context"].get("form") is None:
+            return
+        if not _first_delivery(db, kwargs["body"]):
+            return
+        work(**{name: value for name, value in kwargs.items() if name in own})
+
+    extra = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+             for name in ("body", "context") if name not in own]
+    run.__signature__ = inspect.Signature([*own.values(), *extra])  # type: ignore[attr-defined]
+    run.__name__ = work.__name__
+    run.__qualname__ = work.__qualname__
     return run

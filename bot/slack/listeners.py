@@ -18,10 +18,11 @@ from bot.slack import (
     proposals,
     settings,
 )
-from bot.slack.context import Deps, resolve_actor
+from bot.slack.context import Deps, resolve_actor, use_client
 
 
 def register_all(app: App, deps: Deps) -> None:
+    app.use(use_client(app.client))
     app.use(resolve_actor)
     errors.register(app)
     disputes.register(app, deps)

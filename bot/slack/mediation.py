@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.mediation import mediator_joined, mediator_modal
+from bot.blocks.mediation import mediator_escalation, mediator_joined, mediator_modal
 from bot.payloads import DisputeButton, ItemButton, decode
 from bot.services import disputes, mediation
 from bot.services.parties import require_party
@@ -38,8 +38,8 @@ def register(app: App, deps: Deps) -> None:
             view = mediator_modal(dispute, {u: names.lookup(u).name for u in policy.mediators})
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    lazily(app.action(ids.ASK_MEDIATOR))(open_form)
-    lazily(app.action(ids.REQUEST_MEDIATOR))(open_form)  # offered after a "Not yet"
+    lazily(app.action(ids.ASK_MEDIATOR), once=deps.db)(open_form)
+    lazily(app.action(ids.REQUEST_MEDIATOR), once=deps.db)(open_form)  # offered after a "Not yet"
 
     def check(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         values = view["state"]["values"]
@@ -64,7 +64,7 @@ def register(app: App, deps: Deps) -> None:
                            "note": state.text(values, ids.B_MEDIATOR_NOTE, ids.A_MEDIATOR_NOTE)}
         ack()
 
-    @lazily(app.view(ids.MEDIATOR_MODAL), ack=check)
+    @lazily(app.view(ids.MEDIATOR_MODAL), ack=check, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         actor: Person = context["actor"]
@@ -79,7 +79,5 @@ def register(app: App, deps: Deps) -> None:
             facts = card_facts(session, dispute)
         refresh_card(client, dispute, facts)
         if channel and is_internal_channel(client, channel):
-            note = f"\nInternal note: {form['note']}" if form["note"] else ""
-            client.chat_postMessage(channel=channel, text=(
-                f":rotating_light: A mediator (<@{form['mediator'].user_id}>) was brought into "
-                f"{dispute.reference} in <#{dispute.channel_id}>.{note}"))
+            client.chat_postMessage(channel=channel, text=mediator_escalation(
+                dispute, form["mediator"].user_id, form["note"]))

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.blocks.text import button, mentions, section
+from bot.blocks.text import button, channel_link, md, mentions, section
 from bot.db import Database
 from bot.payloads import DisputeButton
 from bot.services import disputes, nudges
@@ -46,21 +46,24 @@ class Nudger:
             nudge = nudges.still_due(session, dispute, candidate.kind)
             if nudge is None:
                 return 0  # another scheduler process reminded first, or things moved on
+            channel = channel_link(dispute.channel_id)
             if nudge.kind == nudges.PERSPECTIVES:
-                text = (f":wave: A gentle reminder: {mentions([p.user_id for p in nudge.waiting])}, "
-                        f"{dispute.reference} is waiting for your perspective. Use *Share your "
-                        "perspective* on the card at the top of this thread.")
-                internal = f"{dispute.reference} in <#{dispute.channel_id}>: a side has not shared its perspective yet."
+                text = md(":wave: A gentle reminder: {who}, {ref} is waiting for your perspective. Use "
+                          "*Share your perspective* on the card at the top of this thread.",
+                          who=mentions([p.user_id for p in nudge.waiting]), ref=dispute.reference)
+                internal = md(":rotating_light: {ref} in {channel}: a side has not shared its "
+                              "perspective yet.", ref=dispute.reference, channel=channel)
             else:
-                parties = [p.user_id for p in dispute.parties]
-                text = (f":hourglass: {dispute.reference} has been open for a while without an "
-                        f"agreement in effect. {mentions(parties)}, a proposal or a draft agreement "
-                        "would move it forward; a mediator can help if you are stuck.")
-                internal = f"{dispute.reference} in <#{dispute.channel_id}> has no agreement in effect yet."
+                text = md(":hourglass: {ref} has been open for a while without an agreement in "
+                          "effect. {who}, a proposal or a draft agreement would move it forward; a "
+                          "mediator can help if you are stuck.", ref=dispute.reference,
+                          who=mentions([p.user_id for p in dispute.parties]))
+                internal = md(":rotating_light: {ref} in {channel} has no agreement in effect yet.",
+                              ref=dispute.reference, channel=channel)
             blocks = [section(text), {"type": "actions", "block_id": "nudge", "elements": [
                 button("Request a mediator", ids.ASK_MEDIATOR, DisputeButton(d=dispute.id).encode())]}]
             post_in_thread(self.client, dispute, text, blocks)
             nudges.mark(session, dispute, nudge)
         if nudge.escalation_channel and is_internal_channel(self.client, nudge.escalation_channel):
-            self.client.chat_postMessage(channel=nudge.escalation_channel, text=f":rotating_light: {internal}")
+            self.client.chat_postMessage(channel=nudge.escalation_channel, text=internal)
         return 1

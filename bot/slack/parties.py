@@ -23,7 +23,7 @@ from bot.slack.people_check import resolve_people
 
 
 def register(app: App, deps: Deps) -> None:
-    @lazily(app.action(ids.ADD_PARTY))
+    @lazily(app.action(ids.ADD_PARTY), once=deps.db)
     def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:
@@ -50,7 +50,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "newcomers": newcomers, "actor": actor}
         ack()
 
-    @lazily(app.view(ids.ADD_PARTY_MODAL), ack=check_new_parties)
+    @lazily(app.view(ids.ADD_PARTY_MODAL), ack=check_new_parties, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         meta = form["meta"]

@@ -73,7 +73,7 @@ def register(app: App, deps: Deps) -> None:
                                      initial=initial, sealed=sealed, tone=tone,
                                      version=(latest.version + 1) if latest else 1)
 
-    @lazily(app.action(ids.SHARE_PERSPECTIVE))
+    @lazily(app.action(ids.SHARE_PERSPECTIVE), once=deps.db)
     def on_share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         view = modal_for(ref.d, context["actor"], host_team_id(context))
@@ -101,7 +101,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "text": text, "actor": actor, "team": team}
         ack()
 
-    @lazily(app.view(ids.PERSPECTIVE_MODAL), ack=check_perspective)
+    @lazily(app.view(ids.PERSPECTIVE_MODAL), ack=check_perspective, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         meta = form["meta"]

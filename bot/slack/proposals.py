@@ -18,8 +18,9 @@ from bot.blocks.proposals import (
     decline_modal,
     proposal_message,
     proposal_modal,
+    proposal_settled,
 )
-from bot.blocks.text import escape, truncate
+from bot.blocks.text import md
 from bot.payloads import (
     DeclineMeta,
     DisputeButton,
@@ -75,16 +76,16 @@ def register(app: App, deps: Deps) -> None:
             view = modal(session, host_team_id(context), context["actor"], meta)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @lazily(app.action(ids.PROPOSE))
+    @lazily(app.action(ids.PROPOSE), once=deps.db)
     def on_propose(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         open_form(client, body, context, ProposalMeta(d=button_value(body, DisputeButton).d))
 
-    @lazily(app.action(ids.COUNTER_PROPOSAL))
+    @lazily(app.action(ids.COUNTER_PROPOSAL), once=deps.db)
     def on_counter(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ProposalButton)
         open_form(client, body, context, ProposalMeta(d=ref.d, counter=ref.p))
 
-    @lazily(app.action(ids.ADD_ITEM_ROW))
+    @lazily(app.action(ids.ADD_ITEM_ROW), once=deps.db)
     def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         view = body.get("view") or {}
         meta = metadata(view, ProposalMeta)
@@ -118,7 +119,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "actor": actor, "team": team, "values": values, "draft": draft}
         ack()
 
-    @lazily(app.view(ids.PROPOSAL_MODAL), ack=check_proposal)
+    @lazily(app.view(ids.PROPOSAL_MODAL), ack=check_proposal, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         meta = form["meta"]
@@ -140,7 +141,7 @@ def register(app: App, deps: Deps) -> None:
                         if done.counter_target_gone else None)
         except SlackApiError as error:
             tell_unsaved(client, actor.user_id, "Your proposal", error,
-                         f"*{values.summary}*\n{values.details}")
+                         md("*{summary}*\n{details}", summary=values.summary, details=values.details))
             return
         if done.superseded and old:
             update_message(client, dispute, done.superseded.message_ts, old, done.superseded.label)
@@ -148,18 +149,18 @@ def register(app: App, deps: Deps) -> None:
             refresh_card(client, dispute, facts)
         if gone:
             tell_privately(client, {"user": {"id": actor.user_id}},
-                           f"{gone} Your counter-proposal was posted as {done.proposal.label} on its own.")
+                           md("{gone} Your counter-proposal was posted as {label} on its own.",
+                              gone=gone, label=done.proposal.label))
 
     def settle(client: WebClient, context: BoltContext, ref: ProposalButton | DeclineMeta,
-               step: Callable[[Session, Dispute, Proposal, Party, Person], None],
-               note: Callable[[str, Proposal], str]) -> None:
+               step: Callable[[Session, Dispute, Proposal, Party, Person], None], verb: str) -> None:
         actor: Person = context["actor"]
         with deps.db.transaction() as session:
             dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
             proposal = proposals.get(session, dispute, ref.p)
             party = require_party(dispute, actor, "answer proposals")
             step(session, dispute, proposal, party, actor)
-            text = note(deps.directory.describe(actor.team_id, actor.user_id), proposal)
+            text = proposal_settled(verb, deps.directory.describe(actor.team_id, actor.user_id), proposal)
             blocks = None
             if proposal.status == ProposalStatus.ACCEPTED:
                 blocks = accepted_blocks(text, DraftButton(d=dispute.id, p=proposal.id).encode())
@@ -173,22 +174,11 @@ def register(app: App, deps: Deps) -> None:
     def withdraw(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
         proposals.withdraw(s, d, p, party, actor=actor)
 
-    def accepted(who: str, p: Proposal) -> str:
-        return (f":handshake: {escape(who)} accepted {p.label}: “{escape(p.summary)}”. Next, a "
-                "written agreement that one person from each organization approves.")
-
-    def declined(who: str, p: Proposal) -> str:
-        reason = f"\n>{escape(truncate(p.decline_reason, 1000))}" if p.decline_reason else ""
-        return f"{escape(who)} declined {p.label}. A counter-proposal is always welcome.{reason}"
-
-    def withdrawn(who: str, p: Proposal) -> str:
-        return f"{escape(who)} withdrew {p.label}."
-
-    @lazily(app.action(ids.ACCEPT_PROPOSAL))
+    @lazily(app.action(ids.ACCEPT_PROPOSAL), once=deps.db)
     def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        settle(client, context, button_value(body, ProposalButton), accept, accepted)
+        settle(client, context, button_value(body, ProposalButton), accept, "accepted")
 
-    @lazily(app.action(ids.DECLINE_PROPOSAL))
+    @lazily(app.action(ids.DECLINE_PROPOSAL), once=deps.db)
     def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ProposalButton)
         actor: Person = context["actor"]
@@ -212,7 +202,7 @@ def register(app: App, deps: Deps) -> None:
         context["form"] = {"meta": meta, "reason": reason}
         ack()
 
-    @lazily(app.view(ids.DECLINE_MODAL), ack=check_decline)
+    @lazily(app.view(ids.DECLINE_MODAL), ack=check_decline, once=deps.db)
     def on_decline_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         meta = form["meta"]
@@ -221,8 +211,8 @@ def register(app: App, deps: Deps) -> None:
         def decline(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
             proposals.answer(s, d, p, party, accept=False, actor=actor, reason=reason)
 
-        settle(client, context, meta, decline, declined)
+        settle(client, context, meta, decline, "declined")
 
-    @lazily(app.action(ids.WITHDRAW_PROPOSAL))
+    @lazily(app.action(ids.WITHDRAW_PROPOSAL), once=deps.db)
     def on_withdraw(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        settle(client, context, button_value(body, ProposalButton), withdraw, withdrawn)
+        settle(client, context, button_value(body, ProposalButton), withdraw, "withdrawn")

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.settings import AGREEMENT_DAYS, NUDGE_DAYS, settings_modal
+from bot.blocks.text import channel_link, md
 from bot.payloads import SettingsMeta
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
@@ -66,12 +67,13 @@ def register(app: App, deps: Deps) -> None:
         }
         ack()
 
-    @lazily(app.view(ids.SETTINGS_MODAL), ack=check)
+    @lazily(app.view(ids.SETTINGS_MODAL), ack=check, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         actor: Person = context["actor"]
         with deps.db.transaction() as session:
             set_policy(session, host_team_id(context), actor=actor, channel_id=form["channel"],
                        **form["changes"])
-        where = f"<#{form['channel']}>" if form["channel"] else "the whole workspace"
-        tell_privately(client, {"user": {"id": actor.user_id}}, f"Parley's settings for {where} are saved.")
+        where = channel_link(form["channel"]) if form["channel"] else "the whole workspace"
+        tell_privately(client, {"user": {"id": actor.user_id}},
+                       md("Parley's settings for {where} are saved.", where=where))

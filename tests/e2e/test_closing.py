@@ -75,5 +75,5 @@ def test_lessons_learned_are_recorded_and_never_reach_the_shared_channel(slack, 
     with db.read() as s:
         assert s.scalars(select(LessonLearned)).one().root_cause == "expectations"
     # someone from the client's organization cannot record lessons learned
-    slack.view_submission(CORA, view, {ids.B_ROOT_CAUSE: "other", ids.B_CHANGE: "x"})
+    slack.view_submission(CORA, {**view, "id": "V0CORA"}, {ids.B_ROOT_CAUSE: "other", ids.B_CHANGE: "x"})
     assert "for the team that handled the dispute" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot import ids
+from bot.services import exports
+from bot.services.errors import NotAllowed
 from bot.application import build_client
 from bot.services.people import Person
 from bot.services.policy import set_policy
 from bot.slack.directory import Directory
 from bot.slack.nudges import Nudger
-from models import Dispute, utcnow
-from tests.conftest import CHANNEL, SAM, SOL
+from models import Dispute, Feedback, Party, utcnow
+from tests.conftest import CHANNEL, CLIVE, CORA, GUEST, SAM, SOL
 from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import card_blocks, click, click_for_modal, text_of
+from tests.support.slack_requests import User
 
 
 def test_export_sends_the_full_record_privately(slack, fake_slack, db):
@@ -70,3 +75,57 @@ def test_nothing_internal_reaches_a_channel_shared_with_another_organization(sla
     assert any("INTERNAL-LESSON" in text_of(c.args) for c in fake_slack.calls
                if str(c.args.get("channel", "")).startswith("U"))
     assert any(u["channel"] == "D0SAM" for u in fake_slack.uploads.values())
+
+
+def test_export_is_for_parties_and_admins_and_the_client_side_gets_no_internal_notes(slack, fake_slack, db):
+    fake_slack.add_user("U0ADA", SAM.team_id, name="ada", admin=True)  # a workspace admin, not a party
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.CLOSE_DISPUTE)
+    slack.view_submission(SAM, view, {ids.B_CLOSE_REASON: "Settled by phone."})
+    request = fake_slack.calls_to("chat.postMessage")[-1].args
+    view = click_for_modal(slack, fake_slack, SAM, request["blocks"], ids.RECORD_LESSONS)
+    slack.view_submission(SAM, view, {ids.B_ROOT_CAUSE: "process", ids.B_CHANGE: "INTERNAL-LESSON"})
+    with db.transaction() as s:
+        s.add(Feedback(dispute_id=s.scalars(select(Dispute)).one().id, team_id=CORA.team_id,
+                       user_id=CORA.id, rating=2, comment="INTERNAL-FEEDBACK"))
+
+    def export(user: User) -> tuple[str | None, str]:
+        before = set(fake_slack.uploads)
+        assert slack.command(user, "export D-1").status == 200
+        answer = fake_slack.calls_to("response_url")[-1].args["text"]
+        new = [u for f, u in fake_slack.uploads.items() if f not in before]
+        assert len(new) <= 1
+        if new:
+            assert new[0]["channel"] == "D" + user.id.removeprefix("U")  # their own DM with Parley
+        return (new[0]["content"] if new else None), answer
+
+    internal = ("INTERNAL-LESSON", "INTERNAL-FEEDBACK", "lessons.recorded")
+    for user in (SAM, User("U0ADA", SAM.team_id, "ada")):  # the provider side, a workspace admin
+        document, answer = export(user)
+        assert all(marker in document for marker in internal) and "full record" in answer
+    document, answer = export(CORA)  # the client side: the record without the team's notes
+    assert document is not None and "Settled by phone." in document
+    assert not any(marker in document for marker in internal)
+    assert "Record for the client side" in document and "full record" not in answer
+    for outsider in (CLIVE, GUEST):  # in the channel, but not a party: told privately, no file
+        document, answer = export(outsider)
+        assert document is None and "Only the parties to D-1 can export its record" in answer
+
+
+def test_only_the_provider_side_and_admins_get_the_full_record():
+    dispute = Dispute(team_id="T0HOST", number=1)
+    dispute.parties = [Party(team_id="T0HOST", user_id="U0SAM", side="provider"),
+                       Party(team_id="T0CLIENT", user_id="U0CORA", side="client"),
+                       Party(team_id="T0HOST", user_id="U0GUEST", side="client"),
+                       Party(team_id="T0HOST", user_id="U0SOL", side="mediator")]
+    full = exports.full_record_for
+    assert full(dispute, Person("T0HOST", "U0SAM"), is_admin=False) is True
+    assert full(dispute, Person("T0CLIENT", "U0CORA"), is_admin=False) is False
+    assert full(dispute, Person("T0HOST", "U0GUEST"), is_admin=False) is False
+    assert full(dispute, Person("T0HOST", "U0SOL"), is_admin=False) is False  # a mediator is neutral
+    assert full(dispute, Person("T0HOST", "U0SOL"), is_admin=True) is True
+    assert full(dispute, Person("T0HOST", "U0ADA"), is_admin=True) is True
+    with pytest.raises(NotAllowed):
+        full(dispute, Person("T0CLIENT", "U0CLIVE"), is_admin=True)  # another workspace's admin
+    with pytest.raises(NotAllowed):
+        full(dispute, Person("T0HOST", "U0NOBODY"), is_admin=False)

@@ -362,7 +362,11 @@ class FakeSlack:
         return {"ok": True, "files": done}
 
     def _view_result(self, view: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "view": {**view, "id": f"V{next(self._ids):06d}", "team_id": self.host_team}}
+        """Like Slack: the view gets an id (kept by views.update) and a new hash. Both are also put
+        on the recorded view, so a test can submit it as Slack would."""
+        view["id"] = view.get("id") or f"V{next(self._ids):06d}"
+        view["hash"] = f"{time.time():.6f}.{next(self._ids)}"
+        return {"ok": True, "view": {**view, "team_id": self.host_team}}
 
     def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         trigger = str(args.get("trigger_id", ""))
@@ -375,6 +379,8 @@ class FakeSlack:
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
 
     def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(args.get("view"), dict) and args.get("view_id"):
+            args["view"]["id"] = args["view_id"]
         problems = self._check_view(args.get("view"))
         self._violate("views.update", problems)
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])

@@ -55,10 +55,10 @@ class SlackSender:
 
     def post(self, body: bytes | str, content_type: str = "application/x-www-form-urlencoded", *,
              timestamp: int | None = None, secret: str | None = None, signed: bool = True,
-             path: str = "/slack/events") -> Reply:
+             path: str = "/slack/events", headers: dict[str, str] | None = None) -> Reply:
         data = body.encode() if isinstance(body, str) else body
         ts = str(int(time.time()) if timestamp is None else timestamp)
-        headers = {"Content-Type": content_type}
+        headers = {"Content-Type": content_type, **(headers or {})}
         if signed:
             headers["X-Slack-Request-Timestamp"] = ts
             headers["X-Slack-Signature"] = signature(secret or self.secret, ts, data)
@@ -109,31 +109,39 @@ class SlackSender:
         })
 
     def view_submission(self, user: User, view: dict[str, Any], answers: dict[str, Any]) -> Reply:
-        return self.payload({
+        return self.payload(self.view_submission_payload(user, view, answers))
+
+    def view_submission_payload(self, user: User, view: dict[str, Any],
+                                answers: dict[str, Any]) -> dict[str, Any]:
+        """The view_submission Slack sends when `user` submits `view` with `answers`."""
+        return {
             "type": "view_submission",
             "user": {"id": user.id, "username": user.name, "team_id": user.team_id},
             "team": {"id": user.team_id, "domain": "x"},
             "api_app_id": "A0PARLEY",
             "trigger_id": new_trigger(),
             "view": {
-                "id": view.get("id", "V0"), "type": "modal", "team_id": user.team_id,
+                "id": view.get("id") or f"V-{next(_triggers)}", "type": "modal", "team_id": user.team_id,
                 "app_installed_team_id": self.host_team,
                 "callback_id": view["callback_id"],
                 "private_metadata": view.get("private_metadata", ""),
                 "state": {"values": state_values(view, answers)},
-                "hash": "h",
+                "hash": view.get("hash") or f"h-{next(_triggers)}",
             },
-        })
+        }
 
     def event(self, event: dict[str, Any], team_id: str | None = None) -> Reply:
-        body = {
+        return self.post(json.dumps(self.event_body(event, team_id)), "application/json")
+
+    def event_body(self, event: dict[str, Any], team_id: str | None = None) -> dict[str, Any]:
+        """An Events API callback as Slack sends it, with a new event_id."""
+        return {
             "token": "legacy", "team_id": team_id or self.host_team, "api_app_id": "A0PARLEY",
             "type": "event_callback", "event_id": f"Ev{next(_triggers)}",
             "event_time": int(time.time()), "event": event,
             "authorizations": [{"team_id": self.host_team, "user_id": self.fake.bot_user,
                                 "is_bot": True, "is_enterprise_install": False}],
         }
-        return self.post(json.dumps(body), "application/json")
 
 
 def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:

@@ -93,5 +93,6 @@ def test_list_and_home_stay_within_limits_with_many_disputes():
 def test_text_helpers():
     assert escape("<a & b>") == "&lt;a &amp; b&gt;"
     assert truncate("abcdef", 4) == "abc…" and truncate("ab", 4) == "ab"
-    assert mentions(["A"]) == "<@A>"
-    assert mentions(["A", "B", "C"]) == "<@A>, <@B> and <@C>"
+    assert mentions(["U1"]) == "<@U1>"
+    assert mentions(["U1", "W2", "U3"]) == "<@U1>, <@W2> and <@U3>"
+    assert mentions(["U1>|<!channel"]) == "U1&gt;|&lt;!channel"  # a forged id is never markup

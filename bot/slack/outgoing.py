@@ -1,0 +1,111 @@
+"""The way out to Slack: every Web API call and every response_url reply passes through here.
+
+Two promises are kept at this one place, whatever code path built the message:
+- **Nothing typed by a person is parsed by Slack.** Each field Slack parses as mrkdwn (a message's
+  `text`, a file's `initial_comment`, mrkdwn text objects anywhere in `blocks`, `view` or
+  `attachments`) must hold `Mrkdwn` (bot/blocks/mrkdwn.py); a plain `str` found there is escaped,
+  and a warning names the method and field (never the text), because it means a builder forgot
+  `md()`.
+- **The log never holds what was sent.** slack_sdk logs whole request and response bodies, and
+  response_urls, at DEBUG; its loggers are kept at INFO, and Parley logs one DEBUG line per call
+  instead: method, outcome, milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+from slack_sdk.webhook import WebhookClient
+
+from bot.blocks.mrkdwn import Mrkdwn, escape
+from bot.web_client import KeepAliveWebClient
+
+log = logging.getLogger("parley.outgoing")
+calls_log = logging.getLogger("parley.slack")
+QUIET_LOGGERS = ("slack_sdk", "parley.slack_api", "parley.bolt")  # they log bodies at DEBUG
+
+_TOP_LEVEL = ("text", "initial_comment")
+_NESTED = ("blocks", "view", "attachments")
+_ATTACHMENT_TEXT = ("text", "pretext", "fallback", "footer", "title", "value")
+
+
+def keep_bodies_out_of_the_log() -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
+def _safe(value: str, where: str) -> Mrkdwn:
+    if isinstance(value, Mrkdwn):
+        return value
+    escaped = escape(value)
+    if escaped != value:
+        log.warning("text not built with md() reached %s; it was escaped", where)
+    return escaped
+
+
+def _walk(node: Any, where: str, in_attachment: bool = False) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, where, in_attachment)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+        node["text"] = _safe(node["text"], where)
+    if in_attachment:
+        for key in _ATTACHMENT_TEXT:
+            if isinstance(node.get(key), str):
+                node[key] = _safe(node[key], where)
+    for key, child in node.items():
+        if isinstance(child, (dict, list)):
+            _walk(child, where, in_attachment or key == "attachments")
+
+
+def guard(method: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Make every mrkdwn-parsed field of a Web API call or response_url body safe, in place."""
+    for key in _TOP_LEVEL:
+        if isinstance(args.get(key), str):
+            args[key] = _safe(args[key], f"{method}.{key}")
+    for key in _NESTED:
+        if isinstance(args.get(key), (dict, list)):
+            _walk(args[key], f"{method}.{key}", in_attachment=key == "attachments")
+    return args
+
+
+class ParleyClient(KeepAliveWebClient):
+    """The app's Web API client: guarded (see the module docstring), over persistent connections.
+
+    One instance serves every listener; Bolt deep-copies a request's context for its lazy
+    listeners, and a copy of this client must be the client itself (it holds the connections)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ParleyClient:
+        return self
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+        for part in ("json", "data", "params"):
+            if isinstance(kwargs.get(part), dict):
+                guard(api_method, kwargs[part])
+        started = time.monotonic()
+        try:
+            response = super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            calls_log.debug("%s: %s (%.0f ms)", api_method, error.response.get("error"),
+                            (time.monotonic() - started) * 1000)
+            raise
+        calls_log.debug("%s: ok (%.0f ms)", api_method, (time.monotonic() - started) * 1000)
+        return response
+
+
+def reply(response_url: str, text: str, blocks: list[dict[str, Any]] | None = None, *,
+          replace_original: bool = False) -> None:
+    """An ephemeral reply through a response_url (only the person who acted sees it)."""
+    body = guard("response_url", {"text": text, "blocks": blocks})
+    started = time.monotonic()
+    response = WebhookClient(response_url, timeout=10, logger=logging.getLogger("parley.slack_api")).send(
+        text=body["text"], blocks=body["blocks"], response_type="ephemeral",
+        replace_original=replace_original)
+    calls_log.debug("response_url: %s (%.0f ms)", response.status_code, (time.monotonic() - started) * 1000)
