@@ -38,9 +38,11 @@ def main() -> int:
 
     import waitress
 
+    from bot.web import waitress_options
+
     try:
         waitress.serve(parley.wsgi, host="0.0.0.0", port=settings.port,
-                       threads=settings.web_threads, ident="parley")
+                       **waitress_options(settings.web_threads))
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

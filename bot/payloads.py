@@ -5,12 +5,27 @@ and the caller answers politely instead of failing."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_VALUE_CHARS = 2000
 MAX_METADATA_CHARS = 3000
+MAX_ITEMS = 5
+"""Action-item rows a proposal or agreement modal can show. A mirror of
+bot.services.proposals.MAX_ITEMS (importing the services here would pull the database models into
+every Block Kit builder); tests/unit/test_payloads_and_envelope.py checks that the two agree."""
+
+MAX_DB_ID = 2**31 - 1  # PostgreSQL `integer`
+CONVERSATION_ID = r"^[CGD][A-Z0-9]{1,30}$"  # a Slack channel, private channel or DM id
+
+# Everything read back from Slack is bounded, so that a value that does not fit (an id beyond
+# PostgreSQL's integer, a row count in the millions) is simply unreadable: a "stale button".
+DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+Rows = Annotated[int, Field(ge=1, le=MAX_ITEMS)]
+ContentHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+ToneKey = Annotated[str, StringConstraints(max_length=64)]
+ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID)]
 
 
 class Payload(BaseModel):
@@ -27,12 +42,14 @@ class Payload(BaseModel):
 P = TypeVar("P", bound=Payload)
 
 
-def decode(model: type[P], raw: str | None) -> P | None:
-    if not raw:
+def decode(model: type[P], raw: object) -> P | None:
+    """The payload, or None for anything else; never raises (pydantic's ValidationError is a
+    ValueError)."""
+    if not raw or not isinstance(raw, str | bytes):
         return None
     try:
         return model.model_validate_json(raw)
-    except (ValidationError, ValueError):
+    except (ValueError, TypeError, RecursionError):
         return None
 
 
@@ -41,7 +58,7 @@ class OpenDisputeMeta(Payload):
 
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    channel_id: str
+    channel_id: ConversationId
 
 
 class RaiseButton(Payload):
@@ -54,15 +71,15 @@ class DisputeButton(Payload):
     """Value of a button that acts on a dispute (share, propose, add a party)."""
 
     v: Literal[1] = 1
-    d: int
+    d: DbId
 
 
 class ProposalButton(Payload):
     """Value of a button that acts on one proposal (accept, counter, decline, withdraw)."""
 
     v: Literal[1] = 1
-    p: int
-    d: int
+    p: DbId
+    d: DbId
 
 
 class PerspectiveMeta(Payload):
@@ -71,8 +88,8 @@ class PerspectiveMeta(Payload):
 
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    d: int
-    tone: str | None = None
+    d: DbId
+    tone: ToneKey | None = None
 
 
 class ProposalMeta(Payload):
@@ -80,31 +97,31 @@ class ProposalMeta(Payload):
 
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    d: int
-    counter: int | None = None
-    rows: int = 1
-    tone: str | None = None
+    d: DbId
+    counter: DbId | None = None
+    rows: Rows = 1
+    tone: ToneKey | None = None
 
 
 class DeclineMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    d: int
-    p: int
+    d: DbId
+    p: DbId
 
 
 class AddPartyMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    d: int
+    d: DbId
 
 
 class DraftButton(Payload):
     """Value of "Draft agreement": the dispute, and the accepted proposal to start from (if any)."""
 
     v: Literal[1] = 1
-    d: int
-    p: int | None = None
+    d: DbId
+    p: DbId | None = None
 
 
 class AgreementButton(Payload):
@@ -112,9 +129,9 @@ class AgreementButton(Payload):
     message shows, so an approval is bound to exactly what its approver saw."""
 
     v: Literal[1] = 1
-    d: int
-    a: int
-    h: str
+    d: DbId
+    a: DbId
+    h: ContentHash
 
 
 class AgreementMeta(Payload):
@@ -122,40 +139,40 @@ class AgreementMeta(Payload):
 
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    d: int
-    p: int | None = None  # the proposal it started from
-    rows: int = 1
+    d: DbId
+    p: DbId | None = None  # the proposal it started from
+    rows: Rows = 1
 
 
 class ChangesMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    d: int
-    a: int
+    d: DbId
+    a: DbId
 
 
 class CheckInAnswer(Payload):
     """Value of Yes, done / Partly / Not yet on a check-in: which check-in and which item."""
 
     v: Literal[1] = 1
-    d: int
-    c: int
-    i: int
+    d: DbId
+    c: DbId
+    i: DbId
 
 
 class ItemButton(Payload):
     """Value of the buttons offered after a "Not yet": the dispute and the action item."""
 
     v: Literal[1] = 1
-    d: int
-    i: int
+    d: DbId
+    i: DbId
 
 
 class ItemMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    d: int
-    i: int
+    d: DbId
+    i: DbId
 
 
 class SettingsMeta(Payload):
@@ -163,4 +180,4 @@ class SettingsMeta(Payload):
 
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
-    channel: str
+    channel: ConversationId

@@ -1,6 +1,9 @@
 """The WSGI application: GET /healthz and POST /slack/events.
 
-Slack requests are checked in this order: signature and age (401), then shape (400), then Bolt."""
+Slack requests are checked in this order: size (411/413, before the body is read), Slack's
+`ssl_check` (answered 200 unsigned, as Bolt's own SslCheck middleware does before it verifies
+signatures), signature and age (401), shape (400, see bot/slack/envelope.py), then Bolt. Whatever a
+body holds, the answer is never a 5xx and the log never gets a traceback for it."""
 
 from __future__ import annotations
 
@@ -8,20 +11,32 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
+from slack_bolt.request.internals import build_normalized_headers, extract_content_type
 from slack_sdk.signature import SignatureVerifier
 
 from bot.db import Database
 from bot.slack.envelope import Malformed, check
 
 log = logging.getLogger("parley.web")
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = 1_048_576  # 1 MiB; Slack's own payloads stay far below
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            405: "Method Not Allowed", 413: "Payload Too Large", 503: "Service Unavailable"}
+            405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
+            503: "Service Unavailable"}
+
+
+def waitress_options(threads: int) -> dict[str, Any]:
+    """How Parley is served by waitress (app.py, and the end-to-end tests' server).
+
+    waitress reads a whole request body into its buffers before it calls the app, so the app's own
+    size check cannot keep a huge body out of memory there: waitress must refuse it itself. It
+    refuses a body of `max_request_body_size` bytes or more, hence the + 1 (the same limit)."""
+    return {"threads": threads, "ident": "parley", "max_request_body_size": MAX_BODY_BYTES + 1}
 
 
 def _reply(start_response: StartResponse, status: int, body: str | bytes,
@@ -64,28 +79,41 @@ class WebApp:
 
     def _slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         assert self.bolt is not None and self.verifier is not None
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
+        declared = environ.get("CONTENT_LENGTH")
+        if not declared:  # e.g. chunked, under a server that passes it through
+            return _reply(start_response, 411, "Content-Length required")
+        # Digits only: int() would also take "+1", " 1" or "1_0" (and give up past 4300 digits).
+        if not (declared.isascii() and declared.isdigit()):
             return _reply(start_response, 400, "Bad Content-Length")
-        if length > MAX_BODY_BYTES:
+        if len(declared) > 18 or int(declared) > MAX_BODY_BYTES:
             return _reply(start_response, 413, "Request body too large")
+        length = int(declared)
         raw = environ["wsgi.input"].read(length) if length > 0 else b""
+        if len(raw) != length:
+            return _reply(start_response, 400, "Body shorter than its Content-Length")
         headers = _headers(environ)
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError:
             return _reply(start_response, 400, "Body is not UTF-8")
+        content_type = extract_content_type(build_normalized_headers(headers))
+        if _is_ssl_check(body, content_type):
+            return _reply(start_response, 200, "")
         if not self._signed(body, headers):
             return _reply(start_response, 401, "Invalid or expired signature")
         try:
-            check(body, headers.get("content-type", ""))
+            check(body, content_type)
         except Malformed as error:
             log.info("rejected a malformed Slack request: %s", error)
             return _reply(start_response, 400, f"Malformed request: {error}")
-        response = self.bolt.dispatch(
-            BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
-        )
+        try:
+            response = self.bolt.dispatch(
+                BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+            )
+        except Exception as error:  # noqa: BLE001 - the envelope should have made this impossible
+            log.warning("refused a Slack request that Bolt could not handle (%s)",
+                        type(error).__name__)
+            return _reply(start_response, 400, "Malformed request")
         return _reply(start_response, response.status, response.body or "", response.headers)
 
 
@@ -95,6 +123,15 @@ class WebApp:
             return self.verifier.is_valid_request(body, headers)
         except (ValueError, TypeError):  # e.g. a timestamp header that is not a number
             return False
+
+
+def _is_ssl_check(body: str, content_type: str | None) -> bool:
+    """Slack's `ssl_check=1` probe: a form body without `command` or `payload` (Bolt's rules for
+    telling a form from JSON, see slack_bolt.request.internals.parse_body)."""
+    if content_type == "application/json" or body.startswith("{") or "payload" in body:
+        return False
+    params = dict(parse_qsl(body, keep_blank_values=True))
+    return params.get("ssl_check") == "1" and "command" not in params
 
 
 def wsgi_from_env() -> WebApp:

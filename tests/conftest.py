@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 
 from bot.application import Parley, create_app
@@ -17,6 +19,12 @@ from tests.support.app_server import AppServer
 from tests.support.databases import backends, clear, engine_for, fresh_database, upgrade
 from tests.support.slack_requests import SlackSender, User
 
+# Property-based tests: on CI the same examples every run (no random seed, no example database),
+# so a failure there is reproducible and a pass means the same thing each time.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
+
 SECRET = "test-signing-secret"
 CLIENT_TEAM = "T0CLIENT"
 CHANNEL = "C0SHARED"
@@ -27,6 +35,16 @@ CORA = User("U0CORA", CLIENT_TEAM, "cora")  # client, from the connected organiz
 CLIVE = User("U0CLIVE", CLIENT_TEAM, "clive")  # client colleague
 BOT_USER = "U0OTHERBOT"
 GUEST = User("U0GUEST", HOST_TEAM, "gus")  # a guest account in the host workspace
+
+
+@pytest.fixture(autouse=True)
+def every_mrkdwn_text_is_built_with_md(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """bot/slack/outgoing.py escapes plain text that reaches a mrkdwn field of a Slack call and
+    warns: in a test, that warning means a builder forgot md() (a real mention would show as text)."""
+    yield
+    unmarked = [r.getMessage() for when in ("setup", "call") for r in caplog.get_records(when)
+                if r.name == "parley.outgoing"]
+    assert unmarked == [], unmarked
 
 
 @pytest.fixture(scope="session", params=backends())

@@ -192,8 +192,10 @@ def require_active(dispute: Dispute, doing: str) -> None:
 
 def get_by_reference(session: Session, team_id: str, reference: str) -> Dispute:
     cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise NotFound(f"“{reference}” is not a dispute reference; they look like D-7.")
+    if len(cleaned) > 9:  # beyond any dispute number (and any column's range)
+        raise NotFound("There is no dispute with that number in this workspace.")
     dispute = session.scalars(
         select(Dispute)
         .where(Dispute.team_id == team_id, Dispute.number == int(cleaned))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot import ids
@@ -13,9 +14,12 @@ from bot.slack.form_checks import money, required_text
 from bot.slack.item_rows import check_items, read_items, today_for
 
 
+DAYS = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+
+
 def read_values(values: dict[str, Any], rows: int) -> AgreementValues:
     days = [int(v) for v in state.checked(values, ids.B_AG_CHECKINS, ids.A_AG_CHECKINS)
-            if v.isdigit()]
+            if DAYS.fullmatch(v)]
     return AgreementValues(
         terms=state.text(values, ids.B_AG_TERMS, ids.A_AG_TERMS),
         amount=state.text(values, ids.B_AG_AMOUNT, ids.A_AG_AMOUNT),

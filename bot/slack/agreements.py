@@ -95,7 +95,7 @@ def register(app: App, deps: Deps) -> None:
                                            agreement.proposal_id, agreement.version)
             else:
                 values, source, editing = starting_values(session, dispute, proposal_id)
-            meta = AgreementMeta(d=dispute.id, p=source, rows=max(1, len(values.items)))
+            meta = AgreementMeta(d=dispute.id, p=source, rows=min(MAX_ITEMS, max(1, len(values.items))))
             view = agreement_modal(dispute, meta, values, editing=editing)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 

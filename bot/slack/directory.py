@@ -55,6 +55,13 @@ class Directory:
             self._cache[user_id] = (now, profile)
         return profile
 
+    def is_admin(self, user_id: str) -> bool:
+        """A workspace admin or owner; False when Slack cannot say (an unknown user, an error)."""
+        try:
+            return self.lookup(user_id).is_admin
+        except SlackApiError:
+            return False
+
     def team_name(self, team_id: str) -> str | None:
         """The organization's name from team.info (also for connected orgs), or None."""
         now = time.monotonic()

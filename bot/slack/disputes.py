@@ -118,7 +118,7 @@ def register(app: App, deps: Deps) -> None:
         """Only parties (and the workspace's admins) may export; the client side's record leaves
         out what is internal to the provider's team (bot/services/exports.py)."""
         actor: Person = context["actor"]
-        is_admin = actor.team_id == host_team_id(context) and _is_admin(actor.user_id)
+        is_admin = actor.team_id == host_team_id(context) and deps.directory.is_admin(actor.user_id)
         with deps.db.read() as session:
             dispute = service.get_by_reference(session, host_team_id(context), reference)
             internal = exports.full_record_for(dispute, actor, is_admin=is_admin)
@@ -132,12 +132,6 @@ def register(app: App, deps: Deps) -> None:
                                                   ref=dispute.reference))
         reply(command["response_url"], md("The {which} of {ref} is in your direct messages with "
                                           "Parley.", which=which, ref=dispute.reference))
-
-    def _is_admin(user_id: str) -> bool:
-        try:
-            return deps.directory.lookup(user_id).is_admin
-        except SlackApiError:
-            return False
 
     @lazily(app.action(ids.RAISE_DISPUTE), once=deps.db)
     def on_raise(body: dict[str, Any], client: WebClient) -> None:

@@ -1,134 +1,387 @@
-"""Checks that a signed request body has the shape Parley relies on, before Bolt sees it.
+"""Checks that a signed request body has the shape Parley and Bolt rely on, before Bolt sees it.
 
-A malformed body (bad JSON in `payload`, missing fields) must get a 4xx, never a 500."""
+A signed body can still be malformed (a bug, a replay tool, a compromised signing secret): it must
+get a 4xx, never a 500 or a traceback. So the body is parsed exactly as Bolt will parse it (Bolt's
+own `parse_body`), and the dict Bolt will see is checked against an allow list of the request
+kinds Parley handles, with every field that Bolt's `build_context`, its payload helpers and
+middleware, or Parley's listeners read typed strictly (no coercion). Anything else is `Malformed`.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-from urllib.parse import parse_qsl
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from slack_bolt.request.internals import parse_body
+
+from bot.payloads import CONVERSATION_ID, MAX_VALUE_CHARS
+
+MAX_DEPTH = 64  # containers inside containers; Slack's deepest payloads (rich text) stay far below
 
 
 class Malformed(Exception):
-    """The body cannot be handled; the message is safe to return to the caller."""
+    """The body cannot be handled; the message is short and safe to return to the caller."""
 
 
-class _Loose(BaseModel):
-    model_config = ConfigDict(extra="allow")
+def _url(value: str) -> str:
+    # What slack_sdk's WebhookClient (respond(), tell_privately) can post to without raising
+    # anything but an OSError: http(s), printable ASCII, a host name that encodes (the socket
+    # layer raises UnicodeError for "a..b"), a numeric port in range if any.
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http(s) URL")
+    parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise ValueError("not a valid host name") from None
+    return value
 
 
-class _User(_Loose):
+SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,40}$")]
+ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID)]
+Key = Annotated[str, StringConstraints(min_length=1, max_length=255)]  # action/callback/block ids
+Token = Annotated[str, StringConstraints(min_length=1, max_length=255)]  # trigger ids, hashes
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[!-~]+$", max_length=2048),
+                AfterValidator(_url)]
+
+
+class _Model(BaseModel):
+    """Slack sends many fields Parley never reads: they are allowed and left alone. Every field
+    named on a model is checked strictly: a number is not a string, a string is not a dict."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class _Named(_Model):
+    """A team, enterprise or channel given as an object."""
+
     id: str
 
 
-class _Action(_Loose):
-    action_id: str
+class _Team(_Model):
+    id: SlackId
 
 
-class SlashCommand(_Loose):
-    command: str
-    team_id: str
-    user_id: str
-    channel_id: str
-    trigger_id: str
-    response_url: str
+class _Channel(_Model):
+    id: ConversationId
+
+
+class _Actor(_Model):
+    """The person who clicked or submitted (`user` of an interaction)."""
+
+    id: SlackId
+    team_id: SlackId | None = None
+
+
+class _UserRef(_Model):
+    id: str | None = None
+    team_id: str | None = None
+
+
+class _ViewRef(_Model):
+    app_installed_team_id: str | None = None
+    team_id: str | None = None
+
+
+class _FunctionData(_Model):
+    execution_id: str | None = None
+    inputs: dict[str, Any] | None = None
+
+
+class _ResponseUrl(_Model):
+    response_url: Url
+
+
+class _Context(_Model):
+    """What Bolt's build_context (and its IgnoringSelfEvents and AttachingFunctionToken
+    middleware) read: at the top of a body, and again in each dict it descends into
+    (authorizations[0], event, message, previous_message, item, assistant_thread)."""
+
+    enterprise: str | _Named | None = None
+    enterprise_id: str | None = None
+    team: str | _Named | None = None
+    team_id: str | None = None
+    user: str | _UserRef | None = None
+    user_id: str | None = None
+    channel: str | _Named | None = None
+    channel_id: str | None = None
+    is_enterprise_install: bool | str | None = None
+    is_ext_shared_channel: bool | None = None
+    authorizations: list[_Authorization] | None = None
+    event: _Context | None = None
+    message: _Context | None = None
+    previous_message: _Context | None = None
+    item: _Context | None = None
+    assistant_thread: _Context | None = None
+    view: _ViewRef | None = None
+    thread_ts: str | None = None
+    function_execution_id: str | None = None
+    function_data: _FunctionData | None = None
+    bot_access_token: str | None = None
+    inputs: dict[str, Any] | None = None
+    bot_id: str | None = None
+    response_url: Url | None = None
+    response_urls: list[_ResponseUrl] | None = None
+
+
+class _Authorization(_Context):
+    team_id: str | None = None
+    user_id: str | None = None
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
+
+
+_Context.model_rebuild()
+
+
+class _Body(_Context):
+    """A whole body. Parley's own helpers (context.actor_from_body, errors.tell_privately) read
+    `team`, `user` and `channel` at the top as objects, so a plain string is refused there."""
+
+    team: _Team | None = None
+    user: _Actor | None = None
+    channel: _Channel | None = None
+    user_id: SlackId | None = None
+    channel_id: str | None = None
+
+
+class SlashCommand(_Body):
+    command: Key
+    team_id: SlackId
+    user_id: SlackId
+    user_team_id: SlackId | None = None
+    channel_id: ConversationId
+    channel_name: str = ""
+    trigger_id: Token
+    response_url: Url
     text: str = ""
 
 
-class BlockActions(_Loose):
-    type: str
-    user: _User
-    actions: list[_Action]
-    trigger_id: str | None = None
+class _Action(_Model):
+    action_id: Key
+    block_id: Key | None = None
+    value: Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS)] | None = None
 
 
-class _State(_Loose):
+class _State(_Model):
     values: dict[str, dict[str, dict[str, Any]]]
 
 
-class _View(_Loose):
-    id: str | None = None
-    callback_id: str
+class _View(_ViewRef):
+    """A modal (or the App Home) as it comes back with an interaction."""
+
+    id: Token
+    type: str
+    callback_id: Annotated[str, StringConstraints(max_length=255)]
+    private_metadata: str = ""
     state: _State
+    hash: Token
+
+
+class _Container(_Model):
+    channel_id: ConversationId | None = None
+    message_ts: str | None = None
+    view_id: str | None = None
+
+
+class _Message(_Context):
+    ts: str | None = None
+
+
+def _not_a_workflow_step(kind: str) -> str:
+    # Bolt reads body["workflow_step"] for these (steps from apps, retired); Parley has none.
+    if kind == "workflow_step":
+        raise ValueError("workflow steps are not supported")
+    return kind
+
+
+class _SubmittedView(_View):
+    type: Annotated[str, AfterValidator(_not_a_workflow_step)]
+    app_installed_team_id: SlackId | None = None
+    team_id: SlackId | None = None
+
+
+class BlockActions(_Body):
+    type: Literal["block_actions"]
+    user: _Actor
+    actions: list[_Action] = Field(min_length=1)
+    trigger_id: Token
+    container: _Container | None = None
+    message: _Message | None = None
+    view: _View | None = None
+
+
+class ViewSubmission(_Body):
+    type: Literal["view_submission"]
+    user: _Actor
+    trigger_id: Token
+    view: _SubmittedView
+
+
+class _ClosedView(_ViewRef):
+    id: Token
+    type: str
+    callback_id: Annotated[str, StringConstraints(max_length=255)]
     private_metadata: str = ""
 
 
-class ViewSubmission(_Loose):
-    type: str
-    user: _User
-    view: _View
+class ViewClosed(_Body):
+    type: Literal["view_closed"]
+    user: _Actor
+    view: _ClosedView
 
 
-class _ViewClosedView(_Loose):
-    callback_id: str
-
-
-class ViewClosed(_Loose):
-    type: str
-    user: _User
-    view: _ViewClosedView
-
-
-class _Event(_Loose):
+class _Event(_Context):
     type: str
 
 
-class EventCallback(_Loose):
-    type: str
+class _MemberJoinedChannel(_Event):
+    user: SlackId
+    channel: ConversationId
+
+
+class _AppHomeOpened(_Event):
+    user: SlackId
+    tab: str | None = None
+    team: SlackId | None = None
+
+
+EVENTS: dict[str, type[_Event]] = {
+    "member_joined_channel": _MemberJoinedChannel,
+    "app_home_opened": _AppHomeOpened,
+}
+
+
+class EventCallback(_Body):
+    type: Literal["event_callback"]
+    event_id: Token
+    team_id: SlackId
     event: _Event
 
 
-class UrlVerification(_Loose):
-    type: str
-    challenge: str
+class UrlVerification(_Body):
+    type: Literal["url_verification"]
+    challenge: Annotated[str, StringConstraints(max_length=255)]
 
 
-_INTERACTIVE = {
+REQUESTS: dict[str, type[_Body]] = {
     "block_actions": BlockActions,
     "view_submission": ViewSubmission,
     "view_closed": ViewClosed,
+    "event_callback": EventCallback,
+    "url_verification": UrlVerification,
 }
-_EVENTS = {"event_callback": EventCallback, "url_verification": UrlVerification}
 
 
-def _parse(body: str, content_type: str) -> dict[str, Any]:
-    if content_type.startswith("application/json") or body.lstrip().startswith("{"):
-        try:
-            data = json.loads(body)
-        except ValueError:
-            raise Malformed("body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise Malformed("body must be a JSON object")
-        return data
-    params = dict(parse_qsl(body, keep_blank_values=True))
-    if "payload" in params:
-        try:
-            payload = json.loads(params["payload"])
-        except ValueError:
-            raise Malformed("payload is not valid JSON") from None
-        if not isinstance(payload, dict):
-            raise Malformed("payload must be a JSON object")
-        return payload
-    return params
-
-
-def check(body: str, content_type: str) -> None:
-    """Raise Malformed unless the body is one of the shapes Parley handles, well formed."""
-    data = _parse(body, content_type)
+def parse(body: str, content_type: str | None) -> dict[str, Any]:
+    """The dict Bolt will see for this body (Bolt's own parse_body), or Malformed."""
     try:
-        if "command" in data:
-            SlashCommand.model_validate(data)
-            return
+        data = parse_body(body, content_type)
+    except RecursionError:
+        raise Malformed(f"body is nested more than {MAX_DEPTH} levels deep") from None
+    except (ValueError, TypeError):
+        raise Malformed("body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise Malformed("body must be a JSON object")
+    _check_nesting_and_text(data)
+    return data
+
+
+def _check_nesting_and_text(data: dict[str, Any]) -> None:
+    """Iteratively (no recursion): at most MAX_DEPTH containers inside one another (the body
+    itself is the first), and only text that is valid Unicode (JSON can carry lone surrogates,
+    which neither database nor log can encode)."""
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(data, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise Malformed(f"body is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(container, dict):
+            for key in container:
+                _check_text(key)
+            children = container.values()
+        else:
+            children = container
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            elif isinstance(child, str):
+                _check_text(child)
+
+
+def _check_text(text: str) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Malformed("body holds text that is not valid Unicode") from None
+
+
+def check(body: str, content_type: str | None) -> dict[str, Any]:
+    """The parsed body, if it is one of the kinds Parley handles and well formed; else Malformed.
+
+    `content_type` is the media type as Bolt sees it (the header up to any `;`)."""
+    data = parse(body, content_type)
+    if "command" in data:
+        kind, model = "command", SlashCommand
+    else:
         kind = data.get("type")
         if not isinstance(kind, str):
             raise Malformed("unknown request: no type")
-        model = _INTERACTIVE.get(kind) or _EVENTS.get(kind)
-        if model is None:
-            return  # other interactions: Bolt answers 404 for what nobody listens to
+        found = REQUESTS.get(kind)
+        if found is None:
+            raise Malformed("unsupported request type")
+        model = found
+    try:
         model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise Malformed(f"malformed {data.get('type') or 'command'}: {where}: {first['msg']}") from None
+        raise Malformed(f"malformed {kind}: {_first_problem(error, data)}") from None
+    if kind == "event_callback":
+        specific = EVENTS.get(data["event"]["type"])
+        if specific is not None:
+            try:
+                specific.model_validate(data["event"])
+            except ValidationError as error:
+                where = _first_problem(error, data["event"])
+                raise Malformed(f"malformed {kind}: event.{where}") from None
+    return data
+
+
+def _first_problem(error: ValidationError, data: Any) -> str:
+    """Where (the body's own keys, shortened) and what (pydantic's message, never the input)."""
+    first = error.errors(include_url=False, include_input=False, include_context=False)[0]
+    path: list[str] = []
+    value = data
+    for part in first["loc"]:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        elif isinstance(part, str) and _union_member(part):
+            continue
+        else:  # a field that is missing
+            value = None
+        path.append(_safe(str(part), 40))
+    what = re.sub(r" after validation, not \d+$", "", first["msg"])
+    return f"{_safe('.'.join(path) or 'body', 120)}: {_safe(what, 120)}"
+
+
+def _union_member(part: str) -> bool:
+    """pydantic names the member of a union it tried (`str`, `_Named`, `function-after[…]`)."""
+    return part in {"str", "int", "bool", "float", "none", "dict", "list"} or part.startswith("_") \
+        or "[" in part
+
+
+def _safe(text: str, limit: int) -> str:
+    printable = "".join(c if " " <= c <= "~" else "?" for c in text)
+    return printable if len(printable) <= limit else printable[: limit - 3] + "..."

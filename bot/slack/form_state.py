@@ -1,49 +1,60 @@
-"""Reading values out of a modal's view.state.values, tolerating anything missing or odd."""
+"""Reading values out of a modal's view.state.values, tolerating anything missing or odd.
+
+Nothing here raises, whatever the submission holds: a value of the wrong type or shape reads as
+missing, and the form's own checks then ask for it again. Text loses NUL characters (PostgreSQL
+cannot store them); ids and dates are returned only when they look like Slack's."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+SLACK_ID = re.compile(r"[A-Z0-9]{1,40}")  # users (U…/W…), conversations (C…/G…/D…)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what Slack's datepicker sends
 
-def _element(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
-    element = values.get(block, {}).get(action) if isinstance(values.get(block), dict) else None
+
+def _element(values: Any, block: str, action: str) -> dict[str, Any]:
+    inputs = values.get(block) if isinstance(values, dict) else None
+    element = inputs.get(action) if isinstance(inputs, dict) else None
     return element if isinstance(element, dict) else {}
 
 
-def text(values: dict[str, Any], block: str, action: str) -> str:
+def _slack_id(raw: Any) -> str | None:
+    return raw if isinstance(raw, str) and SLACK_ID.fullmatch(raw) else None
+
+
+def text(values: Any, block: str, action: str) -> str:
     raw = _element(values, block, action).get("value")
-    return raw.strip() if isinstance(raw, str) else ""
+    return raw.replace("\x00", "").strip() if isinstance(raw, str) else ""
 
 
-def selected(values: dict[str, Any], block: str, action: str) -> str | None:
+def selected(values: Any, block: str, action: str) -> str | None:
     option = _element(values, block, action).get("selected_option")
     if isinstance(option, dict) and isinstance(option.get("value"), str):
         return option["value"]
     return None
 
 
-def user(values: dict[str, Any], block: str, action: str) -> str | None:
-    raw = _element(values, block, action).get("selected_user")
-    return raw if isinstance(raw, str) and raw else None
+def user(values: Any, block: str, action: str) -> str | None:
+    return _slack_id(_element(values, block, action).get("selected_user"))
 
 
-def users(values: dict[str, Any], block: str, action: str) -> list[str]:
+def users(values: Any, block: str, action: str) -> list[str]:
     raw = _element(values, block, action).get("selected_users")
-    return [u for u in raw if isinstance(u, str)] if isinstance(raw, list) else []
+    return [u for u in raw if _slack_id(u)] if isinstance(raw, list) else []
 
 
-def date(values: dict[str, Any], block: str, action: str) -> str | None:
+def date(values: Any, block: str, action: str) -> str | None:
     raw = _element(values, block, action).get("selected_date")
-    return raw if isinstance(raw, str) and raw else None
+    return raw if isinstance(raw, str) and ISO_DATE.fullmatch(raw) else None
 
 
-def checked(values: dict[str, Any], block: str, action: str) -> list[str]:
+def checked(values: Any, block: str, action: str) -> list[str]:
     raw = _element(values, block, action).get("selected_options")
     if not isinstance(raw, list):
         return []
     return [o["value"] for o in raw if isinstance(o, dict) and isinstance(o.get("value"), str)]
 
 
-def conversation(values: dict[str, Any], block: str, action: str) -> str | None:
-    raw = _element(values, block, action).get("selected_conversation")
-    return raw if isinstance(raw, str) and raw else None
+def conversation(values: Any, block: str, action: str) -> str | None:
+    return _slack_id(_element(values, block, action).get("selected_conversation"))

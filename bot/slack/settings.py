@@ -26,7 +26,7 @@ ONLY_ADMINS = "Only workspace admins and owners can change Parley's settings."
 
 def open_settings(deps: Deps, client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
     actor: Person = context["actor"]
-    if actor.team_id != host_team_id(context) or not deps.directory.lookup(actor.user_id).is_admin:
+    if actor.team_id != host_team_id(context) or not deps.directory.is_admin(actor.user_id):
         raise NotAllowed(ONLY_ADMINS)
     with deps.db.read() as session:
         policy = effective_policy(session, host_team_id(context), command["channel_id"])
@@ -38,7 +38,7 @@ def register(app: App, deps: Deps) -> None:
         values = view["state"]["values"]
         meta = metadata(view, SettingsMeta)
         actor: Person = context["actor"]
-        if meta is None or not deps.directory.lookup(actor.user_id).is_admin:
+        if meta is None or not deps.directory.is_admin(actor.user_id):
             ack(response_action="errors", errors={ids.B_S_SCOPE: ONLY_ADMINS if meta else "This form is out of date."})
             return
         escalation = state.conversation(values, ids.B_S_ESCALATION, ids.A_S_ESCALATION)

@@ -20,7 +20,7 @@ from tests.conftest import CHANNEL, CLIENT_TEAM, CLIVE, CORA, SAM, SOL
 from tests.e2e.agreement_steps import _keep
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.mrkdwn_scan import outside_fences, parsed_texts, tokens
-from tests.e2e.threads import buttons, card_blocks, click, click_for_modal, thread_posts
+from tests.e2e.threads import card_blocks, click, click_for_modal, thread_posts
 from tests.support.slack_requests import SlackSender, User
 
 EVIL = ("<!channel> <!here> <!everyone> <!subteam^S0EVIL|@team> <@U0EVIL> <#C0EVIL> "

@@ -7,13 +7,16 @@ import threading
 from waitress.server import create_server
 
 from bot.application import Parley
+from bot.web import waitress_options
 
 
 class AppServer:
     def __init__(self, parley: Parley, threads: int = 8) -> None:
         self.parley = parley
-        self._server = create_server(parley.wsgi, host="127.0.0.1", port=0, threads=threads,
-                                     ident="parley-test", asyncore_loop_timeout=0.05)
+        # The same options as app.py (waitress_options), plus a short loop timeout so that
+        # stop() returns quickly.
+        self._server = create_server(parley.wsgi, host="127.0.0.1", port=0,
+                                     **waitress_options(threads), asyncore_loop_timeout=0.05)
         self._closing = False
         self._thread = threading.Thread(target=self._run, daemon=True, name="app-server")
 

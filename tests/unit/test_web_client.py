@@ -77,6 +77,7 @@ class ClosingServer:
     def __init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.accepted = 0
+        self.hung_up = threading.Semaphore(0)  # released each time a connection is closed
         threading.Thread(target=self._serve, daemon=True).start()
 
     @property
@@ -102,6 +103,7 @@ class ClosingServer:
                 answer = b'{"ok": true, "ts": "1.1"}'
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                              b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer))
+            self.hung_up.release()
 
     def close(self) -> None:
         self.sock.close()
@@ -113,6 +115,9 @@ def test_a_connection_the_server_closed_is_replaced_before_the_next_request():
         client = client_for(server.base_url, retry_handlers=[])  # a stale socket would surface
         for _ in range(3):
             assert client.chat_postMessage(channel="C1", text="hi")["ts"] == "1.1"
+            # The server has hung up before the next request (not while it is being sent: that
+            # race is the retry handlers' job, not the check for a closed idle socket).
+            assert server.hung_up.acquire(timeout=5)
         assert server.accepted == 3 and client.connections.opened == 3
     finally:
         server.close()
