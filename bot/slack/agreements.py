@@ -43,7 +43,7 @@ from bot.slack.cards import (
 )
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately, tell_unsaved
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from models import (
     Agreement,
     AgreementStatus,
@@ -99,17 +99,17 @@ def register(app: App, deps: Deps) -> None:
             view = agreement_modal(dispute, meta, values, editing=editing)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @lazily(app.action(ids.DRAFT_AGREEMENT), once=deps.db)
+    @lazily(app.action(ids.DRAFT_AGREEMENT), once=REPEAT_IS_HARMLESS)
     def on_draft(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DraftButton)
         open_form(client, body, context, ref.d, proposal_id=ref.p)
 
-    @lazily(app.action(ids.EDIT_AGREEMENT), once=deps.db)
+    @lazily(app.action(ids.EDIT_AGREEMENT), once=REPEAT_IS_HARMLESS)
     def on_edit(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         open_form(client, body, context, ref.d, agreement_id=ref.a)
 
-    @lazily(app.action(ids.ADD_AGREEMENT_ITEM_ROW), once=deps.db)
+    @lazily(app.action(ids.ADD_AGREEMENT_ITEM_ROW), once=REPEAT_IS_HARMLESS)
     def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         view = body.get("view") or {}
         meta = metadata(view, AgreementMeta)
@@ -191,7 +191,7 @@ def register(app: App, deps: Deps) -> None:
             return
         _announce(client, deps, dispute, agreement, view, facts)
 
-    @lazily(app.action(ids.REQUEST_CHANGES), once=deps.db)
+    @lazily(app.action(ids.REQUEST_CHANGES), once=REPEAT_IS_HARMLESS)
     def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, AgreementButton)
         with deps.db.read() as session:

@@ -32,7 +32,7 @@ from bot.slack.closing import ask_for_lessons
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.item_rows import today_for
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from models import CheckIn, Side
 
 
@@ -84,7 +84,7 @@ def register(app: App, deps: Deps) -> None:
         refresh_card(client, dispute, facts)
         ask_for_lessons(client, dispute)
 
-    @lazily(app.action(ids.NOT_RESOLVED), once=deps.db)
+    @lazily(app.action(ids.NOT_RESOLVED), once=REPEAT_IS_HARMLESS)
     def on_not_resolved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:
@@ -94,7 +94,7 @@ def register(app: App, deps: Deps) -> None:
                                      "still missing; if you are stuck, *Request a mediator* or "
                                      "*Reopen the dispute* are on the last check-in.")
 
-    @lazily(app.action(ids.GIVE_FEEDBACK), once=deps.db)
+    @lazily(app.action(ids.GIVE_FEEDBACK), once=REPEAT_IS_HARMLESS)
     def on_feedback(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         actor: Person = context["actor"]
@@ -131,7 +131,7 @@ def register(app: App, deps: Deps) -> None:
                        "Thank you for your feedback." if fresh else
                        "You had already given feedback on this dispute; the first one counts.")
 
-    @lazily(app.action(ids.NEW_DATE), once=deps.db)
+    @lazily(app.action(ids.NEW_DATE), once=REPEAT_IS_HARMLESS)
     def on_new_date(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ItemButton)
         with deps.db.read() as session:

@@ -31,7 +31,7 @@ from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import log as error_log
 from bot.slack.errors import tell_privately
 from bot.slack.internal import is_internal_channel
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from models import Dispute
 
 
@@ -48,7 +48,7 @@ def ask_for_lessons(client: WebClient, dispute: Dispute) -> None:
 def register(app: App, deps: Deps) -> None:
     names = deps.directory
 
-    @lazily(app.action(ids.CLOSE_DISPUTE), once=deps.db)
+    @lazily(app.action(ids.CLOSE_DISPUTE), once=REPEAT_IS_HARMLESS)
     def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:
@@ -83,7 +83,7 @@ def register(app: App, deps: Deps) -> None:
         if outcome.ended:
             ask_for_lessons(client, dispute)
 
-    @lazily(app.action(ids.RECORD_LESSONS), once=deps.db)
+    @lazily(app.action(ids.RECORD_LESSONS), once=REPEAT_IS_HARMLESS)
     def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:

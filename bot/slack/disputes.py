@@ -26,7 +26,7 @@ from bot.slack.cards import post_card, post_welcome
 from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
 from bot.slack.errors import tell_privately, tell_unsaved
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, first_delivery, lazily
 from bot.slack.outgoing import reply
 from bot.slack.settings import open_settings
 
@@ -51,7 +51,7 @@ def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str =
 
 
 def register(app: App, deps: Deps) -> None:
-    @lazily(app.command(ids.COMMAND), once=deps.db)
+    @lazily(app.command(ids.COMMAND), once=REPEAT_IS_HARMLESS)  # but an export: see _export
     def on_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         text = command.get("text", "").strip()
         word = text.lower()
@@ -116,7 +116,10 @@ def register(app: App, deps: Deps) -> None:
     def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
                 reference: str) -> None:
         """Only parties (and the workspace's admins) may export; the client side's record leaves
-        out what is internal to the provider's team (bot/services/exports.py)."""
+        out what is internal to the provider's team (bot/services/exports.py). A replayed command
+        sends no second file."""
+        if not first_delivery(deps.db, command):
+            return
         actor: Person = context["actor"]
         is_admin = actor.team_id == host_team_id(context) and deps.directory.is_admin(actor.user_id)
         with deps.db.read() as session:
@@ -133,7 +136,7 @@ def register(app: App, deps: Deps) -> None:
         reply(command["response_url"], md("The {which} of {ref} is in your direct messages with "
                                           "Parley.", which=which, ref=dispute.reference))
 
-    @lazily(app.action(ids.RAISE_DISPUTE), once=deps.db)
+    @lazily(app.action(ids.RAISE_DISPUTE), once=REPEAT_IS_HARMLESS)
     def on_raise(body: dict[str, Any], client: WebClient) -> None:
         channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id"

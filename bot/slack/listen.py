@@ -7,10 +7,17 @@ slow work is a lazy function on the listener executor. Acks therefore never wait
 executor, a slow database lock or a slow Slack call.
 
 Slack re-sends an event it did not see acked in time (same `event_id`, `X-Slack-Retry-Num`), and a
-signed request can be replayed within Slack's five minutes. Before the work runs, the request's
-key is recorded in the database (bot/services/replays.py): the event's id, a view submission's
-view id and hash, a click's or command's trigger id. A retry or replay, on any process, finds the
-key and its work does nothing. The key is written after the ack, so the ack never waits for it."""
+signed request can be replayed within Slack's five minutes. So each registration says how its
+work happens once:
+- `once=deps.db`: before the work runs, the request's key is recorded in the database
+  (bot/services/replays.py): the event's id, a view submission's view id and hash, a click's
+  trigger id. A retry or replay, on any process, finds the key and its work does nothing. The key
+  is written after the ack, so the ack never waits for it. Every event, every view submission and
+  every click that changes something is registered so.
+- `once=REPEAT_IS_HARMLESS`: the work only opens a modal (Slack takes a trigger_id once), updates
+  one (Slack refuses a stale view hash), or only reads and answers the person privately; a
+  repeat changes nothing, so it costs no write (the benchmarks showed what a write before every
+  click costs the acks of a busy app: docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -35,10 +42,14 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-def lazily(registrar: Registrar, *, once: Database,
+REPEAT_IS_HARMLESS = None
+
+
+def lazily(registrar: Registrar, *, once: Database | None,
            ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
     """Decorator: acknowledge with `ack` (default: at once), then run the function after it, once
-    per Slack request (recorded in `once`, the app's database).
+    per Slack request (recorded in `once`, the app's database), or each time it comes when its
+    work is `REPEAT_IS_HARMLESS` (see the module docstring).
 
     For a view submission, `ack` validates and answers with response_action, and leaves what the
     work needs in `context["form"]`; Bolt starts the work either way, so the work runs only when
@@ -66,7 +77,8 @@ def request_key(body: dict[str, Any]) -> str | None:
     return None
 
 
-def _first_delivery(db: Database, body: dict[str, Any]) -> bool:
+def first_delivery(db: Database, body: dict[str, Any]) -> bool:
+    """Record this request as handled; False when it was already (a retry or a replay)."""
     key = request_key(body)
     if key is None:
         return True
@@ -78,13 +90,13 @@ def _first_delivery(db: Database, body: dict[str, Any]) -> bool:
     return fresh
 
 
-def _after_ack(work: Work, db: Database, *, needs_form: bool) -> Work:
+def _after_ack(work: Work, db: Database | None, *, needs_form: bool) -> Work:
     own = inspect.signature(work).parameters
 
     def run(**kwargs: Any) -> None:
         if needs_form and kwargs["context"].get("form") is None:
             return
-        if not _first_delivery(db, kwargs["body"]):
+        if db is not None and not first_delivery(db, kwargs["body"]):
             return
         work(**{name: value for name, value in kwargs.items() if name in own})
 

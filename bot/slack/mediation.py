@@ -19,7 +19,7 @@ from bot.slack.buttons import StaleButton, metadata
 from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
 from bot.slack.internal import is_internal_channel
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.people_check import resolve_people
 
 
@@ -38,8 +38,8 @@ def register(app: App, deps: Deps) -> None:
             view = mediator_modal(dispute, {u: names.lookup(u).name for u in policy.mediators})
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    lazily(app.action(ids.ASK_MEDIATOR), once=deps.db)(open_form)
-    lazily(app.action(ids.REQUEST_MEDIATOR), once=deps.db)(open_form)  # offered after a "Not yet"
+    lazily(app.action(ids.ASK_MEDIATOR), once=REPEAT_IS_HARMLESS)(open_form)
+    lazily(app.action(ids.REQUEST_MEDIATOR), once=REPEAT_IS_HARMLESS)(open_form)  # offered after a "Not yet"
 
     def check(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         values = view["state"]["values"]

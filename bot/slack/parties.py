@@ -18,12 +18,12 @@ from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.people_check import resolve_people
 
 
 def register(app: App, deps: Deps) -> None:
-    @lazily(app.action(ids.ADD_PARTY), once=deps.db)
+    @lazily(app.action(ids.ADD_PARTY), once=REPEAT_IS_HARMLESS)
     def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         with deps.db.read() as session:

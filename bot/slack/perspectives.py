@@ -31,7 +31,7 @@ from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_unsaved
 from bot.slack.form_checks import optional_text, required_text
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.sides import side_names
 from bot.slack.tone_gate import note_to_show
 
@@ -73,7 +73,7 @@ def register(app: App, deps: Deps) -> None:
                                      initial=initial, sealed=sealed, tone=tone,
                                      version=(latest.version + 1) if latest else 1)
 
-    @lazily(app.action(ids.SHARE_PERSPECTIVE), once=deps.db)
+    @lazily(app.action(ids.SHARE_PERSPECTIVE), once=REPEAT_IS_HARMLESS)
     def on_share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
         view = modal_for(ref.d, context["actor"], host_team_id(context))

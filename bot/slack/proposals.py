@@ -37,7 +37,7 @@ from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.cards import card_facts, post_in_thread, refresh_card, update_message
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately, tell_unsaved
-from bot.slack.listen import lazily
+from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.proposal_form import read_values, validate
 from bot.slack.tone_gate import note_to_show
 from models import Dispute, Party, Proposal, ProposalStatus
@@ -76,16 +76,16 @@ def register(app: App, deps: Deps) -> None:
             view = modal(session, host_team_id(context), context["actor"], meta)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @lazily(app.action(ids.PROPOSE), once=deps.db)
+    @lazily(app.action(ids.PROPOSE), once=REPEAT_IS_HARMLESS)
     def on_propose(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         open_form(client, body, context, ProposalMeta(d=button_value(body, DisputeButton).d))
 
-    @lazily(app.action(ids.COUNTER_PROPOSAL), once=deps.db)
+    @lazily(app.action(ids.COUNTER_PROPOSAL), once=REPEAT_IS_HARMLESS)
     def on_counter(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ProposalButton)
         open_form(client, body, context, ProposalMeta(d=ref.d, counter=ref.p))
 
-    @lazily(app.action(ids.ADD_ITEM_ROW), once=deps.db)
+    @lazily(app.action(ids.ADD_ITEM_ROW), once=REPEAT_IS_HARMLESS)
     def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         view = body.get("view") or {}
         meta = metadata(view, ProposalMeta)
@@ -178,7 +178,7 @@ def register(app: App, deps: Deps) -> None:
     def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         settle(client, context, button_value(body, ProposalButton), accept, "accepted")
 
-    @lazily(app.action(ids.DECLINE_PROPOSAL), once=deps.db)
+    @lazily(app.action(ids.DECLINE_PROPOSAL), once=REPEAT_IS_HARMLESS)
     def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ProposalButton)
         actor: Person = context["actor"]

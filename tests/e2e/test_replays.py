@@ -139,3 +139,14 @@ def test_handled_request_keys_are_forgotten_after_a_day(slack, db):
     with db.transaction() as s:
         s.scalars(select(HandledRequest)).one().at = utcnow() - timedelta(days=1, minutes=1)
     assert forget_handled_requests(db) == 1 and count(db, HandledRequest) == 0
+
+
+def test_a_replayed_export_command_sends_one_file(slack, fake_slack):
+    accepted_proposal(slack, fake_slack)
+    body = urlencode({"command": "/dispute", "text": "export D-1", "team_id": SAM.team_id,
+                      "user_id": SAM.id, "channel_id": CHANNEL, "channel_name": "studio-client",
+                      "trigger_id": "13345224609.2.replayed", "response_url": fake_slack.response_url()})
+    signed_at = int(time.time())
+    for _ in range(3):
+        assert slack.post(body, timestamp=signed_at).status == 200
+    assert len([u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record.md"]) == 1

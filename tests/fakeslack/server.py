@@ -140,9 +140,19 @@ class FakeSlack:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except ConnectionResetError:
+                    pass  # a client's kept-alive connection went away (a process stopping)
+
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
+                data = self.rfile.read(length)
+                if len(data) < length:  # the caller went away mid-request (a process stopping)
+                    self.close_connection = True
+                    return
+                raw = data.decode()
                 status, headers, body = fake._handle(self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
                 data = json.dumps(body).encode()
                 self.send_response(status)
