@@ -7,8 +7,13 @@ from typing import Any
 from bot.blocks.text import Mrkdwn, md, plain, section
 
 
+OPTION_TEXT_LIMIT = 75
+
+
 def option(value: str, label: str) -> dict[str, Any]:
-    return {"text": plain(label), "value": value}
+    """A select's option; its label is cut to Slack's 75 characters (a long display name
+    would otherwise make Slack refuse the whole modal)."""
+    return {"text": plain(label, OPTION_TEXT_LIMIT), "value": value}
 
 
 def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,

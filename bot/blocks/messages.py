@@ -131,6 +131,10 @@ def dispute_copy(title: str, happened: str, outcome: str) -> Mrkdwn:
               happened=happened, outcome=outcome)
 
 
+def form_not_opened() -> Mrkdwn:
+    return Mrkdwn("Slack took too long to open the form, so it didn't appear. Please try again.")
+
+
 def something_went_wrong(ref: str) -> Mrkdwn:
     return md("Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
               "Please try again; if it keeps happening, share the ref with your Slack admin.", ref=ref)

@@ -52,7 +52,8 @@ class Mrkdwn(str):
         return Mrkdwn(str.join(self, [escape(p) for p in parts]))
 
     def format(self, *args: Any, **kwargs: Any) -> Mrkdwn:  # type: ignore[override]
-        return Mrkdwn(_FORMATTER.vformat(self, args, kwargs))
+        # A Mrkdwn may hold people's (escaped) text, whose braces str.format would read as fields.
+        raise TypeError("fill a template with md(), whose template is a literal")
 
     def __mul__(self, count: SupportsIndex) -> Mrkdwn:  # type: ignore[override]
         return Mrkdwn(str.__mul__(self, count))
@@ -75,8 +76,11 @@ def unescape(text: str) -> str:
 
 class _Escaping(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
-        formatted = format(value, format_spec)
-        return formatted if isinstance(value, Mrkdwn) else escape(formatted)
+        if isinstance(value, Mrkdwn):
+            if format_spec:  # "{m:.3}" could cut a token or an entity in two
+                raise ValueError("a Mrkdwn value takes no format spec; use truncate()")
+            return value
+        return escape(format(value, format_spec))
 
 
 _FORMATTER = _Escaping()

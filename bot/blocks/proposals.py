@@ -88,12 +88,19 @@ def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues,
     }
 
 
-STATUS_LINES = {
-    ProposalStatus.ACCEPTED: Mrkdwn(":white_check_mark: Accepted by {who} on {when}"),
-    ProposalStatus.DECLINED: Mrkdwn(":x: Declined by {who} on {when}"),
-    ProposalStatus.WITHDRAWN: Mrkdwn(":leftwards_arrow_with_hook: Withdrawn by its author"),
-    ProposalStatus.SUPERSEDED: Mrkdwn(":arrows_counterclockwise: Superseded by a counter-proposal"),
-}
+def _status_line(proposal: Proposal, decided_by: str | None) -> Mrkdwn:
+    """What a decided proposal's message says under it."""
+    who, when = decided_by or "—", slack_date(proposal.decided_at) if proposal.decided_at else "—"
+    if proposal.status == ProposalStatus.ACCEPTED:
+        return md(":white_check_mark: Accepted by {who} on {when}", who=who, when=when)
+    if proposal.status == ProposalStatus.DECLINED:
+        line = md(":x: Declined by {who} on {when}", who=who, when=when)
+        if proposal.decline_reason:
+            line += md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
+        return line
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        return Mrkdwn(":leftwards_arrow_with_hook: Withdrawn by its author")
+    return Mrkdwn(":arrows_counterclockwise: Superseded by a counter-proposal")
 
 
 def proposal_message(proposal: Proposal, author: str, *, answers: str | None = None,
@@ -127,11 +134,7 @@ def proposal_message(proposal: Proposal, author: str, *, answers: str | None = N
         ]})
         blocks.append(context("The other side can accept, counter or decline. Only the author can withdraw."))
     else:
-        when = slack_date(proposal.decided_at) if proposal.decided_at else "—"
-        line = STATUS_LINES[ProposalStatus(proposal.status)].format(who=decided_by or "—", when=when)
-        if proposal.status == ProposalStatus.DECLINED and proposal.decline_reason:
-            line += md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
-        blocks.append(context(line))
+        blocks.append(context(_status_line(proposal, decided_by)))
     return md("{label}: {summary}", label=proposal.label, summary=proposal.summary), blocks
 
 

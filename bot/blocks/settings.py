@@ -11,6 +11,7 @@ from bot.blocks.text import channel_link, context, md, mrkdwn, plain
 from bot.payloads import SettingsMeta
 from bot.services.policy import EVERYONE, ONE_PER_SIDE, EffectivePolicy
 
+MAX_MEDIATORS = 20  # the picker's limit; also what the policy's column holds
 NUDGE_DAYS = {str(d): f"{d} business day{'s' if d > 1 else ''}" for d in (1, 2, 3, 5, 10)}
 AGREEMENT_DAYS = {str(d): f"{d} days" for d in (3, 5, 7, 14, 21, 30)}
 
@@ -52,7 +53,7 @@ def settings_modal(channel_id: str, policy: EffectivePolicy) -> dict[str, Any]:
             input_block(ids.B_S_ESCALATION, "Escalation channel", escalation, optional=True,
                         hint="Internal only: Parley refuses a channel shared with another organization."),
             input_block(ids.B_S_MEDIATORS, "Mediators", multi_user_select(
-                ids.A_S_MEDIATORS, max_selected=20, initial=list(policy.mediators)), optional=True),
+                ids.A_S_MEDIATORS, max_selected=MAX_MEDIATORS, initial=list(policy.mediators)), optional=True),
             input_block(ids.B_S_SEAL, "Perspectives", _radio(ids.A_S_SEAL, {
                 "sealed": "Sealed until both sides have shared", "open": "Posted as they come"},
                 "sealed" if policy.seal_perspectives else "open")),

@@ -55,12 +55,22 @@ class Directory:
             self._cache[user_id] = (now, profile)
         return profile
 
-    def is_admin(self, user_id: str) -> bool:
-        """A workspace admin or owner; False when Slack cannot say (an unknown user, an error)."""
+    def person(self, user_id: str, fallback: Person) -> Person:
+        """Who a user is, by Slack's own account: their workspace comes from users.info, not from
+        a request body (a slash command's `team_id` is the workspace it was run in; an
+        `app_home_opened` event names no team at all)."""
         try:
-            return self.lookup(user_id).is_admin
+            return self.lookup(user_id).person
+        except SlackApiError:
+            return fallback
+
+    def is_admin_of(self, user_id: str, team_id: str) -> bool:
+        """An admin or owner of that workspace (by users.info); False when Slack cannot say."""
+        try:
+            profile = self.lookup(user_id)
         except SlackApiError:
             return False
+        return profile.is_admin and profile.person.team_id == team_id
 
     def team_name(self, team_id: str) -> str | None:
         """The organization's name from team.info (also for connected orgs), or None."""

@@ -14,7 +14,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.messages import could_not_post, something_went_wrong
+from bot.blocks.messages import could_not_post, form_not_opened, something_went_wrong
 from bot.services.errors import DomainError
 from bot.slack.outgoing import reply
 
@@ -45,17 +45,29 @@ def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
 
 
 def tell_unsaved(client: WebClient, user_id: str, what: str, error: SlackApiError, copy: str) -> None:
-    """`what` names the submission (`Mrkdwn` when it holds a channel link); `copy` is what the
-    person typed (plain) or Parley's rendering of it (`Mrkdwn`)."""
-    """Slack refused to post a submission and the transaction rolled back: hand the text back."""
+    """Slack refused to post a submission and the transaction rolled back: hand the text back.
+    `what` names the submission (`Mrkdwn` when it holds a channel link); `copy` is what the person
+    typed (plain) or Parley's rendering of it (`Mrkdwn`)."""
     reason = error.response.get("error") or "Slack refused the message"
     log.warning("%s not posted for %s: %s", what, user_id, reason)
     tell_privately(client, {"user": {"id": user_id}}, could_not_post(what, reason, copy))
 
 
+# Slack refuses to open a modal with a trigger_id that is over 3 seconds old or already used (a
+# slow answer, a double click, a replayed click), and to update a modal whose hash is stale.
+TRIGGER_GONE = frozenset({"expired_trigger_id", "exchanged_trigger_id"})
+VIEW_CHANGED = "hash_conflict"
+
+
 def report(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+    code = error.response.get("error") if isinstance(error, SlackApiError) else None
     if isinstance(error, DomainError):
         tell_privately(client, body, error.message)
+    elif code in TRIGGER_GONE:
+        log.info("a form was not opened: %s", code)
+        tell_privately(client, body, form_not_opened())
+    elif code == VIEW_CHANGED:
+        log.info("a form was not updated: it changed meanwhile")  # the newer one is on screen
     else:
         ref = new_ref()
         log.error("unhandled error (ref %s)", ref, exc_info=error)

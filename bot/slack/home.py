@@ -33,7 +33,9 @@ def register(app: App, deps: Deps) -> None:
             return
         user_id = event["user"]
         host = host_team_id(context)
-        person = Person(team_id=event.get("team") or body.get("team_id") or host, user_id=user_id)
+        # Slack's app_home_opened names no team: whose workspace the person is in (and so whether
+        # they see the team's internal figures) comes from users.info; unknown means not ours.
+        person = deps.directory.person(user_id, fallback=Person(team_id="", user_id=user_id))
         with deps.db.read() as session:
             view = build_home(session, person, host, cache)
         client.views_publish(user_id=user_id, view=view)

@@ -26,7 +26,11 @@ from bot.web_client import KeepAliveWebClient
 
 log = logging.getLogger("parley.outgoing")
 calls_log = logging.getLogger("parley.slack")
-QUIET_LOGGERS = ("slack_sdk", "parley.slack_api", "parley.bolt")  # they log bodies at DEBUG
+# slack_sdk's and Bolt's loggers log whole bodies at DEBUG; slack_sdk's WebhookClient also logs a
+# response_url (a secret: anyone holding it can post as Parley to that person) at INFO when it
+# retries, so the logger it is given says nothing at all and reply() logs for it.
+QUIET_LOGGERS = {"slack_sdk": logging.INFO, "parley.slack_api": logging.INFO,
+                 "parley.bolt": logging.INFO, "parley.slack_webhook": logging.CRITICAL + 1}
 
 _TOP_LEVEL = ("text", "initial_comment")
 _NESTED = ("blocks", "view", "attachments")
@@ -34,8 +38,8 @@ _ATTACHMENT_TEXT = ("text", "pretext", "fallback", "footer", "title", "value")
 
 
 def keep_bodies_out_of_the_log() -> None:
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.INFO)
+    for name, level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def _safe(value: str, where: str) -> Mrkdwn:
@@ -101,11 +105,19 @@ class ParleyClient(KeepAliveWebClient):
 
 
 def reply(response_url: str, text: str, blocks: list[dict[str, Any]] | None = None, *,
-          replace_original: bool = False) -> None:
-    """An ephemeral reply through a response_url (only the person who acted sees it)."""
+          replace_original: bool = False) -> bool:
+    """An ephemeral reply through a response_url (only the person who acted sees it). False when
+    it could not be delivered; that is logged (never the URL), as there is nobody else to tell."""
     body = guard("response_url", {"text": text, "blocks": blocks})
     started = time.monotonic()
-    response = WebhookClient(response_url, timeout=10, logger=logging.getLogger("parley.slack_api")).send(
-        text=body["text"], blocks=body["blocks"], response_type="ephemeral",
-        replace_original=replace_original)
+    try:
+        response = WebhookClient(response_url, timeout=10,
+                                 logger=logging.getLogger("parley.slack_webhook")).send(
+            text=body["text"], blocks=body["blocks"], response_type="ephemeral",
+            replace_original=replace_original)
+    except (OSError, ValueError) as error:  # unreachable, refused, timed out, a malformed URL
+        calls_log.warning("a private answer through a response_url was not delivered: %s",
+                          type(error).__name__)
+        return False
     calls_log.debug("response_url: %s (%.0f ms)", response.status_code, (time.monotonic() - started) * 1000)
+    return 200 <= response.status_code < 300

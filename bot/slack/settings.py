@@ -8,7 +8,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.settings import AGREEMENT_DAYS, NUDGE_DAYS, settings_modal
+from bot.blocks.agreements import CHECKIN_CHOICES
+from bot.blocks.settings import AGREEMENT_DAYS, MAX_MEDIATORS, NUDGE_DAYS, settings_modal
 from bot.blocks.text import channel_link, md
 from bot.payloads import SettingsMeta
 from bot.services.errors import NotAllowed
@@ -20,13 +21,15 @@ from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.internal import is_internal_channel
 from bot.slack.listen import lazily
+from models import Policy
 
 ONLY_ADMINS = "Only workspace admins and owners can change Parley's settings."
+MEDIATORS_COLUMN = Policy.__table__.c.mediators.type.length  # "U1,U2,…" must fit
 
 
 def open_settings(deps: Deps, client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
     actor: Person = context["actor"]
-    if actor.team_id != host_team_id(context) or not deps.directory.is_admin(actor.user_id):
+    if not deps.directory.is_admin_of(actor.user_id, host_team_id(context)):
         raise NotAllowed(ONLY_ADMINS)
     with deps.db.read() as session:
         policy = effective_policy(session, host_team_id(context), command["channel_id"])
@@ -38,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
         values = view["state"]["values"]
         meta = metadata(view, SettingsMeta)
         actor: Person = context["actor"]
-        if meta is None or not deps.directory.is_admin(actor.user_id):
+        if meta is None or not deps.directory.is_admin_of(actor.user_id, host_team_id(context)):
             ack(response_action="errors", errors={ids.B_S_SCOPE: ONLY_ADMINS if meta else "This form is out of date."})
             return
         escalation = state.conversation(values, ids.B_S_ESCALATION, ids.A_S_ESCALATION)
@@ -53,14 +56,23 @@ def register(app: App, deps: Deps) -> None:
         if nudge not in NUDGE_DAYS or agreement not in AGREEMENT_DAYS or approvals not in (ONE_PER_SIDE, EVERYONE):
             ack(response_action="errors", errors={ids.B_S_NUDGE: "Choose from the lists."})
             return
+        days = state.checked(values, ids.B_S_CHECKINS, ids.A_S_CHECKINS)
+        mediators = state.users(values, ids.B_S_MEDIATORS, ids.A_S_MEDIATORS)
+        if not set(days) <= {str(d) for d in CHECKIN_CHOICES}:
+            ack(response_action="errors", errors={ids.B_S_CHECKINS: "Choose check-ins from the list."})
+            return
+        if len(mediators) > MAX_MEDIATORS or len(",".join(mediators)) > MEDIATORS_COLUMN:
+            ack(response_action="errors", errors={
+                ids.B_S_MEDIATORS: f"Choose at most {MAX_MEDIATORS} mediators."})
+            return
         scope = state.selected(values, ids.B_S_SCOPE, ids.A_S_SCOPE)
         context["form"] = {
             "channel": meta.channel if scope == "channel" else "",
             "changes": {
-                "checkin_days": ",".join(state.checked(values, ids.B_S_CHECKINS, ids.A_S_CHECKINS)),
+                "checkin_days": ",".join(days),
                 "perspective_nudge_days": int(nudge), "agreement_nudge_days": int(agreement),
                 "escalation_channel": escalation,
-                "mediators": ",".join(state.users(values, ids.B_S_MEDIATORS, ids.A_S_MEDIATORS)) or None,
+                "mediators": ",".join(mediators) or None,
                 "seal_perspectives": state.selected(values, ids.B_S_SEAL, ids.A_S_SEAL) != "open",
                 "approvals_required": approvals,
             },

@@ -13,17 +13,18 @@ TOKEN = re.compile(r"<([^<>]*)>")
 FENCE = re.compile(r"^(`{3,})text\n.*?\n\1$", re.DOTALL | re.MULTILINE)
 
 
-def _mrkdwn_in(node: Any, in_attachment: bool = False) -> Iterator[str]:
+def texts_in(node: Any, in_attachment: bool = False) -> Iterator[str]:
+    """Every string Slack would parse as mrkdwn inside blocks, a view or attachments."""
     if isinstance(node, list):
         for item in node:
-            yield from _mrkdwn_in(item, in_attachment)
+            yield from texts_in(item, in_attachment)
     elif isinstance(node, dict):
         if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
             yield node["text"]
         if in_attachment:
             yield from (node[k] for k in ("text", "pretext", "fallback") if isinstance(node.get(k), str))
         for key, child in node.items():
-            yield from _mrkdwn_in(child, in_attachment or key == "attachments")
+            yield from texts_in(child, in_attachment or key == "attachments")
 
 
 def parsed_texts(fake: FakeSlack) -> list[tuple[str, str]]:
@@ -34,7 +35,7 @@ def parsed_texts(fake: FakeSlack) -> list[tuple[str, str]]:
             if isinstance(call.args.get(key), str):
                 found.append((call.method, call.args[key]))
         for key in ("blocks", "view", "attachments"):
-            found += [(call.method, t) for t in _mrkdwn_in(call.args.get(key), key == "attachments")]
+            found += [(call.method, t) for t in texts_in(call.args.get(key), key == "attachments")]
     return found
 
 

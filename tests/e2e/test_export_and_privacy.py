@@ -129,3 +129,24 @@ def test_only_the_provider_side_and_admins_get_the_full_record():
         full(dispute, Person("T0CLIENT", "U0CLIVE"), is_admin=True)  # another workspace's admin
     with pytest.raises(NotAllowed):
         full(dispute, Person("T0HOST", "U0NOBODY"), is_admin=False)
+
+
+def test_an_admin_of_the_other_organization_gets_no_full_record(slack, fake_slack):
+    """A slash command's team_id is the workspace it was run in, not the person's: whose admin
+    someone is comes from users.info."""
+    fake_slack.add_user("U0CADMIN", CORA.team_id, name="cadmin", admin=True)
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    slack.command(User("U0CADMIN", SAM.team_id, "cadmin"), "export D-1")  # body says T0HOST
+    assert "Only the parties to D-1" in fake_slack.calls_to("response_url")[-1].args["text"]
+    assert [u for u in fake_slack.uploads.values() if u.get("channel") == "D0CADMIN"] == []
+
+
+def test_app_home_figures_are_only_for_the_host_team_and_each_sees_their_disputes(slack, fake_slack):
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    for user in (SAM, CORA):  # Slack's app_home_opened names no team
+        slack.event({"type": "app_home_opened", "user": user.id, "tab": "home", "channel": "D0X"})
+    fake_slack.wait_until(lambda: len(fake_slack.calls_to("views.publish")) == 2, what="both Homes")
+    homes = {c.args["user_id"]: text_of(c.args["view"]) for c in fake_slack.calls_to("views.publish")}
+    assert "Your team, last 90 days" in homes[SAM.id]
+    assert "Your team, last 90 days" not in homes[CORA.id]
+    assert all("D-1 · Homepage delivered two weeks late" in home for home in homes.values())

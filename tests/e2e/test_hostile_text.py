@@ -19,8 +19,8 @@ from models import CheckIn, utcnow
 from tests.conftest import CHANNEL, CLIENT_TEAM, CLIVE, CORA, SAM, SOL
 from tests.e2e.agreement_steps import _keep
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.mrkdwn_scan import outside_fences, parsed_texts, tokens
-from tests.e2e.threads import card_blocks, click, click_for_modal, thread_posts
+from tests.e2e.mrkdwn_scan import outside_fences, parsed_texts, texts_in, tokens
+from tests.e2e.threads import card_blocks, click, click_for_modal, text_of, thread_posts
 from tests.support.slack_requests import SlackSender, User
 
 EVIL = ("<!channel> <!here> <!everyone> <!subteam^S0EVIL|@team> <@U0EVIL> <#C0EVIL> "
@@ -28,6 +28,9 @@ EVIL = ("<!channel> <!here> <!everyone> <!subteam^S0EVIL|@team> <@U0EVIL> <#C0EV
 DUE = (date.today() + timedelta(days=10)).isoformat()
 KNOWN_USERS = {SAM.id, SOL.id, CORA.id, CLIVE.id}
 INTERNAL = "C0INTERNAL"
+
+
+ACKED_VIEWS: list[dict[str, Any]] = []  # modals Parley answered with in an ack (not via the Web API)
 
 
 def submit(slack: SlackSender, user: User, view: dict[str, Any], answers: dict[str, Any]) -> None:
@@ -39,6 +42,7 @@ def submit(slack: SlackSender, user: User, view: dict[str, Any], answers: dict[s
     if reply.body:
         answer = reply.json()
         assert answer.get("response_action") == "update", answer
+        ACKED_VIEWS.append(answer["view"])
         assert slack.view_submission(user, answer["view"], answers).body == ""
 
 
@@ -52,6 +56,7 @@ def allowed(token: str) -> bool:
 
 
 def test_hostile_text_everywhere_is_shown_and_never_acted_on(slack, parley, fake_slack, db):
+    ACKED_VIEWS.clear()
     fake_slack.users[CORA.id]["real_name"] = f"Cora {EVIL}"  # names are typed by people too
     fake_slack.teams[CLIENT_TEAM] = f"Client Co {EVIL}"
     fake_slack.add_channel(INTERNAL, shared=False)
@@ -67,9 +72,12 @@ def test_hostile_text_everywhere_is_shown_and_never_acted_on(slack, parley, fake
     for user in (SAM, CORA):
         slack.event({"type": "app_home_opened", "user": user.id, "tab": "home"})
     fake_slack.wait_until(lambda: len(fake_slack.calls_to("views.publish")) == 2, what="both App Homes")
+    homes = {c.args["user_id"]: text_of(c.args["view"]) for c in fake_slack.calls_to("views.publish")}
+    assert all("&lt;!channel&gt;" in home for home in homes.values())  # the title, in both Homes
 
     # perspectives: sealed notice, then both revealed
-    perspective = {ids.B_P_HAPPENED: EVIL, ids.B_P_IMPACT: EVIL, ids.B_P_RESOLUTION: EVIL, ids.B_P_ACK: EVIL}
+    perspective = {ids.B_P_HAPPENED: EVIL, ids.B_P_IMPACT: EVIL + " YOUR WORK IS GARBAGE!!!",
+                   ids.B_P_RESOLUTION: EVIL, ids.B_P_ACK: EVIL}  # heated: the tone note comes back
     for user in (SAM, CORA):
         submit(slack, user, click_for_modal(slack, fake_slack, user, card(), ids.SHARE_PERSPECTIVE), perspective)
 
@@ -137,7 +145,8 @@ def test_hostile_text_everywhere_is_shown_and_never_acted_on(slack, parley, fake
             assert slack.command(user, text).status == 200
 
     # Every string Slack would parse holds only markup Parley made itself …
-    texts = parsed_texts(fake_slack)
+    texts = parsed_texts(fake_slack) + [("ack", t) for view in ACKED_VIEWS for t in texts_in(view)]
+    assert ACKED_VIEWS  # (the tone note came back at least once, in an ack)
     assert len(texts) > 100
     foreign = [(method, text) for method, text in texts if not all(allowed(t) for t in tokens(text))]
     assert foreign == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from bot import ids
 from tests.conftest import CHANNEL, CORA, GUEST, SAM
@@ -37,3 +38,16 @@ def test_debug_logs_hold_no_response_url_and_no_private_text(slack, fake_slack, 
     for private in (SEALED, "PRIVATE-DRAFT", "Only the parties", "opens a form to raise a dispute",
                     export.splitlines()[0]):
         assert private not in logged, private
+
+
+def test_an_unreachable_response_url_is_logged_without_its_address(slack, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret_path = "/respond/T0HOST/1234/SECRET-HOOK"
+    body = {"command": "/dispute", "text": "help", "team_id": SAM.team_id, "user_id": SAM.id,
+            "channel_id": CHANNEL, "trigger_id": "13345224609.9.x",
+            "response_url": "http://127.0.0.1:1" + secret_path}  # nothing listens on port 1
+    assert slack.post(urlencode(body)).status == 200
+    records = caplog.get_records("call")
+    assert any("response_url was not delivered" in r.getMessage() for r in records)
+    assert not any("SECRET-HOOK" in r.getMessage() for r in records)
+    assert [r for r in records if r.exc_info or r.levelno >= logging.ERROR] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from datetime import timedelta
@@ -16,8 +17,8 @@ from bot.scheduler import forget_handled_requests
 from models import Agreement, Approval, Dispute, HandledRequest, utcnow
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SECRET
 from tests.e2e.agreement_steps import _keep, accepted_proposal, post_agreement
-from tests.e2e.helpers import GOOD_ANSWERS, open_modal
-from tests.e2e.threads import click, click_for_modal
+from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
+from tests.e2e.threads import buttons, card_blocks, click, click_for_modal
 from tests.support.app_server import AppServer
 from tests.support.slack_requests import SlackSender
 
@@ -150,3 +151,34 @@ def test_a_replayed_export_command_sends_one_file(slack, fake_slack):
     for _ in range(3):
         assert slack.post(body, timestamp=signed_at).status == 200
     assert len([u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record.md"]) == 1
+
+
+def test_a_replayed_click_that_opens_a_form_changes_nothing_and_logs_no_error(slack, fake_slack, caplog):
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
+    value = buttons(card_blocks(fake_slack, CHANNEL, ts))[ids.PROPOSE]["value"]
+    action = {"type": "block_actions", "user": {"id": SAM.id, "team_id": SAM.team_id},
+              "team": {"id": SAM.team_id}, "trigger_id": "13345224609.3.replayed",
+              "channel": {"id": CHANNEL}, "response_url": fake_slack.response_url(),
+              "actions": [{"type": "button", "action_id": ids.PROPOSE, "block_id": "b",
+                           "value": value, "action_ts": "1700000000.654321"}]}
+    body, signed_at = urlencode({"payload": json.dumps(action)}), int(time.time())
+    before = len(fake_slack.calls_to("views.open"))
+    for _ in range(2):
+        assert slack.post(body, timestamp=signed_at).status == 200
+    assert len(fake_slack.calls_to("views.open")) == before + 2  # Slack takes the trigger once …
+    assert "took too long" in fake_slack.calls_to("response_url")[-1].args["text"]
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
+
+
+def test_a_form_that_changed_meanwhile_is_left_alone_quietly(slack, fake_slack, caplog):
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.PROPOSE)
+    fake_slack.fail_next("views.update", "hash_conflict")  # what Slack says to a stale view hash
+    before = len(fake_slack.calls)
+    slack.payload({"type": "block_actions", "user": {"id": SAM.id, "team_id": SAM.team_id},
+                   "team": {"id": SAM.team_id}, "trigger_id": "13345224609.4.x",
+                   "view": {**view, "state": {"values": {}}, "private_metadata": view["private_metadata"]},
+                   "actions": [{"type": "button", "action_id": ids.ADD_ITEM_ROW, "block_id": "b",
+                                "action_ts": "1700000000.1"}]})
+    assert [c.method for c in fake_slack.calls[before:]] == ["views.update"]  # nobody is told anything
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []

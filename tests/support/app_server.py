@@ -39,3 +39,7 @@ class AppServer:
         self._closing = True
         self._server.close()
         self._thread.join(timeout=5)
+        # close() leaves waitress's worker threads running, each with the Web API connections its
+        # acks opened (users.info) and so a handler thread in the fake Slack: over a whole test
+        # session they add up to more than select() can watch (file descriptors above 1023).
+        self._server.task_dispatcher.shutdown()
