@@ -38,6 +38,16 @@ def joined(slack) -> str:
                                         "channel": CHANNEL, "channel_type": "C", "team": "T0HOST"}))
 
 
+def click_body(fake, action_id: str, value: str) -> str:
+    """One click of Sam's, as the signed body Slack sent (to be sent again as it is)."""
+    return urlencode({"payload": json.dumps({
+        "type": "block_actions", "user": {"id": SAM.id, "team_id": SAM.team_id},
+        "team": {"id": SAM.team_id}, "trigger_id": f"13345224609.{action_id}.replayed",
+        "channel": {"id": CHANNEL}, "response_url": fake.response_url(),
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                     "action_ts": "1700000000.123456"}]})})
+
+
 def test_a_retried_event_posts_one_welcome(slack, fake_slack, db):
     body = joined(slack)
     assert slack.post(body, "application/json").status == 200
@@ -117,12 +127,7 @@ def test_a_replayed_click_does_its_work_once(slack, fake_slack, db):
     before = len(fake_slack.calls_to("chat.update"))
     value = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
              if e["action_id"] == ids.APPROVE_AGREEMENT][0]["value"]
-    action = {"type": "block_actions", "user": {"id": SAM.id, "team_id": SAM.team_id},
-              "team": {"id": SAM.team_id}, "trigger_id": "13345224609.1.replayed",
-              "channel": {"id": CHANNEL}, "response_url": fake_slack.response_url(),
-              "actions": [{"type": "button", "action_id": ids.APPROVE_AGREEMENT, "block_id": "b",
-                           "value": value, "action_ts": "1700000000.123456"}]}
-    body, signed_at = urlencode({"payload": json.dumps(action)}), int(time.time())
+    body, signed_at = click_body(fake_slack, ids.APPROVE_AGREEMENT, value), int(time.time())
     for _ in range(3):
         assert slack.post(body, timestamp=signed_at).status == 200
     assert len(fake_slack.calls_to("chat.update")) == before + 1  # the message updated once
@@ -156,12 +161,7 @@ def test_a_replayed_export_command_sends_one_file(slack, fake_slack):
 def test_a_replayed_click_that_opens_a_form_changes_nothing_and_logs_no_error(slack, fake_slack, caplog):
     ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
     value = buttons(card_blocks(fake_slack, CHANNEL, ts))[ids.PROPOSE]["value"]
-    action = {"type": "block_actions", "user": {"id": SAM.id, "team_id": SAM.team_id},
-              "team": {"id": SAM.team_id}, "trigger_id": "13345224609.3.replayed",
-              "channel": {"id": CHANNEL}, "response_url": fake_slack.response_url(),
-              "actions": [{"type": "button", "action_id": ids.PROPOSE, "block_id": "b",
-                           "value": value, "action_ts": "1700000000.654321"}]}
-    body, signed_at = urlencode({"payload": json.dumps(action)}), int(time.time())
+    body, signed_at = click_body(fake_slack, ids.PROPOSE, value), int(time.time())
     before = len(fake_slack.calls_to("views.open"))
     for _ in range(2):
         assert slack.post(body, timestamp=signed_at).status == 200
