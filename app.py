@@ -12,7 +12,7 @@ from slack_bolt.error import BoltError
 def main() -> int:
     from bot.application import configure_logging, create_app
     from bot.config import load_settings_or_exit
-    from bot.scheduler import Tick, build_scheduler, follow_up_tasks
+    from bot.jobs import tasks
 
     settings = load_settings_or_exit()
     configure_logging(settings.log_level)
@@ -25,9 +25,7 @@ def main() -> int:
 
     scheduler = None
     if settings.run_scheduler:
-        scheduler = build_scheduler(Tick(follow_up_tasks(parley.db, settings)),
-                                    settings.scheduler_tick_seconds)
-        scheduler.start()
+        scheduler = tasks.start(parley.db, settings, parley.deliverer)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

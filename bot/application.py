@@ -16,6 +16,9 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db import Database, build_engine
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.pacer import ChannelPacer
+from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
 from bot.services.tone import ToneChecker
 from bot.slack.context import Deps
@@ -58,23 +61,37 @@ def configure_logging(level: str) -> None:
             scheduler_log.addFilter(_QuietSkippedTicks())
 
 
-def build_client(settings: Settings, *, background: bool = False, timeout: float = 15) -> WebClient:
+def build_client(settings: Settings, *, background: bool = False, delivery: bool = False,
+                 timeout: float = 15) -> WebClient:
     """The Web API client: configurable base URL, persistent connections, retries on 429 and
     connection errors; the scheduler's client (`background`) also retries 5xx answers, since
-    nobody is waiting on it. Its logger stays at INFO whatever LOG_LEVEL says: at DEBUG slack_sdk
-    would log every request and response body (see bot/slack/outgoing.py)."""
+    nobody is waiting on it. The outbox's client (`delivery`) retries nothing by itself: the
+    outbox retries, with backoff, and looks up a post whose answer was lost before posting again
+    (a blind retry of a timed-out post could post it twice). Its logger stays at INFO whatever
+    LOG_LEVEL says: at DEBUG slack_sdk would log every request and response body (see
+    bot/slack/outgoing.py)."""
     keep_bodies_out_of_the_log()
+    handlers = [] if delivery else [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        *([ServerErrorRetryHandler(max_retry_count=2)] if background else []),
+    ]
     return ParleyClient(
         logger=logging.getLogger("parley.slack_api"),
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; a float works
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            *([ServerErrorRetryHandler(max_retry_count=2)] if background else []),
-        ],
+        retry_handlers=handlers,
     )
+
+
+def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) -> Deliverer:
+    """The outbox's delivery, wired to `db`: every transaction's messages go right after its
+    commit. One per process (web or worker): its pacer is that process's view of each channel."""
+    client = build_client(settings, delivery=True, timeout=timeout)
+    deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
+    db.after_commit = deliverer.deliver_now
+    return deliverer
 
 
 @dataclass
@@ -85,6 +102,7 @@ class Parley:
     bolt: App
     wsgi: WebApp
     executor: ListenerExecutor
+    deliverer: Deliverer
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -122,5 +140,6 @@ def create_app(
     deps = Deps(settings=settings, db=db, directory=Directory(client), membership=Membership(),
                 tone=ToneChecker(), logger=logger)
     register_all(bolt, deps)
+    deliverer = build_deliverer(settings, db)
     secret = None if settings.socket_mode else settings.slack_signing_secret
-    return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor)
+    return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor, deliverer)

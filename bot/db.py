@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,6 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import normalize_database_url
 
 READ_ONLY = "parley_read_only"
+OUTBOX = "parley_outbox"  # Session.info key: the outbox rows a transaction wrote
+
+_open = threading.local()
+
+
+def in_transaction() -> bool:
+    """Is this thread inside `Database.transaction()`? (No Slack call may happen there.)"""
+    return getattr(_open, "depth", 0) > 0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -50,15 +59,26 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Called after a commit with the outbox rows the transaction wrote (bot/delivery/).
+        self.after_commit: Callable[[list[Any]], None] | None = None
         self._factory = sessionmaker(engine, expire_on_commit=False)
         self._read_factory = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        with self._factory() as session, session.begin():
-            yield session
+    def transaction(self, *, deliver: bool = True) -> Iterator[Session]:
+        """One unit of work. After it commits, the Slack messages it saved in the outbox are
+        delivered at once, in this thread (unless `deliver=False`: the tick delivers them)."""
+        _open.depth = getattr(_open, "depth", 0) + 1
+        try:
+            with self._factory() as session, session.begin():
+                yield session
+                rows = session.info.pop(OUTBOX, [])
+        finally:
+            _open.depth -= 1
+        if rows and deliver and self.after_commit is not None:
+            self.after_commit(rows)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from bot.application import configure_logging
+from bot.application import build_deliverer, configure_logging
 from bot.config import load_settings_or_exit
 from bot.db import Database, build_engine
-from bot.scheduler import Tick, build_scheduler, follow_up_tasks
+from bot.jobs import tasks
 
 
 def main() -> None:
     settings = load_settings_or_exit()
     configure_logging(settings.log_level)
     db = Database(build_engine(settings.database_url))
-    scheduler = build_scheduler(
-        Tick(follow_up_tasks(db, settings)), settings.scheduler_tick_seconds, blocking=True
-    )
     try:
-        scheduler.start()
+        tasks.start(db, settings, build_deliverer(settings, db), blocking=True)
     except (KeyboardInterrupt, SystemExit):
         pass
 

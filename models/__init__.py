@@ -8,6 +8,7 @@ from models.dispute import Dispute, DisputeStatus, Party, Side
 from models.feedback import Feedback
 from models.handled_request import HandledRequest
 from models.lesson import LessonLearned
+from models.outbox import UNDELIVERED, OutboxMessage, OutboxStatus
 from models.perspective import Perspective
 from models.policy import Policy
 from models.proposal import Proposal, ProposalItem, ProposalStatus
@@ -27,6 +28,9 @@ __all__ = [
     "Feedback",
     "HandledRequest",
     "LessonLearned",
+    "OutboxMessage",
+    "OutboxStatus",
+    "UNDELIVERED",
     "Party",
     "Perspective",
     "Policy",

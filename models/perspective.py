@@ -24,6 +24,7 @@ class Perspective(Base):
     resolution: Mapped[str] = mapped_column(Text)
     acknowledgement: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    posted_ts: Mapped[str | None] = mapped_column(String(32))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # no longer sealed
+    posted_ts: Mapped[str | None] = mapped_column(String(32))  # its message, once delivered
 
     party: Mapped[Party] = relationship()

@@ -19,6 +19,9 @@ from tests.support.app_server import AppServer
 from tests.support.databases import backends, clear, engine_for, fresh_database, upgrade
 from tests.support.slack_requests import SlackSender, User
 
+# Every Slack call made inside a database transaction fails its test (bot/slack/outgoing.py).
+os.environ["PARLEY_STRICT_TRANSACTIONS"] = "1"
+
 # Property-based tests: on CI the same examples every run (no random seed, no example database),
 # so a failure there is reproducible and a pass means the same thing each time.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)

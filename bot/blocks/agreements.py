@@ -10,12 +10,12 @@ from bot.blocks.inputs import input_block, option, static_select, text_input
 from bot.blocks.items import ItemValues, item_rows
 from bot.blocks.text import (
     Mrkdwn,
-    quoted,
     button,
     context,
     md,
     mention,
     plain,
+    quoted,
     section,
     slack_date,
     truncate,

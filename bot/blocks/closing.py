@@ -6,7 +6,18 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, static_select, text_input, user_select
-from bot.blocks.text import Mrkdwn, button, channel_link, context, md, mention, plain, quoted, section, truncate
+from bot.blocks.text import (
+    Mrkdwn,
+    button,
+    channel_link,
+    context,
+    md,
+    mention,
+    plain,
+    quoted,
+    section,
+    truncate,
+)
 from bot.payloads import DisputeButton
 from bot.services.vocabulary import ROOT_CAUSES
 from models import Dispute, LessonLearned

@@ -46,7 +46,7 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
         out += [f"## How it ended ({dispute.ended_how})", verbatim(dispute.ended_reason), ""]
     out += ["## Perspectives", ""]
     for p in record.perspectives:
-        if not p.posted_ts:
+        if not p.released_at:
             continue
         out += [f"### {who(p.party.team_id, p.party.user_id)}, version {p.version} ({_when(p.created_at)})",
                 "What happened:", verbatim(p.what_happened), "How it affected them:", verbatim(p.impact),

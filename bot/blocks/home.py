@@ -6,7 +6,18 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.labels import category_label, status_label
-from bot.blocks.text import Mrkdwn, channel_link, context, fields, link, md, plain, section, slack_date, truncate
+from bot.blocks.text import (
+    Mrkdwn,
+    channel_link,
+    context,
+    fields,
+    link,
+    md,
+    plain,
+    section,
+    slack_date,
+    truncate,
+)
 from bot.services.overview import Awaiting, Figures
 from models import Dispute
 
@@ -38,13 +49,17 @@ def _figures(figures: Figures) -> list[dict[str, Any]]:
 
 
 def home_view(disputes: list[Dispute], awaiting: Awaiting | None = None,
-              figures: Figures | None = None) -> dict[str, Any]:
+              figures: Figures | None = None, attention: list[Mrkdwn] | None = None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain("Parley")},
         section(md("Parley gives disputes between your team and your clients a calm, shared place "
                    "in Slack. Type `{command}` in a shared channel to raise one.", command=ids.COMMAND)),
         {"type": "divider"},
     ]
+    if attention:
+        blocks += [section(md(":warning: *Needs attention*\n{lines}", lines=Mrkdwn("\n").join(attention))),
+                   context("Parley keeps what happened; invite @Parley back to the channel, or "
+                           "ask an admin, and it can carry on there."), {"type": "divider"}]
     todo: list[Mrkdwn] = []
     if awaiting:
         todo += [md("• Share your perspective on {d}", d=_line(d)) for d in awaiting.perspective]

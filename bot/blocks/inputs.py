@@ -6,7 +6,6 @@ from typing import Any
 
 from bot.blocks.text import Mrkdwn, md, plain, section
 
-
 OPTION_TEXT_LIMIT = 75
 
 

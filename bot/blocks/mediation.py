@@ -6,7 +6,16 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, static_select, text_input, user_select
-from bot.blocks.text import Mrkdwn, channel_link, md, mention, plain, quoted, section, truncate
+from bot.blocks.text import (
+    Mrkdwn,
+    channel_link,
+    md,
+    mention,
+    plain,
+    quoted,
+    section,
+    truncate,
+)
 from bot.payloads import DisputeButton
 from models import Dispute
 

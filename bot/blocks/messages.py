@@ -119,18 +119,6 @@ def active_disputes(disputes: list[Dispute], total: int, channel_id: str,
     return blocks
 
 
-def could_not_post(what: str, reason: str, copy: str) -> Mrkdwn:
-    """DM to someone whose submission Slack refused to post: nothing was saved, nothing is lost."""
-    return md("{what} could not be posted ({reason}), so nothing was saved. Here is what you "
-              "wrote, so you can try again:\n\n{copy}", what=what, reason=reason,
-              copy=truncate(copy, 2500))
-
-
-def dispute_copy(title: str, happened: str, outcome: str) -> Mrkdwn:
-    return md("*{title}*\n*What happened:* {happened}\n*Outcome wanted:* {outcome}", title=title,
-              happened=happened, outcome=outcome)
-
-
 def form_not_opened() -> Mrkdwn:
     return Mrkdwn("Slack took too long to open the form, so it didn't appear. Please try again.")
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import ids
+from bot.blocks.agreements import item_lines
 from bot.blocks.inputs import input_block, static_select, text_input, tone_note
 from bot.blocks.items import ItemValues, item_rows
-from bot.blocks.agreements import item_lines
 from bot.blocks.text import (
     Mrkdwn,
     button,

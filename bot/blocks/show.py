@@ -6,7 +6,17 @@ from typing import Any
 
 from bot.blocks.agreements import ApprovalView
 from bot.blocks.labels import SIDE_LABELS, category_label, status_label
-from bot.blocks.text import Mrkdwn, channel_link, context, link, md, mention, section, slack_date, truncate
+from bot.blocks.text import (
+    Mrkdwn,
+    channel_link,
+    context,
+    link,
+    md,
+    mention,
+    section,
+    slack_date,
+    truncate,
+)
 from models import Agreement, Dispute, Side
 
 

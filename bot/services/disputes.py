@@ -125,7 +125,8 @@ def open_dispute(session: Session, data: NewDispute) -> Dispute:
 
 
 def attach_thread(
-    session: Session, dispute: Dispute, *, thread_ts: str, permalink: str | None, actor: Person
+    session: Session, dispute: Dispute, *, thread_ts: str, permalink: str | None,
+    actor: Person | None,
 ) -> None:
     dispute.thread_ts = thread_ts
     dispute.permalink = permalink

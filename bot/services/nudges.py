@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.services import audit
+from bot.services import audit, outbox
 from bot.services.disputes import add_business_days
 from bot.services.parties import sides_present
+from bot.services.people import Person
 from bot.services.perspectives import shared_sides_of
 from bot.services.policy import EffectivePolicy, effective_policy
 from models import Dispute, DisputeStatus, Party, Side, utcnow
@@ -89,3 +90,15 @@ def mark(session: Session, dispute: Dispute, nudge: Nudge, *, now: datetime | No
         dispute.agreement_nudged_at = now
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="dispute.nudged",
                  actor=None, what=nudge.kind, waiting=[f"{p.team_id}:{p.user_id}" for p in nudge.waiting])
+
+
+def remind(session: Session, dispute: Dispute, nudge: Nudge) -> None:
+    """Mark the reminder as sent and owe its messages: one in the thread, and a note to the
+    escalation channel (posted only if Slack confirms that channel is internal)."""
+    mark(session, dispute, nudge)
+    opener = Person(team_id=dispute.opened_by_team, user_id=dispute.opened_by_user)
+    outbox.say(session, dispute, "nudge", notify=opener, nudge=nudge.kind,
+               waiting=[p.user_id for p in nudge.waiting])
+    if nudge.escalation_channel:
+        outbox.say(session, dispute, "internal.nudge", channel_id=nudge.escalation_channel,
+                   notify=opener, nudge=nudge.kind)

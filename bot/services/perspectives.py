@@ -69,7 +69,7 @@ def shared_sides_of(session: Session, dispute_id: int) -> set[str]:
 def is_revealed(session: Session, dispute_id: int) -> bool:
     return session.scalar(
         select(func.count()).select_from(Perspective)
-        .where(Perspective.dispute_id == dispute_id, Perspective.posted_ts.is_not(None))
+        .where(Perspective.dispute_id == dispute_id, Perspective.released_at.is_not(None))
     ) > 0
 
 
@@ -104,7 +104,7 @@ def share(session: Session, dispute: Dispute, party: Party, text: PerspectiveTex
                  perspective_id=perspective.id)
 
     everything = all_perspectives(session, dispute.id)
-    already_revealed = any(p.posted_ts for p in everything)
+    already_revealed = any(p.released_at for p in everything)
     needed = sides_present(dispute)
     complete = sides_shared(everything) >= needed
     outcome = ShareOutcome(perspective, Shared.POSTED, [perspective])
@@ -120,11 +120,10 @@ def share(session: Session, dispute: Dispute, party: Party, text: PerspectiveTex
         outcome.kind = Shared.SEALED
         outcome.to_post = []
         outcome.waiting_sides = needed - sides_shared(everything)
+    for released in outcome.to_post:
+        released.released_at = released.released_at or utcnow()
     if complete:
         outcome.status_changed = start_discussion(session, dispute, actor=actor)
     return outcome
 
 
-def mark_posted(perspectives: list[Perspective], ts: str) -> None:
-    for perspective in perspectives:
-        perspective.posted_ts = ts

@@ -13,7 +13,6 @@ from bot.slack.directory import Directory
 from bot.slack.form_checks import money, required_text
 from bot.slack.item_rows import check_items, read_items, today_for
 
-
 DAYS = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
 
 

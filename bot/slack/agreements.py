@@ -13,15 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.blocks.agreement_doc import agreement_markdown
 from bot.blocks.agreements import (
     AgreementValues,
-    ApprovalView,
-    agreement_blocks,
     agreement_modal,
     changes_modal,
-    changes_requested,
-    in_effect,
 )
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
 from bot.services import agreements, disputes, proposals
@@ -32,22 +27,13 @@ from bot.services.policy import effective_policy
 from bot.services.proposals import MAX_ITEMS
 from bot.slack import form_state as state
 from bot.slack.agreement_form import read_values, validate
-from bot.slack.approvals_view import approval_view
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.cards import (
-    CardFacts,
-    card_facts,
-    post_in_thread,
-    refresh_card,
-    update_message,
-)
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import tell_privately, tell_unsaved
+from bot.slack.errors import tell_privately
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
+from bot.slack.work import on_dispute
 from models import (
-    Agreement,
     AgreementStatus,
-    AuditEvent,
     Dispute,
     Proposal,
     ProposalStatus,
@@ -58,10 +44,6 @@ log = logging.getLogger("parley.agreements")
 
 def register(app: App, deps: Deps) -> None:
     names = deps.directory
-
-    def render(dispute: Dispute, agreement: Agreement, superseded_by: int | None = None):
-        view = approval_view(names, dispute, agreement)
-        return agreement_blocks(dispute, agreement, view, superseded_by=superseded_by)
 
     def starting_values(session: Session, dispute: Dispute, proposal_id: int | None) -> tuple[AgreementValues, int | None, int | None]:
         """(values, proposal it starts from, version being edited) for a new draft."""
@@ -142,54 +124,40 @@ def register(app: App, deps: Deps) -> None:
     @lazily(app.view(ids.AGREEMENT_MODAL), ack=check_agreement, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
-        meta = form["meta"]
-        actor = form["actor"]
-        values = form["values"]
-        data = form["data"]
-        try:
-            with deps.db.transaction() as session:
-                dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)
-                drafter = require_party(dispute, actor, "draft the agreement")
-                rule = effective_policy(session, dispute.team_id, dispute.channel_id).approvals_required
-                agreement, old = agreements.draft(session, dispute, drafter, data, actor=actor,
-                                                  approvals_rule=rule)
-                text, blocks = render(dispute, agreement)
-                agreement.message_ts = post_in_thread(client, dispute, text, blocks)
-                old_rendered = render(dispute, old, superseded_by=agreement.version) if old else None
-                facts = card_facts(session, dispute)
-        except SlackApiError as error:
-            tell_unsaved(client, actor.user_id, "The agreement", error, values.terms)
-            return
-        if old is not None and old_rendered is not None:
-            update_message(client, dispute, old.message_ts, old_rendered, old.label)
-        refresh_card(client, dispute, facts)
+        with on_dispute(deps, context, form["meta"].d, party="draft the agreement") as work:
+            rule = effective_policy(work.session, work.dispute.team_id,
+                                    work.dispute.channel_id).approvals_required
+            agreement, old = agreements.draft(work.session, work.dispute, work.party, form["data"],
+                                              actor=work.actor, approvals_rule=rule)
+            work.say("agreement", agreement=agreement.id)
+            if old is not None:
+                work.say("agreement.update", agreement=old.id)  # "Superseded by v2"
+            work.update_card()
 
     @lazily(app.action(ids.APPROVE_AGREEMENT), once=deps.db)
     def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """Approving is bound to the hash shown on the button. The approval that completes the
+        set ratifies the agreement, once; what follows (the announcement, the card, the file) is
+        saved with it and delivered after the commit, however long Slack takes to answer."""
         ref = button_value(body, AgreementButton)
-        actor: Person = context["actor"]
-        team = host_team_id(context)
         with deps.db.read() as session:
-            opener = disputes.load(session, team, ref.d).opened_by_user
+            opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
         tz = _tz(deps, opener)
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, team, ref.d, lock=True)
-            agreement = agreements.get(session, dispute, ref.a)
-            party = require_party(dispute, actor, "approve the agreement")
-            outcome = agreements.approve(session, dispute, agreement, party, shown_hash=ref.h,
-                                         actor=actor, tz=tz)
-            view = approval_view(names, dispute, agreement)
-            rendered = agreement_blocks(dispute, agreement, view)
-            facts = card_facts(session, dispute)
+        with on_dispute(deps, context, ref.d, party="approve the agreement") as work:
+            agreement = agreements.get(work.session, work.dispute, ref.a)
+            outcome = agreements.approve(work.session, work.dispute, agreement, work.party,
+                                         shown_hash=ref.h, actor=work.actor, tz=tz)
+            if not outcome.already:
+                work.say("agreement.update", agreement=agreement.id)
+            if outcome.ratified:
+                work.say("agreement.in_effect", agreement=agreement.id)
+                work.update_card()
+                work.say("agreement.file", agreement=agreement.id)
         if outcome.already:
             tell_privately(client, body, f"You had already approved {agreement.label}; nothing changed.")
-            return
-        update_message(client, dispute, agreement.message_ts, rendered, agreement.label)
-        if not outcome.ratified:
+        elif not outcome.ratified:
             tell_privately(client, body, f"Thank you. Your approval of {agreement.label} is recorded "
                                          f"(content hash {agreement.content_hash[:12]}…).")
-            return
-        _announce(client, deps, dispute, agreement, view, facts)
 
     @lazily(app.action(ids.REQUEST_CHANGES), once=REPEAT_IS_HARMLESS)
     def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -217,16 +185,11 @@ def register(app: App, deps: Deps) -> None:
     @lazily(app.view(ids.CHANGES_MODAL), ack=check_changes, once=deps.db)
     def on_changes(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
-        meta = form["meta"]
-        what = form["what"]
-        actor: Person = context["actor"]
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)
-            agreement = agreements.get(session, dispute, meta.a)
-            party = require_party(dispute, actor, "request changes")
-            agreements.request_changes(session, dispute, agreement, party, what, actor=actor)
-            post_in_thread(client, dispute, changes_requested(
-                names.describe(actor.team_id, actor.user_id), agreement, what))
+        with on_dispute(deps, context, form["meta"].d, party="request changes") as work:
+            agreement = agreements.get(work.session, work.dispute, form["meta"].a)
+            agreements.request_changes(work.session, work.dispute, agreement, work.party,
+                                       form["what"], actor=work.actor)
+            work.say_by_actor("agreement.changes", agreement=agreement.id, what=form["what"])
 
 
 def _tz(deps: Deps, user_id: str) -> str | None:
@@ -234,32 +197,3 @@ def _tz(deps: Deps, user_id: str) -> str | None:
         return deps.directory.lookup(user_id).tz
     except SlackApiError:
         return None
-
-
-def _announce(client: WebClient, deps: Deps, dispute: Dispute, agreement: Agreement,
-              view: ApprovalView, facts: CardFacts) -> None:
-    """After ratification (already committed): say so, update the card, upload the document.
-    Each step is independent; a failure is logged and does not undo the agreement."""
-    try:
-        text, blocks = in_effect(dispute, agreement, view)
-        post_in_thread(client, dispute, text, blocks)
-    except SlackApiError as error:
-        log.warning("in-effect message for %s not posted: %s", dispute.reference, error.response.get("error"))
-    refresh_card(client, dispute, facts)
-    with deps.db.read() as session:
-        events = list(session.scalars(select(AuditEvent).where(
-            AuditEvent.dispute_id == dispute.id).order_by(AuditEvent.id)))
-        valid = agreements.approval_state(dispute, agreement).valid
-        document = agreement_markdown(dispute, agreement, valid, events, deps.directory.describe)
-    try:
-        uploaded = client.files_upload_v2(
-            content=document, filename=f"{dispute.reference}-agreement-v{agreement.version}.md",
-            title=f"{agreement.label} for {dispute.reference}", channel=dispute.channel_id,
-            thread_ts=dispute.thread_ts, request_file_info=False,
-            initial_comment=f"The written {agreement.label.lower()} for {dispute.reference}, for your records.")
-    except SlackApiError as error:
-        log.warning("agreement file for %s not uploaded: %s", dispute.reference, error.response.get("error"))
-        return
-    files = uploaded.get("files") or [{}]
-    with deps.db.transaction() as session:
-        session.get(Agreement, agreement.id).file_id = files[0].get("id")

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.messages import channel_welcome
-from bot.slack.context import Deps
+from bot.services import outbox
+from bot.slack.context import Deps, host_team_id
 from bot.slack.listen import lazily
 
 
@@ -18,5 +18,5 @@ def register(app: App, deps: Deps) -> None:
         if event.get("user") != context.bot_user_id:
             return  # someone else joined; nothing to say
         deps.membership.joined(event["channel"])
-        text, blocks = channel_welcome()
-        client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks)
+        with deps.db.transaction() as session:
+            outbox.say_outside(session, host_team_id(context), event["channel"], "channel.welcome")

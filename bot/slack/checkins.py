@@ -11,15 +11,8 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.checkins import (
-    all_done,
-    answered_line,
-    checkin_message,
     feedback_modal,
     new_date_modal,
-    new_date_set,
-    not_yet_options,
-    reopened,
-    resolved,
 )
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from bot.services import aftercare, disputes
@@ -27,13 +20,13 @@ from bot.services.parties import require_party
 from bot.services.people import Person
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
-from bot.slack.cards import card_facts, post_in_thread, refresh_card, update_message
 from bot.slack.closing import ask_for_lessons
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.item_rows import today_for
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
-from models import CheckIn, Side
+from bot.slack.work import on_dispute
+from models import Side
 
 
 def register(app: App, deps: Deps) -> None:
@@ -42,25 +35,14 @@ def register(app: App, deps: Deps) -> None:
     def on_answer(value: str):  # noqa: ANN202 - a listener for one of the three buttons
         def listener(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
             ref = button_value(body, CheckInAnswer)
-            actor: Person = context["actor"]
-            with deps.db.transaction() as session:
-                dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
-                party = require_party(dispute, actor, "answer check-ins")
-                done = aftercare.answer(session, dispute, ref.c, ref.i, party, value, actor=actor)
-                checkin = session.get(CheckIn, ref.c)
-                agreement = aftercare.in_effect(session, dispute)
-                covered = ([i for i in agreement.items if i.id == checkin.action_item_id]
-                           if checkin.action_item_id else
-                           [i for i in agreement.items if i.id == ref.i or i.status != "done"])
-                who = names.describe(actor.team_id, actor.user_id)
-                answered = {done.item.id: answered_line(value, who)}
-                rendered = checkin_message(dispute, ref.c, covered, answered)
+            with on_dispute(deps, context, ref.d, party="answer check-ins") as work:
+                done = aftercare.answer(work.session, work.dispute, ref.c, ref.i, work.party, value,
+                                        actor=work.actor)
+                work.say_by_actor("checkin.update", checkin=ref.c, item=done.item.id, value=value)
                 if value == "not_yet":
-                    post_in_thread(client, dispute, *not_yet_options(dispute, done.item, who))
+                    work.say_by_actor("checkin.not_yet", item=done.item.id)
                 elif done.all_done:
-                    clients = [p.user_id for p in dispute.parties if p.side == Side.CLIENT]
-                    post_in_thread(client, dispute, *all_done(dispute, clients))
-            update_message(client, dispute, checkin.posted_ts, rendered, "check-in")
+                    work.say("checkin.all_done")
             if value == "partly":
                 tell_privately(client, body, "Thanks. Parley will ask again at the next check-in.")
         listener.__name__ = f"on_checkin_{value}"
@@ -73,16 +55,11 @@ def register(app: App, deps: Deps) -> None:
     @lazily(app.action(ids.CONFIRM_RESOLVED), once=deps.db)
     def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, DisputeButton)
-        actor: Person = context["actor"]
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
-            party = require_party(dispute, actor, "confirm the outcome")
-            aftercare.confirm_resolved(session, dispute, party, actor=actor)
-            clients = [p.user_id for p in dispute.parties if p.side == Side.CLIENT]
-            post_in_thread(client, dispute, *resolved(dispute, names.describe(actor.team_id, actor.user_id), clients))
-            facts = card_facts(session, dispute)
-        refresh_card(client, dispute, facts)
-        ask_for_lessons(client, dispute)
+        with on_dispute(deps, context, ref.d, party="confirm the outcome") as work:
+            aftercare.confirm_resolved(work.session, work.dispute, work.party, actor=work.actor)
+            work.say_by_actor("dispute.resolved")
+            work.update_card()
+            ask_for_lessons(work)
 
     @lazily(app.action(ids.NOT_RESOLVED), once=REPEAT_IS_HARMLESS)
     def on_not_resolved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -165,25 +142,19 @@ def register(app: App, deps: Deps) -> None:
         with deps.db.read() as session:
             opener = disputes.load(session, host_team_id(context), form["meta"].d).opened_by_user
         tz = names.lookup(opener).tz
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
-            require_party(dispute, actor, "set a new date")
-            item = aftercare.item_of(session, dispute, form["meta"].i)
-            aftercare.new_date(session, dispute, item.id, form["when"], actor=actor, tz=tz,
-                               today=today_for(names, actor.user_id))
-            post_in_thread(client, dispute, new_date_set(
-                dispute, names.describe(actor.team_id, actor.user_id), item, form["when"]))
-            facts = card_facts(session, dispute)
-        refresh_card(client, dispute, facts)
+        today = today_for(names, actor.user_id)
+        with on_dispute(deps, context, form["meta"].d, party="set a new date") as work:
+            item = aftercare.item_of(work.session, work.dispute, form["meta"].i)
+            aftercare.new_date(work.session, work.dispute, item.id, form["when"], actor=actor,
+                               tz=tz, today=today)
+            work.say_by_actor("item.new_date", item=item.id, when=form["when"].isoformat())
+            work.update_card()
 
     @lazily(app.action(ids.REOPEN), once=deps.db)
     def on_reopen(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ref = button_value(body, ItemButton)
-        actor: Person = context["actor"]
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
-            require_party(dispute, actor, "reopen the dispute")
-            aftercare.reopen(session, dispute, actor=actor, why="an action item was not done")
-            post_in_thread(client, dispute, reopened(dispute, names.describe(actor.team_id, actor.user_id)))
-            facts = card_facts(session, dispute)
-        refresh_card(client, dispute, facts)
+        with on_dispute(deps, context, ref.d, party="reopen the dispute") as work:
+            aftercare.reopen(work.session, work.dispute, actor=work.actor,
+                             why="an action item was not done")
+            work.say_by_actor("dispute.reopened")
+            work.update_card()

@@ -6,43 +6,32 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.closing import (
     close_modal,
-    close_requested,
-    ended_text,
     lessons_modal,
     lessons_posted,
-    lessons_request,
     lessons_saved,
 )
 from bot.payloads import DisputeButton
-from bot.services import closing, disputes, lessons
+from bot.services import closing, disputes, lessons, outbox
 from bot.services.parties import require_party
-from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.services.vocabulary import ROOT_CAUSES
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
-from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import log as error_log
 from bot.slack.errors import tell_privately
 from bot.slack.internal import is_internal_channel
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
-from models import Dispute
+from bot.slack.work import Work, on_dispute
 
 
-def ask_for_lessons(client: WebClient, dispute: Dispute) -> None:
-    """DM the host team's contact (internal by construction: a DM with one of our own people)."""
-    text, blocks = lessons_request(dispute)
-    try:
-        client.chat_postMessage(channel=lessons.host_contact(dispute), text=text, blocks=blocks)
-    except SlackApiError as error:
-        error_log.warning("lessons request for %s not sent: %s", dispute.reference,
-                          error.response.get("error"))
+def ask_for_lessons(work: Work) -> None:
+    """Owe a DM to the host team's contact (internal by construction: one of our own people)."""
+    outbox.say(work.session, work.dispute, "lessons.request",
+               channel_id=lessons.host_contact(work.dispute), notify=work.actor)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -70,18 +59,16 @@ def register(app: App, deps: Deps) -> None:
     @lazily(app.view(ids.CLOSE_MODAL), ack=check_close, once=deps.db)
     def on_close_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
-        actor: Person = context["actor"]
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
-            party = require_party(dispute, actor, "close or withdraw it")
-            outcome = closing.close(session, dispute, party, form["reason"], actor=actor)
-            who = names.describe(actor.team_id, actor.user_id)
-            post_in_thread(client, dispute, ended_text(dispute, who, outcome.ended) if outcome.ended
-                           else close_requested(dispute, who, form["reason"]))
-            facts = card_facts(session, dispute)
-        refresh_card(client, dispute, facts)
-        if outcome.ended:
-            ask_for_lessons(client, dispute)
+        with on_dispute(deps, context, form["meta"].d, party="close or withdraw it") as work:
+            outcome = closing.close(work.session, work.dispute, work.party, form["reason"],
+                                    actor=work.actor)
+            if outcome.ended:
+                work.say_by_actor("dispute.ended", how=outcome.ended)
+            else:
+                work.say_by_actor("dispute.close_requested", reason=form["reason"])
+            work.update_card()
+            if outcome.ended:
+                ask_for_lessons(work)
 
     @lazily(app.action(ids.RECORD_LESSONS), once=REPEAT_IS_HARMLESS)
     def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -112,17 +99,20 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.LESSONS_MODAL), ack=check_lessons, once=deps.db)
     def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
+        """Lessons are internal: they go to the escalation channel only if Slack confirms, at
+        delivery, that it is not shared with another organization."""
         form = context["form"]
-        actor: Person = context["actor"]
         owner = names.lookup(form["owner"]).person if form["owner"] else None
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
-            lesson = lessons.record(session, dispute, actor=actor, root_cause=form["cause"],
-                                    what=form["what"], owner=owner)
-            text = lessons_posted(dispute, lesson)
+        with deps.db.read() as session:
+            dispute = disputes.load(session, host_team_id(context), form["meta"].d)
             channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
-        if channel and is_internal_channel(client, channel):
-            client.chat_postMessage(channel=channel, text=text)
-            tell_privately(client, {"user": {"id": actor.user_id}}, lessons_saved(channel, text))
-        else:
-            tell_privately(client, {"user": {"id": actor.user_id}}, lessons_saved(None, text))
+        if channel and not is_internal_channel(client, channel):
+            channel = None
+        with on_dispute(deps, context, form["meta"].d) as work:
+            lesson = lessons.record(work.session, work.dispute, actor=work.actor,
+                                    root_cause=form["cause"], what=form["what"], owner=owner)
+            text = lessons_posted(work.dispute, lesson)
+            if channel:
+                outbox.say(work.session, work.dispute, "internal.lessons", channel_id=channel,
+                           notify=work.actor, lesson=lesson.id)
+        tell_privately(client, {"user": {"id": work.actor.user_id}}, lessons_saved(channel, text))

@@ -7,25 +7,23 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks import messages
+from bot.blocks.delivery import saved_not_posted
 from bot.blocks.dispute_modal import open_dispute_modal
 from bot.blocks.export_doc import export_markdown
 from bot.blocks.show import show_dispute
 from bot.blocks.text import channel_link, md
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements, exports, followups, records
+from bot.services import agreements, exports, followups, outbox, records
 from bot.services import disputes as service
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
-from bot.services.policy import effective_policy
 from bot.slack.approvals_view import approval_view
-from bot.slack.cards import post_card, post_welcome
 from bot.slack.context import Deps, host_team_id
 from bot.slack.dispute_form import read_form, validate
-from bot.slack.errors import tell_privately, tell_unsaved
+from bot.slack.errors import tell_privately
 from bot.slack.listen import REPEAT_IS_HARMLESS, first_delivery, lazily
 from bot.slack.outgoing import reply
 from bot.slack.settings import open_settings
@@ -155,25 +153,22 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(result, dict):
             ack(response_action="errors", errors=result)
             return
-        context["form"] = {"new": result,
-                           "copy": messages.dispute_copy(form.title, form.happened, form.outcome)}
+        context["form"] = {"new": result}
         ack()
 
     @lazily(app.view(ids.OPEN_DISPUTE_MODAL), ack=check_form, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
+        """The dispute, its card and its welcome are saved together; the card is posted after the
+        commit. If Slack does not take it at once, the dispute stands (with its reference) and the
+        card follows as soon as Slack answers; the person is told so privately."""
         new: service.NewDispute = context["form"]["new"]
         actor: Person = context["actor"]
-        try:
-            with deps.db.transaction() as session:
-                dispute = service.open_dispute(session, new)
-                ts, permalink = post_card(client, dispute)
-                service.attach_thread(session, dispute, thread_ts=ts, permalink=permalink,
-                                      actor=actor)
-                sealed = effective_policy(session, dispute.team_id,
-                                          dispute.channel_id).seal_perspectives
-        except SlackApiError as error:
-            tell_unsaved(client, actor.user_id, md("Your dispute thread in {channel}",
-                                                   channel=channel_link(new.channel_id)),
-                         error, context["form"]["copy"])
-            return
-        post_welcome(client, dispute, sealed)
+        with deps.db.transaction() as session:
+            dispute = service.open_dispute(session, new)
+            card = outbox.say(session, dispute, "card", notify=actor)
+            outbox.say(session, dispute, "welcome", notify=actor)
+        with deps.db.read() as session:
+            waiting = outbox.still_waiting(session, card.id)
+        if waiting:
+            tell_privately(client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
+                           saved_not_posted(dispute.reference, new.channel_id))

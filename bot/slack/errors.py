@@ -14,7 +14,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.messages import could_not_post, form_not_opened, something_went_wrong
+from bot.blocks.messages import form_not_opened, something_went_wrong
 from bot.services.errors import DomainError
 from bot.slack.outgoing import reply
 
@@ -42,15 +42,6 @@ def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
             client.chat_postMessage(channel=user, text=text)
     except (SlackApiError, OSError) as error:
         log.warning("could not tell %s privately: %s", user, error)
-
-
-def tell_unsaved(client: WebClient, user_id: str, what: str, error: SlackApiError, copy: str) -> None:
-    """Slack refused to post a submission and the transaction rolled back: hand the text back.
-    `what` names the submission (`Mrkdwn` when it holds a channel link); `copy` is what the person
-    typed (plain) or Parley's rendering of it (`Mrkdwn`)."""
-    reason = error.response.get("error") or "Slack refused the message"
-    log.warning("%s not posted for %s: %s", what, user_id, reason)
-    tell_privately(client, {"user": {"id": user_id}}, could_not_post(what, reason, copy))
 
 
 # Slack refuses to open a modal with a trigger_id that is over 3 seconds old or already used (a

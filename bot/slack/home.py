@@ -8,8 +8,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.blocks.delivery import attention_line
 from bot.blocks.home import home_view
-from bot.services import overview
+from bot.services import outbox, overview
 from bot.services.disputes import disputes_for_person
 from bot.services.people import Person
 from bot.slack.context import Deps, host_team_id
@@ -20,7 +21,10 @@ def build_home(session: Session, person: Person, host_team: str,
                cache: overview.FiguresCache) -> dict[str, Any]:
     """The figures are internal: only people of the installing workspace see them."""
     figures = cache.get(session, host_team) if person.team_id == host_team else None
-    return home_view(disputes_for_person(session, person), overview.awaiting(session, person), figures)
+    attention = [attention_line(row.kind, row.channel_id, ref, row.last_error or "")
+                 for row, ref in outbox.needs_attention(session, person.team_id, person.user_id)]
+    return home_view(disputes_for_person(session, person), overview.awaiting(session, person),
+                     figures, attention)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -8,19 +8,17 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.mediation import mediator_escalation, mediator_joined, mediator_modal
+from bot.blocks.mediation import mediator_modal
 from bot.payloads import DisputeButton, ItemButton, decode
 from bot.services import disputes, mediation
 from bot.services.parties import require_party
-from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.slack import form_state as state
 from bot.slack.buttons import StaleButton, metadata
-from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.internal import is_internal_channel
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.people_check import resolve_people
+from bot.slack.work import on_dispute
 
 
 def register(app: App, deps: Deps) -> None:
@@ -66,18 +64,17 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.view(ids.MEDIATOR_MODAL), ack=check, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
+        """The mediator joins; the thread is told, and the team's escalation channel gets an
+        internal note (posted only if Slack confirms, at delivery, that it is not shared)."""
         form = context["form"]
-        actor: Person = context["actor"]
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
-            require_party(dispute, actor, "request a mediator")
-            mediation.add_mediator(session, dispute, form["mediator"], actor=actor, reason=form["reason"])
-            post_in_thread(client, dispute, mediator_joined(
-                dispute, names.describe(actor.team_id, actor.user_id), form["mediator"].user_id,
-                form["reason"]))
-            channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
-            facts = card_facts(session, dispute)
-        refresh_card(client, dispute, facts)
-        if channel and is_internal_channel(client, channel):
-            client.chat_postMessage(channel=channel, text=mediator_escalation(
-                dispute, form["mediator"].user_id, form["note"]))
+        mediator = form["mediator"].user_id
+        with on_dispute(deps, context, form["meta"].d, party="request a mediator") as work:
+            mediation.add_mediator(work.session, work.dispute, form["mediator"], actor=work.actor,
+                                   reason=form["reason"])
+            work.say_by_actor("mediator.joined", mediator=mediator, reason=form["reason"])
+            work.update_card()
+            channel = effective_policy(work.session, work.dispute.team_id,
+                                       work.dispute.channel_id).escalation_channel
+            if channel:
+                work.say("internal.mediator", channel_id=channel, mediator=mediator,
+                         note=form["note"])

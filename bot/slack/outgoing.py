@@ -14,6 +14,7 @@ Two promises are kept at this one place, whatever code path built the message:
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -22,6 +23,7 @@ from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.mrkdwn import Mrkdwn, escape
+from bot.db import in_transaction
 from bot.web_client import KeepAliveWebClient
 
 log = logging.getLogger("parley.outgoing")
@@ -35,6 +37,22 @@ QUIET_LOGGERS = {"slack_sdk": logging.INFO, "parley.slack_api": logging.INFO,
 _TOP_LEVEL = ("text", "initial_comment")
 _NESTED = ("blocks", "view", "attachments")
 _ATTACHMENT_TEXT = ("text", "pretext", "fallback", "footer", "title", "value")
+
+
+class SlackCallInTransaction(RuntimeError):
+    """A Slack call was made inside `Database.transaction()` (see check_no_transaction)."""
+
+
+def check_no_transaction(method: str) -> None:
+    """No Slack call while a database transaction is open: a slow Slack would hold its locks, and
+    a Slack failure would undo what a person did. Tests (PARLEY_STRICT_TRANSACTIONS=1, set by
+    tests/conftest.py) make this an error, so the whole suite proves the rule; in production it
+    is logged."""
+    if not in_transaction():
+        return
+    if os.environ.get("PARLEY_STRICT_TRANSACTIONS") == "1":
+        raise SlackCallInTransaction(f"{method} called inside a database transaction")
+    log.error("%s called inside a database transaction", method)
 
 
 def keep_bodies_out_of_the_log() -> None:
@@ -90,6 +108,7 @@ class ParleyClient(KeepAliveWebClient):
         return self
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+        check_no_transaction(api_method)
         for part in ("json", "data", "params"):
             if isinstance(kwargs.get(part), dict):
                 guard(api_method, kwargs[part])
@@ -108,6 +127,7 @@ def reply(response_url: str, text: str, blocks: list[dict[str, Any]] | None = No
           replace_original: bool = False) -> bool:
     """An ephemeral reply through a response_url (only the person who acted sees it). False when
     it could not be delivered; that is logged (never the URL), as there is nobody else to tell."""
+    check_no_transaction("response_url")
     body = guard("response_url", {"text": text, "blocks": blocks})
     started = time.monotonic()
     try:

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.parties import add_party_modal, parties_added
+from bot.blocks.parties import add_party_modal
 from bot.payloads import AddPartyMeta, DisputeButton
 from bot.services import disputes
 from bot.services.errors import NotAllowed
@@ -16,10 +16,10 @@ from bot.services.parties import add_parties, can_manage
 from bot.services.people import Person
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
-from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.people_check import resolve_people
+from bot.slack.work import on_dispute
 
 
 def register(app: App, deps: Deps) -> None:
@@ -53,14 +53,8 @@ def register(app: App, deps: Deps) -> None:
     @lazily(app.view(ids.ADD_PARTY_MODAL), ack=check_new_parties, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
-        meta = form["meta"]
-        newcomers = form["newcomers"]
-        actor = form["actor"]
-        assert meta is not None
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), meta.d, lock=True)
-            disputes.require_active(dispute, "add parties")
-            added = add_parties(session, dispute, newcomers, actor=actor)
-            post_in_thread(client, dispute, parties_added([p.user_id for p in added], actor.user_id))
-            facts = card_facts(session, dispute)
-        refresh_card(client, dispute, facts)
+        with on_dispute(deps, context, form["meta"].d) as work:
+            disputes.require_active(work.dispute, "add parties")
+            added = add_parties(work.session, work.dispute, form["newcomers"], actor=work.actor)
+            work.say_by_actor("parties.added", added=[p.user_id for p in added])
+            work.update_card()

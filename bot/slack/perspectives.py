@@ -14,10 +14,7 @@ from bot.blocks.perspectives import (
     HAPPENED_MAX,
     IMPACT_MAX,
     RESOLUTION_MAX,
-    perspective_message,
     perspective_modal,
-    reveal_intro,
-    sealed_notice,
 )
 from bot.payloads import DisputeButton, PerspectiveMeta
 from bot.services import disputes, perspectives
@@ -27,13 +24,11 @@ from bot.services.perspectives import PerspectiveText, Shared
 from bot.services.policy import effective_policy
 from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
-from bot.slack.cards import card_facts, post_in_thread, refresh_card
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import tell_unsaved
 from bot.slack.form_checks import optional_text, required_text
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
-from bot.slack.sides import side_names
 from bot.slack.tone_gate import note_to_show
+from bot.slack.work import on_dispute
 
 
 def read_text(values: dict[str, Any]) -> PerspectiveText:
@@ -104,48 +99,29 @@ def register(app: App, deps: Deps) -> None:
     @lazily(app.view(ids.PERSPECTIVE_MODAL), ack=check_perspective, once=deps.db)
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
-        meta = form["meta"]
-        text = form["text"]
-        actor = form["actor"]
-        team = form["team"]
+        with on_dispute(deps, context, form["meta"].d, side="share a perspective") as work:
+            seal = effective_policy(work.session, work.dispute.team_id,
+                                    work.dispute.channel_id).seal_perspectives
+            outcome = perspectives.share(work.session, work.dispute, work.party, form["text"],
+                                         seal=seal, actor=work.actor)
+            if outcome.kind == Shared.SEALED:
+                work.say_by_actor("perspective.sealed", waiting=sorted(outcome.waiting_sides))
+            elif outcome.kind == Shared.REVEAL:
+                work.say("perspective.revealed")
+            for released in outcome.to_post:
+                work.say("perspective", perspective=released.id)
+            work.update_card()
         try:
-            with deps.db.transaction() as session:
-                dispute = disputes.load(session, team, meta.d, lock=True)
-                party = require_side(dispute, actor, "share a perspective")
-                seal = effective_policy(session, team, dispute.channel_id).seal_perspectives
-                outcome = perspectives.share(session, dispute, party, text, seal=seal, actor=actor)
-                _post(client, deps, dispute, outcome)
-                facts = card_facts(session, dispute)
-        except SlackApiError as error:
-            tell_unsaved(client, actor.user_id, "Your perspective", error,
-                         f"{text.what_happened}\n\n{text.impact}\n\n{text.resolution}")
-            return
-        refresh_card(client, dispute, facts)
-        confirmation = {
-            Shared.SEALED: "Thank you. Your perspective is saved and sealed; it will be posted "
-                           "together with the other side's.",
-            Shared.REVEAL: "Thank you. Both sides have now shared, so both perspectives are in the thread.",
-            Shared.POSTED: "Thank you. Your perspective is posted in the thread.",
-            Shared.REVISION: "Thank you. Your revised perspective is posted in the thread.",
-        }[outcome.kind]
-        try:
-            client.chat_postEphemeral(channel=dispute.channel_id, user=actor.user_id,
-                                      thread_ts=dispute.thread_ts, text=confirmation)
+            client.chat_postEphemeral(channel=work.dispute.channel_id, user=work.actor.user_id,
+                                      thread_ts=work.dispute.thread_ts, text=CONFIRMATION[outcome.kind])
         except SlackApiError:
             pass  # the thread itself shows what happened
 
 
-def _post(client: WebClient, deps: Deps, dispute: Any, outcome: perspectives.ShareOutcome) -> None:
-    """Post what the share outcome calls for, inside the transaction (a failure rolls back)."""
-    who = deps.directory.describe(outcome.perspective.party.team_id, outcome.perspective.party.user_id)
-    if outcome.kind == Shared.SEALED:
-        waiting = side_names(deps.directory, dispute, outcome.waiting_sides)
-        post_in_thread(client, dispute, sealed_notice(who, waiting))
-        return
-    if outcome.kind == Shared.REVEAL:
-        text, blocks = reveal_intro(dispute.reference)
-        post_in_thread(client, dispute, text, blocks)
-    for perspective in outcome.to_post:
-        author = deps.directory.describe(perspective.party.team_id, perspective.party.user_id)
-        text, blocks = perspective_message(perspective, author)
-        perspective.posted_ts = post_in_thread(client, dispute, text, blocks)
+CONFIRMATION = {
+    Shared.SEALED: "Thank you. Your perspective is saved and sealed; it will be posted together "
+                   "with the other side's.",
+    Shared.REVEAL: "Thank you. Both sides have now shared, so both perspectives are in the thread.",
+    Shared.POSTED: "Thank you. Your perspective is posted in the thread.",
+    Shared.REVISION: "Thank you. Your revised perspective is posted in the thread.",
+}

@@ -8,23 +8,18 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.blocks.proposals import (
     ProposalValues,
-    accepted_blocks,
     decline_modal,
-    proposal_message,
     proposal_modal,
-    proposal_settled,
 )
 from bot.blocks.text import md
 from bot.payloads import (
     DeclineMeta,
     DisputeButton,
-    DraftButton,
     ProposalButton,
     ProposalMeta,
 )
@@ -34,25 +29,18 @@ from bot.services.people import Person
 from bot.services.proposals import MAX_ITEMS
 from bot.slack import form_state as state
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.cards import card_facts, post_in_thread, refresh_card, update_message
 from bot.slack.context import Deps, host_team_id
-from bot.slack.errors import tell_privately, tell_unsaved
+from bot.slack.errors import tell_privately
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.proposal_form import read_values, validate
 from bot.slack.tone_gate import note_to_show
-from models import Dispute, Party, Proposal, ProposalStatus
+from bot.slack.work import on_dispute
+from models import Dispute, Party, Proposal
 
 log = logging.getLogger("parley.proposals")
 
 
 def register(app: App, deps: Deps) -> None:
-    def render(session: Session, proposal: Proposal) -> tuple[str, list[dict[str, Any]]]:
-        author = deps.directory.describe(proposal.author.team_id, proposal.author.user_id)
-        decided = (deps.directory.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
-                   if proposal.decided_by else None)
-        answers = session.get(Proposal, proposal.supersedes_id).label if proposal.supersedes_id else None
-        return proposal_message(proposal, author, answers=answers, decided_by=decided)
-
     def modal(session: Session, team: str, actor: Person, meta: ProposalMeta,
               values: ProposalValues | None = None, tone: list[str] | None = None) -> dict[str, Any]:
         """The proposal modal; a counter-proposal starts from the proposal it answers."""
@@ -123,50 +111,28 @@ def register(app: App, deps: Deps) -> None:
     def on_submit(client: WebClient, context: BoltContext) -> None:
         form = context["form"]
         meta = form["meta"]
-        actor = form["actor"]
-        team = form["team"]
-        values = form["values"]
-        draft = form["draft"]
-        try:
-            with deps.db.transaction() as session:
-                dispute = disputes.load(session, team, meta.d, lock=True)
-                party = require_side(dispute, actor, "propose solutions")
-                done = proposals.propose(session, dispute, party, draft, actor=actor,
-                                         counter_of=meta.counter)
-                text, blocks = render(session, done.proposal)
-                done.proposal.message_ts = post_in_thread(client, dispute, text, blocks)
-                old = render(session, done.superseded) if done.superseded else None
-                facts = card_facts(session, dispute)
-                gone = (proposals.describe_state(done.counter_target_gone, session)
-                        if done.counter_target_gone else None)
-        except SlackApiError as error:
-            tell_unsaved(client, actor.user_id, "Your proposal", error,
-                         md("*{summary}*\n{details}", summary=values.summary, details=values.details))
-            return
-        if done.superseded and old:
-            update_message(client, dispute, done.superseded.message_ts, old, done.superseded.label)
-        if done.status_changed:
-            refresh_card(client, dispute, facts)
+        with on_dispute(deps, context, meta.d, side="propose solutions") as work:
+            done = proposals.propose(work.session, work.dispute, work.party, form["draft"],
+                                     actor=work.actor, counter_of=meta.counter)
+            work.say("proposal", proposal=done.proposal.id)
+            if done.superseded:
+                work.say("proposal.update", proposal=done.superseded.id)
+            if done.status_changed:
+                work.update_card()
+            gone = (proposals.describe_state(done.counter_target_gone, work.session)
+                    if done.counter_target_gone else None)
         if gone:
-            tell_privately(client, {"user": {"id": actor.user_id}},
+            tell_privately(client, {"user": {"id": work.actor.user_id}},
                            md("{gone} Your counter-proposal was posted as {label} on its own.",
                               gone=gone, label=done.proposal.label))
 
-    def settle(client: WebClient, context: BoltContext, ref: ProposalButton | DeclineMeta,
+    def settle(context: BoltContext, ref: ProposalButton | DeclineMeta,
                step: Callable[[Session, Dispute, Proposal, Party, Person], None], verb: str) -> None:
-        actor: Person = context["actor"]
-        with deps.db.transaction() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d, lock=True)
-            proposal = proposals.get(session, dispute, ref.p)
-            party = require_party(dispute, actor, "answer proposals")
-            step(session, dispute, proposal, party, actor)
-            text = proposal_settled(verb, deps.directory.describe(actor.team_id, actor.user_id), proposal)
-            blocks = None
-            if proposal.status == ProposalStatus.ACCEPTED:
-                blocks = accepted_blocks(text, DraftButton(d=dispute.id, p=proposal.id).encode())
-            post_in_thread(client, dispute, text, blocks)
-            rendered = render(session, proposal)
-        update_message(client, dispute, proposal.message_ts, rendered, proposal.label)
+        with on_dispute(deps, context, ref.d, party="answer proposals") as work:
+            proposal = proposals.get(work.session, work.dispute, ref.p)
+            step(work.session, work.dispute, proposal, work.party, work.actor)
+            work.say_by_actor("proposal.settled", proposal=proposal.id, verb=verb)
+            work.say("proposal.update", proposal=proposal.id)
 
     def accept(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
         proposals.answer(s, d, p, party, accept=True, actor=actor)
@@ -176,7 +142,7 @@ def register(app: App, deps: Deps) -> None:
 
     @lazily(app.action(ids.ACCEPT_PROPOSAL), once=deps.db)
     def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        settle(client, context, button_value(body, ProposalButton), accept, "accepted")
+        settle(context, button_value(body, ProposalButton), accept, "accepted")
 
     @lazily(app.action(ids.DECLINE_PROPOSAL), once=REPEAT_IS_HARMLESS)
     def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -211,8 +177,8 @@ def register(app: App, deps: Deps) -> None:
         def decline(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
             proposals.answer(s, d, p, party, accept=False, actor=actor, reason=reason)
 
-        settle(client, context, meta, decline, "declined")
+        settle(context, meta, decline, "declined")
 
     @lazily(app.action(ids.WITHDRAW_PROPOSAL), once=deps.db)
     def on_withdraw(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        settle(client, context, button_value(body, ProposalButton), withdraw, "withdrawn")
+        settle(context, button_value(body, ProposalButton), withdraw, "withdrawn")

@@ -9,7 +9,12 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.agreements import CHECKIN_CHOICES
-from bot.blocks.settings import AGREEMENT_DAYS, MAX_MEDIATORS, NUDGE_DAYS, settings_modal
+from bot.blocks.settings import (
+    AGREEMENT_DAYS,
+    MAX_MEDIATORS,
+    NUDGE_DAYS,
+    settings_modal,
+)
 from bot.blocks.text import channel_link, md
 from bot.payloads import SettingsMeta
 from bot.services.errors import NotAllowed

@@ -8,17 +8,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import ids
-from bot.application import build_client
 from bot.services.people import Person
 from bot.services.policy import set_policy
-from bot.slack.checkin_dispatch import CheckInDispatcher
-from bot.slack.directory import Directory
-from bot.slack.nudges import Nudger
 from models import ActionItem, AuditEvent, CheckIn, Dispute, Feedback, utcnow
 from tests.conftest import CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import buttons, click, click_for_modal, private_notes, text_of
-from tests.support.scenarios import make_checkins_due, ratified_dispute
+from tests.support.scenarios import ratified_dispute
+from tests.support.ticks import post_due_checkins, remind
 
 STUDIO, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
 
@@ -28,7 +25,7 @@ def posted_checkin(parley, fake, db, items=1):
     with db.transaction() as s:  # only the first after-days check-in falls due now
         rows = s.scalars(select(CheckIn).where(CheckIn.kind == "after_days").order_by(CheckIn.due_at)).all()
         rows[0].due_at = utcnow() - timedelta(minutes=1)
-    assert CheckInDispatcher(db, build_client(parley.settings, background=True))() == 1
+    assert post_due_checkins(parley) == 1
     return dispute_id, fake.calls_to("chat.postMessage")[-1].args
 
 
@@ -99,10 +96,8 @@ def test_nudges_remind_once_per_period_and_tell_an_internal_channel(slack, parle
         dispute.created_at = utcnow() - timedelta(days=8)
         for party in dispute.parties:
             party.perspective_asked_at = utcnow() - timedelta(days=8)
-    client = build_client(parley.settings, background=True)
-    nudger = Nudger(db, client, Directory(client))
-    assert nudger() == 2  # perspectives and agreement
-    assert nudger() == 0  # once per period
+    assert remind(parley) == 2  # perspectives and agreement
+    assert remind(parley) == 0  # once per period
     posts = [c.args for c in fake_slack.calls_to("chat.postMessage")]
     thread = [p["text"] for p in posts if p.get("thread_ts")]
     assert any("waiting for your perspective" in t and "<@U0SAM>" in t and "<@U0CORA>" in t for t in thread)
@@ -117,8 +112,7 @@ def test_escalation_notes_never_go_to_a_shared_channel(slack, parley, fake_slack
         set_policy(s, "T0HOST", actor=STUDIO, escalation_channel="C0SHARED")  # a shared channel
         dispute = s.scalars(select(Dispute)).one()
         dispute.created_at = utcnow() - timedelta(days=8)
-    client = build_client(parley.settings, background=True)
-    Nudger(db, client, Directory(client))()
+    remind(parley)
     to_channel = [c.args for c in fake_slack.calls_to("chat.postMessage")
                   if c.args["channel"] == "C0SHARED" and not c.args.get("thread_ts")]
     assert [p["text"] for p in to_channel if "rotating_light" in p["text"]] == []

@@ -16,9 +16,9 @@ from bot import ids
 from bot.db import Database
 from bot.slack import disputes as listeners
 from bot.web import WebApp
-from models import AuditEvent, Dispute
+from models import AuditEvent, Dispute, OutboxMessage
 from tests.conftest import CORA, SAM
-from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
+from tests.e2e.helpers import GOOD_ANSWERS, open_modal
 from tests.support.slack_requests import signature
 
 COMMAND = urlencode({"command": "/dispute", "team_id": "T0HOST", "user_id": "U0SAM",
@@ -111,52 +111,35 @@ def test_unexpected_error_gives_a_ref_logs_once_and_writes_nothing(slack, fake_s
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(listeners, "post_welcome", explode)
+    monkeypatch.setattr(listeners.service, "open_dispute", explode)
     view = open_modal(slack, fake_slack, SAM)
     with caplog.at_level(logging.ERROR):
         reply = slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
         assert reply.status == 200
-        dm = fake_slack.wait_for("chat.postMessage", 2)[-1].args
+        dm = fake_slack.wait_for("chat.postMessage", 1)[-1].args
     assert dm["channel"] == SAM.id
     assert "something went wrong" in dm["text"]
     ref = dm["text"].split("ref `")[1].split("`")[0]
     records = [r for r in caplog.records if ref in r.getMessage()]
     assert len(records) == 1 and records[0].exc_info is not None
+    assert count_disputes(db) == 0
 
 
 def test_failure_inside_the_transaction_rolls_everything_back(slack, fake_slack, db, monkeypatch):
+    """The dispute is written, then saving its messages fails: nothing of it stays, nothing is
+    posted in the channel."""
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(listeners.service, "attach_thread", explode)
+    monkeypatch.setattr(listeners.outbox, "say", explode)
     view = open_modal(slack, fake_slack, SAM)
     slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
-    fake_slack.wait_for("chat.postMessage", 2)  # the card, then the private "went wrong"
+    dm = fake_slack.wait_for("chat.postMessage", 1)[-1].args  # the private "went wrong"
+    assert dm["channel"] == SAM.id and "something went wrong" in dm["text"]
     with db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Dispute)) == 0
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
-
-
-def test_slack_refusing_the_card_saves_nothing_and_returns_the_text(slack, fake_slack, db):
-    view = open_modal(slack, fake_slack, SAM)
-    fake_slack.fail_next("chat.postMessage", "not_in_channel")
-    slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
-    dm = fake_slack.wait_for("chat.postMessage", 2)[-1].args
-    assert dm["channel"] == SAM.id
-    assert "not_in_channel" in dm["text"] and GOOD_ANSWERS[ids.B_HAPPENED] in dm["text"]
-    assert count_disputes(db) == 0
-    raise_dispute(slack, fake_slack, SAM, [CORA])  # the number was not used up
-    with db.transaction() as session:
-        assert session.scalars(select(Dispute)).one().reference == "D-1"
-
-
-def test_rate_limited_post_is_retried(slack, fake_slack, db):
-    view = open_modal(slack, fake_slack, SAM)
-    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
-    slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
-    calls = fake_slack.wait_for("chat.postMessage", 3, timeout=10)
-    assert calls[1].at - calls[0].at >= 0.9  # Retry-After was honoured
-    assert count_disputes(db) == 1
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
 def test_expired_trigger_is_explained_privately(slack, fake_slack):

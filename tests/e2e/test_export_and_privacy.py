@@ -10,17 +10,15 @@ from sqlalchemy import select
 from bot import ids
 from bot.services import exports
 from bot.services.errors import NotAllowed
-from bot.application import build_client
 from bot.services.people import Person
 from bot.services.policy import set_policy
-from bot.slack.directory import Directory
-from bot.slack.nudges import Nudger
 from models import Dispute, Feedback, Party, utcnow
 from tests.conftest import CHANNEL, CLIVE, CORA, GUEST, SAM, SOL
 from tests.e2e.agreement_steps import accepted_proposal, post_agreement
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import card_blocks, click, click_for_modal, text_of
 from tests.support.slack_requests import User
+from tests.support.ticks import remind
 
 
 def test_export_sends_the_full_record_privately(slack, fake_slack, db):
@@ -56,8 +54,7 @@ def test_nothing_internal_reaches_a_channel_shared_with_another_organization(sla
     with db.transaction() as s:
         dispute = s.scalars(select(Dispute)).one()
         dispute.created_at = utcnow() - timedelta(days=9)
-    client = build_client(parley.settings, background=True)
-    Nudger(db, client, Directory(client))()  # escalation note for a stalled dispute
+    remind(parley)  # escalation note for a stalled dispute
     slack.command(SAM, "export D-1")  # the record includes internal parts
     view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.CLOSE_DISPUTE)
     slack.view_submission(SAM, view, {ids.B_CLOSE_REASON: "Settled."})

@@ -10,7 +10,14 @@ from bot.services.policy import set_policy
 from models import Dispute
 from tests.conftest import BOT_USER, CHANNEL, CORA, SAM, SOL
 from tests.e2e.agreement_steps import accepted_proposal, post_agreement
-from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes, text_of, thread_posts
+from tests.e2e.threads import (
+    card_blocks,
+    click,
+    click_for_modal,
+    private_notes,
+    text_of,
+    thread_posts,
+)
 
 
 def test_a_listed_mediator_joins_neutral_and_may_draft_but_not_approve(slack, fake_slack, db):
@@ -55,17 +62,14 @@ def test_only_parties_may_request_a_mediator(slack, fake_slack):
 def test_a_stalled_dispute_offers_the_same_mediator_path(slack, parley, fake_slack, db):
     from datetime import timedelta
 
-    from bot.application import build_client
-    from bot.slack.directory import Directory
-    from bot.slack.nudges import Nudger
     from models import utcnow
     from tests.e2e.helpers import raise_dispute
+    from tests.support.ticks import remind
 
     ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
     with db.transaction() as s:
         s.scalars(select(Dispute)).one().created_at = utcnow() - timedelta(days=8)
-    client = build_client(parley.settings, background=True)
-    Nudger(db, client, Directory(client))()
+    remind(parley)
     nudge = [p for p in thread_posts(fake_slack, ts) if "without an agreement" in p["text"]][0]
     view = click_for_modal(slack, fake_slack, CORA, nudge["blocks"], ids.ASK_MEDIATOR)
     assert view["callback_id"] == ids.MEDIATOR_MODAL

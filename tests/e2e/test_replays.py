@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot import ids
 from bot.application import create_app
-from bot.scheduler import forget_handled_requests
+from bot.jobs.tasks import forget
 from models import Agreement, Approval, Dispute, HandledRequest, utcnow
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SECRET
 from tests.e2e.agreement_steps import _keep, accepted_proposal, post_agreement
@@ -141,10 +141,10 @@ def _note(fake, ts):
 def test_handled_request_keys_are_forgotten_after_a_day(slack, db):
     slack.post(joined(slack), "application/json")
     assert count(db, HandledRequest) == 1
-    assert forget_handled_requests(db) == 0
+    assert forget(db) == 0
     with db.transaction() as s:
         s.scalars(select(HandledRequest)).one().at = utcnow() - timedelta(days=1, minutes=1)
-    assert forget_handled_requests(db) == 1 and count(db, HandledRequest) == 0
+    assert forget(db) == 1 and count(db, HandledRequest) == 0
 
 
 def test_a_replayed_export_command_sends_one_file(slack, fake_slack):

@@ -1,8 +1,11 @@
 """FakeSlack: an http.server thread on 127.0.0.1 that answers like the Slack Web API.
 
 It records every call, validates every Block Kit payload (see blockkit.py), keeps the messages it
-was sent, and can be told to fail: a Slack error (`not_in_channel`), a 429 with Retry-After, or a
-5xx. Trigger ids are good once; ids starting with "expired" answer `expired_trigger_id`."""
+was sent, and can be told to fail: a Slack error (`not_in_channel`), a 429 with Retry-After, a
+5xx, a lost answer (the work is done but the connection closes without a response), or an outage
+(`down()`: every method but auth.test answers a 5xx and does nothing, until `up()`). Trigger ids
+are good once; ids starting with "expired" answer `expired_trigger_id`. Posted messages (with their
+message metadata) can be read back through conversations.history and conversations.replies."""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ class Failure:
     error: str | None = None
     status: int = 200
     retry_after: int | None = None
+    lost: bool = False  # do the work, then close the connection without an answer
 
 
 class FakeSlack:
@@ -55,9 +59,11 @@ class FakeSlack:
         self.arrived: Counter[str] = Counter()  # requests per path as they arrive, before `latency`
         self.validate = validate
         self.channel_gap: float | None = None  # enforce Slack's ~1 message/s/channel when set
+        self.channel_burst = 3  # … after a burst of this many
         self.rate_limited = 0  # 429s answered because of channel_gap
+        self.outage: int | None = None  # while set, the HTTP status every method but auth.test answers
         self._last_post: dict[str, float] = {}
-        self._ts = itertools.count(1)
+        self._last_ts_us = 0  # the last ts handed out, in microseconds
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
@@ -81,10 +87,37 @@ class FakeSlack:
             "is_ext_shared": shared,
         }
 
+    def add_message(self, channel: str, text: str = "", *, thread_ts: str | None = None,
+                    ts: str | None = None, metadata: dict[str, Any] | None = None,
+                    user: str | None = None) -> str:
+        """Store a message as if it had been posted (e.g. a thread root a test seeded in the
+        database); returns its ts."""
+        ts = ts or self._new_ts()
+        with self._cond:
+            self.messages[(channel, ts)] = {
+                "ts": ts, "text": text, "blocks": None, "thread_ts": thread_ts,
+                "user": user or self.bot_user, "channel": channel, "metadata": metadata,
+            }
+        return ts
+
     def fail_next(self, method: str, error: str | None = None, *, status: int = 200,
-                  retry_after: int | None = None, times: int = 1) -> None:
-        for _ in range(times):
-            self.failures[method].append(Failure(error, status, retry_after))
+                  retry_after: int | None = None, times: int = 1, lost: bool = False) -> None:
+        """The next `times` calls to `method` fail: with `error` (HTTP 200), with `status` (429
+        carries Retry-After), or, when `lost`, Slack does the work but the answer never comes back
+        (the connection is closed without a response)."""
+        with self._cond:
+            for _ in range(times):
+                self.failures[method].append(Failure(error, status, retry_after, lost))
+
+    def down(self, status: int = 503) -> None:
+        """An outage: until up(), every method but auth.test answers `status` with fatal_error and
+        does nothing. Refused calls are recorded with "_refused" in their args."""
+        with self._cond:
+            self.outage = status
+
+    def up(self) -> None:
+        with self._cond:
+            self.outage = None
 
     # ----- inspection ---------------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -120,6 +153,14 @@ class FakeSlack:
         with self._cond:
             self.calls.clear()
 
+    def messages_in(self, channel: str, thread_ts: str | None = None) -> list[dict[str, Any]]:
+        """The stored messages of `channel` in ts order: the replies in thread `thread_ts` when
+        given (not its root), else the top-level messages."""
+        with self._cond:
+            found = [dict(m) for (c, _), m in self.messages.items() if c == channel
+                     and (_is_reply_in(m, thread_ts) if thread_ts else _is_top_level(m))]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
     # ----- server -------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
@@ -152,8 +193,17 @@ class FakeSlack:
                 if len(data) < length:  # the caller went away mid-request (a process stopping)
                     self.close_connection = True
                     return
-                raw = data.decode()
-                status, headers, body = fake._handle(self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
+                self._answer(self.path.partition("?")[0], data.decode())
+
+            def do_GET(self) -> None:  # noqa: N802
+                path, _, query = self.path.partition("?")
+                self._answer(path, query)
+
+            def _answer(self, path: str, raw: str) -> None:
+                status, headers, body = fake._handle(path, {k.lower(): v for k, v in self.headers.items()}, raw)
+                if status is None:  # a lost answer: close without writing anything
+                    self.close_connection = True
+                    return
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -180,8 +230,9 @@ class FakeSlack:
             self._server.server_close()
 
     # ----- request handling ---------------------------------------------------------------
-    def _handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict[str, str], Any]:
-        """`headers` have lower-case names."""
+    def _handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int | None, dict[str, str], Any]:
+        """`headers` have lower-case names. A status of None means: answer nothing, drop the
+        connection (a lost answer)."""
         with self._cond:
             self.arrived[path.removeprefix("/api/")] += 1
             self._cond.notify_all()
@@ -202,6 +253,12 @@ class FakeSlack:
             self._violate("response_url", problems)
             return 200, {}, {"ok": True}
         method = path.removeprefix("/api/")
+        with self._cond:
+            outage = self.outage if method != "auth.test" else None
+        if outage is not None:
+            args["_refused"] = True
+            self._record(method, args)
+            return self._failed(Failure(status=outage))
         auth = headers.get("authorization") or ""
         if auth != f"Bearer {self.token}" and args.get("token") != self.token:
             self._record(method, args)
@@ -210,22 +267,27 @@ class FakeSlack:
         with self._cond:
             if self.failures[method]:
                 failure = self.failures[method].popleft()
-        if failure is not None:
+        if failure is not None and not failure.lost:
             self._record(method, args)
-            if failure.status == 429:
-                return 429, {"Retry-After": str(failure.retry_after or 1)}, {"ok": False, "error": "ratelimited"}
-            if failure.status >= 500:
-                return failure.status, {}, {"ok": False, "error": "fatal_error"}
-            return 200, {}, {"ok": False, "error": failure.error}
+            return self._failed(failure)
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-        if handler is None:
+        result = handler(args) if handler else {"ok": False, "error": "unknown_method"}
+        if failure is not None:  # lost: the work is done, but the caller hears nothing
+            args["_lost"] = True
             self._record(method, args)
-            return 200, {}, {"ok": False, "error": "unknown_method"}
-        result = handler(args)
+            return None, {}, None
         self._record(method, args)
         if result.pop("_status", None) == 429:
             return 429, {"Retry-After": "1"}, result
         return 200, {}, result
+
+    @staticmethod
+    def _failed(failure: Failure) -> tuple[int, dict[str, str], Any]:
+        if failure.status == 429:
+            return 429, {"Retry-After": str(failure.retry_after or 1)}, {"ok": False, "error": "ratelimited"}
+        if failure.status >= 500:
+            return failure.status, {}, {"ok": False, "error": "fatal_error"}
+        return 200, {}, {"ok": False, "error": failure.error}
 
     @staticmethod
     def _args(headers: dict[str, str], raw: str) -> dict[str, Any]:
@@ -233,7 +295,7 @@ class FakeSlack:
         if "json" in content_type:
             return json.loads(raw or "{}")
         args: dict[str, Any] = dict(parse_qsl(raw, keep_blank_values=True))
-        for key in ("blocks", "view", "attachments"):
+        for key in ("blocks", "view", "attachments", "metadata"):
             if isinstance(args.get(key), str):
                 try:
                     args[key] = json.loads(args[key])
@@ -258,7 +320,11 @@ class FakeSlack:
         return check_view(view) if self.validate else []
 
     def _new_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        """Like Slack's: the wall clock, with microseconds; unique and strictly increasing."""
+        with self._cond:
+            self._last_ts_us = max(time.time_ns() // 1000, self._last_ts_us + 1)
+            us = self._last_ts_us
+        return f"{us // 1_000_000}.{us % 1_000_000:06d}"
 
     # ----- methods ------------------------------------------------------------------------
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -289,6 +355,77 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, "channel": channel}
 
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(args.get("channel", ""))
+        error = self._can_read(channel_id) or _bad_window(args)
+        if error:
+            return {"ok": False, "error": error}
+        with self._cond:
+            stored = [m for (c, _), m in self.messages.items() if c == channel_id]
+            replies = Counter(m["thread_ts"] for m in stored if not _is_top_level(m))
+            found = [self._shown(m, args, replies[m["ts"]]) for m in stored
+                     if _is_top_level(m) and _within(m["ts"], args)]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        return self._page(found, args, default_limit=100)
+
+    def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(args.get("channel", ""))
+        error = self._can_read(channel_id) or _bad_window(args)
+        if error:
+            return {"ok": False, "error": error}
+        with self._cond:
+            asked = self.messages.get((channel_id, str(args.get("ts", ""))))
+            root = self.messages.get((channel_id, asked.get("thread_ts") or asked["ts"])) if asked else None
+            if root is None:
+                return {"ok": False, "error": "thread_not_found"}
+            replies = [m for (c, _), m in self.messages.items()
+                       if c == channel_id and _is_reply_in(m, root["ts"])]
+            found = [self._shown(m, args) for m in replies if _within(m["ts"], args)]
+            shown_root = self._shown(root, args, len(replies))
+        found.sort(key=lambda m: float(m["ts"]))
+        return self._page([shown_root, *found], args, default_limit=1000)
+
+    def _can_read(self, channel_id: str) -> str | None:
+        channel = self.channels.get(channel_id)
+        if channel is not None:
+            if channel["is_private"] and not channel["is_member"]:
+                return "channel_not_found"
+            return None if channel["is_member"] else "not_in_channel"
+        with self._cond:
+            if channel_id.startswith("D") or any(c == channel_id for c, _ in self.messages):
+                return None
+        return "channel_not_found"
+
+    @staticmethod
+    def _shown(message: dict[str, Any], args: dict[str, Any], reply_count: int = 0) -> dict[str, Any]:
+        """A stored message as conversations.history/replies show it: its metadata only with
+        include_all_metadata; a thread root with replies carries thread_ts and reply_count."""
+        shown = {"type": "message", "user": message.get("user"), "ts": message["ts"],
+                 "text": message.get("text") or ""}
+        if message.get("blocks") is not None:
+            shown["blocks"] = message["blocks"]
+        if message.get("thread_ts"):
+            shown["thread_ts"] = message["thread_ts"]
+        if reply_count:
+            shown.update(thread_ts=message["ts"], reply_count=reply_count)
+        if message.get("metadata") is not None and _truthy(args.get("include_all_metadata")):
+            shown["metadata"] = message["metadata"]
+        return shown
+
+    @staticmethod
+    def _page(messages: list[dict[str, Any]], args: dict[str, Any], default_limit: int) -> dict[str, Any]:
+        """One page of `messages`; the cursor is the index of the next page's first message."""
+        cursor, limit = str(args.get("cursor") or "0"), str(args.get("limit") or default_limit)
+        if not limit.isdigit():
+            return {"ok": False, "error": "invalid_limit"}
+        if not cursor.isdigit() or int(cursor) > len(messages):
+            return {"ok": False, "error": "invalid_cursor"}
+        start = int(cursor)
+        end = start + max(int(limit), 1)
+        more = end < len(messages)
+        return {"ok": True, "messages": messages[start:end], "has_more": more,
+                "response_metadata": {"next_cursor": str(end) if more else ""}}
+
     def _can_post(self, channel_id: str) -> str | None:
         if channel_id.startswith(("U", "W", "D")):
             return None
@@ -297,40 +434,68 @@ class FakeSlack:
             return "channel_not_found"
         return None if channel["is_member"] else "not_in_channel"
 
+    def _check_metadata(self, method: str, args: dict[str, Any]) -> str | None:
+        metadata = args.get("metadata")
+        if metadata is None:
+            return None
+        if (isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
+                and metadata["event_type"] and isinstance(metadata.get("event_payload"), dict)):
+            return None
+        self._violate(method, [f"metadata is not {{event_type, event_payload}}: {metadata!r}"])
+        return "invalid_metadata_format"
+
+    def _over_channel_limit(self, channel: str) -> bool:
+        """Slack's "about one message per second per channel, short bursts allowed", as a cell
+        rate: `channel_burst` messages at once, then one per `channel_gap` (50 ms of leeway for
+        the time a request takes to arrive)."""
+        assert self.channel_gap is not None
+        now = time.monotonic()
+        tolerance = self.channel_gap * (self.channel_burst - 1) + 0.05
+        with self._cond:
+            tat = max(self._last_post.get(channel, 0.0), now)
+            if tat - now > tolerance:
+                self.rate_limited += 1
+                return True
+            self._last_post[channel] = tat + self.channel_gap
+        return False
+
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         problems = self._check_message(args)
         self._violate("chat.postMessage", problems)
         if problems:
             return {"ok": False, "error": "invalid_blocks"}
+        error = self._check_metadata("chat.postMessage", args)
+        if error:
+            return {"ok": False, "error": error}
         error = self._can_post(args.get("channel", ""))
         if error:
             return {"ok": False, "error": error}
-        if self.channel_gap is not None:
-            now = time.monotonic()
-            with self._cond:
-                last = self._last_post.get(args["channel"])
-                if last is not None and now - last < self.channel_gap:
-                    self.rate_limited += 1
-                    return {"ok": False, "error": "ratelimited", "_status": 429}
-                self._last_post[args["channel"]] = now
+        if self.channel_gap is not None and self._over_channel_limit(args["channel"]):
+            return {"ok": False, "error": "ratelimited", "_status": 429}
         ts = self._new_ts()
         message = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks"),
-                   "thread_ts": args.get("thread_ts")}
+                   "thread_ts": args.get("thread_ts"), "user": self.bot_user,
+                   "channel": args["channel"], "metadata": args.get("metadata")}
         with self._cond:
             self.messages[(args["channel"], ts)] = message
         args["_accepted"] = True  # recorded calls can tell accepted posts from refused ones
-        return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
+        return {"ok": True, "channel": args["channel"], "ts": ts, "message": dict(message)}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         problems = self._check_message(args)
         self._violate("chat.update", problems)
         if problems:
             return {"ok": False, "error": "invalid_blocks"}
+        error = self._check_metadata("chat.update", args)
+        if error:
+            return {"ok": False, "error": error}
         key = (args.get("channel", ""), args.get("ts", ""))
         with self._cond:
             if key not in self.messages:
                 return {"ok": False, "error": "message_not_found"}
             self.messages[key].update(text=args.get("text"), blocks=args.get("blocks"))
+            if args.get("metadata") is not None:
+                self.messages[key]["metadata"] = args["metadata"]
         return {"ok": True, "channel": key[0], "ts": key[1]}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -401,3 +566,34 @@ class FakeSlack:
         problems = self._check_view(args.get("view"))
         self._violate("views.publish", problems)
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
+
+
+def _is_top_level(message: dict[str, Any]) -> bool:
+    return not message.get("thread_ts") or message["thread_ts"] == message["ts"]
+
+
+def _is_reply_in(message: dict[str, Any], thread_ts: str) -> bool:
+    return message.get("thread_ts") == thread_ts and message["ts"] != thread_ts
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() in ("1", "true")
+
+
+def _bad_window(args: dict[str, Any]) -> str | None:
+    for key in ("oldest", "latest"):
+        try:
+            float(args.get(key) or 0)
+        except (TypeError, ValueError):
+            return f"invalid_ts_{key}"
+    return None
+
+
+def _within(ts: str, args: dict[str, Any]) -> bool:
+    """Slack's oldest/latest window (exclusive unless `inclusive`), compared as numbers."""
+    inclusive = _truthy(args.get("inclusive"))
+    value = float(ts)
+    oldest, latest = args.get("oldest"), args.get("latest")
+    if oldest not in (None, "") and (value < float(oldest) or (value == float(oldest) and not inclusive)):
+        return False
+    return latest in (None, "") or value < float(latest) or (value == float(latest) and inclusive)

@@ -5,16 +5,27 @@ from __future__ import annotations
 import logging
 import threading
 
-from bot.scheduler import TICK_JOB_ID, Tick, build_scheduler
+from bot.jobs.clock import TICK_JOB_ID, Periodic, Tick, build_scheduler
 
 
 def test_tick_runs_every_task_even_when_one_fails(caplog):
     def broken() -> int:
         raise RuntimeError("nope")
 
-    tick = Tick([("broken", broken), ("fine", lambda: 3)])
+    tick = Tick([Periodic("broken", broken), Periodic("fine", lambda: 3)])
     assert tick() == {"broken": -1, "fine": 3}
     assert "broken failed" in caplog.text
+
+
+def test_each_task_runs_on_its_own_period(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr("bot.jobs.clock.time.monotonic", lambda: clock[0])
+    tick = Tick([Periodic("often", lambda: 1), Periodic("hourly", lambda: 2, every=3600)])
+    assert tick() == {"often": 1, "hourly": 2}  # both run at start-up
+    clock[0] += 1
+    assert tick() == {"often": 1}
+    clock[0] += 3600
+    assert tick() == {"often": 1, "hourly": 2}
 
 
 def test_tick_job_is_deliberately_configured():
@@ -26,7 +37,7 @@ def test_tick_job_is_deliberately_configured():
 
 def test_tick_runs_at_start_up():
     ran = threading.Event()
-    scheduler = build_scheduler(Tick([("probe", lambda: ran.set() or 1)]), 3600)
+    scheduler = build_scheduler(Tick([Periodic("probe", lambda: ran.set() or 1)]), 3600)
     scheduler.start()
     try:
         assert ran.wait(5)

@@ -1,0 +1,117 @@
+"""What one outbox row asks of Slack, once rendered: a post, an update, or a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.slack.directory import Directory
+from models import Dispute, OutboxMessage
+
+Blocks = list[dict[str, Any]]
+
+
+class Skip(Exception):
+    """The row is no longer needed (the dispute moved on); `reason` goes on the row."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NoThread(Skip):
+    """The dispute's card was never posted (Slack refused it), so its thread cannot be replied to."""
+
+    def __init__(self) -> None:
+        super().__init__("the dispute's thread was never posted")
+
+
+@dataclass
+class Post:
+    text: str
+    blocks: Blocks | None = None
+    thread_ts: str | None = None  # a reply in this thread
+    channel: str | None = None  # default: the row's channel
+    unfurl: bool = True
+    internal_only: bool = False  # post only if the channel is not shared with another org
+    permalink: bool = False  # also ask Slack for the message's permalink
+
+
+@dataclass
+class Update:
+    ts: str
+    text: str
+    blocks: Blocks | None = None
+
+
+@dataclass
+class Upload:
+    content: str
+    filename: str
+    title: str
+    comment: str
+    thread_ts: str | None = None
+
+
+Call = Post | Update | Upload
+
+
+@dataclass
+class Ctx:
+    """What a renderer gets: a read session (closed before Slack is called), the row, its dispute
+    and the directory (names come from Slack, read here rather than inside a write transaction)."""
+
+    session: Session
+    row: OutboxMessage
+    dispute: Dispute | None
+    names: Directory
+    params: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.params = self.row.params or {}
+
+    @property
+    def d(self) -> Dispute:
+        assert self.dispute is not None, "a dispute message without its dispute"
+        return self.dispute
+
+    def thread(self) -> str:
+        if not self.d.thread_ts:
+            raise NoThread()
+        return self.d.thread_ts
+
+    def who(self, key: str = "by") -> str:
+        team, user = self.params[key]
+        return self.names.describe(team, user)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What Slack answered: the message's ts (a post, an update), a permalink, a file id."""
+
+    ts: str | None = None
+    permalink: str | None = None
+    file_id: str | None = None
+
+
+Render = Callable[[Ctx], Call]
+After = Callable[[Session, OutboxMessage, Delivered], None]
+
+
+Settle = Callable[[Session, OutboxMessage, str], None]  # (session, row, reason)
+
+
+@dataclass(frozen=True)
+class Kind:
+    render: Render
+    after: After | None = None  # delivered: keep what Slack answered (a ts) with the domain row
+    skipped: Settle | None = None  # no longer needed
+    failed: Settle | None = None  # refused for good (the row itself is audited anyway)
+
+
+def by_person(team_id: str, user_id: str) -> list[str]:
+    """How params name a person; the name itself is looked up when the message is rendered."""
+    return [team_id, user_id]

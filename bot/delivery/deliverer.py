@@ -1,0 +1,231 @@
+"""Delivering outbox rows: right after the commit that wrote them (in the request's own worker
+thread), and on the scheduler's clock for everything left over (Slack down, a process killed).
+
+Per row: claim it (bot/services/outbox.py) → render it from the database in a read session →
+(if an earlier attempt may have posted it) look for it by its metadata → wait for the channel's
+turn → call Slack with no transaction open → record the outcome in one short transaction, with
+what the message's ts means for the domain (the card's ts is the dispute's thread)."""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.db import Database
+from bot.delivery.calls import Ctx, Delivered, Kind, Post, Skip, Upload
+from bot.delivery.followup_kinds import FOLLOWUP_KINDS
+from bot.delivery.pacer import ChannelPacer
+from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
+from bot.delivery.thread_kinds import THREAD_KINDS
+from bot.services import outbox
+from bot.slack.directory import Directory
+from models import Dispute, OutboxMessage
+
+log = logging.getLogger("parley.delivery")
+
+KINDS: dict[str, Kind] = {**THREAD_KINDS, **FOLLOWUP_KINDS}
+PROBE_EVERY = 5.0  # while rows wait out an outage, try one this often to see whether Slack is back
+FLUSH_EVERY = 2.0  # after a success, look for rows parked by an outage at most this often
+
+
+class Deliverer:
+    def __init__(self, db: Database, sender: Sender, names: Directory, pacer: ChannelPacer, *,
+                 workers: int = 16, batch: int = outbox.BATCH) -> None:
+        self.db = db
+        self.sender = sender
+        self.names = names
+        self.pacer = pacer
+        self.workers = workers
+        self.batch = batch
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self._last_probe = 0.0
+        self._last_flush = 0.0
+
+    # ----- right after a commit -------------------------------------------------------------
+    def deliver_now(self, rows: Iterable[OutboxMessage]) -> None:
+        """Deliver what a transaction just saved, in order; whatever cannot go now stays for the
+        tick. Never raises: what people did is committed whatever Slack says."""
+        disputes = list(dict.fromkeys(r.dispute_id for r in rows if r.dispute_id is not None))
+        loose = [r.id for r in rows if r.dispute_id is None]
+        try:
+            for dispute_id in disputes:
+                self._drain(dispute_ids=[dispute_id])
+            if loose:
+                self._drain(row_ids=loose)
+        except Exception:  # noqa: BLE001 - the rows are saved; the tick delivers them
+            log.exception("immediate delivery failed; the scheduler will deliver")
+
+    def _drain(self, **which: list[int]) -> None:
+        while True:
+            with self.db.transaction(deliver=False) as session:
+                ids = outbox.claim(session, self.worker_id, **which)
+            if not ids:
+                return
+            for n, row_id in enumerate(ids):
+                if not self.deliver(row_id).final:
+                    with self.db.transaction(deliver=False) as session:
+                        outbox.put_back(session, self.worker_id, ids[n + 1:])
+                    return
+
+    # ----- the scheduler's task ---------------------------------------------------------------
+    def __call__(self) -> int:
+        """Deliver everything that is due, in rounds of at most one row per channel (so a round
+        is never held up by one channel's pace); returns how many were delivered."""
+        delivered = 0
+        while True:
+            with self.db.read() as session:
+                due = outbox.anything_due(session)
+            if not due:
+                return delivered + self._probe()
+            with self.db.transaction(deliver=False) as session:
+                ids = outbox.claim(session, self.worker_id, limit=self.batch, per_channel=1)
+            if not ids:
+                return delivered
+            delivered += self.deliver_many(ids)
+
+    def _probe(self) -> int:
+        """Rows are parked because Slack looked down: try the oldest one, now and then."""
+        if time.monotonic() - self._last_probe < PROBE_EVERY:
+            return 0
+        with self.db.read() as session:
+            if not outbox.parked(session):
+                return 0
+        self._last_probe = time.monotonic()
+        with self.db.transaction(deliver=False) as session:
+            ids = outbox.claim(session, self.worker_id, limit=1, parked_too=True)
+        return self.deliver_many(ids)
+
+    def deliver_many(self, ids: list[int]) -> int:
+        """Deliver claimed rows with a pool of threads: each thread takes the channel whose turn
+        comes soonest, so a thousand channels go in parallel and none goes faster than its pace."""
+        with self.db.read() as session:
+            channels = dict(session.query(OutboxMessage.id, OutboxMessage.channel_id)
+                            .filter(OutboxMessage.id.in_(ids)).all())
+        queues: dict[str, deque[int]] = defaultdict(deque)
+        for row_id in ids:
+            queues[channels.get(row_id, "")].append(row_id)
+        heap = [(self.pacer.ready_at(channel), channel) for channel in queues]
+        heapq.heapify(heap)
+        lock = threading.Lock()
+        sent = [0]
+
+        def work() -> None:
+            while True:
+                with lock:
+                    if not heap:
+                        return
+                    ready_at, channel = heapq.heappop(heap)
+                    row_id = queues[channel].popleft()
+                wait = ready_at - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                outcome = self.deliver(row_id)
+                with lock:
+                    sent[0] += outcome.status == "sent"
+                    if queues[channel]:
+                        heapq.heappush(heap, (self.pacer.ready_at(channel), channel))
+
+        threads = [threading.Thread(target=work, name=f"delivery-{n}", daemon=True)
+                   for n in range(min(self.workers, len(queues)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return sent[0]
+
+    # ----- one row --------------------------------------------------------------------------
+    def deliver(self, row_id: int) -> Outcome:
+        """Deliver one claimed row and record what happened."""
+        with self.db.read() as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is None:
+                return Outcome("skipped", error="gone")
+            kind = KINDS.get(row.kind)
+            dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
+            channel, attempts, uncertain, created = (row.channel_id, row.attempts, row.uncertain,
+                                                     row.created_at)
+            try:
+                if kind is None:
+                    raise Skip(f"unknown kind {row.kind}")
+                call = kind.render(Ctx(session, row, dispute, self.names))
+            except Skip as skip:
+                outcome = Outcome("skipped", error=skip.reason)
+                call = None
+        if call is not None:
+            outcome = self._call(call, channel, row_id, attempts, uncertain, created)
+        self._record(row_id, kind, outcome)
+        return outcome
+
+    def _call(self, call: object, channel: str, row_id: int, attempts: int, uncertain: bool,
+              created: object) -> Outcome:
+        if uncertain:
+            try:
+                found = self.sender.find_posted(call, channel, row_id, created)  # type: ignore[arg-type]
+            except SlackApiError as error:
+                lookup = classify_refusal(error, attempts)
+                if lookup.status == "retry":  # Slack cannot say now: ask again later
+                    return Outcome("retry", error=f"lookup: {lookup.error}", delay=lookup.delay,
+                                   uncertain=True, outage=lookup.outage)
+                log.warning("cannot look for delivery %s in Slack (%s); posting it", row_id,
+                            lookup.error)
+                found = None
+            except Exception as error:  # noqa: BLE001 - cannot look: try again later
+                return Outcome("retry", error=f"lookup: {type(error).__name__}",
+                               delay=backoff(attempts + 1), uncertain=True, outage=True)
+            if found:
+                log.info("delivery %s was already in Slack (%s); not posting it again", row_id, found)
+                return Outcome("sent", Delivered(ts=found))
+        if isinstance(call, (Post, Upload)):
+            self.pacer.wait_turn((call.channel if isinstance(call, Post) else None) or channel)
+        outcome = self.sender.send(call, channel, row_id, attempts)  # type: ignore[arg-type]
+        if outcome.error == "ratelimited":
+            self.pacer.hold(channel, outcome.delay)
+        return outcome
+
+    def _record(self, row_id: int, kind: Kind | None, outcome: Outcome) -> None:
+        with self.db.transaction() as session:
+            if outcome.status == "sent":
+                row = outbox.sent(session, self.worker_id, row_id,
+                                  outcome.delivered.ts if outcome.delivered else None)
+                if row is not None and kind is not None and kind.after is not None:
+                    kind.after(session, row, outcome.delivered or Delivered())
+            elif outcome.status == "skipped":
+                outbox.skipped(session, self.worker_id, row_id, outcome.error)
+                row = session.get(OutboxMessage, row_id)
+                if row is not None and kind is not None and kind.skipped is not None:
+                    kind.skipped(session, row, outcome.error)
+            elif outcome.status == "failed":
+                row = outbox.failed(session, self.worker_id, row_id, outcome.error)
+                if row is not None and kind is not None and kind.failed is not None:
+                    kind.failed(session, row, outcome.error)
+            else:
+                result = outbox.retry(session, self.worker_id, row_id, outcome.error,
+                                      delay=timedelta(seconds=outcome.delay),
+                                      uncertain=outcome.uncertain, outage=outcome.outage)
+                row = session.get(OutboxMessage, row_id)
+                if result == "failed" and row is not None and kind is not None and kind.failed:
+                    kind.failed(session, row, outcome.error)
+        if outcome.status == "sent":
+            self._slack_is_back()
+
+    def _slack_is_back(self) -> None:
+        if time.monotonic() - self._last_flush < FLUSH_EVERY:
+            return
+        self._last_flush = time.monotonic()
+        with self.db.read() as session:
+            if not outbox.parked(session):
+                return
+        with self.db.transaction() as session:
+            count = outbox.slack_is_back(session)
+        if count:
+            log.info("Slack answers again: %d waiting messages are due now", count)

@@ -1,0 +1,163 @@
+"""Check-ins and what follows their answers, reminders, messages to the host team only, the
+channel welcome, and the notice to a person whose message Slack refused."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks.checkins import (
+    all_done,
+    answered_line,
+    checkin_message,
+    not_yet_options,
+)
+from bot.blocks.closing import lessons_posted, lessons_request
+from bot.blocks.delivery import delivery_failed
+from bot.blocks.mediation import mediator_escalation
+from bot.blocks.messages import channel_welcome
+from bot.blocks.nudges import nudge_internal, nudge_message
+from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
+from bot.services import audit
+from bot.services.followups import checkin_items
+from models import (
+    ActionItem,
+    CheckIn,
+    CheckInStatus,
+    Dispute,
+    DisputeStatus,
+    LessonLearned,
+    OutboxMessage,
+    Side,
+)
+
+
+# ----- check-ins ------------------------------------------------------------------------------
+def _checkins(session: Session, row: OutboxMessage) -> list[CheckIn]:
+    return list(session.scalars(select(CheckIn).where(CheckIn.id.in_(row.params["checkins"]))
+                                .order_by(CheckIn.id)))
+
+
+def _checkin(ctx: Ctx) -> Call:
+    """Every check-in of the dispute that fell due together, as one message that asks about each
+    action item once."""
+    if ctx.d.status != DisputeStatus.AGREED:
+        raise Skip("the dispute moved on")
+    rows = [c for c in _checkins(ctx.session, ctx.row) if c.status == CheckInStatus.POSTING]
+    items = checkin_items(ctx.session, rows)
+    if not items:
+        raise Skip("nothing left to check")
+    text, blocks = checkin_message(ctx.d, rows[0].id, items)
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _settle_checkins(session: Session, row: OutboxMessage, status: str, kind: str,
+                     **details: object) -> None:
+    for checkin in _checkins(session, row):
+        if checkin.status != CheckInStatus.POSTING:
+            continue
+        checkin.status = status
+        audit.record(session, team_id=row.team_id, dispute_id=row.dispute_id, kind=kind,
+                     actor=None, checkin_id=checkin.id, **details)
+
+
+def _checkin_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    for checkin in _checkins(session, row):
+        if checkin.status == CheckInStatus.POSTING:
+            checkin.posted_ts = done.ts
+    _settle_checkins(session, row, CheckInStatus.POSTED, "checkin.posted", ts=done.ts)
+
+
+def _checkin_skipped(session: Session, row: OutboxMessage, reason: str) -> None:
+    for checkin in _checkins(session, row):
+        if checkin.status == CheckInStatus.POSTING:
+            checkin.answer_note = reason
+    _settle_checkins(session, row, CheckInStatus.CANCELLED, "checkin.skipped", reason=reason)
+
+
+def _checkin_failed(session: Session, row: OutboxMessage, error: str) -> None:
+    _settle_checkins(session, row, CheckInStatus.FAILED, "checkin.failed", error=error,
+                     attempts=row.attempts)
+
+
+def _checkin_update(ctx: Ctx) -> Call:
+    """The check-in message again, with the answer under its item."""
+    checkin = ctx.session.get(CheckIn, ctx.params["checkin"])
+    if checkin is None or not checkin.posted_ts:
+        raise Skip("the check-in's message was never posted")
+    together = list(ctx.session.scalars(select(CheckIn).where(
+        CheckIn.dispute_id == checkin.dispute_id, CheckIn.posted_ts == checkin.posted_ts)
+        .order_by(CheckIn.id)))
+    answered_item = ctx.params["item"]
+    items = checkin_items(ctx.session, together, keep=answered_item)
+    answered = {answered_item: answered_line(ctx.params["value"], ctx.who())}
+    text, blocks = checkin_message(ctx.d, together[0].id, items, answered)
+    return Update(checkin.posted_ts, text, blocks)
+
+
+def _not_yet(ctx: Ctx) -> Call:
+    item = ctx.session.get(ActionItem, ctx.params["item"])
+    if item is None:
+        raise Skip("the action item is gone")
+    text, blocks = not_yet_options(ctx.d, item, ctx.who())
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _all_done(ctx: Ctx) -> Call:
+    text, blocks = all_done(ctx.d, [p.user_id for p in ctx.d.parties if p.side == Side.CLIENT])
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+# ----- reminders and the host team's own messages ---------------------------------------------
+def _nudge(ctx: Ctx) -> Call:
+    text, blocks = nudge_message(ctx.d, ctx.params["nudge"], ctx.params.get("waiting", []))
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _internal(ctx: Ctx) -> Call:
+    """To the policy's escalation channel: posted only if Slack says it is not shared."""
+    kind = ctx.row.kind
+    if kind == "internal.lessons":
+        lesson = ctx.session.get(LessonLearned, ctx.params["lesson"])
+        if lesson is None:
+            raise Skip("the lesson is gone")
+        text = lessons_posted(ctx.d, lesson)
+    elif kind == "internal.mediator":
+        text = mediator_escalation(ctx.d, ctx.params["mediator"], ctx.params.get("note", ""))
+    else:
+        text = nudge_internal(ctx.d, ctx.params["nudge"])
+    return Post(text, internal_only=True)
+
+
+def _lessons_request(ctx: Ctx) -> Call:
+    text, blocks = lessons_request(ctx.d)
+    return Post(text, blocks)
+
+
+def _channel_welcome(ctx: Ctx) -> Call:
+    text, blocks = channel_welcome()
+    return Post(text, blocks)
+
+
+def _notice(ctx: Ctx) -> Call:
+    failed = ctx.session.get(OutboxMessage, ctx.params["failed"])
+    if failed is None:
+        raise Skip("the failed message is gone")
+    dispute = ctx.session.get(Dispute, failed.dispute_id) if failed.dispute_id else None
+    return Post(delivery_failed(failed.kind, failed.channel_id,
+                                dispute.reference if dispute else None, failed.last_error or ""))
+
+
+FOLLOWUP_KINDS: dict[str, Kind] = {
+    "checkin": Kind(_checkin, _checkin_posted, _checkin_skipped, _checkin_failed),
+    "checkin.update": Kind(_checkin_update),
+    "checkin.not_yet": Kind(_not_yet),
+    "checkin.all_done": Kind(_all_done),
+    "nudge": Kind(_nudge),
+    "internal.lessons": Kind(_internal),
+    "internal.mediator": Kind(_internal),
+    "internal.nudge": Kind(_internal),
+    "lessons.request": Kind(_lessons_request),
+    "channel.welcome": Kind(_channel_welcome),
+    "notice.failed": Kind(_notice),
+}

@@ -1,0 +1,265 @@
+"""The dispute thread's messages, rendered from the database when they are delivered: the status
+card and its updates, the welcome, proposals, agreements and perspectives (whose own ts is kept
+once posted), and the announcements that follow what people did."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks.agreement_doc import agreement_markdown
+from bot.blocks.agreements import agreement_blocks, changes_requested, in_effect
+from bot.blocks.checkins import new_date_set, reopened, resolved
+from bot.blocks.closing import close_requested, ended_text
+from bot.blocks.mediation import mediator_joined
+from bot.blocks.messages import thread_welcome
+from bot.blocks.parties import parties_added
+from bot.blocks.perspectives import perspective_message, reveal_intro, sealed_notice
+from bot.blocks.proposals import accepted_blocks, proposal_message, proposal_settled
+from bot.blocks.status_card import card_text, status_card
+from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update, Upload
+from bot.payloads import DraftButton
+from bot.services import agreements, disputes
+from bot.services.followups import next_checkin
+from bot.services.perspectives import shared_sides_of
+from bot.services.policy import effective_policy
+from bot.slack.approvals_view import approval_view
+from bot.slack.sides import side_names
+from models import (
+    ActionItem,
+    Agreement,
+    AgreementStatus,
+    AuditEvent,
+    OutboxMessage,
+    Perspective,
+    Proposal,
+    Side,
+)
+
+
+# ----- the status card ------------------------------------------------------------------------
+def _card(ctx: Ctx) -> Call:
+    d = ctx.d
+    return Post(card_text(d), status_card(d, shared_sides_of(ctx.session, d.id),
+                                          next_checkin(ctx.session, d.id)), unfurl=False,
+                permalink=True)
+
+
+def _card_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    dispute = session.get(disputes.Dispute, row.dispute_id)
+    if dispute is not None and done.ts:
+        disputes.attach_thread(session, dispute, thread_ts=done.ts, permalink=done.permalink,
+                               actor=None)
+
+
+def _card_update(ctx: Ctx) -> Call:
+    d = ctx.d
+    return Update(ctx.thread(), card_text(d), status_card(d, shared_sides_of(ctx.session, d.id),
+                                                          next_checkin(ctx.session, d.id)))
+
+
+def _welcome(ctx: Ctx) -> Call:
+    sealed = effective_policy(ctx.session, ctx.d.team_id, ctx.d.channel_id).seal_perspectives
+    text, blocks = thread_welcome(ctx.d, sealed)
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+# ----- proposals ------------------------------------------------------------------------------
+def _proposal(ctx: Ctx) -> Proposal:
+    proposal = ctx.session.get(Proposal, ctx.params["proposal"])
+    if proposal is None:
+        raise Skip("the proposal is gone")
+    return proposal
+
+
+def _render_proposal(ctx: Ctx, proposal: Proposal) -> tuple[str, list]:
+    author = ctx.names.describe(proposal.author.team_id, proposal.author.user_id)
+    decided = (ctx.names.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
+               if proposal.decided_by else None)
+    answers = (ctx.session.get(Proposal, proposal.supersedes_id).label
+               if proposal.supersedes_id else None)
+    return proposal_message(proposal, author, answers=answers, decided_by=decided)
+
+
+def _proposal_post(ctx: Ctx) -> Call:
+    text, blocks = _render_proposal(ctx, _proposal(ctx))
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _proposal_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    proposal = session.get(Proposal, row.params["proposal"])
+    if proposal is not None:
+        proposal.message_ts = done.ts
+
+
+def _proposal_update(ctx: Ctx) -> Call:
+    proposal = _proposal(ctx)
+    if not proposal.message_ts:
+        raise Skip("the proposal's message was never posted")
+    text, blocks = _render_proposal(ctx, proposal)
+    return Update(proposal.message_ts, text, blocks)
+
+
+def _proposal_settled(ctx: Ctx) -> Call:
+    proposal = _proposal(ctx)
+    verb = ctx.params["verb"]
+    text = proposal_settled(verb, ctx.who(), proposal)
+    blocks = (accepted_blocks(text, DraftButton(d=ctx.d.id, p=proposal.id).encode())
+              if verb == "accepted" else None)
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+# ----- agreements -----------------------------------------------------------------------------
+def _agreement(ctx: Ctx) -> Agreement:
+    agreement = ctx.session.get(Agreement, ctx.params["agreement"])
+    if agreement is None:
+        raise Skip("the agreement is gone")
+    return agreement
+
+
+def _render_agreement(ctx: Ctx, agreement: Agreement) -> tuple[str, list]:
+    later = None
+    if agreement.status == AgreementStatus.SUPERSEDED:
+        later = ctx.session.scalar(select(Agreement.version).where(
+            Agreement.dispute_id == agreement.dispute_id, Agreement.version > agreement.version)
+            .order_by(Agreement.version.desc()).limit(1))
+    return agreement_blocks(ctx.d, agreement, approval_view(ctx.names, ctx.d, agreement),
+                            superseded_by=later)
+
+
+def _agreement_post(ctx: Ctx) -> Call:
+    text, blocks = _render_agreement(ctx, _agreement(ctx))
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _agreement_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    agreement = session.get(Agreement, row.params["agreement"])
+    if agreement is not None:
+        agreement.message_ts = done.ts
+
+
+def _agreement_update(ctx: Ctx) -> Call:
+    agreement = _agreement(ctx)
+    if not agreement.message_ts:
+        raise Skip("the agreement's message was never posted")
+    text, blocks = _render_agreement(ctx, agreement)
+    return Update(agreement.message_ts, text, blocks)
+
+
+def _changes(ctx: Ctx) -> Call:
+    return Post(changes_requested(ctx.who(), _agreement(ctx), ctx.params["what"]),
+                thread_ts=ctx.thread())
+
+
+def _in_effect(ctx: Ctx) -> Call:
+    agreement = _agreement(ctx)
+    text, blocks = in_effect(ctx.d, agreement, approval_view(ctx.names, ctx.d, agreement))
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _agreement_file(ctx: Ctx) -> Call:
+    agreement = _agreement(ctx)
+    events = list(ctx.session.scalars(select(AuditEvent).where(
+        AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
+    valid = agreements.approval_state(ctx.d, agreement).valid
+    document = agreement_markdown(ctx.d, agreement, valid, events, ctx.names.describe)
+    ref = ctx.d.reference
+    return Upload(document, f"{ref}-agreement-v{agreement.version}.md",
+                  f"{agreement.label} for {ref}",
+                  f"The written {agreement.label.lower()} for {ref}, for your records.",
+                  thread_ts=ctx.thread())
+
+
+def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    agreement = session.get(Agreement, row.params["agreement"])
+    if agreement is not None:
+        agreement.file_id = done.file_id
+
+
+# ----- perspectives ---------------------------------------------------------------------------
+def _perspective(ctx: Ctx) -> Call:
+    perspective = ctx.session.get(Perspective, ctx.params["perspective"])
+    if perspective is None:
+        raise Skip("the perspective is gone")
+    author = ctx.names.describe(perspective.party.team_id, perspective.party.user_id)
+    text, blocks = perspective_message(perspective, author)
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _perspective_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    perspective = session.get(Perspective, row.params["perspective"])
+    if perspective is not None:
+        perspective.posted_ts = done.ts
+
+
+def _sealed(ctx: Ctx) -> Call:
+    waiting = side_names(ctx.names, ctx.d, ctx.params.get("waiting", []))
+    return Post(sealed_notice(ctx.who(), waiting), thread_ts=ctx.thread())
+
+
+def _revealed(ctx: Ctx) -> Call:
+    text, blocks = reveal_intro(ctx.d.reference)
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+# ----- what people did ------------------------------------------------------------------------
+def _parties_added(ctx: Ctx) -> Call:
+    return Post(parties_added(ctx.params["added"], ctx.params["by"][1]), thread_ts=ctx.thread())
+
+
+def _mediator_joined(ctx: Ctx) -> Call:
+    return Post(mediator_joined(ctx.d, ctx.who(), ctx.params["mediator"], ctx.params["reason"]),
+                thread_ts=ctx.thread())
+
+
+def _new_date(ctx: Ctx) -> Call:
+    item = ctx.session.get(ActionItem, ctx.params["item"])
+    if item is None:
+        raise Skip("the action item is gone")
+    return Post(new_date_set(ctx.d, ctx.who(), item, date.fromisoformat(ctx.params["when"])),
+                thread_ts=ctx.thread())
+
+
+def _reopened(ctx: Ctx) -> Call:
+    return Post(reopened(ctx.d, ctx.who()), thread_ts=ctx.thread())
+
+
+def _resolved(ctx: Ctx) -> Call:
+    clients = [p.user_id for p in ctx.d.parties if p.side == Side.CLIENT]
+    text, blocks = resolved(ctx.d, ctx.who(), clients)
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _ended(ctx: Ctx) -> Call:
+    return Post(ended_text(ctx.d, ctx.who(), ctx.params["how"]), thread_ts=ctx.thread())
+
+
+def _close_requested(ctx: Ctx) -> Call:
+    return Post(close_requested(ctx.d, ctx.who(), ctx.params["reason"]), thread_ts=ctx.thread())
+
+
+THREAD_KINDS: dict[str, Kind] = {
+    "card": Kind(_card, _card_posted),
+    "card.update": Kind(_card_update),
+    "welcome": Kind(_welcome),
+    "proposal": Kind(_proposal_post, _proposal_posted),
+    "proposal.update": Kind(_proposal_update),
+    "proposal.settled": Kind(_proposal_settled),
+    "agreement": Kind(_agreement_post, _agreement_posted),
+    "agreement.update": Kind(_agreement_update),
+    "agreement.changes": Kind(_changes),
+    "agreement.in_effect": Kind(_in_effect),
+    "agreement.file": Kind(_agreement_file, _file_uploaded),
+    "perspective": Kind(_perspective, _perspective_posted),
+    "perspective.sealed": Kind(_sealed),
+    "perspective.revealed": Kind(_revealed),
+    "parties.added": Kind(_parties_added),
+    "mediator.joined": Kind(_mediator_joined),
+    "item.new_date": Kind(_new_date),
+    "dispute.reopened": Kind(_reopened),
+    "dispute.resolved": Kind(_resolved),
+    "dispute.ended": Kind(_ended),
+    "dispute.close_requested": Kind(_close_requested),
+}

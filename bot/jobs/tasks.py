@@ -1,0 +1,63 @@
+"""What the tick does: queue due check-ins and reminders in the outbox, deliver the outbox, and
+forget what is no longer needed."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.db import Database
+from bot.delivery.deliverer import Deliverer
+from bot.jobs.clock import Periodic, Tick, build_scheduler
+from bot.services import disputes, followups, nudges, outbox, replays
+from models import Dispute
+
+DELIVERY_POLL_SECONDS = 1.0
+
+
+def queue_checkins(db: Database) -> int:
+    """Due check-ins become outbox rows (one message per dispute); the delivery task posts them."""
+    queued = 0
+    while True:
+        with db.transaction(deliver=False) as session:
+            written = followups.queue_due(session)
+        if not written:
+            return queued
+        queued += written
+
+
+def remind_stalled(db: Database) -> int:
+    with db.read() as session:
+        candidates = nudges.due(session)
+    reminded = 0
+    for candidate in candidates:
+        with db.transaction(deliver=False) as session:
+            team = session.get(Dispute, candidate.dispute_id).team_id
+            dispute = disputes.load(session, team, candidate.dispute_id, lock=True)
+            nudge = nudges.still_due(session, dispute, candidate.kind)
+            if nudge is None:
+                continue  # another scheduler process reminded first, or things moved on
+            nudges.remind(session, dispute, nudge)
+            reminded += 1
+    return reminded
+
+
+def forget(db: Database) -> int:
+    """Slack retries and replays come within the hour, so their keys go after a day; delivered
+    outbox rows go after two weeks."""
+    with db.transaction() as session:
+        return replays.forget_old(session) + outbox.forget_delivered(session)
+
+
+def tasks(db: Database, settings: Settings, deliverer: Deliverer) -> list[Periodic]:
+    every = settings.scheduler_tick_seconds
+    return [Periodic("checkins", lambda: queue_checkins(db), every),
+            Periodic("nudges", lambda: remind_stalled(db), every),
+            Periodic("deliveries", deliverer),
+            Periodic("forget", lambda: forget(db), max(every, 3600.0))]
+
+
+def start(db: Database, settings: Settings, deliverer: Deliverer, *, blocking: bool = False):  # noqa: ANN201
+    """The scheduler with Parley's tick (started; blocking runs it in this thread)."""
+    interval = min(DELIVERY_POLL_SECONDS, settings.scheduler_tick_seconds)
+    scheduler = build_scheduler(Tick(tasks(db, settings, deliverer)), interval, blocking=blocking)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,270 @@
+"""The outbox: what Parley must say in Slack, saved in the same transaction as the change it is
+about, and delivered after the commit (bot/delivery/). This module only reads and writes rows; it
+knows nothing of Slack.
+
+Rules the claims keep (each proved by a test in tests/integration/test_outbox_claims.py):
+- A row is delivered by one worker at a time: claims lock rows with SELECT … FOR UPDATE SKIP
+  LOCKED and take them with a conditional UPDATE in the same transaction (on SQLite both run under
+  the single write lock).
+- Order per dispute: a row is only claimed when no earlier row of its dispute is still undelivered
+  (pending or being sent), so the card comes before the replies in its thread and a post before
+  the update of it.
+- The tick takes at most one row per channel per round and leaves a channel in which another
+  worker holds a live claim to that worker.
+- A claim left by a process that died expires after CLAIM_TIMEOUT and is taken again (a post that
+  may have been made is looked up by its metadata first: `uncertain`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.db import OUTBOX
+from bot.services import audit
+from bot.services.people import Person
+from models import UNDELIVERED, Dispute, OutboxMessage, OutboxStatus, utcnow
+
+log = logging.getLogger("parley.outbox")
+
+CLAIM_TIMEOUT = timedelta(minutes=2)
+BATCH = 1000
+GIVE_UP_AFTER = timedelta(days=2)  # Slack unreachable that long: tell a person, stop trying
+KEEP_DELIVERED = timedelta(days=14)
+SLACK_UNAVAILABLE = "slack unavailable: "  # last_error prefix of rows parked by an outage
+
+
+def say(session: Session, dispute: Dispute, kind: str, *, notify: Person | None = None,
+        channel_id: str | None = None, **params: Any) -> OutboxMessage:
+    """Owe one Slack call about `dispute` (in its channel unless `channel_id` says otherwise).
+    `notify` is told if Slack refuses it for good."""
+    return _add(session, dispute.team_id, dispute.id, channel_id or dispute.channel_id, kind,
+                notify, params)
+
+
+def say_outside(session: Session, team_id: str, channel_id: str, kind: str, *,
+                notify: Person | None = None, **params: Any) -> OutboxMessage:
+    """Owe a Slack call that belongs to no dispute (a channel welcome, a notice to a person)."""
+    return _add(session, team_id, None, channel_id, kind, notify, params)
+
+
+def _add(session: Session, team_id: str, dispute_id: int | None, channel_id: str, kind: str,
+         notify: Person | None, params: dict[str, Any]) -> OutboxMessage:
+    row = OutboxMessage(team_id=team_id, dispute_id=dispute_id, channel_id=channel_id, kind=kind,
+                        params=params, notify_team=notify.team_id if notify else None,
+                        notify_user=notify.user_id if notify else None,
+                        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
+                        created_at=utcnow())
+    session.add(row)
+    session.flush()
+    session.info.setdefault(OUTBOX, []).append(row)
+    return row
+
+
+def _claimable(now: datetime, *, parked_too: bool = False) -> Any:
+    pending = OutboxMessage.status == OutboxStatus.PENDING
+    return or_(
+        pending if parked_too else and_(pending, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING,
+             OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+    )
+
+
+def _first_of_its_dispute() -> Any:
+    earlier = aliased(OutboxMessage)
+    return ~exists().where(earlier.dispute_id == OutboxMessage.dispute_id,
+                           earlier.id < OutboxMessage.id, earlier.status.in_(UNDELIVERED))
+
+
+def claim(session: Session, worker: str, *, now: datetime | None = None, limit: int = BATCH,
+          per_channel: int | None = 1, dispute_ids: list[int] | None = None,
+          row_ids: list[int] | None = None, parked_too: bool = False) -> list[int]:
+    """Take rows to deliver, oldest first: each the first undelivered row of its dispute. With
+    `dispute_ids`, only rows of those disputes (a request delivering what it just saved; channels
+    held by others are not waited for). Otherwise (the tick) at most `per_channel` rows per
+    channel, and no channel in which another worker holds a live claim. `parked_too` also takes
+    rows waiting out a Slack outage (a probe: is Slack back?)."""
+    now = now or utcnow()
+    due = _claimable(now, parked_too=parked_too)
+    free = and_(due, _first_of_its_dispute())
+    mine = dispute_ids is not None or row_ids is not None
+    if dispute_ids is not None:
+        free = and_(free, OutboxMessage.dispute_id.in_(dispute_ids))
+    if row_ids is not None:
+        free = and_(free, OutboxMessage.id.in_(row_ids))
+    if not mine:
+        other = aliased(OutboxMessage)
+        held_elsewhere = select(other.channel_id).where(
+            other.status == OutboxStatus.SENDING, other.claimed_by != worker,
+            other.claimed_at >= now - CLAIM_TIMEOUT)
+        free = and_(free, OutboxMessage.channel_id.not_in(held_elsewhere))
+    eligible = select(OutboxMessage.id).where(free)
+    if per_channel is not None and not mine:
+        ranked = (select(OutboxMessage.id.label("id"), func.row_number().over(
+            partition_by=OutboxMessage.channel_id, order_by=OutboxMessage.id).label("rank"))
+            .where(free).subquery())
+        eligible = select(ranked.c.id).where(ranked.c.rank <= per_channel)
+    # Two statements, as for check-ins: an UPDATE … WHERE id IN (SELECT … LIMIT … SKIP LOCKED)
+    # does not keep its LIMIT on PostgreSQL. `due` is re-checked against the newest version of a
+    # row another worker claimed meanwhile.
+    candidates = session.scalars(
+        select(OutboxMessage.id).where(OutboxMessage.id.in_(eligible), due)
+        .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)).all()
+    if not candidates:
+        return []
+    return sorted(session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due)
+        # A claim taken over from a worker that died may have posted before it died.
+        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
+                uncertain=or_(OutboxMessage.uncertain, OutboxMessage.status == OutboxStatus.SENDING))
+        .returning(OutboxMessage.id).execution_options(synchronize_session=False)).scalars())
+
+
+def anything_due(session: Session, *, now: datetime | None = None) -> bool:
+    """A cheap read before a claim (which takes SQLite's write lock)."""
+    now = now or utcnow()
+    return session.scalar(select(OutboxMessage.id).where(_claimable(now)).limit(1)) is not None
+
+
+def parked(session: Session) -> bool:
+    """Are rows waiting out what looked like a Slack outage?"""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.last_error.startswith(SLACK_UNAVAILABLE)).limit(1)) is not None
+
+
+def still_waiting(session: Session, row_id: int) -> bool:
+    """Is the row still waiting to be delivered (Slack did not take it at once)?"""
+    return session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == row_id)) in UNDELIVERED
+
+
+def _held(session: Session, worker: str, row_id: int) -> OutboxMessage | None:
+    row = session.get(OutboxMessage, row_id, with_for_update=True)
+    if row is None or row.status != OutboxStatus.SENDING or row.claimed_by != worker:
+        return None  # our claim expired and another worker took the row
+    return row
+
+
+def sent(session: Session, worker: str, row_id: int, ts: str | None) -> OutboxMessage | None:
+    """Slack took it. Returns the row, or None when the claim was lost meanwhile."""
+    row = _held(session, worker, row_id)
+    if row is None:
+        return None
+    row.status = OutboxStatus.SENT
+    row.attempts += 1
+    row.result_ts = ts
+    row.done_at = utcnow()
+    row.last_error = None
+    return row
+
+
+def retry(session: Session, worker: str, row_id: int, error: str, *, delay: timedelta,
+          uncertain: bool = False, outage: bool = False, now: datetime | None = None) -> str:
+    """Try again after `delay` ('retry'), or give up when the row is too old ('failed')."""
+    now = now or utcnow()
+    row = _held(session, worker, row_id)
+    if row is None:
+        return "lost"
+    row.attempts += 1
+    row.uncertain = row.uncertain or uncertain
+    if now - row.created_at > GIVE_UP_AFTER:
+        _fail(session, row, f"gave up after {row.attempts} attempts: {error}")
+        return "failed"
+    row.status = OutboxStatus.PENDING
+    row.claimed_by = None
+    row.next_attempt_at = now + delay
+    row.last_error = (SLACK_UNAVAILABLE if outage else "") + error
+    log.warning("delivery %s (%s) attempt %d failed (%s); trying again at %s", row.id, row.kind,
+                row.attempts, error, row.next_attempt_at.isoformat())
+    return "retry"
+
+
+def put_back(session: Session, worker: str, row_ids: list[int]) -> None:
+    """Claimed but not tried (an earlier row of the dispute failed): pending again, as it was."""
+    if row_ids:
+        session.execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_by == worker).values(status=OutboxStatus.PENDING, claimed_by=None)
+            .execution_options(synchronize_session=False))
+
+
+def failed(session: Session, worker: str, row_id: int, error: str) -> OutboxMessage | None:
+    """Slack refused it for good: record it, audit it, and owe the person a notice."""
+    row = _held(session, worker, row_id)
+    if row is None:
+        return None
+    row.attempts += 1
+    _fail(session, row, error)
+    return row
+
+
+NOTICE = "notice.failed"
+
+
+def _fail(session: Session, row: OutboxMessage, error: str) -> None:
+    row.status = OutboxStatus.FAILED
+    row.last_error = error
+    row.done_at = utcnow()
+    row.claimed_by = None
+    log.error("delivery %s (%s) of dispute %s failed for good: %s", row.id, row.kind,
+              row.dispute_id, error)
+    audit.record(session, team_id=row.team_id, dispute_id=row.dispute_id, kind="delivery.failed",
+                 actor=None, outbox_id=row.id, what=row.kind, channel=row.channel_id, error=error)
+    # A person is told about a message that never appeared; an update that could not be made (the
+    # message was deleted, say) leaves the thread as it was, and what it showed is in the database.
+    if row.notify_user and row.kind != NOTICE and not row.kind.endswith(".update"):
+        person = Person(team_id=row.notify_team or row.team_id, user_id=row.notify_user)
+        say_outside(session, row.team_id, person.user_id, NOTICE, failed=row.id)
+
+
+def skipped(session: Session, worker: str, row_id: int, reason: str) -> None:
+    """Not needed any more when its turn came (the dispute moved on)."""
+    row = _held(session, worker, row_id)
+    if row is not None:
+        row.status = OutboxStatus.SKIPPED
+        row.last_error = reason
+        row.done_at = utcnow()
+
+
+def slack_is_back(session: Session, *, now: datetime | None = None) -> int:
+    """A delivery went through: rows parked by the outage are due now, not at their backoff."""
+    now = now or utcnow()
+    return session.execute(update(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at > now,
+        OutboxMessage.last_error.startswith(SLACK_UNAVAILABLE))
+        .values(next_attempt_at=now).execution_options(synchronize_session=False)).rowcount
+
+
+def needs_attention(session: Session, team_id: str, user_id: str, *,
+                    limit: int = 5) -> list[tuple[OutboxMessage, str | None]]:
+    """What Parley could not post for this person lately (their App Home shows it), each with
+    its dispute's reference."""
+    rows = list(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.notify_user == user_id,
+        or_(OutboxMessage.notify_team == team_id, OutboxMessage.notify_team.is_(None)),
+        OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.kind != NOTICE,
+        OutboxMessage.kind.not_like("%.update"),
+        OutboxMessage.done_at >= utcnow() - KEEP_DELIVERED,
+    ).order_by(OutboxMessage.id.desc()).limit(limit)))
+    refs = {d.id: d.reference for d in session.scalars(
+        select(Dispute).where(Dispute.id.in_({r.dispute_id for r in rows if r.dispute_id})))}
+    return [(row, refs.get(row.dispute_id)) for row in rows]
+
+
+def backlog(session: Session) -> tuple[int, datetime | None]:
+    """How many rows are undelivered, and since when the oldest waits."""
+    count, oldest = session.execute(select(func.count(), func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.status.in_(UNDELIVERED))).one()
+    return int(count), oldest
+
+
+def forget_delivered(session: Session, *, now: datetime | None = None) -> int:
+    """Delivered and skipped rows go after two weeks; failed ones stay for App Home and audit."""
+    now = now or utcnow()
+    return session.execute(delete(OutboxMessage).where(
+        OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.SKIPPED]),
+        OutboxMessage.done_at < now - KEEP_DELIVERED).execution_options(
+        synchronize_session=False)).rowcount

@@ -1,0 +1,52 @@
+"""The unit of work behind a thread action: one transaction that loads and locks the dispute,
+checks the person may act, and collects what Parley must say in the outbox. The messages are
+delivered right after the commit (bot/db.py calls the outbox's delivery), never inside it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import BoltContext
+from sqlalchemy.orm import Session
+
+from bot.delivery.calls import by_person
+from bot.services import disputes, outbox
+from bot.services.parties import require_party, require_side
+from bot.services.people import Person
+from bot.slack.context import Deps, host_team_id
+from models import Dispute, OutboxMessage, Party
+
+
+@dataclass
+class Work:
+    session: Session
+    dispute: Dispute
+    actor: Person
+    party: Party | None
+
+    def say(self, kind: str, **params: Any) -> OutboxMessage:
+        """Owe a message about the dispute; the acting person is told if Slack refuses it."""
+        return outbox.say(self.session, self.dispute, kind, notify=self.actor, **params)
+
+    def say_by_actor(self, kind: str, **params: Any) -> OutboxMessage:
+        """A message that names the acting person ("Cora (Client Co) accepted P-2")."""
+        return self.say(kind, by=by_person(self.actor.team_id, self.actor.user_id), **params)
+
+    def update_card(self) -> OutboxMessage:
+        return self.say("card.update")
+
+
+@contextmanager
+def on_dispute(deps: Deps, context: BoltContext, dispute_id: int, *, party: str | None = None,
+               side: str | None = None) -> Iterator[Work]:
+    """`party`: what the person wants to do, if only a party may ("answer proposals"); `side`: the
+    same, when only the two sides may (not a mediator)."""
+    actor: Person = context["actor"]
+    with deps.db.transaction() as session:
+        dispute = disputes.load(session, host_team_id(context), dispute_id, lock=True)
+        member = (require_party(dispute, actor, party) if party else
+                  require_side(dispute, actor, side) if side else None)
+        yield Work(session, dispute, actor, member)

@@ -1,0 +1,163 @@
+"""Slack failing while people act: what they did is saved, what Parley owes is delivered once, in
+order, when Slack answers again, and a message Slack refuses for good is never silently lost."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import ids
+from models import Agreement, AuditEvent, Dispute, OutboxMessage, Proposal
+from tests.conftest import CHANNEL, CLIVE, CORA, SAM
+from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
+from tests.e2e.threads import (
+    buttons,
+    card_blocks,
+    click,
+    click_for_modal,
+    private_notes,
+    text_of,
+)
+from tests.support.ticks import deliver_what_is_left
+
+
+def submit_dispute(slack, fake_slack):
+    view = open_modal(slack, fake_slack, SAM)
+    reply = slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
+    assert reply.status == 200 and reply.body == ""
+
+
+def outbox_rows(db):
+    with db.read() as session:
+        return [(r.kind, r.status) for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+
+
+def test_a_dispute_opened_while_slack_fails_is_saved_told_and_posted_once_when_it_answers(
+        slack, parley, fake_slack, db):
+    fake_slack.fail_next("chat.postMessage", status=503)
+    submit_dispute(slack, fake_slack)
+    assert "D-1 is saved. Slack is not answering right now" in private_notes(fake_slack)[-1]
+    with db.read() as session:
+        assert session.scalars(select(Dispute)).one().thread_ts is None
+    assert outbox_rows(db) == [("card", "pending"), ("welcome", "pending")]
+
+    assert deliver_what_is_left(parley) == 2
+    cards = fake_slack.messages_in(CHANNEL)
+    assert len(cards) == 1 and cards[0]["text"].startswith("D-1")
+    with db.read() as session:
+        assert session.scalars(select(Dispute)).one().thread_ts == cards[0]["ts"]
+    welcome = fake_slack.messages_in(CHANNEL, cards[0]["ts"])
+    assert len(welcome) == 1 and "Welcome" in welcome[0]["text"]
+    view = click_for_modal(slack, fake_slack, CORA, cards[0]["blocks"], ids.SHARE_PERSPECTIVE)
+    assert view["callback_id"] == ids.PERSPECTIVE_MODAL  # the card's buttons work
+    assert raise_dispute(slack, fake_slack, SAM, [CORA])["card"]["text"].startswith("D-2")
+
+
+def test_slack_entirely_down_loses_nothing_and_posts_in_order(slack, parley, fake_slack, db):
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA, CLIVE])["welcome"]["thread_ts"]
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.PROPOSE)
+    fake_slack.down()
+    slack.view_submission(SAM, view, {ids.B_PR_SUMMARY: "A refund", ids.B_PR_DETAILS: "Half of it.",
+                                      ids.B_PR_REMEDY: "refund"})
+    with db.read() as session:  # the proposal is saved, its message waits
+        proposal = session.scalars(select(Proposal)).one()
+        assert proposal.summary == "A refund" and proposal.message_ts is None
+    assert [k for k, s in outbox_rows(db) if s == "pending"] == ["proposal", "card.update"]
+    refused = len(fake_slack.calls)
+    fake_slack.up()
+    click(slack, fake_slack, CORA, proposal_buttons(proposal), ids.ACCEPT_PROPOSAL)
+    # the acceptance came after the proposal: its messages wait for the proposal's own post
+    assert [c.method for c in fake_slack.calls[refused:] if c.method.startswith("chat.")] == []
+    assert [k for k, s in outbox_rows(db) if s == "pending"] == [
+        "proposal", "card.update", "proposal.settled", "proposal.update"]
+    assert deliver_what_is_left(parley) == 4
+    replies = [r["text"] for r in fake_slack.messages_in(CHANNEL, ts)]
+    assert replies[-2] == "P1: A refund" and "accepted P1" in replies[-1]
+    with db.read() as session:
+        posted = session.scalars(select(Proposal)).one().message_ts
+    assert "Accepted" in text_of(fake_slack.messages[(CHANNEL, posted)]["blocks"])
+
+
+def proposal_buttons(proposal):
+    """The buttons the proposal's message will carry (it was never posted while Slack was down)."""
+    from bot.payloads import ProposalButton
+
+    value = ProposalButton(d=proposal.dispute_id, p=proposal.id).encode()
+    return [{"type": "actions", "elements": [{"action_id": ids.ACCEPT_PROPOSAL, "value": value}]}]
+
+
+def test_ratification_while_slack_fails_is_announced_once_when_it_answers(slack, parley, fake_slack, db):
+    ts, note = accepted_proposal(slack, fake_slack)
+    _, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
+    click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
+    fake_slack.down()
+    click(slack, fake_slack, CLIVE, message["blocks"], ids.APPROVE_AGREEMENT)  # the last approval
+    with db.read() as session:
+        assert session.scalars(select(Agreement)).one().status == "ratified"
+        assert session.scalars(select(Dispute)).one().status == "agreed"
+    assert fake_slack.uploads == {}
+    fake_slack.up()
+    deliver_what_is_left(parley)
+    effect = [r for r in fake_slack.messages_in(CHANNEL, ts) if "is in effect" in r["text"]]
+    assert len(effect) == 1
+    agreement_message = fake_slack.messages[(CHANNEL, message_ts(db))]
+    assert ids.APPROVE_AGREEMENT not in buttons(agreement_message["blocks"])
+    assert "Agreed" in text_of(card_blocks(fake_slack, CHANNEL, ts))
+    assert len([u for u in fake_slack.uploads.values() if u.get("channel") == CHANNEL]) == 1
+    assert deliver_what_is_left(parley) == 0  # nothing more, ever
+
+
+def message_ts(db):
+    with db.read() as session:
+        return session.scalars(select(Agreement)).one().message_ts
+
+
+def test_a_post_whose_answer_was_lost_is_found_by_its_metadata_not_posted_twice(
+        slack, parley, fake_slack, db):
+    fake_slack.fail_next("chat.postMessage", lost=True)
+    submit_dispute(slack, fake_slack)
+    assert len(fake_slack.messages_in(CHANNEL)) == 1  # Slack posted it; the answer never came
+    with db.read() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "card")).one()
+        assert row.status == "pending" and row.uncertain
+    deliver_what_is_left(parley)
+    cards = fake_slack.messages_in(CHANNEL)
+    assert len(cards) == 1  # looked up by its metadata, not posted again
+    assert cards[0]["metadata"] == {"event_type": "parley_outbox", "event_payload": {"outbox_id": row.id}}
+    with db.read() as session:
+        assert session.scalars(select(Dispute)).one().thread_ts == cards[0]["ts"]
+    assert len(fake_slack.messages_in(CHANNEL, cards[0]["ts"])) == 1  # the welcome, in its thread
+    assert fake_slack.calls_to("conversations.history")
+
+
+def test_slack_refusing_the_card_keeps_the_dispute_and_tells_the_opener(slack, parley, fake_slack, db):
+    fake_slack.fail_next("chat.postMessage", "not_in_channel")
+    submit_dispute(slack, fake_slack)
+    dm = fake_slack.wait_for("chat.postMessage", 2)[-1].args
+    assert dm["channel"] == SAM.id
+    assert "could not post the status card about D-1" in dm["text"]
+    assert "Invite @Parley to the channel again" in dm["text"]
+    assert outbox_rows(db) == [("card", "failed"), ("welcome", "skipped"), ("notice.failed", "sent")]
+    with db.read() as session:
+        failed = session.scalars(select(AuditEvent).where(AuditEvent.kind == "delivery.failed")).one()
+        assert failed.payload["error"] == "not_in_channel" and failed.payload["what"] == "card"
+    slack.event({"type": "app_home_opened", "user": SAM.id, "tab": "home", "channel": "D0X"})
+    home = text_of(fake_slack.wait_for("views.publish")[-1].args["view"])
+    assert "Needs attention" in home and "the status card (D-1)" in home
+    slack.event({"type": "app_home_opened", "user": CORA.id, "tab": "home", "channel": "D0X"})
+    assert "Needs attention" not in text_of(fake_slack.wait_for("views.publish", 2)[-1].args["view"])
+    assert raise_dispute(slack, fake_slack, SAM, [CORA])["card"]["text"].startswith("D-2")
+
+
+def test_a_rate_limited_post_waits_for_retry_after(slack, parley, fake_slack, db):
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    submit_dispute(slack, fake_slack)
+    with db.read() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "card")).one()
+        assert row.status == "pending" and row.last_error == "ratelimited"
+        wait = (row.next_attempt_at - row.claimed_at).total_seconds() if row.claimed_at else None
+    assert wait is not None and 0.9 <= wait <= 1.5
+    assert parley.deliverer.pacer.ready_at(CHANNEL) > 0
+    deliver_what_is_left(parley)
+    posts = fake_slack.calls_to("chat.postMessage")
+    assert len(posts) == 3 and posts[1].at - posts[0].at >= 0.9  # Retry-After was honoured
