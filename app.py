@@ -36,7 +36,7 @@ def main() -> int:
 
     import waitress
 
-    from bot.web import waitress_options
+    from bot.http.app import waitress_options
 
     try:
         waitress.serve(parley.wsgi, host="0.0.0.0", port=settings.port,

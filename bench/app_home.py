@@ -29,7 +29,7 @@ from bot.services import overview  # noqa: E402
 from bot.services.overview import FiguresCache  # noqa: E402
 from bot.services.people import Person  # noqa: E402
 from bot.services.vocabulary import CATEGORIES  # noqa: E402
-from bot.slack.home import build_home  # noqa: E402
+from bot.slack.listeners.home import build_home  # noqa: E402
 from models import Agreement, Dispute, Feedback, Party, utcnow  # noqa: E402
 from tests.support.databases import upgrade  # noqa: E402
 

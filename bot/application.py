@@ -20,13 +20,13 @@ from bot.delivery.deliverer import Deliverer
 from bot.delivery.pacer import ChannelPacer
 from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
+from bot.http.app import WebApp
 from bot.services.tone import ToneChecker
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
 from bot.slack.listeners import register_all
 from bot.slack.membership import Membership
 from bot.slack.outgoing import ParleyClient, keep_bodies_out_of_the_log
-from bot.web import WebApp
 
 LISTENER_THREADS = 32
 
@@ -130,7 +130,7 @@ def create_app(
     bolt = App(
         client=client,
         signing_secret=settings.slack_signing_secret or None,
-        # bot/web.py checks every HTTP request's signature (and its shape) before Bolt sees it,
+        # bot/http/app.py checks every HTTP request's signature (and its shape) before Bolt sees it,
         # and Socket Mode needs none: a second check here would only cost the ack path time.
         request_verification_enabled=False,
         logger=logger,
@@ -143,3 +143,12 @@ def create_app(
     deliverer = build_deliverer(settings, db)
     secret = None if settings.socket_mode else settings.slack_signing_secret
     return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor, deliverer)
+
+
+def wsgi_from_env() -> WebApp:
+    """Factory for gunicorn: settings from the environment, no scheduler in web workers."""
+    from bot.config import load_settings_or_exit
+
+    settings = load_settings_or_exit()
+    configure_logging(settings.log_level)
+    return create_app(settings).wsgi

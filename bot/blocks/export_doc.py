@@ -8,10 +8,12 @@ bot/blocks/markdown_file.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.blocks.labels import SIDE_LABELS, category_label
 from bot.blocks.markdown_file import inline, verbatim
+from bot.blocks.mrkdwn import Mrkdwn, md
 from bot.services.exports import INTERNAL_EVENTS
 from bot.services.records import Record
 from bot.services.vocabulary import REMEDIES, ROOT_CAUSES, format_amount
@@ -86,3 +88,20 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
     out += ["## Timeline", ""] + [f"- {_when(e.at)}: {e.kind}" + (f" ({who(e.actor_team, e.actor_user)})"
                                   if e.actor_team and e.actor_user else "") for e in events] + [""]
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    title: str
+    comment: Mrkdwn
+    where: Mrkdwn  # the private answer to the command
+
+
+def export_file(dispute: Dispute, internal: bool) -> ExportFile:
+    which = "full record" if internal else "record"
+    return ExportFile(f"{dispute.reference}-record.md", f"{dispute.reference}: {which}",
+                      md("The {which} of {ref}, for you only.", which=which, ref=dispute.reference),
+                      md("The {which} of {ref} is in your direct messages with Parley.", which=which,
+                         ref=dispute.reference))
+

@@ -131,3 +131,26 @@ def something_went_wrong(ref: str) -> Mrkdwn:
 def stale_button() -> Mrkdwn:
     return md("This button is from an older Parley message and no longer works. Please use the "
               "latest message, or `{command}`.", command=ids.COMMAND)
+
+
+def which_dispute(verb: str) -> Mrkdwn:
+    return md("Which dispute? For example `{command} {verb} D-7`.", command=ids.COMMAND, verb=verb)
+
+
+def active_disputes_text(total: int) -> Mrkdwn:
+    return md("Open disputes in this channel: {total}", total=total)
+
+
+def only_parties_or_channel(dispute: Dispute) -> Mrkdwn:
+    return md("Only the parties to {ref}, or people in {channel}, can see it. Run this command "
+              "there.", ref=dispute.reference, channel=channel_link(dispute.channel_id))
+
+
+def form_out_of_date_command() -> str:
+    return "This form is out of date. Close it and start again with /dispute."
+
+
+def form_out_of_date() -> str:
+    """A modal whose hidden state Parley can no longer read (an old version, a changed form)."""
+    return "This form is out of date. Close it and use the button in the thread again."
+

@@ -49,3 +49,8 @@ def show_dispute(dispute: Dispute, agreement: Agreement | None,
     blocks.append(section(text))
     blocks.append(context(md("Content hash `{short}…`", short=agreement.content_hash[:12])))
     return blocks
+
+
+def show_text(dispute: Dispute) -> Mrkdwn:
+    return md("{ref}: {title}", ref=dispute.reference, title=dispute.title)
+

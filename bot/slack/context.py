@@ -27,6 +27,26 @@ class Deps:
     tone: ToneChecker
     logger: logging.Logger
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
+        """Bolt deep-copies a request's context for its lazy listeners: these are shared, never
+        copied (an engine, caches, connections)."""
+        return self
+
+
+def use_deps(deps: Deps) -> Callable[..., None]:
+    """Global middleware: what listeners need (settings, database, directory …) on the context,
+    so they can be plain module-level functions."""
+
+    def middleware(context: BoltContext, next: Any) -> None:  # noqa: A002
+        context["deps"] = deps
+        next()
+
+    return middleware
+
+
+def deps_of(context: BoltContext) -> Deps:
+    return context["deps"]
+
 
 def host_team_id(context: BoltContext) -> str:
     """The workspace Parley is installed in (from auth.test), not the clicking user's."""

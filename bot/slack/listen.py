@@ -9,7 +9,7 @@ executor, a slow database lock or a slow Slack call.
 Slack re-sends an event it did not see acked in time (same `event_id`, `X-Slack-Retry-Num`), and a
 signed request can be replayed within Slack's five minutes. So each registration says how its
 work happens once:
-- `once=deps.db`: before the work runs, the request's key is recorded in the database
+- `once=ONCE`: before the work runs, the request's key is recorded in the database
   (bot/services/replays.py): the event's id, a view submission's view id and hash, a click's
   trigger id. A retry or replay, on any process, finds the key and its work does nothing. The key
   is written after the ack, so the ack never waits for it. Every event, every view submission and
@@ -17,19 +17,24 @@ work happens once:
 - `once=REPEAT_IS_HARMLESS`: the work only opens a modal (Slack takes a trigger_id once), updates
   one (Slack refuses a stale view hash), or only reads and answers the person privately; a
   repeat changes nothing, so it costs no write (the benchmarks showed what a write before every
-  click costs the acks of a busy app: docs/performance.md)."""
+  click costs the acks of a busy app: docs/performance.md).
+
+Each feature module lists its listeners in a table (`LISTENERS`, rows of `On`) of module-level
+functions; `register` puts a table on the Bolt app."""
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from slack_bolt import Ack
+from slack_bolt import Ack, App
 
 from bot.db import Database
 from bot.services import replays
+from bot.slack.context import deps_of
 from bot.slack.errors import guarded
 
 log = logging.getLogger("parley.listen")
@@ -42,14 +47,33 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-REPEAT_IS_HARMLESS = None
+ONCE = True
+REPEAT_IS_HARMLESS = False
 
 
-def lazily(registrar: Registrar, *, once: Database | None,
+@dataclass(frozen=True)
+class On:
+    """One listener of a feature's table: what it answers (an action id, a view's callback id, a
+    command, an event type), the work after the ack, whether that work must happen once per Slack
+    request, and the ack (default: at once; for a view submission, the form's check)."""
+
+    kind: Literal["action", "view", "command", "event"]
+    key: str
+    work: Work
+    once: bool
+    ack: Callable[..., None] = ack_now
+
+
+def register(app: App, table: Iterable[On]) -> None:
+    for row in table:
+        lazily(getattr(app, row.kind)(row.key), once=row.once, ack=row.ack)(row.work)
+
+
+def lazily(registrar: Registrar, *, once: bool,
            ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
-    """Decorator: acknowledge with `ack` (default: at once), then run the function after it, once
-    per Slack request (recorded in `once`, the app's database), or each time it comes when its
-    work is `REPEAT_IS_HARMLESS` (see the module docstring).
+    """Acknowledge with `ack` (default: at once), then run the function after it, once per Slack
+    request (`ONCE`: recorded in the app's database), or each time it comes when its work is
+    `REPEAT_IS_HARMLESS` (see the module docstring).
 
     For a view submission, `ack` validates and answers with response_action, and leaves what the
     work needs in `context["form"]`; Bolt starts the work either way, so the work runs only when
@@ -90,13 +114,13 @@ def first_delivery(db: Database, body: dict[str, Any]) -> bool:
     return fresh
 
 
-def _after_ack(work: Work, db: Database | None, *, needs_form: bool) -> Work:
+def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
     own = inspect.signature(work).parameters
 
     def run(**kwargs: Any) -> None:
         if needs_form and kwargs["context"].get("form") is None:
             return
-        if db is not None and not first_delivery(db, kwargs["body"]):
+        if once and not first_delivery(deps_of(kwargs["context"]).db, kwargs["body"]):
             return
         work(**{name: value for name, value in kwargs.items() if name in own})
 

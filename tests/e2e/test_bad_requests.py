@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, func, select
 
 from bot import ids
 from bot.db import Database
-from bot.slack import disputes as listeners
-from bot.web import WebApp
+from bot.http.app import WebApp
+from bot.slack.listeners import disputes as listeners
 from models import AuditEvent, Dispute, OutboxMessage
 from tests.conftest import CORA, SAM
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal

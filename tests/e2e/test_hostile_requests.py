@@ -12,8 +12,8 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 
 from bot import ids
+from bot.http.app import MAX_BODY_BYTES
 from bot.services.people import Person
-from bot.web import MAX_BODY_BYTES
 from tests.conftest import CORA, SAM
 from tests.e2e.hostile import lines_about_requests, problems_in, table_counts
 from tests.support.scenarios import ratified_dispute
@@ -242,7 +242,7 @@ def test_if_bolt_fails_anyway_the_answer_is_400_and_one_warning(slack, fake_slac
     if where == "dispatch":
         monkeypatch.setattr(parley.bolt, "dispatch", explode)
     else:
-        monkeypatch.setattr("bot.web.BoltRequest", explode)
+        monkeypatch.setattr("bot.http.app.BoltRequest", explode)
     logs.clear()
     reply = slack.command(SAM, "help")
     assert reply.status == 400

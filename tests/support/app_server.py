@@ -7,7 +7,7 @@ import threading
 from waitress.server import create_server
 
 from bot.application import Parley
-from bot.web import waitress_options
+from bot.http.app import waitress_options
 
 
 class AppServer:

@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import payloads
+from bot.http.app import MAX_BODY_BYTES, WebApp, waitress_options
+from bot.http.envelope import MAX_DEPTH, Malformed, check
 from bot.payloads import (
     AgreementButton,
     AgreementMeta,
@@ -25,9 +27,7 @@ from bot.payloads import (
     decode,
 )
 from bot.services import proposals
-from bot.slack import agreement_form, form_state
-from bot.slack.envelope import MAX_DEPTH, Malformed, check
-from bot.web import MAX_BODY_BYTES, WebApp, waitress_options
+from bot.slack.forms import agreement_form, form_state
 
 ALL_PAYLOADS = [m for m in vars(payloads).values()
                 if isinstance(m, type) and issubclass(m, payloads.Payload) and m is not payloads.Payload]

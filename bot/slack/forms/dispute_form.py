@@ -12,10 +12,10 @@ from bot.blocks.dispute_modal import HAPPENED_MAX, MAX_PARTIES, OUTCOME_MAX, TIT
 from bot.services.disputes import NewDispute
 from bot.services.people import Participant
 from bot.services.vocabulary import CATEGORIES
-from bot.slack import form_state as state
 from bot.slack.directory import Directory
-from bot.slack.form_checks import money, required_text
-from bot.slack.people_check import resolve_people
+from bot.slack.forms import form_state as state
+from bot.slack.forms.form_checks import money, required_text
+from bot.slack.forms.people_check import resolve_people
 
 
 @dataclass(frozen=True)

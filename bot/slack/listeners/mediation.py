@@ -13,11 +13,11 @@ from bot.payloads import DisputeButton, ItemButton, decode
 from bot.services import disputes, mediation
 from bot.services.parties import require_party
 from bot.services.policy import effective_policy
-from bot.slack import form_state as state
 from bot.slack.buttons import StaleButton, metadata
 from bot.slack.context import Deps, host_team_id
+from bot.slack.forms import form_state as state
+from bot.slack.forms.people_check import resolve_people
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
-from bot.slack.people_check import resolve_people
 from bot.slack.work import on_dispute
 
 

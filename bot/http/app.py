@@ -2,7 +2,7 @@
 
 Slack requests are checked in this order: size (411/413, before the body is read), Slack's
 `ssl_check` (answered 200 unsigned, as Bolt's own SslCheck middleware does before it verifies
-signatures), signature and age (401), shape (400, see bot/slack/envelope.py), then Bolt. Whatever a
+signatures), signature and age (401), shape (400, see bot/http/envelope.py), then Bolt. Whatever a
 body holds, the answer is never a 5xx and the log never gets a traceback for it."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from slack_bolt.request.internals import build_normalized_headers, extract_conte
 from slack_sdk.signature import SignatureVerifier
 
 from bot.db import Database
-from bot.slack.envelope import Malformed, check
+from bot.http.envelope import Malformed, check
 
 log = logging.getLogger("parley.web")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB; Slack's own payloads stay far below
@@ -132,13 +132,3 @@ def _is_ssl_check(body: str, content_type: str | None) -> bool:
         return False
     params = dict(parse_qsl(body, keep_blank_values=True))
     return params.get("ssl_check") == "1" and "command" not in params
-
-
-def wsgi_from_env() -> WebApp:
-    """Factory for gunicorn: settings from the environment, no scheduler in web workers."""
-    from bot.application import configure_logging, create_app
-    from bot.config import load_settings_or_exit
-
-    settings = load_settings_or_exit()
-    configure_logging(settings.log_level)
-    return create_app(settings).wsgi

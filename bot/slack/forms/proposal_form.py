@@ -8,10 +8,10 @@ from bot import ids
 from bot.blocks.proposals import DETAILS_MAX, SUMMARY_MAX, ProposalValues
 from bot.services.proposals import ProposalDraft
 from bot.services.vocabulary import REMEDIES
-from bot.slack import form_state as state
 from bot.slack.directory import Directory
-from bot.slack.form_checks import money, required_text
-from bot.slack.item_rows import check_items, read_items, today_for
+from bot.slack.forms import form_state as state
+from bot.slack.forms.form_checks import money, required_text
+from bot.slack.forms.item_rows import check_items, read_items, today_for
 
 
 def read_values(values: dict[str, Any], rows: int) -> ProposalValues:

@@ -19,10 +19,10 @@ from bot.services import closing, disputes, lessons, outbox
 from bot.services.parties import require_party
 from bot.services.policy import effective_policy
 from bot.services.vocabulary import ROOT_CAUSES
-from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
+from bot.slack.forms import form_state as state
 from bot.slack.internal import is_internal_channel
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.work import Work, on_dispute

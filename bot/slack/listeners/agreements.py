@@ -25,11 +25,11 @@ from bot.services.parties import require_party
 from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.services.proposals import MAX_ITEMS
-from bot.slack import form_state as state
-from bot.slack.agreement_form import read_values, validate
 from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
+from bot.slack.forms import form_state as state
+from bot.slack.forms.agreement_form import read_values, validate
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
 from bot.slack.work import on_dispute
 from models import (

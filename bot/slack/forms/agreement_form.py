@@ -8,10 +8,10 @@ from typing import Any
 from bot import ids
 from bot.blocks.agreements import CHECKIN_CHOICES, TERMS_MAX, AgreementValues
 from bot.services.agreements import AgreementDraft
-from bot.slack import form_state as state
 from bot.slack.directory import Directory
-from bot.slack.form_checks import money, required_text
-from bot.slack.item_rows import check_items, read_items, today_for
+from bot.slack.forms import form_state as state
+from bot.slack.forms.form_checks import money, required_text
+from bot.slack.forms.item_rows import check_items, read_items, today_for
 
 DAYS = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
 

@@ -14,11 +14,11 @@ from bot.services import disputes
 from bot.services.errors import NotAllowed
 from bot.services.parties import add_parties, can_manage
 from bot.services.people import Person
-from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import Deps, host_team_id
+from bot.slack.forms import form_state as state
+from bot.slack.forms.people_check import resolve_people
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
-from bot.slack.people_check import resolve_people
 from bot.slack.work import on_dispute
 
 

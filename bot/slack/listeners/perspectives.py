@@ -22,12 +22,12 @@ from bot.services.parties import require_side
 from bot.services.people import Person
 from bot.services.perspectives import PerspectiveText, Shared
 from bot.services.policy import effective_policy
-from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import Deps, host_team_id
-from bot.slack.form_checks import optional_text, required_text
+from bot.slack.forms import form_state as state
+from bot.slack.forms.form_checks import optional_text, required_text
+from bot.slack.forms.tone_gate import note_to_show
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
-from bot.slack.tone_gate import note_to_show
 from bot.slack.work import on_dispute
 
 

@@ -18,13 +18,13 @@ from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from bot.services import aftercare, disputes
 from bot.services.parties import require_party
 from bot.services.people import Person
-from bot.slack import form_state as state
 from bot.slack.buttons import button_value, metadata
-from bot.slack.closing import ask_for_lessons
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
-from bot.slack.item_rows import today_for
+from bot.slack.forms import form_state as state
+from bot.slack.forms.item_rows import today_for
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
+from bot.slack.listeners.closing import ask_for_lessons
 from bot.slack.work import on_dispute
 from models import Side
 

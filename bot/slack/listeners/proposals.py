@@ -27,13 +27,13 @@ from bot.services import disputes, proposals
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
 from bot.services.proposals import MAX_ITEMS
-from bot.slack import form_state as state
 from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.context import Deps, host_team_id
 from bot.slack.errors import tell_privately
+from bot.slack.forms import form_state as state
+from bot.slack.forms.proposal_form import read_values, validate
+from bot.slack.forms.tone_gate import note_to_show
 from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
-from bot.slack.proposal_form import read_values, validate
-from bot.slack.tone_gate import note_to_show
 from bot.slack.work import on_dispute
 from models import Dispute, Party, Proposal
 

@@ -11,10 +11,10 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.items import ITEM_MAX, ItemValues
 from bot.services.proposals import ItemDraft
-from bot.slack import form_state as state
 from bot.slack.directory import Directory
-from bot.slack.form_checks import required_text
-from bot.slack.people_check import resolve_people
+from bot.slack.forms import form_state as state
+from bot.slack.forms.form_checks import required_text
+from bot.slack.forms.people_check import resolve_people
 
 
 def read_items(values: dict[str, Any], rows: int) -> list[ItemValues]:

@@ -20,10 +20,10 @@ from bot.payloads import SettingsMeta
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
 from bot.services.policy import EVERYONE, ONE_PER_SIDE, effective_policy, set_policy
-from bot.slack import form_state as state
 from bot.slack.buttons import metadata
-from bot.slack.context import Deps, host_team_id
+from bot.slack.context import Deps, deps_of, host_team_id
 from bot.slack.errors import tell_privately
+from bot.slack.forms import form_state as state
 from bot.slack.internal import is_internal_channel
 from bot.slack.listen import lazily
 from models import Policy
@@ -32,7 +32,8 @@ ONLY_ADMINS = "Only workspace admins and owners can change Parley's settings."
 MEDIATORS_COLUMN = Policy.__table__.c.mediators.type.length  # "U1,U2,…" must fit
 
 
-def open_settings(deps: Deps, client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
+def open_settings(client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
+    deps = deps_of(context)
     actor: Person = context["actor"]
     if not deps.directory.is_admin_of(actor.user_id, host_team_id(context)):
         raise NotAllowed(ONLY_ADMINS)

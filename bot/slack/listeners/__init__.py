@@ -1,0 +1,38 @@
+"""Registers every middleware and listener on a Bolt app."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack import errors
+from bot.slack.context import Deps, resolve_actor, use_client, use_deps
+from bot.slack.listen import register
+from bot.slack.listeners import (
+    agreements,
+    channels,
+    checkins,
+    closing,
+    disputes,
+    home,
+    mediation,
+    parties,
+    perspectives,
+    proposals,
+    settings,
+)
+
+FEATURES = (disputes, channels, home, perspectives, proposals, parties, agreements, checkins,
+            closing, mediation, settings)
+
+
+def register_all(app: App, deps: Deps) -> None:
+    app.use(use_client(app.client))
+    app.use(resolve_actor)
+    app.use(use_deps(deps))
+    errors.register(app)
+    for feature in FEATURES:
+        table = getattr(feature, "LISTENERS", None)
+        if table is not None:
+            register(app, table)
+        else:  # not yet a table (being converted)
+            feature.register(app, deps)

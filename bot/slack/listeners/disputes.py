@@ -1,0 +1,179 @@
+"""/dispute, the "Raise a dispute" button, and the modal that opens a dispute thread."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot import ids
+from bot.blocks import messages
+from bot.blocks.delivery import saved_not_posted
+from bot.blocks.dispute_modal import open_dispute_modal
+from bot.blocks.export_doc import export_file, export_markdown
+from bot.blocks.show import show_dispute, show_text
+from bot.payloads import OpenDisputeMeta, decode
+from bot.services import agreements, exports, followups, outbox, records
+from bot.services import disputes as service
+from bot.services.errors import NotAllowed
+from bot.services.people import Person
+from bot.slack.approvals_view import approval_view
+from bot.slack.context import deps_of, host_team_id
+from bot.slack.errors import tell_privately
+from bot.slack.forms.dispute_form import read_form, validate
+from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery
+from bot.slack.listeners.settings import open_settings
+from bot.slack.outgoing import reply
+from models import Dispute
+
+REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
+
+
+def on_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """`/dispute [title]`, `help`, `list`, `show D-7`, `export D-7`, `settings`."""
+    deps = deps_of(context)
+    text = command.get("text", "").strip()
+    word = text.lower()
+    answer = command["response_url"]
+    if word in {"help", "?"}:
+        reply(answer, messages.help_text())
+        return
+    verb, _, reference = word.partition(" ")
+    if verb in {"show", "export"} and (not reference or REFERENCE.fullmatch(reference.strip())):
+        reference = reference.strip()
+        if not reference:
+            reply(answer, messages.which_dispute(verb))
+        elif verb == "show":
+            _show(command, context, reference)
+        else:
+            _export(client, command, context, reference)
+        return
+    if word == "settings":
+        open_settings(client, command, context)
+        return
+    if _is_direct_message(command):
+        reply(answer, messages.dm_not_supported())
+        return
+    channel_id = command["channel_id"]
+    if word == "list":
+        with deps.db.read() as session:
+            rows, total = service.list_active_in_channel(
+                session, host_team_id(context), channel_id, messages.LIST_LIMIT)
+            upcoming = {d.id: when for d in rows
+                        if (when := followups.next_checkin(session, d.id)) is not None}
+            blocks = messages.active_disputes(rows, total, channel_id, upcoming)
+        reply(answer, messages.active_disputes_text(total), blocks)
+        return
+    if not deps.membership.is_member(client, channel_id):
+        reply(answer, messages.not_in_channel(channel_id))
+        return
+    _open_form(client, command["trigger_id"], channel_id, title=text)
+
+
+def _is_direct_message(command: dict[str, Any]) -> bool:
+    channel_id = command.get("channel_id", "")
+    name = command.get("channel_name", "")
+    return channel_id.startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+
+
+def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str = "") -> None:
+    """(A trigger_id Slack no longer takes is answered in bot/slack/errors.py, for every form.)"""
+    client.views_open(trigger_id=trigger_id, view=open_dispute_modal(channel_id, title))
+
+
+def _visible(session: Session, command: dict[str, Any], context: BoltContext,
+             reference: str) -> Dispute:
+    """The dispute, if the person may see it: a party, or someone in its channel."""
+    dispute = service.get_by_reference(session, host_team_id(context), reference)
+    actor: Person = context["actor"]
+    if (dispute.party_of(actor.team_id, actor.user_id) is None
+            and command["channel_id"] != dispute.channel_id):
+        raise NotAllowed(messages.only_parties_or_channel(dispute))
+    return dispute
+
+
+def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None:
+    deps = deps_of(context)
+    with deps.db.read() as session:
+        dispute = _visible(session, command, context, reference)
+        agreement = agreements.latest(session, dispute.id)
+        view = approval_view(deps.directory, dispute, agreement) if agreement else None
+        blocks = show_dispute(dispute, agreement, view)
+    reply(command["response_url"], show_text(dispute), blocks)
+
+
+def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
+            reference: str) -> None:
+    """Only parties (and the workspace's admins) may export; the client side's record leaves out
+    what is internal to the provider's team (bot/services/exports.py). A replayed command sends
+    no second file."""
+    deps = deps_of(context)
+    if not first_delivery(deps.db, command):
+        return
+    host = host_team_id(context)
+    person = deps.directory.person(command["user_id"], fallback=context["actor"])
+    is_admin = deps.directory.is_admin_of(person.user_id, host)
+    with deps.db.read() as session:
+        dispute = service.get_by_reference(session, host, reference)
+        internal = exports.full_record_for(dispute, person, is_admin=is_admin)
+        document = export_markdown(dispute, records.gather(session, dispute), internal=internal,
+                                   name=deps.directory.describe)
+    dm = client.conversations_open(users=person.user_id)["channel"]["id"]
+    file = export_file(dispute, internal)
+    client.files_upload_v2(content=document, filename=file.filename, title=file.title, channel=dm,
+                           initial_comment=file.comment)
+    reply(command["response_url"], file.where)
+
+
+def on_raise(body: dict[str, Any], client: WebClient) -> None:
+    """The "Raise a dispute" button of Parley's channel welcome (the client side's way in)."""
+    channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id")
+    if not channel_id or not body.get("trigger_id"):
+        tell_privately(client, body, messages.stale_button())
+        return
+    _open_form(client, body["trigger_id"], channel_id)
+
+
+def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    meta = decode(OpenDisputeMeta, view.get("private_metadata"))
+    if meta is None:
+        ack(response_action="errors", errors={ids.B_TITLE: messages.form_out_of_date_command()})
+        return
+    actor: Person = context["actor"]
+    form = read_form(view["state"]["values"])
+    result = validate(form, opener_id=actor.user_id, host_team_id=host_team_id(context),
+                      channel_id=meta.channel_id, directory=deps_of(context).directory)
+    if isinstance(result, dict):
+        ack(response_action="errors", errors=result)
+        return
+    context["form"] = {"new": result}
+    ack()
+
+
+def on_submit(client: WebClient, context: BoltContext) -> None:
+    """The dispute, its card and its welcome are saved together; the card is posted after the
+    commit. If Slack does not take it at once, the dispute stands (with its reference) and the
+    card follows as soon as Slack answers; the person is told so privately."""
+    deps = deps_of(context)
+    new: service.NewDispute = context["form"]["new"]
+    actor: Person = context["actor"]
+    with deps.db.transaction() as session:
+        dispute = service.open_dispute(session, new)
+        card = outbox.say(session, dispute, "card", notify=actor)
+        outbox.say(session, dispute, "welcome", notify=actor)
+    with deps.db.read() as session:
+        waiting = outbox.still_waiting(session, card.id)
+    if waiting:
+        tell_privately(client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
+                       saved_not_posted(dispute.reference, new.channel_id))
+
+
+LISTENERS = (
+    On("command", ids.COMMAND, on_command, REPEAT_IS_HARMLESS),  # but an export: see _export
+    On("action", ids.RAISE_DISPUTE, on_raise, REPEAT_IS_HARMLESS),
+    On("view", ids.OPEN_DISPUTE_MODAL, on_submit, ONCE, ack=check_form),
+)
