@@ -45,12 +45,22 @@ STUDIO = Person(HOST_TEAM, "U0STUDIO")
 CLIENT = Person("T0CLIENT", "U0CLIENT")
 
 
-def seed(db: Database, count: int) -> list[tuple[int, int, str]]:
+CHANNELS = 50
+
+
+def channel_of(index: int, concurrent: int) -> str:
+    """The concurrent agreements share CHANNELS channels; each one ratified alone has its own
+    (Slack lets a channel take about one message a second, and Parley paces itself to that: a
+    pace, not a latency)."""
+    return f"C0BENCH{index % CHANNELS}" if index < concurrent else f"C0ALONE{index}"
+
+
+def seed(db: Database, count: int, concurrent: int) -> list[tuple[int, int, str]]:
     made = []
     with db.transaction() as s:
         for i in range(count):
             d = disputes.open_dispute(s, disputes.NewDispute(
-                host_team_id=HOST_TEAM, channel_id="C0BENCH0", title=f"Bench {i}",
+                host_team_id=HOST_TEAM, channel_id=channel_of(i, concurrent), title=f"Bench {i}",
                 category="quality", description="d", desired_outcome="o",
                 opener=Participant(STUDIO), others=[Participant(CLIENT)]))
             disputes.attach_thread(s, d, thread_ts=f"1800000000.{i:06d}", permalink=None, actor=STUDIO)
@@ -61,13 +71,13 @@ def seed(db: Database, count: int) -> list[tuple[int, int, str]]:
     return made
 
 
-def click_body(user: Person, value: str, n: int, response_url: str) -> bytes:
+def click_body(user: Person, value: str, n: int, response_url: str, channel: str = "C0BENCH0") -> bytes:
     import json
 
     return urlencode({"payload": json.dumps({
         "type": "block_actions", "user": {"id": user.user_id, "team_id": user.team_id},
         "team": {"id": user.team_id}, "trigger_id": f"bench-{n}",
-        "channel": {"id": "C0BENCH0"}, "container": {"channel_id": "C0BENCH0"},
+        "channel": {"id": channel}, "container": {"channel_id": channel},
         "response_url": response_url,
         "actions": [{"action_id": "agreement_approve", "value": value, "type": "button"}],
     })}).encode()
@@ -93,7 +103,9 @@ def main() -> None:
     subprocess.run([os.path.join(os.path.dirname(sys.executable), "alembic"), "upgrade", "head"],
                    cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
     db = Database(build_engine(url))
-    made = seed(db, options.agreements + options.single)
+    for index in range(options.agreements + options.single):
+        fake.add_channel(channel_of(index, options.agreements))
+    made = seed(db, options.agreements + options.single, options.agreements)
     made, singles = made[:options.agreements], made[options.agreements:]
     port = free_port()
     app = start_server(["app.py"], {**env, "PORT": str(port)}, port)
@@ -103,15 +115,16 @@ def main() -> None:
     clicks = []
     for index, (dispute_id, agreement_id, content_hash) in enumerate(made):
         value = AgreementButton(d=dispute_id, a=agreement_id, h=content_hash).encode()
-        clicks.append((STUDIO, value, None))
-        clicks.append((CLIENT, value, f"1800000000.{index:06d}"))
+        channel = channel_of(index, len(made))
+        clicks.append((STUDIO, value, None, channel))
+        clicks.append((CLIENT, value, f"1800000000.{index:06d}", channel))
 
     def send(n: int) -> float:
-        user, value, thread = clicks[n]
+        user, value, thread, channel = clicks[n]
         if thread:
             with lock:
                 sent_at[thread] = time.perf_counter()
-        return signed_post(port, click_body(user, value, n, fake.response_url()))
+        return signed_post(port, click_body(user, value, n, fake.response_url(), channel))
 
     try:
         latencies, wall = run_load(send, len(clicks), options.concurrency)
@@ -120,10 +133,11 @@ def main() -> None:
         alone = []
         for index, (dispute_id, agreement_id, content_hash) in enumerate(singles, start=len(made)):
             value = AgreementButton(d=dispute_id, a=agreement_id, h=content_hash).encode()
-            signed_post(port, click_body(STUDIO, value, 10**6 + index, fake.response_url()))
+            channel = channel_of(index, len(made))
+            signed_post(port, click_body(STUDIO, value, 10**6 + index, fake.response_url(), channel))
             before = len(fake.calls_to("files.completeUploadExternal"))
             started = time.perf_counter()
-            signed_post(port, click_body(CLIENT, value, 2 * 10**6 + index, fake.response_url()))
+            signed_post(port, click_body(CLIENT, value, 2 * 10**6 + index, fake.response_url(), channel))
             fake.wait_until(lambda: len(fake.calls_to("files.completeUploadExternal")) > before,
                             timeout=30, what="the file")
             alone.append(time.perf_counter() - started)

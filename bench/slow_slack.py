@@ -179,14 +179,15 @@ def main() -> None:
         fake.latency = options.latency
         started, failed = all_at_once([submission(i, view) for i in range(n)], port)
         committed_at, opened = wait_for(lambda: count(Dispute, Dispute.channel_id == "C0BENCH") - 1, n, 30)
-        posted_at, posted = wait_for(lambda: cards() - 1, n, 120)
+        posted_at, posted = wait_for(lambda: cards() - 1, n, 180)
         print(f"{n} /dispute submissions at once, Slack answering in {options.latency:g} s, "
               f"{url.split(':')[0]}, app from {options.root}")
         print(f"  committed: {opened}/{n} in "
               f"{'%.3f s' % (committed_at - started) if committed_at else 'never (30 s)'}; "
               f"failed requests {len(failed)}")
         print(f"  cards in Slack: {posted}/{n} after "
-              f"{'%.1f s' % (posted_at - started) if posted_at else 'never (120 s)'}")
+              f"{'%.1f s' % (posted_at - started) if posted_at else 'never (180 s)'} "
+              f"(one channel: at most about one message a second)")
 
         bodies = [accept(i, d, p, c, fake.response_url()) for i, (d, p, c) in enumerate(made)]
         started, failed = all_at_once(bodies, port)

@@ -100,6 +100,10 @@ def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
 @pytest.fixture
 def parley(settings: Settings, engine: Engine) -> Iterator[Parley]:
     app = create_app(settings, engine=engine)
+    # No scheduler runs in these tests, so a request's own thread waits for a busy channel's
+    # turn instead of leaving the message to the tick (tests/integration/test_deliveries.py
+    # covers the hand-over).
+    app.deliverer.request_wait = 30.0
     yield app
     app.close()
 

@@ -198,3 +198,19 @@ def changes_requested(who: str, agreement: Agreement, what: str) -> Mrkdwn:
     return md("{who} asked for changes to {label}:\n{what}\nAny party can use *Edit draft* on the "
               "agreement to post a new version.", who=who, label=agreement.label,
               what=quoted(truncate(what, 1000)))
+
+
+def say_what_should_change() -> str:
+    """The request-changes form's error: nothing said, or too much."""
+    return "Say what should change (up to 1,000 characters)."
+
+
+def already_approved(agreement: Agreement) -> Mrkdwn:
+    """The private answer to a second click on Approve."""
+    return md("You had already approved {label}; nothing changed.", label=agreement.label)
+
+
+def approval_recorded(agreement: Agreement) -> Mrkdwn:
+    """The private thanks for an approval that did not yet complete the set."""
+    return md("Thank you. Your approval of {label} is recorded (content hash {short}…).",
+              label=agreement.label, short=agreement.content_hash[:12])

@@ -129,3 +129,37 @@ def new_date_set(dispute: Dispute, who: str, item: ActionItem, when: Any) -> Mrk
 def reopened(dispute: Dispute, who: str) -> Mrkdwn:
     return md("{who} reopened {ref}. The agreement stays on record; a new proposal or a new "
               "agreement can now follow.", who=who, ref=dispute.reference)
+
+
+def ask_again_next_time() -> str:
+    """The private answer to "Partly"."""
+    return "Thanks. Parley will ask again at the next check-in."
+
+
+def not_resolved_yet() -> str:
+    """The private answer to "Not yet" on "is the dispute resolved for you?"."""
+    return ("Thanks for saying so. Tell the other side in this thread what is still missing; if "
+            "you are stuck, *Request a mediator* or *Reopen the dispute* are on the last check-in.")
+
+
+def feedback_from_client_only() -> str:
+    return "Feedback is asked of the client side. Thank you all the same."
+
+
+def feedback_thanks(fresh: bool) -> str:
+    """`fresh`: this was the person's first feedback on the dispute (only the first counts)."""
+    if fresh:
+        return "Thank you for your feedback."
+    return "You had already given feedback on this dispute; the first one counts."
+
+
+def choose_a_rating() -> str:
+    return "Choose a rating from 1 to 5."
+
+
+def pick_a_date() -> str:
+    return "Pick a date."
+
+
+def date_in_the_past() -> str:
+    return "The new date is in the past; pick today or later."

@@ -97,3 +97,15 @@ def lessons_saved(channel_id: str | None, text: Mrkdwn) -> Mrkdwn:
         return md("Thank you. The lessons learned are posted in {channel}.",
                   channel=channel_link(channel_id))
     return md("Thank you, recorded.\n{text}", text=text)
+
+
+def say_why() -> str:
+    return "Say why, in a sentence."
+
+
+def choose_a_root_cause() -> str:
+    return "Choose the root cause that fits best."
+
+
+def say_what_should_change() -> str:
+    return "Say what should change (up to 2,000 characters)."

@@ -55,3 +55,11 @@ def mediator_escalation(dispute: Dispute, mediator_id: str, note: str) -> Mrkdwn
     return md(":rotating_light: A mediator ({mediator}) was brought into {ref} in {channel}.{extra}",
               mediator=mention(mediator_id), ref=dispute.reference,
               channel=channel_link(dispute.channel_id), extra=extra)
+
+
+def say_why_both_sides_see() -> str:
+    return "Say why, in a sentence: both sides will see it."
+
+
+def choose_one_mediator() -> str:
+    return "Choose one mediator: from your team's list or anyone."

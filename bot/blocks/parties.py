@@ -33,3 +33,13 @@ def add_party_modal(dispute: Dispute) -> dict[str, Any]:
 def parties_added(user_ids: list[str], by_user: str) -> Mrkdwn:
     return md("{by} added {who} to this dispute. Welcome: please share your perspective with the "
               "button at the top of the thread.", by=mention(by_user), who=mentions(user_ids))
+
+
+def only_opener_or_mediator(dispute: Dispute) -> Mrkdwn:
+    return md("Only the person who opened {ref}, or its mediator, can add parties.",
+              ref=dispute.reference)
+
+
+def no_newcomers() -> str:
+    """The "Add a party" form's error when nobody but the person themselves was chosen."""
+    return "Choose at least one person other than yourself."

@@ -9,13 +9,30 @@ from bot.blocks.inputs import input_block, text_input, tone_note
 from bot.blocks.labels import SIDE_LABELS
 from bot.blocks.text import Mrkdwn, context, md, plain, section, truncate
 from bot.payloads import PerspectiveMeta
-from bot.services.perspectives import PerspectiveText
+from bot.services.perspectives import PerspectiveText, Shared
 from models import Dispute, Perspective
 
 HAPPENED_MAX = 2000
 IMPACT_MAX = 1000
 RESOLUTION_MAX = 1000
 ACK_MAX = 1000
+
+MISSING_HAPPENED = "Tell what happened from your side."
+MISSING_IMPACT = "Say how it affected you."
+MISSING_RESOLUTION = "Say what would resolve it for you."
+
+_CONFIRMATION = {
+    Shared.SEALED: "Thank you. Your perspective is saved and sealed; it will be posted together "
+                   "with the other side's.",
+    Shared.REVEAL: "Thank you. Both sides have now shared, so both perspectives are in the thread.",
+    Shared.POSTED: "Thank you. Your perspective is posted in the thread.",
+    Shared.REVISION: "Thank you. Your revised perspective is posted in the thread.",
+}
+
+
+def shared_confirmation(kind: Shared) -> str:
+    """What the person who shared is told privately, by what became of their perspective."""
+    return _CONFIRMATION[kind]
 
 
 def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: PerspectiveText | None,

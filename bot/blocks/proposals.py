@@ -177,3 +177,15 @@ def accepted_blocks(text: Mrkdwn, draft_value: str) -> list[dict[str, Any]]:
             button("Draft agreement", ids.DRAFT_AGREEMENT, draft_value, style="primary"),
         ]},
     ]
+
+
+def reason_too_long() -> str:
+    """The decline form's error when the reason is too long."""
+    return "Please keep the reason under 1,000 characters."
+
+
+def counter_posted_alone(gone: str, proposal: Proposal) -> Mrkdwn:
+    """The private note when the proposal being countered was decided meanwhile: `gone` says how
+    (bot/services/proposals.py: describe_state); the counter-proposal stands on its own."""
+    return md("{gone} Your counter-proposal was posted as {label} on its own.", gone=gone,
+              label=proposal.label)

@@ -7,13 +7,19 @@ from typing import Any
 from bot import ids
 from bot.blocks.agreements import CHECKIN_CHOICES
 from bot.blocks.inputs import input_block, multi_user_select, option, static_select
-from bot.blocks.text import channel_link, context, md, mrkdwn, plain
+from bot.blocks.text import Mrkdwn, channel_link, context, md, mrkdwn, plain
 from bot.payloads import SettingsMeta
 from bot.services.policy import EVERYONE, ONE_PER_SIDE, EffectivePolicy
 
 MAX_MEDIATORS = 20  # the picker's limit; also what the policy's column holds
 NUDGE_DAYS = {str(d): f"{d} business day{'s' if d > 1 else ''}" for d in (1, 2, 3, 5, 10)}
 AGREEMENT_DAYS = {str(d): f"{d} days" for d in (3, 5, 7, 14, 21, 30)}
+
+ONLY_ADMINS = "Only workspace admins and owners can change Parley's settings."
+ESCALATION_NOT_INTERNAL = ("That channel is shared with another organization (or Parley can't see "
+                           "it). Choose an internal channel and invite Parley to it.")
+CHOOSE_FROM_LISTS = "Choose from the lists."
+CHOOSE_CHECKINS = "Choose check-ins from the list."
 
 
 def _radio(action_id: str, choices: dict[str, Any], initial: str) -> dict[str, Any]:
@@ -63,3 +69,13 @@ def settings_modal(channel_id: str, policy: EffectivePolicy) -> dict[str, Any]:
             context("Every change is recorded in the audit trail."),
         ],
     }
+
+
+def too_many_mediators() -> str:
+    return f"Choose at most {MAX_MEDIATORS} mediators."
+
+
+def settings_saved(channel_id: str) -> Mrkdwn:
+    """`channel_id`: the channel the settings are for; empty for the whole workspace."""
+    where = channel_link(channel_id) if channel_id else "the whole workspace"
+    return md("Parley's settings for {where} are saved.", where=where)

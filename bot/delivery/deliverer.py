@@ -34,7 +34,10 @@ from models import Dispute, OutboxMessage
 log = logging.getLogger("parley.delivery")
 
 KINDS: dict[str, Kind] = {**THREAD_KINDS, **FOLLOWUP_KINDS}
-PROBE_EVERY = 5.0  # while rows wait out an outage, try one this often to see whether Slack is back
+PROBE_EVERY = 2.0  # while rows wait out an outage, try one this often to see whether Slack is back
+# A request's own thread waits at most this long for a busy channel's turn; after that the tick's
+# delivery threads take over, so a busy channel never ties up the threads that handle requests.
+REQUEST_WAIT = 0.3
 FLUSH_EVERY = 2.0  # after a success, look for rows parked by an outage at most this often
 
 
@@ -48,6 +51,7 @@ class Deliverer:
         self.workers = workers
         self.batch = batch
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.request_wait = REQUEST_WAIT
         self._last_probe = 0.0
         self._last_flush = 0.0
 
@@ -72,7 +76,7 @@ class Deliverer:
             if not ids:
                 return
             for n, row_id in enumerate(ids):
-                if not self.deliver(row_id).final:
+                if not self.deliver(row_id, max_wait=self.request_wait).final:
                     with self.db.transaction(deliver=False) as session:
                         outbox.put_back(session, self.worker_id, ids[n + 1:])
                     return
@@ -144,8 +148,9 @@ class Deliverer:
         return sent[0]
 
     # ----- one row --------------------------------------------------------------------------
-    def deliver(self, row_id: int) -> Outcome:
-        """Deliver one claimed row and record what happened."""
+    def deliver(self, row_id: int, *, max_wait: float | None = None) -> Outcome:
+        """Deliver one claimed row and record what happened. With `max_wait`, a post whose
+        channel's turn is further away than that is left for the tick ("deferred")."""
         with self.db.read() as session:
             row = session.get(OutboxMessage, row_id)
             if row is None:
@@ -162,12 +167,12 @@ class Deliverer:
                 outcome = Outcome("skipped", error=skip.reason)
                 call = None
         if call is not None:
-            outcome = self._call(call, channel, row_id, attempts, uncertain, created)
+            outcome = self._call(call, channel, row_id, attempts, uncertain, created, max_wait)
         self._record(row_id, kind, outcome)
         return outcome
 
     def _call(self, call: object, channel: str, row_id: int, attempts: int, uncertain: bool,
-              created: object) -> Outcome:
+              created: object, max_wait: float | None) -> Outcome:
         if uncertain:
             try:
                 found = self.sender.find_posted(call, channel, row_id, created)  # type: ignore[arg-type]
@@ -186,7 +191,10 @@ class Deliverer:
                 log.info("delivery %s was already in Slack (%s); not posting it again", row_id, found)
                 return Outcome("sent", Delivered(ts=found))
         if isinstance(call, (Post, Upload)):
-            self.pacer.wait_turn((call.channel if isinstance(call, Post) else None) or channel)
+            target = (call.channel if isinstance(call, Post) else None) or channel
+            if max_wait is not None and self.pacer.ready_at(target) - time.monotonic() > max_wait:
+                return Outcome("deferred", error="the channel's turn is later")
+            self.pacer.wait_turn(target)
         outcome = self.sender.send(call, channel, row_id, attempts)  # type: ignore[arg-type]
         if outcome.error == "ratelimited":
             self.pacer.hold(channel, outcome.delay)
@@ -194,7 +202,9 @@ class Deliverer:
 
     def _record(self, row_id: int, kind: Kind | None, outcome: Outcome) -> None:
         with self.db.transaction() as session:
-            if outcome.status == "sent":
+            if outcome.status == "deferred":
+                outbox.put_back(session, self.worker_id, [row_id])
+            elif outcome.status == "sent":
                 row = outbox.sent(session, self.worker_id, row_id,
                                   outcome.delivered.ts if outcome.delivered else None)
                 if row is not None and kind is not None and kind.after is not None:

@@ -34,7 +34,7 @@ LOOKUP_PAGES = 5  # how far back (×200 messages) to look for a message whose an
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent" | "retry" | "failed" | "skipped"
+    status: str  # "sent" | "retry" | "failed" | "skipped" | "deferred" (left for the tick)
     delivered: Delivered | None = None
     error: str = ""
     delay: float = 0.0  # seconds before trying again
@@ -43,7 +43,7 @@ class Outcome:
 
     @property
     def final(self) -> bool:
-        return self.status != "retry"
+        return self.status not in ("retry", "deferred")
 
 
 def backoff(attempts: int) -> float:

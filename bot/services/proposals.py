@@ -55,6 +55,13 @@ def get(session: Session, dispute: Dispute, proposal_id: int) -> Proposal:
     return proposal
 
 
+def latest_accepted(session: Session, dispute: Dispute) -> Proposal | None:
+    """The dispute's most recent accepted proposal (what a new agreement starts from), if any."""
+    return session.scalars(select(Proposal).where(
+        Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.ACCEPTED,
+    ).order_by(Proposal.number.desc()).limit(1)).first()
+
+
 def describe_state(proposal: Proposal, session: Session) -> str:
     """Why a proposal's buttons no longer do anything, in one sentence."""
     label = proposal.label

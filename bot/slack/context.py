@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import Database
+from bot.services.overview import FiguresCache
 from bot.services.people import Person
 from bot.services.tone import ToneChecker
 from bot.slack.directory import Directory
@@ -26,6 +27,7 @@ class Deps:
     membership: Membership
     tone: ToneChecker
     logger: logging.Logger
+    figures: FiguresCache = field(default_factory=FiguresCache)  # App Home's team figures
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
         """Bolt deep-copies a request's context for its lazy listeners: these are shared, never

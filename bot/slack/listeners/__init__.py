@@ -31,8 +31,4 @@ def register_all(app: App, deps: Deps) -> None:
     app.use(use_deps(deps))
     errors.register(app)
     for feature in FEATURES:
-        table = getattr(feature, "LISTENERS", None)
-        if table is not None:
-            register(app, table)
-        else:  # not yet a table (being converted)
-            feature.register(app, deps)
+        register(app, feature.LISTENERS)

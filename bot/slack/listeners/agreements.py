@@ -6,17 +6,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ids
+from bot.blocks import messages
 from bot.blocks.agreements import (
     AgreementValues,
     agreement_modal,
+    already_approved,
+    approval_recorded,
     changes_modal,
+    say_what_should_change,
 )
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
 from bot.services import agreements, disputes, proposals
@@ -26,170 +29,135 @@ from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.services.proposals import MAX_ITEMS
 from bot.slack.buttons import StaleButton, button_value, metadata
-from bot.slack.context import Deps, host_team_id
+from bot.slack.context import Deps, deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
 from bot.slack.forms.agreement_form import read_values, validate
-from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
+from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import on_dispute
-from models import (
-    AgreementStatus,
-    Dispute,
-    Proposal,
-    ProposalStatus,
-)
+from models import AgreementStatus, Dispute, Proposal
 
 log = logging.getLogger("parley.agreements")
 
 
-def register(app: App, deps: Deps) -> None:
-    names = deps.directory
+def _starting_values(session: Session, dispute: Dispute,
+                     proposal_id: int | None) -> tuple[AgreementValues, int | None, int | None]:
+    """(values, proposal it starts from, version being edited) for a new draft."""
+    current = agreements.latest(session, dispute.id)
+    if current is not None and current.status == AgreementStatus.PENDING and proposal_id is None:
+        return AgreementValues.from_agreement(current), current.proposal_id, current.version
+    days = list(effective_policy(session, dispute.team_id, dispute.channel_id).checkin_days)
+    source: Proposal | None = None
+    if proposal_id is not None:
+        source = proposals.get(session, dispute, proposal_id)
+    else:
+        source = proposals.latest_accepted(session, dispute)
+    if source is None:
+        return AgreementValues(checkin_days=days), None, None
+    editing = current.version if current is not None and current.status == AgreementStatus.PENDING else None
+    return AgreementValues.from_proposal(source, days), source.id, editing
 
-    def starting_values(session: Session, dispute: Dispute, proposal_id: int | None) -> tuple[AgreementValues, int | None, int | None]:
-        """(values, proposal it starts from, version being edited) for a new draft."""
-        current = agreements.latest(session, dispute.id)
-        if current is not None and current.status == AgreementStatus.PENDING and proposal_id is None:
-            return AgreementValues.from_agreement(current), current.proposal_id, current.version
-        days = list(effective_policy(session, dispute.team_id, dispute.channel_id).checkin_days)
-        source: Proposal | None = None
-        if proposal_id is not None:
-            source = proposals.get(session, dispute, proposal_id)
-        else:
-            source = session.scalars(select(Proposal).where(
-                Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.ACCEPTED,
-            ).order_by(Proposal.number.desc()).limit(1)).first()
-        if source is None:
-            return AgreementValues(checkin_days=days), None, None
-        editing = current.version if current is not None and current.status == AgreementStatus.PENDING else None
-        return AgreementValues.from_proposal(source, days), source.id, editing
 
-    def open_form(client: WebClient, body: dict[str, Any], context: BoltContext, dispute_id: int,
-                  proposal_id: int | None = None, agreement_id: int | None = None) -> None:
-        with deps.db.read() as session:
-            dispute = disputes.load(session, host_team_id(context), dispute_id)
-            require_party(dispute, context["actor"], "draft the agreement")
-            agreements.ensure_changeable(session, dispute)
-            if agreement_id is not None:
-                agreement = agreements.get(session, dispute, agreement_id)
-                if agreement.status != AgreementStatus.PENDING:
-                    raise DomainError(agreements.describe_state(session, agreement))
-                values, source, editing = (AgreementValues.from_agreement(agreement),
-                                           agreement.proposal_id, agreement.version)
-            else:
-                values, source, editing = starting_values(session, dispute, proposal_id)
-            meta = AgreementMeta(d=dispute.id, p=source, rows=min(MAX_ITEMS, max(1, len(values.items))))
-            view = agreement_modal(dispute, meta, values, editing=editing)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    @lazily(app.action(ids.DRAFT_AGREEMENT), once=REPEAT_IS_HARMLESS)
-    def on_draft(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, DraftButton)
-        open_form(client, body, context, ref.d, proposal_id=ref.p)
-
-    @lazily(app.action(ids.EDIT_AGREEMENT), once=REPEAT_IS_HARMLESS)
-    def on_edit(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, AgreementButton)
-        open_form(client, body, context, ref.d, agreement_id=ref.a)
-
-    @lazily(app.action(ids.ADD_AGREEMENT_ITEM_ROW), once=REPEAT_IS_HARMLESS)
-    def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        view = body.get("view") or {}
-        meta = metadata(view, AgreementMeta)
-        if meta is None:
-            raise StaleButton()
-        values = read_values((view.get("state") or {}).get("values") or {}, meta.rows)
-        meta = meta.model_copy(update={"rows": min(MAX_ITEMS, meta.rows + 1)})
-        with deps.db.read() as session:
-            dispute = disputes.load(session, host_team_id(context), meta.d)
-            current = agreements.latest(session, dispute.id)
-            editing = current.version if current and current.status == AgreementStatus.PENDING else None
-            new_view = agreement_modal(dispute, meta, values, editing=editing)
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
-
-    def check_agreement(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        meta = metadata(view, AgreementMeta)
-        if meta is None:
-            ack(response_action="errors", errors={
-                ids.B_AG_TERMS: "This form is out of date. Close it and use the button in the thread again."})
-            return
-        actor: Person = context["actor"]
-        values = read_values(view["state"]["values"], meta.rows)
-        data = validate(values, author_id=actor.user_id, directory=names, proposal_id=meta.p)
-        if isinstance(data, dict):
-            ack(response_action="errors", errors=data)
-            return
-        context["form"] = {"meta": meta, "actor": actor, "values": values, "data": data}
-        ack()
-
-    @lazily(app.view(ids.AGREEMENT_MODAL), ack=check_agreement, once=deps.db)
-    def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context["form"]
-        with on_dispute(deps, context, form["meta"].d, party="draft the agreement") as work:
-            rule = effective_policy(work.session, work.dispute.team_id,
-                                    work.dispute.channel_id).approvals_required
-            agreement, old = agreements.draft(work.session, work.dispute, work.party, form["data"],
-                                              actor=work.actor, approvals_rule=rule)
-            work.say("agreement", agreement=agreement.id)
-            if old is not None:
-                work.say("agreement.update", agreement=old.id)  # "Superseded by v2"
-            work.update_card()
-
-    @lazily(app.action(ids.APPROVE_AGREEMENT), once=deps.db)
-    def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        """Approving is bound to the hash shown on the button. The approval that completes the
-        set ratifies the agreement, once; what follows (the announcement, the card, the file) is
-        saved with it and delivered after the commit, however long Slack takes to answer."""
-        ref = button_value(body, AgreementButton)
-        with deps.db.read() as session:
-            opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
-        tz = _tz(deps, opener)
-        with on_dispute(deps, context, ref.d, party="approve the agreement") as work:
-            agreement = agreements.get(work.session, work.dispute, ref.a)
-            outcome = agreements.approve(work.session, work.dispute, agreement, work.party,
-                                         shown_hash=ref.h, actor=work.actor, tz=tz)
-            if not outcome.already:
-                work.say("agreement.update", agreement=agreement.id)
-            if outcome.ratified:
-                work.say("agreement.in_effect", agreement=agreement.id)
-                work.update_card()
-                work.say("agreement.file", agreement=agreement.id)
-        if outcome.already:
-            tell_privately(client, body, f"You had already approved {agreement.label}; nothing changed.")
-        elif not outcome.ratified:
-            tell_privately(client, body, f"Thank you. Your approval of {agreement.label} is recorded "
-                                         f"(content hash {agreement.content_hash[:12]}…).")
-
-    @lazily(app.action(ids.REQUEST_CHANGES), once=REPEAT_IS_HARMLESS)
-    def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, AgreementButton)
-        with deps.db.read() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d)
-            agreement = agreements.get(session, dispute, ref.a)
-            require_party(dispute, context["actor"], "request changes")
+def _open_form(client: WebClient, body: dict[str, Any], context: BoltContext, dispute_id: int,
+               proposal_id: int | None = None, agreement_id: int | None = None) -> None:
+    with deps_of(context).db.read() as session:
+        dispute = disputes.load(session, host_team_id(context), dispute_id)
+        require_party(dispute, context["actor"], "draft the agreement")
+        agreements.ensure_changeable(session, dispute)
+        if agreement_id is not None:
+            agreement = agreements.get(session, dispute, agreement_id)
             if agreement.status != AgreementStatus.PENDING:
                 raise DomainError(agreements.describe_state(session, agreement))
-            view = changes_modal(dispute, agreement)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+            values, source, editing = (AgreementValues.from_agreement(agreement),
+                                       agreement.proposal_id, agreement.version)
+        else:
+            values, source, editing = _starting_values(session, dispute, proposal_id)
+        meta = AgreementMeta(d=dispute.id, p=source, rows=min(MAX_ITEMS, max(1, len(values.items))))
+        view = agreement_modal(dispute, meta, values, editing=editing)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    def check_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        meta = metadata(view, ChangesMeta)
-        what = state.text(view["state"]["values"], ids.B_CHANGES, ids.A_CHANGES)
-        if meta is None or not what or len(what) > 1000:
-            ack(response_action="errors", errors={ids.B_CHANGES: (
-                "This form is out of date. Close it and use the button in the thread again."
-                if meta is None else "Say what should change (up to 1,000 characters).")})
-            return
-        context["form"] = {"meta": meta, "what": what}
-        ack()
 
-    @lazily(app.view(ids.CHANGES_MODAL), ack=check_changes, once=deps.db)
-    def on_changes(client: WebClient, context: BoltContext) -> None:
-        form = context["form"]
-        with on_dispute(deps, context, form["meta"].d, party="request changes") as work:
-            agreement = agreements.get(work.session, work.dispute, form["meta"].a)
-            agreements.request_changes(work.session, work.dispute, agreement, work.party,
-                                       form["what"], actor=work.actor)
-            work.say_by_actor("agreement.changes", agreement=agreement.id, what=form["what"])
+def on_draft(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The "Draft agreement" button: the form, from the accepted proposal (or the pending draft)."""
+    ref = button_value(body, DraftButton)
+    _open_form(client, body, context, ref.d, proposal_id=ref.p)
+
+
+def on_edit(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The "Edit draft" button: the form, filled in with the pending version."""
+    ref = button_value(body, AgreementButton)
+    _open_form(client, body, context, ref.d, agreement_id=ref.a)
+
+
+def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """One more action item row in the open form (what was typed so far is kept)."""
+    view = body.get("view") or {}
+    meta = metadata(view, AgreementMeta)
+    if meta is None:
+        raise StaleButton()
+    values = read_values((view.get("state") or {}).get("values") or {}, meta.rows)
+    meta = meta.model_copy(update={"rows": min(MAX_ITEMS, meta.rows + 1)})
+    with deps_of(context).db.read() as session:
+        dispute = disputes.load(session, host_team_id(context), meta.d)
+        current = agreements.latest(session, dispute.id)
+        editing = current.version if current and current.status == AgreementStatus.PENDING else None
+        new_view = agreement_modal(dispute, meta, values, editing=editing)
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
+
+
+def check_agreement(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    meta = metadata(view, AgreementMeta)
+    if meta is None:
+        ack(response_action="errors", errors={ids.B_AG_TERMS: messages.form_out_of_date()})
+        return
+    actor: Person = context["actor"]
+    values = read_values(view["state"]["values"], meta.rows)
+    data = validate(values, author_id=actor.user_id, directory=deps_of(context).directory,
+                    proposal_id=meta.p)
+    if isinstance(data, dict):
+        ack(response_action="errors", errors=data)
+        return
+    context["form"] = {"meta": meta, "actor": actor, "values": values, "data": data}
+    ack()
+
+
+def on_submit(client: WebClient, context: BoltContext) -> None:
+    """A new version is posted for approval; the pending one (if any) is marked superseded."""
+    form = context["form"]
+    with on_dispute(deps_of(context), context, form["meta"].d, party="draft the agreement") as work:
+        rule = effective_policy(work.session, work.dispute.team_id,
+                                work.dispute.channel_id).approvals_required
+        agreement, old = agreements.draft(work.session, work.dispute, work.party, form["data"],
+                                          actor=work.actor, approvals_rule=rule)
+        work.say("agreement", agreement=agreement.id)
+        if old is not None:
+            work.say("agreement.update", agreement=old.id)  # "Superseded by v2"
+        work.update_card()
+
+
+def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Approving is bound to the hash shown on the button. The approval that completes the set
+    ratifies the agreement, once; what follows (the announcement, the card, the file) is saved
+    with it and delivered after the commit, however long Slack takes to answer."""
+    deps = deps_of(context)
+    ref = button_value(body, AgreementButton)
+    with deps.db.read() as session:
+        opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
+    tz = _tz(deps, opener)
+    with on_dispute(deps, context, ref.d, party="approve the agreement") as work:
+        agreement = agreements.get(work.session, work.dispute, ref.a)
+        outcome = agreements.approve(work.session, work.dispute, agreement, work.party,
+                                     shown_hash=ref.h, actor=work.actor, tz=tz)
+        if not outcome.already:
+            work.say("agreement.update", agreement=agreement.id)
+        if outcome.ratified:
+            work.say("agreement.in_effect", agreement=agreement.id)
+            work.update_card()
+            work.say("agreement.file", agreement=agreement.id)
+    if outcome.already:
+        tell_privately(client, body, already_approved(agreement))
+    elif not outcome.ratified:
+        tell_privately(client, body, approval_recorded(agreement))
 
 
 def _tz(deps: Deps, user_id: str) -> str | None:
@@ -197,3 +165,48 @@ def _tz(deps: Deps, user_id: str) -> str | None:
         return deps.directory.lookup(user_id).tz
     except SlackApiError:
         return None
+
+
+def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The "Request changes" button: the form for saying what should change in a pending version."""
+    ref = button_value(body, AgreementButton)
+    with deps_of(context).db.read() as session:
+        dispute = disputes.load(session, host_team_id(context), ref.d)
+        agreement = agreements.get(session, dispute, ref.a)
+        require_party(dispute, context["actor"], "request changes")
+        if agreement.status != AgreementStatus.PENDING:
+            raise DomainError(agreements.describe_state(session, agreement))
+        view = changes_modal(dispute, agreement)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def check_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    meta = metadata(view, ChangesMeta)
+    what = state.text(view["state"]["values"], ids.B_CHANGES, ids.A_CHANGES)
+    if meta is None or not what or len(what) > 1000:
+        ack(response_action="errors", errors={ids.B_CHANGES: (
+            messages.form_out_of_date() if meta is None else say_what_should_change())})
+        return
+    context["form"] = {"meta": meta, "what": what}
+    ack()
+
+
+def on_changes(client: WebClient, context: BoltContext) -> None:
+    """The requested changes, posted in the thread under the requester's name."""
+    form = context["form"]
+    with on_dispute(deps_of(context), context, form["meta"].d, party="request changes") as work:
+        agreement = agreements.get(work.session, work.dispute, form["meta"].a)
+        agreements.request_changes(work.session, work.dispute, agreement, work.party,
+                                   form["what"], actor=work.actor)
+        work.say_by_actor("agreement.changes", agreement=agreement.id, what=form["what"])
+
+
+LISTENERS = (
+    On("action", ids.DRAFT_AGREEMENT, on_draft, REPEAT_IS_HARMLESS),
+    On("action", ids.EDIT_AGREEMENT, on_edit, REPEAT_IS_HARMLESS),
+    On("action", ids.ADD_AGREEMENT_ITEM_ROW, on_add_row, REPEAT_IS_HARMLESS),
+    On("view", ids.AGREEMENT_MODAL, on_submit, ONCE, ack=check_agreement),
+    On("action", ids.APPROVE_AGREEMENT, on_approve, ONCE),
+    On("action", ids.REQUEST_CHANGES, on_request_changes, REPEAT_IS_HARMLESS),
+    On("view", ids.CHANGES_MODAL, on_changes, ONCE, ack=check_changes),
+)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.blocks import messages
 from bot.blocks.closing import (
+    choose_a_root_cause,
     close_modal,
     lessons_modal,
     lessons_posted,
     lessons_saved,
+    say_what_should_change,
+    say_why,
 )
 from bot.payloads import DisputeButton
 from bot.services import closing, disputes, lessons, outbox
@@ -20,11 +24,11 @@ from bot.services.parties import require_party
 from bot.services.policy import effective_policy
 from bot.services.vocabulary import ROOT_CAUSES
 from bot.slack.buttons import button_value, metadata
-from bot.slack.context import Deps, host_team_id
+from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
 from bot.slack.internal import is_internal_channel
-from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
+from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import Work, on_dispute
 
 
@@ -34,85 +38,93 @@ def ask_for_lessons(work: Work) -> None:
                channel_id=lessons.host_contact(work.dispute), notify=work.actor)
 
 
-def register(app: App, deps: Deps) -> None:
+def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ref = button_value(body, DisputeButton)
+    with deps_of(context).db.read() as session:
+        dispute = disputes.load(session, host_team_id(context), ref.d)
+        party = require_party(dispute, context["actor"], "close or withdraw it")
+        view = close_modal(dispute, closing.how_it_ends(dispute, party))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    meta = metadata(view, DisputeButton)
+    reason = state.text(view["state"]["values"], ids.B_CLOSE_REASON, ids.A_CLOSE_REASON)
+    if meta is None or not reason:
+        ack(response_action="errors", errors={ids.B_CLOSE_REASON: (
+            say_why() if meta else messages.form_out_of_date())})
+        return
+    context["form"] = {"meta": meta, "reason": reason}
+    ack()
+
+
+def on_close_submit(client: WebClient, context: BoltContext) -> None:
+    form = context["form"]
+    with on_dispute(deps_of(context), context, form["meta"].d, party="close or withdraw it") as work:
+        outcome = closing.close(work.session, work.dispute, work.party, form["reason"],
+                                actor=work.actor)
+        if outcome.ended:
+            work.say_by_actor("dispute.ended", how=outcome.ended)
+        else:
+            work.say_by_actor("dispute.close_requested", reason=form["reason"])
+        work.update_card()
+        if outcome.ended:
+            ask_for_lessons(work)
+
+
+def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ref = button_value(body, DisputeButton)
+    with deps_of(context).db.read() as session:
+        dispute = disputes.load(session, host_team_id(context), ref.d)
+        view = lessons_modal(dispute)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def check_lessons(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    values = view["state"]["values"]
+    meta = metadata(view, DisputeButton)
+    cause = state.selected(values, ids.B_ROOT_CAUSE, ids.A_ROOT_CAUSE)
+    what = state.text(values, ids.B_CHANGE, ids.A_CHANGE)
+    errors = {}
+    if cause not in ROOT_CAUSES:
+        errors[ids.B_ROOT_CAUSE] = choose_a_root_cause()
+    if not what or len(what) > 2000:
+        errors[ids.B_CHANGE] = say_what_should_change()
+    if meta is None:
+        errors[ids.B_ROOT_CAUSE] = messages.form_out_of_date()
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    context["form"] = {"meta": meta, "cause": cause, "what": what,
+                       "owner": state.user(values, ids.B_LESSON_OWNER, ids.A_LESSON_OWNER)}
+    ack()
+
+
+def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
+    """Lessons are internal: they go to the escalation channel only if Slack confirms, at
+    delivery, that it is not shared with another organization."""
+    deps = deps_of(context)
     names = deps.directory
+    form = context["form"]
+    owner = names.lookup(form["owner"]).person if form["owner"] else None
+    with deps.db.read() as session:
+        dispute = disputes.load(session, host_team_id(context), form["meta"].d)
+        channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
+    if channel and not is_internal_channel(client, channel):
+        channel = None
+    with on_dispute(deps, context, form["meta"].d) as work:
+        lesson = lessons.record(work.session, work.dispute, actor=work.actor,
+                                root_cause=form["cause"], what=form["what"], owner=owner)
+        text = lessons_posted(work.dispute, lesson)
+        if channel:
+            outbox.say(work.session, work.dispute, "internal.lessons", channel_id=channel,
+                       notify=work.actor, lesson=lesson.id)
+    tell_privately(client, {"user": {"id": work.actor.user_id}}, lessons_saved(channel, text))
 
-    @lazily(app.action(ids.CLOSE_DISPUTE), once=REPEAT_IS_HARMLESS)
-    def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, DisputeButton)
-        with deps.db.read() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d)
-            party = require_party(dispute, context["actor"], "close or withdraw it")
-            view = close_modal(dispute, closing.how_it_ends(dispute, party))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-        meta = metadata(view, DisputeButton)
-        reason = state.text(view["state"]["values"], ids.B_CLOSE_REASON, ids.A_CLOSE_REASON)
-        if meta is None or not reason:
-            ack(response_action="errors", errors={ids.B_CLOSE_REASON: (
-                "Say why, in a sentence." if meta else "This form is out of date.")})
-            return
-        context["form"] = {"meta": meta, "reason": reason}
-        ack()
-
-    @lazily(app.view(ids.CLOSE_MODAL), ack=check_close, once=deps.db)
-    def on_close_submit(client: WebClient, context: BoltContext) -> None:
-        form = context["form"]
-        with on_dispute(deps, context, form["meta"].d, party="close or withdraw it") as work:
-            outcome = closing.close(work.session, work.dispute, work.party, form["reason"],
-                                    actor=work.actor)
-            if outcome.ended:
-                work.say_by_actor("dispute.ended", how=outcome.ended)
-            else:
-                work.say_by_actor("dispute.close_requested", reason=form["reason"])
-            work.update_card()
-            if outcome.ended:
-                ask_for_lessons(work)
-
-    @lazily(app.action(ids.RECORD_LESSONS), once=REPEAT_IS_HARMLESS)
-    def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, DisputeButton)
-        with deps.db.read() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d)
-            view = lessons_modal(dispute)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    def check_lessons(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-        values = view["state"]["values"]
-        meta = metadata(view, DisputeButton)
-        cause = state.selected(values, ids.B_ROOT_CAUSE, ids.A_ROOT_CAUSE)
-        what = state.text(values, ids.B_CHANGE, ids.A_CHANGE)
-        errors = {}
-        if cause not in ROOT_CAUSES:
-            errors[ids.B_ROOT_CAUSE] = "Choose the root cause that fits best."
-        if not what or len(what) > 2000:
-            errors[ids.B_CHANGE] = "Say what should change (up to 2,000 characters)."
-        if meta is None:
-            errors[ids.B_ROOT_CAUSE] = "This form is out of date."
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        context["form"] = {"meta": meta, "cause": cause, "what": what,
-                           "owner": state.user(values, ids.B_LESSON_OWNER, ids.A_LESSON_OWNER)}
-        ack()
-
-    @lazily(app.view(ids.LESSONS_MODAL), ack=check_lessons, once=deps.db)
-    def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
-        """Lessons are internal: they go to the escalation channel only if Slack confirms, at
-        delivery, that it is not shared with another organization."""
-        form = context["form"]
-        owner = names.lookup(form["owner"]).person if form["owner"] else None
-        with deps.db.read() as session:
-            dispute = disputes.load(session, host_team_id(context), form["meta"].d)
-            channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
-        if channel and not is_internal_channel(client, channel):
-            channel = None
-        with on_dispute(deps, context, form["meta"].d) as work:
-            lesson = lessons.record(work.session, work.dispute, actor=work.actor,
-                                    root_cause=form["cause"], what=form["what"], owner=owner)
-            text = lessons_posted(work.dispute, lesson)
-            if channel:
-                outbox.say(work.session, work.dispute, "internal.lessons", channel_id=channel,
-                           notify=work.actor, lesson=lesson.id)
-        tell_privately(client, {"user": {"id": work.actor.user_id}}, lessons_saved(channel, text))
+LISTENERS = (
+    On("action", ids.CLOSE_DISPUTE, on_close, REPEAT_IS_HARMLESS),
+    On("view", ids.CLOSE_MODAL, on_close_submit, ONCE, ack=check_close),
+    On("action", ids.RECORD_LESSONS, on_lessons, REPEAT_IS_HARMLESS),
+    On("view", ids.LESSONS_MODAL, on_lessons_submit, ONCE, ack=check_lessons),
+)

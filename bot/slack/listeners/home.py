@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
@@ -13,8 +13,8 @@ from bot.blocks.home import home_view
 from bot.services import outbox, overview
 from bot.services.disputes import disputes_for_person
 from bot.services.people import Person
-from bot.slack.context import Deps, host_team_id
-from bot.slack.listen import lazily
+from bot.slack.context import deps_of, host_team_id
+from bot.slack.listen import ONCE, On
 
 
 def build_home(session: Session, person: Person, host_team: str,
@@ -27,19 +27,21 @@ def build_home(session: Session, person: Person, host_team: str,
                      figures, attention)
 
 
-def register(app: App, deps: Deps) -> None:
-    cache = overview.FiguresCache()
+def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient,
+                   context: BoltContext) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    deps = deps_of(context)
+    user_id = event["user"]
+    host = host_team_id(context)
+    # Slack's app_home_opened names no team: whose workspace the person is in (and so whether
+    # they see the team's internal figures) comes from users.info; unknown means not ours.
+    person = deps.directory.person(user_id, fallback=Person(team_id="", user_id=user_id))
+    with deps.db.read() as session:
+        view = build_home(session, person, host, deps.figures)
+    client.views_publish(user_id=user_id, view=view)
 
-    @lazily(app.event("app_home_opened"), once=deps.db)
-    def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient,
-                       context: BoltContext) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        user_id = event["user"]
-        host = host_team_id(context)
-        # Slack's app_home_opened names no team: whose workspace the person is in (and so whether
-        # they see the team's internal figures) comes from users.info; unknown means not ours.
-        person = deps.directory.person(user_id, fallback=Person(team_id="", user_id=user_id))
-        with deps.db.read() as session:
-            view = build_home(session, person, host, cache)
-        client.views_publish(user_id=user_id, view=view)
+
+LISTENERS = (
+    On("event", "app_home_opened", on_home_opened, ONCE),
+)

@@ -4,57 +4,64 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.parties import add_party_modal
+from bot.blocks import messages
+from bot.blocks.parties import add_party_modal, no_newcomers, only_opener_or_mediator
 from bot.payloads import AddPartyMeta, DisputeButton
 from bot.services import disputes
 from bot.services.errors import NotAllowed
 from bot.services.parties import add_parties, can_manage
 from bot.services.people import Person
 from bot.slack.buttons import button_value, metadata
-from bot.slack.context import Deps, host_team_id
+from bot.slack.context import deps_of, host_team_id
 from bot.slack.forms import form_state as state
 from bot.slack.forms.people_check import resolve_people
-from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
+from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import on_dispute
 
 
-def register(app: App, deps: Deps) -> None:
-    @lazily(app.action(ids.ADD_PARTY), once=REPEAT_IS_HARMLESS)
-    def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, DisputeButton)
-        with deps.db.read() as session:
-            dispute = disputes.load(session, host_team_id(context), ref.d)
-            if not can_manage(dispute, context["actor"]):
-                raise NotAllowed(f"Only the person who opened {dispute.reference}, or its "
-                                 "mediator, can add parties.")
-            disputes.require_active(dispute, "add parties")
-            view = add_party_modal(dispute)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps = deps_of(context)
+    ref = button_value(body, DisputeButton)
+    with deps.db.read() as session:
+        dispute = disputes.load(session, host_team_id(context), ref.d)
+        if not can_manage(dispute, context["actor"]):
+            raise NotAllowed(only_opener_or_mediator(dispute))
+        disputes.require_active(dispute, "add parties")
+        view = add_party_modal(dispute)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        meta = metadata(view, AddPartyMeta)
-        picked = state.users(view["state"]["values"], ids.B_NEW_PARTIES, ids.A_NEW_PARTIES)
-        actor: Person = context["actor"]
-        newcomers, problem = resolve_people(deps.directory, [u for u in picked if u != actor.user_id])
-        if meta is None:
-            problem = "This form is out of date. Close it and use the button in the thread again."
-        elif not newcomers and not problem:
-            problem = "Choose at least one person other than yourself."
-        if problem:
-            ack(response_action="errors", errors={ids.B_NEW_PARTIES: problem})
-            return
-        context["form"] = {"meta": meta, "newcomers": newcomers, "actor": actor}
-        ack()
 
-    @lazily(app.view(ids.ADD_PARTY_MODAL), ack=check_new_parties, once=deps.db)
-    def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context["form"]
-        with on_dispute(deps, context, form["meta"].d) as work:
-            disputes.require_active(work.dispute, "add parties")
-            added = add_parties(work.session, work.dispute, form["newcomers"], actor=work.actor)
-            work.say_by_actor("parties.added", added=[p.user_id for p in added])
-            work.update_card()
+def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    meta = metadata(view, AddPartyMeta)
+    picked = state.users(view["state"]["values"], ids.B_NEW_PARTIES, ids.A_NEW_PARTIES)
+    actor: Person = context["actor"]
+    newcomers, problem = resolve_people(deps_of(context).directory,
+                                        [u for u in picked if u != actor.user_id])
+    if meta is None:
+        problem = messages.form_out_of_date()
+    elif not newcomers and not problem:
+        problem = no_newcomers()
+    if problem:
+        ack(response_action="errors", errors={ids.B_NEW_PARTIES: problem})
+        return
+    context["form"] = {"meta": meta, "newcomers": newcomers, "actor": actor}
+    ack()
+
+
+def on_submit(client: WebClient, context: BoltContext) -> None:
+    form = context["form"]
+    with on_dispute(deps_of(context), context, form["meta"].d) as work:
+        disputes.require_active(work.dispute, "add parties")
+        added = add_parties(work.session, work.dispute, form["newcomers"], actor=work.actor)
+        work.say_by_actor("parties.added", added=[p.user_id for p in added])
+        work.update_card()
+
+
+LISTENERS = (
+    On("action", ids.ADD_PARTY, on_add, REPEAT_IS_HARMLESS),
+    On("view", ids.ADD_PARTY_MODAL, on_submit, ONCE, ack=check_new_parties),
+)

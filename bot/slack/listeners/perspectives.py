@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
+from bot.blocks import messages
 from bot.blocks.perspectives import (
     ACK_MAX,
     HAPPENED_MAX,
     IMPACT_MAX,
+    MISSING_HAPPENED,
+    MISSING_IMPACT,
+    MISSING_RESOLUTION,
     RESOLUTION_MAX,
     perspective_modal,
+    shared_confirmation,
 )
 from bot.payloads import DisputeButton, PerspectiveMeta
 from bot.services import disputes, perspectives
@@ -23,11 +28,11 @@ from bot.services.people import Person
 from bot.services.perspectives import PerspectiveText, Shared
 from bot.services.policy import effective_policy
 from bot.slack.buttons import button_value, metadata
-from bot.slack.context import Deps, host_team_id
+from bot.slack.context import Deps, deps_of, host_team_id
 from bot.slack.forms import form_state as state
 from bot.slack.forms.form_checks import optional_text, required_text
 from bot.slack.forms.tone_gate import note_to_show
-from bot.slack.listen import REPEAT_IS_HARMLESS, lazily
+from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import on_dispute
 
 
@@ -42,86 +47,84 @@ def read_text(values: dict[str, Any]) -> PerspectiveText:
 
 def check(text: PerspectiveText) -> dict[str, str]:
     errors: dict[str, str] = {}
-    required_text(errors, ids.B_P_HAPPENED, text.what_happened, HAPPENED_MAX,
-                  "Tell what happened from your side.")
-    required_text(errors, ids.B_P_IMPACT, text.impact, IMPACT_MAX, "Say how it affected you.")
-    required_text(errors, ids.B_P_RESOLUTION, text.resolution, RESOLUTION_MAX,
-                  "Say what would resolve it for you.")
+    required_text(errors, ids.B_P_HAPPENED, text.what_happened, HAPPENED_MAX, MISSING_HAPPENED)
+    required_text(errors, ids.B_P_IMPACT, text.impact, IMPACT_MAX, MISSING_IMPACT)
+    required_text(errors, ids.B_P_RESOLUTION, text.resolution, RESOLUTION_MAX, MISSING_RESOLUTION)
     optional_text(errors, ids.B_P_ACK, text.acknowledgement or "", ACK_MAX)
     return errors
 
 
-def register(app: App, deps: Deps) -> None:
-    def modal_for(dispute_id: int, actor: Person, team: str, typed: PerspectiveText | None = None,
-                  tone: list[str] | None = None, tone_key: str | None = None) -> dict[str, Any]:
-        with deps.db.read() as session:
-            dispute = disputes.load(session, team, dispute_id)
-            party = require_side(dispute, actor, "share a perspective")
-            disputes.require_active(dispute, "share a perspective")
-            latest = perspectives.latest_for(session, party)
-            sealed = (effective_policy(session, team, dispute.channel_id).seal_perspectives
-                      and not perspectives.is_revealed(session, dispute.id))
-            initial = typed or (PerspectiveText(latest.what_happened, latest.impact,
-                                                latest.resolution, latest.acknowledgement)
-                                if latest else None)
-            return perspective_modal(dispute, PerspectiveMeta(d=dispute.id, tone=tone_key),
-                                     initial=initial, sealed=sealed, tone=tone,
-                                     version=(latest.version + 1) if latest else 1)
-
-    @lazily(app.action(ids.SHARE_PERSPECTIVE), once=REPEAT_IS_HARMLESS)
-    def on_share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ref = button_value(body, DisputeButton)
-        view = modal_for(ref.d, context["actor"], host_team_id(context))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        meta = metadata(view, PerspectiveMeta)
-        if meta is None:
-            ack(response_action="errors", errors={
-                ids.B_P_HAPPENED: "This form is out of date. Close it and use the button in the thread again."})
-            return
-        text = read_text(view["state"]["values"])
-        errors = check(text)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        actor: Person = context["actor"]
-        team = host_team_id(context)
-        tone, key = note_to_show(deps.tone, meta.tone, text.what_happened, text.impact,
-                                 text.resolution, text.acknowledgement)
-        if tone:
-            ack(response_action="update",
-                view=modal_for(meta.d, actor, team, typed=text, tone=tone, tone_key=key))
-            return
-        context["form"] = {"meta": meta, "text": text, "actor": actor, "team": team}
-        ack()
-
-    @lazily(app.view(ids.PERSPECTIVE_MODAL), ack=check_perspective, once=deps.db)
-    def on_submit(client: WebClient, context: BoltContext) -> None:
-        form = context["form"]
-        with on_dispute(deps, context, form["meta"].d, side="share a perspective") as work:
-            seal = effective_policy(work.session, work.dispute.team_id,
-                                    work.dispute.channel_id).seal_perspectives
-            outcome = perspectives.share(work.session, work.dispute, work.party, form["text"],
-                                         seal=seal, actor=work.actor)
-            if outcome.kind == Shared.SEALED:
-                work.say_by_actor("perspective.sealed", waiting=sorted(outcome.waiting_sides))
-            elif outcome.kind == Shared.REVEAL:
-                work.say("perspective.revealed")
-            for released in outcome.to_post:
-                work.say("perspective", perspective=released.id)
-            work.update_card()
-        try:
-            client.chat_postEphemeral(channel=work.dispute.channel_id, user=work.actor.user_id,
-                                      thread_ts=work.dispute.thread_ts, text=CONFIRMATION[outcome.kind])
-        except SlackApiError:
-            pass  # the thread itself shows what happened
+def _modal_for(deps: Deps, dispute_id: int, actor: Person, team: str,
+               typed: PerspectiveText | None = None, tone: list[str] | None = None,
+               tone_key: str | None = None) -> dict[str, Any]:
+    with deps.db.read() as session:
+        dispute = disputes.load(session, team, dispute_id)
+        party = require_side(dispute, actor, "share a perspective")
+        disputes.require_active(dispute, "share a perspective")
+        latest = perspectives.latest_for(session, party)
+        sealed = (effective_policy(session, team, dispute.channel_id).seal_perspectives
+                  and not perspectives.is_revealed(session, dispute.id))
+        initial = typed or (PerspectiveText(latest.what_happened, latest.impact,
+                                            latest.resolution, latest.acknowledgement)
+                            if latest else None)
+        return perspective_modal(dispute, PerspectiveMeta(d=dispute.id, tone=tone_key),
+                                 initial=initial, sealed=sealed, tone=tone,
+                                 version=(latest.version + 1) if latest else 1)
 
 
-CONFIRMATION = {
-    Shared.SEALED: "Thank you. Your perspective is saved and sealed; it will be posted together "
-                   "with the other side's.",
-    Shared.REVEAL: "Thank you. Both sides have now shared, so both perspectives are in the thread.",
-    Shared.POSTED: "Thank you. Your perspective is posted in the thread.",
-    Shared.REVISION: "Thank you. Your revised perspective is posted in the thread.",
-}
+def on_share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ref = button_value(body, DisputeButton)
+    view = _modal_for(deps_of(context), ref.d, context["actor"], host_team_id(context))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps = deps_of(context)
+    meta = metadata(view, PerspectiveMeta)
+    if meta is None:
+        ack(response_action="errors", errors={ids.B_P_HAPPENED: messages.form_out_of_date()})
+        return
+    text = read_text(view["state"]["values"])
+    errors = check(text)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    actor: Person = context["actor"]
+    team = host_team_id(context)
+    tone, key = note_to_show(deps.tone, meta.tone, text.what_happened, text.impact,
+                             text.resolution, text.acknowledgement)
+    if tone:
+        ack(response_action="update",
+            view=_modal_for(deps, meta.d, actor, team, typed=text, tone=tone, tone_key=key))
+        return
+    context["form"] = {"meta": meta, "text": text, "actor": actor, "team": team}
+    ack()
+
+
+def on_submit(client: WebClient, context: BoltContext) -> None:
+    deps = deps_of(context)
+    form = context["form"]
+    with on_dispute(deps, context, form["meta"].d, side="share a perspective") as work:
+        seal = effective_policy(work.session, work.dispute.team_id,
+                                work.dispute.channel_id).seal_perspectives
+        outcome = perspectives.share(work.session, work.dispute, work.party, form["text"],
+                                     seal=seal, actor=work.actor)
+        if outcome.kind == Shared.SEALED:
+            work.say_by_actor("perspective.sealed", waiting=sorted(outcome.waiting_sides))
+        elif outcome.kind == Shared.REVEAL:
+            work.say("perspective.revealed")
+        for released in outcome.to_post:
+            work.say("perspective", perspective=released.id)
+        work.update_card()
+    try:
+        client.chat_postEphemeral(channel=work.dispute.channel_id, user=work.actor.user_id,
+                                  thread_ts=work.dispute.thread_ts,
+                                  text=shared_confirmation(outcome.kind))
+    except SlackApiError:
+        pass  # the thread itself shows what happened
+
+
+LISTENERS = (
+    On("action", ids.SHARE_PERSPECTIVE, on_share, REPEAT_IS_HARMLESS),
+    On("view", ids.PERSPECTIVE_MODAL, on_submit, ONCE, ack=check_perspective),
+)
