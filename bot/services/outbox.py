@@ -79,6 +79,16 @@ def _first_of_its_dispute() -> Any:
                            earlier.id < OutboxMessage.id, earlier.status.in_(UNDELIVERED))
 
 
+def _nothing_waiting_before(now: datetime) -> Any:
+    """No earlier row of the dispute is held by a live claim or waiting out a retry: the due rows
+    of a dispute can then be claimed together and delivered in order by one worker."""
+    earlier = aliased(OutboxMessage)
+    return ~exists().where(
+        earlier.dispute_id == OutboxMessage.dispute_id, earlier.id < OutboxMessage.id,
+        or_(and_(earlier.status == OutboxStatus.PENDING, earlier.next_attempt_at > now),
+            and_(earlier.status == OutboxStatus.SENDING, earlier.claimed_at >= now - CLAIM_TIMEOUT)))
+
+
 def claim(session: Session, worker: str, *, now: datetime | None = None, limit: int = BATCH,
           per_channel: int | None = 1, dispute_ids: list[int] | None = None,
           row_ids: list[int] | None = None, parked_too: bool = False) -> list[int]:
@@ -89,8 +99,8 @@ def claim(session: Session, worker: str, *, now: datetime | None = None, limit: 
     rows waiting out a Slack outage (a probe: is Slack back?)."""
     now = now or utcnow()
     due = _claimable(now, parked_too=parked_too)
-    free = and_(due, _first_of_its_dispute())
     mine = dispute_ids is not None or row_ids is not None
+    free = and_(due, _nothing_waiting_before(now) if mine else _first_of_its_dispute())
     if dispute_ids is not None:
         free = and_(free, OutboxMessage.dispute_id.in_(dispute_ids))
     if row_ids is not None:

@@ -229,3 +229,22 @@ def test_a_worker_killed_mid_post_causes_no_duplicate(settings, parley, fake_sla
     assert parley.deliverer() == len(channels)
     assert len(checkin_messages(fake_slack)) == len(channels)  # found, not posted again
     assert statuses(db) == {"posted"}
+
+
+def test_a_busy_channel_is_left_to_the_tick_rather_than_waited_for_in_a_request(parley, fake_slack, db):
+    """A request's thread posts what Slack's burst allows at once; a channel whose next turn is
+    further away is the tick's (its delivery threads wait for turns; request threads do not)."""
+    parley.deliverer.request_wait = 0.3  # as in production
+    ids_ = [ratified_dispute(db, STUDIO, CLIENT) for _ in range(5)]  # five disputes, one channel
+    with_threads(fake_slack, db)
+    with db.transaction(deliver=False) as s:
+        rows = [outbox.say(s, s.get(Dispute, d), "dispute.reopened", by=[SAM.team_id, SAM.id])
+                for d in ids_]
+    for row in rows:  # five requests, each delivering its own row after its commit
+        parley.deliverer.deliver_now([row])
+    with db.read() as s:
+        statuses_ = [s.get(OutboxMessage, r.id).status for r in rows]
+    assert statuses_ == ["sent"] * 3 + ["pending"] * 2  # the burst; the rest waits for its turn
+    assert parley.deliverer() == 2
+    reopened = [m for m in fake_slack.messages.values() if "reopened" in (m.get("text") or "")]
+    assert len(reopened) == 5
