@@ -61,7 +61,10 @@ def test_only_the_first_undelivered_row_of_a_dispute_is_claimed(db):
     with db.transaction(deliver=False) as s:  # a row refused for good does not block the rest
         outbox.failed(s, "w2", welcome, "msg_too_long")
         outbox.put_back(s, "w2", [update_])
-    assert claim(db, "w2", per_channel=None) == [update_]
+    taken = claim(db, "w2", per_channel=None)
+    with db.read() as s:
+        assert [s.get(OutboxMessage, i).kind for i in taken] == ["card.update", "notice.failed"]
+    assert taken[0] == update_
 
 
 def test_the_tick_takes_one_row_per_channel_and_leaves_channels_held_by_others(db):
