@@ -90,6 +90,7 @@ def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) ->
     commit. One per process (web or worker): its pacer is that process's view of each channel."""
     client = build_client(settings, delivery=True, timeout=timeout)
     deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
+    db.before_commit = deliverer.claim_new
     db.after_commit = deliverer.deliver_now
     return deliverer
 

@@ -59,7 +59,9 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # Called after a commit with the outbox rows the transaction wrote (bot/delivery/).
+        # With the outbox rows a transaction wrote (bot/delivery/): just before its commit (to
+        # claim them for this thread) and after it (to deliver them).
+        self.before_commit: Callable[[Session, list[Any]], None] | None = None
         self.after_commit: Callable[[list[Any]], None] | None = None
         self._factory = sessionmaker(engine, expire_on_commit=False)
         self._read_factory = sessionmaker(
@@ -75,6 +77,8 @@ class Database:
             with self._factory() as session, session.begin():
                 yield session
                 rows = session.info.pop(OUTBOX, [])
+                if rows and deliver and self.before_commit is not None:
+                    self.before_commit(session, rows)
         finally:
             _open.depth -= 1
         if rows and deliver and self.after_commit is not None:

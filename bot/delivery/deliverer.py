@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.delivery.calls import Ctx, Delivered, Kind, Post, Skip, Upload
@@ -56,30 +57,55 @@ class Deliverer:
         self._last_flush = 0.0
 
     # ----- right after a commit -------------------------------------------------------------
+    def claim_new(self, session: Session, rows: list[OutboxMessage]) -> None:
+        """Before the commit: claim the transaction's own rows for this thread (Database hook)."""
+        outbox.claim_new(session, self.worker_id, rows)
+
     def deliver_now(self, rows: Iterable[OutboxMessage]) -> None:
         """Deliver what a transaction just saved, in order; whatever cannot go now stays for the
         tick. Never raises: what people did is committed whatever Slack says."""
+        rows = list(rows)
         disputes = list(dict.fromkeys(r.dispute_id for r in rows if r.dispute_id is not None))
         loose = [r.id for r in rows if r.dispute_id is None]
         try:
-            for dispute_id in disputes:
-                self._drain(dispute_ids=[dispute_id])
-            if loose:
-                self._drain(row_ids=loose)
+            claimed = [r.id for r in rows if r.claimed_by == self.worker_id]
+            if self._deliver_in_order(claimed):
+                for dispute_id in disputes:
+                    self._drain(dispute_ids=[dispute_id])
+                if loose:
+                    self._drain(row_ids=loose)
         except Exception:  # noqa: BLE001 - the rows are saved; the tick delivers them
             log.exception("immediate delivery failed; the scheduler will deliver")
 
     def _drain(self, **which: list[int]) -> None:
+        """Claim and deliver until nothing of these is left (rows another request added while
+        this one delivered included: whoever delivers a dispute's messages claims again after)."""
         while True:
             with self.db.transaction(deliver=False) as session:
                 ids = outbox.claim(session, self.worker_id, **which)
-            if not ids:
+            if not ids or not self._deliver_in_order(ids):
                 return
-            for n, row_id in enumerate(ids):
-                if not self.deliver(row_id, max_wait=self.request_wait).final:
-                    with self.db.transaction(deliver=False) as session:
-                        outbox.put_back(session, self.worker_id, ids[n + 1:])
-                    return
+
+    def _deliver_in_order(self, ids: list[int]) -> bool:
+        """Deliver claimed rows one after the other; on the first that cannot go now, put the
+        rest back (order) and say so. Rows whose delivery changes nothing else in the database
+        (an update, a reply) are marked together, with the next row recorded or at the end: one
+        write instead of one per message (they stay claimed meanwhile)."""
+        delivered: list[tuple[int, str | None]] = []
+        for n, row_id in enumerate(ids):
+            if not self.deliver(row_id, max_wait=self.request_wait, delivered=delivered).final:
+                with self.db.transaction(deliver=False) as session:
+                    outbox.put_back(session, self.worker_id, ids[n + 1:])
+                return False
+        if delivered:
+            with self.db.transaction() as session:
+                self._mark(session, delivered)
+        return True
+
+    def _mark(self, session: Session, delivered: list[tuple[int, str | None]]) -> None:
+        for row_id, ts in delivered:
+            outbox.sent(session, self.worker_id, row_id, ts)
+        delivered.clear()
 
     # ----- the scheduler's task ---------------------------------------------------------------
     def __call__(self) -> int:
@@ -148,9 +174,11 @@ class Deliverer:
         return sent[0]
 
     # ----- one row --------------------------------------------------------------------------
-    def deliver(self, row_id: int, *, max_wait: float | None = None) -> Outcome:
+    def deliver(self, row_id: int, *, max_wait: float | None = None,
+                delivered: list[tuple[int, str | None]] | None = None) -> Outcome:
         """Deliver one claimed row and record what happened. With `max_wait`, a post whose
-        channel's turn is further away than that is left for the tick ("deferred")."""
+        channel's turn is further away than that is left for the tick ("deferred"). With
+        `delivered`, a sent row that changes nothing else is added there to be marked later."""
         with self.db.read() as session:
             row = session.get(OutboxMessage, row_id)
             if row is None:
@@ -168,7 +196,12 @@ class Deliverer:
                 call = None
         if call is not None:
             outcome = self._call(call, channel, row_id, attempts, uncertain, created, max_wait)
-        self._record(row_id, kind, outcome)
+        if (delivered is not None and outcome.status == "sent" and kind is not None
+                and kind.after is None):
+            delivered.append((row_id, outcome.delivered.ts if outcome.delivered else None))
+            self._slack_is_back()
+            return outcome
+        self._record(row_id, kind, outcome, delivered or [])
         return outcome
 
     def _call(self, call: object, channel: str, row_id: int, attempts: int, uncertain: bool,
@@ -200,8 +233,11 @@ class Deliverer:
             self.pacer.hold(channel, outcome.delay)
         return outcome
 
-    def _record(self, row_id: int, kind: Kind | None, outcome: Outcome) -> None:
+    def _record(self, row_id: int, kind: Kind | None, outcome: Outcome,
+                delivered: list[tuple[int, str | None]] | None = None) -> None:
         with self.db.transaction() as session:
+            if delivered:
+                self._mark(session, delivered)
             if outcome.status == "deferred":
                 outbox.put_back(session, self.worker_id, [row_id])
             elif outcome.status == "sent":

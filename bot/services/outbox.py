@@ -59,9 +59,27 @@ def _add(session: Session, team_id: str, dispute_id: int | None, channel_id: str
                         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
                         created_at=utcnow())
     session.add(row)
-    session.flush()
     session.info.setdefault(OUTBOX, []).append(row)
     return row
+
+
+def claim_new(session: Session, worker: str, rows: list[OutboxMessage], *,
+              now: datetime | None = None) -> list[OutboxMessage]:
+    """Claim rows this transaction is writing, for the thread that will deliver them after the
+    commit: those of a dispute with nothing earlier still waiting (order), and those of no
+    dispute. Saves that thread a claim of its own; the rest is claimed later, as usual."""
+    now = now or utcnow()
+    disputes = {r.dispute_id for r in rows if r.dispute_id is not None}
+    with session.no_autoflush:
+        busy = set(session.scalars(select(OutboxMessage.dispute_id).where(
+            OutboxMessage.dispute_id.in_(disputes), OutboxMessage.status.in_(UNDELIVERED)))
+            .all()) if disputes else set()
+    mine = [r for r in rows if r.dispute_id not in busy]
+    for row in mine:
+        row.status = OutboxStatus.SENDING
+        row.claimed_by = worker
+        row.claimed_at = now
+    return mine
 
 
 def _claimable(now: datetime, *, parked_too: bool = False) -> Any:

@@ -28,7 +28,9 @@ def dispute_in(db, channel: str) -> int:
 def owe(db, dispute_id: int, *kinds: str) -> list[int]:
     with db.transaction(deliver=False) as s:
         d = disputes.load(s, HOST, dispute_id)
-        return [outbox.say(s, d, kind, notify=sam).id for kind in kinds]
+        rows = [outbox.say(s, d, kind, notify=sam) for kind in kinds]
+        s.flush()
+        return [row.id for row in rows]
 
 
 def claim(db, worker: str, **kwargs) -> list[int]:
@@ -207,3 +209,17 @@ def test_delivered_rows_are_forgotten_after_two_weeks_failed_ones_kept(db):
         assert outbox.forget_delivered(s) == 1
     with db.read() as s:
         assert {r.kind for r in s.scalars(select(OutboxMessage))} == {"welcome", "notice.failed"}
+
+
+def test_a_transaction_claims_its_own_rows_unless_earlier_ones_wait(db):
+    one, two = dispute_in(db, "C1"), dispute_in(db, "C2")
+    waiting, = owe(db, two, "card")  # an earlier row of the second dispute is still undelivered
+    with db.transaction(deliver=False) as s:
+        rows = [outbox.say(s, disputes.load(s, HOST, d), "card.update") for d in (one, two)]
+        rows.append(outbox.say_outside(s, HOST, "U0SAM", "notice.failed", failed=waiting))
+        claimed = outbox.claim_new(s, "web-1", rows)
+    assert [r.dispute_id for r in claimed] == [one, None]
+    with db.read() as s:
+        assert [(r.dispute_id, r.status, r.claimed_by) for r in s.scalars(
+            select(OutboxMessage).where(OutboxMessage.id != waiting).order_by(OutboxMessage.id))] == [
+            (one, "sending", "web-1"), (two, "pending", None), (None, "sending", "web-1")]
