@@ -70,10 +70,11 @@ def claim_new(session: Session, worker: str, rows: list[OutboxMessage], *,
     dispute. Saves that thread a claim of its own; the rest is claimed later, as usual."""
     now = now or utcnow()
     disputes = {r.dispute_id for r in rows if r.dispute_id is not None}
+    own = [r.id for r in rows if r.id is not None]  # already flushed by a query meanwhile
     with session.no_autoflush:
         busy = set(session.scalars(select(OutboxMessage.dispute_id).where(
-            OutboxMessage.dispute_id.in_(disputes), OutboxMessage.status.in_(UNDELIVERED)))
-            .all()) if disputes else set()
+            OutboxMessage.dispute_id.in_(disputes), OutboxMessage.status.in_(UNDELIVERED),
+            OutboxMessage.id.not_in(own))).all()) if disputes else set()
     mine = [r for r in rows if r.dispute_id not in busy]
     for row in mine:
         row.status = OutboxStatus.SENDING
