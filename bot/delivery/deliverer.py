@@ -17,13 +17,15 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from bot.db import Database
-from bot.delivery.calls import Ctx, Delivered, Kind, Post, Skip, Upload
+from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Upload
 from bot.delivery.followup_kinds import FOLLOWUP_KINDS
 from bot.delivery.pacer import ChannelPacer
 from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
@@ -35,6 +37,36 @@ from models import Dispute, OutboxMessage
 log = logging.getLogger("parley.delivery")
 
 KINDS: dict[str, Kind] = {**THREAD_KINDS, **FOLLOWUP_KINDS}
+
+
+@dataclass
+class Prepared:
+    """A row rendered and ready to send (`call`), or already settled (`outcome`: not needed)."""
+
+    row_id: int
+    channel: str
+    kind: Kind | None
+    call: Call | None
+    attempts: int
+    uncertain: bool
+    created: datetime
+    outcome: Outcome | None = None
+
+
+def prefetch(session: Session, rows: list[OutboxMessage]) -> None:
+    """Load what a round's rows render from in a few queries (their disputes with parties, and
+    what each kind asks for), so rendering a thousand rows does not query a thousand times."""
+    ids = {r.dispute_id for r in rows if r.dispute_id is not None}
+    if ids:
+        session.scalars(select(Dispute).where(Dispute.id.in_(ids))
+                        .options(selectinload(Dispute.parties))).all()
+    by_kind: dict[str, list[OutboxMessage]] = defaultdict(list)
+    for row in rows:
+        by_kind[row.kind].append(row)
+    for name, same in by_kind.items():
+        kind = KINDS.get(name)
+        if kind is not None and kind.prefetch is not None:
+            kind.prefetch(session, same)
 PROBE_EVERY = 2.0  # while rows wait out an outage, try one this often to see whether Slack is back
 # A request's own thread waits at most this long for a busy channel's turn; after that the tick's
 # delivery threads take over, so a busy channel never ties up the threads that handle requests.
@@ -91,7 +123,7 @@ class Deliverer:
         rest back (order) and say so. Rows whose delivery changes nothing else in the database
         (an update, a reply) are marked together, with the next row recorded or at the end: one
         write instead of one per message (they stay claimed meanwhile)."""
-        delivered: list[tuple[int, str | None]] = []
+        delivered: list[tuple[Prepared, Outcome]] = []
         for n, row_id in enumerate(ids):
             if not self.deliver(row_id, max_wait=self.request_wait, delivered=delivered).final:
                 with self.db.transaction(deliver=False) as session:
@@ -99,18 +131,14 @@ class Deliverer:
                 return False
         if delivered:
             with self.db.transaction() as session:
-                self._mark(session, delivered)
+                self._record_many_in(session, delivered)
         return True
-
-    def _mark(self, session: Session, delivered: list[tuple[int, str | None]]) -> None:
-        for row_id, ts in delivered:
-            outbox.sent(session, self.worker_id, row_id, ts)
-        delivered.clear()
 
     # ----- the scheduler's task ---------------------------------------------------------------
     def __call__(self) -> int:
-        """Deliver everything that is due, in rounds of at most one row per channel (so a round
-        is never held up by one channel's pace); returns how many were delivered."""
+        """Deliver everything that is due, in rounds of at most a burst's worth of rows per channel
+        (so a round is never held up long by one channel's pace); returns how many were
+        delivered."""
         delivered = 0
         while True:
             with self.db.read() as session:
@@ -118,7 +146,8 @@ class Deliverer:
             if not due:
                 return delivered + self._probe()
             with self.db.transaction(deliver=False) as session:
-                ids = outbox.claim(session, self.worker_id, limit=self.batch, per_channel=1)
+                ids = outbox.claim(session, self.worker_id, limit=self.batch,
+                                   per_channel=self.pacer.burst)
             if not ids:
                 return delivered
             delivered += self.deliver_many(ids)
@@ -136,18 +165,25 @@ class Deliverer:
         return self.deliver_many(ids)
 
     def deliver_many(self, ids: list[int]) -> int:
-        """Deliver claimed rows with a pool of threads: each thread takes the channel whose turn
-        comes soonest, so a thousand channels go in parallel and none goes faster than its pace."""
+        """Deliver claimed rows (a round of the tick: no two of one dispute): rendered together
+        in one read, posted by a pool of threads, each taking the channel whose turn comes
+        soonest (a thousand channels go in parallel, none faster than its pace), and recorded
+        together in one transaction. Returns how many were sent."""
         with self.db.read() as session:
-            channels = dict(session.query(OutboxMessage.id, OutboxMessage.channel_id)
-                            .filter(OutboxMessage.id.in_(ids)).all())
-        queues: dict[str, deque[int]] = defaultdict(deque)
-        for row_id in ids:
-            queues[channels.get(row_id, "")].append(row_id)
+            rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                        .order_by(OutboxMessage.id)))
+            prefetch(session, rows)
+            prepared = [self._prepare(session, row) for row in rows]
+        queues: dict[str, deque[Prepared]] = defaultdict(deque)
+        results: list[tuple[Prepared, Outcome]] = []
+        for item in prepared:
+            if item.outcome is not None:
+                results.append((item, item.outcome))
+            else:
+                queues[item.channel].append(item)
         heap = [(self.pacer.ready_at(channel), channel) for channel in queues]
         heapq.heapify(heap)
         lock = threading.Lock()
-        sent = [0]
 
         def work() -> None:
             while True:
@@ -155,13 +191,13 @@ class Deliverer:
                     if not heap:
                         return
                     ready_at, channel = heapq.heappop(heap)
-                    row_id = queues[channel].popleft()
+                    item = queues[channel].popleft()
                 wait = ready_at - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
-                outcome = self.deliver(row_id)
+                outcome = self._call(item, None)
                 with lock:
-                    sent[0] += outcome.status == "sent"
+                    results.append((item, outcome))
                     if queues[channel]:
                         heapq.heappush(heap, (self.pacer.ready_at(channel), channel))
 
@@ -171,42 +207,62 @@ class Deliverer:
             thread.start()
         for thread in threads:
             thread.join()
-        return sent[0]
+        with self.db.transaction() as session:
+            outbox.lock(session, [item.row_id for item, _ in results])
+            prefetch(session, [r for r in (session.get(OutboxMessage, item.row_id)
+                                           for item, _ in results) if r is not None])
+            for item, outcome in results:
+                self._record_in(session, item, outcome, locked=True)
+        sent = sum(1 for _, outcome in results if outcome.status == "sent")
+        if sent:
+            self._slack_is_back()
+        return sent
 
     # ----- one row --------------------------------------------------------------------------
     def deliver(self, row_id: int, *, max_wait: float | None = None,
-                delivered: list[tuple[int, str | None]] | None = None) -> Outcome:
+                delivered: list[tuple[Prepared, Outcome]] | None = None) -> Outcome:
         """Deliver one claimed row and record what happened. With `max_wait`, a post whose
         channel's turn is further away than that is left for the tick ("deferred"). With
-        `delivered`, a sent row that changes nothing else is added there to be marked later."""
+        `delivered`, a sent row that changes nothing else is added there to be recorded with the
+        next row, or at the end of its run."""
         with self.db.read() as session:
             row = session.get(OutboxMessage, row_id)
             if row is None:
                 return Outcome("skipped", error="gone")
-            kind = KINDS.get(row.kind)
-            dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
-            channel, attempts, uncertain, created = (row.channel_id, row.attempts, row.uncertain,
-                                                     row.created_at)
-            try:
-                if kind is None:
-                    raise Skip(f"unknown kind {row.kind}")
-                call = kind.render(Ctx(session, row, dispute, self.names))
-            except Skip as skip:
-                outcome = Outcome("skipped", error=skip.reason)
-                call = None
-        if call is not None:
-            outcome = self._call(call, channel, row_id, attempts, uncertain, created, max_wait)
-        if (delivered is not None and outcome.status == "sent" and kind is not None
-                and kind.after is None):
-            delivered.append((row_id, outcome.delivered.ts if outcome.delivered else None))
+            item = self._prepare(session, row)
+        outcome = item.outcome or self._call(item, max_wait)
+        if (delivered is not None and outcome.status == "sent" and item.kind is not None
+                and item.kind.after is None):
+            delivered.append((item, outcome))
             self._slack_is_back()
             return outcome
-        self._record(row_id, kind, outcome, delivered or [])
+        with self.db.transaction() as session:
+            self._record_many_in(session, delivered or [])
+            self._record_in(session, item, outcome)
+        if outcome.status == "sent":
+            self._slack_is_back()
         return outcome
 
-    def _call(self, call: object, channel: str, row_id: int, attempts: int, uncertain: bool,
-              created: object, max_wait: float | None) -> Outcome:
-        if uncertain:
+    def _prepare(self, session: Session, row: OutboxMessage) -> Prepared:
+        """Render a row from the database (in a read session), or say why it is not needed."""
+        kind = KINDS.get(row.kind)
+        dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
+        item = Prepared(row.id, row.channel_id, kind, None, row.attempts, row.uncertain,
+                        row.created_at)
+        try:
+            if kind is None:
+                raise Skip(f"unknown kind {row.kind}")
+            item.call = kind.render(Ctx(session, row, dispute, self.names))
+        except Skip as skip:
+            item.outcome = Outcome("skipped", error=skip.reason)
+        return item
+
+    def _call(self, item: Prepared, max_wait: float | None) -> Outcome:
+        """Call Slack for a prepared row: look first if an earlier attempt may have posted it,
+        wait for the channel's turn (or, past `max_wait`, leave it for the tick)."""
+        call, channel, row_id, attempts = item.call, item.channel, item.row_id, item.attempts
+        created = item.created
+        if item.uncertain:
             try:
                 found = self.sender.find_posted(call, channel, row_id, created)  # type: ignore[arg-type]
             except SlackApiError as error:
@@ -233,36 +289,40 @@ class Deliverer:
             self.pacer.hold(channel, outcome.delay)
         return outcome
 
-    def _record(self, row_id: int, kind: Kind | None, outcome: Outcome,
-                delivered: list[tuple[int, str | None]] | None = None) -> None:
-        with self.db.transaction() as session:
-            if delivered:
-                self._mark(session, delivered)
-            if outcome.status == "deferred":
-                outbox.put_back(session, self.worker_id, [row_id])
-            elif outcome.status == "sent":
-                row = outbox.sent(session, self.worker_id, row_id,
-                                  outcome.delivered.ts if outcome.delivered else None)
-                if row is not None and kind is not None and kind.after is not None:
-                    kind.after(session, row, outcome.delivered or Delivered())
-            elif outcome.status == "skipped":
-                outbox.skipped(session, self.worker_id, row_id, outcome.error)
-                row = session.get(OutboxMessage, row_id)
-                if row is not None and kind is not None and kind.skipped is not None:
-                    kind.skipped(session, row, outcome.error)
-            elif outcome.status == "failed":
-                row = outbox.failed(session, self.worker_id, row_id, outcome.error)
-                if row is not None and kind is not None and kind.failed is not None:
-                    kind.failed(session, row, outcome.error)
-            else:
-                result = outbox.retry(session, self.worker_id, row_id, outcome.error,
-                                      delay=timedelta(seconds=outcome.delay),
-                                      uncertain=outcome.uncertain, outage=outcome.outage)
-                row = session.get(OutboxMessage, row_id)
-                if result == "failed" and row is not None and kind is not None and kind.failed:
-                    kind.failed(session, row, outcome.error)
-        if outcome.status == "sent":
-            self._slack_is_back()
+    def _record_many_in(self, session: Session, delivered: list[tuple[Prepared, Outcome]]) -> None:
+        for item, outcome in delivered:
+            self._record_in(session, item, outcome)
+        delivered.clear()
+
+    def _record_in(self, session: Session, item: Prepared, outcome: Outcome, *,
+                   locked: bool = False) -> None:
+        """Record what happened to a row, with what it means for the domain (its kind's hooks).
+        `locked`: the caller has locked the rows already (a round, recorded at once)."""
+        row_id, kind = item.row_id, item.kind
+        if outcome.status == "deferred":
+            outbox.put_back(session, self.worker_id, [row_id])
+        elif outcome.status == "sent":
+            row = outbox.sent(session, self.worker_id, row_id,
+                              outcome.delivered.ts if outcome.delivered else None, locked=locked)
+            if row is not None and kind is not None and kind.after is not None:
+                kind.after(session, row, outcome.delivered or Delivered())
+        elif outcome.status == "skipped":
+            outbox.skipped(session, self.worker_id, row_id, outcome.error, locked=locked)
+            row = session.get(OutboxMessage, row_id)
+            if row is not None and kind is not None and kind.skipped is not None:
+                kind.skipped(session, row, outcome.error)
+        elif outcome.status == "failed":
+            row = outbox.failed(session, self.worker_id, row_id, outcome.error, locked=locked)
+            if row is not None and kind is not None and kind.failed is not None:
+                kind.failed(session, row, outcome.error)
+        else:
+            result = outbox.retry(session, self.worker_id, row_id, outcome.error,
+                                  delay=timedelta(seconds=outcome.delay),
+                                  uncertain=outcome.uncertain, outage=outcome.outage,
+                                  locked=locked)
+            row = session.get(OutboxMessage, row_id)
+            if result == "failed" and row is not None and kind is not None and kind.failed:
+                kind.failed(session, row, outcome.error)
 
     def _slack_is_back(self) -> None:
         if time.monotonic() - self._last_flush < FLUSH_EVERY:

@@ -4,7 +4,7 @@ channel welcome, and the notice to a person whose message Slack refused."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.blocks.checkins import (
     all_done,
@@ -22,6 +22,7 @@ from bot.services import audit
 from bot.services.followups import checkin_items
 from models import (
     ActionItem,
+    Agreement,
     CheckIn,
     CheckInStatus,
     Dispute,
@@ -34,8 +35,16 @@ from models import (
 
 # ----- check-ins ------------------------------------------------------------------------------
 def _checkins(session: Session, row: OutboxMessage) -> list[CheckIn]:
-    return list(session.scalars(select(CheckIn).where(CheckIn.id.in_(row.params["checkins"]))
-                                .order_by(CheckIn.id)))
+    found = (session.get(CheckIn, checkin_id) for checkin_id in sorted(row.params["checkins"]))
+    return [checkin for checkin in found if checkin is not None]
+
+
+def _prefetch_checkins(session: Session, rows: list[OutboxMessage]) -> None:
+    """A round's check-ins and their agreements' items, in two queries."""
+    ids = {checkin_id for row in rows for checkin_id in row.params.get("checkins", [])}
+    checkins = session.scalars(select(CheckIn).where(CheckIn.id.in_(ids))).all()
+    session.scalars(select(Agreement).where(Agreement.id.in_({c.agreement_id for c in checkins}))
+                    .options(selectinload(Agreement.items))).all()
 
 
 def _checkin(ctx: Ctx) -> Call:
@@ -149,7 +158,8 @@ def _notice(ctx: Ctx) -> Call:
 
 
 FOLLOWUP_KINDS: dict[str, Kind] = {
-    "checkin": Kind(_checkin, _checkin_posted, _checkin_skipped, _checkin_failed),
+    "checkin": Kind(_checkin, _checkin_posted, _checkin_skipped, _checkin_failed,
+                    prefetch=_prefetch_checkins),
     "checkin.update": Kind(_checkin_update),
     "checkin.not_yet": Kind(_not_yet),
     "checkin.all_done": Kind(_all_done),

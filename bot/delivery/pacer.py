@@ -12,6 +12,7 @@ import time
 class ChannelPacer:
     def __init__(self, interval: float = 1.0, burst: int = 3) -> None:
         self.interval = interval
+        self.burst = burst
         self.tolerance = interval * max(0, burst - 1)
         self._tat: dict[str, float] = {}
         self._lock = threading.Lock()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import audit, outbox
 from bot.services.people import Person
-from models import ActionItem, CheckIn, CheckInStatus, Dispute, utcnow
+from models import ActionItem, Agreement, CheckIn, CheckInStatus, Dispute, utcnow
 
 log = logging.getLogger("parley.followups")
 
@@ -52,12 +52,15 @@ def checkin_items(session: Session, checkins: list[CheckIn], *,
     """The action items these check-ins ask about, each once, in the agreement's order: the item
     an item's check-in names, or every item of the agreement for a check-in on the whole of it;
     items already done are left out (except `keep`, the one just answered)."""
-    named = {c.action_item_id for c in checkins if c.action_item_id is not None}
-    whole = {c.agreement_id for c in checkins if c.action_item_id is None}
-    items = session.scalars(select(ActionItem).where(
-        ActionItem.id.in_(named) | ActionItem.agreement_id.in_(whole))
-        .order_by(ActionItem.agreement_id, ActionItem.position)).all()
-    return [i for i in items if i.status != "done" or i.id == keep]
+    found: dict[int, ActionItem] = {}
+    for checkin in checkins:
+        agreement = session.get(Agreement, checkin.agreement_id)
+        for item in agreement.items if agreement is not None else []:
+            if checkin.action_item_id not in (None, item.id):
+                continue
+            if item.status != "done" or item.id == keep:
+                found[item.id] = item
+    return sorted(found.values(), key=lambda i: (i.agreement_id, i.position))
 
 
 def cancel_pending(session: Session, dispute: Dispute, *, actor: Person | None, reason: str) -> int:

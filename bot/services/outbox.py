@@ -170,16 +170,24 @@ def still_waiting(session: Session, row_id: int) -> bool:
     return session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == row_id)) in UNDELIVERED
 
 
-def _held(session: Session, worker: str, row_id: int) -> OutboxMessage | None:
-    row = session.get(OutboxMessage, row_id, with_for_update=True)
+def lock(session: Session, row_ids: list[int]) -> None:
+    """Lock (and load) many rows at once before recording what happened to each."""
+    if row_ids:
+        session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids))
+                        .with_for_update()).all()
+
+
+def _held(session: Session, worker: str, row_id: int, locked: bool = False) -> OutboxMessage | None:
+    row = (session.get(OutboxMessage, row_id) if locked
+           else session.get(OutboxMessage, row_id, with_for_update=True))
     if row is None or row.status != OutboxStatus.SENDING or row.claimed_by != worker:
         return None  # our claim expired and another worker took the row
     return row
 
 
-def sent(session: Session, worker: str, row_id: int, ts: str | None) -> OutboxMessage | None:
+def sent(session: Session, worker: str, row_id: int, ts: str | None, *, locked: bool = False) -> OutboxMessage | None:
     """Slack took it. Returns the row, or None when the claim was lost meanwhile."""
-    row = _held(session, worker, row_id)
+    row = _held(session, worker, row_id, locked)
     if row is None:
         return None
     row.status = OutboxStatus.SENT
@@ -191,10 +199,11 @@ def sent(session: Session, worker: str, row_id: int, ts: str | None) -> OutboxMe
 
 
 def retry(session: Session, worker: str, row_id: int, error: str, *, delay: timedelta,
-          uncertain: bool = False, outage: bool = False, now: datetime | None = None) -> str:
+          uncertain: bool = False, outage: bool = False, now: datetime | None = None,
+          locked: bool = False) -> str:
     """Try again after `delay` ('retry'), or give up when the row is too old ('failed')."""
     now = now or utcnow()
-    row = _held(session, worker, row_id)
+    row = _held(session, worker, row_id, locked)
     if row is None:
         return "lost"
     row.attempts += 1
@@ -220,9 +229,9 @@ def put_back(session: Session, worker: str, row_ids: list[int]) -> None:
             .execution_options(synchronize_session=False))
 
 
-def failed(session: Session, worker: str, row_id: int, error: str) -> OutboxMessage | None:
+def failed(session: Session, worker: str, row_id: int, error: str, *, locked: bool = False) -> OutboxMessage | None:
     """Slack refused it for good: record it, audit it, and owe the person a notice."""
-    row = _held(session, worker, row_id)
+    row = _held(session, worker, row_id, locked)
     if row is None:
         return None
     row.attempts += 1
@@ -249,9 +258,9 @@ def _fail(session: Session, row: OutboxMessage, error: str) -> None:
         say_outside(session, row.team_id, person.user_id, NOTICE, failed=row.id)
 
 
-def skipped(session: Session, worker: str, row_id: int, reason: str) -> None:
+def skipped(session: Session, worker: str, row_id: int, reason: str, *, locked: bool = False) -> None:
     """Not needed any more when its turn came (the dispute moved on)."""
-    row = _held(session, worker, row_id)
+    row = _held(session, worker, row_id, locked)
     if row is not None:
         row.status = OutboxStatus.SKIPPED
         row.last_error = reason
