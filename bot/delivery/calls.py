@@ -110,7 +110,8 @@ class Kind:
     after: After | None = None  # delivered: keep what Slack answered (a ts) with the domain row
     skipped: Settle | None = None  # no longer needed
     failed: Settle | None = None  # refused for good (the row itself is audited anyway)
-    prefetch: Callable[[Session, list[OutboxMessage]], None] | None = None  # a round's rows at once
+    # A round's rows at once: load what they render from, return it (to be kept alive meanwhile).
+    prefetch: Callable[[Session, list[OutboxMessage]], list[object]] | None = None
 
 
 def by_person(team_id: str, user_id: str) -> list[str]:

@@ -56,17 +56,20 @@ class Prepared:
 def prefetch(session: Session, rows: list[OutboxMessage]) -> None:
     """Load what a round's rows render from in a few queries (their disputes with parties, and
     what each kind asks for), so rendering a thousand rows does not query a thousand times."""
+    # The session's identity map holds objects weakly: keep what is loaded alive while rendering.
+    keep = session.info.setdefault("prefetched", [])
+    keep += rows
     ids = {r.dispute_id for r in rows if r.dispute_id is not None}
     if ids:
-        session.scalars(select(Dispute).where(Dispute.id.in_(ids))
-                        .options(selectinload(Dispute.parties))).all()
+        keep += session.scalars(select(Dispute).where(Dispute.id.in_(ids))
+                                .options(selectinload(Dispute.parties))).all()
     by_kind: dict[str, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
         by_kind[row.kind].append(row)
     for name, same in by_kind.items():
         kind = KINDS.get(name)
         if kind is not None and kind.prefetch is not None:
-            kind.prefetch(session, same)
+            keep += kind.prefetch(session, same)
 PROBE_EVERY = 2.0  # while rows wait out an outage, try one this often to see whether Slack is back
 # A request's own thread waits at most this long for a busy channel's turn; after that the tick's
 # delivery threads take over, so a busy channel never ties up the threads that handle requests.
@@ -208,9 +211,7 @@ class Deliverer:
         for thread in threads:
             thread.join()
         with self.db.transaction() as session:
-            outbox.lock(session, [item.row_id for item, _ in results])
-            prefetch(session, [r for r in (session.get(OutboxMessage, item.row_id)
-                                           for item, _ in results) if r is not None])
+            prefetch(session, outbox.lock(session, [item.row_id for item, _ in results]))
             for item, outcome in results:
                 self._record_in(session, item, outcome, locked=True)
         sent = sum(1 for _, outcome in results if outcome.status == "sent")

@@ -39,12 +39,14 @@ def _checkins(session: Session, row: OutboxMessage) -> list[CheckIn]:
     return [checkin for checkin in found if checkin is not None]
 
 
-def _prefetch_checkins(session: Session, rows: list[OutboxMessage]) -> None:
+def _prefetch_checkins(session: Session, rows: list[OutboxMessage]) -> list[object]:
     """A round's check-ins and their agreements' items, in two queries."""
     ids = {checkin_id for row in rows for checkin_id in row.params.get("checkins", [])}
     checkins = session.scalars(select(CheckIn).where(CheckIn.id.in_(ids))).all()
-    session.scalars(select(Agreement).where(Agreement.id.in_({c.agreement_id for c in checkins}))
-                    .options(selectinload(Agreement.items))).all()
+    agreements = session.scalars(select(Agreement).where(
+        Agreement.id.in_({c.agreement_id for c in checkins}))
+        .options(selectinload(Agreement.items))).all()
+    return [*checkins, *agreements]
 
 
 def _checkin(ctx: Ctx) -> Call:

@@ -170,11 +170,13 @@ def still_waiting(session: Session, row_id: int) -> bool:
     return session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == row_id)) in UNDELIVERED
 
 
-def lock(session: Session, row_ids: list[int]) -> None:
-    """Lock (and load) many rows at once before recording what happened to each."""
-    if row_ids:
-        session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids))
-                        .with_for_update()).all()
+def lock(session: Session, row_ids: list[int]) -> list[OutboxMessage]:
+    """Lock (and load) many rows at once before recording what happened to each; the caller
+    keeps the list (the session's identity map holds rows only while someone does)."""
+    if not row_ids:
+        return []
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids))
+                                .with_for_update()))
 
 
 def _held(session: Session, worker: str, row_id: int, locked: bool = False) -> OutboxMessage | None:
