@@ -110,8 +110,9 @@ class Kind:
     after: After | None = None  # delivered: keep what Slack answered (a ts) with the domain row
     skipped: Settle | None = None  # no longer needed
     failed: Settle | None = None  # refused for good (the row itself is audited anyway)
-    # A round's rows at once: load what they render from, return it (to be kept alive meanwhile).
-    prefetch: Callable[[Session, list[OutboxMessage]], list[object]] | None = None
+    # A round's rows at once: load what they render from (or, with False, what recording them
+    # touches) and return it, to be kept alive meanwhile.
+    prefetch: Callable[[Session, list[OutboxMessage], bool], list[object]] | None = None
 
 
 def by_person(team_id: str, user_id: str) -> list[str]:

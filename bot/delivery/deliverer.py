@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Upload
@@ -53,23 +53,22 @@ class Prepared:
     outcome: Outcome | None = None
 
 
-def prefetch(session: Session, rows: list[OutboxMessage]) -> None:
-    """Load what a round's rows render from in a few queries (their disputes with parties, and
-    what each kind asks for), so rendering a thousand rows does not query a thousand times."""
-    # The session's identity map holds objects weakly: keep what is loaded alive while rendering.
+def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = True) -> None:
+    """Load what a round's rows need in a few queries (their disputes, and what each kind asks
+    for), so a thousand rows do not query a thousand times. The session's identity map holds
+    objects weakly: what is loaded is kept alive on the session meanwhile."""
     keep = session.info.setdefault("prefetched", [])
     keep += rows
     ids = {r.dispute_id for r in rows if r.dispute_id is not None}
-    if ids:
-        keep += session.scalars(select(Dispute).where(Dispute.id.in_(ids))
-                                .options(selectinload(Dispute.parties))).all()
+    if ids and to_render:
+        keep += session.scalars(select(Dispute).where(Dispute.id.in_(ids))).all()
     by_kind: dict[str, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
         by_kind[row.kind].append(row)
     for name, same in by_kind.items():
         kind = KINDS.get(name)
         if kind is not None and kind.prefetch is not None:
-            keep += kind.prefetch(session, same)
+            keep += kind.prefetch(session, same, to_render)
 PROBE_EVERY = 2.0  # while rows wait out an outage, try one this often to see whether Slack is back
 # A request's own thread waits at most this long for a busy channel's turn; after that the tick's
 # delivery threads take over, so a busy channel never ties up the threads that handle requests.
@@ -211,7 +210,8 @@ class Deliverer:
         for thread in threads:
             thread.join()
         with self.db.transaction() as session:
-            prefetch(session, outbox.lock(session, [item.row_id for item, _ in results]))
+            prefetch(session, outbox.lock(session, [item.row_id for item, _ in results]),
+                     to_render=False)
             for item, outcome in results:
                 self._record_in(session, item, outcome, locked=True)
         sent = sum(1 for _, outcome in results if outcome.status == "sent")

@@ -39,10 +39,12 @@ def _checkins(session: Session, row: OutboxMessage) -> list[CheckIn]:
     return [checkin for checkin in found if checkin is not None]
 
 
-def _prefetch_checkins(session: Session, rows: list[OutboxMessage]) -> list[object]:
-    """A round's check-ins and their agreements' items, in two queries."""
+def _prefetch_checkins(session: Session, rows: list[OutboxMessage], to_render: bool) -> list[object]:
+    """A round's check-ins (and, to render them, their agreements' items) in two queries."""
     ids = {checkin_id for row in rows for checkin_id in row.params.get("checkins", [])}
     checkins = session.scalars(select(CheckIn).where(CheckIn.id.in_(ids))).all()
+    if not to_render:
+        return list(checkins)
     agreements = session.scalars(select(Agreement).where(
         Agreement.id.in_({c.agreement_id for c in checkins}))
         .options(selectinload(Agreement.items))).all()

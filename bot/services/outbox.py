@@ -31,7 +31,7 @@ from models import UNDELIVERED, Dispute, OutboxMessage, OutboxStatus, utcnow
 log = logging.getLogger("parley.outbox")
 
 CLAIM_TIMEOUT = timedelta(minutes=2)
-BATCH = 1000
+BATCH = 3000  # rows per claim: a tick's round (at most a burst's worth per channel)
 GIVE_UP_AFTER = timedelta(days=2)  # Slack unreachable that long: tell a person, stop trying
 KEEP_DELIVERED = timedelta(days=14)
 SLACK_UNAVAILABLE = "slack unavailable: "  # last_error prefix of rows parked by an outage
