@@ -32,7 +32,7 @@ from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services import outbox
 from bot.slack.directory import Directory
-from models import Dispute, OutboxMessage
+from models import Dispute, OutboxMessage, utcnow
 
 log = logging.getLogger("parley.delivery")
 
@@ -126,15 +126,35 @@ class Deliverer:
         (an update, a reply) are marked together, with the next row recorded or at the end: one
         write instead of one per message (they stay claimed meanwhile)."""
         delivered: list[tuple[Prepared, Outcome]] = []
-        for n, row_id in enumerate(ids):
-            if not self.deliver(row_id, max_wait=self.request_wait, delivered=delivered).final:
-                with self.db.transaction(deliver=False) as session:
-                    outbox.put_back(session, self.worker_id, ids[n + 1:])
-                return False
+        done = 0
+        while done < len(ids):
+            for item in self._prepare_run(ids[done:]):
+                done += 1
+                outcome = item.outcome or self._call(item, self.request_wait)
+                if not self._finish(item, outcome, delivered).final:
+                    with self.db.transaction(deliver=False) as session:
+                        outbox.put_back(session, self.worker_id, ids[done:])
+                    return False
         if delivered:
             with self.db.transaction() as session:
                 self._record_many_in(session, delivered)
         return True
+
+    def _prepare_run(self, ids: list[int]) -> list[Prepared]:
+        """Render the next rows of a run in one read: up to and including the first whose
+        delivery changes what later ones render from (a card's ts is its thread)."""
+        prepared = []
+        with self.db.read() as session:
+            for row_id in ids:
+                row = session.get(OutboxMessage, row_id)
+                if row is None:
+                    prepared.append(Prepared(row_id, "", None, None, 0, False, utcnow(),
+                                             Outcome("skipped", error="gone")))
+                    continue
+                prepared.append(self._prepare(session, row))
+                if prepared[-1].kind is not None and prepared[-1].kind.after is not None:
+                    break
+        return prepared
 
     # ----- the scheduler's task ---------------------------------------------------------------
     def __call__(self) -> int:
@@ -231,7 +251,10 @@ class Deliverer:
             if row is None:
                 return Outcome("skipped", error="gone")
             item = self._prepare(session, row)
-        outcome = item.outcome or self._call(item, max_wait)
+        return self._finish(item, item.outcome or self._call(item, max_wait), delivered)
+
+    def _finish(self, item: Prepared, outcome: Outcome,
+                delivered: list[tuple[Prepared, Outcome]] | None) -> Outcome:
         if (delivered is not None and outcome.status == "sent" and item.kind is not None
                 and item.kind.after is None):
             delivered.append((item, outcome))

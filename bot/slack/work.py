@@ -16,7 +16,7 @@ from bot.delivery.calls import by_person
 from bot.services import disputes, outbox
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
-from bot.slack.context import Deps, host_team_id
+from bot.slack.context import deps_of, host_team_id
 from models import Dispute, OutboxMessage, Party
 
 
@@ -40,12 +40,12 @@ class Work:
 
 
 @contextmanager
-def on_dispute(deps: Deps, context: BoltContext, dispute_id: int, *, party: str | None = None,
+def on_dispute(context: BoltContext, dispute_id: int, *, party: str | None = None,
                side: str | None = None) -> Iterator[Work]:
     """`party`: what the person wants to do, if only a party may ("answer proposals"); `side`: the
     same, when only the two sides may (not a mediator)."""
     actor: Person = context["actor"]
-    with deps.db.transaction() as session:
+    with deps_of(context).db.transaction() as session:
         dispute = disputes.load(session, host_team_id(context), dispute_id, lock=True)
         member = (require_party(dispute, actor, party) if party else
                   require_side(dispute, actor, side) if side else None)

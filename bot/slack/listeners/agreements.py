@@ -124,7 +124,7 @@ def check_agreement(ack: Ack, view: dict[str, Any], client: WebClient, context: 
 def on_submit(client: WebClient, context: BoltContext) -> None:
     """A new version is posted for approval; the pending one (if any) is marked superseded."""
     form = context["form"]
-    with on_dispute(deps_of(context), context, form["meta"].d, party="draft the agreement") as work:
+    with on_dispute(context, form["meta"].d, party="draft the agreement") as work:
         rule = effective_policy(work.session, work.dispute.team_id,
                                 work.dispute.channel_id).approvals_required
         agreement, old = agreements.draft(work.session, work.dispute, work.party, form["data"],
@@ -144,7 +144,7 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     with deps.db.read() as session:
         opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
     tz = _tz(deps, opener)
-    with on_dispute(deps, context, ref.d, party="approve the agreement") as work:
+    with on_dispute(context, ref.d, party="approve the agreement") as work:
         agreement = agreements.get(work.session, work.dispute, ref.a)
         outcome = agreements.approve(work.session, work.dispute, agreement, work.party,
                                      shown_hash=ref.h, actor=work.actor, tz=tz)
@@ -194,7 +194,7 @@ def check_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
 def on_changes(client: WebClient, context: BoltContext) -> None:
     """The requested changes, posted in the thread under the requester's name."""
     form = context["form"]
-    with on_dispute(deps_of(context), context, form["meta"].d, party="request changes") as work:
+    with on_dispute(context, form["meta"].d, party="request changes") as work:
         agreement = agreements.get(work.session, work.dispute, form["meta"].a)
         agreements.request_changes(work.session, work.dispute, agreement, work.party,
                                    form["what"], actor=work.actor)

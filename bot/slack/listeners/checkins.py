@@ -52,7 +52,7 @@ def on_checkin_not_yet(body: dict[str, Any], client: WebClient, context: BoltCon
 def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """One of the three buttons under a check-in's action item."""
     ref = button_value(body, CheckInAnswer)
-    with on_dispute(deps_of(context), context, ref.d, party="answer check-ins") as work:
+    with on_dispute(context, ref.d, party="answer check-ins") as work:
         done = aftercare.answer(work.session, work.dispute, ref.c, ref.i, work.party, value,
                                 actor=work.actor)
         work.say_by_actor("checkin.update", checkin=ref.c, item=done.item.id, value=value)
@@ -66,7 +66,7 @@ def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltCo
 
 def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, DisputeButton)
-    with on_dispute(deps_of(context), context, ref.d, party="confirm the outcome") as work:
+    with on_dispute(context, ref.d, party="confirm the outcome") as work:
         aftercare.confirm_resolved(work.session, work.dispute, work.party, actor=work.actor)
         work.say_by_actor("dispute.resolved")
         work.update_card()
@@ -154,7 +154,7 @@ def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
         opener = disputes.load(session, host_team_id(context), form["meta"].d).opened_by_user
     tz = names.lookup(opener).tz
     today = today_for(names, actor.user_id)
-    with on_dispute(deps, context, form["meta"].d, party="set a new date") as work:
+    with on_dispute(context, form["meta"].d, party="set a new date") as work:
         item = aftercare.item_of(work.session, work.dispute, form["meta"].i)
         aftercare.new_date(work.session, work.dispute, item.id, form["when"], actor=actor,
                            tz=tz, today=today)
@@ -164,7 +164,7 @@ def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
 
 def on_reopen(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, ItemButton)
-    with on_dispute(deps_of(context), context, ref.d, party="reopen the dispute") as work:
+    with on_dispute(context, ref.d, party="reopen the dispute") as work:
         aftercare.reopen(work.session, work.dispute, actor=work.actor,
                          why="an action item was not done")
         work.say_by_actor("dispute.reopened")

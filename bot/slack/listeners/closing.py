@@ -60,7 +60,7 @@ def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
 def on_close_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
-    with on_dispute(deps_of(context), context, form["meta"].d, party="close or withdraw it") as work:
+    with on_dispute(context, form["meta"].d, party="close or withdraw it") as work:
         outcome = closing.close(work.session, work.dispute, work.party, form["reason"],
                                 actor=work.actor)
         if outcome.ended:
@@ -112,7 +112,7 @@ def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
         channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
     if channel and not is_internal_channel(client, channel):
         channel = None
-    with on_dispute(deps, context, form["meta"].d) as work:
+    with on_dispute(context, form["meta"].d) as work:
         lesson = lessons.record(work.session, work.dispute, actor=work.actor,
                                 root_cause=form["cause"], what=form["what"], owner=owner)
         text = lessons_posted(work.dispute, lesson)

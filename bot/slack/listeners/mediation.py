@@ -71,7 +71,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     internal note (posted only if Slack confirms, at delivery, that it is not shared)."""
     form = context["form"]
     mediator = form["mediator"].user_id
-    with on_dispute(deps_of(context), context, form["meta"].d, party="request a mediator") as work:
+    with on_dispute(context, form["meta"].d, party="request a mediator") as work:
         mediation.add_mediator(work.session, work.dispute, form["mediator"], actor=work.actor,
                                reason=form["reason"])
         work.say_by_actor("mediator.joined", mediator=mediator, reason=form["reason"])

@@ -54,7 +54,7 @@ def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context
 
 def on_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
-    with on_dispute(deps_of(context), context, form["meta"].d) as work:
+    with on_dispute(context, form["meta"].d) as work:
         disputes.require_active(work.dispute, "add parties")
         added = add_parties(work.session, work.dispute, form["newcomers"], actor=work.actor)
         work.say_by_actor("parties.added", added=[p.user_id for p in added])

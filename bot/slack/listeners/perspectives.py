@@ -102,9 +102,9 @@ def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context
 
 
 def on_submit(client: WebClient, context: BoltContext) -> None:
-    deps = deps_of(context)
+    deps_of(context)
     form = context["form"]
-    with on_dispute(deps, context, form["meta"].d, side="share a perspective") as work:
+    with on_dispute(context, form["meta"].d, side="share a perspective") as work:
         seal = effective_policy(work.session, work.dispute.team_id,
                                 work.dispute.channel_id).seal_perspectives
         outcome = perspectives.share(work.session, work.dispute, work.party, form["text"],

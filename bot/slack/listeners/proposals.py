@@ -119,7 +119,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     (if that one is still open; if not, the person is told privately)."""
     form = context["form"]
     meta = form["meta"]
-    with on_dispute(deps_of(context), context, meta.d, side="propose solutions") as work:
+    with on_dispute(context, meta.d, side="propose solutions") as work:
         done = proposals.propose(work.session, work.dispute, work.party, form["draft"],
                                  actor=work.actor, counter_of=meta.counter)
         work.say("proposal", proposal=done.proposal.id)
@@ -139,7 +139,7 @@ Step = Callable[[Session, Dispute, Proposal, Party, Person], None]
 
 def _settle(context: BoltContext, ref: ProposalButton | DeclineMeta, step: Step, verb: str) -> None:
     """Decide a proposal (`step`), then say so in the thread and update its message."""
-    with on_dispute(deps_of(context), context, ref.d, party="answer proposals") as work:
+    with on_dispute(context, ref.d, party="answer proposals") as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
         step(work.session, work.dispute, proposal, work.party, work.actor)
         work.say_by_actor("proposal.settled", proposal=proposal.id, verb=verb)
