@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -89,6 +90,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--single", type=int, default=20,
                         help="agreements then ratified one at a time, on an idle app")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the checkout whose app.py runs (a worktree of an older commit, to compare)")
     options = parser.parse_args()
 
     fake = FakeSlack(token=TOKEN, validate=False).start()
@@ -108,7 +111,8 @@ def main() -> None:
     made = seed(db, options.agreements + options.single, options.agreements)
     made, singles = made[:options.agreements], made[options.agreements:]
     port = free_port()
-    app = start_server(["app.py"], {**env, "PORT": str(port)}, port)
+    app = start_server([str(options.root / "app.py")],
+                       {**env, "PORT": str(port), "PYTHONPATH": str(options.root)}, port)
 
     sent_at: dict[str, float] = {}  # thread ts -> when the completing click was sent
     lock = threading.Lock()
@@ -130,17 +134,21 @@ def main() -> None:
         latencies, wall = run_load(send, len(clicks), options.concurrency)
         fake.wait_until(lambda: sum(1 for u in fake.uploads.values() if u.get("thread_ts")) >= len(made),
                         timeout=300, what="every agreement's file")
-        alone = []
+        alone, first_message = [], []
         for index, (dispute_id, agreement_id, content_hash) in enumerate(singles, start=len(made)):
             value = AgreementButton(d=dispute_id, a=agreement_id, h=content_hash).encode()
             channel = channel_of(index, len(made))
             signed_post(port, click_body(STUDIO, value, 10**6 + index, fake.response_url(), channel))
             before = len(fake.calls_to("files.completeUploadExternal"))
+            calls_before = len(fake.calls)
             started = time.perf_counter()
             signed_post(port, click_body(CLIENT, value, 2 * 10**6 + index, fake.response_url(), channel))
             fake.wait_until(lambda: len(fake.calls_to("files.completeUploadExternal")) > before,
                             timeout=30, what="the file")
             alone.append(time.perf_counter() - started)
+            offset = time.perf_counter() - time.monotonic()
+            first = next(c for c in fake.calls[calls_before:] if c.method.startswith("chat."))
+            first_message.append(first.at + offset - started)
     finally:
         app.terminate()
         app.wait(10)
@@ -158,7 +166,8 @@ def main() -> None:
           f"max {max(ratification) * 1000:.0f} ms over {len(ratification)} agreements")
     if alone:
         print(f"  ratification on an idle app: p50 {percentile(alone, 50) * 1000:.0f} ms  p95 "
-              f"{percentile(alone, 95) * 1000:.0f} ms over {len(alone)} agreements")
+              f"{percentile(alone, 95) * 1000:.0f} ms over {len(alone)} agreements (click → file); "
+              f"click → first message p50 {percentile(first_message, 50) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

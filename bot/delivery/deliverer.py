@@ -128,7 +128,8 @@ class Deliverer:
         delivered: list[tuple[Prepared, Outcome]] = []
         done = 0
         while done < len(ids):
-            for item in self._prepare_run(ids[done:]):
+            # The first message alone, so people see it as soon as possible; then the rest.
+            for item in self._prepare_run(ids[done:done + 1] if done == 0 else ids[done:]):
                 done += 1
                 outcome = item.outcome or self._call(item, self.request_wait)
                 if not self._finish(item, outcome, delivered).final:
