@@ -4,7 +4,9 @@ once posted), and the announcements that follow what people did."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,6 +68,38 @@ def _welcome(ctx: Ctx) -> Call:
     return Post(text, blocks, thread_ts=ctx.thread())
 
 
+# ----- messages that are posted once and then updated in place --------------------------------
+def living_message(model: type[Proposal] | type[Agreement], param: str,
+                   render: Callable[[Ctx, Any], tuple[str, list]]) -> tuple[Kind, Kind]:
+    """Kinds for a message that stands for a row (a proposal, an agreement): posted once, its ts
+    kept on the row (`message_ts`), then updated in place as the row changes."""
+    what = model.__name__.lower()
+
+    def load(ctx: Ctx) -> Any:
+        found = ctx.session.get(model, ctx.params[param])
+        if found is None:
+            raise Skip(f"the {what} is gone")
+        return found
+
+    def post(ctx: Ctx) -> Call:
+        text, blocks = render(ctx, load(ctx))
+        return Post(text, blocks, thread_ts=ctx.thread())
+
+    def posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
+        found = session.get(model, row.params[param])
+        if found is not None:
+            found.message_ts = done.ts
+
+    def update(ctx: Ctx) -> Call:
+        found = load(ctx)
+        if not found.message_ts:
+            raise Skip(f"the {what}'s message was never posted")
+        text, blocks = render(ctx, found)
+        return Update(found.message_ts, text, blocks)
+
+    return Kind(post, posted), Kind(update)
+
+
 # ----- proposals ------------------------------------------------------------------------------
 def _proposal(ctx: Ctx) -> Proposal:
     proposal = ctx.session.get(Proposal, ctx.params["proposal"])
@@ -81,25 +115,6 @@ def _render_proposal(ctx: Ctx, proposal: Proposal) -> tuple[str, list]:
     answers = (ctx.session.get(Proposal, proposal.supersedes_id).label
                if proposal.supersedes_id else None)
     return proposal_message(proposal, author, answers=answers, decided_by=decided)
-
-
-def _proposal_post(ctx: Ctx) -> Call:
-    text, blocks = _render_proposal(ctx, _proposal(ctx))
-    return Post(text, blocks, thread_ts=ctx.thread())
-
-
-def _proposal_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
-    proposal = session.get(Proposal, row.params["proposal"])
-    if proposal is not None:
-        proposal.message_ts = done.ts
-
-
-def _proposal_update(ctx: Ctx) -> Call:
-    proposal = _proposal(ctx)
-    if not proposal.message_ts:
-        raise Skip("the proposal's message was never posted")
-    text, blocks = _render_proposal(ctx, proposal)
-    return Update(proposal.message_ts, text, blocks)
 
 
 def _proposal_settled(ctx: Ctx) -> Call:
@@ -127,25 +142,6 @@ def _render_agreement(ctx: Ctx, agreement: Agreement) -> tuple[str, list]:
             .order_by(Agreement.version.desc()).limit(1))
     return agreement_blocks(ctx.d, agreement, approval_view(ctx.names, ctx.d, agreement),
                             superseded_by=later)
-
-
-def _agreement_post(ctx: Ctx) -> Call:
-    text, blocks = _render_agreement(ctx, _agreement(ctx))
-    return Post(text, blocks, thread_ts=ctx.thread())
-
-
-def _agreement_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
-    agreement = session.get(Agreement, row.params["agreement"])
-    if agreement is not None:
-        agreement.message_ts = done.ts
-
-
-def _agreement_update(ctx: Ctx) -> Call:
-    agreement = _agreement(ctx)
-    if not agreement.message_ts:
-        raise Skip("the agreement's message was never posted")
-    text, blocks = _render_agreement(ctx, agreement)
-    return Update(agreement.message_ts, text, blocks)
 
 
 def _changes(ctx: Ctx) -> Call:
@@ -240,15 +236,18 @@ def _close_requested(ctx: Ctx) -> Call:
     return Post(close_requested(ctx.d, ctx.who(), ctx.params["reason"]), thread_ts=ctx.thread())
 
 
+PROPOSAL, PROPOSAL_UPDATE = living_message(Proposal, "proposal", _render_proposal)
+AGREEMENT, AGREEMENT_UPDATE = living_message(Agreement, "agreement", _render_agreement)
+
 THREAD_KINDS: dict[str, Kind] = {
     "card": Kind(_card, _card_posted),
     "card.update": Kind(_card_update),
     "welcome": Kind(_welcome),
-    "proposal": Kind(_proposal_post, _proposal_posted),
-    "proposal.update": Kind(_proposal_update),
+    "proposal": PROPOSAL,
+    "proposal.update": PROPOSAL_UPDATE,
     "proposal.settled": Kind(_proposal_settled),
-    "agreement": Kind(_agreement_post, _agreement_posted),
-    "agreement.update": Kind(_agreement_update),
+    "agreement": AGREEMENT,
+    "agreement.update": AGREEMENT_UPDATE,
     "agreement.changes": Kind(_changes),
     "agreement.in_effect": Kind(_in_effect),
     "agreement.file": Kind(_agreement_file, _file_uploaded),

@@ -80,7 +80,3 @@ def next_checkin(session: Session, dispute_id: int) -> datetime | None:
     return session.scalar(select(CheckIn.due_at).where(
         CheckIn.dispute_id == dispute_id, CheckIn.status == CheckInStatus.PENDING,
     ).order_by(CheckIn.due_at).limit(1))
-
-
-def _team(session: Session, row: CheckIn) -> str:
-    return session.scalar(select(Dispute.team_id).where(Dispute.id == row.dispute_id)) or ""

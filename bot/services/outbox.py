@@ -294,13 +294,6 @@ def needs_attention(session: Session, team_id: str, user_id: str, *,
     return [(row, refs.get(row.dispute_id)) for row in rows]
 
 
-def backlog(session: Session) -> tuple[int, datetime | None]:
-    """How many rows are undelivered, and since when the oldest waits."""
-    count, oldest = session.execute(select(func.count(), func.min(OutboxMessage.created_at)).where(
-        OutboxMessage.status.in_(UNDELIVERED))).one()
-    return int(count), oldest
-
-
 def forget_delivered(session: Session, *, now: datetime | None = None) -> int:
     """Delivered and skipped rows go after two weeks; failed ones stay for App Home and audit."""
     now = now or utcnow()
