@@ -115,6 +115,9 @@ class Deliverer:
         """Claim and deliver until nothing of these is left (rows another request added while
         this one delivered included: whoever delivers a dispute's messages claims again after)."""
         while True:
+            with self.db.read() as session:  # usually nothing: then no write at all
+                if not outbox.anything_due(session, **which):
+                    return
             with self.db.transaction(deliver=False) as session:
                 ids = outbox.claim(session, self.worker_id, **which)
             if not ids or not self._deliver_in_order(ids):

@@ -152,10 +152,17 @@ def claim(session: Session, worker: str, *, now: datetime | None = None, limit: 
         .returning(OutboxMessage.id).execution_options(synchronize_session=False)).scalars())
 
 
-def anything_due(session: Session, *, now: datetime | None = None) -> bool:
-    """A cheap read before a claim (which takes SQLite's write lock)."""
+def anything_due(session: Session, *, now: datetime | None = None,
+                 dispute_ids: list[int] | None = None, row_ids: list[int] | None = None) -> bool:
+    """A cheap read before a claim (which takes SQLite's write lock): is anything due (of these
+    disputes, of these rows)?"""
     now = now or utcnow()
-    return session.scalar(select(OutboxMessage.id).where(_claimable(now)).limit(1)) is not None
+    query = select(OutboxMessage.id).where(_claimable(now))
+    if dispute_ids is not None:
+        query = query.where(OutboxMessage.dispute_id.in_(dispute_ids))
+    if row_ids is not None:
+        query = query.where(OutboxMessage.id.in_(row_ids))
+    return session.scalar(query.limit(1)) is not None
 
 
 def parked(session: Session) -> bool:
