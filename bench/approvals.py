@@ -138,11 +138,12 @@ def main() -> None:
         for index, (dispute_id, agreement_id, content_hash) in enumerate(singles, start=len(made)):
             value = AgreementButton(d=dispute_id, a=agreement_id, h=content_hash).encode()
             channel = channel_of(index, len(made))
-            updates = len(fake.calls_to("chat.update"))
+            answers = len(fake.calls_to("response_url"))
             signed_post(port, click_body(STUDIO, value, 10**6 + index, fake.response_url(), channel))
-            # idle: the first approval's work (its message updated) is over before the last click
-            fake.wait_until(lambda: len(fake.calls_to("chat.update")) > updates, timeout=30,
-                            what="the first approval's update")
+            # idle: the first approval's work is over (its private "recorded" was sent) before
+            # the completing click
+            fake.wait_until(lambda: len(fake.calls_to("response_url")) > answers, timeout=30,
+                            what="the first approval's answer")
             time.sleep(0.05)  # and whatever that work does after its last Slack call
             before = len(fake.calls_to("files.completeUploadExternal"))
             calls_before = len(fake.calls)
