@@ -33,6 +33,7 @@ from bench.common import (  # noqa: E402
     run_load,
     signed_post,
     start_server,
+    stop,
 )
 from bot.db import Database, build_engine  # noqa: E402
 from bot.payloads import AgreementButton  # noqa: E402
@@ -156,8 +157,7 @@ def main() -> None:
             first = next(c for c in fake.calls[calls_before:] if c.method.startswith("chat."))
             first_message.append(first.at + offset - started)
     finally:
-        app.terminate()
-        app.wait(10)
+        stop(app)
         fake.stop()
     completed = {c.args.get("thread_ts"): c.at for c in fake.calls_to("files.completeUploadExternal")}
     offset = time.perf_counter() - time.monotonic()

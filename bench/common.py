@@ -50,6 +50,16 @@ def start_server(args: list[str], env: dict[str, str], port: int) -> subprocess.
     raise RuntimeError(f"{args} did not start on port {port}")
 
 
+def stop(proc: subprocess.Popen[bytes], grace: float = 15) -> None:
+    """Stop a process the bench started: SIGTERM, then SIGKILL if it is still there after `grace`."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def signed_post(port: int, body: bytes) -> float:
     """POST a signed form body to /slack/events; returns seconds until the response arrived."""
     ts = str(int(time.time()))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.common import SECRET, TOKEN, free_port, start_server  # noqa: E402
+from bench.common import SECRET, TOKEN, free_port, start_server, stop  # noqa: E402
 from bot.db import Database, build_engine  # noqa: E402
 from bot.services import disputes, outbox  # noqa: E402
 from bot.services.people import Participant, Person  # noqa: E402
@@ -128,11 +127,7 @@ def run(options: argparse.Namespace, url: str) -> None:
             time.sleep(0.05)
         drained = time.monotonic() - back
     finally:
-        app.terminate()
-        try:
-            app.wait(15)
-        except subprocess.TimeoutExpired:
-            app.kill()
+        stop(app)
         fake.stop()
 
     with db.read() as s:

@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.common import ROOT, SECRET, TOKEN, free_port, signed_post, start_server  # noqa: E402
+from bench.common import ROOT, SECRET, TOKEN, free_port, signed_post, start_server, stop  # noqa: E402
 from bot import ids  # noqa: E402
 from bot.blocks.dispute_modal import open_dispute_modal  # noqa: E402
 from bot.db import Database, build_engine  # noqa: E402
@@ -197,11 +197,7 @@ def main() -> None:
               f"{'%.3f s' % (committed_at - started) if committed_at else 'never (30 s)'}; "
               f"failed requests {len(failed)}")
     finally:
-        app.terminate()
-        try:
-            app.wait(15)
-        except subprocess.TimeoutExpired:
-            app.kill()
+        stop(app)
         fake.stop()
 
 

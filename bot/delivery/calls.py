@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,7 @@ from bot.slack.directory import Directory
 from models import Dispute, OutboxMessage
 
 Blocks = list[dict[str, Any]]
+T = TypeVar("T")
 
 
 class Skip(Exception):
@@ -82,6 +83,13 @@ class Ctx:
         if not self.d.thread_ts:
             raise NoThread()
         return self.d.thread_ts
+
+    def load(self, model: type[T], param: str, what: str) -> T:
+        """The row the param names; if it is gone, the message is no longer needed."""
+        found = self.session.get(model, self.params[param])
+        if found is None:
+            raise Skip(f"the {what} is gone")
+        return found
 
     def who(self, key: str = "by") -> str:
         team, user = self.params[key]

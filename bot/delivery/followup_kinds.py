@@ -109,9 +109,7 @@ def _checkin_update(ctx: Ctx) -> Call:
 
 
 def _not_yet(ctx: Ctx) -> Call:
-    item = ctx.session.get(ActionItem, ctx.params["item"])
-    if item is None:
-        raise Skip("the action item is gone")
+    item = ctx.load(ActionItem, "item", "action item")
     text, blocks = not_yet_options(ctx.d, item, ctx.who())
     return Post(text, blocks, thread_ts=ctx.thread())
 
@@ -131,10 +129,7 @@ def _internal(ctx: Ctx) -> Call:
     """To the policy's escalation channel: posted only if Slack says it is not shared."""
     kind = ctx.row.kind
     if kind == "internal.lessons":
-        lesson = ctx.session.get(LessonLearned, ctx.params["lesson"])
-        if lesson is None:
-            raise Skip("the lesson is gone")
-        text = lessons_posted(ctx.d, lesson)
+        text = lessons_posted(ctx.d, ctx.load(LessonLearned, "lesson", "lesson"))
     elif kind == "internal.mediator":
         text = mediator_escalation(ctx.d, ctx.params["mediator"], ctx.params.get("note", ""))
     else:
@@ -153,9 +148,7 @@ def _channel_welcome(ctx: Ctx) -> Call:
 
 
 def _notice(ctx: Ctx) -> Call:
-    failed = ctx.session.get(OutboxMessage, ctx.params["failed"])
-    if failed is None:
-        raise Skip("the failed message is gone")
+    failed = ctx.load(OutboxMessage, "failed", "failed message")
     dispute = ctx.session.get(Dispute, failed.dispute_id) if failed.dispute_id else None
     return Post(delivery_failed(failed.kind, failed.channel_id,
                                 dispute.reference if dispute else None, failed.last_error or ""))

@@ -75,14 +75,8 @@ def living_message(model: type[Proposal] | type[Agreement], param: str,
     kept on the row (`message_ts`), then updated in place as the row changes."""
     what = model.__name__.lower()
 
-    def load(ctx: Ctx) -> Any:
-        found = ctx.session.get(model, ctx.params[param])
-        if found is None:
-            raise Skip(f"the {what} is gone")
-        return found
-
     def post(ctx: Ctx) -> Call:
-        text, blocks = render(ctx, load(ctx))
+        text, blocks = render(ctx, ctx.load(model, param, what))
         return Post(text, blocks, thread_ts=ctx.thread())
 
     def posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
@@ -91,7 +85,7 @@ def living_message(model: type[Proposal] | type[Agreement], param: str,
             found.message_ts = done.ts
 
     def update(ctx: Ctx) -> Call:
-        found = load(ctx)
+        found = ctx.load(model, param, what)
         if not found.message_ts:
             raise Skip(f"the {what}'s message was never posted")
         text, blocks = render(ctx, found)
@@ -102,10 +96,7 @@ def living_message(model: type[Proposal] | type[Agreement], param: str,
 
 # ----- proposals ------------------------------------------------------------------------------
 def _proposal(ctx: Ctx) -> Proposal:
-    proposal = ctx.session.get(Proposal, ctx.params["proposal"])
-    if proposal is None:
-        raise Skip("the proposal is gone")
-    return proposal
+    return ctx.load(Proposal, "proposal", "proposal")
 
 
 def _render_proposal(ctx: Ctx, proposal: Proposal) -> tuple[str, list]:
@@ -128,10 +119,7 @@ def _proposal_settled(ctx: Ctx) -> Call:
 
 # ----- agreements -----------------------------------------------------------------------------
 def _agreement(ctx: Ctx) -> Agreement:
-    agreement = ctx.session.get(Agreement, ctx.params["agreement"])
-    if agreement is None:
-        raise Skip("the agreement is gone")
-    return agreement
+    return ctx.load(Agreement, "agreement", "agreement")
 
 
 def _render_agreement(ctx: Ctx, agreement: Agreement) -> tuple[str, list]:
@@ -176,9 +164,7 @@ def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> Non
 
 # ----- perspectives ---------------------------------------------------------------------------
 def _perspective(ctx: Ctx) -> Call:
-    perspective = ctx.session.get(Perspective, ctx.params["perspective"])
-    if perspective is None:
-        raise Skip("the perspective is gone")
+    perspective = ctx.load(Perspective, "perspective", "perspective")
     author = ctx.names.describe(perspective.party.team_id, perspective.party.user_id)
     text, blocks = perspective_message(perspective, author)
     return Post(text, blocks, thread_ts=ctx.thread())
@@ -211,9 +197,7 @@ def _mediator_joined(ctx: Ctx) -> Call:
 
 
 def _new_date(ctx: Ctx) -> Call:
-    item = ctx.session.get(ActionItem, ctx.params["item"])
-    if item is None:
-        raise Skip("the action item is gone")
+    item = ctx.load(ActionItem, "item", "action item")
     return Post(new_date_set(ctx.d, ctx.who(), item, date.fromisoformat(ctx.params["when"])),
                 thread_ts=ctx.thread())
 
