@@ -69,6 +69,7 @@ def seed(db: Database, count: int, concurrent: int) -> list[tuple[int, int, str]
             a, _ = agreements.draft(s, d, d.parties[0], AgreementDraft(
                 terms="Redo the work.", items=[ItemDraft("Redo", STUDIO, date.today() + timedelta(days=5))]),
                 actor=STUDIO, approvals_rule="one_per_side")
+            a.message_ts = f"1800000001.{i:06d}"  # the agreement's message in the thread
             made.append((d.id, a.id, a.content_hash))
     return made
 
@@ -110,6 +111,10 @@ def main() -> None:
     for index in range(options.agreements + options.single):
         fake.add_channel(channel_of(index, options.agreements))
     made = seed(db, options.agreements + options.single, options.agreements)
+    for index in range(options.agreements + options.single):  # the card and the agreement's message
+        channel, thread = channel_of(index, options.agreements), f"1800000000.{index:06d}"
+        fake.add_message(channel, "the card", ts=thread)
+        fake.add_message(channel, "the agreement", thread_ts=thread, ts=f"1800000001.{index:06d}")
     made, singles = made[:options.agreements], made[options.agreements:]
     port = free_port()
     app = start_server([str(options.root / "app.py")],

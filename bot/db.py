@@ -60,9 +60,9 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         # With the outbox rows a transaction wrote (bot/delivery/): just before its commit (to
-        # claim them for this thread) and after it (to deliver them).
-        self.before_commit: Callable[[Session, list[Any]], None] | None = None
-        self.after_commit: Callable[[list[Any]], None] | None = None
+        # claim them for this thread; what it returns is handed on) and after it (to deliver them).
+        self.before_commit: Callable[[Session, list[Any]], Any] | None = None
+        self.after_commit: Callable[[list[Any], Any], None] | None = None
         self._factory = sessionmaker(engine, expire_on_commit=False)
         self._read_factory = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
@@ -73,16 +73,17 @@ class Database:
         """One unit of work. After it commits, the Slack messages it saved in the outbox are
         delivered at once, in this thread (unless `deliver=False`: the tick delivers them)."""
         _open.depth = getattr(_open, "depth", 0) + 1
+        ahead = None
         try:
             with self._factory() as session, session.begin():
                 yield session
                 rows = session.info.pop(OUTBOX, [])
                 if rows and deliver and self.before_commit is not None:
-                    self.before_commit(session, rows)
+                    ahead = self.before_commit(session, rows)
         finally:
             _open.depth -= 1
         if rows and deliver and self.after_commit is not None:
-            self.after_commit(rows)
+            self.after_commit(rows, ahead)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

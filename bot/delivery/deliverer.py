@@ -31,7 +31,7 @@ from bot.delivery.pacer import ChannelPacer
 from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services import outbox
-from bot.slack.directory import Directory
+from bot.slack.directory import Directory, NotCached
 from models import Dispute, OutboxMessage, utcnow
 
 log = logging.getLogger("parley.delivery")
@@ -91,19 +91,37 @@ class Deliverer:
         self._last_flush = 0.0
 
     # ----- right after a commit -------------------------------------------------------------
-    def claim_new(self, session: Session, rows: list[OutboxMessage]) -> None:
-        """Before the commit: claim the transaction's own rows for this thread (Database hook)."""
-        outbox.claim_new(session, self.worker_id, rows)
+    def claim_new(self, session: Session, rows: list[OutboxMessage]) -> Prepared | None:
+        """Before the commit (Database hook): claim the transaction's own rows for this thread,
+        and render the first of them ahead (see `_render_ahead`)."""
+        mine = outbox.claim_new(session, self.worker_id, rows)
+        return self._render_ahead(session, mine[0]) if mine else None
 
-    def deliver_now(self, rows: Iterable[OutboxMessage]) -> None:
-        """Deliver what a transaction just saved, in order; whatever cannot go now stays for the
-        tick. Never raises: what people did is committed whatever Slack says."""
+    def _render_ahead(self, session: Session, row: OutboxMessage) -> Prepared | None:
+        """The first message, rendered inside the transaction that wrote it, from the objects that
+        transaction already holds, with names from the directory's cache only (no Slack call
+        here): it goes to Slack right after the commit, without a read of its own. None when it
+        cannot (a name not known yet): it is then rendered after the commit, as the rest are."""
+        session.flush()  # its id goes into the message's metadata
+        try:
+            return self._prepare(session, row, self.names.cached())
+        except NotCached:
+            return None
+        except Exception:  # noqa: BLE001 - rendered again after the commit, where it is handled
+            log.debug("rendering delivery %s ahead failed; rendering it after the commit", row.id,
+                      exc_info=True)
+            return None
+
+    def deliver_now(self, rows: Iterable[OutboxMessage], ahead: Prepared | None = None) -> None:
+        """Deliver what a transaction just saved, in order (`ahead`: its first row, already
+        rendered); whatever cannot go now stays for the tick. Never raises: what people did is
+        committed whatever Slack says."""
         rows = list(rows)
         disputes = list(dict.fromkeys(r.dispute_id for r in rows if r.dispute_id is not None))
         loose = [r.id for r in rows if r.dispute_id is None]
         try:
             claimed = [r.id for r in rows if r.claimed_by == self.worker_id]
-            if self._deliver_in_order(claimed):
+            if self._deliver_in_order(claimed, ahead):
                 for dispute_id in disputes:
                     self._drain(dispute_ids=[dispute_id])
                 if loose:
@@ -123,7 +141,7 @@ class Deliverer:
             if not ids or not self._deliver_in_order(ids):
                 return
 
-    def _deliver_in_order(self, ids: list[int]) -> bool:
+    def _deliver_in_order(self, ids: list[int], ahead: Prepared | None = None) -> bool:
         """Deliver claimed rows one after the other; on the first that cannot go now, put the
         rest back (order) and say so. Rows whose delivery changes nothing else in the database
         (an update, a reply) are marked together, with the next row recorded or at the end: one
@@ -132,7 +150,11 @@ class Deliverer:
         done = 0
         while done < len(ids):
             # The first message alone, so people see it as soon as possible; then the rest.
-            for item in self._prepare_run(ids[done:done + 1] if done == 0 else ids[done:]):
+            if done == 0 and ahead is not None and ahead.row_id == ids[0]:
+                run = [ahead]
+            else:
+                run = self._prepare_run(ids[done:done + 1] if done == 0 else ids[done:])
+            for item in run:
                 done += 1
                 outcome = item.outcome or self._call(item, self.request_wait)
                 if not self._finish(item, outcome, delivered).final:
@@ -271,7 +293,8 @@ class Deliverer:
             self._slack_is_back()
         return outcome
 
-    def _prepare(self, session: Session, row: OutboxMessage) -> Prepared:
+    def _prepare(self, session: Session, row: OutboxMessage,
+                 names: Directory | None = None) -> Prepared:
         """Render a row from the database (in a read session), or say why it is not needed."""
         kind = KINDS.get(row.kind)
         dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
@@ -280,7 +303,7 @@ class Deliverer:
         try:
             if kind is None:
                 raise Skip(f"unknown kind {row.kind}")
-            item.call = kind.render(Ctx(session, row, dispute, self.names))
+            item.call = kind.render(Ctx(session, row, dispute, names or self.names))
         except Skip as skip:
             item.outcome = Outcome("skipped", error=skip.reason)
         return item

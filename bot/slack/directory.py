@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from dataclasses import dataclass
@@ -27,6 +28,15 @@ class Profile:
         return Participant(self.person, is_guest=self.is_guest)
 
 
+class NotCached(Exception):
+    """A cache-only directory was asked about someone it has not looked up recently."""
+
+
+class _NoSlack:
+    def __getattr__(self, name: str) -> object:
+        raise NotCached(name)
+
+
 class Directory:
     def __init__(self, client: WebClient, ttl_seconds: float = 600.0) -> None:
         self._client = client
@@ -34,6 +44,13 @@ class Directory:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Profile]] = {}
         self._teams: dict[str, tuple[float, str | None]] = {}
+
+    def cached(self) -> Directory:
+        """The same directory answering only from its cache (NotCached otherwise): for use where
+        Slack must not be called, inside a database transaction."""
+        view = copy.copy(self)
+        view._client = _NoSlack()  # type: ignore[assignment]
+        return view
 
     def lookup(self, user_id: str) -> Profile:
         now = time.monotonic()
