@@ -150,6 +150,9 @@ def run(options: argparse.Namespace, url: str) -> None:
     after = Counter(channel for (channel, ts), m in fake.messages.items()
                     if float(ts) >= back_wall and (m.get("metadata") or {}).get("event_type"))
     busiest = max(after.values()) if after else 0
+    first_after = min((float(ts) for (_, ts), m in fake.messages.items()
+                       if float(ts) >= back_wall and (m.get("metadata") or {}).get("event_type")),
+                      default=back_wall) - back_wall
     bound = max(1.0, float(busiest - BURST))
     print(f"{options.disputes} disputes over {options.channels} channels, {len(posts)} thread posts "
           f"and {len(rows) - len(posts)} card updates; Slack down {options.outage:g} s; "
@@ -158,6 +161,7 @@ def run(options: argparse.Namespace, url: str) -> None:
           f"429 answers {fake.rate_limited}")
     print(f"  backlog when Slack came back: {sum(backlog.values())} posts; posted after: "
           f"{sum(after.values())}, busiest channel {busiest}")
+    print(f"  first post {first_after:.1f} s after Slack came back")
     print(f"  drained in {drained:.1f} s; the per-channel limit allows {bound:.0f} s  ->  "
           f"{drained / bound:.2f}x the bound")
 

@@ -69,10 +69,16 @@ def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = T
         kind = KINDS.get(name)
         if kind is not None and kind.prefetch is not None:
             keep += kind.prefetch(session, same, to_render)
-PROBE_EVERY = 2.0  # while rows wait out an outage, try one this often to see whether Slack is back
+PROBE_EVERY = 1.0  # while rows wait out an outage, try one this often to see whether Slack is back
 # A request's own thread waits at most this long for a busy channel's turn; after that the tick's
 # delivery threads take over, so a busy channel never ties up the threads that handle requests.
 REQUEST_WAIT = 0.3
+# In a tick's round, a row whose channel's turn is further away than this (a 429's Retry-After) is
+# put back for a later round rather than waited for: a round never outlives its claims.
+ROUND_WAIT = 10.0
+# A tick's round takes up to this many messages per channel (updates in place between them ride
+# along): a few seconds of one channel's pace, about the same for every busy channel.
+ROUND_PER_CHANNEL = 8
 FLUSH_EVERY = 2.0  # after a success, look for rows parked by an outage at most this often
 
 
@@ -184,8 +190,8 @@ class Deliverer:
 
     # ----- the scheduler's task ---------------------------------------------------------------
     def __call__(self) -> int:
-        """Deliver everything that is due, in rounds of at most a burst's worth of rows per channel
-        (so a round is never held up long by one channel's pace); returns how many were
+        """Deliver everything that is due, in rounds of at most ROUND_PER_CHANNEL messages per
+        channel (so a round is never held up long by one channel's pace); returns how many were
         delivered."""
         delivered = 0
         while True:
@@ -195,7 +201,7 @@ class Deliverer:
                 return delivered + self._probe()
             with self.db.transaction(deliver=False) as session:
                 ids = outbox.claim(session, self.worker_id, limit=self.batch,
-                                   per_channel=self.pacer.burst)
+                                   per_channel=ROUND_PER_CHANNEL)
             if not ids:
                 return delivered
             delivered += self.deliver_many(ids)
@@ -213,44 +219,50 @@ class Deliverer:
         return self.deliver_many(ids)
 
     def deliver_many(self, ids: list[int]) -> int:
-        """Deliver claimed rows (a round of the tick: no two of one dispute): rendered together
-        in one read, posted by a pool of threads, each taking the channel whose turn comes
-        soonest (a thousand channels go in parallel, none faster than its pace), and recorded
-        together in one transaction. Returns how many were sent."""
+        """Deliver claimed rows (a round of the tick): rendered together in one read, posted by a
+        pool of threads, and recorded together in one transaction. Each dispute's run is a lane,
+        delivered in order by one thread at a time; a thread takes the lane whose channel's turn
+        comes soonest (a thousand channels go in parallel, none faster than its pace). A lane
+        stops at a row whose delivery changes what later ones render from (a card's ts is its
+        thread), and at a row that cannot go now: the rest of it is put back for the next round.
+        Returns how many were sent."""
+        lanes: dict[object, deque[Prepared]] = defaultdict(deque)
+        results: list[tuple[Prepared, Outcome]] = []
+        untried: list[int] = []
         with self.db.read() as session:
             rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                         .order_by(OutboxMessage.id)))
             prefetch(session, rows)
-            prepared = [self._prepare(session, row) for row in rows]
-        queues: dict[str, deque[Prepared]] = defaultdict(deque)
-        results: list[tuple[Prepared, Outcome]] = []
-        for item in prepared:
-            if item.outcome is not None:
-                results.append((item, item.outcome))
-            else:
-                queues[item.channel].append(item)
-        heap = [(self.pacer.ready_at(channel), channel) for channel in queues]
-        heapq.heapify(heap)
+            for row in rows:
+                lane = lanes[row.dispute_id or ("row", row.id)]
+                if lane and lane[-1].kind is not None and lane[-1].kind.after is not None:
+                    untried.append(row.id)  # renders from what the lane's last row will record
+                    continue
+                lane.append(self._prepare(session, row))
+        ready = [(self._ready_at(lane[0]), n, lane) for n, lane in enumerate(lanes.values())]
+        heapq.heapify(ready)
         lock = threading.Lock()
 
         def work() -> None:
             while True:
                 with lock:
-                    if not heap:
+                    if not ready:
                         return
-                    ready_at, channel = heapq.heappop(heap)
-                    item = queues[channel].popleft()
+                    ready_at, n, lane = heapq.heappop(ready)
+                    item = lane.popleft()
                 wait = ready_at - time.monotonic()
                 if wait > 0:
-                    time.sleep(wait)
-                outcome = self._call(item, None)
+                    time.sleep(min(wait, ROUND_WAIT))
+                outcome = item.outcome or self._call(item, ROUND_WAIT)
                 with lock:
                     results.append((item, outcome))
-                    if queues[channel]:
-                        heapq.heappush(heap, (self.pacer.ready_at(channel), channel))
+                    if not outcome.final:
+                        untried.extend(rest.row_id for rest in lane)
+                    elif lane:
+                        heapq.heappush(ready, (self._ready_at(lane[0]), n, lane))
 
         threads = [threading.Thread(target=work, name=f"delivery-{n}", daemon=True)
-                   for n in range(min(self.workers, len(queues)))]
+                   for n in range(min(self.workers, len(lanes)))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -260,6 +272,7 @@ class Deliverer:
                      to_render=False)
             for item, outcome in results:
                 self._record_in(session, item, outcome, locked=True)
+            outbox.put_back(session, self.worker_id, untried)
         sent = sum(1 for _, outcome in results if outcome.status == "sent")
         if sent:
             self._slack_is_back()
@@ -308,6 +321,18 @@ class Deliverer:
             item.outcome = Outcome("skipped", error=skip.reason)
         return item
 
+    @staticmethod
+    def _paced_in(item: Prepared) -> str | None:
+        """The channel whose pace a row's call keeps (a post or a file), or None (an update)."""
+        call = item.call
+        if isinstance(call, Post):
+            return call.channel or item.channel
+        return item.channel if isinstance(call, Upload) else None
+
+    def _ready_at(self, item: Prepared) -> float:
+        channel = self._paced_in(item)
+        return self.pacer.ready_at(channel) if channel else time.monotonic()
+
     def _call(self, item: Prepared, max_wait: float | None) -> Outcome:
         """Call Slack for a prepared row: look first if an earlier attempt may have posted it,
         wait for the channel's turn (or, past `max_wait`, leave it for the tick)."""
@@ -330,8 +355,8 @@ class Deliverer:
             if found:
                 log.info("delivery %s was already in Slack (%s); not posting it again", row_id, found)
                 return Outcome("sent", Delivered(ts=found))
-        if isinstance(call, (Post, Upload)):
-            target = (call.channel if isinstance(call, Post) else None) or channel
+        target = self._paced_in(item)
+        if target is not None:
             if max_wait is not None and self.pacer.ready_at(target) - time.monotonic() > max_wait:
                 return Outcome("deferred", error="the channel's turn is later")
             self.pacer.wait_turn(target)

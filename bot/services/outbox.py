@@ -20,7 +20,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.db import OUTBOX
@@ -31,7 +31,9 @@ from models import UNDELIVERED, Dispute, OutboxMessage, OutboxStatus, utcnow
 log = logging.getLogger("parley.outbox")
 
 CLAIM_TIMEOUT = timedelta(minutes=2)
-BATCH = 3000  # rows per claim: a tick's round (at most a burst's worth per channel)
+BATCH = 3000  # rows per claim: a tick's round
+# Kinds named so update a message in place: Slack paces posts per channel, not updates.
+UPDATE = ".update"
 GIVE_UP_AFTER = timedelta(days=2)  # Slack unreachable that long: tell a person, stop trying
 KEEP_DELIVERED = timedelta(days=14)
 SLACK_UNAVAILABLE = "slack unavailable: "  # last_error prefix of rows parked by an outage
@@ -92,34 +94,49 @@ def _claimable(now: datetime, *, parked_too: bool = False) -> Any:
     )
 
 
-def _first_of_its_dispute() -> Any:
-    earlier = aliased(OutboxMessage)
-    return ~exists().where(earlier.dispute_id == OutboxMessage.dispute_id,
-                           earlier.id < OutboxMessage.id, earlier.status.in_(UNDELIVERED))
+def _nothing_waiting(now: datetime, *, parked_too: bool = False) -> Any:
+    """The row's dispute has no row held by a live claim or waiting out a retry (with
+    `parked_too`, only live claims count): its due rows can then be claimed together (a run) and
+    delivered in order by one worker. (A set of disputes, computed once: no per-row subquery, so
+    the plan stays linear even on a table PostgreSQL has no statistics for yet.)"""
+    waiting = aliased(OutboxMessage)
+    held = and_(waiting.status == OutboxStatus.SENDING, waiting.claimed_at >= now - CLAIM_TIMEOUT)
+    if not parked_too:
+        held = or_(held, and_(waiting.status == OutboxStatus.PENDING, waiting.next_attempt_at > now))
+    busy = select(waiting.dispute_id).where(waiting.dispute_id.is_not(None), held)
+    return or_(OutboxMessage.dispute_id.is_(None), OutboxMessage.dispute_id.not_in(busy))
 
 
-def _nothing_waiting_before(now: datetime) -> Any:
-    """No earlier row of the dispute is held by a live claim or waiting out a retry: the due rows
-    of a dispute can then be claimed together and delivered in order by one worker."""
-    earlier = aliased(OutboxMessage)
-    return ~exists().where(
-        earlier.dispute_id == OutboxMessage.dispute_id, earlier.id < OutboxMessage.id,
-        or_(and_(earlier.status == OutboxStatus.PENDING, earlier.next_attempt_at > now),
-            and_(earlier.status == OutboxStatus.SENDING, earlier.claimed_at >= now - CLAIM_TIMEOUT)))
+def _whole_runs(session: Session, locked: list[tuple[int, int | None]]) -> list[int]:
+    """Of the rows just locked, those whose dispute's earlier undelivered rows are all among them:
+    a run is claimed from its dispute's first undelivered row on, never from its middle (a row
+    passed over because another worker was claiming it at that moment would be overtaken)."""
+    ids = [row_id for row_id, _ in locked]
+    disputes = {dispute_id for _, dispute_id in locked if dispute_id is not None}
+    left_out: dict[int, int] = {}
+    if disputes:
+        left_out = dict(session.execute(
+            select(OutboxMessage.dispute_id, func.min(OutboxMessage.id))
+            .where(OutboxMessage.dispute_id.in_(disputes), OutboxMessage.status.in_(UNDELIVERED),
+                   OutboxMessage.id.not_in(ids))
+            .group_by(OutboxMessage.dispute_id)).all())
+    return [row_id for row_id, dispute_id in locked
+            if dispute_id is None or row_id < left_out.get(dispute_id, row_id + 1)]
 
 
 def claim(session: Session, worker: str, *, now: datetime | None = None, limit: int = BATCH,
           per_channel: int | None = 1, dispute_ids: list[int] | None = None,
           row_ids: list[int] | None = None, parked_too: bool = False) -> list[int]:
-    """Take rows to deliver, oldest first: each the first undelivered row of its dispute. With
-    `dispute_ids`, only rows of those disputes (a request delivering what it just saved; channels
-    held by others are not waited for). Otherwise (the tick) at most `per_channel` rows per
-    channel, and no channel in which another worker holds a live claim. `parked_too` also takes
-    rows waiting out a Slack outage (a probe: is Slack back?)."""
+    """Take rows to deliver, oldest first, as runs: a dispute's due rows from its first
+    undelivered one on, delivered in order by one worker. With `dispute_ids`, only rows of those
+    disputes (a request delivering what it just saved; channels held by others are not waited
+    for). Otherwise (the tick) at most `per_channel` messages per channel, and no channel in which
+    another worker holds a live claim. `parked_too` also takes rows waiting out a Slack outage (a
+    probe: is Slack back?)."""
     now = now or utcnow()
     due = _claimable(now, parked_too=parked_too)
     mine = dispute_ids is not None or row_ids is not None
-    free = and_(due, _nothing_waiting_before(now) if mine else _first_of_its_dispute())
+    free = and_(due, _nothing_waiting(now, parked_too=parked_too))
     if dispute_ids is not None:
         free = and_(free, OutboxMessage.dispute_id.in_(dispute_ids))
     if row_ids is not None:
@@ -130,22 +147,30 @@ def claim(session: Session, worker: str, *, now: datetime | None = None, limit: 
             other.status == OutboxStatus.SENDING, other.claimed_by != worker,
             other.claimed_at >= now - CLAIM_TIMEOUT)
         free = and_(free, OutboxMessage.channel_id.not_in(held_elsewhere))
-    eligible = select(OutboxMessage.id).where(free)
     if per_channel is not None and not mine:
-        ranked = (select(OutboxMessage.id.label("id"), func.row_number().over(
-            partition_by=OutboxMessage.channel_id, order_by=OutboxMessage.id).label("rank"))
+        # The oldest rows of each channel up to its per_channel-th message (updates in place
+        # between them ride along: Slack does not pace them).
+        paced = case((OutboxMessage.kind.endswith(UPDATE), 0), else_=1)
+        ranked = (select(OutboxMessage.id.label("id"), func.sum(paced).over(
+            partition_by=OutboxMessage.channel_id, order_by=OutboxMessage.id).label("messages"))
             .where(free).subquery())
-        eligible = select(ranked.c.id).where(ranked.c.rank <= per_channel)
-    # Two statements, as for check-ins: an UPDATE … WHERE id IN (SELECT … LIMIT … SKIP LOCKED)
-    # does not keep its LIMIT on PostgreSQL. `due` is re-checked against the newest version of a
-    # row another worker claimed meanwhile.
-    candidates = session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.id.in_(eligible), due)
-        .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)).all()
-    if not candidates:
+        eligible = select(ranked.c.id).where(ranked.c.messages <= per_channel).order_by(ranked.c.id)
+    else:
+        eligible = select(OutboxMessage.id).where(free).order_by(OutboxMessage.id)
+    # Chosen, then locked (PostgreSQL locks no rows of a query with a window function), then
+    # claimed, each statement linear in the rows at hand. `due` is re-checked against the newest
+    # version of a row another worker claimed meanwhile.
+    chosen = session.scalars(eligible.limit(limit)).all()
+    if not chosen:
+        return []
+    locked = session.execute(
+        select(OutboxMessage.id, OutboxMessage.dispute_id).where(OutboxMessage.id.in_(chosen), due)
+        .order_by(OutboxMessage.id).with_for_update(skip_locked=True)).all()
+    runs = _whole_runs(session, locked)
+    if not runs:
         return []
     return sorted(session.execute(
-        update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due)
+        update(OutboxMessage).where(OutboxMessage.id.in_(runs), due)
         # A claim taken over from a worker that died may have posted before it died.
         .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
                 uncertain=or_(OutboxMessage.uncertain, OutboxMessage.status == OutboxStatus.SENDING))
@@ -262,7 +287,7 @@ def _fail(session: Session, row: OutboxMessage, error: str) -> None:
                  actor=None, outbox_id=row.id, what=row.kind, channel=row.channel_id, error=error)
     # A person is told about a message that never appeared; an update that could not be made (the
     # message was deleted, say) leaves the thread as it was, and what it showed is in the database.
-    if row.notify_user and row.kind != NOTICE and not row.kind.endswith(".update"):
+    if row.notify_user and row.kind != NOTICE and not row.kind.endswith(UPDATE):
         person = Person(team_id=row.notify_team or row.team_id, user_id=row.notify_user)
         say_outside(session, row.team_id, person.user_id, NOTICE, failed=row.id)
 
@@ -293,7 +318,7 @@ def needs_attention(session: Session, team_id: str, user_id: str, *,
         OutboxMessage.notify_user == user_id,
         or_(OutboxMessage.notify_team == team_id, OutboxMessage.notify_team.is_(None)),
         OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.kind != NOTICE,
-        OutboxMessage.kind.not_like("%.update"),
+        ~OutboxMessage.kind.endswith(UPDATE),
         OutboxMessage.done_at >= utcnow() - KEEP_DELIVERED,
     ).order_by(OutboxMessage.id.desc()).limit(limit)))
     refs = {d.id: d.reference for d in session.scalars(

@@ -44,22 +44,25 @@ def mark_sent(db, worker: str, ids: list[int]) -> None:
             assert outbox.sent(s, worker, row_id, "1.1") is not None
 
 
-def test_only_the_first_undelivered_row_of_a_dispute_is_claimed(db):
+def test_a_dispute_s_rows_are_claimed_as_one_run_from_its_first_undelivered_row(db):
     one, two = dispute_in(db, "C1"), dispute_in(db, "C2")
     card, welcome, update_ = owe(db, one, "card", "welcome", "card.update")
     (other,) = owe(db, two, "card")
-    assert claim(db, "w1", per_channel=None) == [card, other]
-    assert claim(db, "w2", per_channel=None) == []  # the welcome waits for the card
+    # two messages per channel at most; the update in place between them rides along
+    assert claim(db, "w1", per_channel=1) == [card, other]
+    with db.transaction(deliver=False) as s:
+        outbox.put_back(s, "w1", [card, other])
+    assert claim(db, "w1", per_channel=2) == [card, welcome, update_, other]
+    assert claim(db, "w2", per_channel=None) == []  # all held by w1's live claims
     mark_sent(db, "w1", [card])
-    assert claim(db, "w2", per_channel=None) == [welcome]
-    with db.transaction(deliver=False) as s:  # a retry puts it back, later: the update still waits
-        outbox.retry(s, "w2", welcome, "fatal_error", delay=timedelta(minutes=1))
-    assert claim(db, "w2", per_channel=None) == []
+    with db.transaction(deliver=False) as s:  # a retry puts it back, later; the rest of the run
+        outbox.retry(s, "w1", welcome, "fatal_error", delay=timedelta(minutes=1))
+        outbox.put_back(s, "w1", [update_])  # goes back untried
+    assert claim(db, "w2", per_channel=None) == []  # the update waits behind the welcome
     assert claim(db, "w2", dispute_ids=[one]) == []
     with db.transaction(deliver=False) as s:
         s.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
-    # a request takes its dispute's due rows together, to deliver them in order itself
-    assert claim(db, "w2", dispute_ids=[one]) == [welcome, update_]
+    assert claim(db, "w2", dispute_ids=[one]) == [welcome, update_]  # a request's run
     with db.transaction(deliver=False) as s:  # a row refused for good does not block the rest
         outbox.failed(s, "w2", welcome, "msg_too_long")
         outbox.put_back(s, "w2", [update_])
@@ -67,6 +70,18 @@ def test_only_the_first_undelivered_row_of_a_dispute_is_claimed(db):
     with db.read() as s:
         assert [s.get(OutboxMessage, i).kind for i in taken] == ["card.update", "notice.failed"]
     assert taken[0] == update_
+
+
+def test_a_run_is_never_claimed_from_its_middle(db):
+    """A worker that finds a dispute's first row locked by another worker's claim (SKIP LOCKED
+    passes over it) must not take the rows after it: they would overtake it."""
+    one = dispute_in(db, "C1")
+    first, second = owe(db, one, "card", "welcome")
+    with db.transaction(deliver=False) as s:
+        assert outbox.claim(s, "w1", per_channel=1) == [first]  # still uncommitted, and locked
+        if db.engine.dialect.name == "postgresql":  # SQLite has one writer at a time anyway
+            assert claim(db, "w2", per_channel=None) == []
+    assert claim(db, "w2", per_channel=None) == []  # w1's claim is live
 
 
 def test_the_tick_takes_one_row_per_channel_and_leaves_channels_held_by_others(db):
@@ -131,8 +146,9 @@ def test_rows_parked_by_an_outage_are_due_as_soon_as_slack_answers(db):
         assert outbox.anything_due(s)
 
 
-@pytest.mark.parametrize("round_", range(3))
-def test_concurrent_workers_claim_disjoint_sets_in_order(db, round_):
+@pytest.mark.parametrize("per_channel", [1, None])
+@pytest.mark.parametrize("round_", range(2))
+def test_concurrent_workers_claim_disjoint_sets_in_order(db, round_, per_channel):
     ids = [dispute_in(db, f"C{n % 4}") for n in range(10)]
     for dispute_id in ids:
         owe(db, dispute_id, "card", "welcome", "card.update")
@@ -144,7 +160,7 @@ def test_concurrent_workers_claim_disjoint_sets_in_order(db, round_):
         mine: list[int] = []
         idle = 0
         while idle < 50:  # another worker may hold the next row of a dispute for a moment
-            got = claim(db, name, limit=3)
+            got = claim(db, name, limit=3, per_channel=per_channel)
             if not got:
                 idle += 1
                 continue

@@ -11,7 +11,7 @@ from bot.services import outbox
 from bot.slack.directory import NotCached
 from models import Dispute
 from tests.conftest import CORA, SAM
-from tests.integration.test_deliveries import STUDIO, CLIENT, with_threads
+from tests.integration.test_deliveries import CLIENT, STUDIO, with_threads
 from tests.support.scenarios import ratified_dispute
 
 
