@@ -1,0 +1,191 @@
+"""One outbox row's delivery, as the request path and the tick's rounds share it: render it
+from the database in a read session (each kind says how: thread_kinds.py, followup_kinds.py),
+look for it in Slack first if an earlier attempt may have posted it, wait for its channel's turn,
+call Slack with no transaction open, and record the outcome with what it means for the domain
+(the card's ts is the dispute's thread)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db import Database
+from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Upload
+from bot.delivery.followup_kinds import FOLLOWUP_KINDS
+from bot.delivery.pacer import ChannelPacer
+from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
+from bot.delivery.thread_kinds import THREAD_KINDS
+from bot.services import outbox
+from bot.slack.directory import Directory
+from models import Dispute, OutboxMessage
+
+log = logging.getLogger("parley.delivery")
+
+KINDS: dict[str, Kind] = {**THREAD_KINDS, **FOLLOWUP_KINDS}
+
+
+@dataclass
+class Prepared:
+    """A row rendered and ready to send (`call`), or already settled (`outcome`: not needed)."""
+
+    row_id: int
+    channel: str
+    kind: Kind | None
+    call: Call | None
+    attempts: int
+    uncertain: bool
+    created: datetime
+    outcome: Outcome | None = None
+
+
+def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = True) -> None:
+    """Load what a round's rows need in a few queries (their disputes, and what each kind asks
+    for), so a thousand rows do not query a thousand times. The session's identity map holds
+    objects weakly: what is loaded is kept alive on the session meanwhile."""
+    keep = session.info.setdefault("prefetched", [])
+    keep += rows
+    ids = {r.dispute_id for r in rows if r.dispute_id is not None}
+    if ids and to_render:
+        keep += session.scalars(select(Dispute).where(Dispute.id.in_(ids))).all()
+    by_kind: dict[str, list[OutboxMessage]] = defaultdict(list)
+    for row in rows:
+        by_kind[row.kind].append(row)
+    for name, same in by_kind.items():
+        kind = KINDS.get(name)
+        if kind is not None and kind.prefetch is not None:
+            keep += kind.prefetch(session, same, to_render)
+
+
+FLUSH_EVERY = 2.0  # after a success, look for rows parked by an outage at most this often
+
+
+class RowDelivery:
+    """Rendering, sending and recording single rows (the parts the request path and the rounds
+    share)."""
+
+    def __init__(self, db: Database, sender: Sender, names: Directory, pacer: ChannelPacer, *,
+                 workers: int = 16, batch: int = outbox.BATCH) -> None:
+        self.db = db
+        self.sender = sender
+        self.names = names
+        self.pacer = pacer
+        self.workers = workers
+        self.batch = batch
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self._last_flush = 0.0
+
+    def _prepare(self, session: Session, row: OutboxMessage,
+                 names: Directory | None = None) -> Prepared:
+        """Render a row from the database (in a read session), or say why it is not needed."""
+        kind = KINDS.get(row.kind)
+        dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
+        item = Prepared(row.id, row.channel_id, kind, None, row.attempts, row.uncertain,
+                        row.created_at)
+        try:
+            if kind is None:
+                raise Skip(f"unknown kind {row.kind}")
+            item.call = kind.render(Ctx(session, row, dispute, names or self.names))
+        except Skip as skip:
+            item.outcome = Outcome("skipped", error=skip.reason)
+        return item
+
+    @staticmethod
+    def _paced_in(item: Prepared) -> str | None:
+        """The channel whose pace a row's call keeps (a post or a file), or None (an update)."""
+        call = item.call
+        if isinstance(call, Post):
+            return call.channel or item.channel
+        return item.channel if isinstance(call, Upload) else None
+
+    def _ready_at(self, item: Prepared) -> float:
+        channel = self._paced_in(item)
+        return self.pacer.ready_at(channel) if channel else time.monotonic()
+
+    def _call(self, item: Prepared, max_wait: float | None) -> Outcome:
+        """Call Slack for a prepared row: look first if an earlier attempt may have posted it,
+        wait for the channel's turn (or, past `max_wait`, leave it for the tick)."""
+        call, channel, row_id, attempts = item.call, item.channel, item.row_id, item.attempts
+        created = item.created
+        if item.uncertain:
+            try:
+                found = self.sender.find_posted(call, channel, row_id, created)  # type: ignore[arg-type]
+            except SlackApiError as error:
+                lookup = classify_refusal(error, attempts)
+                if lookup.status == "retry":  # Slack cannot say now: ask again later
+                    return Outcome("retry", error=f"lookup: {lookup.error}", delay=lookup.delay,
+                                   uncertain=True, outage=lookup.outage)
+                log.warning("cannot look for delivery %s in Slack (%s); posting it", row_id,
+                            lookup.error)
+                found = None
+            except Exception as error:  # noqa: BLE001 - cannot look: try again later
+                return Outcome("retry", error=f"lookup: {type(error).__name__}",
+                               delay=backoff(attempts + 1), uncertain=True, outage=True)
+            if found:
+                log.info("delivery %s was already in Slack (%s); not posting it again", row_id, found)
+                return Outcome("sent", Delivered(ts=found))
+        target = self._paced_in(item)
+        if target is not None:
+            if max_wait is not None and self.pacer.ready_at(target) - time.monotonic() > max_wait:
+                return Outcome("deferred", error="the channel's turn is later")
+            self.pacer.wait_turn(target)
+        outcome = self.sender.send(call, channel, row_id, attempts)  # type: ignore[arg-type]
+        if outcome.error == "ratelimited":
+            self.pacer.hold(channel, outcome.delay)
+        return outcome
+
+    def _record_many_in(self, session: Session, delivered: list[tuple[Prepared, Outcome]]) -> None:
+        for item, outcome in delivered:
+            self._record_in(session, item, outcome)
+        delivered.clear()
+
+    def _record_in(self, session: Session, item: Prepared, outcome: Outcome, *,
+                   locked: bool = False) -> None:
+        """Record what happened to a row, with what it means for the domain (its kind's hooks).
+        `locked`: the caller has locked the rows already (a round, recorded at once)."""
+        row_id, kind = item.row_id, item.kind
+        if outcome.status == "deferred":
+            outbox.put_back(session, self.worker_id, [row_id])
+        elif outcome.status == "sent":
+            row = outbox.sent(session, self.worker_id, row_id,
+                              outcome.delivered.ts if outcome.delivered else None, locked=locked)
+            if row is not None and kind is not None and kind.after is not None:
+                kind.after(session, row, outcome.delivered or Delivered())
+        elif outcome.status == "skipped":
+            outbox.skipped(session, self.worker_id, row_id, outcome.error, locked=locked)
+            row = session.get(OutboxMessage, row_id)
+            if row is not None and kind is not None and kind.skipped is not None:
+                kind.skipped(session, row, outcome.error)
+        elif outcome.status == "failed":
+            row = outbox.failed(session, self.worker_id, row_id, outcome.error, locked=locked)
+            if row is not None and kind is not None and kind.failed is not None:
+                kind.failed(session, row, outcome.error)
+        else:
+            result = outbox.retry(session, self.worker_id, row_id, outcome.error,
+                                  delay=timedelta(seconds=outcome.delay),
+                                  uncertain=outcome.uncertain, outage=outcome.outage,
+                                  locked=locked)
+            row = session.get(OutboxMessage, row_id)
+            if result == "failed" and row is not None and kind is not None and kind.failed:
+                kind.failed(session, row, outcome.error)
+
+    def _slack_is_back(self) -> None:
+        if time.monotonic() - self._last_flush < FLUSH_EVERY:
+            return
+        self._last_flush = time.monotonic()
+        with self.db.read() as session:
+            if not outbox.parked(session):
+                return
+        with self.db.transaction() as session:
+            count = outbox.slack_is_back(session)
+        if count:
+            log.info("Slack answers again: %d waiting messages are due now", count)
