@@ -27,7 +27,7 @@ from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services import outbox
 from bot.slack.directory import Directory
-from models import Dispute, OutboxMessage
+from models import Dispute, OutboxMessage, utcnow
 
 log = logging.getLogger("parley.delivery")
 
@@ -83,6 +83,7 @@ class RowDelivery:
         self.batch = batch
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._last_flush = 0.0
+        self._last_probe = 0.0
 
     def _prepare(self, session: Session, row: OutboxMessage,
                  names: Directory | None = None) -> Prepared:
@@ -135,8 +136,9 @@ class RowDelivery:
                 return Outcome("sent", Delivered(ts=found))
         target = self._paced_in(item)
         if target is not None:
-            if max_wait is not None and self.pacer.ready_at(target) - time.monotonic() > max_wait:
-                return Outcome("deferred", error="the channel's turn is later")
+            later = self.pacer.ready_at(target) - time.monotonic()
+            if max_wait is not None and later > max_wait:
+                return Outcome("deferred", error="the channel's turn is later", delay=later)
             self.pacer.wait_turn(target)
         outcome = self.sender.send(call, channel, row_id, attempts)  # type: ignore[arg-type]
         if outcome.error == "ratelimited":
@@ -154,7 +156,8 @@ class RowDelivery:
         `locked`: the caller has locked the rows already (a round, recorded at once)."""
         row_id, kind = item.row_id, item.kind
         if outcome.status == "deferred":
-            outbox.put_back(session, self.worker_id, [row_id])
+            outbox.put_back(session, self.worker_id, [row_id],
+                            not_before=utcnow() + timedelta(seconds=outcome.delay))
         elif outcome.status == "sent":
             row = outbox.sent(session, self.worker_id, row_id,
                               outcome.delivered.ts if outcome.delivered else None, locked=locked)
@@ -170,6 +173,8 @@ class RowDelivery:
             if row is not None and kind is not None and kind.failed is not None:
                 kind.failed(session, row, outcome.error)
         else:
+            if outcome.outage:  # as good as a probe: the next one waits its time (rounds.py)
+                self._last_probe = time.monotonic()
             result = outbox.retry(session, self.worker_id, row_id, outcome.error,
                                   delay=timedelta(seconds=outcome.delay),
                                   uncertain=outcome.uncertain, outage=outcome.outage,

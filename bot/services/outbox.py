@@ -9,8 +9,8 @@ Rules the claims keep (each proved by a test in tests/integration/test_outbox_cl
 - Order per dispute: a row is only claimed when no earlier row of its dispute is still undelivered
   (pending or being sent), so the card comes before the replies in its thread and a post before
   the update of it.
-- The tick takes at most one row per channel per round and leaves a channel in which another
-  worker holds a live claim to that worker.
+- The tick's claims hold at most a few messages per channel per worker (those it holds already
+  count) and leave a channel in which another worker holds a live claim to that worker.
 - A claim left by a process that died expires after CLAIM_TIMEOUT and is taken again (a post that
   may have been made is looked up by its metadata first: `uncertain`)."""
 
@@ -148,13 +148,20 @@ def claim(session: Session, worker: str, *, now: datetime | None = None, limit: 
             other.claimed_at >= now - CLAIM_TIMEOUT)
         free = and_(free, OutboxMessage.channel_id.not_in(held_elsewhere))
     if per_channel is not None and not mine:
-        # The oldest rows of each channel up to its per_channel-th message (updates in place
-        # between them ride along: Slack does not pace them).
+        # The oldest rows of each channel up to its per_channel-th message, counting the messages
+        # this worker holds there already (updates in place between them ride along: Slack does
+        # not pace them).
+        held_here = and_(OutboxMessage.status == OutboxStatus.SENDING,
+                         OutboxMessage.claimed_by == worker,
+                         OutboxMessage.claimed_at >= now - CLAIM_TIMEOUT)
+        ours = case((held_here, 1), else_=0)
         paced = case((OutboxMessage.kind.endswith(UPDATE), 0), else_=1)
-        ranked = (select(OutboxMessage.id.label("id"), func.sum(paced).over(
-            partition_by=OutboxMessage.channel_id, order_by=OutboxMessage.id).label("messages"))
-            .where(free).subquery())
-        eligible = select(ranked.c.id).where(ranked.c.messages <= per_channel).order_by(ranked.c.id)
+        ranked = (select(OutboxMessage.id.label("id"), ours.label("ours"), func.sum(paced).over(
+            partition_by=OutboxMessage.channel_id,
+            order_by=(ours.desc(), OutboxMessage.id)).label("messages"))
+            .where(or_(free, held_here)).subquery())
+        eligible = (select(ranked.c.id).where(ranked.c.messages <= per_channel, ranked.c.ours == 0)
+                    .order_by(ranked.c.id))
     else:
         eligible = select(OutboxMessage.id).where(free).order_by(OutboxMessage.id)
     # Chosen, then locked (PostgreSQL locks no rows of a query with a window function), then
@@ -254,12 +261,17 @@ def retry(session: Session, worker: str, row_id: int, error: str, *, delay: time
     return "retry"
 
 
-def put_back(session: Session, worker: str, row_ids: list[int]) -> None:
-    """Claimed but not tried (an earlier row of the dispute failed): pending again, as it was."""
+def put_back(session: Session, worker: str, row_ids: list[int], *,
+             not_before: datetime | None = None) -> None:
+    """Claimed but not tried (an earlier row of the dispute failed; its channel's turn is later):
+    pending again, as it was or due `not_before`."""
     if row_ids:
+        values: dict[str, Any] = {"status": OutboxStatus.PENDING, "claimed_by": None}
+        if not_before is not None:
+            values["next_attempt_at"] = not_before
         session.execute(update(OutboxMessage).where(
             OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_by == worker).values(status=OutboxStatus.PENDING, claimed_by=None)
+            OutboxMessage.claimed_by == worker).values(**values)
             .execution_options(synchronize_session=False))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.services import disputes, outbox
 from bot.services.people import Participant
-from models import Dispute, OutboxMessage
+from models import Dispute, OutboxMessage, utcnow
 from tests.conftest import SAM
 from tests.integration.test_deliveries import CLIENT, STUDIO
 
@@ -85,3 +85,20 @@ def test_a_thread_in_a_channel_slack_refuses_does_not_hold_up_other_channels(par
         rows = {r.kind: r.status for r in s.scalars(select(OutboxMessage).where(
             OutboxMessage.dispute_id == shut))}
     assert rows == {"card": "failed", "welcome": "skipped"}  # no thread to reply in
+
+
+def test_a_channel_slack_holds_for_long_is_left_until_then_and_holds_up_no_other(parley, fake_slack, db):
+    held, other = new_dispute(db), new_dispute(db, "C0OTHER")
+    fake_slack.add_channel("C0OTHER")
+    owe(db, held, "card")
+    parley.deliverer()
+    parley.deliverer.pacer.hold("C0SHARED", 30)  # a 429 said: not for 30 seconds
+    nudge, = owe(db, held, "nudge")
+    owe(db, other, "card")
+    assert parley.deliverer() == 1  # the other channel's card; the nudge is not waited for
+    with db.read() as s:
+        row = s.get(OutboxMessage, nudge)
+        assert row.status == "pending" and row.attempts == 0
+        assert 25 < (row.next_attempt_at - utcnow()).total_seconds() < 35
+    assert parley.deliverer() == 0  # not claimed again meanwhile
+    assert thread_of(fake_slack, db, held) == ["card"]
