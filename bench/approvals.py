@@ -4,7 +4,8 @@ Seeds N pending agreements (two organizations each), starts Parley's real app.py
 in-process fake Slack, then sends both approvals of every agreement as signed clicks at
 concurrency C. Prints ack latency percentiles of the clicks, and the ratification time: from the
 completing click being sent until the written agreement's upload reached Slack (in-effect message,
-card update and file upload included).
+card update and file upload included). The app runs its scheduler, as in production: what a
+request cannot deliver at once (a channel past its burst) is the tick's.
 
     .venv/bin/python bench/approvals.py --agreements 300 --concurrency 20
 """
@@ -104,7 +105,7 @@ def main() -> None:
     workdir = tempfile.mkdtemp(prefix="parley-bench-")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url,
-           "DATABASE_URL": url, "RUN_SCHEDULER": "false", "LOG_LEVEL": "WARNING"}
+           "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
     subprocess.run([os.path.join(os.path.dirname(sys.executable), "alembic"), "upgrade", "head"],
                    cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
     db = Database(build_engine(url))

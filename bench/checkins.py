@@ -7,6 +7,11 @@ until every check-in was posted, the bound the rate limit allows ((N/C − 3) se
 burst, every channel's messages one second apart, all channels in parallel), the ratio, and the
 duplicates, losses and 429s.
 
+First, as a baseline, another process posts the same number of messages of the same size to a
+fake Slack in this process that enforces no limit, from as many threads as the scheduler's
+delivery has, with the same client and no database: what this machine and the fake can carry at
+all. When that takes longer than the rate limit's bound, it is the bound the drain can reach here.
+
     .venv/bin/python bench/checkins.py --checkins 10000 --channels 1000 [--postgres] [--workers 2]
 """
 
@@ -40,8 +45,10 @@ from models import (  # noqa: E402
 )
 from tests.fakeslack.server import HOST_TEAM, FakeSlack  # noqa: E402
 
-BURST = 3
 from tests.support.databases import fresh_database, upgrade  # noqa: E402
+
+BURST = 3
+DELIVERY_THREADS = 16  # the Deliverer's default
 
 
 def seed(db: Database, checkins: int, channels: int) -> None:
@@ -72,6 +79,47 @@ def seed(db: Database, checkins: int, channels: int) -> None:
             s.add(CheckIn(dispute_id=dispute.id, agreement_id=agreement.id,
                           action_item_id=agreement.items[0].id, kind="item_due",
                           due_at=now - timedelta(minutes=1), status="pending", created_at=now))
+
+
+POSTER = """
+import sys, threading, time
+from bot.slack.outgoing import ParleyClient
+client = ParleyClient(token=sys.argv[1], base_url=sys.argv[2])
+total, channels, threads = (int(a) for a in sys.argv[3:6])
+blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "Check-in: *Redo* " + "x" * 200}},
+          {"type": "actions", "elements": [{"type": "button", "action_id": "a", "value": "v" * 60,
+           "text": {"type": "plain_text", "text": "Done"}}]}]
+numbers, lock = iter(range(total)), threading.Lock()
+def post():
+    while True:
+        with lock:
+            n = next(numbers, None)
+        if n is None:
+            return
+        client.chat_postMessage(channel=f"C0BASE{n % channels}", text="Check-in", blocks=blocks,
+                                thread_ts="1800000000.000001")
+started = time.monotonic()
+workers = [threading.Thread(target=post) for _ in range(threads)]
+for worker in workers:
+    worker.start()
+for worker in workers:
+    worker.join()
+print(time.monotonic() - started)
+"""
+
+
+def baseline(total: int, channels: int) -> float:
+    """Seconds for another process to post `total` messages to a fake with no limit."""
+    fake = FakeSlack(token=TOKEN, validate=False).start()
+    for n in range(channels):
+        fake.add_channel(f"C0BASE{n}")
+    try:
+        out = subprocess.run([sys.executable, "-c", POSTER, TOKEN, fake.base_url, str(total),
+                              str(channels), str(DELIVERY_THREADS)], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout
+    finally:
+        fake.stop()
+    return float(out.strip())
 
 
 def main() -> None:
@@ -105,6 +153,7 @@ def run(options: argparse.Namespace, url: str) -> None:
     per_channel = options.checkins // options.channels
     total = per_channel * options.channels
     bound = float(per_channel - BURST)
+    carried = baseline(total, options.channels)
 
     started = time.monotonic()
     workers = [subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env)
@@ -136,6 +185,8 @@ def run(options: argparse.Namespace, url: str) -> None:
           f"{options.workers} scheduler process(es), {os.cpu_count()} CPUs, {url.split(':')[0]}")
     print(f"  drain: {drain:.1f} s from first to last post ({last - started:.1f} s from process start)")
     print(f"  bound: {bound:.1f} s at 1 message/second/channel  ->  {drain / bound:.2f}x the bound")
+    print(f"  baseline: {carried:.1f} s to post {total} with no limit and no database "
+          f"->  {drain / max(bound, carried):.2f}x the slower of the two")
     print(f"  duplicates {duplicates}, lost {lost}, marked posted {posted}, "
           f"429 answers {fake.rate_limited}")
 

@@ -96,6 +96,8 @@ class Deliverer(Rounds):
             for item in run:
                 done += 1
                 outcome = item.outcome or self._call(item, self.request_wait)
+                if outcome.status == "deferred":  # due now: the tick's threads wait for its turn
+                    outcome = Outcome("deferred", error=outcome.error)
                 if not self._finish(item, outcome, delivered).final:
                     with self.db.transaction(deliver=False) as session:
                         outbox.put_back(session, self.worker_id, ids[done:])

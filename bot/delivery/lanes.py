@@ -29,7 +29,10 @@ class Lanes:
         self._threads: list[threading.Thread] = []
         self._heap: list[tuple[float, int, Lane]] = []
         self._numbers = itertools.count()
-        self._changed = threading.Condition()
+        lock = threading.Lock()
+        self._changed = threading.Condition(lock)  # the tick waits here for finished rows
+        self._turns = threading.Condition(lock)  # the delivery threads wait here for lanes
+        self._watching = False  # one thread watches the clock for the soonest lane's turn
         self._queued = 0  # rows in lanes, not taken yet
         self._busy = 0  # rows being delivered
         self._finished: list[tuple[Prepared, Outcome]] = []
@@ -37,16 +40,17 @@ class Lanes:
         self._closed = False
 
     # ----- the tick's side --------------------------------------------------------------------
-    def add(self, lane: Lane) -> None:
+    def add(self, lanes: list[Lane]) -> None:
         with self._changed:
-            heapq.heappush(self._heap, (self._ready_at(lane[0]), next(self._numbers), lane))
-            self._queued += len(lane)
-            if len(self._threads) < min(self._most_threads, len(self._heap) + self._busy):
+            for lane in lanes:
+                heapq.heappush(self._heap, (self._ready_at(lane[0]), next(self._numbers), lane))
+                self._queued += len(lane)
+            while len(self._threads) < min(self._most_threads, len(self._heap) + self._busy):
                 thread = threading.Thread(target=self._work, daemon=True,
                                           name=f"delivery-{len(self._threads)}")
                 self._threads.append(thread)
                 thread.start()
-            self._changed.notify()
+            self._turns.notify()
 
     def leave(self, row_ids: list[int]) -> None:
         """Claimed rows not to deliver in this round (put back at the next record)."""
@@ -75,7 +79,7 @@ class Lanes:
         """No more lanes come: the threads finish what is queued and stop."""
         with self._changed:
             self._closed = True
-            self._changed.notify_all()
+            self._turns.notify_all()
         for thread in self._threads:
             thread.join()
 
@@ -90,9 +94,11 @@ class Lanes:
                 if not outcome.final:  # the rest of the run waits for this row
                     self._untried.extend(rest.row_id for rest in lane)
                     self._queued -= len(lane)
-                elif lane:
+                elif lane:  # this thread takes the next lane itself
                     heapq.heappush(self._heap, (self._ready_at(lane[0]), next(self._numbers), lane))
-                self._changed.notify_all()
+                if self._busy == 0:
+                    self._turns.notify_all()  # closed and done, perhaps: the others may stop
+                self._changed.notify()
 
     def _take(self) -> tuple[Prepared, Lane] | None:
         """The next row of the lane whose channel may post soonest, once it may (or at once when
@@ -103,12 +109,19 @@ class Lanes:
                 if not self._heap:
                     if self._closed and self._busy == 0:
                         return None
-                    self._changed.wait(0.5)
+                    self._turns.wait(0.5)
                     continue
                 ready_at, _, lane = self._heap[0]
                 now = time.monotonic()
                 if now < ready_at <= now + self._patience:
-                    self._changed.wait(ready_at - now)
+                    if self._watching:  # another thread wakes at that turn; it wakes the next
+                        self._turns.wait(0.5)
+                        continue
+                    self._watching = True
+                    try:
+                        self._turns.wait(ready_at - now)
+                    finally:
+                        self._watching = False
                     continue
                 heapq.heappop(self._heap)
                 fresh = self._ready_at(lane[0])  # another lane of its channel may have gone since
@@ -117,4 +130,5 @@ class Lanes:
                     continue
                 self._queued -= 1
                 self._busy += 1
+                self._turns.notify()  # the next thread watches for the next turn
                 return lane.popleft(), lane

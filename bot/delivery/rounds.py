@@ -106,8 +106,7 @@ class Rounds(RowDelivery):
                     lanes.leave([row.id])
                     continue
                 run.append(self._prepare(session, row))
-        for run in runs.values():
-            lanes.add(run)
+        lanes.add(list(runs.values()))
         return len(ids)
 
     def _record(self, finished: list[tuple[Prepared, Outcome]], untried: list[int]) -> int:

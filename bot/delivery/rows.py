@@ -156,8 +156,8 @@ class RowDelivery:
         `locked`: the caller has locked the rows already (a round, recorded at once)."""
         row_id, kind = item.row_id, item.kind
         if outcome.status == "deferred":
-            outbox.put_back(session, self.worker_id, [row_id],
-                            not_before=utcnow() + timedelta(seconds=outcome.delay))
+            outbox.put_back(session, self.worker_id, [row_id], not_before=utcnow() + timedelta(
+                seconds=outcome.delay) if outcome.delay else None)
         elif outcome.status == "sent":
             row = outbox.sent(session, self.worker_id, row_id,
                               outcome.delivered.ts if outcome.delivered else None, locked=locked)
