@@ -44,7 +44,6 @@ from models import (  # noqa: E402
     utcnow,
 )
 from tests.fakeslack.server import HOST_TEAM, FakeSlack  # noqa: E402
-
 from tests.support.databases import fresh_database, upgrade  # noqa: E402
 
 BURST = 3
