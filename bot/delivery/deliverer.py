@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from bot.delivery.rounds import Rounds
-from bot.delivery.rows import Prepared
+from bot.delivery.rows import Prepared, unexpected
 from bot.delivery.sender import Outcome
 from bot.services import outbox
 from bot.slack.directory import NotCached
@@ -95,7 +95,11 @@ class Deliverer(Rounds):
                 run = self._prepare_run(ids[done:done + 1] if done == 0 else ids[done:])
             for item in run:
                 done += 1
-                outcome = item.outcome or self._call(item, self.request_wait)
+                try:
+                    outcome = item.outcome or self._call(item, self.request_wait)
+                except Exception as error:  # noqa: BLE001 - recorded, like any other outcome
+                    log.exception("delivering row %s failed unexpectedly", item.row_id)
+                    outcome = unexpected(item, error)
                 if outcome.status == "deferred":  # due now: the tick's threads wait for its turn
                     outcome = Outcome("deferred", error=outcome.error)
                 if not self._finish(item, outcome, delivered).final:

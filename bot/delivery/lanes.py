@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.delivery.rows import Prepared
+from bot.delivery.rows import Prepared, unexpected
 from bot.delivery.sender import Outcome
 
+log = logging.getLogger("parley.delivery")
 Lane = deque[Prepared]
 
 
@@ -32,7 +34,8 @@ class Lanes:
         lock = threading.Lock()
         self._changed = threading.Condition(lock)  # the tick waits here for finished rows
         self._turns = threading.Condition(lock)  # the delivery threads wait here for lanes
-        self._watching = False  # one thread watches the clock for the soonest lane's turn
+        self._watching: float | None = None  # the turn one thread watches the clock for
+        self._held: dict[int, Prepared] = {}  # rows being delivered, by id
         self._queued = 0  # rows in lanes, not taken yet
         self._busy = 0  # rows being delivered
         self._finished: list[tuple[Prepared, Outcome]] = []
@@ -43,7 +46,7 @@ class Lanes:
     def add(self, lanes: list[Lane]) -> None:
         with self._changed:
             for lane in lanes:
-                heapq.heappush(self._heap, (self._ready_at(lane[0]), next(self._numbers), lane))
+                self._push(lane)
                 self._queued += len(lane)
             while len(self._threads) < min(self._most_threads, len(self._heap) + self._busy):
                 thread = threading.Thread(target=self._work, daemon=True,
@@ -75,6 +78,24 @@ class Lanes:
             untried, self._untried = self._untried, []
             return finished, untried
 
+    def restore(self, finished: list[tuple[Prepared, Outcome]], untried: list[int]) -> None:
+        """Collected but not recorded (the record failed): recorded with the next batch."""
+        with self._changed:
+            self._finished[:0] = finished
+            self._untried[:0] = untried
+
+    def claimed(self) -> list[int]:
+        """Every row still held here (queued or being delivered): their claims are kept alive."""
+        with self._changed:
+            return [*self._held, *(item.row_id for _, _, lane in self._heap for item in lane)]
+
+    def abandon(self) -> None:
+        """Something went wrong on the tick's side: what is still queued goes back, untried."""
+        with self._changed:
+            self._untried.extend(item.row_id for _, _, lane in self._heap for item in lane)
+            self._heap.clear()
+            self._queued = 0
+
     def close(self) -> None:
         """No more lanes come: the threads finish what is queued and stop."""
         with self._changed:
@@ -87,15 +108,20 @@ class Lanes:
     def _work(self) -> None:
         while (taken := self._take()) is not None:
             item, lane = taken
-            outcome = item.outcome or self._deliver(item)
+            try:
+                outcome = item.outcome or self._deliver(item)
+            except Exception as error:  # noqa: BLE001 - a bug must not stop the lanes
+                log.exception("delivering row %s failed unexpectedly", item.row_id)
+                outcome = unexpected(item, error)
             with self._changed:
                 self._busy -= 1
+                del self._held[item.row_id]
                 self._finished.append((item, outcome))
                 if not outcome.final:  # the rest of the run waits for this row
                     self._untried.extend(rest.row_id for rest in lane)
                     self._queued -= len(lane)
                 elif lane:  # this thread takes the next lane itself
-                    heapq.heappush(self._heap, (self._ready_at(lane[0]), next(self._numbers), lane))
+                    self._push(lane)
                 if self._busy == 0:
                     self._turns.notify_all()  # closed and done, perhaps: the others may stop
                 self._changed.notify()
@@ -114,14 +140,14 @@ class Lanes:
                 ready_at, _, lane = self._heap[0]
                 now = time.monotonic()
                 if now < ready_at <= now + self._patience:
-                    if self._watching:  # another thread wakes at that turn; it wakes the next
+                    if self._watching is not None:  # another thread wakes at that turn
                         self._turns.wait(0.5)
                         continue
-                    self._watching = True
+                    self._watching = ready_at
                     try:
                         self._turns.wait(ready_at - now)
                     finally:
-                        self._watching = False
+                        self._watching = None
                     continue
                 heapq.heappop(self._heap)
                 fresh = self._ready_at(lane[0])  # another lane of its channel may have gone since
@@ -130,5 +156,15 @@ class Lanes:
                     continue
                 self._queued -= 1
                 self._busy += 1
+                item = lane.popleft()
+                self._held[item.row_id] = item
                 self._turns.notify()  # the next thread watches for the next turn
-                return lane.popleft(), lane
+                return item, lane
+
+    def _push(self, lane: Lane) -> None:
+        """Queue a lane (the lock held); wake the threads if its turn comes before the one a
+        thread is watching the clock for."""
+        ready_at = self._ready_at(lane[0])
+        heapq.heappush(self._heap, (ready_at, next(self._numbers), lane))
+        if self._watching is not None and ready_at < self._watching:
+            self._turns.notify_all()

@@ -7,6 +7,7 @@ delivered every fraction of a second, so no channel waits for another's round.""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -14,10 +15,12 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from bot.delivery.lanes import Lanes
-from bot.delivery.rows import Prepared, RowDelivery, prefetch
-from bot.delivery.sender import Outcome
+from bot.delivery.rows import KINDS, Prepared, RowDelivery, prefetch
+from bot.delivery.sender import Outcome, backoff
 from bot.services import outbox
 from models import OutboxMessage
+
+log = logging.getLogger("parley.delivery")
 
 PROBE_EVERY = 1.0  # while rows wait out an outage, try one this often to see whether Slack is back
 # A row whose channel's turn is further away than this (a 429's Retry-After) is put back until
@@ -29,6 +32,8 @@ ROUND_PER_CHANNEL = 8
 RECORD_EVERY = 0.25  # seconds between records of what was delivered (or sooner, RECORD_BATCH)
 RECORD_BATCH = 500
 CLAIM_EVERY = 0.25  # at most this often, claim more while fewer than half a batch is outstanding
+IDLE_CLAIM_EVERY = 1.0  # … or this often after a claim that found nothing
+KEEP_CLAIMS_EVERY = outbox.CLAIM_TIMEOUT.total_seconds() / 4
 FEED_FOR = 60.0  # a tick claims for at most this long, so the tick's other tasks run too
 
 Claim = Callable[[int], list[int]]
@@ -71,23 +76,48 @@ class Rounds(RowDelivery):
         delivered or put back; returns how many were sent."""
         lanes = Lanes(self._ready_at, lambda item: self._call(item, ROUND_WAIT),
                       threads=self.workers, patience=ROUND_WAIT)
-        sent, last_claim, feed_until = 0, 0.0, time.monotonic() + FEED_FOR
+        sent, feed_until = 0, time.monotonic() + FEED_FOR
+        next_claim = kept_at = time.monotonic()
         try:
             while True:
-                sent += self._record(*lanes.collect())
+                sent += self._record_from(lanes)
                 now, outstanding = time.monotonic(), lanes.outstanding()
+                if now - kept_at >= KEEP_CLAIMS_EVERY:
+                    kept_at = now
+                    self._keep_claims(lanes.claimed())
                 if now < feed_until and (outstanding == 0 or (
-                        outstanding < self.batch // 2 and now - last_claim >= CLAIM_EVERY)):
-                    last_claim = now
-                    if not self._add_lanes(lanes, claim(self.batch - outstanding)) and not outstanding:
+                        outstanding < self.batch // 2 and now >= next_claim)):
+                    got = self._add_lanes(lanes, claim(self.batch - outstanding))
+                    if not got and not outstanding:
                         break
+                    # Nothing to take while rows are in flight (their disputes wait for them):
+                    # ask again less often.
+                    next_claim = now + (CLAIM_EVERY if got else IDLE_CLAIM_EVERY)
                 elif not outstanding:
                     break
                 lanes.wait(RECORD_EVERY, RECORD_BATCH)
+        except BaseException:
+            lanes.abandon()  # the tick's side failed: what is still queued goes back untried
+            raise
         finally:
             lanes.close()
-            sent += self._record(*lanes.collect())
+            sent += self._record_from(lanes)
         return sent
+
+    def _record_from(self, lanes: Lanes) -> int:
+        finished, untried = lanes.collect()
+        try:
+            return self._record(finished, untried)
+        except BaseException:
+            lanes.restore(finished, untried)  # tried again with the next batch
+            raise
+
+    def _keep_claims(self, row_ids: list[int]) -> None:
+        """Rows queued here for long (a slow Slack, a busy channel) keep their claims alive, so
+        no other worker takes them as abandoned meanwhile."""
+        if row_ids:
+            with self.db.transaction(deliver=False) as session:
+                outbox.keep_claims(session, self.worker_id, row_ids)
 
     def _add_lanes(self, lanes: Lanes, ids: list[int]) -> int:
         """Render claimed rows in one read and hand them to the threads, a lane per dispute. A
@@ -95,6 +125,14 @@ class Rounds(RowDelivery):
         thread): the rest of it is put back, to be claimed once that row is recorded."""
         if not ids:
             return 0
+        try:
+            lanes.add(self._render(lanes, ids))
+        except BaseException:
+            lanes.leave(ids)  # put back with the next record
+            raise
+        return len(ids)
+
+    def _render(self, lanes: Lanes, ids: list[int]) -> list[deque[Prepared]]:
         runs: dict[object, deque[Prepared]] = defaultdict(deque)
         with self.db.read() as session:
             rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
@@ -105,15 +143,21 @@ class Rounds(RowDelivery):
                 if run and run[-1].kind is not None and run[-1].kind.after is not None:
                     lanes.leave([row.id])
                     continue
-                run.append(self._prepare(session, row))
-        lanes.add(list(runs.values()))
-        return len(ids)
+                try:
+                    run.append(self._prepare(session, row))
+                except Exception as error:  # noqa: BLE001 - one row must not hold up the rest
+                    log.exception("rendering delivery %s failed; trying again later", row.id)
+                    later = Outcome("retry", error=f"render: {type(error).__name__}",
+                                    delay=backoff(row.attempts + 1))
+                    run.append(Prepared(row.id, row.channel_id, KINDS.get(row.kind), None,
+                                        row.attempts, False, row.created_at, later))
+        return list(runs.values())
 
     def _record(self, finished: list[tuple[Prepared, Outcome]], untried: list[int]) -> int:
         """Record a batch of outcomes (and put back the rows not tried) in one transaction."""
         if not finished and not untried:
             return 0
-        with self.db.transaction() as session:
+        with self.db.transaction(deliver=False) as session:  # a notice it owes: the next claim
             prefetch(session, outbox.lock(session, [item.row_id for item, _ in finished]),
                      to_render=False)
             for item, outcome in finished:

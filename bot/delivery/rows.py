@@ -66,6 +66,13 @@ def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = T
             keep += kind.prefetch(session, same, to_render)
 
 
+def unexpected(item: Prepared, error: Exception) -> Outcome:
+    """A delivery that raised what no rule expects (a bug): tried again later, and looked up in
+    Slack first, since it may have been posted."""
+    return Outcome("retry", error=f"unexpected: {type(error).__name__}",
+                   delay=backoff(item.attempts + 1), uncertain=True)
+
+
 FLUSH_EVERY = 2.0  # after a success, look for rows parked by an outage at most this often
 
 

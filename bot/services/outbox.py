@@ -261,6 +261,15 @@ def retry(session: Session, worker: str, row_id: int, error: str, *, delay: time
     return "retry"
 
 
+def keep_claims(session: Session, worker: str, row_ids: list[int], *,
+                now: datetime | None = None) -> None:
+    """The worker still holds these rows (queued behind a slow Slack): their claims stay live."""
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.claimed_by == worker).values(claimed_at=now or utcnow())
+        .execution_options(synchronize_session=False))
+
+
 def put_back(session: Session, worker: str, row_ids: list[int], *,
              not_before: datetime | None = None) -> None:
     """Claimed but not tried (an earlier row of the dispute failed; its channel's turn is later):

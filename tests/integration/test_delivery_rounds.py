@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.delivery.calls import Kind
+from bot.delivery.rows import KINDS
 from bot.services import disputes, outbox
 from bot.services.people import Participant
 from models import Dispute, OutboxMessage, utcnow
@@ -79,7 +81,10 @@ def test_a_thread_in_a_channel_slack_refuses_does_not_hold_up_other_channels(par
     shut, open_ = new_dispute(db, "C0GONE"), new_dispute(db)
     owe(db, shut, "card", "welcome")
     owe(db, open_, "card", "welcome")
-    assert parley.deliverer() == 2
+    assert parley.deliverer() == 3  # and the notice to the person whose card never appeared
+    with db.read() as s:
+        notice = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == outbox.NOTICE)).one()
+        assert (notice.channel_id, notice.status) == (STUDIO.user_id, "sent")
     assert thread_of(fake_slack, db, open_) == ["card", "welcome"]
     with db.read() as s:
         rows = {r.kind: r.status for r in s.scalars(select(OutboxMessage).where(
@@ -102,3 +107,43 @@ def test_a_channel_slack_holds_for_long_is_left_until_then_and_holds_up_no_other
         assert 25 < (row.next_attempt_at - utcnow()).total_seconds() < 35
     assert parley.deliverer() == 0  # not claimed again meanwhile
     assert thread_of(fake_slack, db, held) == ["card"]
+
+
+def test_a_row_that_cannot_be_rendered_waits_for_a_retry_and_holds_up_only_its_dispute(
+        parley, fake_slack, db, monkeypatch, caplog):
+    broken, fine = new_dispute(db), new_dispute(db, "C0OTHER")
+    fake_slack.add_channel("C0OTHER")
+    owe(db, broken, "card")
+    owe(db, fine, "card")
+    parley.deliverer()
+
+    def render(ctx):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(KINDS, "nudge", Kind(render))
+    stuck, after = owe(db, broken, "nudge", "welcome")
+    owe(db, fine, "welcome")
+    assert parley.deliverer() == 1  # the other dispute's welcome
+    with db.read() as s:
+        row = s.get(OutboxMessage, stuck)
+        assert (row.status, row.attempts, row.last_error) == ("pending", 1, "render: RuntimeError")
+        assert s.get(OutboxMessage, after).status == "pending"  # order: it waits for the nudge
+    assert "rendering delivery" in caplog.text
+
+
+def test_an_unexpected_error_while_sending_is_retried_as_maybe_posted_and_the_tick_ends(
+        parley, fake_slack, db, monkeypatch, caplog):
+    dispute_id = new_dispute(db)
+    owe(db, dispute_id, "card")
+    parley.deliverer()
+    nudge, = owe(db, dispute_id, "nudge")
+
+    def send(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(parley.deliverer.sender, "send", send)
+    assert parley.deliverer() == 0
+    with db.read() as s:
+        row = s.get(OutboxMessage, nudge)
+        assert (row.status, row.uncertain) == ("pending", True)  # looked up before a new post
+    assert "failed unexpectedly" in caplog.text

@@ -239,3 +239,26 @@ def test_a_transaction_claims_its_own_rows_unless_earlier_ones_wait(db):
         assert [(r.dispute_id, r.status, r.claimed_by) for r in s.scalars(
             select(OutboxMessage).where(OutboxMessage.id != waiting).order_by(OutboxMessage.id))] == [
             (one, "sending", "web-1"), (two, "pending", None), (None, "sending", "web-1")]
+
+
+def test_a_claim_counts_the_messages_its_worker_already_holds_in_a_channel(db):
+    a, b, c = (dispute_in(db, "C1") for _ in range(3))
+    cards = [owe(db, d, "card")[0] for d in (a, b, c)]
+    assert claim(db, "w1", per_channel=2) == cards[:2]
+    assert claim(db, "w1", per_channel=2) == []  # two held already
+    mark_sent(db, "w1", cards[:1])
+    assert claim(db, "w1", per_channel=2) == cards[2:]
+
+
+def test_a_worker_keeps_its_claims_alive_while_rows_wait_in_its_queue(db):
+    row, = owe(db, dispute_in(db, "C1"), "card")
+    assert claim(db, "slow") == [row]
+    almost = utcnow() + outbox.CLAIM_TIMEOUT - timedelta(seconds=1)
+    with db.transaction(deliver=False) as s:
+        outbox.keep_claims(s, "other", [row], now=almost)  # not its claim: nothing changes
+    later = utcnow() + outbox.CLAIM_TIMEOUT + timedelta(seconds=1)
+    with db.read() as s:
+        assert s.get(OutboxMessage, row).claimed_at < later - outbox.CLAIM_TIMEOUT
+    with db.transaction(deliver=False) as s:
+        outbox.keep_claims(s, "slow", [row], now=almost)
+    assert claim(db, "other", now=later) == []  # still live
