@@ -4,13 +4,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate bench clean
+.PHONY: run test migrate bench lock clean
 
-$(STAMP): pyproject.toml
+# Exact versions, hashes included, from the lock files (`make lock` writes them from pyproject.toml);
+# then Parley itself, without looking for dependencies again.
+$(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve the locks after a change to pyproject.toml's dependencies (or to take new releases).
+lock:
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
+	.lock-venv/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet \
+		--universal -o requirements.txt
+	.lock-venv/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+		--generate-hashes --quiet --universal -o requirements-test.txt
 
 migrate: $(STAMP)
 	$(VENV)/bin/alembic upgrade head
@@ -25,4 +37,4 @@ bench: $(STAMP)
 	$(PY) bench/ack_latency.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) .lock-venv *.egg-info .pytest_cache
