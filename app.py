@@ -29,10 +29,12 @@ def main() -> int:
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(parley.bolt, settings.slack_app_token).connect()
-        log.info("Socket Mode connected; /healthz on port %d", settings.port)
+        handler = SocketModeHandler(parley.bolt, settings.slack_app_token)
+        handler.connect()
+        parley.wsgi.readiness.socket_connected = handler.client.is_connected
+        log.info("Socket Mode connected; /healthz and /readyz on port %d", settings.port)
     else:
-        log.info("serving /slack/events and /healthz on port %d", settings.port)
+        log.info("serving /slack/events, /healthz and /readyz on port %d", settings.port)
 
     import waitress
 

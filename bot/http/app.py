@@ -1,4 +1,5 @@
-"""The WSGI application: GET /healthz and POST /slack/events.
+"""The WSGI application: GET /healthz (liveness), GET /readyz (readiness: readiness.py) and
+POST /slack/events.
 
 Slack requests are checked in this order: size (411/413, before the body is read), Slack's
 `ssl_check` (answered 200 unsigned, as Bolt's own SslCheck middleware does before it verifies
@@ -20,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.db import Database
 from bot.http.envelope import Malformed, check
+from bot.http.readiness import Readiness
 
 log = logging.getLogger("parley.web")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB; Slack's own payloads stay far below
@@ -62,14 +64,17 @@ class WebApp:
         self.bolt = bolt
         self.db = db
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self.readiness = Readiness(db)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == "/healthz":
-            healthy = self.db.ping()
-            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"})
-            return _reply(start_response, 200 if healthy else 503, body,
+        if path == "/healthz":  # liveness: the process answers (the database is /readyz's)
+            return _reply(start_response, 200, json.dumps({"ok": True}),
+                          {"Content-Type": ["application/json"]})
+        if path == "/readyz":
+            ready, found = self.readiness.check()
+            return _reply(start_response, 200 if ready else 503, json.dumps(found),
                           {"Content-Type": ["application/json"]})
         if path == "/slack/events" and self.bolt is not None and self.verifier is not None:
             if method != "POST":

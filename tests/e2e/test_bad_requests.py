@@ -10,6 +10,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select
 
 from bot import ids
@@ -19,6 +20,7 @@ from bot.slack.listeners import disputes as listeners
 from models import AuditEvent, Dispute, OutboxMessage
 from tests.conftest import CORA, SAM
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal
+from tests.support.databases import ROOT, upgrade
 from tests.support.slack_requests import signature
 
 COMMAND = urlencode({"command": "/dispute", "team_id": "T0HOST", "user_id": "U0SAM",
@@ -92,18 +94,49 @@ def test_unknown_paths_and_methods(slack):
         assert error.code == 405
 
 
-def test_healthz_reports_the_database(slack):
+def test_healthz_says_the_process_answers(slack):
     with urllib.request.urlopen(slack.app_url + "/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"ok": True, "database": "up"}
+        assert json.loads(response.read()) == {"ok": True}
 
 
-def test_healthz_is_503_when_the_database_is_gone(parley):
-    broken = WebApp(None, Database(create_engine("sqlite:////nonexistent/dir/x.db")), None)
+def test_readyz_is_200_with_the_database_at_the_migrations_head(slack):
+    with urllib.request.urlopen(slack.app_url + "/readyz", timeout=5) as response:
+        assert response.status == 200
+        found = json.loads(response.read())
+    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    assert found == {"ok": True, "database": "up", "schema": f"at head ({head})",
+                     "socket_mode": "off"}
+
+
+def ask(app: WebApp, path: str) -> tuple[str, dict]:
     seen = {}
-    body = broken({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"},
-                  lambda status, headers: seen.setdefault("status", status))
-    assert seen["status"].startswith("503") and b"down" in b"".join(body)
+    body = app({"PATH_INFO": path, "REQUEST_METHOD": "GET"},
+               lambda status, headers: seen.setdefault("status", status))
+    return seen["status"], json.loads(b"".join(body))
+
+
+def test_readyz_is_503_naming_what_is_wrong(parley, tmp_path):
+    gone = WebApp(None, Database(create_engine("sqlite:////nonexistent/dir/x.db")), None)
+    status, found = ask(gone, "/readyz")
+    assert status.startswith("503") and found["ok"] is False and found["database"] == "down"
+    assert ask(gone, "/healthz")[0].startswith("200")  # alive all the same
+
+    never_migrated = WebApp(None, Database(create_engine(f"sqlite:///{tmp_path}/empty.db")), None)
+    status, found = ask(never_migrated, "/readyz")
+    assert status.startswith("503") and found["schema"].startswith("not migrated")
+
+    behind = Database(create_engine(f"sqlite:///{tmp_path}/behind.db"))
+    upgrade(behind.engine, "0001")
+    status, found = ask(WebApp(None, behind, None), "/readyz")
+    assert status.startswith("503") and found["schema"].startswith("at 0001, head is ")
+
+    socket = WebApp(None, parley.db, None)
+    socket.readiness.socket_connected = lambda: False
+    status, found = ask(socket, "/readyz")
+    assert status.startswith("503") and found["socket_mode"] == "disconnected"
+    socket.readiness.socket_connected = lambda: True
+    assert ask(socket, "/readyz")[0].startswith("200")
 
 
 def test_unexpected_error_gives_a_ref_logs_once_and_writes_nothing(slack, fake_slack, db, caplog,
