@@ -85,6 +85,11 @@ def build_client(settings: Settings, *, background: bool = False, delivery: bool
     )
 
 
+def engine_for(settings: Settings) -> Engine:
+    return build_engine(settings.database_url, pool_size=settings.db_pool_size,
+                        max_overflow=settings.db_max_overflow)
+
+
 def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) -> Deliverer:
     """The outbox's delivery, wired to `db`: every transaction's messages go right after its
     commit. One per process (web or worker): its pacer is that process's view of each channel."""
@@ -125,7 +130,7 @@ def create_app(
     keep_bodies_out_of_the_log()
     if not any(isinstance(f, _QuietClientWarning) for f in logger.filters):
         logger.addFilter(_QuietClientWarning())
-    db = Database(engine or build_engine(settings.database_url))
+    db = Database(engine or engine_for(settings))
     client = client or build_client(settings)
     executor = ListenerExecutor(max_workers=LISTENER_THREADS)
     bolt = App(

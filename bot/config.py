@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     run_scheduler: bool = True
     scheduler_tick_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     web_threads: Annotated[int, Field(ge=1, le=256)] = 16
+    # Database connections per process (PostgreSQL): at most DB_POOL_SIZE + DB_MAX_OVERFLOW. With
+    # the defaults, two web processes and a worker hold at most 3 × 6 = 18, within the 20 that
+    # small managed PostgreSQL plans allow.
+    db_pool_size: Annotated[int, Field(ge=1, le=100)] = 4
+    db_max_overflow: Annotated[int, Field(ge=0, le=100)] = 2
     log_level: str = "INFO"
 
     @field_validator("slack_bot_token")
@@ -101,20 +106,22 @@ def _describe(error: ValidationError) -> str:
     return f"{name} is invalid: {message}"
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment; raise SettingsError with a one-line reason."""
+def load_settings(*, http: bool = True, **overrides: object) -> Settings:
+    """Read settings from the environment; raise SettingsError with a one-line reason. `http`:
+    the process serves Slack's requests (the worker does not, and needs no signing secret)."""
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
-    settings.check_for_http()
+    if http:
+        settings.check_for_http()
     return settings
 
 
-def load_settings_or_exit(**overrides: object) -> Settings:
+def load_settings_or_exit(*, http: bool = True, **overrides: object) -> Settings:
     """For entry points: print one line and exit with status 2 when settings are wrong."""
     try:
-        return load_settings(**overrides)
+        return load_settings(http=http, **overrides)
     except SettingsError as error:
         print(f"parley: configuration error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

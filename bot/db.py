@@ -39,8 +39,9 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
-def build_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; nothing connects until the first query."""
+def build_engine(url: str, *, pool_size: int = 4, max_overflow: int = 2, **kwargs: Any) -> Engine:
+    """Create an engine; nothing connects until the first query. On PostgreSQL a process holds
+    at most pool_size + max_overflow connections (DB_POOL_SIZE, DB_MAX_OVERFLOW)."""
     url = normalize_database_url(url)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
@@ -49,9 +50,7 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
 
 
 class Database:

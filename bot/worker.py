@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from bot.application import build_deliverer, configure_logging
+from bot.application import build_deliverer, configure_logging, engine_for
 from bot.config import load_settings_or_exit
-from bot.db import Database, build_engine
+from bot.db import Database
 from bot.jobs import tasks
 
 
 def main() -> None:
-    settings = load_settings_or_exit()
+    settings = load_settings_or_exit(http=False)  # it serves no HTTP: no signing secret needed
     configure_logging(settings.log_level)
-    db = Database(build_engine(settings.database_url))
+    db = Database(engine_for(settings))
     try:
         tasks.start(db, settings, build_deliverer(settings, db), blocking=True)
     except (KeyboardInterrupt, SystemExit):

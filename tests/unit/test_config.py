@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from bot.application import engine_for
 from bot.config import SettingsError, load_settings, normalize_database_url
 from tests.support.databases import ROOT
 
@@ -17,7 +18,7 @@ GOOD = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 @pytest.fixture
 def env(monkeypatch):
     for key in list(os.environ):
-        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL")):
+        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL", "DB_")):
             monkeypatch.delenv(key)
     for key, value in GOOD.items():
         monkeypatch.setenv(key, value)
@@ -68,6 +69,25 @@ def test_bad_settings_name_the_variable(env, key, value, message):
         load_settings()
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+def test_the_worker_needs_no_signing_secret(env):
+    env.delenv("SLACK_SIGNING_SECRET")
+    assert load_settings(http=False).slack_signing_secret == ""
+    with pytest.raises(SettingsError):
+        load_settings()  # a process that serves Slack's requests does
+
+
+def test_database_connections_per_process_come_from_the_environment(env):
+    settings = load_settings()
+    assert (settings.db_pool_size, settings.db_max_overflow) == (4, 2)  # 3 processes × 6 ≤ 20
+    env.setenv("DB_POOL_SIZE", "2")
+    env.setenv("DB_MAX_OVERFLOW", "0")
+    engine = engine_for(load_settings(database_url="postgresql://u@h/db"))
+    assert (engine.pool.size(), engine.pool._max_overflow) == (2, 0)
+    env.setenv("DB_POOL_SIZE", "0")
+    with pytest.raises(SettingsError, match="DB_POOL_SIZE is invalid"):
+        load_settings()
 
 
 def test_socket_mode_needs_no_signing_secret(env):

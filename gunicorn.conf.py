@@ -1,0 +1,35 @@
+"""gunicorn's settings for Parley's web process (Procfile `web:`), read from the environment.
+
+Slack wants every request answered within 3 seconds; Parley acks from the request's own thread
+and does the work afterwards on its own executor, so a request holds a gunicorn thread for
+milliseconds. Threads are for waiting on the network, processes for the cores."""
+
+import os
+
+
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"parley: configuration error: {name} is invalid: must be a whole number of at least 1")
+    return int(value)
+
+
+wsgi_app = "bot.application:wsgi_from_env()"
+bind = f"0.0.0.0:{os.environ.get('PORT', '3000')}"
+worker_class = "gthread"
+workers = _number("WEB_CONCURRENCY", 2)  # one per core (Heroku sets it from the dyno size)
+threads = _number("WEB_THREADS", 16)
+# A worker silent this long is restarted; a request itself is answered in milliseconds.
+timeout = 30
+graceful_timeout = 25  # on SIGTERM, requests in flight get this long to finish
+keepalive = 5
+# Restart each process after about this many requests (jittered, so they do not all restart at
+# once): a guard against slow leaks; requests in flight finish first.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+# Client, request line, status, bytes, milliseconds; never a body or a query string's contents.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
