@@ -24,7 +24,9 @@ lock:
 	.lock-venv/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \
 		--generate-hashes --quiet --universal -o requirements-test.txt
 
+# Settings and the database first: a mistake there is one line, not a migration's traceback.
 migrate: $(STAMP)
+	$(PY) -m bot.preflight
 	$(VENV)/bin/alembic upgrade head
 
 run: migrate

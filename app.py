@@ -6,22 +6,16 @@ from __future__ import annotations
 import logging
 import sys
 
-from slack_bolt.error import BoltError
-
 
 def main() -> int:
-    from bot.application import configure_logging, create_app
+    from bot.application import configure_logging, create_app_or_exit
     from bot.config import load_settings_or_exit
     from bot.jobs import tasks
 
     settings = load_settings_or_exit()
     configure_logging(settings.log_level)
     log = logging.getLogger("parley")
-    try:
-        parley = create_app(settings)
-    except BoltError as error:
-        print(f"parley: Slack did not accept SLACK_BOT_TOKEN: {error}", file=sys.stderr)
-        return 2
+    parley = create_app_or_exit(settings)
 
     scheduler = None
     if settings.run_scheduler:

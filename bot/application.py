@@ -151,10 +151,26 @@ def create_app(
     return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor, deliverer)
 
 
+def create_app_or_exit(settings: Settings) -> Parley:
+    """For entry points: an unreachable database or Slack, or a refused token, is one line and
+    exit status 2 (bot/preflight.py), not a traceback."""
+    from bot import preflight
+
+    preflight.database_or_exit(settings)
+    preflight.slack_or_exit(settings)
+    try:
+        return create_app(settings)
+    except Exception as error:
+        message = preflight.slack_failure(error, settings)
+        if message is None:
+            raise
+        preflight.fail(message)
+
+
 def wsgi_from_env() -> WebApp:
     """Factory for gunicorn: settings from the environment, no scheduler in web workers."""
     from bot.config import load_settings_or_exit
 
     settings = load_settings_or_exit()
     configure_logging(settings.log_level)
-    return create_app(settings).wsgi
+    return create_app_or_exit(settings).wsgi
