@@ -13,7 +13,7 @@ def main() -> int:
     from bot.jobs import tasks
 
     settings = load_settings_or_exit()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("parley")
     parley = create_app_or_exit(settings)
 

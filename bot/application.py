@@ -21,6 +21,7 @@ from bot.delivery.pacer import ChannelPacer
 from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
 from bot.http.app import WebApp
+from bot.logs import JsonFormatter
 from bot.services.tone import ToneChecker
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
@@ -48,10 +49,12 @@ class _QuietSkippedTicks(logging.Filter):
         return "maximum number of running instances reached" not in record.getMessage()
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Log lines to stderr: `text` for people, `json` (one object per line) for log platforms."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     keep_bodies_out_of_the_log()
     if level != "DEBUG":
         # APScheduler logs every run of the tick at INFO; keep the log about Parley.
@@ -172,5 +175,5 @@ def wsgi_from_env() -> WebApp:
     from bot.config import load_settings_or_exit
 
     settings = load_settings_or_exit()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return create_app_or_exit(settings).wsgi

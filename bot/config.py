@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     db_pool_size: Annotated[int, Field(ge=1, le=100)] = 4
     db_max_overflow: Annotated[int, Field(ge=0, le=100)] = 2
     log_level: str = "INFO"
+    log_format: str = "text"
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -83,6 +84,14 @@ class Settings(BaseSettings):
         value = value.strip().upper()
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"text", "json"}:
+            raise ValueError("must be text or json")
         return value
 
     @property

@@ -11,7 +11,7 @@ from bot.jobs import tasks
 
 def main() -> None:
     settings = load_settings_or_exit(http=False)  # it serves no HTTP: no signing secret needed
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     preflight.database_or_exit(settings)
     preflight.slack_or_exit(settings)
     db = Database(engine_for(settings))

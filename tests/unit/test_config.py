@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ GOOD = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 @pytest.fixture
 def env(monkeypatch):
     for key in list(os.environ):
-        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL", "DB_")):
+        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL", "LOG_FORMAT", "DB_")):
             monkeypatch.delenv(key)
     for key, value in GOOD.items():
         monkeypatch.setenv(key, value)
@@ -115,3 +116,30 @@ def test_entry_points_exit_2_with_one_line(entry):
         "to parse string as an integer"
     ]
     assert "Traceback" not in done.stderr
+
+
+def test_log_format(env):
+    assert load_settings().log_format == "text"
+    env.setenv("LOG_FORMAT", "JSON")
+    assert load_settings().log_format == "json"
+    env.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(SettingsError, match="LOG_FORMAT is invalid: must be text or json"):
+        load_settings()
+
+
+def test_json_logs_are_one_object_per_line(env):
+    env.setenv("LOG_FORMAT", "json")
+    code = ("import logging\n"
+            "from bot.application import configure_logging\n"
+            "configure_logging('INFO', 'json')\n"
+            "log = logging.getLogger('parley.test')\n"
+            "log.info('opened %s', 'D-7 «ü»')\n"
+            "try:\n    1 / 0\nexcept ZeroDivisionError:\n    log.exception('it broke')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2  # the traceback is inside the second object, not lines of its own
+    first, second = (json.loads(line) for line in lines)
+    assert (first["level"], first["logger"], first["message"]) == ("INFO", "parley.test", "opened D-7 «ü»")
+    assert first["time"].endswith("+00:00")
+    assert second["message"] == "it broke" and "ZeroDivisionError" in second["exception"]
