@@ -26,6 +26,7 @@ from bench.common import (  # noqa: E402
     signed_post,
     start_fake_slack,
     start_server,
+    stop,
     summary,
 )
 
@@ -53,8 +54,7 @@ def measure(name: str, args: list[str], env: dict[str, str], fake_url: str, coun
         offset[0] = warmup
         latencies, wall = run_load(send, count, concurrency, rate)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
     result = summary(latencies, wall)
     print(f"{name:>7}: p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
           f"p99 {result['p99_ms']:6.1f} ms  {result['req_per_s']:7.1f} req/s", flush=True)
@@ -89,8 +89,7 @@ def main() -> None:
         parley = measure("parley", ["app.py"], env, fake_url, options.requests,
                          options.concurrency, options.warmup, options.rate)
     finally:
-        fake.terminate()
-        fake.wait(10)
+        stop(fake)  # SIGTERM, then SIGKILL: a bench never leaves its fake Slack running
     print(f"  ratio: p50 {parley['p50_ms'] / floor['p50_ms']:.2f}x  "
           f"p99 {parley['p99_ms'] / floor['p99_ms']:.2f}x  "
           f"throughput {parley['req_per_s'] / floor['req_per_s']:.2f}x of the floor")
