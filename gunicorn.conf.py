@@ -33,3 +33,11 @@ accesslog = "-"
 errorlog = "-"
 # Client, request line, status, bytes, milliseconds; never a body or a query string's contents.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def worker_exit(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's hook signature
+    """In a web process, after its last request (SIGTERM, or max_requests): finish the work it
+    acked and deliver what that work owes, then stop its scheduler (bot/shutdown.py)."""
+    on_exit = getattr(getattr(worker, "wsgi", None), "on_exit", None)
+    if on_exit is not None:
+        on_exit()

@@ -171,9 +171,21 @@ def create_app_or_exit(settings: Settings) -> Parley:
 
 
 def wsgi_from_env() -> WebApp:
-    """Factory for gunicorn: settings from the environment, no scheduler in web workers."""
+    """Factory for gunicorn, run in each web process: settings from the environment, and the
+    scheduler too unless RUN_SCHEDULER=false, as under app.py. gunicorn.conf.py's worker_exit
+    calls the app's `on_exit` after the process's last request (graceful shutdown)."""
     from bot.config import load_settings_or_exit
+    from bot.jobs import tasks
+    from bot.shutdown import wind_down
 
     settings = load_settings_or_exit()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app_or_exit(settings).wsgi
+    parley = create_app_or_exit(settings)
+    scheduler = tasks.start(parley.db, settings, parley.deliverer) if settings.run_scheduler else None
+
+    def on_exit() -> None:
+        wind_down(parley.deliverer, executor=parley.executor, scheduler=scheduler)
+        parley.close()
+
+    parley.wsgi.on_exit = on_exit
+    return parley.wsgi

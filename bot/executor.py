@@ -33,6 +33,12 @@ class ListenerExecutor(ThreadPoolExecutor):
             if self._pending == 0:
                 self._idle.notify_all()
 
+    @property
+    def pending(self) -> int:
+        """Work queued or running."""
+        with self._idle:
+            return self._pending
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """True once nothing is queued or running (False if `timeout` passed first)."""
         with self._idle:

@@ -6,7 +6,9 @@ rows.py's."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,14 @@ class Deliverer(Rounds):
     """Delivers outbox rows: right after a commit (these methods) and on the tick (Rounds)."""
 
     request_wait = REQUEST_WAIT
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What requests here left for the tick (disputes, and rows of no dispute): delivered
+        # before this process stops (deliver_left), so a deploy does not wait on another process.
+        self._left_lock = threading.Lock()
+        self._left_disputes: set[int] = set()
+        self._left_rows: set[int] = set()
 
     # ----- right after a commit -------------------------------------------------------------
     def claim_new(self, session: Session, rows: list[OutboxMessage]) -> Prepared | None:
@@ -58,27 +68,49 @@ class Deliverer(Rounds):
         rows = list(rows)
         disputes = list(dict.fromkeys(r.dispute_id for r in rows if r.dispute_id is not None))
         loose = [r.id for r in rows if r.dispute_id is None]
+        done = False
         try:
             claimed = [r.id for r in rows if r.claimed_by == self.worker_id]
             if self._deliver_in_order(claimed, ahead):
-                for dispute_id in disputes:
-                    self._drain(dispute_ids=[dispute_id])
-                if loose:
-                    self._drain(row_ids=loose)
+                done = all([self._drain(dispute_ids=[d]) for d in disputes])
+                done = (not loose or self._drain(row_ids=loose)) and done
         except Exception:  # noqa: BLE001 - the rows are saved; the tick delivers them
             log.exception("immediate delivery failed; the scheduler will deliver")
+        if not done:
+            with self._left_lock:
+                self._left_disputes.update(disputes)
+                self._left_rows.update(loose)
 
-    def _drain(self, **which: list[int]) -> None:
+    def deliver_left(self) -> int:
+        """Shutting down (bot/shutdown.py): deliver what requests here left for the tick (a busy
+        channel, a slow Slack), until the stop_by deadline; returns how many were sent."""
+        with self._left_lock:
+            disputes, loose = sorted(self._left_disputes), sorted(self._left_rows)
+            self._left_disputes.clear()
+            self._left_rows.clear()
+
+        def claim(limit: int) -> list[int]:
+            with self.db.transaction(deliver=False) as session:
+                ids = outbox.claim(session, self.worker_id, limit=limit, dispute_ids=disputes)
+                if loose and len(ids) < limit:
+                    ids += outbox.claim(session, self.worker_id, limit=limit - len(ids),
+                                        row_ids=loose)
+                return ids
+
+        return self._pipeline(claim) if disputes or loose else 0
+
+    def _drain(self, **which: list[int]) -> bool:
         """Claim and deliver until nothing of these is left (rows another request added while
-        this one delivered included: whoever delivers a dispute's messages claims again after)."""
+        this one delivered included: whoever delivers a dispute's messages claims again after);
+        False when some are left for the tick."""
         while True:
             with self.db.read() as session:  # usually nothing: then no write at all
                 if not outbox.anything_due(session, **which):
-                    return
+                    return True
             with self.db.transaction(deliver=False) as session:
                 ids = outbox.claim(session, self.worker_id, **which)
             if not ids or not self._deliver_in_order(ids):
-                return
+                return False
 
     def _deliver_in_order(self, ids: list[int], ahead: Prepared | None = None) -> bool:
         """Deliver claimed rows one after the other; on the first that cannot go now, put the

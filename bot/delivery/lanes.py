@@ -95,6 +95,7 @@ class Lanes:
             self._untried.extend(item.row_id for _, _, lane in self._heap for item in lane)
             self._heap.clear()
             self._queued = 0
+            self._turns.notify_all()  # a thread watching the clock for a turn stops watching
 
     def close(self) -> None:
         """No more lanes come: the threads finish what is queued and stop."""

@@ -8,6 +8,7 @@ delivered every fraction of a second, so no channel waits for another's round.""
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -42,9 +43,18 @@ Claim = Callable[[int], list[int]]
 class Rounds(RowDelivery):
     """The tick's part of the Deliverer (bot/delivery/deliverer.py)."""
 
+    _stop_at = math.inf  # monotonic; see stop_by
+
+    def stop_by(self, deadline: float) -> None:
+        """Shutting down (bot/shutdown.py): claim nothing more after `deadline` (monotonic), and
+        then put back what is queued here untried, for another process or the next start; rows
+        already in Slack's hands are recorded first."""
+        self._stop_at = deadline
+
     def __call__(self) -> int:
         """Deliver everything that is due (the scheduler's task); returns how many were sent."""
-        return self._pipeline(self._claim_due) + self._probe()
+        sent = self._pipeline(self._claim_due)
+        return sent if time.monotonic() >= self._stop_at else sent + self._probe()
 
     def _claim_due(self, limit: int) -> list[int]:
         with self.db.read() as session:  # usually nothing: then no write at all
@@ -81,11 +91,14 @@ class Rounds(RowDelivery):
         try:
             while True:
                 sent += self._record_from(lanes)
-                now, outstanding = time.monotonic(), lanes.outstanding()
+                now = time.monotonic()
+                if now >= self._stop_at:
+                    lanes.abandon()  # time is up: the queue goes back, what is in flight ends
+                outstanding = lanes.outstanding()
                 if now - kept_at >= KEEP_CLAIMS_EVERY:
                     kept_at = now
                     self._keep_claims(lanes.claimed())
-                if now < feed_until and (outstanding == 0 or (
+                if now < min(feed_until, self._stop_at) and (outstanding == 0 or (
                         outstanding < self.batch // 2 and now >= next_claim)):
                     got = self._add_lanes(lanes, claim(self.batch - outstanding))
                     if not got and not outstanding:

@@ -65,6 +65,7 @@ class WebApp:
         self.db = db
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.readiness = Readiness(db)
+        self.on_exit: Callable[[], None] | None = None  # graceful shutdown, under gunicorn
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 log = logging.getLogger("parley.scheduler")
 TICK_JOB_ID = "parley-tick"
@@ -57,10 +56,8 @@ class Tick:
         return done
 
 
-def build_scheduler(tick: Tick, interval_seconds: float, *, blocking: bool = False) -> BaseScheduler:
-    scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
-        timezone=UTC
-    )
+def build_scheduler(tick: Tick, interval_seconds: float) -> BaseScheduler:
+    scheduler: BaseScheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
         tick,
         "interval",

@@ -3,6 +3,8 @@ forget what is no longer needed."""
 
 from __future__ import annotations
 
+from apscheduler.schedulers.base import BaseScheduler
+
 from bot.config import Settings
 from bot.db import Database
 from bot.delivery.deliverer import Deliverer
@@ -55,9 +57,9 @@ def tasks(db: Database, settings: Settings, deliverer: Deliverer) -> list[Period
             Periodic("forget", lambda: forget(db), max(every, 3600.0))]
 
 
-def start(db: Database, settings: Settings, deliverer: Deliverer, *, blocking: bool = False):  # noqa: ANN201
-    """The scheduler with Parley's tick (started; blocking runs it in this thread)."""
+def start(db: Database, settings: Settings, deliverer: Deliverer) -> BaseScheduler:
+    """The scheduler with Parley's tick, started on a thread of its own."""
     interval = min(DELIVERY_POLL_SECONDS, settings.scheduler_tick_seconds)
-    scheduler = build_scheduler(Tick(tasks(db, settings, deliverer)), interval, blocking=blocking)
+    scheduler = build_scheduler(Tick(tasks(db, settings, deliverer)), interval)
     scheduler.start()
     return scheduler
