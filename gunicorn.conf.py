@@ -5,6 +5,9 @@ and does the work afterwards on its own executor, so a request holds a gunicorn 
 milliseconds. Threads are for waiting on the network, processes for the cores."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 
 def _number(name: str, default: int) -> int:
@@ -41,3 +44,33 @@ def worker_exit(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's ho
     on_exit = getattr(getattr(worker, "wsgi", None), "on_exit", None)
     if on_exit is not None:
         on_exit()
+
+
+# Metrics (GET /metrics, bot/metrics.py): prometheus_client's multiprocess mode. Each web process
+# writes its measurements to files in this directory and any of them answers a scrape for all.
+# Set before the web processes start (they import prometheus_client after the fork).
+_OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _OWN_METRICS_DIR:
+    # (made by on_starting: loading this file, e.g. for --check-config, leaves nothing behind)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(
+        Path(tempfile.gettempdir()) / f"parley-metrics-{os.getpid()}")
+
+
+def on_starting(server):  # noqa: ANN001, ANN201, ARG001
+    """A given directory may hold an earlier run's files: they must not be summed with these."""
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):  # noqa: ANN001, ANN201, ARG001
+    """A web process that ended (SIGTERM, max_requests, a crash): its gauges stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):  # noqa: ANN001, ANN201, ARG001
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

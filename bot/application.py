@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import Engine
 
+from bot import metrics
 from bot.config import Settings
 from bot.db import Database, build_engine
 from bot.delivery.deliverer import Deliverer
@@ -21,7 +22,7 @@ from bot.delivery.pacer import ChannelPacer
 from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
 from bot.http.app import WebApp
-from bot.logs import JsonFormatter
+from bot.logs import JsonFormatter, TextFormatter
 from bot.services.tone import ToneChecker
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
@@ -52,8 +53,7 @@ class _QuietSkippedTicks(logging.Filter):
 def configure_logging(level: str, log_format: str = "text") -> None:
     """Log lines to stderr: `text` for people, `json` (one object per line) for log platforms."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     logging.basicConfig(level=level, handlers=[handler], force=True)
     keep_bodies_out_of_the_log()
     if level != "DEBUG":
@@ -89,8 +89,10 @@ def build_client(settings: Settings, *, background: bool = False, delivery: bool
 
 
 def engine_for(settings: Settings) -> Engine:
-    return build_engine(settings.database_url, pool_size=settings.db_pool_size,
-                        max_overflow=settings.db_max_overflow)
+    engine = build_engine(settings.database_url, pool_size=settings.db_pool_size,
+                          max_overflow=settings.db_max_overflow)
+    metrics.watch_pool(engine)
+    return engine
 
 
 def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) -> Deliverer:

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     db_max_overflow: Annotated[int, Field(ge=0, le=100)] = 2
     log_level: str = "INFO"
     log_format: str = "text"
+    # The worker serves no HTTP; with this set it serves its own /metrics on this port.
+    metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
 
     @field_validator("slack_bot_token")
     @classmethod

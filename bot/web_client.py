@@ -23,6 +23,8 @@ from urllib.request import Request
 
 from slack_sdk import WebClient
 
+from bot import metrics
+
 IDLE_SECONDS = 30.0  # close a connection unused for this long rather than trust it is still open
 
 Key = tuple[str, str, int | None]
@@ -109,6 +111,19 @@ class KeepAliveWebClient(WebClient):
         self.connections = ConnectionPerThread(self.timeout, self.ssl)
 
     def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        """One HTTP attempt (slack_sdk's retry handlers call it again); an attempt that gets no
+        2xx answer is counted here, by what went wrong (bot/metrics.py), and ParleyClient counts
+        the answers."""
+        try:
+            return self._attempt(url, req)
+        except HTTPError as error:
+            metrics.slack_call(url, metrics.failed_attempt(error.code))
+            raise
+        except (OSError, http.client.HTTPException):
+            metrics.slack_call(url, metrics.failed_attempt(None))
+            raise
+
+    def _attempt(self, url: str, req: Request) -> dict[str, Any]:
         if self.proxy is not None or not url.lower().startswith(("http://", "https://")):
             return super()._perform_urllib_http_request_internal(url, req)
         response, body = self.connections.send(req)

@@ -10,6 +10,8 @@ import signal
 import threading
 from typing import Any
 
+import prometheus_client
+
 from bot import preflight
 from bot.application import build_deliverer, configure_logging, engine_for
 from bot.config import load_settings_or_exit
@@ -31,6 +33,8 @@ def main() -> None:
         logging.getLogger("parley").info("%s received", signal.Signals(signum).name)
         stop.set()
 
+    if settings.metrics_port:  # this process's measurements (the web's /metrics has the rest)
+        prometheus_client.start_http_server(settings.metrics_port)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     scheduler = tasks.start(db, settings, deliverer)

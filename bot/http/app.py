@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,9 +20,12 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_normalized_headers, extract_content_type
 from slack_sdk.signature import SignatureVerifier
 
+from bot import logs, metrics
 from bot.db import Database
+from bot.http import metrics as metrics_page
 from bot.http.envelope import Malformed, check
 from bot.http.readiness import Readiness
+from bot.slack.context import RECEIVED_AT, REQUEST_KIND
 
 log = logging.getLogger("parley.web")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB; Slack's own payloads stay far below
@@ -73,6 +77,9 @@ class WebApp:
         if path == "/healthz":  # liveness: the process answers (the database is /readyz's)
             return _reply(start_response, 200, json.dumps({"ok": True}),
                           {"Content-Type": ["application/json"]})
+        if path == "/metrics" and method == "GET":
+            return _reply(start_response, 200, metrics_page.exposition(self.db),
+                          {"Content-Type": [metrics_page.CONTENT_TYPE]})
         if path == "/readyz":
             ready, found = self.readiness.check()
             return _reply(start_response, 200 if ready else 503, json.dumps(found),
@@ -84,6 +91,12 @@ class WebApp:
         return _reply(start_response, 404, "Not Found")
 
     def _slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        received = time.monotonic()
+        with logs.fields(request=logs.new_request_id()):
+            return self._slack_request(environ, start_response, received)
+
+    def _slack_request(self, environ: dict[str, Any], start_response: StartResponse,
+                       received: float) -> Iterable[bytes]:
         assert self.bolt is not None and self.verifier is not None
         declared = environ.get("CONTENT_LENGTH")
         if not declared:  # e.g. chunked, under a server that passes it through
@@ -108,18 +121,21 @@ class WebApp:
         if not self._signed(body, headers):
             return _reply(start_response, 401, "Invalid or expired signature")
         try:
-            check(body, content_type)
+            data = check(body, content_type)
         except Malformed as error:
             log.info("rejected a malformed Slack request: %s", error)
             return _reply(start_response, 400, f"Malformed request: {error}")
+        kind = "command" if "command" in data else str(data["type"])
+        logs.bind(team=team_of(data))
         try:
-            response = self.bolt.dispatch(
-                BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
-            )
+            response = self.bolt.dispatch(BoltRequest(
+                body=body, query=environ.get("QUERY_STRING", ""), headers=headers,
+                context={RECEIVED_AT: received, REQUEST_KIND: kind}))
         except Exception as error:  # noqa: BLE001 - the envelope should have made this impossible
             log.warning("refused a Slack request that Bolt could not handle (%s)",
                         type(error).__name__)
             return _reply(start_response, 400, "Malformed request")
+        metrics.ACK_SECONDS.labels(kind).observe(time.monotonic() - received)
         return _reply(start_response, response.status, response.body or "", response.headers)
 
 
@@ -129,6 +145,16 @@ class WebApp:
             return self.verifier.is_valid_request(body, headers)
         except (ValueError, TypeError):  # e.g. a timestamp header that is not a number
             return False
+
+
+def team_of(data: dict[str, Any]) -> str | None:
+    """The workspace a request came from (where the person acting belongs)."""
+    team, user = data.get("team"), data.get("user")
+    for found in (data.get("team_id"), team.get("id") if isinstance(team, dict) else None,
+                  user.get("team_id") if isinstance(user, dict) else None):
+        if isinstance(found, str):
+            return found[:32]
+    return None
 
 
 def _is_ssl_check(body: str, content_type: str | None) -> bool:

@@ -18,6 +18,12 @@ from bot.services.tone import ToneChecker
 from bot.slack.directory import Directory
 from bot.slack.membership import Membership
 
+# Set by the web app in a Slack request's Bolt context (the copy for the work after the ack keeps
+# them): when the request came in (time.monotonic()), and its kind ("command", or the payload's
+# type), for the request latency metric.
+RECEIVED_AT = "parley_received_at"
+REQUEST_KIND = "parley_request_kind"
+
 
 @dataclass
 class Deps:

@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from slack_bolt import Ack, App
 
+from bot import metrics
 from bot.db import Database
 from bot.services import replays
-from bot.slack.context import deps_of
+from bot.slack.context import RECEIVED_AT, REQUEST_KIND, deps_of
 from bot.slack.errors import guarded
 
 log = logging.getLogger("parley.listen")
@@ -114,6 +116,14 @@ def first_delivery(db: Database, body: dict[str, Any]) -> bool:
     return fresh
 
 
+def _measure(context: dict[str, Any]) -> None:
+    """A Slack request's time from its arrival to the end of its work (HTTP requests only: the
+    web app stamps their arrival)."""
+    received, kind = context.get(RECEIVED_AT), context.get(REQUEST_KIND)
+    if isinstance(received, float) and isinstance(kind, str):
+        metrics.REQUEST_SECONDS.labels(kind).observe(time.monotonic() - received)
+
+
 def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
     own = inspect.signature(work).parameters
 
@@ -122,7 +132,10 @@ def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
             return
         if once and not first_delivery(deps_of(kwargs["context"]).db, kwargs["body"]):
             return
-        work(**{name: value for name, value in kwargs.items() if name in own})
+        try:
+            work(**{name: value for name, value in kwargs.items() if name in own})
+        finally:
+            _measure(kwargs["context"])
 
     extra = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
              for name in ("body", "context") if name not in own]

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
+from bot import metrics
 from bot.blocks.mrkdwn import Mrkdwn, escape
 from bot.db import in_transaction
 from bot.web_client import KeepAliveWebClient
@@ -118,8 +119,11 @@ class ParleyClient(KeepAliveWebClient):
         except SlackApiError as error:
             calls_log.debug("%s: %s (%.0f ms)", api_method, error.response.get("error"),
                             (time.monotonic() - started) * 1000)
+            if 200 <= error.response.status_code < 300:  # other answers: counted per attempt
+                metrics.slack_call(api_method, "error")
             raise
         calls_log.debug("%s: ok (%.0f ms)", api_method, (time.monotonic() - started) * 1000)
+        metrics.slack_call(api_method, "ok")
         return response
 
 

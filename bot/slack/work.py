@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from sqlalchemy.orm import Session
 
+from bot import logs
 from bot.delivery.calls import by_person
 from bot.services import disputes, outbox
 from bot.services.parties import require_party, require_side
@@ -47,6 +48,7 @@ def on_dispute(context: BoltContext, dispute_id: int, *, party: str | None = Non
     actor: Person = context["actor"]
     with deps_of(context).db.transaction() as session:
         dispute = disputes.load(session, host_team_id(context), dispute_id, lock=True)
+        logs.bind(dispute=dispute.reference)
         member = (require_party(dispute, actor, party) if party else
                   require_side(dispute, actor, side) if side else None)
         yield Work(session, dispute, actor, member)

@@ -29,6 +29,7 @@ from tests.support.processes import (
     log_of,
     procfile_command,
     ready,
+    scrape,
     started,
 )
 from tests.support.scenarios import make_checkins_due, ratified_dispute
@@ -90,10 +91,14 @@ def test_the_worker_stops_its_tick_and_hands_back_what_it_did_not_send(fake_slac
         ratified_dispute(db, Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id),
                          channel="C0BUSY")
     make_checkins_due(db)
+    port = free_port()
     env = environment(SLACK_BOT_TOKEN=fake_slack.token, SLACK_API_URL=fake_slack.base_url,
-                      DATABASE_URL=database_url)
+                      DATABASE_URL=database_url, METRICS_PORT=str(port))
     with started(procfile_command("worker"), env, tmp_path) as worker:
         fake_slack.wait_for("chat.postMessage", 4, timeout=30)  # past the channel's burst
+        posts = ("parley_slack_api_calls_total", (("method", "chat.postMessage"), ("outcome", "ok")))
+        eventually(lambda: scrape(f"http://127.0.0.1:{port}").get(posts, 0) >= 4,
+                   what="the worker's own metrics on METRICS_PORT")
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(15) == 0, log_of(tmp_path)
 

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import urllib.request
 
+from tests.conftest import SAM
+from tests.fakeslack.server import HOST_TEAM
 from tests.support.databases import ROOT
 from tests.support.processes import (
     environment,
@@ -14,8 +16,10 @@ from tests.support.processes import (
     log_of,
     procfile_command,
     ready,
+    scrape,
     started,
 )
+from tests.support.slack_requests import SlackSender
 from tests.support.waiting import eventually
 
 
@@ -29,6 +33,13 @@ def test_the_web_process_honours_its_sizing_and_logs_each_request(fake_slack, da
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?x=1", timeout=5) as r:
             assert r.status == 200
         eventually(lambda: "/healthz" in (tmp_path / "out.log").read_text(), what="the access log line")
+        # Metrics of every web process, whichever answers the scrape (multiprocess mode).
+        slack = SlackSender(f"http://127.0.0.1:{port}", "s", fake_slack, HOST_TEAM)
+        for _ in range(3):
+            assert slack.command(SAM).status == 200
+        acks = ("parley_ack_seconds_count", (("kind", "command"),))
+        seen = {scrape(slack.app_url)[acks] for _ in range(8)}
+        assert seen == {3.0}
         web.send_signal(signal.SIGTERM)
         assert web.wait(30) == 0
     log = log_of(tmp_path)

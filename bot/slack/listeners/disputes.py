@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot import ids
+from bot import ids, logs
 from bot.blocks import messages
 from bot.blocks.delivery import saved_not_posted
 from bot.blocks.dispute_modal import open_dispute_modal
@@ -163,6 +163,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     actor: Person = context["actor"]
     with deps.db.transaction() as session:
         dispute = service.open_dispute(session, new)
+        logs.bind(dispute=dispute.reference)
         card = outbox.say(session, dispute, "card", notify=actor)
         outbox.say(session, dispute, "welcome", notify=actor)
     with deps.db.read() as session:

@@ -1,0 +1,97 @@
+"""GET /metrics: every process's measurements (bot/metrics.py), then what the records say, read
+at each scrape (DatabaseCollector): disputes opened, agreed and resolved, check-ins posted and
+failed, the outbox's backlog. Counted from the database, so the figures are the same whichever
+process did the work, and they survive restarts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    generate_latest,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from bot.db import Database
+from models import AuditEvent, CheckIn, OutboxMessage, utcnow
+from models.checkin import CheckInStatus
+from models.outbox import UNDELIVERED
+
+log = logging.getLogger("parley.metrics")
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class DatabaseCollector(Collector):
+    """What the records say, read at each scrape in one short read."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def collect(self) -> Iterator[Metric]:
+        started = time.monotonic()
+        try:
+            with self.db.read() as session:
+                audit = dict(session.execute(
+                    select(AuditEvent.kind, func.count()).where(AuditEvent.kind.in_(
+                        ["dispute.opened", "agreement.ratified"])).group_by(AuditEvent.kind)).all())
+                resolved = session.scalar(select(func.count()).where(
+                    AuditEvent.kind == "dispute.status_changed",
+                    AuditEvent.payload["new"].as_string() == "resolved"))
+                checkins = dict(session.execute(
+                    select(CheckIn.status, func.count()).where(CheckIn.status.in_(
+                        [CheckInStatus.POSTED, CheckInStatus.ANSWERED, CheckInStatus.FAILED]))
+                    .group_by(CheckIn.status)).all())
+                backlog, oldest = session.execute(
+                    select(func.count(), func.min(OutboxMessage.created_at))
+                    .where(OutboxMessage.status.in_(UNDELIVERED))).one()
+        except Exception:  # noqa: BLE001 - a scrape says the database is down, never a 500
+            log.warning("metrics: the database did not answer", exc_info=True)
+            yield GaugeMetricFamily("parley_database_up", "The database answered this scrape", 0)
+            return
+        yield GaugeMetricFamily("parley_database_up", "The database answered this scrape", 1)
+        yield _counter("parley_disputes_opened", "Disputes opened", audit.get("dispute.opened", 0))
+        yield _counter("parley_disputes_agreed",
+                       "Agreements ratified (approved by both sides)", audit.get("agreement.ratified", 0))
+        yield _counter("parley_disputes_resolved", "Disputes marked resolved", resolved or 0)
+        yield _counter("parley_checkins_posted", "Check-ins posted in Slack",
+                       checkins.get(CheckInStatus.POSTED, 0) + checkins.get(CheckInStatus.ANSWERED, 0))
+        yield _counter("parley_checkins_failed", "Check-ins Slack refused for good",
+                       checkins.get(CheckInStatus.FAILED, 0))
+        yield GaugeMetricFamily("parley_delivery_backlog",
+                                "Messages in the outbox not delivered yet", backlog)
+        age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
+        yield GaugeMetricFamily("parley_delivery_oldest_seconds",
+                                "Age of the oldest message not delivered yet", max(age, 0.0))
+        yield GaugeMetricFamily("parley_metrics_query_seconds",
+                                "Time this scrape spent reading the database",
+                                time.monotonic() - started)
+
+
+def _counter(name: str, documentation: str, value: int) -> CounterMetricFamily:
+    return CounterMetricFamily(name, documentation, value=value)
+
+
+def multiprocess() -> bool:
+    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+def exposition(db: Database) -> bytes:
+    """The text GET /metrics answers: every process's measurements, then the database's."""
+    if multiprocess():
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    records = CollectorRegistry(auto_describe=False)
+    records.register(DatabaseCollector(db))
+    return generate_latest(registry) + generate_latest(records)
