@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # The worker serves no HTTP; with this set it serves its own /metrics on this port.
     metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
 
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _metrics_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("slack_bot_token")
     @classmethod
     def _bot_token(cls, value: str) -> str:

@@ -7,7 +7,12 @@ import signal
 import subprocess
 import urllib.request
 
-from tests.conftest import SAM
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.services.people import Person
+from models import CheckIn
+from tests.conftest import CORA, SAM
 from tests.fakeslack.server import HOST_TEAM
 from tests.support.databases import ROOT
 from tests.support.processes import (
@@ -19,17 +24,27 @@ from tests.support.processes import (
     scrape,
     started,
 )
+from tests.support.scenarios import make_checkins_due, ratified_dispute
 from tests.support.slack_requests import SlackSender
 from tests.support.waiting import eventually
 
 
-def test_the_web_process_honours_its_sizing_and_logs_each_request(fake_slack, database_url, tmp_path):
+def posted_checkins(engine) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.status == "posted"))
+
+
+def test_the_web_process_honours_its_sizing_and_logs_each_request(fake_slack, database_url, engine, db, tmp_path):
+    # A check-in already due: with RUN_SCHEDULER unset (true), the web processes post it, as
+    # app.py would.
+    make_checkins_due(db, ratified_dispute(db, Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)))
     port = free_port()
     env = environment(SLACK_BOT_TOKEN=fake_slack.token, SLACK_SIGNING_SECRET="s",
                       SLACK_API_URL=fake_slack.base_url, DATABASE_URL=database_url,
                       PORT=str(port), WEB_CONCURRENCY="2", WEB_THREADS="3", LOG_LEVEL="WARNING")
     with started(procfile_command("web"), env, tmp_path) as web:
         eventually(lambda: ready(port), timeout=30, what="gunicorn to be ready")
+        eventually(lambda: posted_checkins(engine) > 0, timeout=30, what="the due check-in posted")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?x=1", timeout=5) as r:
             assert r.status == 200
         eventually(lambda: "/healthz" in (tmp_path / "out.log").read_text(), what="the access log line")

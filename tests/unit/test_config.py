@@ -19,7 +19,7 @@ GOOD = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 @pytest.fixture
 def env(monkeypatch):
     for key in list(os.environ):
-        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL", "LOG_FORMAT", "DB_")):
+        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL", "LOG_FORMAT", "DB_", "METRICS_PORT")):
             monkeypatch.delenv(key)
     for key, value in GOOD.items():
         monkeypatch.setenv(key, value)
@@ -28,6 +28,7 @@ def env(monkeypatch):
 
 def test_defaults(env):
     settings = load_settings()
+    assert settings.metrics_port is None
     assert settings.port == 3000
     assert settings.database_url == "sqlite:///./parley.db"
     assert settings.slack_api_url == "https://slack.com/api/"
@@ -59,6 +60,8 @@ def test_values_from_the_environment(env):
         ("SLACK_APP_TOKEN", "xoxb-nope", "SLACK_APP_TOKEN is invalid"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL is invalid"),
         ("RUN_SCHEDULER", "perhaps", "RUN_SCHEDULER is invalid"),
+        ("METRICS_PORT", "0", "METRICS_PORT is invalid"),
+        ("METRICS_PORT", "nine", "METRICS_PORT is invalid"),
     ],
 )
 def test_bad_settings_name_the_variable(env, key, value, message):
@@ -70,6 +73,13 @@ def test_bad_settings_name_the_variable(env, key, value, message):
         load_settings()
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+def test_a_blank_metrics_port_is_unset(env):
+    env.setenv("METRICS_PORT", " ")
+    assert load_settings().metrics_port is None
+    env.setenv("METRICS_PORT", "9101")
+    assert load_settings().metrics_port == 9101
 
 
 def test_the_worker_needs_no_signing_secret(env):
