@@ -21,6 +21,6 @@ class AuditEvent(Base):
     )
     actor_team: Mapped[str | None] = mapped_column(String(32))
     actor_user: Mapped[str | None] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64), index=True)  # GET /metrics counts by kind
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
