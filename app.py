@@ -8,26 +8,37 @@ finished and its messages delivered, the scheduler stops, and the process exits 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import time
 from typing import Any
 
 
-def _stop_serving(signum: int, _frame: Any) -> None:
-    """waitress's loop ends on SystemExit (closing its listening socket); a second signal while
-    Parley winds down is ignored rather than cutting the winding down short."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logging.getLogger("parley").info("%s received: no new requests", signal.Signals(signum).name)
-    raise SystemExit(0)
+class _Stopping:
+    """When SIGTERM (or Ctrl-C) came: waitress's loop ends on the SystemExit the handler raises;
+    a second signal while Parley winds down is ignored rather than cutting it short."""
+
+    at: float | None = None
+    name = "stopping"
+
+    @classmethod
+    def handle(cls, signum: int, _frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        cls.at, cls.name = time.monotonic(), signal.Signals(signum).name
+        raise SystemExit(0)
 
 
 def main() -> int:
+    # One process: its metrics stay in its own memory (gunicorn.conf.py's directory is for
+    # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     from bot.application import configure_logging, create_app_or_exit
     from bot.config import load_settings_or_exit
     from bot.http.app import waitress_options
     from bot.jobs import tasks
-    from bot.shutdown import wind_down
+    from bot.shutdown import GRACE_SECONDS, finish, wind_down
 
     settings = load_settings_or_exit()
     configure_logging(settings.log_level, settings.log_format)
@@ -50,14 +61,18 @@ def main() -> int:
     else:
         log.info("serving /slack/events, /healthz, /readyz and /metrics on port %d", settings.port)
 
-    signal.signal(signal.SIGTERM, _stop_serving)
-    signal.signal(signal.SIGINT, _stop_serving)
     try:
+        signal.signal(signal.SIGTERM, _Stopping.handle)
+        signal.signal(signal.SIGINT, _Stopping.handle)
         server.run()  # until SIGTERM or Ctrl-C; waitress then lets its request threads finish
     finally:
+        server.close()  # no new connections: refused, so a load balancer tries elsewhere
         if socket_mode is not None:
             socket_mode.close()
-        wind_down(parley.deliverer, executor=parley.executor, scheduler=scheduler)
+        stopped_at = _Stopping.at or time.monotonic()
+        log.info("%s: no new requests", _Stopping.name)
+        finish(wind_down(parley.deliverer, executor=parley.executor, scheduler=scheduler,
+                         deadline=stopped_at + GRACE_SECONDS))
         parley.close()
     return 0
 

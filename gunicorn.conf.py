@@ -34,8 +34,9 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
-# Client, request line, status, bytes, milliseconds; never a body or a query string's contents.
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# Client, request line, status, bytes, milliseconds, and the web process's <pid>; never a body or a
+# query string's contents.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %(p)s'
 
 
 def worker_exit(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's hook signature
@@ -47,30 +48,25 @@ def worker_exit(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's ho
 
 
 # Metrics (GET /metrics, bot/metrics.py): prometheus_client's multiprocess mode. Each web process
-# writes its measurements to files in this directory and any of them answers a scrape for all.
-# Set before the web processes start (they import prometheus_client after the fork).
-_OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-if _OWN_METRICS_DIR:
-    # (made by on_starting: loading this file, e.g. for --check-config, leaves nothing behind)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(
-        Path(tempfile.gettempdir()) / f"parley-metrics-{os.getpid()}")
+# writes its measurements to files in a directory of this gunicorn's own (named after the master's
+# pid, so a reload with SIGHUP finds the same one) and any of them answers a scrape for all. Set
+# before the web processes start: they import prometheus_client after the fork.
+METRICS_DIR = Path(tempfile.gettempdir()) / f"parley-metrics-{os.getpid()}"
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
 
 
 def on_starting(server):  # noqa: ANN001, ANN201, ARG001
-    """A given directory may hold an earlier run's files: they must not be summed with these."""
-    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob("*.db"):
-        stale.unlink()
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    METRICS_DIR.mkdir(parents=True)
 
 
 def child_exit(server, worker):  # noqa: ANN001, ANN201, ARG001
-    """A web process that ended (SIGTERM, max_requests, a crash): its gauges stop counting."""
+    """A web process that ended (SIGTERM, max_requests, a crash): its gauges stop counting. Its
+    counters and histograms stay (their totals must not go down), a few small files each."""
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
 
 
 def on_exit(server):  # noqa: ANN001, ANN201, ARG001
-    if _OWN_METRICS_DIR:
-        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)

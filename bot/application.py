@@ -135,6 +135,8 @@ def create_app(
     keep_bodies_out_of_the_log()
     if not any(isinstance(f, _QuietClientWarning) for f in logger.filters):
         logger.addFilter(_QuietClientWarning())
+    if engine is not None:
+        metrics.watch_pool(engine)  # engine_for watches its own
     db = Database(engine or engine_for(settings))
     client = client or build_client(settings)
     executor = ListenerExecutor(max_workers=LISTENER_THREADS)
@@ -153,7 +155,8 @@ def create_app(
     register_all(bolt, deps)
     deliverer = build_deliverer(settings, db)
     secret = None if settings.socket_mode else settings.slack_signing_secret
-    return Parley(settings, db, client, bolt, WebApp(bolt, db, secret), executor, deliverer)
+    web = WebApp(bolt, db, secret, metrics_token=settings.metrics_token)
+    return Parley(settings, db, client, bolt, web, executor, deliverer)
 
 
 def create_app_or_exit(settings: Settings) -> Parley:
@@ -178,15 +181,19 @@ def wsgi_from_env() -> WebApp:
     calls the app's `on_exit` after the process's last request (graceful shutdown)."""
     from bot.config import load_settings_or_exit
     from bot.jobs import tasks
-    from bot.shutdown import wind_down
+    from bot.shutdown import finish, wind_down
 
     settings = load_settings_or_exit()
     configure_logging(settings.log_level, settings.log_format)
     parley = create_app_or_exit(settings)
-    scheduler = tasks.start(parley.db, settings, parley.deliverer) if settings.run_scheduler else None
+    scheduler = None
+    if settings.run_scheduler:
+        logging.getLogger("parley").info(
+            "this web process runs the scheduler too (set RUN_SCHEDULER=false when a worker runs it)")
+        scheduler = tasks.start(parley.db, settings, parley.deliverer)
 
     def on_exit() -> None:
-        wind_down(parley.deliverer, executor=parley.executor, scheduler=scheduler)
+        finish(wind_down(parley.deliverer, executor=parley.executor, scheduler=scheduler))
         parley.close()
 
     parley.wsgi.on_exit = on_exit

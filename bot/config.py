@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     log_format: str = "text"
     # The worker serves no HTTP; with this set it serves its own /metrics on this port.
     metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
+    # When set, GET /metrics answers only requests with "Authorization: Bearer <this>".
+    metrics_token: str = ""
 
     @field_validator("metrics_port", mode="before")
     @classmethod

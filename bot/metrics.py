@@ -9,10 +9,13 @@ method one of the few Parley calls."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import Engine, event
+
+log = logging.getLogger("parley.metrics")
 
 # Slack wants an ack within 3 s: the buckets are fine below it and coarse beyond.
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
@@ -36,9 +39,21 @@ DB_IN_USE = Gauge(
 _METHOD = re.compile(r"[A-Za-z.]{1,64}")
 
 
+def observe(histogram: Histogram, kind: str, seconds: float) -> None:
+    """Measure; a failure to (a full disk under gunicorn's metrics directory) never fails the
+    request it measures."""
+    try:
+        histogram.labels(kind).observe(seconds)
+    except Exception:  # noqa: BLE001
+        log.warning("could not record %s", histogram._name, exc_info=True)
+
+
 def slack_call(url: str, outcome: str) -> None:
     method = url.split("?", 1)[0].rsplit("/", 1)[-1]
-    SLACK_CALLS.labels(method if _METHOD.fullmatch(method) else "other", outcome).inc()
+    try:
+        SLACK_CALLS.labels(method if _METHOD.fullmatch(method) else "other", outcome).inc()
+    except Exception:  # noqa: BLE001 - as in observe()
+        log.warning("could not count a Slack call", exc_info=True)
 
 
 def failed_attempt(status: int | None) -> str:
@@ -52,5 +67,12 @@ def failed_attempt(status: int | None) -> str:
 
 def watch_pool(engine: Engine) -> None:
     """Count this engine's connections in use (checked out of its pool)."""
-    event.listen(engine, "checkout", lambda *_: DB_IN_USE.inc())
-    event.listen(engine, "checkin", lambda *_: DB_IN_USE.dec())
+    event.listen(engine, "checkout", lambda *_: _add_in_use(1))
+    event.listen(engine, "checkin", lambda *_: _add_in_use(-1))
+
+
+def _add_in_use(change: int) -> None:
+    try:
+        DB_IN_USE.inc(change)
+    except Exception:  # noqa: BLE001 - as in observe(): never fails a database call
+        log.warning("could not count a database connection", exc_info=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,9 @@ log = logging.getLogger("parley.delivery")
 # A request's own thread waits at most this long for a busy channel's turn; after that the tick's
 # delivery threads take over, so a busy channel never ties up the threads that handle requests.
 REQUEST_WAIT = 0.3
+# What requests left for the tick is remembered this long (seconds), up to about this many entries.
+LEFT_FOR = 300.0
+LEFT_KEPT = 1000
 
 
 class Deliverer(Rounds):
@@ -33,11 +37,11 @@ class Deliverer(Rounds):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # What requests here left for the tick (disputes, and rows of no dispute): delivered
-        # before this process stops (deliver_left), so a deploy does not wait on another process.
+        # What requests here left for the tick lately (disputes, and rows of no dispute), with
+        # when: delivered before this process stops (deliver_left), so a deploy does not wait on
+        # another process. Older entries are forgotten: the tick has had them long since.
         self._left_lock = threading.Lock()
-        self._left_disputes: set[int] = set()
-        self._left_rows: set[int] = set()
+        self._left: dict[tuple[str, int], float] = {}
 
     # ----- right after a commit -------------------------------------------------------------
     def claim_new(self, session: Session, rows: list[OutboxMessage]) -> Prepared | None:
@@ -77,17 +81,25 @@ class Deliverer(Rounds):
         except Exception:  # noqa: BLE001 - the rows are saved; the tick delivers them
             log.exception("immediate delivery failed; the scheduler will deliver")
         if not done:
-            with self._left_lock:
-                self._left_disputes.update(disputes)
-                self._left_rows.update(loose)
+            self._remember_left([("dispute", d) for d in disputes] + [("row", r) for r in loose])
+
+    def _remember_left(self, keys: list[tuple[str, int]]) -> None:
+        now = time.monotonic()
+        with self._left_lock:
+            for key in keys:
+                self._left[key] = now
+            if len(self._left) > LEFT_KEPT:
+                self._left = {k: at for k, at in self._left.items() if now - at < LEFT_FOR}
 
     def deliver_left(self) -> int:
         """Shutting down (bot/shutdown.py): deliver what requests here left for the tick (a busy
         channel, a slow Slack), until the stop_by deadline; returns how many were sent."""
+        now = time.monotonic()
         with self._left_lock:
-            disputes, loose = sorted(self._left_disputes), sorted(self._left_rows)
-            self._left_disputes.clear()
-            self._left_rows.clear()
+            recent = [key for key, at in self._left.items() if now - at < LEFT_FOR]
+            self._left.clear()
+        disputes = sorted(n for what, n in recent if what == "dispute")
+        loose = sorted(n for what, n in recent if what == "row")
 
         def claim(limit: int) -> list[int]:
             with self.db.transaction(deliver=False) as session:

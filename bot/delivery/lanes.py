@@ -41,6 +41,7 @@ class Lanes:
         self._finished: list[tuple[Prepared, Outcome]] = []
         self._untried: list[int] = []
         self._closed = False
+        self._abandoned = False
 
     # ----- the tick's side --------------------------------------------------------------------
     def add(self, lanes: list[Lane]) -> None:
@@ -90,11 +91,14 @@ class Lanes:
             return [*self._held, *(item.row_id for _, _, lane in self._heap for item in lane)]
 
     def abandon(self) -> None:
-        """Something went wrong on the tick's side: what is still queued goes back, untried."""
+        """Something went wrong on the tick's side, or time is up: what is still queued goes
+        back, untried, and so does the rest of each lane whose row is in Slack's hands now."""
         with self._changed:
-            self._untried.extend(item.row_id for _, _, lane in self._heap for item in lane)
+            self._abandoned = True
+            for _, _, lane in self._heap:
+                self._untried.extend(item.row_id for item in lane)
+                self._queued -= len(lane)
             self._heap.clear()
-            self._queued = 0
             self._turns.notify_all()  # a thread watching the clock for a turn stops watching
 
     def close(self) -> None:
@@ -118,7 +122,7 @@ class Lanes:
                 self._busy -= 1
                 del self._held[item.row_id]
                 self._finished.append((item, outcome))
-                if not outcome.final:  # the rest of the run waits for this row
+                if not outcome.final or self._abandoned:  # the rest waits for this row, or goes back
                     self._untried.extend(rest.row_id for rest in lane)
                     self._queued -= len(lane)
                 elif lane:  # this thread takes the next lane itself

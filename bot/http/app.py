@@ -8,6 +8,7 @@ body holds, the answer is never a 5xx and the log never gets a traceback for it.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import time
@@ -64,9 +65,12 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 
 class WebApp:
-    def __init__(self, bolt: App | None, db: Database, signing_secret: str | None) -> None:
+    def __init__(self, bolt: App | None, db: Database, signing_secret: str | None, *,
+                 metrics_token: str = "") -> None:
         self.bolt = bolt
         self.db = db
+        self.metrics = metrics_page.MetricsPage(db)
+        self.metrics_token = metrics_token  # when set, GET /metrics wants "Bearer <it>"
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.readiness = Readiness(db)
         self.on_exit: Callable[[], None] | None = None  # graceful shutdown, under gunicorn
@@ -78,7 +82,12 @@ class WebApp:
             return _reply(start_response, 200, json.dumps({"ok": True}),
                           {"Content-Type": ["application/json"]})
         if path == "/metrics" and method == "GET":
-            return _reply(start_response, 200, metrics_page.exposition(self.db),
+            if self.metrics_token and not hmac.compare_digest(
+                    environ.get("HTTP_AUTHORIZATION", "").encode(),
+                    f"Bearer {self.metrics_token}".encode()):
+                return _reply(start_response, 401, "Unauthorized",
+                              {"WWW-Authenticate": ['Bearer realm="metrics"']})
+            return _reply(start_response, 200, self.metrics.render(),
                           {"Content-Type": [metrics_page.CONTENT_TYPE]})
         if path == "/readyz":
             ready, found = self.readiness.check()
@@ -135,7 +144,7 @@ class WebApp:
             log.warning("refused a Slack request that Bolt could not handle (%s)",
                         type(error).__name__)
             return _reply(start_response, 400, "Malformed request")
-        metrics.ACK_SECONDS.labels(kind).observe(time.monotonic() - received)
+        metrics.observe(metrics.ACK_SECONDS, kind, time.monotonic() - received)
         return _reply(start_response, response.status, response.body or "", response.headers)
 
 

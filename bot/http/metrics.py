@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator
 
@@ -31,13 +32,32 @@ log = logging.getLogger("parley.metrics")
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
-class DatabaseCollector(Collector):
-    """What the records say, read at each scrape in one short read."""
+# The records' figures are read at most this often per process (seconds): a scrape costs
+# tens of milliseconds on a big database (docs/performance.md), and several scrapers, or a
+# scrape of each web process, then cost one read.
+RECORDS_FOR = 10.0
 
-    def __init__(self, db: Database) -> None:
+
+class DatabaseCollector(Collector):
+    """What the records say, read in one short read at most every RECORDS_FOR seconds; one read
+    at a time (a scrape that comes meanwhile waits for it and takes its figures)."""
+
+    def __init__(self, db: Database, fresh_for: float = RECORDS_FOR) -> None:
         self.db = db
+        self.fresh_for = fresh_for
+        self._lock = threading.Lock()
+        self._read_at: float | None = None
+        self._figures: list[Metric] = []
 
     def collect(self) -> Iterator[Metric]:
+        with self._lock:
+            if self._read_at is None or time.monotonic() - self._read_at >= self.fresh_for:
+                self._figures = list(self.read())
+                self._read_at = time.monotonic()
+            return iter(self._figures)
+
+    def read(self) -> Iterator[Metric]:
+        """The figures, read now."""
         started = time.monotonic()
         try:
             with self.db.read() as session:
@@ -81,17 +101,18 @@ def _counter(name: str, documentation: str, value: int) -> CounterMetricFamily:
     return CounterMetricFamily(name, documentation, value=value)
 
 
-def multiprocess() -> bool:
-    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+class MetricsPage:
+    """The text GET /metrics answers: every process's measurements, then the records'."""
 
+    def __init__(self, db: Database) -> None:
+        self.collector = DatabaseCollector(db)
+        self.records = CollectorRegistry(auto_describe=False)
+        self.records.register(self.collector)
 
-def exposition(db: Database) -> bytes:
-    """The text GET /metrics answers: every process's measurements, then the database's."""
-    if multiprocess():
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)
-    else:
-        registry = REGISTRY
-    records = CollectorRegistry(auto_describe=False)
-    records.register(DatabaseCollector(db))
-    return generate_latest(registry) + generate_latest(records)
+    def render(self) -> bytes:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # under gunicorn: every process's files
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)
+        else:
+            registry = REGISTRY
+        return generate_latest(registry) + generate_latest(self.records)

@@ -8,6 +8,7 @@ process was down simply finds them due at the next one."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,8 +39,25 @@ class Tick:
     def __init__(self, tasks: Sequence[Periodic]) -> None:
         self.tasks = list(tasks)
         self.runs = 0
+        self._running = 0
+        self._idle = threading.Condition()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once no run is in progress (False if `timeout` passed first): shutting down."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, max(timeout, 0.0))
 
     def __call__(self) -> dict[str, int]:
+        with self._idle:
+            self._running += 1
+        try:
+            return self._run()
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def _run(self) -> dict[str, int]:
         self.runs += 1
         done: dict[str, int] = {}
         for task in self.tasks:

@@ -121,7 +121,7 @@ def _measure(context: dict[str, Any]) -> None:
     web app stamps their arrival)."""
     received, kind = context.get(RECEIVED_AT), context.get(REQUEST_KIND)
     if isinstance(received, float) and isinstance(kind, str):
-        metrics.REQUEST_SECONDS.labels(kind).observe(time.monotonic() - received)
+        metrics.observe(metrics.REQUEST_SECONDS, kind, time.monotonic() - received)
 
 
 def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:

@@ -8,7 +8,9 @@ then one a second). The process must finish that work, post every dispute's card
 from __future__ import annotations
 
 import signal
+import socket
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -67,12 +69,28 @@ def test_sigterm_right_after_a_burst_of_acks_loses_nothing(entry, fake_slack, da
             replies = list(pool.map(lambda view: slack.view_submission(SAM, view, answers), views))
         assert [(r.status, r.body) for r in replies] == [(200, "")] * BURST
         process.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
         cards_at_sigterm = len(fake_slack.messages_in(CHANNEL))
+        refused_while_stopping: list[bool] = []
+
+        def refused() -> bool:  # no new connection is taken while the acked work finishes
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return False
+            except ConnectionRefusedError:
+                refused_while_stopping.append(process.poll() is None)
+                return True
+
+        eventually(refused, timeout=10, what="new connections refused")
         assert process.wait(30) == 0, log_of(tmp_path)
+        took = time.monotonic() - signalled
 
     assert cards_at_sigterm < BURST  # the work was still running when SIGTERM came
+    assert refused_while_stopping == [True]
+    assert took < 22  # the 20 s bound, with the interpreter's own exit
     log = log_of(tmp_path)
-    assert "Traceback" not in log and "shut down (" in log
+    assert "Traceback" not in log and "SIGKILL" not in log
+    assert log.count("shut down (") == (2 if entry == "gunicorn" else 1)  # each web process
     with Session(engine) as s:
         threads = s.scalars(select(Dispute.thread_ts)).all()
     assert len(threads) == BURST and None not in threads  # every dispute, and its card's ts

@@ -42,7 +42,7 @@ def ready(port: int) -> bool:
 def environment(**settings: str) -> dict[str, str]:
     """This environment without any Parley setting, plus `settings`."""
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "DATABASE_URL", "RUN_SCHEDULER", "WEB_", "PROMETHEUS_"))}
+            if not k.startswith(("SLACK_", "DATABASE_URL", "RUN_SCHEDULER", "WEB_", "PROMETHEUS_", "METRICS_"))}
     return {**base, **settings}
 
 

@@ -19,7 +19,7 @@ GOOD = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 @pytest.fixture
 def env(monkeypatch):
     for key in list(os.environ):
-        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL", "LOG_FORMAT", "DB_", "METRICS_PORT")):
+        if key.startswith(("SLACK_", "DATABASE_URL", "PORT", "RUN_SCHEDULER", "LOG_LEVEL", "LOG_FORMAT", "DB_", "METRICS_")):
             monkeypatch.delenv(key)
     for key, value in GOOD.items():
         monkeypatch.setenv(key, value)
