@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine
 
 from bot import metrics
+from bot.blocks import messages
 from bot.config import Settings
 from bot.db import Database, build_engine
 from bot.delivery.deliverer import Deliverer
@@ -24,6 +25,7 @@ from bot.executor import ListenerExecutor
 from bot.http.app import WebApp
 from bot.logs import JsonFormatter, TextFormatter
 from bot.services.tone import ToneChecker
+from bot.slack import installs
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
 from bot.slack.listeners import register_all
@@ -81,7 +83,7 @@ def build_client(settings: Settings, *, background: bool = False, delivery: bool
     ]
     return ParleyClient(
         logger=logging.getLogger("parley.slack_api"),
-        token=settings.slack_bot_token,
+        token=settings.slack_bot_token or None,  # multi-workspace: each call's (bot/slack/tokens.py)
         base_url=settings.slack_api_url,
         timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; a float works
         retry_handlers=handlers,
@@ -100,6 +102,9 @@ def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) ->
     commit. One per process (web or worker): its pacer is that process's view of each channel."""
     client = build_client(settings, delivery=True, timeout=timeout)
     deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
+    if settings.multi_workspace:  # each row with its workspace's token
+        book = installs.TokenBook(installs.authorizer(settings, db.engine, client), client)
+        deliverer.token_for = book.bot_token
     db.before_commit = deliverer.claim_new
     db.after_commit = deliverer.deliver_now
     return deliverer
@@ -140,6 +145,12 @@ def create_app(
     db = Database(engine or engine_for(settings))
     client = client or build_client(settings)
     executor = ListenerExecutor(max_workers=LISTENER_THREADS)
+    oauth = {}
+    if settings.multi_workspace:  # installed through Slack's OAuth flow (bot/slack/installs.py)
+        oauth = {"oauth_flow": installs.build_oauth_flow(settings, db.engine, build_client(settings)),
+                 "authorize": installs.authorizer(settings, db.engine, client),
+                 "installation_store_bot_only": True,
+                 "user_facing_authorize_error_message": str(messages.not_installed())}
     bolt = App(
         client=client,
         signing_secret=settings.slack_signing_secret or None,
@@ -149,6 +160,7 @@ def create_app(
         logger=logger,
         listener_executor=executor,
         process_before_response=True,  # acks answer from the request thread; see bot/slack/listen.py
+        **oauth,
     )
     deps = Deps(settings=settings, db=db, directory=Directory(client), membership=Membership(),
                 tone=ToneChecker(), logger=logger)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated
 
@@ -9,6 +10,9 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./parley.db"
+# The bot scopes Parley asks for when it is installed (manifest.json lists the same).
+DEFAULT_SCOPES = ("commands,chat:write,channels:read,groups:read,users:read,team:read,files:write,"
+                  "im:write,channels:history,groups:history")
 
 
 class SettingsError(Exception):
@@ -27,7 +31,12 @@ def normalize_database_url(url: str) -> str:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
-    slack_bot_token: Annotated[str, Field(min_length=1)]
+    # One workspace: its bot token. Any workspace (Slack's OAuth install flow): the app's client id
+    # and secret, and the bot scopes it asks for (the manifest's). One or the other, not both.
+    slack_bot_token: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_scopes: str = DEFAULT_SCOPES
     slack_signing_secret: str = ""
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
@@ -57,9 +66,22 @@ class Settings(BaseSettings):
     @classmethod
     def _bot_token(cls, value: str) -> str:
         value = value.strip()
-        if not value.startswith("xoxb-"):
+        if value and not value.startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")
         return value
+
+    @field_validator("slack_client_id", "slack_client_secret")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("slack_scopes")
+    @classmethod
+    def _scopes(cls, value: str) -> str:
+        scopes = [scope.strip() for scope in value.split(",") if scope.strip()]
+        if not scopes or any(not re.fullmatch(r"[a-z.:_-]+", scope) for scope in scopes):
+            raise ValueError("must be Slack scopes separated by commas, such as commands,chat:write")
+        return ",".join(scopes)
 
     @field_validator("slack_app_token")
     @classmethod
@@ -107,6 +129,30 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def multi_workspace(self) -> bool:
+        """Installed through Slack's OAuth flow, each workspace with its own token (from the
+        installation store), rather than one workspace's SLACK_BOT_TOKEN."""
+        return not self.slack_bot_token
+
+    def check_mode(self) -> None:
+        if self.slack_bot_token and (self.slack_client_id or self.slack_client_secret):
+            raise SettingsError(
+                "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "(installed in any workspace), not both")
+        if self.slack_client_id and not self.slack_client_secret:
+            raise SettingsError("SLACK_CLIENT_SECRET is required with SLACK_CLIENT_ID (find both "
+                                "under Basic Information in your Slack app)")
+        if self.slack_client_secret and not self.slack_client_id:
+            raise SettingsError("SLACK_CLIENT_ID is required with SLACK_CLIENT_SECRET")
+        if not self.slack_bot_token and not self.slack_client_id:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, to be "
+                "installed in any workspace)")
+        if self.multi_workspace and self.socket_mode:
+            raise SettingsError("SLACK_APP_TOKEN (Socket Mode) works with SLACK_BOT_TOKEN only: "
+                                "installing in many workspaces needs Slack to reach Parley over HTTP")
+
     def check_for_http(self) -> None:
         """HTTP mode verifies every request, so it cannot run without the signing secret."""
         if not self.socket_mode and not self.slack_signing_secret.strip():
@@ -131,6 +177,7 @@ def load_settings(*, http: bool = True, **overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
+    settings.check_mode()
     if http:
         settings.check_for_http()
     return settings

@@ -64,10 +64,13 @@ def slack_or_exit(settings: Settings) -> None:
     quiet = logging.getLogger("parley.preflight.slack")
     quiet.propagate = False
     quiet.setLevel(logging.CRITICAL + 1)
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10,
+    client = WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=10,
                        logger=quiet, retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])
     try:
-        client.auth_test()
+        if settings.multi_workspace:  # no token of its own: each workspace's comes from its install
+            client.api_test()
+        else:
+            client.auth_test()
     except Exception as error:  # noqa: BLE001 - one line when it is Slack's answer
         message = slack_failure(error, settings)
         if message is None:

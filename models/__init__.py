@@ -7,6 +7,7 @@ from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
 from models.feedback import Feedback
 from models.handled_request import HandledRequest
+from models import installations as installations  # noqa: F401 - registers the OAuth tables
 from models.lesson import LessonLearned
 from models.outbox import UNDELIVERED, OutboxMessage, OutboxStatus
 from models.perspective import Perspective

@@ -123,6 +123,13 @@ def form_not_opened() -> Mrkdwn:
     return Mrkdwn("Slack took too long to open the form, so it didn't appear. Please try again.")
 
 
+def not_installed() -> Mrkdwn:
+    """Multi-workspace mode: a request from a workspace Parley has no installation for (removed,
+    or never added). Nothing was done."""
+    return Mrkdwn("Parley isn't installed in your workspace any more, so nothing was done. Ask a "
+                  "Slack admin of your workspace to add Parley again from its install page.")
+
+
 def something_went_wrong(ref: str) -> Mrkdwn:
     return md("Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
               "Please try again; if it keeps happening, share the ref with your Slack admin.", ref=ref)

@@ -12,6 +12,7 @@ import secrets
 import socket
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from bot.delivery.pacer import ChannelPacer
 from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services import outbox
+from bot.slack import tokens
 from bot.slack.directory import Directory
 from models import Dispute, OutboxMessage, utcnow
 
@@ -46,6 +48,7 @@ class Prepared:
     uncertain: bool
     created: datetime
     outcome: Outcome | None = None
+    team: str = ""  # the workspace whose installation sends it (multi-workspace mode)
 
 
 def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = True) -> None:
@@ -91,6 +94,9 @@ class RowDelivery:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._last_flush = 0.0
         self._last_probe = 0.0
+        # Multi-workspace mode: a workspace's bot token (bot/slack/installs.py's TokenBook);
+        # in single-workspace mode the client has its own and this gives None.
+        self.token_for: Callable[[str], str | None] = lambda team: None
 
     def _prepare(self, session: Session, row: OutboxMessage,
                  names: Directory | None = None) -> Prepared:
@@ -98,11 +104,14 @@ class RowDelivery:
         kind = KINDS.get(row.kind)
         dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
         item = Prepared(row.id, row.channel_id, kind, None, row.attempts, row.uncertain,
-                        row.created_at)
+                        row.created_at, team=row.team_id)
         try:
             if kind is None:
                 raise Skip(f"unknown kind {row.kind}")
-            item.call = kind.render(Ctx(session, row, dispute, names or self.names))
+            # Names it may look up: with the workspace's token, found only if a lookup is made
+            # (never while a transaction renders a message ahead: names come from the cache).
+            with tokens.acting_as(lambda: self.token_for(row.team_id)):
+                item.call = kind.render(Ctx(session, row, dispute, names or self.names))
         except Skip as skip:
             item.outcome = Outcome("skipped", error=skip.reason)
         return item
@@ -121,7 +130,12 @@ class RowDelivery:
 
     def _call(self, item: Prepared, max_wait: float | None) -> Outcome:
         """Call Slack for a prepared row: look first if an earlier attempt may have posted it,
-        wait for the channel's turn (or, past `max_wait`, leave it for the tick)."""
+        wait for the channel's turn (or, past `max_wait`, leave it for the tick). With the token
+        of the row's workspace, in multi-workspace mode."""
+        with tokens.acting_as(self.token_for(item.team)):
+            return self._call_as(item, max_wait)
+
+    def _call_as(self, item: Prepared, max_wait: float | None) -> Outcome:
         call, channel, row_id, attempts = item.call, item.channel, item.row_id, item.attempts
         created = item.created
         if item.uncertain:

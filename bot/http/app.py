@@ -8,6 +8,7 @@ body holds, the answer is never a 5xx and the log never gets a traceback for it.
 
 from __future__ import annotations
 
+import contextvars
 import hmac
 import json
 import logging
@@ -17,24 +18,28 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_normalized_headers, extract_content_type
 from slack_sdk.signature import SignatureVerifier
 
 from bot import logs, metrics
+from bot.blocks.install_pages import failure_page
 from bot.db import Database
 from bot.http import metrics as metrics_page
 from bot.http.envelope import Malformed, check
 from bot.http.readiness import Readiness
 from bot.slack.context import RECEIVED_AT, REQUEST_KIND
+from bot.slack.installs import INSTALL_PATH, REDIRECT_PATH
 
 log = logging.getLogger("parley.web")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB; Slack's own payloads stay far below
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+OAUTH_PATHS = (INSTALL_PATH, REDIRECT_PATH)
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
             405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
-            503: "Service Unavailable"}
+            500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def waitress_options(threads: int) -> dict[str, Any]:
@@ -70,6 +75,9 @@ class WebApp:
         self.bolt = bolt
         self.db = db
         self.metrics = metrics_page.MetricsPage(db)
+        # Multi-workspace mode: Slack's install flow, served by Bolt's own WSGI adapter.
+        self.oauth = (SlackRequestHandler(bolt) if getattr(bolt, "oauth_flow", None) is not None
+                      else None)
         self.metrics_token = metrics_token  # when set, GET /metrics wants "Bearer <it>"
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.readiness = Readiness(db)
@@ -93,6 +101,8 @@ class WebApp:
             ready, found = self.readiness.check()
             return _reply(start_response, 200 if ready else 503, json.dumps(found),
                           {"Content-Type": ["application/json"]})
+        if self.oauth is not None and method == "GET" and path in OAUTH_PATHS:
+            return self._install_flow(environ, start_response)
         if path == "/slack/events" and self.bolt is not None and self.verifier is not None:
             if method != "POST":
                 return _reply(start_response, 405, "Use POST", {"Allow": ["POST"]})
@@ -137,7 +147,9 @@ class WebApp:
         kind = "command" if "command" in data else str(data["type"])
         logs.bind(team=team_of(data))
         try:
-            response = self.bolt.dispatch(BoltRequest(
+            # In a context of its own: what the request binds (its installation's token) stays
+            # with it and the work after its ack, never with this server thread's next request.
+            response = contextvars.copy_context().run(self.bolt.dispatch, BoltRequest(
                 body=body, query=environ.get("QUERY_STRING", ""), headers=headers,
                 context={RECEIVED_AT: received, REQUEST_KIND: kind}))
         except Exception as error:  # noqa: BLE001 - the envelope should have made this impossible
@@ -147,6 +159,15 @@ class WebApp:
         metrics.observe(metrics.ACK_SECONDS, kind, time.monotonic() - received)
         return _reply(start_response, response.status, response.body or "", response.headers)
 
+
+    def _install_flow(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        assert self.oauth is not None
+        try:
+            return self.oauth(environ, start_response)
+        except Exception:  # noqa: BLE001 - the person sees a page saying so, not a traceback
+            log.exception("the install flow failed")
+            return _reply(start_response, 500, failure_page("error", INSTALL_PATH),
+                          {"Content-Type": ["text/html; charset=utf-8"]})
 
     def _signed(self, body: str, headers: dict[str, str]) -> bool:
         assert self.verifier is not None

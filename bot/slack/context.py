@@ -15,6 +15,7 @@ from bot.db import Database
 from bot.services.overview import FiguresCache
 from bot.services.people import Person
 from bot.services.tone import ToneChecker
+from bot.slack import tokens
 from bot.slack.directory import Directory
 from bot.slack.membership import Membership
 
@@ -84,10 +85,16 @@ def resolve_actor(context: BoltContext, body: dict[str, Any], next: Any) -> None
 
 def use_client(client: WebClient) -> Callable[..., None]:
     """Global middleware: listeners call Slack with Parley's own client (bot/slack/outgoing.py:
-    guarded, persistent connections), not the plain WebClient Bolt makes for each request."""
+    guarded, persistent connections), not the plain WebClient Bolt makes for each request. In
+    multi-workspace mode its calls take the token Bolt authorized this request with
+    (bot/slack/tokens.py), here and in the work after the ack."""
 
     def middleware(context: BoltContext, next: Any) -> None:  # noqa: A002
         context["client"] = client
+        if not client.token:
+            # Bolt runs its middleware one after the other, not nested: the listener (and the
+            # submission of its work) comes after this returns, so the token is bound, not scoped.
+            tokens.bind(context.bot_token)
         next()
 
     return middleware

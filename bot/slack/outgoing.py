@@ -25,6 +25,7 @@ from slack_sdk.webhook import WebhookClient
 from bot import metrics
 from bot.blocks.mrkdwn import Mrkdwn, escape
 from bot.db import in_transaction
+from bot.slack import tokens
 from bot.web_client import KeepAliveWebClient
 
 log = logging.getLogger("parley.outgoing")
@@ -110,6 +111,8 @@ class ParleyClient(KeepAliveWebClient):
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
         check_no_transaction(api_method)
+        if not self.token:  # multi-workspace mode: the installation this call acts for
+            _use_current_token(api_method, kwargs)
         for part in ("json", "data", "params"):
             if isinstance(kwargs.get(part), dict):
                 guard(api_method, kwargs[part])
@@ -125,6 +128,17 @@ class ParleyClient(KeepAliveWebClient):
         calls_log.debug("%s: ok (%.0f ms)", api_method, (time.monotonic() - started) * 1000)
         metrics.slack_call(api_method, "ok")
         return response
+
+
+def _use_current_token(api_method: str, kwargs: dict[str, Any]) -> None:
+    """Put the bound token (bot/slack/tokens.py) where slack_sdk takes a call's own token from."""
+    token = tokens.current()
+    if token is None:
+        return
+    if isinstance(kwargs.get("json"), dict):
+        kwargs["json"] = {"token": token, **kwargs["json"]}
+    else:  # slack_sdk takes it from the query parameters (a form body's would go to Slack as is)
+        kwargs["params"] = {"token": token, **(kwargs.get("params") or {})}
 
 
 def reply(response_url: str, text: str, blocks: list[dict[str, Any]] | None = None, *,

@@ -68,6 +68,10 @@ class FakeSlack:
         self._cond = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self.add_user(bot_user, host_team, name="parley", is_bot=True)
+        # Multi-workspace: the bot tokens of other installations (token -> team id), and the
+        # codes Slack's authorize page would hand out (code -> oauth.v2.access's answer).
+        self.tokens: dict[str, str] = {token: host_team}
+        self.install_codes: dict[str, dict[str, Any]] = {}
 
     # ----- set-up -------------------------------------------------------------------------
     def add_user(self, user_id: str, team_id: str, *, name: str | None = None, is_bot: bool = False,
@@ -99,6 +103,22 @@ class FakeSlack:
                 "user": user or self.bot_user, "channel": channel, "metadata": metadata,
             }
         return ts
+
+    def add_install(self, code: str, team_id: str, team_name: str, token: str, *,
+                    enterprise_id: str | None = None, refresh_token: str | None = None) -> None:
+        """What Slack hands the redirect after someone of `team_id` allowed the install: `code`,
+        good once for oauth.v2.access; `token` then works for that team."""
+        answer: dict[str, Any] = {
+            "ok": True, "app_id": "A0PARLEY", "token_type": "bot", "access_token": token,
+            "scope": "commands,chat:write", "bot_user_id": f"U0BOT{team_id[-4:]}",
+            "team": {"id": team_id, "name": team_name},
+            "enterprise": {"id": enterprise_id, "name": "Grid Org"} if enterprise_id else None,
+            "is_enterprise_install": False, "authed_user": {"id": f"U0ADMIN{team_id[-4:]}"}}
+        if refresh_token:
+            answer |= {"refresh_token": refresh_token, "expires_in": 43200}
+        with self._cond:
+            self.install_codes[code] = answer
+            self.teams.setdefault(team_id, team_name)
 
     def fail_next(self, method: str, error: str | None = None, *, status: int = 200,
                   retry_after: int | None = None, times: int = 1, lost: bool = False) -> None:
@@ -260,9 +280,14 @@ class FakeSlack:
             self._record(method, args)
             return self._failed(Failure(status=outage))
         auth = headers.get("authorization") or ""
-        if auth != f"Bearer {self.token}" and args.get("token") != self.token:
-            self._record(method, args)
-            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+        if method not in ("oauth.v2.access", "api.test"):
+            with self._cond:
+                team = self.tokens.get(token or "")
+            if team is None:
+                self._record(method, args)
+                return 200, {}, {"ok": False, "error": "invalid_auth"}
+            args["_team"] = team  # whose token the call used
         failure = None
         with self._cond:
             if self.failures[method]:
@@ -328,9 +353,24 @@ class FakeSlack:
 
     # ----- methods ------------------------------------------------------------------------
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": "https://parley-test.slack.com/", "team": "Studio",
-                "user": "parley", "team_id": self.host_team, "user_id": self.bot_user,
-                "bot_id": "B0PARLEY", "is_enterprise_install": False}
+        team = args.get("_team", self.host_team)
+        if team == self.host_team:
+            return {"ok": True, "url": "https://parley-test.slack.com/", "team": "Studio",
+                    "user": "parley", "team_id": self.host_team, "user_id": self.bot_user,
+                    "bot_id": "B0PARLEY", "is_enterprise_install": False}
+        return {"ok": True, "url": f"https://{team.lower()}.slack.com/", "team": self.teams.get(team),
+                "user": "parley", "team_id": team, "user_id": f"U0BOT{team[-4:]}",
+                "bot_id": f"B0BOT{team[-4:]}", "is_enterprise_install": False}
+
+    def _m_api_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _m_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            answer = self.install_codes.pop(args.get("code", ""), None)
+            if answer is not None:
+                self.tokens[answer["access_token"]] = answer["team"]["id"]
+        return dict(answer) if answer else {"ok": False, "error": "invalid_code"}
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(args.get("user", ""))

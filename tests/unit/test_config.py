@@ -153,3 +153,37 @@ def test_json_logs_are_one_object_per_line(env):
     assert (first["level"], first["logger"], first["message"]) == ("INFO", "parley.test", "opened D-7 «ü»")
     assert first["time"].endswith("+00:00")
     assert second["message"] == "it broke" and "ZeroDivisionError" in second["exception"]
+
+
+def test_installed_in_any_workspace_with_the_app_s_client_id_and_secret(env):
+    env.delenv("SLACK_BOT_TOKEN")
+    env.setenv("SLACK_CLIENT_ID", "1111.2222")
+    env.setenv("SLACK_CLIENT_SECRET", "shh")
+    settings = load_settings()
+    assert settings.multi_workspace and settings.slack_bot_token == ""
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    assert settings.slack_scopes.split(",") == manifest["oauth_config"]["scopes"]["bot"]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"SLACK_BOT_TOKEN": None}, "SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and "
+                                    "SLACK_CLIENT_SECRET, to be installed in any workspace)"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "set SLACK_BOT_TOKEN (one workspace) or"),
+        ({"SLACK_BOT_TOKEN": None, "SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET is required with SLACK_CLIENT_ID"),
+        ({"SLACK_BOT_TOKEN": None, "SLACK_CLIENT_SECRET": "s"}, "SLACK_CLIENT_ID is required with SLACK_CLIENT_SECRET"),
+        ({"SLACK_BOT_TOKEN": None, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s",
+          "SLACK_APP_TOKEN": "xapp-1"}, "SLACK_APP_TOKEN (Socket Mode) works with SLACK_BOT_TOKEN only"),
+        ({"SLACK_SCOPES": "commands, chat write"}, "SLACK_SCOPES is invalid"),
+    ],
+)
+def test_the_two_modes_are_chosen_plainly(env, values, message):
+    for key, value in values.items():
+        if value is None:
+            env.delenv(key)
+        else:
+            env.setenv(key, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(message)

@@ -1,0 +1,146 @@
+"""Multi-workspace mode: Slack's OAuth v2 install flow, as Bolt runs it, with slack_sdk's
+SQLAlchemy installation store and OAuth state store in Parley's own database (their tables:
+models/installations.py, migration 0011).
+
+GET /slack/install shows the "Add to Slack" page (a state is issued for it, good for ten minutes
+and once, and tied to the browser by a cookie); GET /slack/oauth_redirect completes the install
+and stores it. Both are Bolt's own paths, served by Bolt's WSGI adapter (bot/http/app.py); Parley
+only supplies the pages (bot/blocks/install_pages.py). Every Slack request is then authorized
+from the store, bot tokens only; with token rotation on for the app, Bolt refreshes a token
+before it expires."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from slack_bolt import BoltContext, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.oauth import OAuthFlow
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine
+
+from bot.blocks.install_pages import failure_page, install_page, installed_page
+from bot.config import Settings
+from models.installations import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+
+log = logging.getLogger("parley.installs")
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+STATE_SECONDS = 600
+ROTATE_BEFORE_MINUTES = 120  # a rotating token is refreshed when it has less than this left
+_HTML = {"Content-Type": "text/html; charset=utf-8"}
+_AGAIN = "parley_installed_again"
+
+
+class ParleyOAuthFlow(OAuthFlow):
+    """Bolt's flow with Parley's install page, and a note of whether the workspace had Parley
+    already (its success page says so)."""
+
+    def build_install_page_html(self, url: str, request: BoltRequest) -> str:
+        return install_page(url)
+
+    def store_installation(self, request: BoltRequest, installation: Installation) -> None:
+        store = self.settings.installation_store
+        request.context[_AGAIN] = store.find_bot(
+            enterprise_id=installation.enterprise_id, team_id=installation.team_id,
+            is_enterprise_install=installation.is_enterprise_install) is not None
+        super().store_installation(request, installation)
+
+
+def _installed(args: SuccessArgs) -> BoltResponse:
+    done = args.installation
+    name = done.team_name or done.enterprise_name or "your workspace"
+    team = done.team_id or done.enterprise_id
+    log.info("installed in %s (%s)%s", team, "organization" if done.is_enterprise_install else
+             "workspace", " again" if args.request.context.get(_AGAIN) else "")
+    app_url = (f"https://slack.com/app_redirect?app={done.app_id}&team={team}"
+               if done.app_id and team else None)
+    page = installed_page(name, again=bool(args.request.context.get(_AGAIN)), app_url=app_url)
+    return BoltResponse(status=200, body=page, headers=dict(_HTML))
+
+
+def _not_installed(args: FailureArgs) -> BoltResponse:
+    log.info("an install did not complete: %s", args.reason)
+    status = args.suggested_status_code if args.suggested_status_code < 500 else 500
+    return BoltResponse(status=status, body=failure_page(args.reason, INSTALL_PATH),
+                        headers=dict(_HTML))
+
+
+def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
+    return SQLAlchemyInstallationStore(
+        client_id=settings.slack_client_id, engine=engine, bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE, logger=log)
+
+
+def authorizer(settings: Settings, engine: Engine, client: WebClient) -> InstallationStoreAuthorize:
+    """Bolt's authorization from the installation store (bot tokens only), refreshing a rotating
+    token before it expires, with auth.test's answer kept per token (not asked on every request)."""
+    return InstallationStoreAuthorize(
+        logger=log, installation_store=installation_store(settings, engine),
+        client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES, bot_only=True,
+        cache_enabled=True, client=client)
+
+
+class TokenBook:
+    """Deliveries' tokens (the outbox, on web processes and the worker): each workspace's bot
+    token, as Bolt's authorization finds it (a rotating token is refreshed first), kept for a
+    minute so that a burst of deliveries does not read the store for every message."""
+
+    KEEP = 60.0
+
+    def __init__(self, authorize: InstallationStoreAuthorize, client: WebClient) -> None:
+        self.authorize = authorize
+        self.client = client
+        self._lock = threading.Lock()
+        self._known: dict[str, tuple[float, str | None]] = {}
+
+    def bot_token(self, team_id: str) -> str | None:
+        now = time.monotonic()
+        with self._lock:
+            known = self._known.get(team_id)
+        if known is not None and now - known[0] < self.KEEP:
+            return known[1]
+        result = self.authorize(context=BoltContext({"client": self.client}), enterprise_id=None,
+                                team_id=team_id, user_id=None)
+        token = result.bot_token if result is not None else None
+        if token is not None:  # a workspace without one is asked again (it may install soon)
+            with self._lock:
+                self._known[team_id] = (now, token)
+        return token
+
+    def forget(self, team_id: str) -> None:
+        """A token Slack refused: read the store again next time (it may have been replaced)."""
+        with self._lock:
+            self._known.pop(team_id, None)
+
+
+def build_oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> ParleyOAuthFlow:
+    """`client` makes the flow's own calls (oauth.v2.access, auth.test): SLACK_API_URL's."""
+    oauth = OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=settings.slack_scopes.split(","),
+        user_scopes=[],
+        installation_store=installation_store(settings, engine),
+        installation_store_bot_only=True,
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine,
+                                              table_name=OAUTH_STATES_TABLE, logger=log),
+        state_expiration_seconds=STATE_SECONDS,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        install_page_rendering_enabled=True,
+        callback_options=CallbackOptions(success=_installed, failure=_not_installed),
+        logger=log,
+    )
+    return ParleyOAuthFlow(client=client, settings=oauth, logger=log)
