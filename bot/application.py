@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -125,6 +126,15 @@ class Parley:
         self.db.engine.dispose()
 
 
+def _uninstalled_here(ack: Any, event: dict[str, Any]) -> None:
+    """Single-workspace mode: SLACK_BOT_TOKEN stops working; say so in the log (the operator
+    replaces it), and answer Slack so that it does not send the event again."""
+    ack()
+    logging.getLogger("parley").warning(
+        "Slack says %s: SLACK_BOT_TOKEN no longer works; reinstall the app and set the new token",
+        event.get("type"))
+
+
 def create_app(
     settings: Settings,
     *,
@@ -165,6 +175,13 @@ def create_app(
     deps = Deps(settings=settings, db=db, directory=Directory(client), membership=Membership(),
                 tone=ToneChecker(), logger=logger)
     register_all(bolt, deps)
+    if settings.multi_workspace:
+        # app_uninstalled and tokens_revoked delete the workspace's tokens from the store
+        # (Bolt's own listeners; slack_sdk's SQLAlchemy store implements the deletes).
+        bolt.enable_token_revocation_listeners()
+    else:
+        bolt.event("app_uninstalled")(_uninstalled_here)
+        bolt.event("tokens_revoked")(_uninstalled_here)
     deliverer = build_deliverer(settings, db)
     secret = None if settings.socket_mode else settings.slack_signing_secret
     web = WebApp(bolt, db, secret, metrics_token=settings.metrics_token)

@@ -219,3 +219,9 @@ def test_socket_mode_serves_health_but_not_http_events(settings, engine):
         assert seen["status"].startswith("200")
     finally:
         parley.close()
+
+
+def test_an_uninstall_in_single_workspace_mode_is_answered_and_logged(slack, caplog):
+    reply = slack.event({"type": "app_uninstalled"})
+    assert reply.status == 200  # answered: Slack does not send it again
+    assert any("SLACK_BOT_TOKEN no longer works" in r.getMessage() for r in caplog.records)

@@ -145,3 +145,25 @@ def test_a_request_from_a_workspace_without_parley_changes_nothing(server, setti
     assert "Parley isn't installed in your workspace" in told["text"]
     assert fake_slack.calls_to("views.open") == [] and fake_slack.calls_to("chat.postMessage") == []
     assert bot_of(settings, engine, CLIENT_TEAM) is None
+
+
+def install(server, fake_slack, team: str = CLIENT_TEAM, token: str = CLIENT_TOKEN) -> None:
+    browser = Browser(server.url)
+    state = browser.start_install()
+    fake_slack.add_install(f"code-{team}", team, "Client Co", token)
+    assert browser.get(f"/slack/oauth_redirect?code=code-{team}&state={state}").status == 200
+
+
+@pytest.mark.parametrize("event", ["app_uninstalled", "tokens_revoked"])
+def test_uninstalling_deletes_the_workspace_s_tokens(event, server, settings, engine, fake_slack):
+    install(server, fake_slack)
+    assert bot_of(settings, engine, CLIENT_TEAM) is not None
+    slack = SlackSender(server.url, SECRET, fake_slack, CLIENT_TEAM)
+    body = {"type": event} if event == "app_uninstalled" else {
+        "type": event, "tokens": {"oauth": [], "bot": ["U0BOTIENT"]}}
+    reply = slack.event(body, team_id=CLIENT_TEAM)
+    assert reply.status == 200
+    assert bot_of(settings, engine, CLIENT_TEAM) is None
+    reply = slack.command(CORA)  # afterwards: told privately, nothing done
+    assert "Parley isn't installed" in fake_slack.wait_for("response_url")[-1].args["text"]
+    assert fake_slack.calls_to("views.open") == []

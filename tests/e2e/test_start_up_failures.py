@@ -46,3 +46,10 @@ def test_database_unreachable(entry, fake_slack):
     assert lines[0].startswith(
         "parley: cannot reach the database at postgresql+psycopg://parley:***@127.0.0.1:1/parley: ")
     assert "hunter2" not in lines[0]
+
+
+def test_slack_unreachable_in_any_workspace_mode(tmp_path):
+    """No token to check then: start-up asks Slack's api.test whether it answers."""
+    assert start("app.py", SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s",
+                 SLACK_API_URL="http://127.0.0.1:1/", DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+        "parley: cannot reach Slack at http://127.0.0.1:1/: [Errno 111] Connection refused"]

@@ -21,7 +21,9 @@ def test_command_events_and_interactivity_point_at_slack_events():
     assert len(urls) == 1 and urls.pop().endswith("/slack/events")
     assert m["settings"]["interactivity"]["is_enabled"] is True
     assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_home_opened", "member_joined_channel"}
+        "app_home_opened", "member_joined_channel", "app_uninstalled", "tokens_revoked"}
+    assert m["oauth_config"]["redirect_urls"] == [
+        commands[0]["url"].removesuffix("/slack/events") + "/slack/oauth_redirect"]
     assert m["features"]["app_home"]["home_tab_enabled"] is True
 
 
