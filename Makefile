@@ -32,7 +32,16 @@ migrate: $(STAMP)
 run: migrate
 	$(PY) app.py
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (tests/e2e/test_install_pages_in_a_browser.py):
+# installed here when it is missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "the browser tests need Chromium at $(CHROMIUM)"; exit 1; }
+	$(SUDO) apt-get install -y -q chromium >/dev/null || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }
+
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -19,6 +19,8 @@ from tests.support.app_server import AppServer
 from tests.support.databases import backends, clear, engine_for, fresh_database, upgrade
 from tests.support.slack_requests import SlackSender, User
 
+pytest_plugins = ["tests.support.multi_workspace"]  # any_settings, any_server
+
 # Every Slack call made inside a database transaction fails its test (bot/slack/outgoing.py).
 os.environ["PARLEY_STRICT_TRANSACTIONS"] = "1"
 
