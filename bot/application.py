@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +105,8 @@ def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) ->
     client = build_client(settings, delivery=True, timeout=timeout)
     deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
     if settings.multi_workspace:  # each row with its workspace's token
-        book = installs.TokenBook(installs.authorizer(settings, db.engine, client), client)
+        book = installs.TokenBook(installs.authorizer(settings, db.engine, client), client, db,
+                                  settings.slack_client_id)
         deliverer.token_for = book.bot_token
     db.before_commit = deliverer.claim_new
     db.after_commit = deliverer.deliver_now
@@ -156,6 +158,11 @@ def create_app(
     client = client or build_client(settings)
     executor = ListenerExecutor(max_workers=LISTENER_THREADS)
     oauth = {}
+    if not settings.multi_workspace:
+        # Bolt starts its own install flow when these are merely present in the environment,
+        # blank or not; one-workspace mode has none (check_mode refused non-blank ones).
+        for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+            os.environ.pop(name, None)
     if settings.multi_workspace:  # installed through Slack's OAuth flow (bot/slack/installs.py)
         oauth = {"oauth_flow": installs.build_oauth_flow(settings, db.engine, build_client(settings)),
                  "authorize": installs.authorizer(settings, db.engine, client),

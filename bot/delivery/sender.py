@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.delivery.calls import Call, Delivered, Post, Update, Upload
+from bot.slack.outgoing import NoToken
 
 log = logging.getLogger("parley.delivery")
 
@@ -66,6 +67,8 @@ class Sender:
             return self._send(call, channel, row_id)
         except SlackApiError as error:
             return classify_refusal(error, attempts)
+        except NoToken as error:  # nothing was sent: the workspace's token could not be found now
+            return Outcome("retry", error=str(error), delay=backoff(attempts + 1))
         except (URLError, OSError, http.client.HTTPException, SlackClientError) as error:
             refused = isinstance(error, URLError) and isinstance(error.reason, ConnectionRefusedError)
             return Outcome("retry", error=f"{type(error).__name__}: {error}",

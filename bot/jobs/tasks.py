@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.delivery.deliverer import Deliverer
 from bot.jobs.clock import Periodic, Tick, build_scheduler
-from bot.services import disputes, followups, nudges, outbox, replays
+from bot.services import disputes, followups, installs, nudges, outbox, replays
 from models import Dispute
 
 DELIVERY_POLL_SECONDS = 1.0
@@ -44,9 +44,11 @@ def remind_stalled(db: Database) -> int:
 
 def forget(db: Database) -> int:
     """Slack retries and replays come within the hour, so their keys go after a day; delivered
-    outbox rows go after two weeks."""
+    outbox rows go after two weeks; install states (anyone opening the install page makes one)
+    once expired."""
     with db.transaction() as session:
-        return replays.forget_old(session) + outbox.forget_delivered(session)
+        return (replays.forget_old(session) + outbox.forget_delivered(session)
+                + installs.forget_expired_states(session))
 
 
 def tasks(db: Database, settings: Settings, deliverer: Deliverer) -> list[Periodic]:

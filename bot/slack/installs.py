@@ -25,11 +25,17 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from bot.blocks.install_pages import failure_page, install_page, installed_page
 from bot.config import Settings
-from models.installations import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from bot.db import READ_ONLY, Database
+from models.installations import (
+    BOTS_TABLE,
+    INSTALLATIONS_TABLE,
+    OAUTH_STATES_TABLE,
+    bots,
+)
 
 log = logging.getLogger("parley.installs")
 
@@ -69,7 +75,7 @@ def _installed(args: SuccessArgs) -> BoltResponse:
 
 
 def _not_installed(args: FailureArgs) -> BoltResponse:
-    log.info("an install did not complete: %s", args.reason)
+    log.info("an install did not complete: %r", args.reason[:80])
     status = args.suggested_status_code if args.suggested_status_code < 500 else 500
     return BoltResponse(status=status, body=failure_page(args.reason, INSTALL_PATH),
                         headers=dict(_HTML))
@@ -84,8 +90,9 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
 def authorizer(settings: Settings, engine: Engine, client: WebClient) -> InstallationStoreAuthorize:
     """Bolt's authorization from the installation store (bot tokens only), refreshing a rotating
     token before it expires, with auth.test's answer kept per token (not asked on every request)."""
+    reads = engine.execution_options(**{READ_ONLY: True})  # on every request: no write lock
     return InstallationStoreAuthorize(
-        logger=log, installation_store=installation_store(settings, engine),
+        logger=log, installation_store=installation_store(settings, reads),
         client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES, bot_only=True,
         cache_enabled=True, client=client)
@@ -98,9 +105,12 @@ class TokenBook:
 
     KEEP = 60.0
 
-    def __init__(self, authorize: InstallationStoreAuthorize, client: WebClient) -> None:
+    def __init__(self, authorize: InstallationStoreAuthorize, client: WebClient, db: Database,
+                 client_id: str) -> None:
         self.authorize = authorize
         self.client = client
+        self.db = db
+        self.client_id = client_id
         self._lock = threading.Lock()
         self._known: dict[str, tuple[float, str | None]] = {}
 
@@ -110,8 +120,13 @@ class TokenBook:
             known = self._known.get(team_id)
         if known is not None and now - known[0] < self.KEEP:
             return known[1]
-        result = self.authorize(context=BoltContext({"client": self.client}), enterprise_id=None,
-                                team_id=team_id, user_id=None)
+        with self.db.read() as session:  # a workspace of an Enterprise Grid is stored with its org
+            enterprise_id = session.execute(
+                select(bots.c.enterprise_id).where(bots.c.client_id == self.client_id,
+                                                   bots.c.team_id == team_id)
+                .order_by(bots.c.installed_at.desc()).limit(1)).scalar()
+        result = self.authorize(context=BoltContext({"client": self.client}),
+                                enterprise_id=enterprise_id, team_id=team_id, user_id=None)
         token = result.bot_token if result is not None else None
         if token is not None:  # a workspace without one is asked again (it may install soon)
             with self._lock:

@@ -12,20 +12,24 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack import tokens
+
 
 class Membership:
     def __init__(self, ttl_seconds: float = 300.0) -> None:
         self._ttl = ttl_seconds
         self._lock = threading.Lock()
-        self._known: dict[str, float] = {}
+        # By (installation, channel): in a shared channel each organization's Parley is its own
+        # member (multi-workspace mode; the bound token tells which one is asking).
+        self._known: dict[tuple[str, str], float] = {}
 
     def joined(self, channel_id: str) -> None:
         with self._lock:
-            self._known[channel_id] = time.monotonic()
+            self._known[(tokens.current() or "", channel_id)] = time.monotonic()
 
     def is_member(self, client: WebClient, channel_id: str) -> bool:
         with self._lock:
-            seen = self._known.get(channel_id)
+            seen = self._known.get((tokens.current() or "", channel_id))
         if seen is not None and time.monotonic() - seen < self._ttl:
             return True
         try:

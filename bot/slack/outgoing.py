@@ -18,7 +18,7 @@ import os
 import time
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
@@ -43,6 +43,15 @@ _ATTACHMENT_TEXT = ("text", "pretext", "fallback", "footer", "title", "value")
 
 class SlackCallInTransaction(RuntimeError):
     """A Slack call was made inside `Database.transaction()` (see check_no_transaction)."""
+
+
+# Methods called with the app's own credentials (the install flow, token rotation) or none.
+TOKENLESS = frozenset({"oauth.v2.access", "oauth.v2.exchange", "api.test"})
+
+
+class NoToken(SlackClientError):
+    """Multi-workspace mode: a call with no installation's token to make it with (the lookup
+    failed, or nothing bound it). Retried like a connection error, never sent tokenless."""
 
 
 def check_no_transaction(method: str) -> None:
@@ -131,14 +140,20 @@ class ParleyClient(KeepAliveWebClient):
 
 
 def _use_current_token(api_method: str, kwargs: dict[str, Any]) -> None:
-    """Put the bound token (bot/slack/tokens.py) where slack_sdk takes a call's own token from."""
-    token = tokens.current()
-    if token is None:
+    """Put the bound token (bot/slack/tokens.py) where slack_sdk takes a call's own token from,
+    unless the call brings its own (slack_sdk passes `token=None` along in some helpers: that is
+    none). With no token at all, the call is not made: sent without one, Slack would answer
+    not_authed and the message would count as refused for good."""
+    if api_method in TOKENLESS:
         return
-    if isinstance(kwargs.get("json"), dict):
-        kwargs["json"] = {"token": token, **kwargs["json"]}
-    else:  # slack_sdk takes it from the query parameters (a form body's would go to Slack as is)
-        kwargs["params"] = {"token": token, **(kwargs.get("params") or {})}
+    part = "json" if isinstance(kwargs.get("json"), dict) else "params"
+    given = dict(kwargs.get(part) or {})
+    if given.get("token"):
+        return
+    token = tokens.current()
+    if not token:
+        raise NoToken(f"{api_method}: no workspace token is bound for this call")
+    kwargs[part] = {**given, "token": token}
 
 
 def reply(response_url: str, text: str, blocks: list[dict[str, Any]] | None = None, *,
