@@ -34,7 +34,7 @@ run: migrate
 
 # The browser tests drive Debian's Chromium (tests/e2e/test_install_pages_in_a_browser.py):
 # installed here when it is missing.
-CHROMIUM := /usr/bin/chromium
+CHROMIUM := $(or $(PARLEY_CHROMIUM),/usr/bin/chromium)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "the browser tests need Chromium at $(CHROMIUM)"; exit 1; }
