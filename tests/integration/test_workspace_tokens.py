@@ -10,35 +10,26 @@ from slack_sdk.oauth.installation_store import Bot
 from sqlalchemy import func, insert, select
 
 from bot.application import build_client
-from bot.config import load_settings
 from bot.jobs.tasks import forget
 from bot.slack import tokens
 from bot.slack.installs import TokenBook, authorizer, installation_store
 from bot.slack.membership import Membership
 from bot.slack.outgoing import NoToken
 from models.installations import oauth_states
-from tests.conftest import SECRET
 from tests.fakeslack.server import HOST_TEAM
 
 GRID_TEAM, GRID_TOKEN = "T0GRIDWS", "xoxb-grid-workspace"
 
 
 @pytest.fixture
-def any_settings_here(fake_slack, database_url):
-    return load_settings(slack_bot_token="", slack_client_id="1111.2222", slack_client_secret="shh",
-                         slack_signing_secret=SECRET, slack_api_url=fake_slack.base_url,
-                         database_url=database_url, slack_app_token="")
-
-
-@pytest.fixture
-def book(any_settings_here, db, fake_slack):
+def book(any_settings, db, fake_slack):
     fake_slack.tokens[GRID_TOKEN] = GRID_TEAM
     fake_slack.teams[GRID_TEAM] = "Grid workspace"
-    installation_store(any_settings_here, db.engine).save_bot(Bot(
+    installation_store(any_settings, db.engine).save_bot(Bot(
         app_id="A0PARLEY", enterprise_id="E0ORG", team_id=GRID_TEAM, bot_token=GRID_TOKEN,
         bot_id="B0GRID", bot_user_id="U0BOTGRID", installed_at=datetime.now(UTC).timestamp()))
-    client = build_client(any_settings_here, delivery=True)
-    return TokenBook(authorizer(any_settings_here, db.engine, client), client, db, "1111.2222"), client
+    client = build_client(any_settings, delivery=True)
+    return TokenBook(authorizer(any_settings, db.engine, client), client, db, "1111.2222"), client
 
 
 def test_a_grid_workspace_s_token_is_found_by_its_team_alone_and_looked_up_once(book, fake_slack):
@@ -58,10 +49,10 @@ def test_a_call_without_a_workspace_token_is_not_made(book, fake_slack):
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
-def test_channel_membership_is_each_installation_s_own(fake_slack, any_settings_here):
+def test_channel_membership_is_each_installation_s_own(fake_slack, any_settings):
     """Client Co's Parley joining a shared channel says nothing of whether the studio's is in it."""
     fake_slack.tokens["xoxb-other"] = "T0OTHER"
-    client = build_client(any_settings_here)
+    client = build_client(any_settings)
     membership = Membership()
     with tokens.acting_as("xoxb-other"):
         membership.joined("C0SHARED")
