@@ -114,6 +114,8 @@ class RowDelivery:
                 item.call = kind.render(Ctx(session, row, dispute, names or self.names))
         except Skip as skip:
             item.outcome = Outcome("skipped", error=skip.reason)
+        except tokens.NotInstalled as gone:  # the workspace removed Parley: nothing to send
+            item.outcome = Outcome("skipped", error=str(gone))
         return item
 
     @staticmethod
@@ -132,7 +134,11 @@ class RowDelivery:
         """Call Slack for a prepared row: look first if an earlier attempt may have posted it,
         wait for the channel's turn (or, past `max_wait`, leave it for the tick). With the token
         of the row's workspace, in multi-workspace mode."""
-        with tokens.acting_as(self.token_for(item.team)):
+        try:
+            token = self.token_for(item.team)
+        except tokens.NotInstalled as gone:  # the workspace removed Parley: nothing to send
+            return Outcome("skipped", error=str(gone))
+        with tokens.acting_as(token):
             return self._call_as(item, max_wait)
 
     def _call_as(self, item: Prepared, max_wait: float | None) -> Outcome:

@@ -30,6 +30,7 @@ from sqlalchemy import Engine, select
 from bot.blocks.install_pages import failure_page, install_page, installed_page
 from bot.config import Settings
 from bot.db import READ_ONLY, Database
+from bot.slack.tokens import NotInstalled
 from models.installations import (
     BOTS_TABLE,
     INSTALLATIONS_TABLE,
@@ -115,16 +116,23 @@ class TokenBook:
         self._known: dict[str, tuple[float, str | None]] = {}
 
     def bot_token(self, team_id: str) -> str | None:
+        """The token; None when it cannot be found just now (try again later); NotInstalled
+        when the workspace has no installation."""
         now = time.monotonic()
         with self._lock:
             known = self._known.get(team_id)
         if known is not None and now - known[0] < self.KEEP:
             return known[1]
         with self.db.read() as session:  # a workspace of an Enterprise Grid is stored with its org
-            enterprise_id = session.execute(
+            found = session.execute(
                 select(bots.c.enterprise_id).where(bots.c.client_id == self.client_id,
                                                    bots.c.team_id == team_id)
-                .order_by(bots.c.installed_at.desc()).limit(1)).scalar()
+                .order_by(bots.c.installed_at.desc()).limit(1)).first()
+        if found is None:  # uninstalled (its tokens deleted), or never installed
+            with self._lock:
+                self._known.pop(team_id, None)
+            raise NotInstalled(f"Parley is no longer installed in workspace {team_id}")
+        enterprise_id = found.enterprise_id
         result = self.authorize(context=BoltContext({"client": self.client}),
                                 enterprise_id=enterprise_id, team_id=team_id, user_id=None)
         token = result.bot_token if result is not None else None

@@ -13,6 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+
+class NotInstalled(Exception):
+    """Multi-workspace mode: the workspace has no installation of Parley (it uninstalled it, or
+    never had it): what was owed to it is not sent."""
+
+
 Token = str | Callable[[], str | None] | None  # a token, or how to find it when a call needs it
 
 _token: ContextVar[Token] = ContextVar("parley_slack_token", default=None)

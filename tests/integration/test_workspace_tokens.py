@@ -8,15 +8,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.oauth.installation_store import Bot
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
-from bot.application import build_client
-from bot.jobs.tasks import forget
+from bot.application import build_client, build_deliverer
+from bot.jobs.tasks import forget, queue_checkins
+from bot.services.people import Person
 from bot.slack import tokens
 from bot.slack.installs import TokenBook, authorizer, installation_store
 from bot.slack.membership import Membership
 from bot.slack.outgoing import NoToken
+from models import CheckIn, OutboxMessage
 from models.installations import oauth_states
+from tests.conftest import CLIENT_TEAM, CORA
 from tests.fakeslack.server import HOST_TEAM
+from tests.support.scenarios import make_checkins_due, ratified_dispute
 
 GRID_TEAM, GRID_TOKEN = "T0GRIDWS", "xoxb-grid-workspace"
 
@@ -44,8 +49,10 @@ def test_a_grid_workspace_s_token_is_found_by_its_team_alone_and_looked_up_once(
 
 def test_a_call_without_a_workspace_token_is_not_made(book, fake_slack):
     tokens_of, client = book
-    with tokens.acting_as(lambda: tokens_of.bot_token("T0NOBODY")), pytest.raises(NoToken):
+    with tokens.acting_as(lambda: None), pytest.raises(NoToken):  # the lookup failed just now
         client.chat_postMessage(channel="C0SHARED", text="hello")
+    with pytest.raises(tokens.NotInstalled):  # no installation at all: said plainly
+        tokens_of.bot_token("T0NOBODY")
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
@@ -73,3 +80,21 @@ def test_expired_install_states_are_forgotten(db):
     with db.engine.connect() as conn:
         assert conn.execute(select(oauth_states.c.state)).scalars().all() == ["live"]
         assert conn.execute(select(func.count()).select_from(oauth_states)).scalar() == 1
+
+
+def test_what_is_owed_to_an_uninstalled_workspace_stops_with_a_clear_state(any_settings, db, fake_slack):
+    """Its check-ins (and any message still owed) are settled as not needed, at once, without a
+    call to Slack and without retrying for days."""
+    gone = ratified_dispute(db, Person("T0GONE", "U0GONE"), Person(CLIENT_TEAM, CORA.id))
+    make_checkins_due(db, gone)
+    queue_checkins(db)
+    deliverer = build_deliverer(any_settings, db)
+    deliverer()
+    assert fake_slack.calls_to("chat.postMessage") == [] and fake_slack.calls_to("auth.test") == []
+    with Session(db.engine) as s:
+        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.dispute_id == gone)).all()
+        checkins = s.scalars(select(CheckIn.status).where(CheckIn.dispute_id == gone)).all()
+    assert rows and {r.status for r in rows} == {"skipped"}
+    assert all("no longer installed" in (r.last_error or "") for r in rows)
+    assert "checkin" in {r.kind for r in rows}
+    assert set(checkins) <= {"cancelled", "pending"} and "cancelled" in checkins
