@@ -12,26 +12,22 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import sys
 import time
 from datetime import timedelta
-from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
-from bench.common import percentile  # noqa: E402
-from bot.config import normalize_database_url  # noqa: E402
-from bot.db import Database, build_engine  # noqa: E402
+from bench.common import percentile, scratch_database  # noqa: E402
+from bot.db import Database  # noqa: E402
 from bot.services import overview  # noqa: E402
 from bot.services.overview import FiguresCache  # noqa: E402
 from bot.services.people import Person  # noqa: E402
 from bot.services.vocabulary import CATEGORIES  # noqa: E402
 from bot.slack.listeners.home import build_home  # noqa: E402
 from models import Agreement, Dispute, Feedback, Party, utcnow  # noqa: E402
-from tests.support.databases import upgrade  # noqa: E402
 
 HOST = "T0HOST"
 BUSY = Person(HOST, "U0BUSY")
@@ -86,15 +82,7 @@ def main() -> None:
     parser.add_argument("--busy", type=int, default=500)
     parser.add_argument("--runs", type=int, default=200)
     options = parser.parse_args()
-    base = normalize_database_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
-    schema = f"parley_bench_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in base else "?"
-        db = Database(build_engine(f"{base}{separator}options={quote(f'-csearch_path={schema}')}"))
-        upgrade(db.engine)
+    with scratch_database() as db:
         started = time.perf_counter()
         seed(db, options.disputes, options.busy)
         print(f"seeded {options.disputes} disputes in {time.perf_counter() - started:.0f} s; the busy "
@@ -115,11 +103,6 @@ def main() -> None:
               f"max {max(timings) * 1000:.1f} ms (the first includes the figures)")
         print(f"  the 90-day figures alone, uncached: {uncached * 1000:.0f} ms (computed at most "
               "once a minute per workspace)")
-        db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

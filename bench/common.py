@@ -1,4 +1,5 @@
-"""Shared helpers for the benchmark scripts: processes, signed requests, percentiles."""
+"""Shared helpers for the benchmark scripts: processes, signed requests, percentiles, a scratch
+database."""
 
 from __future__ import annotations
 
@@ -6,14 +7,18 @@ import hashlib
 import hmac
 import http.client
 import os
+import secrets
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret"
@@ -113,3 +118,32 @@ def summary(latencies: list[float], wall: float) -> dict[str, float]:
         "mean_ms": statistics.fmean(latencies) * 1000,
         "req_per_s": len(latencies) / wall,
     }
+
+
+@contextmanager
+def scratch_database() -> Iterator[Any]:
+    """A migrated Parley database in a PostgreSQL schema of its own (DATABASE_URL, default the
+    local test database), dropped afterwards: for the benchmarks that seed a big database."""
+    from sqlalchemy import create_engine, text
+
+    from bot.config import normalize_database_url
+    from bot.db import Database, build_engine
+    from tests.support.databases import upgrade
+
+    base = normalize_database_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    schema = f"parley_bench_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        separator = "&" if "?" in base else "?"
+        db = Database(build_engine(f"{base}{separator}options={quote(f'-csearch_path={schema}')}"))
+        upgrade(db.engine)
+        try:
+            yield db
+        finally:
+            db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -13,22 +13,18 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import sys
 import time
-from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from bench.app_home import HOST, seed  # noqa: E402
-from bench.common import percentile  # noqa: E402
-from bot.config import normalize_database_url  # noqa: E402
-from bot.db import Database, build_engine  # noqa: E402
+from bench.common import percentile, scratch_database  # noqa: E402
+from bot.db import Database  # noqa: E402
 from bot.http.metrics import DatabaseCollector  # noqa: E402
 from models import Agreement, AuditEvent, CheckIn, Dispute, OutboxMessage  # noqa: E402
-from tests.support.databases import upgrade  # noqa: E402
 
 FILLER = ["party.added", "perspective.shared", "proposal.made", "agreement.drafted",
           "agreement.approved", "checkin.posted", "dispute.nudged"]
@@ -85,15 +81,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=8)
     parser.add_argument("--runs", type=int, default=50)
     options = parser.parse_args()
-    base = normalize_database_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
-    schema = f"parley_bench_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in base else "?"
-        db = Database(build_engine(f"{base}{separator}options={quote(f'-csearch_path={schema}')}"))
-        upgrade(db.engine)
+    with scratch_database() as db:
         started = time.perf_counter()
         seed(db, options.disputes, 1)
         events = seed_records(db, options.events)
@@ -109,11 +97,6 @@ def main() -> None:
                       if m.name == "parley_disputes_opened")
         print(f"GET /metrics' database read, {options.runs} reads: p50 {percentile(timings, 50) * 1000:.1f} ms  "
               f"p95 {percentile(timings, 95) * 1000:.1f} ms  ({opened})")
-        db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -65,14 +65,21 @@ def test_values_from_the_environment(env):
     ],
 )
 def test_bad_settings_name_the_variable(env, key, value, message):
-    if value is None:
-        env.delenv(key)
-    else:
-        env.setenv(key, value)
+    refused = refusal(env, {key: value})
+    assert refused.startswith(message)
+    assert "\n" not in refused
+
+
+def refusal(env, values: dict[str, str | None]) -> str:
+    """Set (or, for None, remove) these variables; what load_settings refuses them with."""
+    for key, value in values.items():
+        if value is None:
+            env.delenv(key)
+        else:
+            env.setenv(key, value)
     with pytest.raises(SettingsError) as caught:
         load_settings()
-    assert str(caught.value).startswith(message)
-    assert "\n" not in str(caught.value)
+    return str(caught.value)
 
 
 def test_a_blank_metrics_port_is_unset(env):
@@ -179,11 +186,4 @@ def test_installed_in_any_workspace_with_the_app_s_client_id_and_secret(env):
     ],
 )
 def test_the_two_modes_are_chosen_plainly(env, values, message):
-    for key, value in values.items():
-        if value is None:
-            env.delenv(key)
-        else:
-            env.setenv(key, value)
-    with pytest.raises(SettingsError) as caught:
-        load_settings()
-    assert str(caught.value).startswith(message)
+    assert refusal(env, values).startswith(message)
