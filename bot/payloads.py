@@ -26,6 +26,7 @@ Rows = Annotated[int, Field(ge=1, le=MAX_ITEMS)]
 ContentHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 ToneKey = Annotated[str, StringConstraints(max_length=64)]
 ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID)]
+TeamId = Annotated[str, StringConstraints(pattern=r"^[TE][A-Z0-9]{1,30}$")]
 
 
 class Payload(BaseModel):
@@ -181,3 +182,12 @@ class SettingsMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
     channel: ConversationId
+
+
+class EraseMeta(Payload):
+    """private_metadata of the "delete this workspace's data" confirmation: the workspace it
+    named (a submission carried for another one is out of date)."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    team: TeamId

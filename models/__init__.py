@@ -1,13 +1,14 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
+from models import installations as installations  # noqa: F401 - registers the OAuth tables
 from models.agreement import ActionItem, Agreement, AgreementStatus, Approval
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
+from models.channel import ChannelProvider
 from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
 from models.feedback import Feedback
 from models.handled_request import HandledRequest
-from models import installations as installations  # noqa: F401 - registers the OAuth tables
 from models.lesson import LessonLearned
 from models.outbox import UNDELIVERED, OutboxMessage, OutboxStatus
 from models.perspective import Perspective
@@ -20,6 +21,7 @@ __all__ = [
     "Agreement",
     "AgreementStatus",
     "Approval",
+    "ChannelProvider",
     "CheckIn",
     "CheckInStatus",
     "AuditEvent",

@@ -51,22 +51,30 @@ def thread_welcome(dispute: Dispute, sealed: bool = True) -> tuple[Mrkdwn, list[
               ref=dispute.reference), blocks
 
 
-def channel_welcome() -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    """Posted when Parley is added to a channel; the button works for both organizations."""
+def channel_welcome(provider: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """Posted when Parley is added to a channel; the button works for both organizations.
+    `provider`: the name of the organization that is the provider here, where known."""
     text = (
         ":wave: *Parley is here.* When something goes wrong between the two sides of this channel, "
         "Parley gives it a calm, shared place: each side tells its story, solutions are proposed, "
         "and what you agree is written down, approved by both sides and followed up."
     )
+    sides = (md("In this channel *{provider}* is the provider side; the other organization's "
+                "people are the client side. The provider's admins can change that with "
+                "`{command} settings`.", provider=provider, command=ids.COMMAND)
+             if provider else None)
     blocks = [
         section(text),
+        *([section(sides)] if sides else []),
         {
             "type": "actions",
             "block_id": "parley_welcome",
             "elements": [button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())],
         },
-        context(md("Anyone in this channel can use the button. Members of this workspace can "
-                   "also type `{command}`.", command=ids.COMMAND)),
+        context(md("Anyone in this channel can use the button. People whose organization has "
+                   "installed Parley can also type `{command}`. Someone invited from another "
+                   "organization with permission only to post can't use apps at all: ask the "
+                   "channel's host to invite them with full access.", command=ids.COMMAND)),
     ]
     return Mrkdwn("Parley is here. Anyone in this channel can raise a dispute."), blocks
 
@@ -83,9 +91,27 @@ def help_text() -> Mrkdwn:
         "• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
         "mediators, sealing and approvals.\n"
         "• `{c} help` shows this message.\n"
-        "People from a connected organization can't run this command; they use the *Raise a "
-        "dispute* button that Parley posted when it joined the channel, and the buttons in each "
-        "dispute thread.", c=ids.COMMAND)
+        "People from a connected organization use the *Raise a dispute* button that Parley "
+        "posted when it joined the channel, and the buttons in each dispute thread; once their "
+        "own organization installs Parley too, they can run this command as well.\n"
+        "Slack lets nobody use apps who was invited to a shared channel with permission only to "
+        "post: the channel's host must invite the other organization's people with full "
+        "access.", c=ids.COMMAND)
+
+
+def cannot_place() -> str:
+    """For someone Slack let through but whose organization Parley cannot tell (so it cannot
+    put them on a side)."""
+    return ("Parley can't tell which organization you're from, so it can't put you on a side of "
+            "this dispute, and nothing was changed. This happens when Slack doesn't show Parley "
+            "your profile: if you were invited to this channel from another organization with "
+            "permission only to post, ask the channel's host to invite you with full access, "
+            "then try again.")
+
+
+CANNOT_PLACE_SHORT = ("Parley can't tell which organization you're from, as Slack doesn't show it "
+                      "your profile. If you were invited with permission only to post, ask the "
+                      "channel's host for full access.")
 
 
 def not_in_channel(channel_id: str) -> Mrkdwn:

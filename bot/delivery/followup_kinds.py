@@ -143,7 +143,8 @@ def _lessons_request(ctx: Ctx) -> Call:
 
 
 def _channel_welcome(ctx: Ctx) -> Call:
-    text, blocks = channel_welcome()
+    provider = ctx.params.get("provider")  # rows written before providers were kept have none
+    text, blocks = channel_welcome(ctx.names.team_name(provider) if provider else None)
     return Post(text, blocks)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -165,10 +165,19 @@ def transition(session: Session, dispute: Dispute, to: DisputeStatus, *, actor: 
     session.flush()
 
 
+def reachable_from(team_id: str) -> ColumnElement[bool]:
+    """The disputes a request carried by `team_id`'s installation may touch: that workspace's
+    own, and those in which one of its people is a party (a shared channel's dispute that the
+    other organization holds). Nothing else, whatever ids a request names."""
+    return or_(Dispute.team_id == team_id,
+               exists().where(Party.dispute_id == Dispute.id, Party.team_id == team_id))
+
+
 def load(session: Session, team_id: str, dispute_id: int, *, lock: bool = False) -> Dispute:
-    """Load a dispute of this workspace with its parties. With `lock`, hold its row until commit,
+    """Load a dispute with its parties, if the workspace `team_id` (whose installation carried
+    the request) may reach it (see reachable_from). With `lock`, hold its row until commit,
     so steps on one dispute never interleave (two sides sharing at the same instant, …)."""
-    query = select(Dispute).where(Dispute.id == dispute_id, Dispute.team_id == team_id)
+    query = select(Dispute).where(Dispute.id == dispute_id, reachable_from(team_id))
     if lock:
         query = query.with_for_update()
     dispute = session.scalars(query.options(selectinload(Dispute.parties))).one_or_none()
@@ -191,7 +200,10 @@ def require_active(dispute: Dispute, doing: str) -> None:
         raise IllegalTransition(f"{dispute.reference} is {state}, so you can no longer {doing}.")
 
 
-def get_by_reference(session: Session, team_id: str, reference: str) -> Dispute:
+def get_by_reference(session: Session, team_id: str, reference: str, *,
+                     carrier: str | None = None) -> Dispute:
+    """`team_id`'s dispute by its reference (D-7); with `carrier`, only if the workspace whose
+    installation carried the request may reach it (see reachable_from)."""
     cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
     if not (cleaned.isascii() and cleaned.isdigit()):
         raise NotFound(f"“{reference}” is not a dispute reference; they look like D-7.")
@@ -199,7 +211,8 @@ def get_by_reference(session: Session, team_id: str, reference: str) -> Dispute:
         raise NotFound("There is no dispute with that number in this workspace.")
     dispute = session.scalars(
         select(Dispute)
-        .where(Dispute.team_id == team_id, Dispute.number == int(cleaned))
+        .where(Dispute.team_id == team_id, Dispute.number == int(cleaned),
+               *([reachable_from(carrier)] if carrier else []))
         .options(selectinload(Dispute.parties))
     ).one_or_none()
     if dispute is None:

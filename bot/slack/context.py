@@ -9,9 +9,11 @@ from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db import Database
+from bot.services import providers
 from bot.services.overview import FiguresCache
 from bot.services.people import Person
 from bot.services.tone import ToneChecker
@@ -58,12 +60,19 @@ def deps_of(context: BoltContext) -> Deps:
 
 
 def host_team_id(context: BoltContext) -> str:
-    """The workspace Parley is installed in (from auth.test), not the clicking user's."""
+    """The workspace whose installation carried this request (from the authorization), not
+    necessarily the acting person's: a dispute is reached only through it (disputes.load)."""
     result = context.authorize_result
     team = (result.team_id if result else None) or context.team_id
     if not team:
         raise RuntimeError("cannot tell which workspace Parley is installed in")
     return team
+
+
+def channel_provider(session: Session, context: BoltContext, channel_id: str) -> str:
+    """The provider organization in that channel (bot/services/providers.py): whose disputes
+    `/dispute list` and `show D-7` mean there, whichever installation carried the request."""
+    return providers.provider_of(session, channel_id, host_team_id(context))
 
 
 def actor_from_body(body: dict[str, Any]) -> Person | None:

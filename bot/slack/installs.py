@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterable
 
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -145,6 +146,25 @@ class TokenBook:
         """A token Slack refused: read the store again next time (it may have been replaced)."""
         with self._lock:
             self._known.pop(team_id, None)
+
+
+def team_of_bot(db: Database, client_id: str, bot_user_id: str) -> str | None:
+    """The workspace whose installation has this bot user (each installation has its own)."""
+    with db.read() as session:
+        return session.execute(
+            select(bots.c.team_id).where(bots.c.client_id == client_id,
+                                         bots.c.bot_user_id == bot_user_id)
+            .order_by(bots.c.installed_at.desc()).limit(1)).scalar()
+
+
+def installed_teams(db: Database, client_id: str, teams: Iterable[str]) -> set[str]:
+    """Those of `teams` that have Parley installed."""
+    wanted = list(teams)
+    if not wanted:
+        return set()
+    with db.read() as session:
+        return set(session.scalars(select(bots.c.team_id).where(
+            bots.c.client_id == client_id, bots.c.team_id.in_(wanted))))
 
 
 def build_oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> ParleyOAuthFlow:

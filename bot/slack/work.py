@@ -13,8 +13,10 @@ from slack_bolt import BoltContext
 from sqlalchemy.orm import Session
 
 from bot import logs
+from bot.blocks import messages
 from bot.delivery.calls import by_person
 from bot.services import disputes, outbox
+from bot.services.errors import NotAllowed
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
 from bot.slack.context import deps_of, host_team_id
@@ -46,6 +48,8 @@ def on_dispute(context: BoltContext, dispute_id: int, *, party: str | None = Non
     """`party`: what the person wants to do, if only a party may ("answer proposals"); `side`: the
     same, when only the two sides may (not a mediator)."""
     actor: Person = context["actor"]
+    if not actor.team_id:  # Slack named no organization for them: no side to put them on
+        raise NotAllowed(messages.cannot_place())
     with deps_of(context).db.transaction() as session:
         dispute = disputes.load(session, host_team_id(context), dispute_id, lock=True)
         logs.bind(dispute=dispute.reference)

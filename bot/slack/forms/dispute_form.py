@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.dispute_modal import HAPPENED_MAX, MAX_PARTIES, OUTCOME_MAX, TITLE_MAX
+from bot.blocks.messages import CANNOT_PLACE_SHORT
 from bot.services.disputes import NewDispute
 from bot.services.people import Participant
 from bot.services.vocabulary import CATEGORIES
@@ -77,7 +78,9 @@ def validate(
         try:
             opener = directory.lookup(opener_id).participant
         except SlackApiError:
-            errors[ids.B_PARTIES] = "Parley couldn't look up your own profile. Please try again."
+            opener = None
+        if opener is None or not opener.person.team_id:
+            errors[ids.B_PARTIES] = CANNOT_PLACE_SHORT
     if errors or opener is None:
         return errors
     return NewDispute(

@@ -13,6 +13,7 @@ from bot.slack.listeners import (
     checkins,
     closing,
     disputes,
+    erasure,
     home,
     mediation,
     parties,
@@ -22,7 +23,7 @@ from bot.slack.listeners import (
 )
 
 FEATURES = (disputes, channels, home, perspectives, proposals, parties, agreements, checkins,
-            closing, mediation, settings)
+            closing, mediation, settings, erasure)
 
 
 def register_all(app: App, deps: Deps) -> None:

@@ -1,24 +1,37 @@
-"""Parley's welcome when it is added to a channel."""
+"""Parley's welcome when it is added to a channel, naming the channel's provider organization."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import BoltContext
-from slack_sdk import WebClient
 
-from bot.services import outbox
+from bot.services import outbox, providers
+from bot.slack import installs
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.listen import ONCE, On
 
 
-def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    if event.get("user") != context.bot_user_id:
-        return  # someone else joined; nothing to say
+def on_member_joined(event: dict[str, Any], context: BoltContext) -> None:
+    """When Parley's bot joins a channel. In a Slack Connect channel each installed organization
+    has its own bot user, and Slack may carry the event through either installation: the bot's
+    own workspace is the one that brought Parley in (and becomes the provider, if the channel
+    has none yet)."""
     deps = deps_of(context)
-    deps.membership.joined(event["channel"])
+    joined = event.get("user")
+    if joined == context.bot_user_id:
+        team = host_team_id(context)
+    elif deps.settings.multi_workspace and isinstance(joined, str):
+        team = installs.team_of_bot(deps.db, deps.settings.slack_client_id, joined)
+        if team is None:
+            return  # someone else joined; nothing to say
+    else:
+        return
+    if team == host_team_id(context):
+        deps.membership.joined(event["channel"])
     with deps.db.transaction() as session:
-        outbox.say_outside(session, host_team_id(context), event["channel"], "channel.welcome")
+        provider = providers.claim(session, event["channel"], team, by=None)
+        outbox.say_outside(session, team, event["channel"], "channel.welcome", provider=provider)
 
 
 LISTENERS = (

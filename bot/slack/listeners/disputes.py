@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -16,12 +17,12 @@ from bot.blocks.dispute_modal import open_dispute_modal
 from bot.blocks.export_doc import export_file, export_markdown
 from bot.blocks.show import show_dispute, show_text
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements, exports, followups, outbox, records
+from bot.services import agreements, exports, followups, outbox, providers, records
 from bot.services import disputes as service
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
 from bot.slack.approvals_view import approval_view
-from bot.slack.context import deps_of, host_team_id
+from bot.slack.context import channel_provider, deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.forms.dispute_form import read_form, validate
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery
@@ -61,7 +62,8 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
     if word == "list":
         with deps.db.read() as session:
             rows, total = service.list_active_in_channel(
-                session, host_team_id(context), channel_id, messages.LIST_LIMIT)
+                session, channel_provider(session, context, channel_id), channel_id,
+                messages.LIST_LIMIT)
             upcoming = {d.id: when for d in rows
                         if (when := followups.next_checkin(session, d.id)) is not None}
             blocks = messages.active_disputes(rows, total, channel_id, upcoming)
@@ -87,12 +89,19 @@ def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str =
 def _visible(session: Session, command: dict[str, Any], context: BoltContext,
              reference: str) -> Dispute:
     """The dispute, if the person may see it: a party, or someone in its channel."""
-    dispute = service.get_by_reference(session, host_team_id(context), reference)
+    dispute = _by_reference(session, command, context, reference)
     actor: Person = context["actor"]
     if (dispute.party_of(actor.team_id, actor.user_id) is None
             and command["channel_id"] != dispute.channel_id):
         raise NotAllowed(messages.only_parties_or_channel(dispute))
     return dispute
+
+
+def _by_reference(session: Session, command: dict[str, Any], context: BoltContext,
+                  reference: str) -> Dispute:
+    """D-7 of the channel's provider organization, if this installation may reach it."""
+    home = channel_provider(session, context, command["channel_id"])
+    return service.get_by_reference(session, home, reference, carrier=host_team_id(context))
 
 
 def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None:
@@ -117,7 +126,7 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
     person = deps.directory.person(command["user_id"], fallback=context["actor"])
     is_admin = deps.directory.is_admin_of(person.user_id, host)
     with deps.db.read() as session:
-        dispute = service.get_by_reference(session, host, reference)
+        dispute = _by_reference(session, command, context, reference)
         internal = exports.full_record_for(dispute, person, is_admin=is_admin)
         document = export_markdown(dispute, records.gather(session, dispute), internal=internal,
                                    name=deps.directory.describe)
@@ -162,7 +171,10 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     new: service.NewDispute = context["form"]["new"]
     actor: Person = context["actor"]
     with deps.db.transaction() as session:
-        dispute = service.open_dispute(session, new)
+        # The dispute is the channel's provider organization's, whoever opens it (the first
+        # dispute in a channel Parley never saw joining makes the opener's workspace it).
+        home = providers.claim(session, new.channel_id, host_team_id(context), by=actor)
+        dispute = service.open_dispute(session, replace(new, host_team_id=home))
         logs.bind(dispute=dispute.reference)
         card = outbox.say(session, dispute, "card", notify=actor)
         outbox.say(session, dispute, "welcome", notify=actor)

@@ -1,4 +1,5 @@
-"""`/dispute settings` for workspace admins: the policy, per workspace or per channel, audited."""
+"""`/dispute settings` for workspace admins: the policy, per workspace or per channel, audited;
+and handing the provider role in a shared channel to the other organization."""
 
 from __future__ import annotations
 
@@ -6,28 +7,34 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks import messages
 from bot.blocks.agreements import CHECKIN_CHOICES
 from bot.blocks.settings import (
     AGREEMENT_DAYS,
+    CANNOT_HAND_OVER,
     CHOOSE_CHECKINS,
     CHOOSE_FROM_LISTS,
     ESCALATION_NOT_INTERNAL,
     MAX_MEDIATORS,
+    NOT_YOUR_CHANNEL,
     NUDGE_DAYS,
     ONLY_ADMINS,
+    handed_over,
     settings_modal,
     settings_saved,
     too_many_mediators,
 )
 from bot.payloads import SettingsMeta
+from bot.services import providers
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
 from bot.services.policy import EVERYONE, ONE_PER_SIDE, effective_policy, set_policy
+from bot.slack import installs
 from bot.slack.buttons import metadata
-from bot.slack.context import deps_of, host_team_id
+from bot.slack.context import Deps, deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
 from bot.slack.internal import is_internal_channel
@@ -40,11 +47,38 @@ MEDIATORS_COLUMN = Policy.__table__.c.mediators.type.length  # "U1,U2,…" must 
 def open_settings(client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
     deps = deps_of(context)
     actor: Person = context["actor"]
-    if not deps.directory.is_admin_of(actor.user_id, host_team_id(context)):
+    carrier = host_team_id(context)
+    if not deps.directory.is_admin_of(actor.user_id, carrier):
         raise NotAllowed(ONLY_ADMINS)
+    channel = command["channel_id"]
     with deps.db.read() as session:
-        policy = effective_policy(session, host_team_id(context), command["channel_id"])
-    client.views_open(trigger_id=command["trigger_id"], view=settings_modal(command["channel_id"], policy))
+        policy = effective_policy(session, carrier, channel)
+        provider = providers.provider_of(session, channel, carrier)
+    if provider == carrier:
+        view = settings_modal(channel, policy, hand_over=_hand_over_choices(deps, client, channel, carrier))
+    else:
+        name = deps.directory.team_name(provider) or "another organization"
+        view = settings_modal(channel, policy, provider=name)
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def _hand_over_choices(deps: Deps, client: WebClient, channel: str, own: str) -> dict[str, str]:
+    """The organizations in the channel that the provider role can go to (they have installed
+    Parley, in any-workspace mode), the admin's own first; empty when there is none."""
+    if not deps.settings.multi_workspace or not channel.startswith(("C", "G")):
+        return {}
+    try:
+        info = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError:
+        return {}
+    teams = [t for t in (info.get("connected_team_ids") or info.get("shared_team_ids") or [])
+             if isinstance(t, str) and t != own]
+    others = installs.installed_teams(deps.db, deps.settings.slack_client_id, teams)
+    if not others:
+        return {}
+    name = deps.directory.team_name
+    return {own: f"{name(own) or own} (your organization)",
+            **{t: name(t) or t for t in sorted(others)}}
 
 
 def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -75,7 +109,20 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
         ack(response_action="errors", errors={ids.B_S_MEDIATORS: too_many_mediators()})
         return
     scope = state.selected(values, ids.B_S_SCOPE, ids.A_S_SCOPE)
+    carrier = host_team_id(context)
+    with deps.db.read() as session:
+        provider = providers.provider_of(session, meta.channel, carrier)
+    if scope == "channel" and provider != carrier:  # a modal from before a hand-over
+        ack(response_action="errors", errors={ids.B_S_SCOPE: NOT_YOUR_CHANNEL})
+        return
+    hand_to = state.selected(values, ids.B_S_PROVIDER, ids.A_S_PROVIDER)
+    if hand_to in (None, carrier):
+        hand_to = None
+    elif provider != carrier or hand_to not in _hand_over_choices(deps, client, meta.channel, carrier):
+        ack(response_action="errors", errors={ids.B_S_PROVIDER: CANNOT_HAND_OVER})
+        return
     context["form"] = {
+        "hand_to": hand_to, "in": meta.channel,
         "channel": meta.channel if scope == "channel" else "",
         "changes": {
             "checkin_days": ",".join(days),
@@ -93,10 +140,17 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     form = context["form"]
     actor: Person = context["actor"]
+    carrier = host_team_id(context)
     with deps.db.transaction() as session:
-        set_policy(session, host_team_id(context), actor=actor, channel_id=form["channel"],
-                   **form["changes"])
-    tell_privately(client, {"user": {"id": actor.user_id}}, settings_saved(form["channel"]))
+        set_policy(session, carrier, actor=actor, channel_id=form["channel"], **form["changes"])
+        if form["hand_to"]:
+            providers.hand_over(session, form["in"], from_team=carrier, to_team=form["hand_to"],
+                                by=actor)
+    saved = settings_saved(form["channel"])
+    if form["hand_to"]:
+        saved = handed_over(saved, form["in"], deps.directory.team_name(form["hand_to"]) or
+                            "the other organization")
+    tell_privately(client, {"user": {"id": actor.user_id}}, saved)
 
 
 LISTENERS = (

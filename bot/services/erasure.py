@@ -1,0 +1,70 @@
+"""Deleting everything Parley holds for one workspace, when one of its admins asks.
+
+What goes: the workspace's disputes (with everything in them: parties, perspectives, proposals,
+agreements and approvals, check-ins, feedback, lessons learned), its settings, the channels where
+it is the provider, the messages it still owed, and its audit trail. What stays: disputes that
+another organization holds in a shared channel (they are that organization's record too, and
+this workspace's people remain parties to them), and one audit line saying that the data was
+deleted, by whom and when. Parley stays installed; uninstalling it from Slack deletes its tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.services import audit
+from bot.services.people import Person
+from models import (
+    AuditEvent,
+    ChannelProvider,
+    Dispute,
+    OutboxMessage,
+    Party,
+    Policy,
+    Workspace,
+)
+
+
+@dataclass(frozen=True)
+class Holdings:
+    disputes: int
+    settings: int
+    channels: int
+    others: int  # disputes other organizations hold in which this workspace's people take part
+
+    @property
+    def empty(self) -> bool:
+        return not (self.disputes or self.settings or self.channels)
+
+
+def holdings(session: Session, team_id: str) -> Holdings:
+    def count(query: object) -> int:
+        return session.scalar(query) or 0  # type: ignore[arg-type]
+
+    return Holdings(
+        disputes=count(select(func.count()).select_from(Dispute).where(Dispute.team_id == team_id)),
+        settings=count(select(func.count()).select_from(Policy).where(Policy.team_id == team_id)),
+        channels=count(select(func.count()).select_from(ChannelProvider)
+                       .where(ChannelProvider.team_id == team_id)),
+        others=count(select(func.count(func.distinct(Party.dispute_id)))
+                     .join(Dispute, Dispute.id == Party.dispute_id)
+                     .where(Party.team_id == team_id, Dispute.team_id != team_id)),
+    )
+
+
+def erase(session: Session, team_id: str, *, by: Person) -> Holdings:
+    """Delete the workspace's data (see the module docstring); returns what there was."""
+    before = holdings(session, team_id)
+    # The database deletes what hangs off a dispute with it (ON DELETE CASCADE).
+    session.execute(delete(OutboxMessage).where(OutboxMessage.team_id == team_id))
+    session.execute(delete(Dispute).where(Dispute.team_id == team_id))
+    session.execute(delete(Policy).where(Policy.team_id == team_id))
+    session.execute(delete(ChannelProvider).where(ChannelProvider.team_id == team_id))
+    session.execute(delete(AuditEvent).where(AuditEvent.team_id == team_id))
+    session.execute(delete(Workspace).where(Workspace.team_id == team_id))
+    session.expire_all()
+    audit.record(session, team_id=team_id, kind="workspace.erased", actor=by,
+                 disputes=before.disputes, settings=before.settings, channels=before.channels)
+    return before

@@ -1,0 +1,58 @@
+"""Which organization is the provider in a channel (models/channel.py), and handing it over."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.services import audit
+from bot.services.errors import NotAllowed
+from bot.services.people import Person
+from models import ChannelProvider, utcnow
+
+
+def provider_of(session: Session, channel_id: str, carrier: str) -> str:
+    """The channel's provider organization; where none is recorded yet, the workspace whose
+    installation carried the request (it would become the provider by opening a dispute)."""
+    found = session.get(ChannelProvider, channel_id)
+    return found.team_id if found is not None else carrier
+
+
+def claim(session: Session, channel_id: str, team_id: str, *, by: Person | None) -> str:
+    """Record `team_id` as the channel's provider unless one is recorded already (first come,
+    also across processes: the insert does nothing on a conflict); returns the provider. Only a
+    hand-over is audited: the first provider is where the channel's first dispute says it is."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    added = session.execute(
+        insert(ChannelProvider)
+        .values(channel_id=channel_id, team_id=team_id, set_by_team=by.team_id if by else None,
+                set_by_user=by.user_id if by else None, set_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(ChannelProvider.team_id)
+    ).scalar_one_or_none()
+    if added is not None:
+        return added
+    return session.scalars(
+        select(ChannelProvider.team_id).where(ChannelProvider.channel_id == channel_id)
+    ).one()
+
+
+def hand_over(session: Session, channel_id: str, *, from_team: str, to_team: str,
+              by: Person) -> None:
+    """The provider's admins give the role to another organization in the channel: disputes
+    opened from now on are that organization's (those already open stay where they are)."""
+    row = session.get(ChannelProvider, channel_id, with_for_update=True)
+    if row is None:
+        row = ChannelProvider(channel_id=channel_id, team_id=from_team)
+        session.add(row)
+    elif row.team_id != from_team:
+        raise NotAllowed("Only the provider organization's admins can hand this channel over, "
+                         "and another organization is the provider here now.")
+    row.team_id, row.set_by_team, row.set_by_user, row.set_at = (
+        to_team, by.team_id, by.user_id, utcnow())
+    audit.record(session, team_id=from_team, kind="channel.provider_handed_over", actor=by,
+                 channel_id=channel_id, to_team=to_team)
+    audit.record(session, team_id=to_team, kind="channel.provider_handed_over", actor=by,
+                 channel_id=channel_id, from_team=from_team)
+    session.flush()
