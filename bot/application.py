@@ -105,9 +105,10 @@ def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) ->
     client = build_client(settings, delivery=True, timeout=timeout)
     deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
     if settings.multi_workspace:  # each row with its workspace's token
-        book = installs.TokenBook(installs.authorizer(settings, db.engine, client), client, db,
-                                  settings.slack_client_id)
-        deliverer.token_for = book.bot_token
+        deliverer.tokens = installs.TokenBook(installs.authorizer(settings, db.engine, client),
+                                              client, db, settings.slack_client_id)
+        deliverer.token_for, deliverer.forget_token = (deliverer.tokens.bot_token,
+                                                       deliverer.tokens.forget)
     db.before_commit = deliverer.claim_new
     db.after_commit = deliverer.deliver_now
     return deliverer
@@ -190,6 +191,9 @@ def create_app(
         bolt.event("app_uninstalled")(_uninstalled_here)
         bolt.event("tokens_revoked")(_uninstalled_here)
     deliverer = build_deliverer(settings, db)
+    if settings.multi_workspace and deliverer.tokens is not None:
+        bolt.use(installs.forget_revoked(oauth["authorize"], deliverer.tokens))
+        bolt.use(installs.remember_enterprise(db))
     secret = None if settings.socket_mode else settings.slack_signing_secret
     web = WebApp(bolt, db, secret, metrics_token=settings.metrics_token)
     return Parley(settings, db, client, bolt, web, executor, deliverer)

@@ -15,10 +15,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.db import Database
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Upload
@@ -34,6 +35,11 @@ from models import Dispute, OutboxMessage, utcnow
 log = logging.getLogger("parley.delivery")
 
 KINDS: dict[str, Kind] = {**THREAD_KINDS, **FOLLOWUP_KINDS}
+# Slack's answers to a token that no longer works; in multi-workspace mode the row is tried
+# again (a few times) with whatever token the store then has, or another organization's.
+TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "token_expired",
+                        "not_authed"})
+TOKEN_RETRIES = 3
 
 
 @dataclass
@@ -48,7 +54,10 @@ class Prepared:
     uncertain: bool
     created: datetime
     outcome: Outcome | None = None
-    team: str = ""  # the workspace whose installation sends it (multi-workspace mode)
+    # Multi-workspace mode: the workspaces whose installations may send it, in order: the row's
+    # own, then (for a dispute's own channel) the other organizations of the dispute, for when
+    # the first has removed Parley.
+    teams: tuple[str, ...] = ()
 
 
 def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = True) -> None:
@@ -59,7 +68,8 @@ def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = T
     keep += rows
     ids = {r.dispute_id for r in rows if r.dispute_id is not None}
     if ids and to_render:
-        keep += session.scalars(select(Dispute).where(Dispute.id.in_(ids))).all()
+        keep += session.scalars(select(Dispute).where(Dispute.id.in_(ids))
+                                .options(selectinload(Dispute.parties))).all()
     by_kind: dict[str, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
         by_kind[row.kind].append(row)
@@ -67,6 +77,16 @@ def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = T
         kind = KINDS.get(name)
         if kind is not None and kind.prefetch is not None:
             keep += kind.prefetch(session, same, to_render)
+
+
+def senders(row: OutboxMessage, dispute: Dispute | None) -> tuple[str, ...]:
+    """Whose installation may send a row: its workspace's; for a message in a dispute's own
+    (shared) channel, then the dispute's other organizations', in the order they joined it.
+    Nothing else (a DM, an internal channel) goes out with another organization's token."""
+    teams = [row.team_id]
+    if dispute is not None and row.channel_id == dispute.channel_id:
+        teams += [p.team_id for p in sorted(dispute.parties, key=lambda p: p.id or 0) if p.team_id]
+    return tuple(dict.fromkeys(teams))
 
 
 def unexpected(item: Prepared, error: Exception) -> Outcome:
@@ -97,6 +117,8 @@ class RowDelivery:
         # Multi-workspace mode: a workspace's bot token (bot/slack/installs.py's TokenBook);
         # in single-workspace mode the client has its own and this gives None.
         self.token_for: Callable[[str], str | None] = lambda team: None
+        self.forget_token: Callable[[str], None] = lambda team: None
+        self.tokens: Any = None  # the TokenBook behind both, in multi-workspace mode
 
     def _prepare(self, session: Session, row: OutboxMessage,
                  names: Directory | None = None) -> Prepared:
@@ -104,13 +126,13 @@ class RowDelivery:
         kind = KINDS.get(row.kind)
         dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
         item = Prepared(row.id, row.channel_id, kind, None, row.attempts, row.uncertain,
-                        row.created_at, team=row.team_id)
+                        row.created_at, teams=senders(row, dispute))
         try:
             if kind is None:
                 raise Skip(f"unknown kind {row.kind}")
             # Names it may look up: with the workspace's token, found only if a lookup is made
             # (never while a transaction renders a message ahead: names come from the cache).
-            with tokens.acting_as(lambda: self.token_for(row.team_id)):
+            with tokens.acting_as(lambda: self._token(item.teams)[1]):
                 item.call = kind.render(Ctx(session, row, dispute, names or self.names))
         except Skip as skip:
             item.outcome = Outcome("skipped", error=skip.reason)
@@ -135,11 +157,29 @@ class RowDelivery:
         wait for the channel's turn (or, past `max_wait`, leave it for the tick). With the token
         of the row's workspace, in multi-workspace mode."""
         try:
-            token = self.token_for(item.team)
+            team, token = self._token(item.teams)
         except tokens.NotInstalled as gone:  # the workspace removed Parley: nothing to send
             return Outcome("skipped", error=str(gone))
         with tokens.acting_as(token):
-            return self._call_as(item, max_wait)
+            outcome = self._call_as(item, max_wait)
+        if token and outcome.status == "failed" and outcome.error in TOKEN_GONE:
+            # Revoked since it was looked up (another process heard of it first): look again,
+            # and send with another organization's installation if this one is gone.
+            self.forget_token(team)
+            if item.attempts < TOKEN_RETRIES:
+                return Outcome("retry", error=outcome.error, delay=backoff(item.attempts + 1))
+        return outcome
+
+    def _token(self, teams: tuple[str, ...]) -> tuple[str, str | None]:
+        """The first of `teams` with Parley installed, and its token (None in single-workspace
+        mode, or when it cannot be found just now); NotInstalled when none has it."""
+        gone: tokens.NotInstalled | None = None
+        for team in teams:
+            try:
+                return team, self.token_for(team)
+            except tokens.NotInstalled as error:
+                gone = gone or error
+        raise gone or tokens.NotInstalled("no workspace to send it with")
 
     def _call_as(self, item: Prepared, max_wait: float | None) -> Outcome:
         call, channel, row_id, attempts = item.call, item.channel, item.row_id, item.attempts

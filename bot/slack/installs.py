@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -27,11 +28,14 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.blocks.install_pages import failure_page, install_page, installed_page
 from bot.config import Settings
 from bot.db import READ_ONLY, Database
+from bot.slack.install_cache import TimedInstallationStore
 from bot.slack.tokens import NotInstalled
+from models import Workspace
 from models.installations import (
     BOTS_TABLE,
     INSTALLATIONS_TABLE,
@@ -91,10 +95,11 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
 
 def authorizer(settings: Settings, engine: Engine, client: WebClient) -> InstallationStoreAuthorize:
     """Bolt's authorization from the installation store (bot tokens only), refreshing a rotating
-    token before it expires, with auth.test's answer kept per token (not asked on every request)."""
+    token before it expires, with auth.test's answer kept per token (not asked on every request)
+    and the store's answers for a few seconds (bot/slack/install_cache.py)."""
     reads = engine.execution_options(**{READ_ONLY: True})  # on every request: no write lock
     return InstallationStoreAuthorize(
-        logger=log, installation_store=installation_store(settings, reads),
+        logger=log, installation_store=TimedInstallationStore(installation_store(settings, reads)),
         client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES, bot_only=True,
         cache_enabled=True, client=client)
@@ -124,28 +129,85 @@ class TokenBook:
             known = self._known.get(team_id)
         if known is not None and now - known[0] < self.KEEP:
             return known[1]
-        with self.db.read() as session:  # a workspace of an Enterprise Grid is stored with its org
-            found = session.execute(
-                select(bots.c.enterprise_id).where(bots.c.client_id == self.client_id,
-                                                   bots.c.team_id == team_id)
-                .order_by(bots.c.installed_at.desc()).limit(1)).first()
+        found = self._installation_of(team_id)
         if found is None:  # uninstalled (its tokens deleted), or never installed
             with self._lock:
                 self._known.pop(team_id, None)
             raise NotInstalled(f"Parley is no longer installed in workspace {team_id}")
-        enterprise_id = found.enterprise_id
-        result = self.authorize(context=BoltContext({"client": self.client}),
-                                enterprise_id=enterprise_id, team_id=team_id, user_id=None)
+        enterprise_id, org_wide = found
+        context = BoltContext({"client": self.client, "is_enterprise_install": org_wide})
+        result = self.authorize(context=context, enterprise_id=enterprise_id, team_id=team_id,
+                                user_id=None)
         token = result.bot_token if result is not None else None
         if token is not None:  # a workspace without one is asked again (it may install soon)
             with self._lock:
                 self._known[team_id] = (now, token)
         return token
 
+    def _installation_of(self, team_id: str) -> tuple[str | None, bool] | None:
+        """(enterprise id, org-wide?) of the installation that covers the workspace: its own
+        (a Grid workspace's is stored with its organization's id), or its Enterprise Grid
+        organization's org-wide one (the organization is known once Slack has named it in a
+        request from that workspace: models/workspace.py); None when there is neither."""
+        with self.db.read() as session:
+            own = session.execute(
+                select(bots.c.enterprise_id).where(bots.c.client_id == self.client_id,
+                                                   bots.c.team_id == team_id)
+                .order_by(bots.c.installed_at.desc()).limit(1)).first()
+            if own is not None:
+                return own.enterprise_id, False
+            org = session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
+            if org is None:
+                return None
+            org_wide = session.execute(
+                select(bots.c.id).where(bots.c.client_id == self.client_id,
+                                        bots.c.enterprise_id == org, bots.c.team_id.is_(None),
+                                        bots.c.is_enterprise_install.is_(True)).limit(1)).first()
+        return (org, True) if org_wide is not None else None
+
     def forget(self, team_id: str) -> None:
         """A token Slack refused: read the store again next time (it may have been replaced)."""
         with self._lock:
             self._known.pop(team_id, None)
+
+
+def forget_revoked(authorize: InstallationStoreAuthorize, book: TokenBook) -> Callable[..., None]:
+    """Global middleware: when Slack says a workspace removed Parley (app_uninstalled,
+    tokens_revoked), this process forgets what it kept of its tokens at once; Bolt's revocation
+    listener then deletes them from the store."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], None]) -> None:  # noqa: A002
+        event = body.get("event")
+        if isinstance(event, dict) and event.get("type") in ("app_uninstalled", "tokens_revoked"):
+            store = authorize.installation_store
+            if isinstance(store, TimedInstallationStore):
+                store.forget()
+            if isinstance(body.get("team_id"), str):
+                book.forget(body["team_id"])
+        next()
+
+    return middleware
+
+
+def remember_enterprise(db: Database) -> Callable[..., None]:
+    """Global middleware: the Enterprise Grid organization of each workspace Slack names one for
+    (once per workspace and process), so that deliveries find an org-wide installation's token
+    by the workspace (TokenBook) and the record says which organization a workspace is in."""
+    seen: set[str] = set()
+
+    def middleware(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
+        team, org = context.team_id, context.enterprise_id
+        if team and org and team not in seen:
+            with db.transaction() as session:
+                insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+                          else sqlite.insert)
+                session.execute(insert(Workspace).values(team_id=team, enterprise_id=org)
+                                .on_conflict_do_update(index_elements=["team_id"],
+                                                       set_={"enterprise_id": org}))
+            seen.add(team)
+        next()
+
+    return middleware
 
 
 def team_of_bot(db: Database, client_id: str, bot_user_id: str) -> str | None:

@@ -72,6 +72,7 @@ class FakeSlack:
         # codes Slack's authorize page would hand out (code -> oauth.v2.access's answer).
         self.tokens: dict[str, str] = {token: host_team}
         self.install_codes: dict[str, dict[str, Any]] = {}
+        self.refresh_tokens: dict[str, str] = {}  # rotating tokens' refresh tokens -> team id
 
     # ----- set-up -------------------------------------------------------------------------
     def add_user(self, user_id: str, team_id: str, *, name: str | None = None, is_bot: bool = False,
@@ -89,6 +90,8 @@ class FakeSlack:
             "id": channel_id, "name": name or channel_id.lower(), "is_channel": not private,
             "is_private": private, "is_member": is_member, "is_shared": shared,
             "is_ext_shared": shared,
+            # the organizations in it (every test's shared channel has the client's in it)
+            "shared_team_ids": [self.host_team, "T0CLIENT"] if shared else [self.host_team],
         }
 
     def add_message(self, channel: str, text: str = "", *, thread_ts: str | None = None,
@@ -117,6 +120,8 @@ class FakeSlack:
         if refresh_token:
             answer |= {"refresh_token": refresh_token, "expires_in": 43200}
         with self._cond:
+            if refresh_token:
+                self.refresh_tokens[refresh_token] = team_id
             self.install_codes[code] = answer
             self.teams.setdefault(team_id, team_name)
 
@@ -366,11 +371,31 @@ class FakeSlack:
         return {"ok": True}
 
     def _m_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("grant_type") == "refresh_token":  # token rotation
+            return self._refresh(str(args.get("refresh_token", "")))
         with self._cond:
             answer = self.install_codes.pop(args.get("code", ""), None)
             if answer is not None:
                 self.tokens[answer["access_token"]] = answer["team"]["id"]
         return dict(answer) if answer else {"ok": False, "error": "invalid_code"}
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """A rotating token's refresh: a new access token (the old one stops working) and a new
+        refresh token, for twelve hours."""
+        with self._cond:
+            team = self.refresh_tokens.pop(refresh_token, None)
+            if team is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            n = next(self._ids)
+            token, refresh = f"xoxe.xoxb-{team}-{n}", f"xoxe-1-{team}-{n}"
+            for old in [t for t, owner in self.tokens.items() if owner == team and t.startswith("xoxe.")]:
+                del self.tokens[old]
+            self.tokens[token] = team
+            self.refresh_tokens[refresh] = team
+        return {"ok": True, "app_id": "A0PARLEY", "token_type": "bot", "access_token": token,
+                "refresh_token": refresh, "expires_in": 43200, "scope": "commands,chat:write",
+                "bot_user_id": f"U0BOT{team[-4:]}", "team": {"id": team}, "enterprise": None,
+                "is_enterprise_install": False}
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(args.get("user", ""))

@@ -3,16 +3,19 @@ its pages, for the end-to-end tests of installs."""
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 
 from bot.application import create_app
 from bot.config import load_settings
-from tests.conftest import SECRET
+from bot.slack.installs import installation_store
+from tests.conftest import CLIENT_TEAM, SECRET
 from tests.support.app_server import AppServer
 from tests.support.slack_requests import Reply
 
@@ -72,3 +75,29 @@ class Browser:
         return query["state"][0]
 
 
+
+
+def save_install(settings, engine, fake, team: str, name: str, token: str, *,
+                 enterprise_id: str | None = None, org_wide: bool = False,
+                 refresh_token: str | None = None, expires_in: int | None = None) -> str:
+    """An installation as Bolt's flow stores it (without the browser); returns its bot user."""
+    bot_user = fake.bot_user if team == fake.host_team else f"U0BOT{team[-4:]}"
+    fake.tokens[token] = team
+    fake.teams.setdefault(team, name)
+    fake.add_user(bot_user, team, name="parley", is_bot=True)
+    if refresh_token:
+        fake.refresh_tokens[refresh_token] = team
+    installation_store(settings, engine).save(Installation(
+        app_id="A0PARLEY", enterprise_id=enterprise_id, team_id=None if org_wide else team,
+        team_name=name, bot_token=token, bot_id=f"B{bot_user}", bot_user_id=bot_user,
+        bot_scopes="commands,chat:write", user_id="U0INSTALLER", is_enterprise_install=org_wide,
+        bot_refresh_token=refresh_token, bot_token_expires_in=expires_in,
+        installed_at=time.time()))
+    return bot_user
+
+
+@pytest.fixture
+def both_installed(any_settings, engine, fake_slack):
+    """The studio's workspace and the client's both installed Parley."""
+    save_install(any_settings, engine, fake_slack, fake_slack.host_team, "Studio", fake_slack.token)
+    save_install(any_settings, engine, fake_slack, CLIENT_TEAM, "Client Co", CLIENT_TOKEN)

@@ -1,0 +1,130 @@
+"""Both organizations of a Slack Connect channel install Parley (any-workspace mode): one
+provider per channel, a person's side is their organization whichever installation carried the
+request, one handling per event, deliveries that survive one side's uninstall, and no reach
+into another workspace's disputes, whatever ids a request names."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from bot import ids
+from models import ChannelProvider, Dispute, Perspective
+from tests.conftest import CHANNEL, CLIENT_TEAM, CORA, GUEST, SAM, SECRET
+from tests.e2e.helpers import raise_dispute
+from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes
+from tests.fakeslack.server import HOST_TEAM
+from tests.support.multi_workspace import CLIENT_TOKEN, save_install
+from tests.support.slack_requests import SlackSender, User
+
+OTHER_TEAM, OTHER_TOKEN = "T0OTHERS", "xoxb-other-org"
+OLGA = User("U0OLGA", OTHER_TEAM, "olga")
+STORY = {ids.B_P_HAPPENED: "The homepage came late.", ids.B_P_IMPACT: "We missed a launch.",
+         ids.B_P_RESOLUTION: "A discount on the next phase."}
+
+
+def senders(any_server, fake):
+    return (SlackSender(any_server.url, SECRET, fake, HOST_TEAM),
+            SlackSender(any_server.url, SECRET, fake, CLIENT_TEAM))
+
+
+def joined(slack: SlackSender, bot_user: str, carried_by: str, event_id: str = "EvJOIN") -> dict:
+    """member_joined_channel for a Parley bot, as Slack sends it through one installation."""
+    body = slack.event_body({"type": "member_joined_channel", "user": bot_user,
+                             "channel": CHANNEL, "team": carried_by}, team_id=carried_by)
+    body["event_id"] = event_id
+    body["authorizations"][0] |= {"team_id": carried_by}
+    return body
+
+
+def test_the_client_opens_a_dispute_in_the_studio_s_channel_with_its_own_token(
+        any_server, both_installed, fake_slack, db):
+    studio, client = senders(any_server, fake_slack)
+    studio.post(json.dumps(joined(studio, fake_slack.bot_user, HOST_TEAM)), "application/json")
+    welcome = fake_slack.wait_for("chat.postMessage")[-1].args
+    assert welcome["_team"] == HOST_TEAM
+    assert "In this channel *Studio* is the provider side" in json.dumps(welcome["blocks"])
+
+    posted = raise_dispute(client, fake_slack, CORA, [SAM])  # /dispute by the client's people
+    assert fake_slack.calls_to("views.open")[-1].args["_team"] == CLIENT_TEAM  # their own token
+    with db.read() as session:
+        dispute = session.scalars(select(Dispute)).one()
+        sides = {(p.user_id, p.side) for p in dispute.parties}
+    assert dispute.team_id == HOST_TEAM and dispute.reference == "D-1"  # the provider's dispute
+    assert sides == {("U0CORA", "client"), ("U0SAM", "provider")}
+    assert posted["card"]["_team"] == HOST_TEAM  # sent by the provider's installation
+
+    ts = posted["welcome"]["thread_ts"]
+    for person, slack in ((CORA, client), (SAM, studio)):  # each through their own installation
+        view = click_for_modal(slack, fake_slack, person, card_blocks(fake_slack, CHANNEL, ts),
+                               ids.SHARE_PERSPECTIVE)
+        before = len(fake_slack.calls_to("chat.postEphemeral"))
+        assert slack.view_submission(person, view, STORY).status == 200
+        fake_slack.wait_for("chat.postEphemeral", before + 1)
+    with db.read() as session:
+        shared = {(p.party.user_id, p.party.side) for p in session.scalars(select(Perspective))}
+    assert shared == {("U0CORA", "client"), ("U0SAM", "provider")}
+
+
+def test_an_event_both_installations_could_see_is_handled_once(any_server, both_installed, fake_slack, db):
+    studio, client = senders(any_server, fake_slack)
+    body = joined(studio, fake_slack.bot_user, HOST_TEAM, event_id="EvSAME")
+    assert studio.post(json.dumps(body), "application/json").status == 200
+    again = joined(client, fake_slack.bot_user, CLIENT_TEAM, event_id="EvSAME")  # via the other
+    assert client.post(json.dumps(again), "application/json").status == 200
+    fake_slack.wait_for("chat.postMessage")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    with db.read() as session:
+        assert session.get(ChannelProvider, CHANNEL).team_id == HOST_TEAM
+
+
+def test_the_client_s_bot_joining_second_leaves_the_studio_the_provider(any_server, both_installed, fake_slack, db):
+    studio, client = senders(any_server, fake_slack)
+    studio.post(json.dumps(joined(studio, fake_slack.bot_user, HOST_TEAM, "Ev1")), "application/json")
+    fake_slack.wait_for("chat.postMessage")
+    # Slack carries the client bot's join through the studio's installation: still recognised
+    studio.post(json.dumps(joined(studio, "U0BOTIENT", HOST_TEAM, "Ev2")), "application/json")
+    second = fake_slack.wait_for("chat.postMessage", 2)[-1].args
+    assert second["_team"] == CLIENT_TEAM and "*Studio* is the provider side" in json.dumps(second["blocks"])
+    with db.read() as session:
+        assert session.get(ChannelProvider, CHANNEL).team_id == HOST_TEAM
+
+
+def test_when_the_studio_uninstalls_its_disputes_go_on_through_the_client_s_installation(
+        any_server, both_installed, fake_slack, db):
+    studio, client = senders(any_server, fake_slack)
+    posted = raise_dispute(studio, fake_slack, SAM, [CORA])
+    ts = posted["welcome"]["thread_ts"]
+    assert studio.event({"type": "app_uninstalled"}, team_id=HOST_TEAM).status == 200
+    view = click_for_modal(client, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts),
+                           ids.SHARE_PERSPECTIVE)
+    before = len(fake_slack.calls_to("chat.update"))
+    assert client.view_submission(CORA, view, STORY).status == 200
+    update = fake_slack.wait_for("chat.update", before + 1)[-1].args  # the card says so
+    assert update["_team"] == CLIENT_TEAM
+
+
+def test_another_workspace_reaches_no_dispute_it_is_not_part_of(any_server, both_installed, any_settings,
+                                                               engine, fake_slack, db):
+    studio, client = senders(any_server, fake_slack)
+    save_install(any_settings, engine, fake_slack, OTHER_TEAM, "Others Inc", OTHER_TOKEN)
+    fake_slack.add_user(OLGA.id, OTHER_TEAM, name="olga", admin=True)
+    posted = raise_dispute(studio, fake_slack, SAM, [GUEST])  # nobody of Client Co's in it
+    ts = posted["welcome"]["thread_ts"]
+    blocks = card_blocks(fake_slack, CHANNEL, ts)
+    others = SlackSender(any_server.url, SECRET, fake_slack, OTHER_TEAM)
+    for person, slack in ((OLGA, others), (CORA, client)):  # forged: the card's own buttons
+        before = len(private_notes(fake_slack))
+        assert click(slack, fake_slack, person, blocks, ids.SHARE_PERSPECTIVE).status == 200
+        fake_slack.wait_for("response_url", before + 1)
+        assert "no longer exists" in private_notes(fake_slack)[-1]
+    for command, channel in (("show D-1", "C0OTHERS"), ("export D-1", CHANNEL)):
+        before = len(fake_slack.calls_to("response_url"))
+        assert others.command(OLGA, command, channel=channel).status == 200
+        said = fake_slack.wait_for("response_url", before + 1)[-1].args["text"]
+        assert "There is no dispute D-1 in this workspace" in said
+    assert fake_slack.calls_to("views.open")[-1].args["_team"] == HOST_TEAM  # no modal for them
+    assert fake_slack.calls_to("files.completeUploadExternal") == []
+    with db.read() as session:
+        assert session.scalars(select(Perspective)).all() == []
