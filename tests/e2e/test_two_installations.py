@@ -15,7 +15,7 @@ from tests.conftest import CHANNEL, CLIENT_TEAM, CORA, GUEST, SAM, SECRET
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes
 from tests.fakeslack.server import HOST_TEAM
-from tests.support.multi_workspace import CLIENT_TOKEN, save_install
+from tests.support.multi_workspace import save_install
 from tests.support.slack_requests import SlackSender, User
 
 OTHER_TEAM, OTHER_TOKEN = "T0OTHERS", "xoxb-other-org"

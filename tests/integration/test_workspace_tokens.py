@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from slack_bolt import BoltContext
 from slack_sdk.oauth.installation_store import Bot
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -14,13 +15,19 @@ from bot.application import build_client, build_deliverer
 from bot.jobs.tasks import forget, queue_checkins
 from bot.services.people import Person
 from bot.slack import tokens
-from bot.slack.installs import TokenBook, authorizer, installation_store
+from bot.slack.installs import (
+    TokenBook,
+    authorizer,
+    installation_store,
+    remember_enterprise,
+)
 from bot.slack.membership import Membership
 from bot.slack.outgoing import NoToken
-from models import CheckIn, OutboxMessage
+from models import CheckIn, OutboxMessage, Workspace
 from models.installations import oauth_states
 from tests.conftest import CLIENT_TEAM, CORA
 from tests.fakeslack.server import HOST_TEAM
+from tests.support.multi_workspace import save_install
 from tests.support.scenarios import make_checkins_due, ratified_dispute
 
 GRID_TEAM, GRID_TOKEN = "T0GRIDWS", "xoxb-grid-workspace"
@@ -98,3 +105,35 @@ def test_what_is_owed_to_an_uninstalled_workspace_stops_with_a_clear_state(any_s
     assert all("no longer installed" in (r.last_error or "") for r in rows)
     assert "checkin" in {r.kind for r in rows}
     assert set(checkins) <= {"cancelled", "pending"} and "cancelled" in checkins
+
+
+def test_a_rotating_token_is_refreshed_before_it_expires_for_deliveries(any_settings, db, fake_slack):
+    """The worker's (and each web process's) deliveries: Bolt's rotation, through the TokenBook."""
+    save_install(any_settings, db.engine, fake_slack, "T0ROTATE", "Rotating Co", "xoxe.xoxb-old",
+                 refresh_token="xoxe-1-first", expires_in=600)  # ten minutes left: refresh now
+    client = build_client(any_settings, delivery=True)
+    book = TokenBook(authorizer(any_settings, db.engine, client), client, db, "1111.2222")
+    token = book.bot_token("T0ROTATE")
+    assert token is not None and token.startswith("xoxe.xoxb-T0ROTATE-")
+    refresh = fake_slack.calls_to("oauth.v2.access")[-1].args
+    assert refresh["grant_type"] == "refresh_token" and refresh["refresh_token"] == "xoxe-1-first"
+    stored = installation_store(any_settings, db.engine).find_bot(enterprise_id=None, team_id="T0ROTATE")
+    assert stored.bot_token == token and stored.bot_refresh_token.startswith("xoxe-1-T0ROTATE-")
+    with tokens.acting_as(token):
+        client.chat_postMessage(channel="C0SHARED", text="hello")
+    assert fake_slack.calls_to("chat.postMessage")[-1].args["_team"] == "T0ROTATE"
+
+
+def test_an_org_wide_install_serves_its_workspaces_once_slack_has_named_their_org(
+        any_settings, db, fake_slack):
+    save_install(any_settings, db.engine, fake_slack, "T0GRIDWS", "Grid Org", "xoxb-org-wide",
+                 enterprise_id="E0ORG", org_wide=True)
+    client = build_client(any_settings, delivery=True)
+    book = TokenBook(authorizer(any_settings, db.engine, client), client, db, "1111.2222")
+    with pytest.raises(tokens.NotInstalled):  # which organization the workspace is in: unknown
+        book.bot_token("T0GRIDWS")
+    remember = remember_enterprise(db)
+    remember(BoltContext({"team_id": "T0GRIDWS", "enterprise_id": "E0ORG"}), lambda: None)
+    assert book.bot_token("T0GRIDWS") == "xoxb-org-wide"
+    with db.read() as session:
+        assert session.get(Workspace, "T0GRIDWS").enterprise_id == "E0ORG"
