@@ -31,10 +31,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_fake_slack(channels: int = 1) -> tuple[subprocess.Popen[str], str]:
+def start_fake_slack(channels: int = 1, workspaces: int = 0) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.fakeslack", "--token", TOKEN, "--channels", str(channels),
-         "--no-validate"],
+         "--workspaces", str(workspaces), "--no-validate"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )
     assert proc.stdout is not None
@@ -65,13 +65,14 @@ def stop(proc: subprocess.Popen[bytes], grace: float = 15) -> None:
         proc.wait()
 
 
-def signed_post(port: int, body: bytes) -> float:
-    """POST a signed form body to /slack/events; returns seconds until the response arrived."""
+def signed_post(port: int, body: bytes,
+                content_type: str = "application/x-www-form-urlencoded") -> float:
+    """POST a signed body (a form, or JSON for an event) to /slack/events; returns seconds until
+    the response arrived."""
     ts = str(int(time.time()))
     sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body,
                            hashlib.sha256).hexdigest()
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
+    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("POST", "/slack/events", body=body, headers=headers)

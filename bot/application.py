@@ -180,7 +180,8 @@ def create_app(
         process_before_response=True,  # acks answer from the request thread; see bot/slack/listen.py
         **oauth,
     )
-    deps = Deps(settings=settings, db=db, directory=Directory(client), membership=Membership(),
+    deps = Deps(settings=settings, db=db, membership=Membership(),
+                directory=Directory(client, per_workspace=settings.multi_workspace),
                 tone=ToneChecker(), logger=logger)
     register_all(bolt, deps)
     if settings.multi_workspace:

@@ -49,10 +49,11 @@ def database_or_exit(settings: Settings) -> None:
 def slack_failure(error: BaseException, settings: Settings) -> str | None:
     """One line for what Slack said (or did not) when Parley checked its token; None when the
     error is something else."""
+    what = "Parley's start-up check (api.test)" if settings.multi_workspace else "SLACK_BOT_TOKEN"
     if isinstance(error, SlackApiError):
-        return f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error', 'unknown error')}"
+        return f"Slack refused {what}: {error.response.get('error', 'unknown error')}"
     if isinstance(error, BoltError):
-        return f"Slack refused SLACK_BOT_TOKEN: {_first_line(error)}"
+        return f"Slack refused {what}: {_first_line(error)}"
     if isinstance(error, (URLError, OSError, SlackClientError)):
         return f"cannot reach Slack at {settings.slack_api_url}: {_first_line(error)}"
     return None

@@ -38,9 +38,16 @@ class _NoSlack:
 
 
 class Directory:
-    def __init__(self, client: WebClient, ttl_seconds: float = 600.0) -> None:
+    FAILED_TEAM_TTL = 60.0  # a team.info Slack refused is asked again after a minute
+
+    def __init__(self, client: WebClient, ttl_seconds: float = 600.0, *,
+                 per_workspace: bool = False) -> None:
+        """`per_workspace` (multi-workspace mode): whether someone is an admin is asked again
+        with the token of the installation at hand before saying no, since a profile looked
+        up through another organization's installation may not say it."""
         self._client = client
         self._ttl = ttl_seconds
+        self._per_workspace = per_workspace
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Profile]] = {}
         self._teams: dict[str, tuple[float, str | None]] = {}
@@ -52,11 +59,11 @@ class Directory:
         view._client = _NoSlack()  # type: ignore[assignment]
         return view
 
-    def lookup(self, user_id: str) -> Profile:
+    def lookup(self, user_id: str, *, fresh: bool = False) -> Profile:
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(user_id)
-        if hit and now - hit[0] < self._ttl:
+        if hit and now - hit[0] < self._ttl and not fresh:
             return hit[1]
         user = self._client.users_info(user=user_id)["user"]
         profile = Profile(
@@ -85,6 +92,8 @@ class Directory:
         """An admin or owner of that workspace (by users.info); False when Slack cannot say."""
         try:
             profile = self.lookup(user_id)
+            if not (profile.is_admin and profile.person.team_id == team_id) and self._per_workspace:
+                profile = self.lookup(user_id, fresh=True)
         except SlackApiError:
             return False
         return profile.is_admin and profile.person.team_id == team_id
@@ -94,7 +103,7 @@ class Directory:
         now = time.monotonic()
         with self._lock:
             hit = self._teams.get(team_id)
-        if hit and now - hit[0] < self._ttl:
+        if hit and now - hit[0] < (self._ttl if hit[1] is not None else self.FAILED_TEAM_TTL):
             return hit[1]
         try:
             name = self._client.team_info(team=team_id)["team"].get("name")

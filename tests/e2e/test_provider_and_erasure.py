@@ -107,3 +107,16 @@ def test_a_person_parley_cannot_place_is_told_why(any_server, both_installed, fa
     assert "permission only to post" in errors["errors"][ids.B_PARTIES]
     with db.read() as session:
         assert session.scalars(select(Dispute)).all() == []
+
+
+def test_the_client_s_admin_is_an_admin_through_their_own_installation(any_server, both_installed, fake_slack):
+    """The studio's Parley looked Cora up first, and its view of her does not show her role."""
+    fake_slack.installed_elsewhere.add(HOST_TEAM)
+    fake_slack.users[CORA.id]["is_admin"] = True
+    studio = SlackSender(any_server.url, SECRET, fake_slack, HOST_TEAM)
+    client = SlackSender(any_server.url, SECRET, fake_slack, CLIENT_TEAM)
+    raise_dispute(studio, fake_slack, SAM, [CORA])  # looks her up with the studio's token
+    view = settings_view(client, fake_slack, CORA)
+    assert view["callback_id"] == ids.SETTINGS_MODAL
+    asked = [c.args["_team"] for c in fake_slack.calls_to("users.info") if c.args["user"] == CORA.id]
+    assert asked[0] == HOST_TEAM and asked[-1] == CLIENT_TEAM

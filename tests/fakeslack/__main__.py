@@ -16,9 +16,14 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=1)
     parser.add_argument("--no-validate", action="store_true",
                         help="skip Block Kit validation (benchmarks: Slack's CPU is not ours)")
+    parser.add_argument("--workspaces", type=int, default=0,
+                        help="this many other installed workspaces: token xoxb-ws-N for team TWSN")
     args = parser.parse_args()
     fake = FakeSlack(token=args.token, validate=not args.no_validate).start()
     fake.add_user("U0BENCH", HOST_TEAM, name="bench")
+    for n in range(args.workspaces):
+        fake.tokens[f"xoxb-ws-{n}"] = f"TWS{n:05d}"
+        fake.teams[f"TWS{n:05d}"] = f"Workspace {n}"
     for index in range(args.channels):
         fake.add_channel(f"C0BENCH{index}")
     print(fake.base_url, flush=True)

@@ -73,6 +73,7 @@ class FakeSlack:
         self.tokens: dict[str, str] = {token: host_team}
         self.install_codes: dict[str, dict[str, Any]] = {}
         self.refresh_tokens: dict[str, str] = {}  # rotating tokens' refresh tokens -> team id
+        self.installed_elsewhere: set[str] = set()  # see _m_users_info
 
     # ----- set-up -------------------------------------------------------------------------
     def add_user(self, user_id: str, team_id: str, *, name: str | None = None, is_bot: bool = False,
@@ -399,7 +400,14 @@ class FakeSlack:
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(args.get("user", ""))
-        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        asking = args.get("_team", self.host_team)
+        if asking != user["team_id"] and asking in self.installed_elsewhere:
+            # Another organization's installation sees an external person without their role
+            # in their own organization (set per test: what the code must not rely on).
+            user = {**user, "is_admin": False}
+        return {"ok": True, "user": user}
 
     def _m_team_info(self, args: dict[str, Any]) -> dict[str, Any]:
         team_id = args.get("team") or self.host_team
