@@ -42,6 +42,7 @@ class Dispute(Base):
         UniqueConstraint("team_id", "number"),
         Index("ix_disputes_channel_status", "team_id", "channel_id", "status"),
         Index("ix_disputes_team_created", "team_id", "created_at"),
+        Index("ix_disputes_channel_id", "channel_id"),  # a channel's provider, before it was kept
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

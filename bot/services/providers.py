@@ -9,21 +9,34 @@ from sqlalchemy.orm import Session
 from bot.services import audit
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
-from models import ChannelProvider, utcnow
+from models import ChannelProvider, Dispute, utcnow
 
 
 def provider_of(session: Session, channel_id: str, carrier: str) -> str:
-    """The channel's provider organization; where none is recorded yet, the workspace whose
-    installation carried the request (it would become the provider by opening a dispute)."""
+    """The channel's provider organization. Where none is recorded: the workspace that holds the
+    channel's latest dispute (a channel from before providers were kept), else the workspace
+    whose installation carried the request (it would become the provider by opening one)."""
     found = session.get(ChannelProvider, channel_id)
-    return found.team_id if found is not None else carrier
+    if found is not None:
+        return found.team_id
+    return _holder_of_disputes(session, channel_id) or carrier
+
+
+def _holder_of_disputes(session: Session, channel_id: str) -> str | None:
+    return session.scalars(select(Dispute.team_id).where(Dispute.channel_id == channel_id)
+                           .order_by(Dispute.id.desc()).limit(1)).first()
 
 
 def claim(session: Session, channel_id: str, team_id: str, *, by: Person | None) -> str:
     """Record `team_id` as the channel's provider unless one is recorded already (first come,
-    also across processes: the insert does nothing on a conflict); returns the provider. Only a
+    and a channel with disputes from before providers were kept stays theirs; also across
+    processes: the insert does nothing on a conflict); returns the provider. Only a
     hand-over is audited: the first provider is where the channel's first dispute says it is."""
+    found = session.get(ChannelProvider, channel_id)
+    if found is not None:
+        return found.team_id
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    team_id = _holder_of_disputes(session, channel_id) or team_id
     added = session.execute(
         insert(ChannelProvider)
         .values(channel_id=channel_id, team_id=team_id, set_by_team=by.team_id if by else None,

@@ -1,4 +1,5 @@
-"""channel providers (which organization is the provider in a channel) and workspaces' Grid ids
+"""channel providers (which organization is the provider in a channel), workspaces' Grid ids,
+and disputes by channel (a channel's provider before providers were kept: its disputes' team)
 
 Revision ID: 0012
 Revises: 0011
@@ -30,9 +31,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_channel_providers_team_id"), ["team_id"], unique=False)
     with op.batch_alter_table("workspaces", schema=None) as batch_op:
         batch_op.add_column(sa.Column("enterprise_id", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.create_index("ix_disputes_channel_id", ["channel_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.drop_index("ix_disputes_channel_id")
     with op.batch_alter_table("workspaces", schema=None) as batch_op:
         batch_op.drop_column("enterprise_id")
     with op.batch_alter_table("channel_providers", schema=None) as batch_op:

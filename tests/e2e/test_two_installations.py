@@ -6,11 +6,12 @@ into another workspace's disputes, whatever ids a request names."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 
 from bot import ids
-from models import ChannelProvider, Dispute, Perspective
+from models import ChannelProvider, Dispute, Perspective, Workspace
 from tests.conftest import CHANNEL, CLIENT_TEAM, CORA, GUEST, SAM, SECRET
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes
@@ -128,3 +129,45 @@ def test_another_workspace_reaches_no_dispute_it_is_not_part_of(any_server, both
     assert fake_slack.calls_to("files.completeUploadExternal") == []
     with db.read() as session:
         assert session.scalars(select(Perspective)).all() == []
+
+
+def test_a_channel_from_before_providers_stays_with_the_workspace_that_has_its_disputes(
+        any_server, both_installed, fake_slack, db):
+    studio, client = senders(any_server, fake_slack)
+    raise_dispute(studio, fake_slack, SAM, [CORA])
+    with db.transaction() as session:  # as an upgraded database has it: no provider recorded
+        session.query(ChannelProvider).delete()
+    raise_dispute(client, fake_slack, CORA, [SAM])  # the client's first /dispute there
+    with db.read() as session:
+        teams = [d.team_id for d in session.scalars(select(Dispute).order_by(Dispute.id))]
+        assert session.get(ChannelProvider, CHANNEL).team_id == HOST_TEAM
+    assert teams == [HOST_TEAM, HOST_TEAM]
+
+
+def test_the_client_s_people_see_their_disputes_in_their_own_app_home(any_server, both_installed, fake_slack):
+    studio, client = senders(any_server, fake_slack)
+    raise_dispute(studio, fake_slack, SAM, [CORA])
+    body = client.event_body({"type": "app_home_opened", "user": CORA.id, "tab": "home"})
+    assert client.post(json.dumps(body), "application/json").status == 200
+    home = fake_slack.wait_for("views.publish")[-1].args
+    assert home["_team"] == CLIENT_TEAM and home["user_id"] == CORA.id
+    assert "D-1" in json.dumps(home["view"])
+
+
+def test_an_org_wide_enterprise_install_serves_a_workspace_of_its_organization(
+        any_server, any_settings, engine, fake_slack, db):
+    save_install(any_settings, engine, fake_slack, "T0GRIDWS", "Grid Org", "xoxb-org-wide",
+                 enterprise_id="E0ORG", org_wide=True)
+    grid = User("U0GRACE", "T0GRIDWS", "grace")
+    fake_slack.add_user(grid.id, grid.team_id, name="grace")
+    slack = SlackSender(any_server.url, SECRET, fake_slack, "T0GRIDWS")
+    form = {"token": "legacy", "team_id": "T0GRIDWS", "enterprise_id": "E0ORG",
+            "is_enterprise_install": "true", "channel_id": CHANNEL, "channel_name": "shared",
+            "user_id": grid.id, "user_name": "grace", "command": "/dispute", "text": "",
+            "api_app_id": "A0PARLEY", "response_url": fake_slack.response_url(),
+            "trigger_id": "trig-grid"}
+    assert slack.post(urlencode(form)).status == 200
+    opened = fake_slack.wait_for("views.open")[-1].args
+    assert opened["_team"] == "T0GRIDWS" and opened["trigger_id"] == "trig-grid"
+    with db.read() as session:  # the organization recorded for the workspace
+        assert session.get(Workspace, "T0GRIDWS").enterprise_id == "E0ORG"
