@@ -51,17 +51,20 @@ def thread_welcome(dispute: Dispute, sealed: bool = True) -> tuple[Mrkdwn, list[
               ref=dispute.reference), blocks
 
 
-def channel_welcome(provider: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def channel_welcome(provider: str | None = None, *,
+                    handover: bool = False) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """Posted when Parley is added to a channel; the button works for both organizations.
-    `provider`: the name of the organization that is the provider here, where known."""
+    `provider`: the name of the organization that is the provider here, where known;
+    `handover`: whether its admins can hand the role over (any-workspace mode)."""
     text = (
         ":wave: *Parley is here.* When something goes wrong between the two sides of this channel, "
         "Parley gives it a calm, shared place: each side tells its story, solutions are proposed, "
         "and what you agree is written down, approved by both sides and followed up."
     )
+    change = md(" The provider's admins can change that with `{command} settings`.",
+                command=ids.COMMAND) if handover else Mrkdwn("")
     sides = (md("In this channel *{provider}* is the provider side; the other organization's "
-                "people are the client side. The provider's admins can change that with "
-                "`{command} settings`.", provider=provider, command=ids.COMMAND)
+                "people are the client side.{change}", provider=provider, change=change)
              if provider else None)
     blocks = [
         section(text),

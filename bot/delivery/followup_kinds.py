@@ -144,7 +144,8 @@ def _lessons_request(ctx: Ctx) -> Call:
 
 def _channel_welcome(ctx: Ctx) -> Call:
     provider = ctx.params.get("provider")  # rows written before providers were kept have none
-    text, blocks = channel_welcome(ctx.names.team_name(provider) if provider else None)
+    text, blocks = channel_welcome(ctx.names.team_name(provider) if provider else None,
+                                   handover=bool(ctx.params.get("handover")))
     return Post(text, blocks)
 
 

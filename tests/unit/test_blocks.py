@@ -79,6 +79,11 @@ def test_channel_welcome_and_help():
     text, blocks = channel_welcome()
     assert check_blocks(blocks, surface="message") == [] and "raise a dispute" in text.lower()
     assert "/dispute list" in help_text()
+    assert "permission only to post" in json.dumps(blocks) and "permission only to post" in help_text()
+    one = json.dumps(channel_welcome("Studio <!channel>")[1])  # one-workspace: no hand-over
+    assert "*Studio &lt;!channel&gt;* is the provider side" in one and "settings" not in one
+    anyone = json.dumps(channel_welcome("Studio", handover=True)[1])
+    assert "can change that with `/dispute settings`" in anyone
 
 
 def test_list_and_home_stay_within_limits_with_many_disputes():

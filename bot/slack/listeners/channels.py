@@ -31,7 +31,8 @@ def on_member_joined(event: dict[str, Any], context: BoltContext) -> None:
         deps.membership.joined(event["channel"])
     with deps.db.transaction() as session:
         provider = providers.claim(session, event["channel"], team, by=None)
-        outbox.say_outside(session, team, event["channel"], "channel.welcome", provider=provider)
+        outbox.say_outside(session, team, event["channel"], "channel.welcome", provider=provider,
+                           handover=deps.settings.multi_workspace)
 
 
 LISTENERS = (
