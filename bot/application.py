@@ -99,13 +99,16 @@ def engine_for(settings: Settings) -> Engine:
     return engine
 
 
-def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10) -> Deliverer:
+def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10,
+                    store: installs.TimedInstallationStore | None = None) -> Deliverer:
     """The outbox's delivery, wired to `db`: every transaction's messages go right after its
-    commit. One per process (web or worker): its pacer is that process's view of each channel."""
+    commit. One per process (web or worker): its pacer is that process's view of each channel.
+    `store`: the process's installation store, when it has one already (a web process)."""
     client = build_client(settings, delivery=True, timeout=timeout)
     deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
     if settings.multi_workspace:  # each row with its workspace's token
-        deliverer.tokens = installs.TokenBook(installs.authorizer(settings, db.engine, client),
+        store = store or installs.shared_store(settings, db.engine)
+        deliverer.tokens = installs.TokenBook(installs.authorizer(settings, store, client),
                                               client, db, settings.slack_client_id)
         deliverer.token_for, deliverer.forget_token = (deliverer.tokens.bot_token,
                                                        deliverer.tokens.forget)
@@ -159,14 +162,17 @@ def create_app(
     client = client or build_client(settings)
     executor = ListenerExecutor(max_workers=LISTENER_THREADS)
     oauth = {}
+    store = installs.shared_store(settings, db.engine) if settings.multi_workspace else None
     if not settings.multi_workspace:
         # Bolt starts its own install flow when these are merely present in the environment,
         # blank or not; one-workspace mode has none (check_mode refused non-blank ones).
         for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
             os.environ.pop(name, None)
     if settings.multi_workspace:  # installed through Slack's OAuth flow (bot/slack/installs.py)
-        oauth = {"oauth_flow": installs.build_oauth_flow(settings, db.engine, build_client(settings)),
-                 "authorize": installs.authorizer(settings, db.engine, client),
+        assert store is not None
+        oauth = {"oauth_flow": installs.build_oauth_flow(settings, db.engine, store,
+                                                         build_client(settings)),
+                 "authorize": installs.authorizer(settings, store, client),
                  "installation_store_bot_only": True,
                  "user_facing_authorize_error_message": str(messages.not_installed())}
     bolt = App(
@@ -191,9 +197,9 @@ def create_app(
     else:
         bolt.event("app_uninstalled")(_uninstalled_here)
         bolt.event("tokens_revoked")(_uninstalled_here)
-    deliverer = build_deliverer(settings, db)
+    deliverer = build_deliverer(settings, db, store=store)
     if settings.multi_workspace and deliverer.tokens is not None:
-        bolt.use(installs.forget_revoked(oauth["authorize"], deliverer.tokens))
+        bolt.use(installs.forget_revoked(deliverer.tokens))
         bolt.use(installs.remember_enterprise(db))
     secret = None if settings.socket_mode else settings.slack_signing_secret
     web = WebApp(bolt, db, secret, metrics_token=settings.metrics_token)

@@ -93,13 +93,22 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
         installations_table_name=INSTALLATIONS_TABLE, logger=log)
 
 
-def authorizer(settings: Settings, engine: Engine, client: WebClient) -> InstallationStoreAuthorize:
-    """Bolt's authorization from the installation store (bot tokens only), refreshing a rotating
-    token before it expires, with auth.test's answer kept per token (not asked on every request)
-    and the store's answers for a few seconds (bot/slack/install_cache.py)."""
+def shared_store(settings: Settings, engine: Engine) -> TimedInstallationStore:
+    """The process's one installation store: answers kept in memory and refreshed ahead
+    (bot/slack/install_cache.py), read without a write lock, written by the install flow and
+    Bolt's revocation listeners (which so clear what it kept)."""
     reads = engine.execution_options(**{READ_ONLY: True})  # on every request: no write lock
+    return TimedInstallationStore(installation_store(settings, reads),
+                                  installation_store(settings, engine))
+
+
+def authorizer(settings: Settings, store: TimedInstallationStore,
+               client: WebClient) -> InstallationStoreAuthorize:
+    """Bolt's authorization from the installation store (bot tokens only), refreshing a rotating
+    token before it expires, with auth.test's answer kept per token (not asked on every
+    request)."""
     return InstallationStoreAuthorize(
-        logger=log, installation_store=TimedInstallationStore(installation_store(settings, reads)),
+        logger=log, installation_store=store,
         client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES, bot_only=True,
         cache_enabled=True, client=client)
@@ -166,25 +175,27 @@ class TokenBook:
         return (org, True) if org_wide is not None else None
 
     def forget(self, team_id: str) -> None:
-        """A token Slack refused: read the store again next time (it may have been replaced)."""
+        """A token Slack refused, or a workspace that removed Parley: read the store again next
+        time (the token may have been replaced, or be gone)."""
         with self._lock:
             self._known.pop(team_id, None)
+        store = self.authorize.installation_store
+        if isinstance(store, TimedInstallationStore):
+            store.forget(team_id)
 
 
-def forget_revoked(authorize: InstallationStoreAuthorize, book: TokenBook) -> Callable[..., None]:
+def forget_revoked(book: TokenBook) -> Callable[..., None]:
     """Global middleware: when Slack says a workspace removed Parley (app_uninstalled,
-    tokens_revoked), this process forgets what it kept of its tokens at once; Bolt's revocation
-    listener then deletes them from the store."""
+    tokens_revoked), Bolt's revocation listener deletes its tokens from the store (which forgets
+    what it kept of them); then the deliveries of this process forget theirs too."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], None]) -> None:  # noqa: A002
+    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002
+        answer = next()
         event = body.get("event")
         if isinstance(event, dict) and event.get("type") in ("app_uninstalled", "tokens_revoked"):
-            store = authorize.installation_store
-            if isinstance(store, TimedInstallationStore):
-                store.forget()
             if isinstance(body.get("team_id"), str):
                 book.forget(body["team_id"])
-        next()
+        return answer
 
     return middleware
 
@@ -229,14 +240,15 @@ def installed_teams(db: Database, client_id: str, teams: Iterable[str]) -> set[s
             bots.c.client_id == client_id, bots.c.team_id.in_(wanted))))
 
 
-def build_oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> ParleyOAuthFlow:
+def build_oauth_flow(settings: Settings, engine: Engine, store: TimedInstallationStore,
+                     client: WebClient) -> ParleyOAuthFlow:
     """`client` makes the flow's own calls (oauth.v2.access, auth.test): SLACK_API_URL's."""
     oauth = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         scopes=settings.slack_scopes.split(","),
         user_scopes=[],
-        installation_store=installation_store(settings, engine),
+        installation_store=store,
         installation_store_bot_only=True,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
         state_store=SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine,

@@ -20,6 +20,7 @@ from bot.slack.installs import (
     authorizer,
     installation_store,
     remember_enterprise,
+    shared_store,
 )
 from bot.slack.membership import Membership
 from bot.slack.outgoing import NoToken
@@ -33,6 +34,11 @@ from tests.support.scenarios import make_checkins_due, ratified_dispute
 GRID_TEAM, GRID_TOKEN = "T0GRIDWS", "xoxb-grid-workspace"
 
 
+def book_for(settings, db, client) -> TokenBook:
+    return TokenBook(authorizer(settings, shared_store(settings, db.engine), client), client, db,
+                     "1111.2222")
+
+
 @pytest.fixture
 def book(any_settings, db, fake_slack):
     fake_slack.tokens[GRID_TOKEN] = GRID_TEAM
@@ -41,7 +47,7 @@ def book(any_settings, db, fake_slack):
         app_id="A0PARLEY", enterprise_id="E0ORG", team_id=GRID_TEAM, bot_token=GRID_TOKEN,
         bot_id="B0GRID", bot_user_id="U0BOTGRID", installed_at=datetime.now(UTC).timestamp()))
     client = build_client(any_settings, delivery=True)
-    return TokenBook(authorizer(any_settings, db.engine, client), client, db, "1111.2222"), client
+    return book_for(any_settings, db, client), client
 
 
 def test_a_grid_workspace_s_token_is_found_by_its_team_alone_and_looked_up_once(book, fake_slack):
@@ -112,7 +118,7 @@ def test_a_rotating_token_is_refreshed_before_it_expires_for_deliveries(any_sett
     save_install(any_settings, db.engine, fake_slack, "T0ROTATE", "Rotating Co", "xoxe.xoxb-old",
                  refresh_token="xoxe-1-first", expires_in=600)  # ten minutes left: refresh now
     client = build_client(any_settings, delivery=True)
-    book = TokenBook(authorizer(any_settings, db.engine, client), client, db, "1111.2222")
+    book = book_for(any_settings, db, client)
     token = book.bot_token("T0ROTATE")
     assert token is not None and token.startswith("xoxe.xoxb-T0ROTATE-")
     refresh = fake_slack.calls_to("oauth.v2.access")[-1].args
@@ -129,7 +135,7 @@ def test_an_org_wide_install_serves_its_workspaces_once_slack_has_named_their_or
     save_install(any_settings, db.engine, fake_slack, "T0GRIDWS", "Grid Org", "xoxb-org-wide",
                  enterprise_id="E0ORG", org_wide=True)
     client = build_client(any_settings, delivery=True)
-    book = TokenBook(authorizer(any_settings, db.engine, client), client, db, "1111.2222")
+    book = book_for(any_settings, db, client)
     with pytest.raises(tokens.NotInstalled):  # which organization the workspace is in: unknown
         book.bot_token("T0GRIDWS")
     remember = remember_enterprise(db)

@@ -62,7 +62,7 @@ def _modal_for(deps: Deps, dispute_id: int, actor: Person, team: str,
         party = require_side(dispute, actor, "share a perspective")
         disputes.require_active(dispute, "share a perspective")
         latest = perspectives.latest_for(session, party)
-        sealed = (effective_policy(session, team, dispute.channel_id).seal_perspectives
+        sealed = (effective_policy(session, dispute.team_id, dispute.channel_id).seal_perspectives
                   and not perspectives.is_revealed(session, dispute.id))
         initial = typed or (PerspectiveText(latest.what_happened, latest.impact,
                                             latest.resolution, latest.acknowledgement)
