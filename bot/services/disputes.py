@@ -201,38 +201,53 @@ def require_active(dispute: Dispute, doing: str) -> None:
 
 
 def get_by_reference(session: Session, team_id: str, reference: str, *,
-                     carrier: str | None = None) -> Dispute:
-    """`team_id`'s dispute by its reference (D-7); with `carrier`, only if the workspace whose
-    installation carried the request may reach it (see reachable_from)."""
+                     carrier: str | None = None, channel: str | None = None) -> Dispute:
+    """A dispute by its reference (D-7). References are numbered per workspace, and after a
+    shared channel changed provider two workspaces may each have a D-7 in it; so, among the
+    D-7s the carrying workspace may reach (see reachable_from), the first of: in `channel` and
+    the carrier's own; in `channel` and `team_id`'s (the channel's provider); in `channel`; the
+    carrier's own; `team_id`'s. Without `carrier`: `team_id`'s D-7."""
     cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
     if not (cleaned.isascii() and cleaned.isdigit()):
         raise NotFound(f"“{reference}” is not a dispute reference; they look like D-7.")
     if len(cleaned) > 9:  # beyond any dispute number (and any column's range)
         raise NotFound("There is no dispute with that number in this workspace.")
-    dispute = session.scalars(
-        select(Dispute)
-        .where(Dispute.team_id == team_id, Dispute.number == int(cleaned),
-               *([reachable_from(carrier)] if carrier else []))
-        .options(selectinload(Dispute.parties))
-    ).one_or_none()
-    if dispute is None:
-        raise NotFound(f"There is no dispute D-{int(cleaned)} in this workspace.")
-    return dispute
+    number = int(cleaned)
+    query = select(Dispute).where(Dispute.number == number)
+    if carrier is None:
+        query = query.where(Dispute.team_id == team_id)
+    else:
+        near = [Dispute.team_id.in_([team_id, carrier])]
+        if channel:
+            near.append(Dispute.channel_id == channel)
+        query = query.where(reachable_from(carrier), or_(*near))
+    found = list(session.scalars(query.options(selectinload(Dispute.parties)).limit(20)))
+
+    def rank(d: Dispute) -> tuple[int, int]:
+        here = 0 if channel and d.channel_id == channel else 1
+        return here, 0 if d.team_id == carrier else 1 if d.team_id == team_id else 2
+
+    if not found:
+        raise NotFound(f"There is no dispute D-{number} in this workspace.")
+    return min(found, key=rank)
 
 
 def list_active_in_channel(
-    session: Session, team_id: str, channel_id: str, limit: int = 20
+    session: Session, team_id: str, channel_id: str, limit: int = 20, *, carrier: str | None = None
 ) -> tuple[list[Dispute], int]:
-    """The channel's disputes that are still in progress, newest first, and how many there are."""
+    """The channel's disputes that are still in progress, newest first, and how many there are:
+    `team_id`'s; with `carrier`, every one in the channel that the carrying workspace may reach
+    (a channel whose provider changed holds disputes of both)."""
     where = (
-        Dispute.team_id == team_id,
+        reachable_from(carrier) if carrier else Dispute.team_id == team_id,
         Dispute.channel_id == channel_id,
         Dispute.status.in_([s.value for s in ACTIVE_STATUSES]),
         Dispute.thread_ts.is_not(None),
     )
     rows = list(
         session.scalars(
-            select(Dispute).where(*where).order_by(Dispute.number.desc()).limit(limit)
+            select(Dispute).where(*where)
+            .order_by(Dispute.created_at.desc(), Dispute.id.desc()).limit(limit)
         )
     )
     total = len(rows)

@@ -55,11 +55,9 @@ def hand_over(session: Session, channel_id: str, *, from_team: str, to_team: str
               by: Person) -> None:
     """The provider's admins give the role to another organization in the channel: disputes
     opened from now on are that organization's (those already open stay where they are)."""
-    row = session.get(ChannelProvider, channel_id, with_for_update=True)
-    if row is None:
-        row = ChannelProvider(channel_id=channel_id, team_id=from_team)
-        session.add(row)
-    elif row.team_id != from_team:
+    claim(session, channel_id, from_team, by=by)  # a row to lock, whoever writes it first
+    row = session.get(ChannelProvider, channel_id, with_for_update=True, populate_existing=True)
+    if row is None or row.team_id != from_team:
         raise NotAllowed("Only the provider organization's admins can hand this channel over, "
                          "and another organization is the provider here now.")
     row.team_id, row.set_by_team, row.set_by_user, row.set_at = (

@@ -17,7 +17,7 @@ from bot.services import providers
 from bot.services.overview import FiguresCache
 from bot.services.people import Person
 from bot.services.tone import ToneChecker
-from bot.slack import tokens
+from bot.slack import installs, tokens
 from bot.slack.directory import Directory
 from bot.slack.membership import Membership
 
@@ -70,9 +70,27 @@ def host_team_id(context: BoltContext) -> str:
 
 
 def channel_provider(session: Session, context: BoltContext, channel_id: str) -> str:
-    """The provider organization in that channel (bot/services/providers.py): whose disputes
-    `/dispute list` and `show D-7` mean there, whichever installation carried the request."""
-    return providers.provider_of(session, channel_id, host_team_id(context))
+    """The provider organization in that channel (bot/services/providers.py), whichever
+    installation carried the request; in any-workspace mode, an organization that has since
+    removed Parley no longer holds the channel: the carrying workspace's then does (see
+    settle_provider)."""
+    carrier = host_team_id(context)
+    provider = providers.provider_of(session, channel_id, carrier)
+    deps = deps_of(context)
+    if (provider != carrier and deps.settings.multi_workspace
+            and installs.installation_of(session, deps.settings.slack_client_id, provider) is None):
+        return carrier
+    return provider
+
+
+def settle_provider(session: Session, context: BoltContext, channel_id: str, by: Person) -> str:
+    """channel_provider, recorded: the first provider of the channel, or the carrying workspace
+    taking over from one that removed Parley (audited as a hand-over)."""
+    live = channel_provider(session, context, channel_id)
+    recorded = providers.claim(session, channel_id, live, by=by)
+    if recorded != live:
+        providers.hand_over(session, channel_id, from_team=recorded, to_team=live, by=by)
+    return live
 
 
 def actor_from_body(body: dict[str, Any]) -> Person | None:

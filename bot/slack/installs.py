@@ -29,6 +29,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from bot.blocks.install_pages import failure_page, install_page, installed_page
 from bot.config import Settings
@@ -93,6 +94,26 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
         installations_table_name=INSTALLATIONS_TABLE, logger=log)
 
 
+def installation_of(session: Session, client_id: str, team_id: str) -> tuple[str | None, bool] | None:
+    """(enterprise id, org-wide?) of the installation that covers the workspace: its own (a Grid
+    workspace's is stored with its organization's id), or its Enterprise Grid organization's
+    org-wide one (the organization is known once Slack has named it in a request from that
+    workspace: models/workspace.py); None when there is neither."""
+    own = session.execute(
+        select(bots.c.enterprise_id).where(bots.c.client_id == client_id, bots.c.team_id == team_id)
+        .order_by(bots.c.installed_at.desc()).limit(1)).first()
+    if own is not None:
+        return own.enterprise_id, False
+    org = session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
+    if org is None:
+        return None
+    org_wide = session.execute(
+        select(bots.c.id).where(bots.c.client_id == client_id, bots.c.enterprise_id == org,
+                                bots.c.team_id.is_(None), bots.c.is_enterprise_install.is_(True))
+        .limit(1)).first()
+    return (org, True) if org_wide is not None else None
+
+
 def shared_store(settings: Settings, engine: Engine) -> TimedInstallationStore:
     """The process's one installation store: answers kept in memory and refreshed ahead
     (bot/slack/install_cache.py), read without a write lock, written by the install flow and
@@ -154,25 +175,8 @@ class TokenBook:
         return token
 
     def _installation_of(self, team_id: str) -> tuple[str | None, bool] | None:
-        """(enterprise id, org-wide?) of the installation that covers the workspace: its own
-        (a Grid workspace's is stored with its organization's id), or its Enterprise Grid
-        organization's org-wide one (the organization is known once Slack has named it in a
-        request from that workspace: models/workspace.py); None when there is neither."""
         with self.db.read() as session:
-            own = session.execute(
-                select(bots.c.enterprise_id).where(bots.c.client_id == self.client_id,
-                                                   bots.c.team_id == team_id)
-                .order_by(bots.c.installed_at.desc()).limit(1)).first()
-            if own is not None:
-                return own.enterprise_id, False
-            org = session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
-            if org is None:
-                return None
-            org_wide = session.execute(
-                select(bots.c.id).where(bots.c.client_id == self.client_id,
-                                        bots.c.enterprise_id == org, bots.c.team_id.is_(None),
-                                        bots.c.is_enterprise_install.is_(True)).limit(1)).first()
-        return (org, True) if org_wide is not None else None
+            return installation_of(session, self.client_id, team_id)
 
     def forget(self, team_id: str) -> None:
         """A token Slack refused, or a workspace that removed Parley: read the store again next
@@ -230,14 +234,10 @@ def team_of_bot(db: Database, client_id: str, bot_user_id: str) -> str | None:
             .order_by(bots.c.installed_at.desc()).limit(1)).scalar()
 
 
-def installed_teams(db: Database, client_id: str, teams: Iterable[str]) -> set[str]:
-    """Those of `teams` that have Parley installed."""
-    wanted = list(teams)
-    if not wanted:
-        return set()
-    with db.read() as session:
-        return set(session.scalars(select(bots.c.team_id).where(
-            bots.c.client_id == client_id, bots.c.team_id.in_(wanted))))
+def installed_teams(session: Session, client_id: str, teams: Iterable[str]) -> set[str]:
+    """Those of `teams` that have Parley installed (their own installation or their
+    organization's org-wide one)."""
+    return {team for team in dict.fromkeys(teams) if installation_of(session, client_id, team)}
 
 
 def build_oauth_flow(settings: Settings, engine: Engine, store: TimedInstallationStore,

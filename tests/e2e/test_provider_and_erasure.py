@@ -42,7 +42,7 @@ def test_the_provider_s_admin_hands_the_channel_to_the_client(any_server, both_i
     told = fake_slack.wait_for("chat.postMessage", 3)[-1].args["text"]
     assert "*Client Co* is now the provider side" in told
 
-    raise_dispute(client, fake_slack, CORA, [SAM])  # opened from now on: Client Co's
+    raise_dispute(client, fake_slack, CORA, [SAM], **{ids.B_TITLE: "Invoice paid late"})  # Client Co's now
     with db.read() as session:
         assert session.get(ChannelProvider, CHANNEL).team_id == CLIENT_TEAM
         disputes = {d.team_id: {p.user_id: p.side for p in d.parties}
@@ -51,6 +51,16 @@ def test_the_provider_s_admin_hands_the_channel_to_the_client(any_server, both_i
     assert disputes == {HOST_TEAM: {"U0SAM": "provider", "U0CORA": "client"},
                         CLIENT_TEAM: {"U0CORA": "provider", "U0SAM": "client"}}
     assert kinds.count("channel.provider_handed_over") == 2  # in both workspaces' trails
+
+    # Two D-1s in the channel now: each installation's `show` means its own; `list` has both.
+    for person, slack, title in ((SAM, studio, "Homepage delivered"), (CORA, client, "Invoice paid late")):
+        before = len(fake_slack.calls_to("response_url"))
+        slack.command(person, "show D-1")
+        assert title in fake_slack.wait_for("response_url", before + 1)[-1].args["text"]
+    before = len(fake_slack.calls_to("response_url"))
+    studio.command(SAM, "list")
+    listed = fake_slack.wait_for("response_url", before + 1)[-1].args
+    assert json.dumps(listed["blocks"]).count("D-1") == 2
 
     view = settings_view(studio, fake_slack, SAM)  # the studio's admin now: their defaults only
     text = json.dumps(view["blocks"])

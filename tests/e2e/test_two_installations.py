@@ -171,3 +171,14 @@ def test_an_org_wide_enterprise_install_serves_a_workspace_of_its_organization(
     assert opened["_team"] == "T0GRIDWS" and opened["trigger_id"] == "trig-grid"
     with db.read() as session:  # the organization recorded for the workspace
         assert session.get(Workspace, "T0GRIDWS").enterprise_id == "E0ORG"
+
+
+def test_when_the_provider_uninstalls_the_next_dispute_is_the_client_s(any_server, both_installed, fake_slack, db):
+    studio, client = senders(any_server, fake_slack)
+    raise_dispute(studio, fake_slack, SAM, [CORA])
+    assert studio.event({"type": "app_uninstalled"}, team_id=HOST_TEAM).status == 200
+    raise_dispute(client, fake_slack, CORA, [SAM])
+    with db.read() as session:
+        held = [d.team_id for d in session.scalars(select(Dispute).order_by(Dispute.id))]
+        assert session.get(ChannelProvider, CHANNEL).team_id == CLIENT_TEAM
+    assert held == [HOST_TEAM, CLIENT_TEAM]  # the studio's stays its own; the new one is Client Co's

@@ -17,12 +17,12 @@ from bot.blocks.dispute_modal import open_dispute_modal
 from bot.blocks.export_doc import export_file, export_markdown
 from bot.blocks.show import show_dispute, show_text
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements, exports, followups, outbox, providers, records
+from bot.services import agreements, exports, followups, outbox, records
 from bot.services import disputes as service
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
 from bot.slack.approvals_view import approval_view
-from bot.slack.context import channel_provider, deps_of, host_team_id
+from bot.slack.context import channel_provider, deps_of, host_team_id, settle_provider
 from bot.slack.errors import tell_privately
 from bot.slack.forms.dispute_form import read_form, validate
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery
@@ -63,7 +63,7 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
         with deps.db.read() as session:
             rows, total = service.list_active_in_channel(
                 session, channel_provider(session, context, channel_id), channel_id,
-                messages.LIST_LIMIT)
+                messages.LIST_LIMIT, carrier=host_team_id(context))
             upcoming = {d.id: when for d in rows
                         if (when := followups.next_checkin(session, d.id)) is not None}
             blocks = messages.active_disputes(rows, total, channel_id, upcoming)
@@ -99,9 +99,10 @@ def _visible(session: Session, command: dict[str, Any], context: BoltContext,
 
 def _by_reference(session: Session, command: dict[str, Any], context: BoltContext,
                   reference: str) -> Dispute:
-    """D-7 of the channel's provider organization, if this installation may reach it."""
+    """D-7 as this channel and this installation mean it (disputes.get_by_reference)."""
     home = channel_provider(session, context, command["channel_id"])
-    return service.get_by_reference(session, home, reference, carrier=host_team_id(context))
+    return service.get_by_reference(session, home, reference, carrier=host_team_id(context),
+                                    channel=command["channel_id"])
 
 
 def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None:
@@ -173,7 +174,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     with deps.db.transaction() as session:
         # The dispute is the channel's provider organization's, whoever opens it (the first
         # dispute in a channel Parley never saw joining makes the opener's workspace it).
-        home = providers.claim(session, new.channel_id, host_team_id(context), by=actor)
+        home = settle_provider(session, context, new.channel_id, actor)
         dispute = service.open_dispute(session, replace(new, host_team_id=home))
         logs.bind(dispute=dispute.reference)
         card = outbox.say(session, dispute, "card", notify=actor)

@@ -34,7 +34,13 @@ from bot.services.people import Person
 from bot.services.policy import EVERYONE, ONE_PER_SIDE, effective_policy, set_policy
 from bot.slack import installs
 from bot.slack.buttons import metadata
-from bot.slack.context import Deps, deps_of, host_team_id
+from bot.slack.context import (
+    Deps,
+    channel_provider,
+    deps_of,
+    host_team_id,
+    settle_provider,
+)
 from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
 from bot.slack.internal import is_internal_channel
@@ -53,7 +59,7 @@ def open_settings(client: WebClient, command: dict[str, Any], context: BoltConte
     channel = command["channel_id"]
     with deps.db.read() as session:
         policy = effective_policy(session, carrier, channel)
-        provider = providers.provider_of(session, channel, carrier)
+        provider = channel_provider(session, context, channel)
     if provider == carrier:
         view = settings_modal(channel, policy, hand_over=_hand_over_choices(deps, client, channel, carrier))
     else:
@@ -73,7 +79,8 @@ def _hand_over_choices(deps: Deps, client: WebClient, channel: str, own: str) ->
         return {}
     teams = [t for t in (info.get("connected_team_ids") or info.get("shared_team_ids") or [])
              if isinstance(t, str) and t != own]
-    others = installs.installed_teams(deps.db, deps.settings.slack_client_id, teams)
+    with deps.db.read() as session:
+        others = installs.installed_teams(session, deps.settings.slack_client_id, teams)
     if not others:
         return {}
     name = deps.directory.team_name
@@ -111,7 +118,7 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
     scope = state.selected(values, ids.B_S_SCOPE, ids.A_S_SCOPE)
     carrier = host_team_id(context)
     with deps.db.read() as session:
-        provider = providers.provider_of(session, meta.channel, carrier)
+        provider = channel_provider(session, context, meta.channel)
     if scope == "channel" and provider != carrier:  # a modal from before a hand-over
         ack(response_action="errors", errors={ids.B_S_SCOPE: NOT_YOUR_CHANNEL})
         return
@@ -142,6 +149,8 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     actor: Person = context["actor"]
     carrier = host_team_id(context)
     with deps.db.transaction() as session:
+        if form["channel"] or form["hand_to"]:  # the channel's rules are the provider's
+            settle_provider(session, context, form["in"], actor)
         set_policy(session, carrier, actor=actor, channel_id=form["channel"], **form["changes"])
         if form["hand_to"]:
             providers.hand_over(session, form["in"], from_team=carrier, to_team=form["hand_to"],
