@@ -16,6 +16,7 @@ MAX_ITEMS = 5
 bot.services.proposals.MAX_ITEMS (importing the services here would pull the database models into
 every Block Kit builder); tests/unit/test_payloads_and_envelope.py checks that the two agree."""
 
+MAX_OFFERED = 20  # organizations a settings modal offers the provider role to
 MAX_DB_ID = 2**31 - 1  # PostgreSQL `integer`
 CONVERSATION_ID = r"^[CGD][A-Z0-9]{1,30}$"  # a Slack channel, private channel or DM id
 
@@ -177,11 +178,13 @@ class ItemMeta(Payload):
 
 
 class SettingsMeta(Payload):
-    """private_metadata of the settings modal: where /dispute settings was run."""
+    """private_metadata of the settings modal: where /dispute settings was run, and the
+    organizations it offered to hand the provider role to."""
 
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
     channel: ConversationId
+    offer: tuple[TeamId, ...] = Field(default=(), max_length=MAX_OFFERED)
 
 
 class EraseMeta(Payload):

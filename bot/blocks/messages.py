@@ -112,6 +112,12 @@ def cannot_place() -> str:
             "then try again.")
 
 
+def dispute_erased(reference: str) -> Mrkdwn:
+    return md("{ref}'s record was deleted from Parley by an admin of the workspace that held it, "
+              "so its buttons no longer work. What was posted in this thread stays here.",
+              ref=reference)
+
+
 CANNOT_PLACE_SHORT = ("Parley can't tell which organization you're from, as Slack doesn't show it "
                       "your profile. If you were invited with permission only to post, ask the "
                       "channel's host for full access.")

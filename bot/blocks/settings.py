@@ -65,7 +65,8 @@ def settings_modal(channel_id: str, policy: EffectivePolicy, *, provider: str | 
     return {
         "type": "modal", "callback_id": ids.SETTINGS_MODAL, "title": plain("Parley settings"),
         "submit": plain("Save"), "close": plain("Cancel"),
-        "private_metadata": SettingsMeta(channel=channel_id).encode(),
+        "private_metadata": SettingsMeta(channel=channel_id,
+                                         offer=tuple(list(hand_over or {})[1:])).encode(),
         "blocks": [
             *_where(channel_id, provider),
             input_block(ids.B_S_CHECKINS, "Check-ins after an agreement", checkins, optional=True),
@@ -123,7 +124,8 @@ def erase_modal(team_id: str, team_name: str, held: Holdings) -> dict[str, Any]:
     goes = md(
         "*This deletes everything Parley holds for {team}*, for good:\n"
         "• {disputes}, with their perspectives, proposals, agreements, approvals, check-ins, "
-        "feedback and lessons learned, and the messages Parley still owed about them\n"
+        "feedback and lessons learned (the other organization's part in them too), and the "
+        "messages Parley still owed about them; each open one's thread is told\n"
         "• {settings}\n"
         "• which organization is the provider in {channels}\n"
         "• the workspace's audit trail",
@@ -133,8 +135,9 @@ def erase_modal(team_id: str, team_name: str, held: Holdings) -> dict[str, Any]:
     stays = md(
         "*What stays:* {others} another organization holds in a shared channel (they are its "
         "record too, and your people stay parties to them), one line in the audit trail saying "
-        "that the data was deleted, by whom and when, and Parley itself: to remove it, uninstall "
-        "it from Slack, which deletes its tokens.", others=_count(held.others, "dispute"))
+        "that the data was deleted, by whom and when, what Parley already posted in Slack "
+        "(Slack keeps it), and Parley itself: to remove it, uninstall it from Slack, which "
+        "deletes its tokens.", others=_count(held.others, "dispute"))
     sure = {"type": "checkboxes", "action_id": ids.A_ERASE_SURE,
             "options": [option("yes", "I understand this can't be undone")]}
     return {

@@ -15,8 +15,9 @@ from bot.blocks.checkins import (
 from bot.blocks.closing import lessons_posted, lessons_request
 from bot.blocks.delivery import delivery_failed
 from bot.blocks.mediation import mediator_escalation
-from bot.blocks.messages import channel_welcome
+from bot.blocks.messages import channel_welcome, dispute_erased
 from bot.blocks.nudges import nudge_internal, nudge_message
+from bot.blocks.text import section
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
 from bot.services import audit
 from bot.services.followups import checkin_items
@@ -149,6 +150,11 @@ def _channel_welcome(ctx: Ctx) -> Call:
     return Post(text, blocks)
 
 
+def _erased(ctx: Ctx) -> Call:
+    text = dispute_erased(ctx.params["reference"])
+    return Post(text, [section(text)], thread_ts=ctx.params["thread_ts"])
+
+
 def _notice(ctx: Ctx) -> Call:
     failed = ctx.load(OutboxMessage, "failed", "failed message")
     dispute = ctx.session.get(Dispute, failed.dispute_id) if failed.dispute_id else None
@@ -169,4 +175,5 @@ FOLLOWUP_KINDS: dict[str, Kind] = {
     "lessons.request": Kind(_lessons_request),
     "channel.welcome": Kind(_channel_welcome),
     "notice.failed": Kind(_notice),
+    "dispute.erased": Kind(_erased),
 }

@@ -5,7 +5,9 @@ agreements and approvals, check-ins, feedback, lessons learned), its settings, t
 it is the provider, the messages it still owed, and its audit trail. What stays: disputes that
 another organization holds in a shared channel (they are that organization's record too, and
 this workspace's people remain parties to them), and one audit line saying that the data was
-deleted, by whom and when. Parley stays installed; uninstalling it from Slack deletes its tokens."""
+deleted, by whom and when; the workspace's dispute counter (no reference is used twice); what
+Parley already posted in Slack (Slack keeps it). Each open dispute's thread is told that its
+record was deleted. Parley stays installed; uninstalling it from Slack deletes its tokens."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.services import audit
+from bot.services import audit, outbox
+from bot.services.disputes import ACTIVE_STATUSES
 from bot.services.people import Person
 from models import (
     AuditEvent,
@@ -23,7 +26,6 @@ from models import (
     OutboxMessage,
     Party,
     Policy,
-    Workspace,
 )
 
 
@@ -57,14 +59,22 @@ def holdings(session: Session, team_id: str) -> Holdings:
 def erase(session: Session, team_id: str, *, by: Person) -> Holdings:
     """Delete the workspace's data (see the module docstring); returns what there was."""
     before = holdings(session, team_id)
+    open_threads = session.execute(
+        select(Dispute.channel_id, Dispute.thread_ts, Dispute.number)
+        .where(Dispute.team_id == team_id, Dispute.thread_ts.is_not(None),
+               Dispute.status.in_([s.value for s in ACTIVE_STATUSES]))).all()
     # The database deletes what hangs off a dispute with it (ON DELETE CASCADE).
     session.execute(delete(OutboxMessage).where(OutboxMessage.team_id == team_id))
     session.execute(delete(Dispute).where(Dispute.team_id == team_id))
     session.execute(delete(Policy).where(Policy.team_id == team_id))
     session.execute(delete(ChannelProvider).where(ChannelProvider.team_id == team_id))
     session.execute(delete(AuditEvent).where(AuditEvent.team_id == team_id))
-    session.execute(delete(Workspace).where(Workspace.team_id == team_id))
+    # The workspace's row stays: its dispute counter (a new D-1 would be confused with the old
+    # thread still in Slack) and its Grid organization are no one's personal data.
     session.expire_all()
     audit.record(session, team_id=team_id, kind="workspace.erased", actor=by,
                  disputes=before.disputes, settings=before.settings, channels=before.channels)
+    for channel_id, thread_ts, number in open_threads:  # both sides see the buttons stop
+        outbox.say_outside(session, team_id, channel_id, "dispute.erased", thread_ts=thread_ts,
+                           reference=f"D-{number}")
     return before

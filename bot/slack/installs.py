@@ -207,20 +207,35 @@ def forget_revoked(book: TokenBook) -> Callable[..., None]:
 def remember_enterprise(db: Database) -> Callable[..., None]:
     """Global middleware: the Enterprise Grid organization of each workspace Slack names one for
     (once per workspace and process), so that deliveries find an org-wide installation's token
-    by the workspace (TokenBook) and the record says which organization a workspace is in."""
+    by the workspace (TokenBook) and the record says which organization a workspace is in.
+    Written on a thread of its own: the request's ack never waits for it."""
     seen: set[str] = set()
+    lock = threading.Lock()
 
-    def middleware(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
-        team, org = context.team_id, context.enterprise_id
-        if team and org and team not in seen:
+    def record(team: str, org: str) -> None:
+        try:
             with db.transaction() as session:
                 insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
                           else sqlite.insert)
                 session.execute(insert(Workspace).values(team_id=team, enterprise_id=org)
-                                .on_conflict_do_update(index_elements=["team_id"],
-                                                       set_={"enterprise_id": org}))
-            seen.add(team)
-        next()
+                                .on_conflict_do_update(
+                                    index_elements=["team_id"], set_={"enterprise_id": org},
+                                    where=Workspace.enterprise_id.is_distinct_from(org)))
+        except Exception:  # noqa: BLE001 - asked again by the next request from that workspace
+            log.exception("cannot record the organization of workspace %s", team)
+            with lock:
+                seen.discard(team)
+
+    def middleware(context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
+        team, org = context.team_id, context.enterprise_id
+        if team and org:
+            with lock:
+                fresh = team not in seen
+                seen.add(team)
+            if fresh:
+                threading.Thread(target=record, args=(team, org), daemon=True,
+                                 name="parley-grid").start()
+        return next()
 
     return middleware
 

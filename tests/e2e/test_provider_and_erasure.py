@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot import ids
 from bot.services.people import Person
 from bot.services.policy import set_policy
-from models import AuditEvent, ChannelProvider, Dispute, Party, Policy
+from models import AuditEvent, ChannelProvider, Dispute, Party, Policy, Workspace
 from tests.conftest import CHANNEL, CLIENT_TEAM, CORA, SAM, SECRET, SOL
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
 from tests.fakeslack.server import HOST_TEAM
@@ -73,7 +73,7 @@ def test_an_admin_deletes_the_workspace_s_data_and_the_other_org_s_record_stays(
         any_server, both_installed, fake_slack, db):
     studio = SlackSender(any_server.url, SECRET, fake_slack, HOST_TEAM)
     client = SlackSender(any_server.url, SECRET, fake_slack, CLIENT_TEAM)
-    raise_dispute(studio, fake_slack, SAM, [CORA])
+    studio_thread = raise_dispute(studio, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
     fake_slack.add_channel("C0CLIENTS", shared=True)
     with db.transaction() as session:  # Client Co is the provider in another shared channel
         session.add(ChannelProvider(channel_id="C0CLIENTS", team_id=CLIENT_TEAM))
@@ -96,8 +96,10 @@ def test_an_admin_deletes_the_workspace_s_data_and_the_other_org_s_record_stays(
     assert not studio.view_submission(CORA, confirm, {ids.B_ERASE_SURE: ["yes"]}).body == ""
     done = studio.view_submission(SOL, confirm, {ids.B_ERASE_SURE: ["yes"]})
     assert done.json() == {"response_action": "clear"}
-    fake_slack.wait_for("chat.postMessage", 5)
-    assert "Parley deleted Studio's data: 1 dispute" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]
+    notice, told = [c.args for c in fake_slack.wait_for("chat.postMessage", 6)[4:6]]
+    assert notice["thread_ts"] == studio_thread and notice["channel"] == CHANNEL
+    assert "D-1's record was deleted from Parley" in notice["text"]
+    assert "Parley deleted Studio's data: 1 dispute" in told["text"]
     with db.read() as session:
         left = [(d.team_id, d.reference) for d in session.scalars(select(Dispute))]
         assert left == [(CLIENT_TEAM, "D-1")]  # Client Co's, with SAM still a party
@@ -105,6 +107,7 @@ def test_an_admin_deletes_the_workspace_s_data_and_the_other_org_s_record_stays(
         assert session.scalars(select(Policy).where(Policy.team_id == HOST_TEAM)).all() == []
         trail = [e.kind for e in session.scalars(select(AuditEvent).where(AuditEvent.team_id == HOST_TEAM))]
         assert trail == ["workspace.erased"]
+        assert session.get(Workspace, HOST_TEAM).last_dispute_number == 1  # no D-1 twice
     assert settings["callback_id"] == ids.SETTINGS_MODAL
 
 

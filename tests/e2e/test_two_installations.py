@@ -18,6 +18,7 @@ from tests.e2e.threads import card_blocks, click, click_for_modal, private_notes
 from tests.fakeslack.server import HOST_TEAM
 from tests.support.multi_workspace import save_install
 from tests.support.slack_requests import SlackSender, User
+from tests.support.waiting import eventually
 
 OTHER_TEAM, OTHER_TOKEN = "T0OTHERS", "xoxb-other-org"
 OLGA = User("U0OLGA", OTHER_TEAM, "olga")
@@ -169,8 +170,12 @@ def test_an_org_wide_enterprise_install_serves_a_workspace_of_its_organization(
     assert slack.post(urlencode(form)).status == 200
     opened = fake_slack.wait_for("views.open")[-1].args
     assert opened["_team"] == "T0GRIDWS" and opened["trigger_id"] == "trig-grid"
-    with db.read() as session:  # the organization recorded for the workspace
-        assert session.get(Workspace, "T0GRIDWS").enterprise_id == "E0ORG"
+    def recorded() -> bool:  # the organization of the workspace, recorded after the ack
+        with db.read() as session:
+            found = session.get(Workspace, "T0GRIDWS")
+            return found is not None and found.enterprise_id == "E0ORG"
+
+    eventually(recorded, what="the workspace's organization recorded")
 
 
 def test_when_the_provider_uninstalls_the_next_dispute_is_the_client_s(any_server, both_installed, fake_slack, db):

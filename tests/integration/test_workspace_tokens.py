@@ -30,6 +30,7 @@ from tests.conftest import CLIENT_TEAM, CORA
 from tests.fakeslack.server import HOST_TEAM
 from tests.support.multi_workspace import save_install
 from tests.support.scenarios import make_checkins_due, ratified_dispute
+from tests.support.waiting import eventually
 
 GRID_TEAM, GRID_TOKEN = "T0GRIDWS", "xoxb-grid-workspace"
 
@@ -140,6 +141,11 @@ def test_an_org_wide_install_serves_its_workspaces_once_slack_has_named_their_or
         book.bot_token("T0GRIDWS")
     remember = remember_enterprise(db)
     remember(BoltContext({"team_id": "T0GRIDWS", "enterprise_id": "E0ORG"}), lambda: None)
+
+    def recorded() -> bool:
+        with db.read() as session:
+            found = session.get(Workspace, "T0GRIDWS")
+            return found is not None and found.enterprise_id == "E0ORG"
+
+    eventually(recorded, what="the workspace's organization recorded")  # after the request
     assert book.bot_token("T0GRIDWS") == "xoxb-org-wide"
-    with db.read() as session:
-        assert session.get(Workspace, "T0GRIDWS").enterprise_id == "E0ORG"

@@ -125,7 +125,7 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
     hand_to = state.selected(values, ids.B_S_PROVIDER, ids.A_S_PROVIDER)
     if hand_to in (None, carrier):
         hand_to = None
-    elif provider != carrier or hand_to not in _hand_over_choices(deps, client, meta.channel, carrier):
+    elif provider != carrier or hand_to not in meta.offer:  # what the modal offered, no more
         ack(response_action="errors", errors={ids.B_S_PROVIDER: CANNOT_HAND_OVER})
         return
     context["form"] = {
@@ -153,6 +153,8 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             settle_provider(session, context, form["in"], actor)
         set_policy(session, carrier, actor=actor, channel_id=form["channel"], **form["changes"])
         if form["hand_to"]:
+            if not installs.installed_teams(session, deps.settings.slack_client_id, [form["hand_to"]]):
+                raise NotAllowed(CANNOT_HAND_OVER)  # removed Parley since the modal opened
             providers.hand_over(session, form["in"], from_team=carrier, to_team=form["hand_to"],
                                 by=actor)
     saved = settings_saved(form["channel"])
