@@ -165,7 +165,15 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks
 
 
-def in_effect(dispute: Dispute, agreement: Agreement, approvals: ApprovalView) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def trail_line(dispute: Dispute, head: str) -> dict[str, Any]:
+    """The audit trail's head hash, posted where both organizations' Slack keeps it."""
+    return context(md("Audit trail of {ref} up to now: `{head}` (the SHA-256 of its latest "
+                      "event; `parley verify --audit {ref}` checks the whole chain).",
+                      ref=dispute.reference, head=head))
+
+
+def in_effect(dispute: Dispute, agreement: Agreement, approvals: ApprovalView,
+              trail: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     lines = Mrkdwn("\n").join(md("• {who}, {when}", who=who,
                                   when=slack_date(at, "{date_short} at {time}"))
                                for who, at in approvals.approved)
@@ -175,6 +183,7 @@ def in_effect(dispute: Dispute, agreement: Agreement, approvals: ApprovalView) -
         section(md("{text}\nApproved by:\n{lines}", text=text, lines=lines)),
         context("Parley will check in on the action items as agreed. The written agreement "
                 "follows as a file."),
+        *([trail_line(dispute, trail)] if trail else []),
     ]
 
 

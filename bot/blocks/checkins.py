@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
+from bot.blocks.agreements import trail_line
 from bot.blocks.inputs import date_picker, input_block, static_select, text_input
 from bot.blocks.text import (
     Mrkdwn,
@@ -80,10 +81,11 @@ def all_done(dispute: Dispute, client_users: list[str]) -> tuple[Mrkdwn, list[di
     ]}]
 
 
-def resolved(dispute: Dispute, who: str, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def resolved(dispute: Dispute, who: str, client_users: list[str],
+             trail: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     text = md(":tada: {who} confirmed that {ref} is resolved. Thank you both for working it through.",
               who=who, ref=dispute.reference)
-    return text, [section(text), section(md(
+    return text, [section(text), *([trail_line(dispute, trail)] if trail else []), section(md(
         "{who}, how did this go for you? Your rating helps the team improve.",
         who=mentions(client_users))),
         {"type": "actions", "block_id": "feedback", "elements": [

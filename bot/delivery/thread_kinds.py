@@ -139,7 +139,8 @@ def _changes(ctx: Ctx) -> Call:
 
 def _in_effect(ctx: Ctx) -> Call:
     agreement = _agreement(ctx)
-    text, blocks = in_effect(ctx.d, agreement, approval_view(ctx.names, ctx.d, agreement))
+    text, blocks = in_effect(ctx.d, agreement, approval_view(ctx.names, ctx.d, agreement),
+                             trail=ctx.params.get("trail"))
     return Post(text, blocks, thread_ts=ctx.thread())
 
 
@@ -208,7 +209,7 @@ def _reopened(ctx: Ctx) -> Call:
 
 def _resolved(ctx: Ctx) -> Call:
     clients = [p.user_id for p in ctx.d.parties if p.side == Side.CLIENT]
-    text, blocks = resolved(ctx.d, ctx.who(), clients)
+    text, blocks = resolved(ctx.d, ctx.who(), clients, trail=ctx.params.get("trail"))
     return Post(text, blocks, thread_ts=ctx.thread())
 
 

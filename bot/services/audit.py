@@ -1,13 +1,18 @@
-"""Append-only audit trail, written in the same transaction as the change it records."""
+"""Append-only audit trail, written in the same transaction as the change it records, each
+event chained to the previous one of its dispute (or, for events about no dispute, of its
+workspace) by hash (models/audit.py)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bot.services.people import Person
-from models import AuditEvent
+from models import AuditEvent, utcnow
+from models.audit import event_hash
 
 
 def record(
@@ -26,6 +31,32 @@ def record(
         actor_user=actor.user_id if actor else None,
         kind=kind,
         payload=payload,
+        at=utcnow(),
     )
+    _lock_chain(session, team_id, dispute_id)
+    event.prev_hash = head(session, team_id=team_id, dispute_id=dispute_id)
+    event.hash = event_hash(event, event.prev_hash)
     session.add(event)
+    session.flush()  # the next event of this chain finds this one
     return event
+
+
+def head(session: Session, *, team_id: str, dispute_id: int | None) -> str | None:
+    """The hash of the chain's latest event (None: the chain is empty)."""
+    query = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    if dispute_id is not None:
+        query = query.where(AuditEvent.dispute_id == dispute_id)
+    else:
+        query = query.where(AuditEvent.team_id == team_id, AuditEvent.dispute_id.is_(None))
+    return session.scalars(query).first()
+
+
+def _lock_chain(session: Session, team_id: str, dispute_id: int | None) -> None:
+    """One writer per chain at a time until commit, so that two transactions never chain to the
+    same event. SQLite has one writer anyway; PostgreSQL takes a transaction-level advisory lock
+    named by the chain."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    name = f"audit:d:{dispute_id}" if dispute_id is not None else f"audit:t:{team_id}"
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

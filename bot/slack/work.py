@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import logs
 from bot.blocks import messages
 from bot.delivery.calls import by_person
-from bot.services import disputes, outbox
+from bot.services import audit, disputes, outbox
 from bot.services.errors import NotAllowed
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
@@ -37,6 +37,10 @@ class Work:
     def say_by_actor(self, kind: str, **params: Any) -> OutboxMessage:
         """A message that names the acting person ("Cora (Client Co) accepted P-2")."""
         return self.say(kind, by=by_person(self.actor.team_id, self.actor.user_id), **params)
+
+    def trail_head(self) -> str | None:
+        """The hash of the dispute's latest audit event, as this transaction leaves it."""
+        return audit.head(self.session, team_id=self.dispute.team_id, dispute_id=self.dispute.id)
 
     def update_card(self) -> OutboxMessage:
         return self.say("card.update")

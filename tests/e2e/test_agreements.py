@@ -51,6 +51,9 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
     assert posts[-1]["text"] == ":handshake: Agreement v1 for D-1 is in effect."
     effect = text_of(posts[-1]["blocks"])
     assert "Sam (Studio)" in effect and "Clive (Client Co)" in effect
+    head = effect.split("Audit trail of D-1 up to now: `", 1)[1][:64]  # witnessed in the thread
+    with db.read() as session:
+        assert session.scalars(select(AuditEvent).where(AuditEvent.hash == head)).one().kind == "agreement.ratified"
     card = text_of(card_blocks(fake_slack, CHANNEL, ts))
     assert "Agreed" in card and ids.SHARE_PERSPECTIVE not in card
     assert "Next check-in" in card

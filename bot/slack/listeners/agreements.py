@@ -150,8 +150,8 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
                                      shown_hash=ref.h, actor=work.actor, tz=tz)
         if not outcome.already:
             work.say("agreement.update", agreement=agreement.id)
-        if outcome.ratified:
-            work.say("agreement.in_effect", agreement=agreement.id)
+        if outcome.ratified:  # witnessed in both organizations' Slack: the trail's head
+            work.say("agreement.in_effect", agreement=agreement.id, trail=work.trail_head())
             work.update_card()
             work.say("agreement.file", agreement=agreement.id)
     if outcome.already:

@@ -68,7 +68,7 @@ def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     ref = button_value(body, DisputeButton)
     with on_dispute(context, ref.d, party="confirm the outcome") as work:
         aftercare.confirm_resolved(work.session, work.dispute, work.party, actor=work.actor)
-        work.say_by_actor("dispute.resolved")
+        work.say_by_actor("dispute.resolved", trail=work.trail_head())
         work.update_card()
         ask_for_lessons(work)
 

@@ -1,0 +1,98 @@
+"""`parley`: the console script installed with the package.
+
+    parley verify --audit [D-7] [--team T…]   walk the audit trail's hash chains
+
+It reads the database of DATABASE_URL (or the settings' default). Exit status: 0 when what was
+checked holds, 1 when it does not (one line says what differs), 2 when it cannot check (one
+line says why)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from bot.config import normalize_database_url
+from bot.db import Database, build_engine
+from bot.services.disputes import NotFound, get_by_reference
+from bot.services.trail import walk
+from models import Dispute
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="parley", description="Parley's own tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    verify = commands.add_parser("verify", help="check the audit trail's hash chains")
+    verify.add_argument("--audit", nargs="?", const="", metavar="D-7", required=True,
+                        help="walk every chain, or one dispute's")
+    verify.add_argument("--team", help="the workspace whose D-7 is meant (when several have one)")
+    args = parser.parse_args(argv)
+    try:
+        db = Database(build_engine(normalize_database_url(_database_url())))
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        return _say(f"cannot open the database: {error}", 2)
+    try:
+        return _verify_audit(db, args.audit, args.team)
+    except Exception as error:  # noqa: BLE001
+        return _say(f"cannot read the audit trail: {str(error).splitlines()[0]}", 2)
+    finally:
+        db.engine.dispose()
+
+
+def _database_url() -> str:
+    from bot.config import Settings
+
+    return os.environ.get("DATABASE_URL") or str(Settings.model_fields["database_url"].default)
+
+
+def _verify_audit(db: Database, reference: str, team: str | None) -> int:
+    with db.read() as session:
+        dispute = None
+        if reference:
+            try:
+                dispute = _dispute(session, reference, team)
+            except NotFound as error:
+                return _say(str(error), 1)
+        result = walk(session, dispute=dispute)
+        where = f"{dispute.reference} of {dispute.team_id}" if dispute else "every chain"
+        if result.first_break is None:
+            return _say(f"The audit trail is intact: {result.events} events in "
+                        f"{result.chains} chain{'' if result.chains == 1 else 's'} ({where}).", 0)
+        event = result.first_break.event
+        chain = _chain_name(session, event)
+        return _say(f"Event {event.id} ({event.kind}, {event.at:%Y-%m-%d %H:%M:%S} UTC, {chain}) "
+                    f"does not fit: {result.first_break.reason}.", 1)
+
+
+def _dispute(session, reference: str, team: str | None) -> Dispute:
+    if team:
+        return get_by_reference(session, team, reference)
+    cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 9:
+        raise NotFound(f"“{reference}” is not a dispute reference; they look like D-7.")
+    teams = list(session.scalars(select(Dispute.team_id).where(Dispute.number == int(cleaned))))
+    if len(teams) > 1:
+        raise NotFound(f"Several workspaces have a {reference.upper()}: say which with --team "
+                       f"({', '.join(sorted(teams))}).")
+    if not teams:
+        raise NotFound(f"There is no dispute {reference.upper()}.")
+    return get_by_reference(session, teams[0], reference)
+
+
+def _chain_name(session, event) -> str:
+    if event.dispute_id is None:
+        return f"workspace {event.team_id}'s events"
+    dispute = session.get(Dispute, event.dispute_id)
+    return f"{dispute.reference} of {dispute.team_id}" if dispute else f"dispute {event.dispute_id}"
+
+
+def _say(line: str, status: int) -> int:
+    print(line, file=sys.stdout if status == 0 else sys.stderr)
+    return status
+
+
+def run() -> None:
+    sys.exit(main())
