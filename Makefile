@@ -41,7 +41,14 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y -q chromium >/dev/null || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }
 
-test: $(STAMP) $(CHROMIUM)
+# The certificate tests render every page with poppler's pdftoppm.
+PDFTOPPM := $(or $(PARLEY_PDFTOPPM),/usr/bin/pdftoppm)
+$(PDFTOPPM):
+	@command -v apt-get >/dev/null || { echo "the certificate tests need pdftoppm at $(PDFTOPPM)"; exit 1; }
+	$(SUDO) apt-get install -y -q poppler-utils >/dev/null || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q poppler-utils >/dev/null; }
+
+test: $(STAMP) $(CHROMIUM) $(PDFTOPPM)
 	$(PY) -m pytest
 
 bench: $(STAMP)

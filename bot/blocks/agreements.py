@@ -165,6 +165,13 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks
 
 
+def certificate_comment(dispute: Dispute, agreement: Agreement) -> str:
+    """Plain text (a file's comment): the certificate's own words."""
+    return (f"The certificate of {agreement.label} for {dispute.reference}: every approval with "
+            "its time and content hash, and the record attached inside the PDF, which "
+            "`parley verify` checks against Parley's database.")
+
+
 def trail_line(dispute: Dispute, head: str) -> dict[str, Any]:
     """The audit trail's head hash, posted where both organizations' Slack keeps it."""
     return context(md("Audit trail of {ref} up to now: `{head}` (the SHA-256 of its latest "

@@ -50,7 +50,7 @@ class Update:
 
 @dataclass
 class Upload:
-    content: str
+    content: str | bytes  # text (Markdown), or a file's bytes (a PDF)
     filename: str
     title: str
     comment: str

@@ -8,11 +8,18 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.agreement_doc import agreement_markdown
-from bot.blocks.agreements import agreement_blocks, changes_requested, in_effect
+from bot.blocks.agreements import (
+    agreement_blocks,
+    certificate_comment,
+    changes_requested,
+    in_effect,
+)
+from bot.blocks.certificate_pdf import certificate_pdf
 from bot.blocks.checkins import new_date_set, reopened, resolved
 from bot.blocks.closing import close_requested, ended_text
 from bot.blocks.mediation import mediator_joined
@@ -24,6 +31,7 @@ from bot.blocks.status_card import card_text, status_card
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update, Upload
 from bot.payloads import DraftButton
 from bot.services import agreements, disputes
+from bot.services.certificates import agreement_record
 from bot.services.followups import next_checkin
 from bot.services.perspectives import shared_sides_of
 from bot.services.policy import effective_policy
@@ -157,6 +165,27 @@ def _agreement_file(ctx: Ctx) -> Call:
                   thread_ts=ctx.thread())
 
 
+def _certificate(ctx: Ctx) -> Call:
+    """The agreement certificate (PDF), with its record attached (bot/services/certificates.py)."""
+    agreement = _agreement(ctx)
+    events = list(ctx.session.scalars(select(AuditEvent).where(
+        AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
+    valid = agreements.approval_state(ctx.d, agreement).valid
+    record = agreement_record(ctx.d, agreement, valid, events, name=lambda team, user: _name_of(ctx, user),
+                              team_name=ctx.names.team_name, trail_head=ctx.params.get("trail"))
+    ref = ctx.d.reference
+    return Upload(certificate_pdf(record), f"{ref}-agreement-v{agreement.version}-certificate.pdf",
+                  f"{agreement.label} certificate for {ref}", certificate_comment(ctx.d, agreement),
+                  thread_ts=ctx.thread())
+
+
+def _name_of(ctx: Ctx, user_id: str) -> str:
+    try:
+        return ctx.names.lookup(user_id).name
+    except SlackApiError:
+        return user_id
+
+
 def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> None:
     agreement = session.get(Agreement, row.params["agreement"])
     if agreement is not None:
@@ -236,6 +265,7 @@ THREAD_KINDS: dict[str, Kind] = {
     "agreement.changes": Kind(_changes),
     "agreement.in_effect": Kind(_in_effect),
     "agreement.file": Kind(_agreement_file, _file_uploaded),
+    "agreement.certificate": Kind(_certificate),
     "perspective": Kind(_perspective, _perspective_posted),
     "perspective.sealed": Kind(_sealed),
     "perspective.revealed": Kind(_revealed),

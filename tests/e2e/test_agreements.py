@@ -3,10 +3,15 @@ person from each organization), request changes, new versions, ratification, the
 
 from __future__ import annotations
 
+import io
+import json
+
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot import ids
 from bot.payloads import AgreementButton, decode
+from bot.services.certificates import ATTACHMENT
 from models import Agreement, Approval, AuditEvent, CheckIn, Dispute
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.agreement_steps import DUE, accepted_proposal, post_agreement
@@ -69,6 +74,16 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
         agreement = session.scalars(select(Agreement)).one()
         assert agreement.status == "ratified" and agreement.file_id in fake_slack.uploads
         assert agreement.content_hash in upload["content"]
+        certificate = fake_slack.wait_for("files.completeUploadExternal", 2) and next(
+            u for u in fake_slack.uploads.values() if u["filename"] == "D-1-agreement-v1-certificate.pdf")
+        assert certificate["channel"] == CHANNEL and certificate["thread_ts"] == ts
+        pdf = PdfReader(io.BytesIO(certificate["bytes"]))
+        record = json.loads(pdf.attachments[ATTACHMENT][0])
+        assert record["agreement"]["content_hash"] == agreement.content_hash
+        assert record["audit_trail_head"] == head  # the one the thread shows
+        assert [(a["name"], a["organization"]) for a in record["approvals"]] == [
+            ("Sam", "Studio"), ("Clive", "Client Co")]
+        assert "Clive, Client Co" in "".join(page.extract_text() for page in pdf.pages)
         assert session.scalars(select(Dispute)).one().status == "agreed"
         assert len(session.scalars(select(CheckIn)).all()) == 3  # 7 days, 30 days, the item's due date
         assert [e.kind for e in session.scalars(select(AuditEvent))].count("agreement.ratified") == 1

@@ -72,4 +72,5 @@ def test_simultaneous_approvals_over_http(slack, fake_slack, db, round_):
     in_effect = [c for c in fake_slack.calls_to("chat.postMessage")
                  if c.args.get("text", "").startswith(":handshake: Agreement v1")]
     assert len(in_effect) == 1
-    assert len(fake_slack.uploads) == 1
+    assert sorted(u["filename"].rsplit("-", 1)[-1] for u in fake_slack.uploads.values()) == [
+        "certificate.pdf", "v1.md"]  # the written agreement and its certificate, once each

@@ -4,13 +4,17 @@ literally, and Parley's own mentions stay real."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from datetime import date, timedelta
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot import ids
+from bot.services.certificates import ATTACHMENT
 from bot.services.people import Person
 from bot.services.policy import set_policy
 from models import CheckIn, utcnow
@@ -154,8 +158,13 @@ def test_hostile_text_everywhere_is_shown_and_never_acted_on(slack, parley, fake
     assert "<@U0CORA>" in opened["welcome"]["text"] and "<@U0SAM>" in checkin["text"]
     assert any(f"<#{INTERNAL}>" in text for _, text in texts)
     # Files: people's text is escaped outside the verbatim blocks, and exact inside them
-    documents = [u["content"] for u in fake_slack.uploads.values() if u.get("content")]
+    documents = [u["content"] for u in fake_slack.uploads.values()
+                 if u.get("content") and u["filename"].endswith(".md")]
     assert len(documents) == 3  # the written agreement, and one export for each side
+    certificate = next(u["bytes"] for u in fake_slack.uploads.values()
+                       if u["filename"].endswith("certificate.pdf"))
+    record = json.loads(PdfReader(io.BytesIO(certificate)).attachments[ATTACHMENT][0])
+    assert record["agreement"]["terms"].startswith(EVIL)  # kept exactly, drawn as plain text
     for document in documents:
         rest = outside_fences(document)
         assert re.search(r"(?<!\\)[<>\[\]&]", rest) is None, rest  # every one backslash-escaped

@@ -103,7 +103,8 @@ def test_ratification_while_slack_fails_is_announced_once_when_it_answers(slack,
     agreement_message = fake_slack.messages[(CHANNEL, message_ts(db))]
     assert ids.APPROVE_AGREEMENT not in buttons(agreement_message["blocks"])
     assert "Agreed" in text_of(card_blocks(fake_slack, CHANNEL, ts))
-    assert len([u for u in fake_slack.uploads.values() if u.get("channel") == CHANNEL]) == 1
+    files = sorted(u["filename"] for u in fake_slack.uploads.values() if u.get("channel") == CHANNEL)
+    assert files == ["D-1-agreement-v1-certificate.pdf", "D-1-agreement-v1.md"]  # once each
     assert deliver_what_is_left(parley) == 0  # nothing more, ever
 
 

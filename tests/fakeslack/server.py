@@ -219,7 +219,8 @@ class FakeSlack:
                 if len(data) < length:  # the caller went away mid-request (a process stopping)
                     self.close_connection = True
                     return
-                self._answer(self.path.partition("?")[0], data.decode())
+                # surrogateescape: an uploaded file may be any bytes (a PDF); see "bytes" below
+                self._answer(self.path.partition("?")[0], data.decode("utf-8", "surrogateescape"))
 
             def do_GET(self) -> None:  # noqa: N802
                 path, _, query = self.path.partition("?")
@@ -269,7 +270,8 @@ class FakeSlack:
             with self._cond:
                 if file_id not in self.uploads:
                     return 404, {}, {"ok": False}
-                self.uploads[file_id]["content"] = raw
+                self.uploads[file_id]["content"] = raw  # as text (Markdown files)
+                self.uploads[file_id]["bytes"] = raw.encode("utf-8", "surrogateescape")
             self._record("upload", {"file_id": file_id, "length": len(raw)})
             return 200, {}, {"ok": True}
         args = self._args(headers, raw)

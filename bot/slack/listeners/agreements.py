@@ -151,9 +151,11 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
         if not outcome.already:
             work.say("agreement.update", agreement=agreement.id)
         if outcome.ratified:  # witnessed in both organizations' Slack: the trail's head
-            work.say("agreement.in_effect", agreement=agreement.id, trail=work.trail_head())
+            head = work.trail_head()
+            work.say("agreement.in_effect", agreement=agreement.id, trail=head)
             work.update_card()
             work.say("agreement.file", agreement=agreement.id)
+            work.say("agreement.certificate", agreement=agreement.id, trail=head)
     if outcome.already:
         tell_privately(client, body, already_approved(agreement))
     elif not outcome.ratified:

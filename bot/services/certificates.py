@@ -1,0 +1,88 @@
+"""The agreement's record: what the PDF certificate shows and carries as an attached file
+(bot/blocks/certificate_pdf.py), in a canonical JSON form that `parley verify` checks against
+the database. Names come from the caller (they are Slack's, looked up outside any transaction);
+everything else from the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from models import Agreement, Approval, AuditEvent, Dispute, Side
+
+FORMAT = "parley/agreement-record"
+VERSION = 1
+ATTACHMENT = "parley-record.json"
+TIMELINE_KINDS = {
+    "dispute.opened": "Dispute opened",
+    "perspectives.revealed": "Perspectives revealed",
+    "proposal.made": "Proposal made",
+    "proposal.accepted": "Proposal accepted",
+    "agreement.drafted": "Agreement drafted",
+    "agreement.changes_requested": "Changes requested",
+    "agreement.approved": "Agreement approved",
+    "agreement.ratified": "Agreement in effect",
+    "dispute.escalated": "Mediator asked for",
+}
+TIMELINE_MAX = 20
+
+Name = Callable[[str, str], str]  # (team_id, user_id) -> the person's name
+TeamName = Callable[[str], str | None]
+
+
+def when(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else None
+
+
+def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[Approval],
+                     events: list[AuditEvent], *, name: Name, team_name: TeamName,
+                     trail_head: str | None) -> dict[str, Any]:
+    def org(team_id: str) -> str:
+        return team_name(team_id) or team_id
+
+    def person(team_id: str, user_id: str) -> dict[str, str]:
+        return {"team_id": team_id, "user_id": user_id, "name": name(team_id, user_id),
+                "organization": org(team_id)}
+
+    sides: dict[str, str] = {dispute.team_id: Side.PROVIDER.value}
+    for party in dispute.parties:
+        if party.side == Side.CLIENT:
+            sides.setdefault(party.team_id, Side.CLIENT.value)
+    timeline = [{"at": when(e.at), "what": TIMELINE_KINDS[e.kind]} for e in events
+                if e.kind in TIMELINE_KINDS][-TIMELINE_MAX:]
+    return {
+        "format": FORMAT, "v": VERSION,
+        "dispute": {"reference": dispute.reference, "team_id": dispute.team_id,
+                    "title": dispute.title, "category": dispute.category,
+                    "channel_id": dispute.channel_id, "opened_at": when(dispute.created_at)},
+        "organizations": [{"team_id": t, "name": org(t), "side": s} for t, s in sides.items()],
+        "parties": [{**person(p.team_id, p.user_id), "side": p.side} for p in dispute.parties
+                    if p.side != Side.MEDIATOR],
+        "mediators": [person(p.team_id, p.user_id) for p in dispute.parties
+                      if p.side == Side.MEDIATOR],
+        "agreement": {
+            "version": agreement.version, "terms": agreement.terms,
+            "compensation": ({"amount": str(agreement.amount), "currency": agreement.currency}
+                             if agreement.amount is not None else None),
+            "action_items": [{"text": i.text, "owner": person(i.owner_team, i.owner_user),
+                              "due": i.due_date.isoformat()} for i in agreement.items],
+            "content_hash": agreement.content_hash,
+            "ratified_at": when(agreement.ratified_at),
+        },
+        "approvals": [{**person(a.team_id, a.user_id), "at": when(a.at), "version": a.version,
+                       "content_hash": a.content_hash} for a in approvals],
+        "timeline": timeline,
+        "audit_trail_head": trail_head,
+    }
+
+
+def canonical(record: dict[str, Any]) -> bytes:
+    """The record as it is attached and hashed: JSON, keys sorted, no spaces, UTF-8."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(record)).hexdigest()

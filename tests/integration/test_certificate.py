@@ -1,0 +1,89 @@
+"""The agreement certificate: a real PDF whose text people can read and search, in any script
+the bundled fonts cover, with the record attached as JSON for `parley verify`; every page
+renders (pdftoppm)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bot.blocks.certificate_pdf import REPLACEMENT, certificate_pdf, drawable
+from bot.services import agreements, audit
+from bot.services.certificates import (
+    ATTACHMENT,
+    agreement_record,
+    canonical,
+    record_hash,
+)
+from bot.services.people import Person
+from models import AuditEvent, Dispute
+from tests.conftest import CORA, SAM
+from tests.support.scenarios import ratified_dispute
+
+ROOT = Path(__file__).resolve().parents[2]
+PDFTOPPM = os.environ.get("PARLEY_PDFTOPPM", "/usr/bin/pdftoppm")
+NAMES = {SAM.id: "Zoë Øster", CORA.id: "Кора Ξανθή 李"}  # Latin, Cyrillic, Greek; CJK not bundled
+
+
+def record_for(db, items: int = 5):
+    dispute_id = ratified_dispute(db, Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id),
+                                  items=items)
+    with db.read() as session:
+        dispute = session.get(Dispute, dispute_id)
+        agreement = agreements.latest(session, dispute_id)
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.dispute_id == dispute_id)
+                                      .order_by(AuditEvent.id)))
+        return agreement_record(
+            dispute, agreement, agreements.approval_state(dispute, agreement).valid, events,
+            name=lambda team, user: NAMES.get(user, user),
+            team_name={"T0HOST": "Studio", "T0CLIENT": "Client Co"}.get,
+            trail_head=audit.head(session, team_id=dispute.team_id, dispute_id=dispute_id))
+
+
+def test_the_certificate_reads_as_text_and_carries_its_record(db):
+    record = record_for(db)
+    first = certificate_pdf({**record, "timeline": []})  # the process's fonts, read once
+    pdf = PdfReader(io.BytesIO(certificate_pdf(record)))  # … and shared by the next one
+    assert len(PdfReader(io.BytesIO(first)).pages) >= 1
+    attached = pdf.attachments[ATTACHMENT][0]
+    assert attached == canonical(record) and json.loads(attached)["agreement"]["content_hash"]
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    for words in ("Agreement certificate", "Zoë Øster", "Кора Ξανθή", "Client Co", "Redo screen 5",
+                  record["agreement"]["content_hash"], record_hash(record),
+                  record["audit_trail_head"], "T0CLIENT / U0CORA", f"Page 1 of {len(pdf.pages)}"):
+        assert words in text, words
+    assert "李" not in text and REPLACEMENT in text  # replaced, never a crash
+    width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (595, 842)  # A4, with Letter-sized margins inside
+
+
+def test_text_the_fonts_cannot_draw_is_replaced():
+    assert drawable("Zoë Ξ Щ ñ\n\t") == "Zoë Ξ Щ ñ\n\t"
+    assert drawable("李 🙂 \x00") == f"{REPLACEMENT} {REPLACEMENT} {REPLACEMENT}"
+
+
+def test_every_page_renders(db, tmp_path):
+    """PARLEY_SCREENSHOTS=docs also refreshes docs/screenshots/certificate-page-1.png."""
+    assert shutil.which(PDFTOPPM) or Path(PDFTOPPM).exists(), \
+        f"{PDFTOPPM} is missing: `make test` installs poppler-utils"
+    record = record_for(db)
+    for name, terms in (("usual", record["agreement"]["terms"]),
+                        ("long", "\n\n".join(["A long clause about delivery and payment."] * 60))):
+        record["agreement"]["terms"] = terms
+        source = tmp_path / f"{name}.pdf"
+        source.write_bytes(certificate_pdf(record))
+        pages = len(PdfReader(source).pages)
+        subprocess.run([PDFTOPPM, "-r", "80", "-png", str(source), str(tmp_path / name)],
+                       check=True, timeout=60)
+        rendered = sorted(tmp_path.glob(f"{name}-*.png"))
+        assert len(rendered) == pages and all(p.stat().st_size > 10_000 for p in rendered)
+        if name == "usual" and os.environ.get("PARLEY_SCREENSHOTS") == "docs":
+            shutil.copy(rendered[0], ROOT / "docs" / "screenshots" / "certificate-page-1.png")
+    assert pages >= 3  # the long one
