@@ -1,5 +1,7 @@
 """`parley`: the console script installed with the package.
 
+    parley verify FILE                        check an agreement certificate (PDF) against
+                                              the database
     parley verify --audit [D-7] [--team T…]   walk the audit trail's hash chains
 
 It reads the database of DATABASE_URL (or the settings' default). Exit status: 0 when what was
@@ -9,15 +11,18 @@ line says why)."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.config import normalize_database_url
 from bot.db import Database, build_engine
 from bot.services.disputes import NotFound, get_by_reference
+from bot.services.record_check import NotARecord, check, read_record
 from bot.services.trail import walk
 from models import Dispute
 
@@ -25,16 +30,29 @@ from models import Dispute
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="parley", description="Parley's own tools.")
     commands = parser.add_subparsers(dest="command", required=True)
-    verify = commands.add_parser("verify", help="check the audit trail's hash chains")
-    verify.add_argument("--audit", nargs="?", const="", metavar="D-7", required=True,
+    verify = commands.add_parser("verify", help="check a certificate, or the audit trail's hash chains")
+    verify.add_argument("file", nargs="?", type=Path, help="an agreement certificate (PDF)")
+    verify.add_argument("--audit", nargs="?", const="", metavar="D-7",
                         help="walk every chain, or one dispute's")
     verify.add_argument("--team", help="the workspace whose D-7 is meant (when several have one)")
     args = parser.parse_args(argv)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings would be a second line
+    if (args.file is None) == (args.audit is None):
+        parser.error("give a certificate to check, or --audit")
+    if args.file is not None:
+        try:
+            record = read_record(args.file)
+        except NotARecord as error:
+            return _say(str(error), 1)
     try:
         db = Database(build_engine(normalize_database_url(_database_url())))
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
         return _say(f"cannot open the database: {error}", 2)
     try:
+        if args.file is not None:
+            with db.read() as session:
+                checked = check(session, record)
+            return _say(checked.line, 0 if checked.matches else 1)
         return _verify_audit(db, args.audit, args.team)
     except Exception as error:  # noqa: BLE001
         return _say(f"cannot read the audit trail: {str(error).splitlines()[0]}", 2)

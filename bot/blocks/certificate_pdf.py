@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -46,6 +47,11 @@ _LOCK = threading.Lock()  # one certificate at a time per process: they share pa
 _FONTS: dict[str, Any] = {}  # fpdf2's parsed fonts, read from the files once per process
 
 
+@functools.cache
+def _font_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
 class _Certificate(FPDF):
     def __init__(self, footer: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
@@ -55,9 +61,15 @@ class _Certificate(FPDF):
             self.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
             _FONTS.update(copy.deepcopy(self.fonts))  # pristine: no glyphs used yet
         else:
-            # fpdf2's own copy shares a font's parsed tables and copies what a document
-            # changes (the glyphs it uses), which is what reading the files again gave.
-            self.fonts.update(copy.deepcopy(_FONTS))
+            # fpdf2's own copy of a font shares what was parsed (widths, cmap) and copies what
+            # a document changes (the glyphs it uses). Writing the file subsets the font's
+            # tables in place, so each document gets tables of its own, opened lazily from
+            # the bytes kept in memory (only what the subsetting reads is parsed).
+            fonts = copy.deepcopy(_FONTS)
+            for font in fonts.values():
+                font.ttfont = TTFont(io.BytesIO(_font_bytes(str(font.ttffile))),
+                                     recalcTimestamp=False, lazy=True)
+            self.fonts.update(fonts)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 6)
         self.alias_nb_pages()
@@ -95,8 +107,14 @@ def _certificate(record: dict[str, Any], made_at: datetime | None) -> bytes:
     def para(text: str, size: float = 10, bold: bool = False, soft: bool = False) -> None:
         pdf.set_font(FAMILY, "B" if bold else "", size)
         pdf.set_text_color(*(SOFT if soft else INK))
-        pdf.multi_cell(0, size * 0.5, drawable(text), align="L", new_x=XPos.LMARGIN,
-                       new_y=YPos.NEXT)
+        shown = drawable(text)
+        if "\n" not in shown and pdf.get_string_width(shown) < pdf.epw:
+            # One line: fpdf2's line breaking measures the line again for every character it
+            # adds, which made up most of a certificate's time (bench/certificate.py).
+            pdf.cell(0, size * 0.5, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        else:
+            pdf.multi_cell(0, size * 0.5, shown, align="L", new_x=XPos.LMARGIN,
+                           new_y=YPos.NEXT)
         pdf.set_text_color(*INK)
 
     para("Agreement certificate", 20, bold=True)

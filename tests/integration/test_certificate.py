@@ -9,10 +9,12 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+from fpdf import FPDF
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.blocks.certificate_pdf import REPLACEMENT, certificate_pdf, drawable
 from bot.services import agreements, audit
@@ -87,3 +89,52 @@ def test_every_page_renders(db, tmp_path):
         if name == "usual" and os.environ.get("PARLEY_SCREENSHOTS") == "docs":
             shutil.copy(rendered[0], ROOT / "docs" / "screenshots" / "certificate-page-1.png")
     assert pages >= 3  # the long one
+
+
+def verify(database_url: str, path: Path) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).parent / "parley"
+    return subprocess.run([str(script), "verify", str(path)], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "DATABASE_URL": database_url})
+
+
+def test_parley_verify_says_what_a_certificate_matches_or_what_differs(db, database_url, tmp_path):
+    record = record_for(db)
+    good = tmp_path / "D-1-agreement-v1-certificate.pdf"
+    good.write_bytes(certificate_pdf(record))
+    ok = verify(database_url, good)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("Matches D-1 (workspace T0HOST) agreement v1, in effect since ")
+    assert "Zoë Øster (Studio) at " in ok.stdout and ok.stdout.count("\n") == 1
+
+    forged = tmp_path / "forged.pdf"  # a certificate made to say something else
+    forged.write_bytes(certificate_pdf({**record, "agreement": {**record["agreement"], "terms": "Nothing."}}))
+    differs = verify(database_url, forged)
+    assert differs.returncode == 1 and "differs from Parley's record: the terms" in differs.stderr
+
+    with db.engine.begin() as conn:  # the database changed behind Parley's back
+        conn.execute(text("UPDATE agreements SET terms = 'Changed.'"))
+    changed = verify(database_url, good)
+    assert changed.returncode == 1
+    assert "no longer matches its content hash" in changed.stderr and "the terms" in changed.stderr
+
+
+def test_parley_verify_refuses_what_is_not_a_certificate_in_one_line(db, database_url, tmp_path):
+    record = record_for(db)
+    whole = certificate_pdf(record)
+    plain = FPDF()
+    plain.add_page()
+    unknown = {**record, "dispute": {**record["dispute"], "reference": "D-99"}}
+    cases = {
+        "notes.md": (b"# Agreement v1: D-1\n", "is not a PDF"),
+        "cut.pdf": (whole[: len(whole) // 3], "is not a readable PDF"),
+        "other.pdf": (bytes(plain.output()), "carries no Parley record"),
+        "unknown.pdf": (certificate_pdf(unknown), "there is no dispute D-99 of workspace T0HOST"),
+    }
+    for name, (content, said) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        run = verify(database_url, path)
+        assert run.returncode == 1 and said in run.stderr, (name, run.stderr)
+        assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    missing = verify(database_url, tmp_path / "nowhere.pdf")
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
