@@ -89,6 +89,8 @@ def help_text() -> Mrkdwn:
         "• `{c} Late delivery of the homepage` does the same with the title filled in.\n"
         "• `{c} list` shows this channel's open disputes, only to you.\n"
         "• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
+        "• `{c} verify <hash>` says whether a content hash belongs to an agreement in effect "
+        "here, only to you.\n"
         "• `{c} export D-7` sends you the record of a dispute you are a party to as a file, in a "
         "direct message.\n"
         "• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
@@ -173,6 +175,24 @@ def something_went_wrong(ref: str) -> Mrkdwn:
 def stale_button() -> Mrkdwn:
     return md("This button is from an older Parley message and no longer works. Please use the "
               "latest message, or `{command}`.", command=ids.COMMAND)
+
+
+def hash_shape(given: str) -> Mrkdwn:
+    return md("A Parley content hash is 64 characters of 0–9 and a–f (it is on the agreement "
+              "message, the written agreement and the certificate); that one has {n}. For "
+              "example `{command} verify 3fa1…` with all 64.", n=len(given), command=ids.COMMAND)
+
+
+def hash_found(reference: str, label: str, since: str, by: list[str]) -> Mrkdwn:
+    return md(":white_check_mark: Yes: that is the content hash of *{label}* for {ref}, in "
+              "effect since {since}, approved by {by}.", label=label, ref=reference, since=since,
+              by=", ".join(by))
+
+
+def hash_unknown() -> Mrkdwn:
+    return Mrkdwn("No agreement in effect that you can see in this workspace has that content "
+                  "hash. Check that it was copied whole, from the message or the file of an "
+                  "agreement in effect.")
 
 
 def which_dispute(verb: str) -> Mrkdwn:

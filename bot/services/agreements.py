@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -244,3 +244,14 @@ def request_changes(session: Session, dispute: Dispute, agreement: Agreement, pa
                  kind="agreement.changes_requested", actor=actor, version=agreement.version,
                  what=what.strip())
 
+
+
+def ratified_with_hash(session: Session, content_hash: str, *,
+                       reachable: ColumnElement[bool]) -> Agreement | None:
+    """The ratified agreement whose content hash this is, among the disputes `reachable` (a
+    where-clause: bot/services/disputes.py's reachable_from) lets the asker see."""
+    return session.scalars(
+        select(Agreement).join(Dispute, Dispute.id == Agreement.dispute_id)
+        .where(Agreement.content_hash == content_hash,
+               Agreement.status == AgreementStatus.RATIFIED, reachable)
+        .options(selectinload(Agreement.approvals)).limit(1)).first()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 from bot import ids
+from bot.services import agreements
+from bot.services.people import Person
 from tests.conftest import CLIVE, CORA, SAM
 from tests.e2e.helpers import raise_dispute
+from tests.support.scenarios import ratified_dispute
 
 
 def response(fake):
@@ -98,3 +101,21 @@ def test_app_home_shows_what_awaits_and_the_teams_figures(slack, fake_slack, db)
     assert "Review and approve the agreement for" in text and "D-2" in text
     assert "Your team, last 90 days" in text and "*Open now*\\n2" in text
     assert "Billing or payment: 1" in text and "Delivery or timeline: 1" in text
+
+
+def test_verify_says_privately_whether_a_hash_is_an_agreement_in_effect(slack, fake_slack, db):
+    dispute_id = ratified_dispute(db, Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id))
+    with db.read() as session:
+        content_hash = agreements.latest(session, dispute_id).content_hash
+    answers = {}
+    for given in (content_hash.upper(), "3f" * 32, content_hash[:12], "<!channel>"):
+        before = len(fake_slack.calls_to("response_url"))
+        assert slack.command(CORA, f"verify {given}").status == 200
+        answers[given] = fake_slack.wait_for("response_url", before + 1)[-1].args
+    found = answers[content_hash.upper()]
+    assert found["response_type"] == "ephemeral"
+    assert "Yes: that is the content hash of *Agreement v1* for D-1" in found["text"]
+    assert "Sam (Studio) on " in found["text"] and "Cora (Client Co) on " in found["text"]
+    assert "No agreement in effect" in answers["3f" * 32]["text"]
+    assert "64 characters" in answers[content_hash[:12]]["text"] and "has 12" in answers[content_hash[:12]]["text"]
+    assert "64 characters" in answers["<!channel>"]["text"]

@@ -31,10 +31,12 @@ from bot.slack.outgoing import reply
 from models import Dispute
 
 REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
+HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def on_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """`/dispute [title]`, `help`, `list`, `show D-7`, `export D-7`, `settings`."""
+    """`/dispute [title]`, `help`, `list`, `show D-7`, `export D-7`, `verify <hash>`,
+    `settings`."""
     deps = deps_of(context)
     text = command.get("text", "").strip()
     word = text.lower()
@@ -51,6 +53,9 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
             _show(command, context, reference)
         else:
             _export(client, command, context, reference)
+        return
+    if verb == "verify":
+        _verify(command, context, text.partition(" ")[2].strip())
         return
     if word == "settings":
         open_settings(client, command, context)
@@ -136,6 +141,29 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
     client.files_upload_v2(content=document, filename=file.filename, title=file.title, channel=dm,
                            initial_comment=file.comment)
     reply(command["response_url"], file.where)
+
+
+def _verify(command: dict[str, Any], context: BoltContext, given: str) -> None:
+    """`/dispute verify <hash>`: privately, whether it is the content hash of an agreement in
+    effect that this installation may reach."""
+    answer = command["response_url"]
+    wanted = given.lower()
+    if not HASH.fullmatch(wanted):
+        reply(answer, messages.hash_shape(given))
+        return
+    deps = deps_of(context)
+    with deps.db.read() as session:
+        found = agreements.ratified_with_hash(
+            session, wanted, reachable=service.reachable_from(host_team_id(context)))
+        if found is None:
+            reply(answer, messages.hash_unknown())
+            return
+        dispute = session.get(Dispute, found.dispute_id)
+        valid = agreements.approval_state(dispute, found).valid
+        people = [(a.team_id, a.user_id, a.at) for a in valid]
+        reference, label, since = dispute.reference, found.label, found.ratified_at
+    by = [f"{deps.directory.describe(team, user)} on {at:%Y-%m-%d %H:%M} UTC" for team, user, at in people]
+    reply(answer, messages.hash_found(reference, label, f"{since:%Y-%m-%d %H:%M} UTC", by))
 
 
 def on_raise(body: dict[str, Any], client: WebClient) -> None:
