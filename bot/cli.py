@@ -54,8 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 checked = check(session, record)
             return _say(checked.line, 0 if checked.matches else 1)
         return _verify_audit(db, args.audit, args.team)
-    except Exception as error:  # noqa: BLE001
-        return _say(f"cannot read the audit trail: {str(error).splitlines()[0]}", 2)
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        said = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+        what = "the certificate" if args.file is not None else "the audit trail"
+        return _say(f"cannot check {what} against the database: {said}", 2)
     finally:
         db.engine.dispose()
 

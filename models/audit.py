@@ -44,12 +44,13 @@ class AuditEvent(Base):
 def canonical(*, prev_hash: str | None, team_id: str, dispute_id: int | None,
               actor_team: str | None, actor_user: str | None, kind: str,
               payload: dict[str, Any], at: datetime) -> bytes:
-    """What an event's hash is taken over: JSON with sorted keys and no spaces, UTF-8, the time
-    in UTC to the microsecond. Versioned (`v`): a later form would be a new version."""
+    """What an event's hash is taken over: JSON with sorted keys and no spaces, every non-ASCII
+    character as a \\u escape, the time in UTC to the microsecond. Versioned (`v`): a later form
+    would be a new version. The payload is as the database gives it back (see `stored`)."""
     body = {"v": CHAIN_VERSION, "prev": prev_hash or "", "team": team_id, "dispute": dispute_id,
             "actor": [actor_team, actor_user], "kind": kind, "payload": payload,
             "at": at.astimezone(UTC).isoformat(timespec="microseconds")}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()  # ASCII: \u escapes
 
 
 def event_hash(event: Any, prev_hash: str | None) -> str:
@@ -58,4 +59,10 @@ def event_hash(event: Any, prev_hash: str | None) -> str:
     return hashlib.sha256(canonical(
         prev_hash=prev_hash, team_id=event.team_id, dispute_id=event.dispute_id,
         actor_team=event.actor_team, actor_user=event.actor_user, kind=event.kind,
-        payload=event.payload or {}, at=event.at)).hexdigest()
+        payload=event.payload if event.payload is not None else {}, at=event.at)).hexdigest()
+
+
+def stored(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as a JSON column gives it back (keys as strings, tuples as lists), so that the
+    hash taken when it is written is the one found when it is read."""
+    return json.loads(json.dumps(payload))

@@ -123,9 +123,11 @@ def _certificate(record: dict[str, Any], made_at: datetime | None) -> bytes:
     between = " and ".join(f"{o['name']} ({SIDE_LABELS.get(o['side'], o['side'])})" for o in orgs)
     para(f"Between {between}. {category_label(d['category'])}; opened {_day(d['opened_at'])}.",
          soft=True)
-    para(f"{label} has been in effect since {_stamp(a['ratified_at'])}, approved by one person "
-         "from each organization with Parley's buttons in Slack, each approval bound to the "
-         "exact text below by its SHA-256 content hash.", soft=True)
+    who = ("every party" if a.get("approvals_rule") == "everyone"
+           else "one person from each organization")
+    para(f"{label} has been in effect since {_stamp(a['ratified_at'])}, approved by {who} with "
+         "Parley's buttons in Slack, each approval bound to the exact text below by its SHA-256 "
+         "content hash.", soft=True)
 
     heading("Parties")
     for p in record["parties"]:

@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from bot.services import audit, checkins
 from bot.services.disputes import transition
@@ -248,10 +248,15 @@ def request_changes(session: Session, dispute: Dispute, agreement: Agreement, pa
 
 def ratified_with_hash(session: Session, content_hash: str, *,
                        reachable: ColumnElement[bool]) -> Agreement | None:
-    """The ratified agreement whose content hash this is, among the disputes `reachable` (a
-    where-clause: bot/services/disputes.py's reachable_from) lets the asker see."""
+    """The agreement in effect whose content hash this is (ratified, and no later version of its
+    dispute ratified since), among the disputes `reachable` (a where-clause:
+    bot/services/disputes.py's reachable_from) lets the asker see."""
+    later = aliased(Agreement)
+    superseded = exists().where(later.dispute_id == Agreement.dispute_id,
+                                later.version > Agreement.version,
+                                later.status == AgreementStatus.RATIFIED)
     return session.scalars(
         select(Agreement).join(Dispute, Dispute.id == Agreement.dispute_id)
         .where(Agreement.content_hash == content_hash,
-               Agreement.status == AgreementStatus.RATIFIED, reachable)
+               Agreement.status == AgreementStatus.RATIFIED, ~superseded, reachable)
         .options(selectinload(Agreement.approvals)).limit(1)).first()

@@ -11,8 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bot.services.people import Person
-from models import AuditEvent, utcnow
-from models.audit import event_hash
+from models import AuditEvent, Dispute, utcnow
+from models.audit import event_hash, stored
 
 
 def record(
@@ -30,9 +30,10 @@ def record(
         actor_team=actor.team_id if actor else None,
         actor_user=actor.user_id if actor else None,
         kind=kind,
-        payload=payload,
+        payload=stored(payload),
         at=utcnow(),
     )
+    session.flush()  # what this transaction changed first (a dispute's row), then the chain's lock
     _lock_chain(session, team_id, dispute_id)
     event.prev_hash = head(session, team_id=team_id, dispute_id=dispute_id)
     event.hash = event_hash(event, event.prev_hash)
@@ -53,10 +54,15 @@ def head(session: Session, *, team_id: str, dispute_id: int | None) -> str | Non
 
 def _lock_chain(session: Session, team_id: str, dispute_id: int | None) -> None:
     """One writer per chain at a time until commit, so that two transactions never chain to the
-    same event. SQLite has one writer anyway; PostgreSQL takes a transaction-level advisory lock
-    named by the chain."""
+    same event. SQLite has one writer anyway. On PostgreSQL a dispute's chain is locked by the
+    dispute's own row, the lock every step on a dispute takes first (disputes.load), so the two
+    never wait on each other in opposite orders; a workspace's chain by an advisory lock named
+    by it (take several in sorted order)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    name = f"audit:d:{dispute_id}" if dispute_id is not None else f"audit:t:{team_id}"
-    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    if dispute_id is not None:
+        session.execute(select(Dispute.id).where(Dispute.id == dispute_id).with_for_update())
+        return
+    key = int.from_bytes(hashlib.sha256(f"audit:t:{team_id}".encode()).digest()[:8], "big",
+                         signed=True)
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

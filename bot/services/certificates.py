@@ -51,8 +51,10 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
     for party in dispute.parties:
         if party.side == Side.CLIENT:
             sides.setdefault(party.team_id, Side.CLIENT.value)
-    timeline = [{"at": when(e.at), "what": TIMELINE_KINDS[e.kind]} for e in events
-                if e.kind in TIMELINE_KINDS][-TIMELINE_MAX:]
+    # Up to the moment it took effect (the trail's head then), however late this is written.
+    upto = next((e.id for e in events if trail_head and e.hash == trail_head), None)
+    timeline = [{"at": when(e.at), "what": _step(e)} for e in events
+                if e.kind in TIMELINE_KINDS and (upto is None or e.id <= upto)][-TIMELINE_MAX:]
     return {
         "format": FORMAT, "v": VERSION,
         "dispute": {"reference": dispute.reference, "team_id": dispute.team_id,
@@ -70,6 +72,7 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
             "action_items": [{"text": i.text, "owner": person(i.owner_team, i.owner_user),
                               "due": i.due_date.isoformat()} for i in agreement.items],
             "content_hash": agreement.content_hash,
+            "approvals_rule": agreement.approvals_rule,
             "ratified_at": when(agreement.ratified_at),
         },
         "approvals": [{**person(a.team_id, a.user_id), "at": when(a.at), "version": a.version,
@@ -77,6 +80,13 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
         "timeline": timeline,
         "audit_trail_head": trail_head,
     }
+
+
+def _step(event: AuditEvent) -> str:
+    version = (event.payload or {}).get("version")
+    if event.kind.startswith("agreement.") and isinstance(version, int):
+        return f"{TIMELINE_KINDS[event.kind]} (v{version})"
+    return TIMELINE_KINDS[event.kind]
 
 
 def canonical(record: dict[str, Any]) -> bytes:

@@ -62,8 +62,8 @@ def hand_over(session: Session, channel_id: str, *, from_team: str, to_team: str
                          "and another organization is the provider here now.")
     row.team_id, row.set_by_team, row.set_by_user, row.set_at = (
         to_team, by.team_id, by.user_id, utcnow())
-    audit.record(session, team_id=from_team, kind="channel.provider_handed_over", actor=by,
-                 channel_id=channel_id, to_team=to_team)
-    audit.record(session, team_id=to_team, kind="channel.provider_handed_over", actor=by,
-                 channel_id=channel_id, from_team=from_team)
+    sides = {from_team: {"to_team": to_team}, to_team: {"from_team": from_team}}
+    for team in sorted(sides):  # two workspaces' chains: their locks in one order for everyone
+        audit.record(session, team_id=team, kind="channel.provider_handed_over", actor=by,
+                     channel_id=channel_id, **sides[team])
     session.flush()

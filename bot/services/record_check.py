@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.services import agreements
 from bot.services.certificates import ATTACHMENT, FORMAT, when
-from models import Agreement, Dispute
+from models import Agreement, AgreementStatus, AuditEvent, Dispute
 
 
 class NotARecord(Exception):
@@ -41,15 +41,15 @@ def read_record(path: Path) -> dict[str, Any]:
                          "certificates Parley uploads (…-certificate.pdf)")
     try:
         attached = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise NotARecord(f"{path.name} is not a readable PDF (it may be cut short): "
-                         f"{str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+    except (PyPdfError, Exception) as error:  # noqa: BLE001 - any broken PDF: one line
+        said = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+        raise NotARecord(f"{path.name} is not a readable PDF (it may be cut short): {said}") from None
     if not attached:
         raise NotARecord(f"{path.name} carries no Parley record ({ATTACHMENT}): it is not a "
                          "certificate Parley made")
     try:
         record = json.loads(attached[0])
-    except ValueError:
+    except (ValueError, RecursionError, TypeError):
         raise NotARecord(f"the record attached to {path.name} is not JSON") from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise NotARecord(f"the record attached to {path.name} is not a Parley agreement record")
@@ -57,13 +57,21 @@ def read_record(path: Path) -> dict[str, Any]:
 
 
 def check(session: Session, record: dict[str, Any]) -> Checked:
+    """Only the attached record is compared (it is what the PDF's text was drawn from)."""
     try:
-        d, a = record["dispute"], record["agreement"]
-        team, reference, version = str(d["team_id"]), str(d["reference"]), int(a["version"])
-        number = int(reference.removeprefix("D-"))
-    except (KeyError, TypeError, ValueError):
-        return Checked(False, "the attached record is incomplete: it names no dispute and version")
-    dispute = session.scalars(select(Dispute).where(Dispute.team_id == team, Dispute.number == number)
+        return _check(session, record)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return Checked(False, "the attached record is not in the shape Parley writes")
+
+
+def _check(session: Session, record: dict[str, Any]) -> Checked:
+    d, a = record["dispute"], record["agreement"]
+    team, reference, version = str(d["team_id"]), str(d["reference"]), a["version"]
+    digits = reference.removeprefix("D-")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9) or type(version) is not int:
+        return Checked(False, "the attached record names no dispute and version Parley could have")
+    dispute = session.scalars(select(Dispute).where(Dispute.team_id == team,
+                                                    Dispute.number == int(digits))
                               .options(selectinload(Dispute.parties))).one_or_none()
     if dispute is None:
         return Checked(False, f"there is no dispute {reference} of workspace {team} in this database")
@@ -72,35 +80,53 @@ def check(session: Session, record: dict[str, Any]) -> Checked:
         .options(selectinload(Agreement.items), selectinload(Agreement.approvals))).one_or_none()
     if agreement is None:
         return Checked(False, f"{reference} has no agreement v{version} in this database")
-    valid = agreements.approval_state(dispute, agreement).valid
-    differs = []
-    if agreement.content_hash != agreements.content_hash(agreement, dispute.reference):
-        differs.append("the database's own agreement no longer matches its content hash")
-    if a.get("content_hash") != agreement.content_hash:
-        differs.append("the content hash")
-    if a.get("terms") != agreement.terms:
-        differs.append("the terms")
-    items = [(i.text, i.owner_team, i.owner_user, i.due_date.isoformat()) for i in agreement.items]
-    shown = [(i.get("text"), (i.get("owner") or {}).get("team_id"),
-              (i.get("owner") or {}).get("user_id"), i.get("due")) for i in a.get("action_items", [])]
-    if shown != items:
-        differs.append("the action items")
-    if a.get("ratified_at") != when(agreement.ratified_at):
-        differs.append("when it took effect")
-    approvals = [(x.team_id, x.user_id, when(x.at), x.version, x.content_hash) for x in valid]
-    listed = [(x.get("team_id"), x.get("user_id"), x.get("at"), x.get("version"), x.get("content_hash"))
-              for x in record.get("approvals", [])]
-    if listed != approvals:
-        differs.append("the approvals")
+    if agreement.status != AgreementStatus.RATIFIED:
+        return Checked(False, f"{reference} agreement v{version} never took effect "
+                              f"(it is {agreement.status})")
+    differs = [what for what, same in _comparisons(session, record, dispute, agreement) if not same]
     if differs:
         return Checked(False, f"{reference} agreement v{version} differs from Parley's record: "
                               + ", ".join(differs))
-    names = {(x.get("team_id"), x.get("user_id")): f"{x.get('name')} ({x.get('organization')})"
-             for x in record.get("approvals", [])}
+    valid = agreements.approval_state(dispute, agreement).valid
+    names = {(x["team_id"], x["user_id"]): f"{x['name']} ({x['organization']})"
+             for x in record["approvals"]}
     by = ", ".join(f"{names.get((x.team_id, x.user_id), x.user_id)} at {_stamp(x.at)}" for x in valid)
-    since = _stamp(agreement.ratified_at) if agreement.ratified_at else "not in effect"
     return Checked(True, f"Matches {reference} (workspace {team}) agreement v{version}, in effect "
-                         f"since {since}, approved by {by}.")
+                         f"since {_stamp(agreement.ratified_at)}, approved by {by}.")
+
+
+def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
+                 agreement: Agreement) -> list[tuple[str, bool]]:
+    d, a = record["dispute"], record["agreement"]
+    valid = agreements.approval_state(dispute, agreement).valid
+    money = ({"amount": str(agreement.amount), "currency": agreement.currency}
+             if agreement.amount is not None else None)
+    parties = sorted((p.team_id, p.user_id, p.side) for p in dispute.parties)
+    shown_parties = sorted((p["team_id"], p["user_id"], p["side"]) for p in record["parties"]) + \
+        sorted((m["team_id"], m["user_id"], "mediator") for m in record["mediators"])
+    head = record.get("audit_trail_head")
+    in_chain = head is not None and session.scalar(
+        select(AuditEvent.id).where(AuditEvent.dispute_id == dispute.id,
+                                    AuditEvent.hash == head)) is not None
+    return [
+        ("the database's own agreement no longer matches its content hash",
+         agreement.content_hash == agreements.content_hash(agreement, dispute.reference)),
+        ("the content hash", a["content_hash"] == agreement.content_hash),
+        ("the dispute's title, channel or date",
+         (d["title"], d["channel_id"], d["opened_at"]) ==
+         (dispute.title, dispute.channel_id, when(dispute.created_at))),
+        ("the terms", a["terms"] == agreement.terms),
+        ("the compensation", a["compensation"] == money),
+        ("the action items",
+         [(i["text"], i["owner"]["team_id"], i["owner"]["user_id"], i["due"]) for i in a["action_items"]]
+         == [(i.text, i.owner_team, i.owner_user, i.due_date.isoformat()) for i in agreement.items]),
+        ("when it took effect", a["ratified_at"] == when(agreement.ratified_at)),
+        ("the parties", shown_parties == sorted(parties)),
+        ("the approvals",
+         [(x["team_id"], x["user_id"], x["at"], x["version"], x["content_hash"]) for x in record["approvals"]]
+         == [(x.team_id, x.user_id, when(x.at), x.version, x.content_hash) for x in valid]),
+        ("the audit trail's hash (it is not in this dispute's trail)", in_chain),
+    ]
 
 
 def _stamp(moment: Any) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from models.audit import AuditEvent, event_hash
+from models.audit import event_hash
+from models.base import UTCDateTime
 
 revision = "0013"
 down_revision = "0012"
@@ -33,8 +34,16 @@ def upgrade() -> None:
     _chain_existing(op.get_bind())
 
 
+# audit_events as this revision knows it (not the model, which later revisions may change)
+EVENTS = sa.table(
+    "audit_events", sa.column("id", sa.Integer), sa.column("team_id", sa.String),
+    sa.column("dispute_id", sa.Integer), sa.column("actor_team", sa.String),
+    sa.column("actor_user", sa.String), sa.column("kind", sa.String), sa.column("payload", sa.JSON),
+    sa.column("at", UTCDateTime()), sa.column("prev_hash", sa.String), sa.column("hash", sa.String))
+
+
 def _chain_existing(conn: sa.Connection) -> None:
-    table = AuditEvent.__table__
+    table = EVENTS
     heads: dict[tuple[str, int | None], str | None] = {}
     last = 0
     while True:
@@ -45,11 +54,8 @@ def _chain_existing(conn: sa.Connection) -> None:
         updates = []
         for row in rows:
             chain = (row.team_id, None) if row.dispute_id is None else ("", row.dispute_id)
-            event = AuditEvent(team_id=row.team_id, dispute_id=row.dispute_id,
-                               actor_team=row.actor_team, actor_user=row.actor_user,
-                               kind=row.kind, payload=row.payload or {}, at=row.at)
             prev = heads.get(chain)
-            heads[chain] = event_hash(event, prev)
+            heads[chain] = event_hash(row, prev)
             updates.append({"event_id": row.id, "prev": prev, "own": heads[chain]})
         conn.execute(table.update().where(table.c.id == sa.bindparam("event_id"))
                      .values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("own")), updates)

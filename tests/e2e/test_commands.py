@@ -119,3 +119,9 @@ def test_verify_says_privately_whether_a_hash_is_an_agreement_in_effect(slack, f
     assert "No agreement in effect" in answers["3f" * 32]["text"]
     assert "64 characters" in answers[content_hash[:12]]["text"] and "has 12" in answers[content_hash[:12]]["text"]
     assert "64 characters" in answers["<!channel>"]["text"]
+
+
+def test_a_title_that_starts_with_verify_opens_the_form(slack, fake_slack):
+    slack.command(SAM, "Verify the invoices were paid")
+    view = fake_slack.wait_for("views.open")[-1].args["view"]
+    assert "Verify the invoices were paid" in json.dumps(view)

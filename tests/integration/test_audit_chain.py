@@ -34,7 +34,8 @@ def parley(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_every_event_is_chained_to_the_one_before_in_its_dispute(db):
     dispute_id = ratified_dispute(db, PROVIDER, CLIENT)
     with db.transaction() as session:  # an event about no dispute: the workspace's own chain
-        audit.record(session, team_id=SAM.team_id, kind="policy.changed", actor=PROVIDER, field="x")
+        audit.record(session, team_id=SAM.team_id, kind="policy.changed", actor=PROVIDER, field="x",
+                     old={2: "a", 10: "b"}, new=("Zoë", "\ud800"))  # as stored: "10" sorts first
     with db.read() as session:
         events = list(session.scalars(select(AuditEvent).where(AuditEvent.dispute_id == dispute_id)
                                       .order_by(AuditEvent.id)))

@@ -106,10 +106,19 @@ def test_parley_verify_says_what_a_certificate_matches_or_what_differs(db, datab
     assert ok.stdout.startswith("Matches D-1 (workspace T0HOST) agreement v1, in effect since ")
     assert "Zoë Øster (Studio) at " in ok.stdout and ok.stdout.count("\n") == 1
 
-    forged = tmp_path / "forged.pdf"  # a certificate made to say something else
-    forged.write_bytes(certificate_pdf({**record, "agreement": {**record["agreement"], "terms": "Nothing."}}))
-    differs = verify(database_url, forged)
-    assert differs.returncode == 1 and "differs from Parley's record: the terms" in differs.stderr
+    agreement = record["agreement"]
+    forgeries = {  # certificates made to say something else
+        "the terms": {**record, "agreement": {**agreement, "terms": "Nothing."}},
+        "the compensation": {**record, "agreement": {**agreement, "compensation": {"amount": "1000000.00", "currency": "EUR"}}},
+        "the parties": {**record, "parties": record["parties"][:1]},
+        "the dispute's title": {**record, "dispute": {**record["dispute"], "title": "Something else"}},
+        "the audit trail's hash": {**record, "audit_trail_head": "0" * 64},
+    }
+    for said, forgery in forgeries.items():
+        forged = tmp_path / "forged.pdf"
+        forged.write_bytes(certificate_pdf(forgery))
+        differs = verify(database_url, forged)
+        assert differs.returncode == 1 and f"differs from Parley's record: {said}" in differs.stderr
 
     with db.engine.begin() as conn:  # the database changed behind Parley's back
         conn.execute(text("UPDATE agreements SET terms = 'Changed.'"))
@@ -120,11 +129,24 @@ def test_parley_verify_says_what_a_certificate_matches_or_what_differs(db, datab
 
 def test_parley_verify_refuses_what_is_not_a_certificate_in_one_line(db, database_url, tmp_path):
     record = record_for(db)
+    agreement = record["agreement"]
     whole = certificate_pdf(record)
     plain = FPDF()
     plain.add_page()
     unknown = {**record, "dispute": {**record["dispute"], "reference": "D-99"}}
+
+    def carrying(attachment: bytes) -> bytes:
+        other = FPDF()
+        other.add_page()
+        other.embed_file(bytes=attachment, basename=ATTACHMENT)
+        return bytes(other.output())
+
     cases = {
+        "deep.pdf": (carrying(b"[" * 100_000 + b"]" * 100_000), "is not JSON"),
+        "shape.pdf": (carrying(b'{"format": "parley/agreement-record", "dispute": 5}'),
+                      "not in the shape Parley writes"),
+        "version.pdf": (certificate_pdf({**record, "agreement": {**agreement, "version": 1.9}}),
+                        "names no dispute and version"),
         "notes.md": (b"# Agreement v1: D-1\n", "is not a PDF"),
         "cut.pdf": (whole[: len(whole) // 3], "is not a readable PDF"),
         "other.pdf": (bytes(plain.output()), "carries no Parley record"),

@@ -54,8 +54,9 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
         else:
             _export(client, command, context, reference)
         return
-    if verb == "verify":
-        _verify(command, context, text.partition(" ")[2].strip())
+    given = text.partition(" ")[2].strip()
+    if verb == "verify" and not any(c.isspace() for c in given):  # else a title: "Verify the …"
+        _verify(command, context, given)
         return
     if word == "settings":
         open_settings(client, command, context)
@@ -155,10 +156,12 @@ def _verify(command: dict[str, Any], context: BoltContext, given: str) -> None:
     with deps.db.read() as session:
         found = agreements.ratified_with_hash(
             session, wanted, reachable=service.reachable_from(host_team_id(context)))
-        if found is None:
-            reply(answer, messages.hash_unknown())
+        dispute = session.get(Dispute, found.dispute_id) if found is not None else None
+        actor: Person = context["actor"]
+        if found is None or dispute is None or not (
+                dispute.party_of(actor.team_id, actor.user_id) or actor.team_id == dispute.team_id):
+            reply(answer, messages.hash_unknown())  # nothing said of others' agreements
             return
-        dispute = session.get(Dispute, found.dispute_id)
         valid = agreements.approval_state(dispute, found).valid
         people = [(a.team_id, a.user_id, a.at) for a in valid]
         reference, label, since = dispute.reference, found.label, found.ratified_at
