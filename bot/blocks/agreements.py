@@ -165,11 +165,42 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks
 
 
-def certificate_comment(dispute: Dispute, agreement: Agreement) -> str:
+def certificate_comment(dispute: Dispute, agreement: Agreement, *, in_dm: bool = False) -> str:
     """Plain text (a file's comment): the certificate's own words."""
-    return (f"The certificate of {agreement.label} for {dispute.reference}: every approval with "
-            "its time and content hash, and the record attached inside the PDF, which "
+    why = (f"Slack did not take files in {dispute.reference}'s thread, so here is your copy. "
+           if in_dm else "")
+    return (f"{why}The certificate of {agreement.label} for {dispute.reference}: every approval "
+            "with its time and content hash, and the record attached inside the PDF, which "
             "`parley verify` checks against Parley's database.")
+
+
+def agreement_in_writing(dispute: Dispute, agreement: Agreement,
+                         items: list[tuple[str, Any]]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """The agreement as a thread message, when Slack refused its files there: every section
+    within Block Kit's 3,000 characters. `items`: (owner's name, action item)."""
+    text = md("{label} for {ref}, in writing (Slack did not take the files here; each approver "
+              "has the certificate in a direct message).", label=agreement.label,
+              ref=dispute.reference)
+    blocks: list[dict[str, Any]] = [section(text), section(Mrkdwn("*Terms*"))]
+    blocks += [section(md("{part}", part=part)) for part in _parts(agreement.terms)]
+    for owner, item in items:
+        blocks.append(section(md("• {what} · {owner} · due {due}", what=item.text, owner=owner,
+                                 due=item.due_date.isoformat())))
+    blocks.append(context(md("Content hash (SHA-256) of the text approved: `{hash}`",
+                             hash=agreement.content_hash)))
+    return text, blocks[:50]
+
+
+def _parts(text: str, size: int = 580) -> list[str]:
+    """People's text in pieces that each fit a section once escaped (a character can become
+    five, `&amp;`: 580 × 5 stays under Block Kit's 3,000), cut at line ends or spaces."""
+    parts, rest = [], text
+    while len(rest) > size:
+        cut = max(rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
+        cut = cut if cut > size // 2 else size
+        parts.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n ")
+    return [*parts, rest]
 
 
 def trail_line(dispute: Dispute, head: str) -> dict[str, Any]:

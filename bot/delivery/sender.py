@@ -79,6 +79,8 @@ class Sender:
             self.client.chat_update(channel=channel, ts=call.ts, text=call.text, blocks=call.blocks)
             return Outcome("sent", Delivered(ts=call.ts))
         if isinstance(call, Upload):
+            if channel.startswith(("U", "W")):  # to a person: their direct message with Parley
+                channel = self.client.conversations_open(users=channel)["channel"]["id"]
             uploaded = self.client.files_upload_v2(
                 content=call.content, filename=call.filename, title=call.title, channel=channel,
                 thread_ts=call.thread_ts, initial_comment=call.comment, request_file_info=False)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.agreement_doc import agreement_markdown
 from bot.blocks.agreements import (
     agreement_blocks,
+    agreement_in_writing,
     certificate_comment,
     changes_requested,
     in_effect,
@@ -30,7 +31,7 @@ from bot.blocks.proposals import accepted_blocks, proposal_message, proposal_set
 from bot.blocks.status_card import card_text, status_card
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update, Upload
 from bot.payloads import DraftButton
-from bot.services import agreements, disputes
+from bot.services import agreements, disputes, outbox
 from bot.services.certificates import agreement_record
 from bot.services.followups import next_checkin
 from bot.services.perspectives import shared_sides_of
@@ -42,6 +43,7 @@ from models import (
     Agreement,
     AgreementStatus,
     AuditEvent,
+    Dispute,
     OutboxMessage,
     Perspective,
     Proposal,
@@ -174,9 +176,34 @@ def _certificate(ctx: Ctx) -> Call:
     record = agreement_record(ctx.d, agreement, valid, events, name=lambda team, user: _name_of(ctx, user),
                               team_name=ctx.names.team_name, trail_head=ctx.params.get("trail"))
     ref = ctx.d.reference
+    to_approver = bool(ctx.params.get("dm"))  # the thread refused files: each approver's copy
     return Upload(certificate_pdf(record), f"{ref}-agreement-v{agreement.version}-certificate.pdf",
-                  f"{agreement.label} certificate for {ref}", certificate_comment(ctx.d, agreement),
-                  thread_ts=ctx.thread())
+                  f"{agreement.label} certificate for {ref}",
+                  certificate_comment(ctx.d, agreement, in_dm=to_approver),
+                  thread_ts=None if to_approver else ctx.thread())
+
+
+def _certificate_refused(session: Session, row: OutboxMessage, reason: str) -> None:
+    """Slack refused the certificate in the thread for good (file uploads off for shared
+    channels, or an upload that fails there): the agreement goes into the thread as text with
+    its hash, and the PDF to each approver in a direct message. Nobody is left without it."""
+    if (row.params or {}).get("dm") or row.dispute_id is None:
+        return
+    dispute = session.get(Dispute, row.dispute_id)
+    agreement = session.get(Agreement, row.params["agreement"])
+    if dispute is None or agreement is None:
+        return
+    outbox.say(session, dispute, "agreement.text", agreement=agreement.id, reason=reason)
+    for approval in agreements.approval_state(dispute, agreement).valid:
+        outbox.say(session, dispute, "agreement.certificate", channel_id=approval.user_id,
+                   agreement=agreement.id, trail=row.params.get("trail"), dm=True)
+
+
+def _agreement_text(ctx: Ctx) -> Call:
+    agreement = _agreement(ctx)
+    text, blocks = agreement_in_writing(ctx.d, agreement, [
+        (ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items])
+    return Post(text, blocks, thread_ts=ctx.thread())
 
 
 def _name_of(ctx: Ctx, user_id: str) -> str:
@@ -265,7 +292,8 @@ THREAD_KINDS: dict[str, Kind] = {
     "agreement.changes": Kind(_changes),
     "agreement.in_effect": Kind(_in_effect),
     "agreement.file": Kind(_agreement_file, _file_uploaded),
-    "agreement.certificate": Kind(_certificate),
+    "agreement.certificate": Kind(_certificate, failed=_certificate_refused),
+    "agreement.text": Kind(_agreement_text),
     "perspective": Kind(_perspective, _perspective_posted),
     "perspective.sealed": Kind(_sealed),
     "perspective.revealed": Kind(_revealed),

@@ -23,6 +23,7 @@ from tests.e2e.threads import (
     text_of,
     thread_posts,
 )
+from tests.support.waiting import eventually
 
 
 def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
@@ -176,3 +177,33 @@ def test_show_is_for_parties_or_people_in_the_channel(slack, fake_slack):
     assert "blocks" in fake_slack.calls_to("response_url")[-1].args
     slack.command(SAM, "show D-1", channel="D0DM", channel_name="directmessage")
     assert "blocks" in fake_slack.calls_to("response_url")[-1].args
+
+
+def test_when_the_thread_refuses_files_the_agreement_is_written_there_and_sent_to_each_approver(
+        slack, fake_slack, db):
+    ts, note = accepted_proposal(slack, fake_slack)
+    _, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
+    click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
+    # An admin turned file uploads off for Slack Connect channels: both files are refused there
+    fake_slack.fail_next("files.completeUploadExternal", "restricted_action", times=2)
+    click(slack, fake_slack, CLIVE, message["blocks"], ids.APPROVE_AGREEMENT)
+    written = next(p for p in wait_for_posts(fake_slack, ts) if "in writing" in p["text"])
+    with db.read() as session:
+        agreement = session.scalars(select(Agreement)).one()
+    body = text_of(written["blocks"])
+    assert "Redo the checkout screens" in body and agreement.content_hash in body
+    assert "Redo the screens" in body and "Sam (Studio)" in body  # the action item and its owner
+    fake_slack.wait_for("files.completeUploadExternal", 4)
+    copies = sorted((u["channel"], u["filename"]) for u in fake_slack.uploads.values()
+                    if u.get("channel", "").startswith("D"))
+    assert copies == [("D0CLIVE", "D-1-agreement-v1-certificate.pdf"),
+                      ("D0SAM", "D-1-agreement-v1-certificate.pdf")]  # one for each approver
+    dm = next(u for u in fake_slack.uploads.values() if u.get("channel") == "D0SAM")
+    assert "Slack did not take files in D-1's thread" in dm["comment"]
+    assert json.loads(PdfReader(io.BytesIO(dm["bytes"])).attachments[ATTACHMENT][0])[
+        "agreement"]["content_hash"] == agreement.content_hash
+
+
+def wait_for_posts(fake, ts, count_with=lambda posts: any("in writing" in p["text"] for p in posts)):
+    eventually(lambda: count_with(thread_posts(fake, ts)), what="the agreement in writing")
+    return thread_posts(fake, ts)

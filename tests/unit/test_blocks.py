@@ -101,3 +101,17 @@ def test_text_helpers():
     assert mentions(["U1"]) == "<@U1>"
     assert mentions(["U1", "W2", "U3"]) == "<@U1>, <@W2> and <@U3>"
     assert mentions(["U1>|<!channel"]) == "U1&gt;|&lt;!channel"  # a forged id is never markup
+
+
+def test_the_agreement_in_writing_fits_block_kit_whatever_its_terms():
+    from bot.blocks.agreements import TERMS_MAX, agreement_in_writing
+    from models import Agreement
+
+    for terms in ("&" * TERMS_MAX, "word " * (TERMS_MAX // 5), "<!channel>\n" * (TERMS_MAX // 11)):
+        agreement = Agreement(version=1, terms=terms, content_hash="ab" * 32)
+        text, blocks = agreement_in_writing(dispute(), agreement, [])
+        assert check_blocks(blocks, surface="message") == [], terms[:20]
+        assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+        shown = "".join(b["text"]["text"] for b in blocks[2:-1])
+        assert shown.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace(" ", "").replace("\n", "") \
+            == terms.replace(" ", "").replace("\n", "")  # nothing lost between the pieces
