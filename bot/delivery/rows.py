@@ -25,6 +25,7 @@ from bot.db import Database
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Upload
 from bot.delivery.followup_kinds import FOLLOWUP_KINDS
 from bot.delivery.pacer import ChannelPacer
+from bot.delivery.record_kinds import RECORD_KINDS
 from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services import outbox
@@ -34,7 +35,7 @@ from models import Dispute, OutboxMessage, utcnow
 
 log = logging.getLogger("parley.delivery")
 
-KINDS: dict[str, Kind] = {**THREAD_KINDS, **FOLLOWUP_KINDS}
+KINDS: dict[str, Kind] = {**THREAD_KINDS, **RECORD_KINDS, **FOLLOWUP_KINDS}
 # Slack's answers to a token that no longer works; in multi-workspace mode the row is tried
 # again (a few times) with whatever token the store then has, or another organization's.
 TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "token_expired",

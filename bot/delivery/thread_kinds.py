@@ -8,19 +8,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks.agreement_doc import agreement_markdown
 from bot.blocks.agreements import (
     agreement_blocks,
-    agreement_in_writing,
-    certificate_comment,
     changes_requested,
     in_effect,
 )
-from bot.blocks.certificate_pdf import certificate_pdf
 from bot.blocks.checkins import new_date_set, reopened, resolved
 from bot.blocks.closing import close_requested, ended_text
 from bot.blocks.mediation import mediator_joined
@@ -29,10 +24,9 @@ from bot.blocks.parties import parties_added
 from bot.blocks.perspectives import perspective_message, reveal_intro, sealed_notice
 from bot.blocks.proposals import accepted_blocks, proposal_message, proposal_settled
 from bot.blocks.status_card import card_text, status_card
-from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update, Upload
+from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
 from bot.payloads import DraftButton
-from bot.services import agreements, disputes, outbox
-from bot.services.certificates import agreement_record
+from bot.services import disputes
 from bot.services.followups import next_checkin
 from bot.services.perspectives import shared_sides_of
 from bot.services.policy import effective_policy
@@ -42,8 +36,6 @@ from models import (
     ActionItem,
     Agreement,
     AgreementStatus,
-    AuditEvent,
-    Dispute,
     OutboxMessage,
     Perspective,
     Proposal,
@@ -154,71 +146,6 @@ def _in_effect(ctx: Ctx) -> Call:
     return Post(text, blocks, thread_ts=ctx.thread())
 
 
-def _agreement_file(ctx: Ctx) -> Call:
-    agreement = _agreement(ctx)
-    events = list(ctx.session.scalars(select(AuditEvent).where(
-        AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
-    valid = agreements.approval_state(ctx.d, agreement).valid
-    document = agreement_markdown(ctx.d, agreement, valid, events, ctx.names.describe)
-    ref = ctx.d.reference
-    return Upload(document, f"{ref}-agreement-v{agreement.version}.md",
-                  f"{agreement.label} for {ref}",
-                  f"The written {agreement.label.lower()} for {ref}, for your records.",
-                  thread_ts=ctx.thread())
-
-
-def _certificate(ctx: Ctx) -> Call:
-    """The agreement certificate (PDF), with its record attached (bot/services/certificates.py)."""
-    agreement = _agreement(ctx)
-    events = list(ctx.session.scalars(select(AuditEvent).where(
-        AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
-    valid = agreements.approval_state(ctx.d, agreement).valid
-    record = agreement_record(ctx.d, agreement, valid, events, name=lambda team, user: _name_of(ctx, user),
-                              team_name=ctx.names.team_name, trail_head=ctx.params.get("trail"))
-    ref = ctx.d.reference
-    to_approver = bool(ctx.params.get("dm"))  # the thread refused files: each approver's copy
-    return Upload(certificate_pdf(record), f"{ref}-agreement-v{agreement.version}-certificate.pdf",
-                  f"{agreement.label} certificate for {ref}",
-                  certificate_comment(ctx.d, agreement, in_dm=to_approver),
-                  thread_ts=None if to_approver else ctx.thread())
-
-
-def _certificate_refused(session: Session, row: OutboxMessage, reason: str) -> None:
-    """Slack refused the certificate in the thread for good (file uploads off for shared
-    channels, or an upload that fails there): the agreement goes into the thread as text with
-    its hash, and the PDF to each approver in a direct message. Nobody is left without it."""
-    if (row.params or {}).get("dm") or row.dispute_id is None:
-        return
-    dispute = session.get(Dispute, row.dispute_id)
-    agreement = session.get(Agreement, row.params["agreement"])
-    if dispute is None or agreement is None:
-        return
-    outbox.say(session, dispute, "agreement.text", agreement=agreement.id, reason=reason)
-    for approval in agreements.approval_state(dispute, agreement).valid:
-        outbox.say(session, dispute, "agreement.certificate", channel_id=approval.user_id,
-                   agreement=agreement.id, trail=row.params.get("trail"), dm=True)
-
-
-def _agreement_text(ctx: Ctx) -> Call:
-    agreement = _agreement(ctx)
-    text, blocks = agreement_in_writing(ctx.d, agreement, [
-        (ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items])
-    return Post(text, blocks, thread_ts=ctx.thread())
-
-
-def _name_of(ctx: Ctx, user_id: str) -> str:
-    try:
-        return ctx.names.lookup(user_id).name
-    except SlackApiError:
-        return user_id
-
-
-def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> None:
-    agreement = session.get(Agreement, row.params["agreement"])
-    if agreement is not None:
-        agreement.file_id = done.file_id
-
-
 # ----- perspectives ---------------------------------------------------------------------------
 def _perspective(ctx: Ctx) -> Call:
     perspective = ctx.load(Perspective, "perspective", "perspective")
@@ -291,9 +218,6 @@ THREAD_KINDS: dict[str, Kind] = {
     "agreement.update": AGREEMENT_UPDATE,
     "agreement.changes": Kind(_changes),
     "agreement.in_effect": Kind(_in_effect),
-    "agreement.file": Kind(_agreement_file, _file_uploaded),
-    "agreement.certificate": Kind(_certificate, failed=_certificate_refused),
-    "agreement.text": Kind(_agreement_text),
     "perspective": Kind(_perspective, _perspective_posted),
     "perspective.sealed": Kind(_sealed),
     "perspective.revealed": Kind(_revealed),
