@@ -30,7 +30,6 @@ class Checked:
 def read_record(path: Path) -> dict[str, Any]:
     """The record attached to a certificate, or NotARecord saying why not."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         data = path.read_bytes()
@@ -41,7 +40,7 @@ def read_record(path: Path) -> dict[str, Any]:
                          "certificates Parley uploads (…-certificate.pdf)")
     try:
         attached = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT)
-    except (PyPdfError, Exception) as error:  # noqa: BLE001 - any broken PDF: one line
+    except Exception as error:  # noqa: BLE001 - any broken PDF (pypdf's own errors too): one line
         said = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
         raise NotARecord(f"{path.name} is not a readable PDF (it may be cut short): {said}") from None
     if not attached:
@@ -83,11 +82,12 @@ def _check(session: Session, record: dict[str, Any]) -> Checked:
     if agreement.status != AgreementStatus.RATIFIED:
         return Checked(False, f"{reference} agreement v{version} never took effect "
                               f"(it is {agreement.status})")
-    differs = [what for what, same in _comparisons(session, record, dispute, agreement) if not same]
+    valid = agreements.approval_state(dispute, agreement).valid
+    differs = [what for what, same in _comparisons(session, record, dispute, agreement, valid)
+               if not same]
     if differs:
         return Checked(False, f"{reference} agreement v{version} differs from Parley's record: "
                               + ", ".join(differs))
-    valid = agreements.approval_state(dispute, agreement).valid
     names = {(x["team_id"], x["user_id"]): f"{x['name']} ({x['organization']})"
              for x in record["approvals"]}
     by = ", ".join(f"{names.get((x.team_id, x.user_id), x.user_id)} at {_stamp(x.at)}" for x in valid)
@@ -96,9 +96,8 @@ def _check(session: Session, record: dict[str, Any]) -> Checked:
 
 
 def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
-                 agreement: Agreement) -> list[tuple[str, bool]]:
+                 agreement: Agreement, valid: list[Any]) -> list[tuple[str, bool]]:
     d, a = record["dispute"], record["agreement"]
-    valid = agreements.approval_state(dispute, agreement).valid
     money = ({"amount": str(agreement.amount), "currency": agreement.currency}
              if agreement.amount is not None else None)
     parties = sorted((p.team_id, p.user_id, p.side) for p in dispute.parties)
