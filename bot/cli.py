@@ -1,7 +1,7 @@
 """`parley`: the console script installed with the package.
 
-    parley verify FILE                        check an agreement certificate (PDF) against
-                                              the database
+    parley verify FILE                        check an agreement certificate or an exported
+                                              record (PDF) against the database
     parley verify --audit [D-7] [--team T…]   walk the audit trail's hash chains
 
 It reads the database of DATABASE_URL (or the settings' default). Exit status: 0 when what was
@@ -22,6 +22,8 @@ from sqlalchemy import select
 from bot.config import normalize_database_url
 from bot.db import Database, build_engine
 from bot.services.disputes import NotFound, get_by_reference
+from bot.services.export_check import check_export
+from bot.services.export_record import FORMAT as EXPORT_FORMAT
 from bot.services.record_check import NotARecord, check, read_record
 from bot.services.trail import walk
 from models import Dispute
@@ -30,15 +32,16 @@ from models import Dispute
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="parley", description="Parley's own tools.")
     commands = parser.add_subparsers(dest="command", required=True)
-    verify = commands.add_parser("verify", help="check a certificate, or the audit trail's hash chains")
-    verify.add_argument("file", nargs="?", type=Path, help="an agreement certificate (PDF)")
+    verify = commands.add_parser("verify", help="check a certificate or an export, or the audit trail's hash chains")
+    verify.add_argument("file", nargs="?", type=Path,
+                        help="an agreement certificate or an exported record (PDF)")
     verify.add_argument("--audit", nargs="?", const="", metavar="D-7",
                         help="walk every chain, or one dispute's")
     verify.add_argument("--team", help="the workspace whose D-7 is meant (when several have one)")
     args = parser.parse_args(argv)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings would be a second line
     if (args.file is None) == (args.audit is None):
-        parser.error("give a certificate to check, or --audit")
+        parser.error("give a certificate or an exported record to check, or --audit")
     if args.file is not None:
         try:
             record = read_record(args.file)
@@ -50,13 +53,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _say(f"cannot open the database: {error}", 2)
     try:
         if args.file is not None:
+            checker = check_export if record["format"] == EXPORT_FORMAT else check
             with db.read() as session:
-                checked = check(session, record)
+                checked = checker(session, record)
             return _say(checked.line, 0 if checked.matches else 1)
         return _verify_audit(db, args.audit, args.team)
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
         said = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
-        what = "the certificate" if args.file is not None else "the audit trail"
+        what = "the file" if args.file is not None else "the audit trail"
         return _say(f"cannot check {what} against the database: {said}", 2)
     finally:
         db.engine.dispose()

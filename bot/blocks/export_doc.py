@@ -93,6 +93,7 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
 @dataclass(frozen=True)
 class ExportFile:
     filename: str
+    pdf_filename: str
     title: str
     comment: Mrkdwn
     where: Mrkdwn  # the private answer to the command
@@ -100,8 +101,9 @@ class ExportFile:
 
 def export_file(dispute: Dispute, internal: bool) -> ExportFile:
     which = "full record" if internal else "record"
-    return ExportFile(f"{dispute.reference}-record.md", f"{dispute.reference}: {which}",
-                      md("The {which} of {ref}, for you only.", which=which, ref=dispute.reference),
+    return ExportFile(f"{dispute.reference}-record.md", f"{dispute.reference}-record.pdf",
+                      f"{dispute.reference}: {which}",
+                      md("The {which} of {ref}, for you only: as a PDF, and as Markdown.", which=which, ref=dispute.reference),
                       md("The {which} of {ref} is in your direct messages with Parley.", which=which,
                          ref=dispute.reference))
 

@@ -28,3 +28,44 @@ def status_label(status: str, escalated: bool = False) -> str:
 
 def category_label(category: str) -> str:
     return CATEGORIES.get(category, category.title())
+
+
+# What each audit event records, as a record's timeline says it.
+EVENT_WORDS: dict[str, str] = {
+    "dispute.opened": "Dispute opened",
+    "dispute.thread_started": "Thread started",
+    "party.added": "Party added",
+    "perspective.shared": "Perspective shared",
+    "perspectives.revealed": "Perspectives revealed",
+    "proposal.made": "Proposal made",
+    "proposal.accepted": "Proposal accepted",
+    "proposal.declined": "Proposal declined",
+    "proposal.withdrawn": "Proposal withdrawn",
+    "proposal.superseded": "Proposal replaced",
+    "agreement.drafted": "Agreement drafted",
+    "agreement.changes_requested": "Changes requested",
+    "agreement.approved": "Agreement approved",
+    "agreement.ratified": "Agreement in effect",
+    "agreement.superseded": "Agreement replaced",
+    "checkin.answered": "Check-in answered",
+    "checkins.cancelled": "Check-ins cancelled",
+    "item.rescheduled": "Action item rescheduled",
+    "dispute.nudged": "Reminder sent",
+    "dispute.escalated": "Mediator asked for",
+    "dispute.status_changed": "Status changed",
+    "dispute.close_requested": "Closing proposed",
+    "dispute.resolved": "Dispute resolved",
+    "dispute.closed": "Dispute closed",
+    "dispute.withdrawn": "Dispute withdrawn",
+    "dispute.reopened": "Dispute reopened",
+    "delivery.failed": "A message could not be delivered",
+    "channel.provider_handed_over": "Channel handed over",
+    "feedback.given": "Feedback given (internal)",
+    "lessons.recorded": "Lessons learned recorded (internal)",
+}
+
+CHECKIN_WORDS: dict[str, str] = {"item_due": "Action item due", "after_days": "Scheduled check-in"}
+
+
+def event_words(kind: str) -> str:
+    return EVENT_WORDS.get(kind) or kind.replace(".", ": ").replace("_", " ").capitalize()

@@ -4,7 +4,6 @@ there (the agreement as text, the certificate to each approver)."""
 
 from __future__ import annotations
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,7 +39,7 @@ def _certificate(ctx: Ctx) -> Call:
     events = list(ctx.session.scalars(select(AuditEvent).where(
         AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
     valid = agreements.approval_state(ctx.d, agreement).valid
-    record = agreement_record(ctx.d, agreement, valid, events, name=lambda team, user: _name_of(ctx, user),
+    record = agreement_record(ctx.d, agreement, valid, events, name=ctx.names.name_of,
                               team_name=ctx.names.team_name, trail_head=ctx.params.get("trail"))
     ref = ctx.d.reference
     to_approver = bool(ctx.params.get("dm"))  # the thread refused files: each approver's copy
@@ -71,13 +70,6 @@ def _agreement_text(ctx: Ctx) -> Call:
     text, blocks = agreement_in_writing(ctx.d, agreement, [
         (ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items])
     return Post(text, blocks, thread_ts=ctx.thread())
-
-
-def _name_of(ctx: Ctx, user_id: str) -> str:
-    try:
-        return ctx.names.lookup(user_id).name
-    except SlackApiError:
-        return user_id
 
 
 def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> None:

@@ -40,17 +40,7 @@ def when(moment: datetime | None) -> str | None:
 def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[Approval],
                      events: list[AuditEvent], *, name: Name, team_name: TeamName,
                      trail_head: str | None) -> dict[str, Any]:
-    def org(team_id: str) -> str:
-        return team_name(team_id) or team_id
-
-    def person(team_id: str, user_id: str) -> dict[str, str]:
-        return {"team_id": team_id, "user_id": user_id, "name": name(team_id, user_id),
-                "organization": org(team_id)}
-
-    sides: dict[str, str] = {dispute.team_id: Side.PROVIDER.value}
-    for party in dispute.parties:
-        if party.side == Side.CLIENT:
-            sides.setdefault(party.team_id, Side.CLIENT.value)
+    person = people(name, team_name)
     # Up to the moment it took effect (the trail's head then), however late this is written.
     upto = next((e.id for e in events if trail_head and e.hash == trail_head), None)
     timeline = [{"at": when(e.at), "what": _step(e)} for e in events
@@ -60,11 +50,7 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
         "dispute": {"reference": dispute.reference, "team_id": dispute.team_id,
                     "title": dispute.title, "category": dispute.category,
                     "channel_id": dispute.channel_id, "opened_at": when(dispute.created_at)},
-        "organizations": [{"team_id": t, "name": org(t), "side": s} for t, s in sides.items()],
-        "parties": [{**person(p.team_id, p.user_id), "side": p.side} for p in dispute.parties
-                    if p.side != Side.MEDIATOR],
-        "mediators": [person(p.team_id, p.user_id) for p in dispute.parties
-                      if p.side == Side.MEDIATOR],
+        **who_took_part(dispute, person, team_name),
         "agreement": {
             "version": agreement.version, "terms": agreement.terms,
             "compensation": ({"amount": str(agreement.amount), "currency": agreement.currency}
@@ -79,6 +65,31 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
                        "content_hash": a.content_hash} for a in approvals],
         "timeline": timeline,
         "audit_trail_head": trail_head,
+    }
+
+
+def people(name: Name, team_name: TeamName) -> Callable[[str, str], dict[str, str]]:
+    """(team_id, user_id) -> the person as a record holds them."""
+    def person(team_id: str, user_id: str) -> dict[str, str]:
+        return {"team_id": team_id, "user_id": user_id, "name": name(team_id, user_id),
+                "organization": team_name(team_id) or team_id}
+    return person
+
+
+def who_took_part(dispute: Dispute, person: Callable[[str, str], dict[str, str]],
+                  team_name: TeamName) -> dict[str, list[dict[str, str]]]:
+    """The organizations (the dispute's workspace is the provider), parties and mediators."""
+    sides: dict[str, str] = {dispute.team_id: Side.PROVIDER.value}
+    for party in dispute.parties:
+        if party.side == Side.CLIENT:
+            sides.setdefault(party.team_id, Side.CLIENT.value)
+    return {
+        "organizations": [{"team_id": t, "name": team_name(t) or t, "side": s}
+                          for t, s in sides.items()],
+        "parties": [{**person(p.team_id, p.user_id), "side": p.side} for p in dispute.parties
+                    if p.side != Side.MEDIATOR],
+        "mediators": [person(p.team_id, p.user_id) for p in dispute.parties
+                      if p.side == Side.MEDIATOR],
     }
 
 

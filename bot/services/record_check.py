@@ -1,11 +1,16 @@
-"""`parley verify FILE`: an agreement certificate's attached record (bot/services/certificates.py)
-against the database. Says what it matches, or each thing that differs."""
+"""`parley verify FILE`: the record attached to an agreement certificate
+(bot/services/certificates.py) or to an exported record (bot/services/export_record.py, checked
+in bot/services/export_check.py) against the database. Says what it matches, or each thing
+that differs."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +19,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.services import agreements
 from bot.services.certificates import ATTACHMENT, FORMAT, when
-from models import Agreement, AgreementStatus, AuditEvent, Dispute
+from bot.services.export_record import FORMAT as EXPORT_FORMAT
+from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute
 
 
 class NotARecord(Exception):
@@ -37,7 +43,8 @@ def read_record(path: Path) -> dict[str, Any]:
         raise NotARecord(f"cannot read {path}: {error.strerror or error}") from None
     if not data.startswith(b"%PDF-"):
         raise NotARecord(f"{path.name} is not a PDF; parley verify checks the agreement "
-                         "certificates Parley uploads (…-certificate.pdf)")
+                         "certificates (…-certificate.pdf) and exported records (…-record.pdf) "
+                         "Parley makes")
     try:
         attached = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT)
     except Exception as error:  # noqa: BLE001 - any broken PDF (pypdf's own errors too): one line
@@ -45,35 +52,52 @@ def read_record(path: Path) -> dict[str, Any]:
         raise NotARecord(f"{path.name} is not a readable PDF (it may be cut short): {said}") from None
     if not attached:
         raise NotARecord(f"{path.name} carries no Parley record ({ATTACHMENT}): it is not a "
-                         "certificate Parley made")
+                         "certificate or an exported record Parley made")
     try:
         record = json.loads(attached[0])
     except (ValueError, RecursionError, TypeError):
         raise NotARecord(f"the record attached to {path.name} is not JSON") from None
-    if not isinstance(record, dict) or record.get("format") != FORMAT:
-        raise NotARecord(f"the record attached to {path.name} is not a Parley agreement record")
+    if not isinstance(record, dict) or record.get("format") not in {FORMAT, EXPORT_FORMAT}:
+        raise NotARecord(f"the record attached to {path.name} is not a Parley record")
     return record
 
 
-def check(session: Session, record: dict[str, Any]) -> Checked:
-    """Only the attached record is compared (it is what the PDF's text was drawn from)."""
-    try:
-        return _check(session, record)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return Checked(False, "the attached record is not in the shape Parley writes")
+def shape_checked(check: Callable[[Session, dict[str, Any]], Checked]
+                  ) -> Callable[[Session, dict[str, Any]], Checked]:
+    """Only the attached record is compared (it is what the PDF's text was drawn from); one
+    that is not in the shape Parley writes is said so in one line."""
+    @functools.wraps(check)
+    def checked(session: Session, record: dict[str, Any]) -> Checked:
+        try:
+            return check(session, record)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return Checked(False, "the attached record is not in the shape Parley writes")
+    return checked
 
 
-def _check(session: Session, record: dict[str, Any]) -> Checked:
-    d, a = record["dispute"], record["agreement"]
-    team, reference, version = str(d["team_id"]), str(d["reference"]), a["version"]
+def dispute_named(session: Session, record: dict[str, Any]) -> Dispute | str:
+    """The dispute the record names (its parties loaded), or what is wrong with the name."""
+    d = record["dispute"]
+    team, reference = str(d["team_id"]), str(d["reference"])
     digits = reference.removeprefix("D-")
-    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9) or type(version) is not int:
-        return Checked(False, "the attached record names no dispute and version Parley could have")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
+        return "the attached record names no dispute Parley could have"
     dispute = session.scalars(select(Dispute).where(Dispute.team_id == team,
                                                     Dispute.number == int(digits))
                               .options(selectinload(Dispute.parties))).one_or_none()
-    if dispute is None:
-        return Checked(False, f"there is no dispute {reference} of workspace {team} in this database")
+    return dispute or f"there is no dispute {reference} of workspace {team} in this database"
+
+
+@shape_checked
+def check(session: Session, record: dict[str, Any]) -> Checked:
+    """An agreement certificate's record."""
+    d, a = record["dispute"], record["agreement"]
+    team, reference, version = str(d["team_id"]), str(d["reference"]), a["version"]
+    if type(version) is not int:
+        return Checked(False, "the attached record names no dispute and version Parley could have")
+    dispute = dispute_named(session, record)
+    if isinstance(dispute, str):
+        return Checked(False, dispute)
     agreement = session.scalars(
         select(Agreement).where(Agreement.dispute_id == dispute.id, Agreement.version == version)
         .options(selectinload(Agreement.items), selectinload(Agreement.approvals))).one_or_none()
@@ -90,9 +114,9 @@ def _check(session: Session, record: dict[str, Any]) -> Checked:
                               + ", ".join(differs))
     names = {(x["team_id"], x["user_id"]): f"{x['name']} ({x['organization']})"
              for x in record["approvals"]}
-    by = ", ".join(f"{names.get((x.team_id, x.user_id), x.user_id)} at {_stamp(x.at)}" for x in valid)
     return Checked(True, f"Matches {reference} (workspace {team}) agreement v{version}, in effect "
-                         f"since {_stamp(agreement.ratified_at)}, approved by {by}.")
+                         f"since {stamp(agreement.ratified_at)}, approved by "
+                         f"{approved_by(valid, names)}.")
 
 
 def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
@@ -128,5 +152,10 @@ def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
     ]
 
 
-def _stamp(moment: Any) -> str:
+def approved_by(valid: list[Approval], names: dict[tuple[str, str], str]) -> str:
+    return ", ".join(f"{names.get((x.team_id, x.user_id), x.user_id)} at {stamp(x.at)}"
+                     for x in valid)
+
+
+def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")

@@ -113,12 +113,16 @@ class Directory:
             self._teams[team_id] = (now, name)
         return name
 
+    def name_of(self, team_id: str, user_id: str) -> str:
+        """The person's name in Slack, or their user id when Slack cannot say."""
+        try:
+            return self.lookup(user_id).name
+        except SlackApiError:
+            return user_id
+
     def describe(self, team_id: str, user_id: str) -> str:
         """'Cora (Client Co)' for messages both sides read (plain text: a name is typed by a
         person, and is escaped wherever it goes); falls back to what is known."""
-        try:
-            name = self.lookup(user_id).name
-        except SlackApiError:
-            name = user_id
+        name = self.name_of(team_id, user_id)
         org = self.team_name(team_id)
         return f"{name} ({org})" if org else name

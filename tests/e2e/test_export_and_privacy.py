@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot import ids
 from bot.services import exports
+from bot.services.certificates import ATTACHMENT
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
 from bot.services.policy import set_policy
@@ -31,6 +35,17 @@ def test_export_sends_the_full_record_privately(slack, fake_slack, db):
     for expected in ("# D-1:", "## Proposals", "P1: Redo the checkout screens (accepted)",
                      "## Agreements", "Approved by Sam (Studio)", "## Timeline", "agreement.approved"):
         assert expected in upload["content"]
+    pdf = next(u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record.pdf")
+    assert pdf["channel"] == "D0SAM" and pdf["title"] == upload["title"]
+    reader = PdfReader(io.BytesIO(pdf["bytes"]))
+    record = json.loads(reader.attachments[ATTACHMENT][0])
+    assert record["format"] == "parley/dispute-record" and record["scope"] == "full"
+    assert [(x["name"], x["organization"]) for x in record["agreements"][0]["approvals"]] == \
+        [("Sam", "Studio")]
+    words = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in ("Dispute record", "P1: Redo the checkout screens (accepted)",
+                     "Approved by Sam (Studio, Slack T0HOST / U0SAM)", "Agreement approved: v1"):
+        assert expected in words
     assert "in your direct messages" in fake_slack.calls_to("response_url")[-1].args["text"]
     fake_slack.add_channel("C0ELSEWHERE")
     slack.command(SOL, "export D-1", channel="C0ELSEWHERE")
@@ -90,11 +105,15 @@ def test_export_is_for_parties_and_admins_and_the_client_side_gets_no_internal_n
         before = set(fake_slack.uploads)
         assert slack.command(user, "export D-1").status == 200
         answer = fake_slack.calls_to("response_url")[-1].args["text"]
-        new = [u for f, u in fake_slack.uploads.items() if f not in before]
-        assert len(new) <= 1
-        if new:
-            assert new[0]["channel"] == "D" + user.id.removeprefix("U")  # their own DM with Parley
-        return (new[0]["content"] if new else None), answer
+        new = {u["filename"]: u for f, u in fake_slack.uploads.items() if f not in before}
+        if not new:
+            return None, answer
+        assert set(new) == {"D-1-record.md", "D-1-record.pdf"}
+        assert {u["channel"] for u in new.values()} == {"D" + user.id.removeprefix("U")}  # their DM
+        reader = PdfReader(io.BytesIO(new["D-1-record.pdf"]["bytes"]))
+        pdf = "\n".join(page.extract_text() for page in reader.pages)
+        attached = reader.attachments[ATTACHMENT][0].decode()
+        return "\n".join((new["D-1-record.md"]["content"], pdf, attached)), answer
 
     internal = ("INTERNAL-LESSON", "INTERNAL-FEEDBACK", "lessons.recorded")
     for user in (SAM, User("U0ADA", SAM.team_id, "ada")):  # the provider side, a workspace admin
@@ -103,7 +122,7 @@ def test_export_is_for_parties_and_admins_and_the_client_side_gets_no_internal_n
     document, answer = export(CORA)  # the client side: the record without the team's notes
     assert document is not None and "Settled by phone." in document
     assert not any(marker in document for marker in internal)
-    assert "Record for the client side" in document and "full record" not in answer
+    assert document.count("Record for the client side") == 2 and "full record" not in answer
     for outsider in (CLIVE, GUEST):  # in the channel, but not a party: told privately, no file
         document, answer = export(outsider)
         assert document is None and "Only the parties to D-1 can export its record" in answer

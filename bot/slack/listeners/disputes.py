@@ -15,11 +15,13 @@ from bot.blocks import messages
 from bot.blocks.delivery import saved_not_posted
 from bot.blocks.dispute_modal import open_dispute_modal
 from bot.blocks.export_doc import export_file, export_markdown
+from bot.blocks.export_pdf import export_pdf
 from bot.blocks.show import show_dispute, show_text
 from bot.payloads import OpenDisputeMeta, decode
 from bot.services import agreements, exports, followups, outbox, records
 from bot.services import disputes as service
 from bot.services.errors import NotAllowed
+from bot.services.export_record import dispute_record
 from bot.services.people import Person
 from bot.slack.approvals_view import approval_view
 from bot.slack.context import channel_provider, deps_of, host_team_id, settle_provider
@@ -28,7 +30,7 @@ from bot.slack.forms.dispute_form import read_form, validate
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery
 from bot.slack.listeners.settings import open_settings
 from bot.slack.outgoing import reply
-from models import Dispute
+from models import Dispute, utcnow
 
 REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
 HASH = re.compile(r"[0-9a-f]{64}")
@@ -135,12 +137,17 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
     with deps.db.read() as session:
         dispute = _by_reference(session, command, context, reference)
         internal = exports.full_record_for(dispute, person, is_admin=is_admin)
-        document = export_markdown(dispute, records.gather(session, dispute), internal=internal,
-                                   name=deps.directory.describe)
+        gathered = records.gather(session, dispute)
+    # What was read is all loaded; names come from Slack now that the session is closed.
+    names = deps.directory
+    document = export_markdown(dispute, gathered, internal=internal, name=names.describe)
+    record = dispute_record(dispute, gathered, internal=internal, name=names.name_of,
+                            team_name=names.team_name, exported_at=utcnow())
     dm = client.conversations_open(users=person.user_id)["channel"]["id"]
     file = export_file(dispute, internal)
-    client.files_upload_v2(content=document, filename=file.filename, title=file.title, channel=dm,
-                           initial_comment=file.comment)
+    client.files_upload_v2(channel=dm, initial_comment=file.comment, file_uploads=[
+        {"content": document, "filename": file.filename, "title": file.title},
+        {"content": export_pdf(record), "filename": file.pdf_filename, "title": file.title}])
     reply(command["response_url"], file.where)
 
 

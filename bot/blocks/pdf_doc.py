@@ -1,0 +1,130 @@
+"""What Parley's PDFs share (fpdf2): real, searchable text in the bundled DejaVu Sans (Latin with
+accents, Cyrillic, Greek and more), page numbers, A4 with margins that also print on Letter,
+headings and paragraphs, and a record attached as JSON. A character the fonts cannot draw is
+shown as �. Used by the agreement certificate (certificate_pdf.py) and the dispute's exported
+record (export_pdf.py)."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FAMILY = "DejaVu"
+REPLACEMENT = "\ufffd"
+MARGIN = 20  # mm: A4's 210 mm less two margins is narrower than Letter's 216 mm
+INK, SOFT, RULE = (33, 37, 41), (96, 103, 112), (206, 212, 218)
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """The code points both bundled faces can draw."""
+    faces = [TTFont(FONTS / name, lazy=True) for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+    points = [set(face.getBestCmap()) for face in faces]
+    return frozenset(points[0] & points[1])
+
+
+def drawable(text: str) -> str:
+    """`text` with every character the fonts lack replaced (line breaks and tabs kept)."""
+    known = _drawable()
+    return "".join(c if c in "\n\t" or ord(c) in known else REPLACEMENT for c in text)
+
+
+_LOCK = threading.Lock()  # one document at a time per process: they share parsed fonts
+_FONTS: dict[str, Any] = {}  # fpdf2's parsed fonts, read from the files once per process
+
+
+@functools.cache
+def _font_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+class Document(FPDF):
+    """A4 pages with Parley's margins, fonts and footer ("… · Page 2 of 5")."""
+
+    def __init__(self, footer: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self._footer = drawable(footer)
+        if not _FONTS:
+            self.add_font(FAMILY, "", FONTS / "DejaVuSans.ttf")
+            self.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
+            _FONTS.update(copy.deepcopy(self.fonts))  # pristine: no glyphs used yet
+        else:
+            # fpdf2's own copy of a font shares what was parsed (widths, cmap) and copies what
+            # a document changes (the glyphs it uses). Writing the file subsets the font's
+            # tables in place, so each document gets tables of its own, opened lazily from
+            # the bytes kept in memory (only what the subsetting reads is parsed).
+            fonts = copy.deepcopy(_FONTS)
+            for font in fonts.values():
+                font.ttfont = TTFont(io.BytesIO(_font_bytes(str(font.ttffile))),
+                                     recalcTimestamp=False, lazy=True)
+            self.fonts.update(fonts)
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN + 6)
+        self.alias_nb_pages()
+
+    def footer(self) -> None:
+        self.set_y(-MARGIN)
+        self.set_font(FAMILY, "", 8)
+        self.set_text_color(*SOFT)
+        self.cell(0, 5, f"{self._footer} · Page {self.page_no()} of {{nb}}", align="C")
+
+    def start(self, title: str, made_at: datetime) -> None:
+        self.set_title(drawable(title))
+        self.set_author("Parley")
+        self.set_creation_date(made_at)
+        self.add_page()
+        self.set_text_color(*INK)
+
+    def heading(self, text: str, size: float = 12) -> None:
+        self.ln(3)
+        self.set_font(FAMILY, "B", size)
+        self.cell(0, size * 7 / 12, drawable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(*RULE)
+        self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
+        self.ln(2)
+
+    def para(self, text: str, size: float = 10, bold: bool = False, soft: bool = False,
+             indent: float = 0) -> None:
+        self.set_font(FAMILY, "B" if bold else "", size)
+        self.set_text_color(*(SOFT if soft else INK))
+        shown = drawable(text)
+        self.set_x(self.l_margin + indent)
+        width = self.epw - indent
+        if "\n" not in shown and self.get_string_width(shown) < width:
+            # One line: fpdf2's line breaking measures the line again for every character it
+            # adds, which made up most of a certificate's time (bench/certificate.py).
+            self.cell(width, size * 0.5, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        else:
+            self.multi_cell(width, size * 0.5, shown, align="L", new_x=XPos.LMARGIN,
+                            new_y=YPos.NEXT)
+        self.set_text_color(*INK)
+
+    def attach(self, content: bytes, name: str, description: str, made_at: datetime) -> None:
+        self.embed_file(bytes=content, basename=name, mime_type="application/json",
+                        desc=description, modification_date=made_at)
+
+
+def render(draw: Callable[..., Document], *args: Any, **kwargs: Any) -> bytes:
+    """`draw(...)` returns the Document it drew; its bytes, one document at a time."""
+    with _LOCK:
+        return bytes(draw(*args, **kwargs).output())
+
+
+def stamp(iso: str | None) -> str:
+    """"2026-12-04T10:00:00Z" as "2026-12-04 10:00:00 UTC"."""
+    return iso.replace("T", " ").replace("Z", " UTC") if iso else "—"
+
+
+def day(iso: str | None) -> str:
+    return iso[:10] if iso else "—"

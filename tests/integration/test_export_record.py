@@ -1,0 +1,161 @@
+"""`/dispute export`'s PDF: the whole record for one side, real text in any script the bundled
+fonts cover, the record attached as JSON, every page rendered (pdftoppm); `parley verify` says
+what an exported record matches or what differs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from bot.blocks.export_pdf import export_pdf
+from bot.services import audit, disputes, records
+from bot.services.certificates import ATTACHMENT, canonical, record_hash
+from bot.services.export_record import dispute_record
+from bot.services.people import Participant, Person
+from bot.services.perspectives import PerspectiveText, Shared, share
+from models import Dispute, utcnow
+from tests.conftest import CORA, SAM
+from tests.integration.test_certificate import NAMES, PDFTOPPM, ROOT, verify
+from tests.support.scenarios import whole_story
+
+PROVIDER, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
+INTERNAL = ("Fair in the end", "Check dates weekly", "Lessons learned (internal)",
+            "Feedback given (internal)")
+
+
+def exported(db, dispute_id: int, *, internal: bool, names: dict[str, str] = NAMES) -> dict:
+    with db.read() as session:
+        dispute = session.get(Dispute, dispute_id)
+        gathered = records.gather(session, dispute)
+        _ = dispute.parties
+    return dispute_record(dispute, gathered, internal=internal,
+                          name=lambda team, user: names.get(user, user),
+                          team_name={"T0HOST": "Studio", "T0CLIENT": "Client Co"}.get,
+                          exported_at=utcnow())
+
+
+def text_of(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_export_reads_as_text_and_carries_the_record_for_its_side(db):
+    dispute_id = whole_story(db, PROVIDER, CLIENT, events=60, said=" — Ξ")
+    full = exported(db, dispute_id, internal=True)
+    reader, words = text_of(export_pdf(full))
+    assert reader.attachments[ATTACHMENT][0] == canonical(full)
+    for shown in ("Dispute record", "D-1 · Checkout screens late — Ξ", "Zoë Øster", "Кора Ξανθή",
+                  "Full record for the provider side", "The screens came two weeks late — Ξ.",
+                  "with no warning. — Ξ", "came later than it should have. — Ξ", "P1: A discount — Ξ (declined)",
+                  "Too little — Ξ", "P2: Redo the screens — Ξ (accepted)",
+                  "Agreement v1 (ratified, in effect since", "The studio redoes both screens — Ξ.",
+                  "(Client Co, Slack T0CLIENT / U0CORA) at",
+                  "Proposal accepted: P2 (Zoë Øster, Studio)", "Status changed: resolved",
+                  "4/5 from Кора Ξανθή", "Process or hand-over", *INTERNAL,
+                  full["agreements"][0]["content_hash"], full["audit_trail_head"], record_hash(full),
+                  f"Page 1 of {len(reader.pages)}"):
+        assert shown in words, shown
+    assert len(full["timeline"]) == 60
+
+    client = exported(db, dispute_id, internal=False)
+    reader, words = text_of(export_pdf(client))
+    attached = json.loads(reader.attachments[ATTACHMENT][0])
+    assert "Record for the client side" in words and "Full record" not in words
+    assert not any(marker in words for marker in INTERNAL)
+    assert "feedback" not in attached and "lessons" not in attached
+    assert {e["kind"] for e in attached["timeline"]}.isdisjoint({"feedback.given", "lessons.recorded"})
+    assert attached["audit_trail_head"] == full["audit_trail_head"]  # a hash says nothing of them
+
+
+def test_a_perspective_never_revealed_is_in_nobody_s_export(db):
+    with db.transaction() as s:  # one side shared, sealed until the other does
+        dispute = disputes.open_dispute(s, disputes.NewDispute(
+            host_team_id=PROVIDER.team_id, channel_id="C0SHARED", title="Late", category="quality",
+            description="d", desired_outcome="o", opener=Participant(PROVIDER),
+            others=[Participant(CLIENT)]))
+        dispute_id = dispute.id
+        outcome = share(s, dispute, dispute.parties[0], PerspectiveText("Sealed view", "i", "r"),
+                        seal=True, actor=PROVIDER)
+        assert outcome.kind == Shared.SEALED
+    for internal in (True, False):
+        record = exported(db, dispute_id, internal=internal)
+        assert record["perspectives"] == [] and "Sealed view" not in json.dumps(record)
+        assert "None revealed" in text_of(export_pdf(record))[1]
+
+
+def test_every_page_of_an_export_renders(db, tmp_path):
+    """PARLEY_SCREENSHOTS=docs also refreshes docs/screenshots/export-page-1.png."""
+    assert shutil.which(PDFTOPPM) or Path(PDFTOPPM).exists(), \
+        f"{PDFTOPPM} is missing: `make test` installs poppler-utils"
+    record = exported(db, whole_story(db, PROVIDER, CLIENT, events=200), internal=True,
+                      names={SAM.id: "Zoë Øster", CORA.id: "Кора Ξανθή"})
+    source = tmp_path / "export.pdf"
+    source.write_bytes(export_pdf(record))
+    pages = len(PdfReader(source).pages)
+    subprocess.run([PDFTOPPM, "-r", "80", "-png", str(source), str(tmp_path / "page")],
+                   check=True, timeout=60)
+    rendered = sorted(tmp_path.glob("page-*.png"))
+    assert pages >= 4 and len(rendered) == pages
+    assert all(p.stat().st_size > 10_000 for p in rendered)
+    if os.environ.get("PARLEY_SCREENSHOTS") == "docs":
+        shutil.copy(rendered[0], ROOT / "docs" / "screenshots" / "export-page-1.png")
+
+
+def test_parley_verify_says_what_an_export_matches_or_what_differs(db, database_url, tmp_path):
+    dispute_id = whole_story(db, PROVIDER, CLIENT, events=40)
+    record = exported(db, dispute_id, internal=False)
+    good = tmp_path / "D-1-record.pdf"
+    good.write_bytes(export_pdf(record))
+    ok = verify(database_url, good)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("Matches the client side's record of D-1 (workspace T0HOST) exported ")
+    assert "agreement v1 in effect since " in ok.stdout and "Кора Ξανθή 李 (Client Co) at " in ok.stdout
+    assert "its 38 timeline events are in the audit trail, none recorded since." in ok.stdout
+
+    def forged(**change) -> dict:
+        return json.loads(json.dumps({**record, **change}))
+
+    perspectives = forged()["perspectives"]
+    perspectives[1]["what_happened"] = "I never said that."
+    proposals = forged()["proposals"]
+    proposals[0]["summary"] = "A full refund"
+    approvals = forged()["agreements"]
+    approvals[0]["approvals"][1]["at"] = "2020-01-01T00:00:00Z"
+    timeline = forged()["timeline"]
+    timeline[3]["actor"] = timeline[0]["actor"]
+    cases = {
+        "the perspectives": forged(perspectives=perspectives),
+        "the proposals": forged(proposals=proposals),
+        "the approvals of agreement v1": forged(agreements=approvals),
+        "the timeline": forged(timeline=timeline),
+        "the dispute as opened": forged(dispute={**record["dispute"], "amount": None}),
+        "the audit trail's hash": forged(audit_trail_head="0" * 64),
+        "the feedback": forged(scope="full", feedback=[{**record["parties"][1], "rating": 5,
+                                                        "comment": "Perfect", "at": record["exported_at"]}],
+                               lessons=[]),
+    }
+    for said, forgery in cases.items():
+        path = tmp_path / "forged.pdf"
+        path.write_bytes(export_pdf(forgery))
+        run = verify(database_url, path)
+        assert run.returncode == 1 and "differs from Parley's record: " + said in run.stderr, \
+            (said, run.stderr)
+        assert run.stderr.count("\n") == 1
+
+    with db.transaction() as s:  # the dispute goes on after the export: still a match
+        audit.record(s, team_id="T0HOST", dispute_id=dispute_id, kind="dispute.nudged", actor=None)
+    later = verify(database_url, good)
+    assert later.returncode == 0 and "none" not in later.stdout.rsplit(";", 1)[1]
+    assert "1 recorded since" in later.stdout
+
+    with db.engine.begin() as conn:  # the database changed behind Parley's back
+        conn.execute(text("UPDATE proposals SET details = 'Changed.' WHERE number = 1"))
+    changed = verify(database_url, good)
+    assert changed.returncode == 1 and "the proposals" in changed.stderr
