@@ -71,7 +71,7 @@ class Agreement(Base):
             "version": self.version,
             "terms": self.terms,
             "compensation": [str(self.amount), self.currency] if self.amount is not None else None,
-            "action_items": [[i.text, i.owner_team, i.owner_user, i.due_date.isoformat()]
+            "action_items": [[i.text, i.owner_team, i.owner_user, i.due_as_agreed.isoformat()]
                              for i in self.items],
             "checkins": {"days_after": sorted(self.checkin_days), "on_due_dates": self.checkin_on_due_dates},
         }
@@ -86,10 +86,17 @@ class ActionItem(Base):
     text: Mapped[str] = mapped_column(String(300))
     owner_team: Mapped[str] = mapped_column(String(32))
     owner_user: Mapped[str] = mapped_column(String(32))
-    due_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)  # now: a new date set later moves it
+    # As agreed (and hashed): never changes.
+    agreed_due: Mapped[date] = mapped_column(
+        Date, default=lambda context: context.get_current_parameters()["due_date"])
     status: Mapped[str] = mapped_column(String(16), default="open")
 
     agreement: Mapped[Agreement] = relationship(back_populates="items")
+
+    @property
+    def due_as_agreed(self) -> date:
+        return self.agreed_due or self.due_date  # before the row is written: the same
 
 
 class Approval(Base):

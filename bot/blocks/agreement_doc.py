@@ -56,7 +56,7 @@ def agreement_markdown(dispute: Dispute, agreement: Agreement, approvals: list[A
     if agreement.items:
         lines += ["## Action items", "", "| What | Owner | Due |", "|---|---|---|"]
         lines += [f"| {inline(i.text)} | {who(i.owner_team, i.owner_user)} | "
-                  f"{i.due_date.isoformat()} |" for i in agreement.items]
+                  f"{i.due_as_agreed.isoformat()} |" for i in agreement.items]
         lines.append("")
     plan = [f"{d} days after it takes effect" for d in agreement.checkin_days]
     if agreement.checkin_on_due_dates and agreement.items:

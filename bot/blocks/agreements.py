@@ -185,7 +185,7 @@ def agreement_in_writing(dispute: Dispute, agreement: Agreement,
     blocks += [section(md("{part}", part=part)) for part in _parts(agreement.terms)]
     for owner, item in items:
         blocks.append(section(md("• {what} · {owner} · due {due}", what=item.text, owner=owner,
-                                 due=item.due_date.isoformat())))
+                                 due=item.due_as_agreed.isoformat())))
     blocks.append(context(md("Content hash (SHA-256) of the text approved: `{hash}`",
                              hash=agreement.content_hash)))
     return text, blocks[:50]

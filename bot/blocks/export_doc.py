@@ -70,7 +70,8 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
     out += ["## Agreements", ""]
     for a in record.agreements:
         out += [f"### {a.label} ({a.status}), content hash `{a.content_hash}`", verbatim(a.terms), ""]
-        out += [f"- Action item: {inline(i.text)} ({who(i.owner_team, i.owner_user)}, due {i.due_date}, {i.status})"
+        out += [f"- Action item: {inline(i.text)} ({who(i.owner_team, i.owner_user)}, due {i.due_as_agreed}"
+                + (f", moved to {i.due_date}" if i.due_date != i.due_as_agreed else "") + f", {i.status})"
                 for i in a.items]
         out += [f"- Approved by {who(x.team_id, x.user_id)} at {_when(x.at)} (hash `{x.content_hash[:12]}…`)"
                 for x in a.approvals]

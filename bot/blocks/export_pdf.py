@@ -172,9 +172,11 @@ def _timeline(pdf: Document, timeline: list[dict[str, Any]]) -> None:
 def _items(pdf: Document, items: list[dict[str, Any]]) -> None:
     for n, item in enumerate(items, 1):
         owner = item["owner"]
+        moved = (f", moved to {item['due_now']}" if item.get("due_now") not in (None, item["due"])
+                 else "")
         done = f" · {item['status'].replace('_', ' ')}" if item.get("status") else ""
         pdf.para(f"{n}. {item['text']} — {owner['name']} ({owner['organization']}), due "
-                 f"{item['due']}{done}", 9, indent=4)
+                 f"{item['due']}{moved}{done}", 9, indent=4)
 
 
 def _labelled(pdf: Document, label: str, text: str) -> None:

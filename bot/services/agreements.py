@@ -133,7 +133,8 @@ def draft(session: Session, dispute: Dispute, drafter: Party, data: AgreementDra
         approvals_rule=approvals_rule, status=AgreementStatus.PENDING, created_at=utcnow(),
         content_hash="", items=[
             ActionItem(position=i, text=item.text.strip(), owner_team=item.owner.team_id,
-                       owner_user=item.owner.user_id, due_date=item.due, status="open")
+                       owner_user=item.owner.user_id, due_date=item.due, agreed_due=item.due,
+                       status="open")
             for i, item in enumerate(data.items)],
     )
     agreement.drafted_by = drafter

@@ -56,7 +56,7 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
             "compensation": ({"amount": str(agreement.amount), "currency": agreement.currency}
                              if agreement.amount is not None else None),
             "action_items": [{"text": i.text, "owner": person(i.owner_team, i.owner_user),
-                              "due": i.due_date.isoformat()} for i in agreement.items],
+                              "due": i.due_as_agreed.isoformat()} for i in agreement.items],
             "content_hash": agreement.content_hash,
             "approvals_rule": agreement.approvals_rule,
             "ratified_at": when(agreement.ratified_at),

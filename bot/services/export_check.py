@@ -122,7 +122,7 @@ def _agreements(listed: list[dict[str, Any]], held: list[Agreement],
                 [(i["text"], _who(i["owner"]), i["due"]) for i in a["action_items"]]) == \
             (found.terms, found.content_hash, money(found.amount, found.currency),
              when(found.created_at),
-             [(i.text, (i.owner_team, i.owner_user), i.due_date.isoformat()) for i in found.items])
+             [(i.text, (i.owner_team, i.owner_user), i.due_as_agreed.isoformat()) for i in found.items])
         out.append((f"agreement v{found.version}", same))
         out.append((f"when agreement v{found.version} took effect",
                     a["ratified_at"] is None or a["ratified_at"] == when(found.ratified_at)))

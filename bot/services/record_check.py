@@ -142,7 +142,7 @@ def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
         ("the compensation", a["compensation"] == money),
         ("the action items",
          [(i["text"], i["owner"]["team_id"], i["owner"]["user_id"], i["due"]) for i in a["action_items"]]
-         == [(i.text, i.owner_team, i.owner_user, i.due_date.isoformat()) for i in agreement.items]),
+         == [(i.text, i.owner_team, i.owner_user, i.due_as_agreed.isoformat()) for i in agreement.items]),
         ("when it took effect", a["ratified_at"] == when(agreement.ratified_at)),
         ("the parties", shown_parties == sorted(parties)),
         ("the approvals",
