@@ -66,6 +66,12 @@ class Database:
         self._read_factory = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        # SQLite's read transactions see one moment already; PostgreSQL's READ COMMITTED sees
+        # each statement's own.
+        moment = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+        self._snapshot_factory = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}, **moment), expire_on_commit=False
+        )
 
     @contextmanager
     def transaction(self, *, deliver: bool = True) -> Iterator[Session]:
@@ -88,4 +94,11 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A transaction that only reads (on SQLite it does not take the write lock)."""
         with self._read_factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read that sees the database as it was at one moment throughout: for what is read
+        in several queries and must agree (a dispute's exported record)."""
+        with self._snapshot_factory() as session, session.begin():
             yield session

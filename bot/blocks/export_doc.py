@@ -34,7 +34,8 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
         return inline(name(team_id, user_id))
 
     scope = ("Full record, including the team's internal notes." if internal else
-             "Record for the client side: the provider team's internal notes are not included.")
+             "Record for the client side and the mediator: the provider team's internal notes "
+             "are not included.")
     out = [f"# {dispute.reference}: {inline(dispute.title)}", "", f"_{scope}_", "",
            f"- Status: {dispute.status.replace('_', ' ')}" + (f" ({dispute.ended_how})" if dispute.ended_how else ""),
            f"- Category: {category_label(dispute.category)}",

@@ -35,7 +35,7 @@ def _export(record: dict[str, Any]) -> Document:
 
     pdf.heading("Fingerprints (SHA-256)")
     if record["audit_trail_head"]:
-        pdf.para(f"Audit trail of {d['reference']} when this was exported (its last event):",
+        pdf.para(f"Audit trail of {d['reference']} up to the last event this record shows:",
                  9, bold=True)
         pdf.para(record["audit_trail_head"], 8)
     pdf.para(f"This record ({ATTACHMENT}, attached to this PDF):", 9, bold=True)
@@ -53,7 +53,8 @@ def _front(pdf: Document, record: dict[str, Any], internal: bool) -> None:
     para("Dispute record", 20, bold=True)
     para(f"{d['reference']} · {d['title']}", 13)
     para("Full record for the provider side, including the team's internal notes." if internal
-         else "Record for the client side: the provider team's internal notes are not included.",
+         else "Record for the client side and the mediator: the provider team's internal notes "
+         "are not included.",
          soft=True)
     between = " and ".join(f"{o['name']} ({SIDE_LABELS.get(o['side'], o['side'])})"
                            for o in record["organizations"])
@@ -61,9 +62,10 @@ def _front(pdf: Document, record: dict[str, Any], internal: bool) -> None:
     para(f"Between {between}. {category_label(d['category'])}; opened {stamp(d['opened_at'])} "
          f"by {opener['name']} ({opener['organization']}).", soft=True)
     status = d["status"].replace("_", " ").capitalize()
-    if d["ended_how"] and d["ended_how"] != d["status"]:
+    ended = d["status"] in ("resolved", "closed")  # a dispute reopened keeps how it ended once
+    if ended and d["ended_how"] and d["ended_how"] != d["status"]:
         status += f" ({d['ended_how']})"
-    if d["ended_at"]:
+    if ended and d["ended_at"]:
         status += f" since {stamp(d['ended_at'])}"
     para(f"Status: {status}. Amount in question: {_amount(d['amount']) or 'none given'}. "
          f"Exported {stamp(record['exported_at'])}.", soft=True)
@@ -121,7 +123,9 @@ def _agreements(pdf: Document, agreements: list[dict[str, Any]]) -> None:
     if not agreements:
         pdf.para("None drafted.", soft=True)
     for a in agreements:
-        since = (f", in effect since {stamp(a['ratified_at'])}" if a["ratified_at"] else "")
+        since = ("" if not a["ratified_at"] else
+                 f", in effect since {stamp(a['ratified_at'])}" if a["status"] == "ratified" else
+                 f", took effect {stamp(a['ratified_at'])}")
         pdf.para(f"Agreement v{a['version']} ({a['status']}{since})", bold=True)
         pdf.para(f"Drafted {stamp(a['drafted_at'])}; to take effect when approved by "
                  f"{APPROVALS_RULE.get(a['approvals_rule'], a['approvals_rule'])}.", 9, soft=True)

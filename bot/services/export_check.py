@@ -1,167 +1,236 @@
 """`parley verify FILE` for an exported record (bot/services/export_record.py).
 
-An export is a snapshot: the dispute went on after it (statuses changed, check-ins came due,
-more was said). So what is compared is what cannot change once recorded: the dispute as it was
-opened, who took part, every perspective, proposal, agreement, approval, piece of feedback and
-lesson the record shows, and every timeline entry, which must be an event of the dispute's
-audit trail with that hash, kind, time and actor (bot/services/audit.py chains them, so none can
-be altered without `parley verify --audit` seeing it). Statuses and check-ins are not compared."""
+An export is a snapshot: the dispute may have gone on after it. Its record names the last event
+of the dispute's audit trail it shows (the head); the trail up to that event says what the
+record must hold, and the trail is chained (bot/services/audit.py), so none of it can be
+altered without `parley verify --audit` seeing it. So the record must show exactly: the timeline
+up to the head (for the client side, without the provider team's internal events), each with its
+hash, kind, time, detail and actor; the parties then; the perspectives revealed by then; the
+proposals made by then, each as made and with its status then; the agreements drafted by then,
+each as drafted, with its approvals then, and when it took effect if it had; the check-ins
+written by then; and, in the full record, the feedback and lessons recorded by then. What can
+change later (an item's status, a check-in's status, a new date) is not held against it. Names
+come from Slack, not the database, and are not checked."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import agreements
 from bot.services.certificates import when
-from bot.services.export_record import FULL, event_detail, money
+from bot.services.export_record import CLIENT, FULL, event_detail, money
+from bot.services.exports import INTERNAL_EVENTS
 from bot.services.record_check import (
     Checked,
     approved_by,
+    at_minute,
     dispute_named,
     shape_checked,
-    stamp,
 )
 from bot.services.records import Record, gather
-from models import Agreement, AgreementStatus, AuditEvent, Dispute
+from models import Agreement, AuditEvent, Dispute, Side
 
-CHUNK = 500  # hashes per query
+HASH = re.compile(r"[0-9a-f]{64}")
 
 
 @shape_checked
 def check_export(session: Session, record: dict[str, Any]) -> Checked:
+    head = record["audit_trail_head"]
+    hashes = [head] + [step["hash"] for step in record["timeline"]]
+    if record["scope"] not in (FULL, CLIENT) or not all(
+            isinstance(h, str) and HASH.fullmatch(h) for h in hashes):
+        return Checked(False, "the attached record is not in the shape Parley writes")
     dispute = dispute_named(session, record)
     if isinstance(dispute, str):
         return Checked(False, dispute)
     held = gather(session, dispute)
-    differs = [what for what, same in _comparisons(session, record, dispute, held) if not same]
     scope = "full record" if record["scope"] == FULL else "client side's record"
     exported = str(record["exported_at"]).replace("T", " ").replace("Z", " UTC")
+    upto = next((n for n, e in enumerate(held.events) if e.hash == head), None)
+    if upto is None:
+        return Checked(False, f"the {scope} of {dispute.reference} exported {exported} differs from "
+                              "Parley's record: the audit trail's hash (it is not in this dispute's trail)")
+    trail = Trail(held.events, upto)
+    differs = [what for what, same in _comparisons(record, dispute, held, trail) if not same]
     if differs:
         return Checked(False, f"the {scope} of {dispute.reference} exported {exported} differs "
                               "from Parley's record: " + ", ".join(differs))
-    head = record["audit_trail_head"]
-    since = 0
-    if head is not None:
-        head_id = next(e.id for e in held.events if e.hash == head)
-        since = sum(1 for e in held.events if e.id > head_id)
-    in_effect = [a for a in held.agreements if a.status == AgreementStatus.RATIFIED
-                 and any(x["version"] == a.version for x in record["agreements"])]
-    agreed = "no agreement in effect"
+    since = len(held.events) - upto - 1
+    agreed = "no agreement in effect then"
+    in_effect = [a for a in held.agreements if a.version in trail.ratified()]
     if in_effect:
         a = in_effect[-1]
         names = {(x["team_id"], x["user_id"]): f"{x['name']} ({x['organization']})"
                  for shown in record["agreements"] for x in shown["approvals"]}
         valid = agreements.approval_state(dispute, a).valid
-        agreed = (f"agreement v{a.version} in effect since {stamp(a.ratified_at)}, approved by "
+        agreed = (f"agreement v{a.version} in effect since {at_minute(a.ratified_at)}, approved by "
                   f"{approved_by(valid, names)}")
-    later = f", {since} recorded since" if since else ", none recorded since"
+    later = f"{since} recorded since" if since else "none recorded since"
     return Checked(True, f"Matches the {scope} of {dispute.reference} (workspace "
-                         f"{dispute.team_id}) exported {exported}: {agreed}; its "
-                         f"{len(record['timeline'])} timeline events are in the audit trail"
-                         f"{later}.")
+                         f"{dispute.team_id}) exported {exported}: {agreed}; its timeline "
+                         f"({len(record['timeline'])} events) is the audit trail's up to "
+                         f"{head[:12]}…, {later}.")
 
 
-def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
-                 held: Record) -> list[tuple[str, bool]]:
+class Trail:
+    """The dispute's events up to the export's head: what the record must hold."""
+
+    def __init__(self, events: list[AuditEvent], upto: int) -> None:
+        self.events = events[:upto + 1]
+        # Perspectives that a reveal ever released (whenever): shared sealed, they were not
+        # revealed before that reveal. Any other was released as it was shared.
+        self._sealed = {i for e in events if e.kind == "perspectives.revealed"
+                        for i in (e.payload or {}).get("perspective_ids") or []}
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [e.payload or {} for e in self.events if e.kind == kind]
+
+    def ratified(self) -> set[Any]:
+        return {p.get("version") for p in self.of("agreement.ratified")}
+
+    def parties(self) -> set[tuple[str, ...]]:
+        found = set()
+        for p in self.of("dispute.opened"):
+            found |= {tuple(str(x).split(":", 2)) for x in p.get("parties") or []}
+        found |= {(*str(p.get("party")).split(":", 1), str(p.get("side")))
+                  for p in self.of("party.added")}
+        found |= {(*str(p["mediator"]).split(":", 1), Side.MEDIATOR.value)
+                  for p in self.of("dispute.escalated") if p.get("mediator")}
+        return found
+
+    def revealed(self, perspective_id: int) -> bool:
+        if perspective_id in self._sealed:
+            return any(perspective_id in (p.get("perspective_ids") or [])
+                       for p in self.of("perspectives.revealed"))
+        return any(p.get("perspective_id") == perspective_id for p in self.of("perspective.shared"))
+
+    def proposal_status(self, label: str) -> str:
+        status = "open"
+        for e in self.events:
+            if e.kind in ("proposal.accepted", "proposal.declined", "proposal.withdrawn",
+                          "proposal.superseded") and (e.payload or {}).get("proposal") == label:
+                status = e.kind.removeprefix("proposal.")
+        return status
+
+    def agreement_status(self, version: int) -> str:
+        if version in self.ratified():
+            return "ratified"
+        if any(p.get("version") == version for p in self.of("agreement.superseded")):
+            return "superseded"
+        return "pending"
+
+
+def _comparisons(record: dict[str, Any], dispute: Dispute, held: Record,
+                 trail: Trail) -> list[tuple[str, bool]]:
     d = record["dispute"]
-    shown = [("the dispute as opened", (d["title"], d["channel_id"], d["opened_at"], d["description"],
-                                        d["desired_outcome"], d["amount"], _who(d["opened_by"])) ==
-              (dispute.title, dispute.channel_id, when(dispute.created_at), dispute.description,
-               dispute.desired_outcome, money(dispute.amount, dispute.currency),
-               (dispute.opened_by_team, dispute.opened_by_user)))]
-    parties = {(p.team_id, p.user_id, p.side) for p in dispute.parties}
+    full = record["scope"] == FULL
+    shown = [("the dispute as opened", (
+        d["title"], d["category"], d["channel_id"], d["opened_at"], d["description"],
+        d["desired_outcome"], d["amount"], _who(d["opened_by"])) == (
+        dispute.title, dispute.category, dispute.channel_id, when(dispute.created_at),
+        dispute.description, dispute.desired_outcome, money(dispute.amount, dispute.currency),
+        (dispute.opened_by_team, dispute.opened_by_user)))]
+    parties = trail.parties()
     listed = {(p["team_id"], p["user_id"], p["side"]) for p in record["parties"]} | \
-        {(m["team_id"], m["user_id"], "mediator") for m in record["mediators"]}
-    shown.append(("the parties", listed <= parties))
-    shown.append(("the perspectives", _within(
-        [(_who(p["author"]), p["version"], p["at"], p["revealed_at"] is not None, p["what_happened"],
+        {(m["team_id"], m["user_id"], Side.MEDIATOR.value) for m in record["mediators"]}
+    sides = {(dispute.team_id, Side.PROVIDER.value)} | {
+        (team, Side.CLIENT.value) for team, _, side in parties
+        if side == Side.CLIENT and team != dispute.team_id}
+    shown.append(("the parties", listed == parties and len(record["parties"]) + len(
+        record["mediators"]) == len(listed)))
+    shown.append(("the organizations", {(o["team_id"], o["side"]) for o in record["organizations"]}
+                  == sides and len(record["organizations"]) == len(sides)))
+    revealed = [p for p in held.perspectives if p.released_at and trail.revealed(p.id)]
+    shown.append(("the perspectives", _same(
+        [(_who(p["author"]), p["author"]["side"], p["version"], p["at"], p["what_happened"],
           p["impact"], p["resolution"], p["acknowledgement"]) for p in record["perspectives"]],
-        [((p.party.team_id, p.party.user_id), p.version, when(p.created_at), p.released_at is not None,
-          p.what_happened, p.impact, p.resolution, p.acknowledgement) for p in held.perspectives])))
-    shown.append(("the proposals", _within(
+        [((p.party.team_id, p.party.user_id), p.party.side, p.version, when(p.created_at),
+          p.what_happened, p.impact, p.resolution, p.acknowledgement) for p in revealed])))
+    made = {p.get("proposal") for p in trail.of("proposal.made")}
+    then = [p for p in held.proposals if p.label in made]
+    shown.append(("the proposals", _same(
         [(p["number"], p["summary"], p["details"], p["remedy"], p["compensation"], _who(p["author"]),
-          p["at"], [(i["text"], _who(i["owner"]), i["due"]) for i in p["action_items"]])
+          p["at"], p["status"], p["decline_reason"],
+          [(i["text"], _who(i["owner"]), i["due"]) for i in p["action_items"]])
          for p in record["proposals"]],
         [(p.number, p.summary, p.details, p.remedy, money(p.amount, p.currency),
-          (p.author.team_id, p.author.user_id), when(p.created_at),
+          (p.author.team_id, p.author.user_id), when(p.created_at), trail.proposal_status(p.label),
+          p.decline_reason if trail.proposal_status(p.label) == "declined" else None,
           [(i.text, (i.owner_team, i.owner_user), i.due_date.isoformat()) for i in p.items])
-         for p in held.proposals])))
-    shown += _agreements(record["agreements"], held.agreements, dispute)
-    if record["scope"] == FULL:
-        shown.append(("the feedback", _within(
+         for p in then])))
+    shown += _agreements(record["agreements"], held.agreements, dispute, trail)
+    written = len(trail.of("item.rescheduled")) + sum(
+        len(p.get("checkins") or []) for p in trail.of("agreement.ratified"))
+    answered = Counter(p.get("checkin_id") for p in trail.of("checkin.answered"))
+    shown.append(("the check-ins", len(record["checkins"]) == written and _within(
+        [(c["due_at"], c["kind"], c["answer"]) for c in record["checkins"]],
+        [(when(c.due_at), c.kind, c.answer if answered[c.id] else None) for c in held.checkins])))
+    if full:
+        shown.append(("the feedback", len(trail.of("feedback.given")) == len(record["feedback"])
+                      and _within(
             [(_who(f), f["rating"], f["comment"], f["at"]) for f in record["feedback"]],
             [((f.team_id, f.user_id), f.rating, f.comment, when(f.at)) for f in held.feedback])))
-        shown.append(("the lessons learned", _within(
+        shown.append(("the lessons learned", _same(
             [(x["root_cause"], x["what_to_change"], x["at"]) for x in record["lessons"]],
-            [(x.root_cause, x.what_to_change, when(x.at)) for x in held.lessons])))
-    shown.append(("the timeline (events that are not in this dispute's audit trail)",
-                  _in_trail(session, dispute, record["timeline"])))
-    head = record["audit_trail_head"]
-    shown.append(("the audit trail's hash (it is not in this dispute's trail)",
-                  head is None and not record["timeline"]
-                  or any(e.hash == head for e in held.events)))
+            [(x.root_cause, x.what_to_change, when(x.at)) for x in held.lessons
+             if any(p.get("lesson_id") == x.id for p in trail.of("lessons.recorded"))])))
+    visible = [e for e in trail.events if full or e.kind not in INTERNAL_EVENTS]
+    shown.append(("the timeline", [
+        (s["hash"], s["kind"], s["at"], s["detail"], _who(s["actor"]) if s["actor"] else None)
+        for s in record["timeline"]] == [
+        (e.hash, e.kind, when(e.at), event_detail(e.kind, e.payload),
+         (e.actor_team, e.actor_user) if e.actor_team and e.actor_user else None) for e in visible]))
     return shown
 
 
-def _agreements(listed: list[dict[str, Any]], held: list[Agreement],
-                dispute: Dispute) -> list[tuple[str, bool]]:
+def _agreements(listed: list[dict[str, Any]], held: list[Agreement], dispute: Dispute,
+                trail: Trail) -> list[tuple[str, bool]]:
+    drafted = {p.get("version") for p in trail.of("agreement.drafted")}
+    out = [("the agreements", sorted(a["version"] for a in listed) == sorted(drafted))]
     by_version = {a.version: a for a in held}
-    out = []
     for a in listed:
         found = by_version.get(a["version"])
         if found is None:
             out.append((f"agreement v{a['version']} (not in this database)", False))
             continue
-        out.append((f"agreement v{found.version} in the database no longer matches its content hash",
+        v = found.version
+        out.append((f"agreement v{v} in the database no longer matches its content hash",
                     found.content_hash == agreements.content_hash(found, dispute.reference)))
-        same = (a["terms"], a["content_hash"], a["compensation"], a["drafted_at"],
-                [(i["text"], _who(i["owner"]), i["due"]) for i in a["action_items"]]) == \
-            (found.terms, found.content_hash, money(found.amount, found.currency),
-             when(found.created_at),
-             [(i.text, (i.owner_team, i.owner_user), i.due_as_agreed.isoformat()) for i in found.items])
-        out.append((f"agreement v{found.version}", same))
-        out.append((f"when agreement v{found.version} took effect",
-                    a["ratified_at"] is None or a["ratified_at"] == when(found.ratified_at)))
-        out.append((f"the approvals of agreement v{found.version}", _within(
+        out.append((f"agreement v{v}", (
+            a["terms"], a["content_hash"], a["compensation"], a["drafted_at"], a["approvals_rule"],
+            a["status"], [(i["text"], _who(i["owner"]), i["due"]) for i in a["action_items"]]) == (
+            found.terms, found.content_hash, money(found.amount, found.currency),
+            when(found.created_at), found.approvals_rule, trail.agreement_status(v),
+            [(i.text, (i.owner_team, i.owner_user), i.due_as_agreed.isoformat())
+             for i in found.items])))
+        took_effect = when(found.ratified_at) if v in trail.ratified() else None
+        out.append((f"when agreement v{v} took effect", a["ratified_at"] == took_effect))
+        approvals = sum(1 for p in trail.of("agreement.approved") if p.get("version") == v)
+        out.append((f"the approvals of agreement v{v}", len(a["approvals"]) == approvals and _within(
             [(_who(x), x["decision"], x["at"], x["version"], x["content_hash"]) for x in a["approvals"]],
             [((x.team_id, x.user_id), x.decision, when(x.at), x.version, x.content_hash)
              for x in found.approvals])))
     return out
 
 
-def _in_trail(session: Session, dispute: Dispute, timeline: list[dict[str, Any]]) -> bool:
-    """Every entry is an event of the dispute's chain, with the kind, time, detail and actor
-    shown."""
-    wanted = {str(step["hash"]): (step["kind"], step["at"], step["detail"],
-                                  _who(step["actor"]) if step["actor"] else None)
-              for step in timeline}
-    if len(wanted) != len(timeline):
-        return False
-    found: dict[str, tuple[str, str | None, str | None, tuple[str, str] | None]] = {}
-    hashes = list(wanted)
-    for start in range(0, len(hashes), CHUNK):
-        for e in session.execute(select(AuditEvent.hash, AuditEvent.kind, AuditEvent.at,
-                                        AuditEvent.payload, AuditEvent.actor_team,
-                                        AuditEvent.actor_user)
-                                 .where(AuditEvent.dispute_id == dispute.id,
-                                        AuditEvent.hash.in_(hashes[start:start + CHUNK]))):
-            actor = (e.actor_team, e.actor_user) if e.actor_team and e.actor_user else None
-            found[e.hash] = (e.kind, when(e.at), event_detail(e.kind, e.payload), actor)
-    return found == wanted
+def _same(listed: list[Any], held: list[Any]) -> bool:
+    """The record lists exactly these (in any order)."""
+    return len(listed) == len(held) and _within(listed, held)
 
 
 def _within(listed: Iterable[Any], held: Iterable[Any]) -> bool:
-    """Everything the record lists is held (the dispute may have gone on since)."""
-    remaining = [repr(_tupled(x)) for x in held]
+    """Everything the record lists is held, each once."""
+    remaining = Counter(repr(_tupled(x)) for x in held)
     for item in listed:
         key = repr(_tupled(item))
-        if key not in remaining:
+        if remaining[key] <= 0:
             return False
-        remaining.remove(key)
+        remaining[key] -= 1
     return True
 
 
@@ -171,4 +240,3 @@ def _tupled(value: Any) -> Any:
 
 def _who(person: dict[str, Any]) -> tuple[str, str]:
     return (str(person["team_id"]), str(person["user_id"]))
-

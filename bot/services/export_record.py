@@ -98,9 +98,8 @@ def dispute_record(dispute: Dispute, record: Record, *, internal: bool, name: Na
                       "detail": event_detail(e.kind, e.payload),
                       "actor": (person(e.actor_team, e.actor_user)
                                 if e.actor_team and e.actor_user else None)} for e in events],
-        # The head of the dispute's chain as exported (internal events included: a hash says
-        # nothing of what it covers).
-        "audit_trail_head": record.events[-1].hash if record.events else None,
+        # The last event shown: the trail up to it says what this record must hold.
+        "audit_trail_head": events[-1].hash if events else None,
     }
     if internal:
         out["feedback"] = [{**person(f.team_id, f.user_id), "rating": f.rating,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,10 @@ from sqlalchemy.orm import Session, selectinload
 from bot.services import agreements
 from bot.services.certificates import ATTACHMENT, FORMAT, when
 from bot.services.export_record import FORMAT as EXPORT_FORMAT
+from bot.services.export_record import money
 from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute
+
+TEAM = re.compile(r"[A-Z0-9]{1,32}")  # a Slack workspace id (T…, or E… for a Grid org)
 
 
 class NotARecord(Exception):
@@ -70,7 +74,7 @@ def shape_checked(check: Callable[[Session, dict[str, Any]], Checked]
     def checked(session: Session, record: dict[str, Any]) -> Checked:
         try:
             return check(session, record)
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
             return Checked(False, "the attached record is not in the shape Parley writes")
     return checked
 
@@ -80,7 +84,8 @@ def dispute_named(session: Session, record: dict[str, Any]) -> Dispute | str:
     d = record["dispute"]
     team, reference = str(d["team_id"]), str(d["reference"])
     digits = reference.removeprefix("D-")
-    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9) or \
+            not TEAM.fullmatch(team):
         return "the attached record names no dispute Parley could have"
     dispute = session.scalars(select(Dispute).where(Dispute.team_id == team,
                                                     Dispute.number == int(digits))
@@ -115,15 +120,14 @@ def check(session: Session, record: dict[str, Any]) -> Checked:
     names = {(x["team_id"], x["user_id"]): f"{x['name']} ({x['organization']})"
              for x in record["approvals"]}
     return Checked(True, f"Matches {reference} (workspace {team}) agreement v{version}, in effect "
-                         f"since {stamp(agreement.ratified_at)}, approved by "
+                         f"since {at_minute(agreement.ratified_at)}, approved by "
                          f"{approved_by(valid, names)}.")
 
 
 def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
                  agreement: Agreement, valid: list[Any]) -> list[tuple[str, bool]]:
     d, a = record["dispute"], record["agreement"]
-    money = ({"amount": str(agreement.amount), "currency": agreement.currency}
-             if agreement.amount is not None else None)
+    compensation = money(agreement.amount, agreement.currency)
     parties = sorted((p.team_id, p.user_id, p.side) for p in dispute.parties)
     shown_parties = sorted((p["team_id"], p["user_id"], p["side"]) for p in record["parties"]) + \
         sorted((m["team_id"], m["user_id"], "mediator") for m in record["mediators"])
@@ -139,7 +143,7 @@ def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
          (d["title"], d["channel_id"], d["opened_at"]) ==
          (dispute.title, dispute.channel_id, when(dispute.created_at))),
         ("the terms", a["terms"] == agreement.terms),
-        ("the compensation", a["compensation"] == money),
+        ("the compensation", a["compensation"] == compensation),
         ("the action items",
          [(i["text"], i["owner"]["team_id"], i["owner"]["user_id"], i["due"]) for i in a["action_items"]]
          == [(i.text, i.owner_team, i.owner_user, i.due_as_agreed.isoformat()) for i in agreement.items]),
@@ -153,9 +157,9 @@ def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
 
 
 def approved_by(valid: list[Approval], names: dict[tuple[str, str], str]) -> str:
-    return ", ".join(f"{names.get((x.team_id, x.user_id), x.user_id)} at {stamp(x.at)}"
+    return ", ".join(f"{names.get((x.team_id, x.user_id), x.user_id)} at {at_minute(x.at)}"
                      for x in valid)
 
 
-def stamp(moment: datetime) -> str:
+def at_minute(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")

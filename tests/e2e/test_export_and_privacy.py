@@ -21,11 +21,12 @@ from tests.conftest import CHANNEL, CLIVE, CORA, GUEST, SAM, SOL
 from tests.e2e.agreement_steps import accepted_proposal, post_agreement
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import card_blocks, click, click_for_modal, text_of
+from tests.integration.test_certificate import verify
 from tests.support.slack_requests import User
 from tests.support.ticks import remind
 
 
-def test_export_sends_the_full_record_privately(slack, fake_slack, db):
+def test_export_sends_the_full_record_privately(slack, fake_slack, db, database_url, tmp_path):
     ts, note = accepted_proposal(slack, fake_slack)
     _, message = post_agreement(slack, fake_slack, SAM, note["blocks"])
     click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
@@ -36,7 +37,7 @@ def test_export_sends_the_full_record_privately(slack, fake_slack, db):
                      "## Agreements", "Approved by Sam (Studio)", "## Timeline", "agreement.approved"):
         assert expected in upload["content"]
     pdf = next(u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record.pdf")
-    assert pdf["channel"] == "D0SAM" and pdf["title"] == upload["title"]
+    assert pdf["channel"] == "D0SAM" and (pdf["title"], upload["title"]) == ("D-1: full record (PDF)", "D-1: full record (Markdown)")
     reader = PdfReader(io.BytesIO(pdf["bytes"]))
     record = json.loads(reader.attachments[ATTACHMENT][0])
     assert record["format"] == "parley/dispute-record" and record["scope"] == "full"
@@ -46,6 +47,10 @@ def test_export_sends_the_full_record_privately(slack, fake_slack, db):
     for expected in ("Dispute record", "P1: Redo the checkout screens (accepted)",
                      "Approved by Sam (Studio, Slack T0HOST / U0SAM)", "Agreement approved: v1"):
         assert expected in words
+    (tmp_path / "D-1-record.pdf").write_bytes(pdf["bytes"])
+    checked = verify(database_url, tmp_path / "D-1-record.pdf")
+    assert checked.returncode == 0 and checked.stdout.startswith("Matches the full record of D-1"), \
+        checked.stderr
     assert "in your direct messages" in fake_slack.calls_to("response_url")[-1].args["text"]
     fake_slack.add_channel("C0ELSEWHERE")
     slack.command(SOL, "export D-1", channel="C0ELSEWHERE")

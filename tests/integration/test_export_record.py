@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from fpdf import FPDF
 from pypdf import PdfReader
 from sqlalchemy import text
 
@@ -117,7 +118,9 @@ def test_parley_verify_says_what_an_export_matches_or_what_differs(db, database_
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.startswith("Matches the client side's record of D-1 (workspace T0HOST) exported ")
     assert "agreement v1 in effect since " in ok.stdout and "Кора Ξανθή 李 (Client Co) at " in ok.stdout
-    assert "its 38 timeline events are in the audit trail, none recorded since." in ok.stdout
+    head = record["audit_trail_head"]
+    assert f"its timeline (38 events) is the audit trail's up to {head[:12]}…, none recorded since." \
+        in ok.stdout
 
     def forged(**change) -> dict:
         return json.loads(json.dumps({**record, **change}))
@@ -130,6 +133,22 @@ def test_parley_verify_says_what_an_export_matches_or_what_differs(db, database_
     approvals[0]["approvals"][1]["at"] = "2020-01-01T00:00:00Z"
     timeline = forged()["timeline"]
     timeline[3]["actor"] = timeline[0]["actor"]
+    checkins = forged()["checkins"]
+    checkins[0]["answer"] = "done"
+    cases = {  # records made to say something else, or to leave something out
+        "the proposals": forged(proposals=record["proposals"][1:]),
+        "the timeline": forged(timeline=record["timeline"][:5] + record["timeline"][6:]),
+        "the parties": forged(parties=record["parties"][:1]),
+        "the check-ins": forged(checkins=checkins),
+        "the feedback": forged(scope="full", feedback=[], lessons=[]),  # a client record passed off
+        "the approvals of agreement v1": forged(agreements=[
+            {**record["agreements"][0], "approvals": record["agreements"][0]["approvals"][:1]}]),
+    }
+    for said, forgery in cases.items():
+        path = tmp_path / "left-out.pdf"
+        path.write_bytes(export_pdf(forgery))
+        run = verify(database_url, path)
+        assert run.returncode == 1 and said in run.stderr, (said, run.stderr)
     cases = {
         "the perspectives": forged(perspectives=perspectives),
         "the proposals": forged(proposals=proposals),
@@ -159,3 +178,46 @@ def test_parley_verify_says_what_an_export_matches_or_what_differs(db, database_
         conn.execute(text("UPDATE proposals SET details = 'Changed.' WHERE number = 1"))
     changed = verify(database_url, good)
     assert changed.returncode == 1 and "the proposals" in changed.stderr
+
+
+def test_parley_verify_refuses_a_malformed_export_in_one_line(db, database_url, tmp_path):
+    record = exported(db, whole_story(db, PROVIDER, CLIENT), internal=True)
+
+    def carrying(changed: dict) -> bytes:
+        other = FPDF()
+        other.add_page()
+        attached = json.dumps({**record, **changed}).replace('"DEEP"', "[" * 990 + "]" * 990)
+        other.embed_file(bytes=attached.encode(), basename=ATTACHMENT)
+        return bytes(other.output())
+
+    cases = {
+        "deep": {"perspectives": [{**record["perspectives"][0], "impact": "DEEP"}]},  # JSON reads it; Python's recursion ends
+        "hash": {"audit_trail_head": "not a hash"},
+        "hash-in-timeline": {"timeline": [{**record["timeline"][0], "hash": "\x00" * 64}]},
+        "scope": {"scope": "everything"},
+        "team": {"dispute": {**record["dispute"], "team_id": "T0\x00HOST"}},
+        "missing": {"proposals": None},
+    }
+    for name, changed in cases.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(carrying(changed))
+        run = verify(database_url, path)
+        assert run.returncode == 1, (name, run.returncode, run.stderr)
+        assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, (name, run.stderr)
+        assert ("not in the shape Parley writes" in run.stderr or "names no dispute" in run.stderr
+                or "is not JSON" in run.stderr or "differs from Parley's record" in run.stderr), \
+            (name, run.stderr)
+
+
+def test_an_export_reads_the_trail_and_its_rows_at_one_moment(db):
+    """What commits while an export reads is in none of it (PostgreSQL's REPEATABLE READ; a
+    read transaction on SQLite is one already), so its timeline and its rows agree."""
+    dispute_id = whole_story(db, PROVIDER, CLIENT)
+    with db.snapshot() as session:
+        before = len(records.gather(session, session.get(Dispute, dispute_id)).events)
+        with db.transaction() as other:
+            audit.record(other, team_id="T0HOST", dispute_id=dispute_id, kind="dispute.nudged",
+                         actor=None)
+        assert len(records.gather(session, session.get(Dispute, dispute_id)).events) == before
+    with db.read() as session:
+        assert len(records.gather(session, session.get(Dispute, dispute_id)).events) == before + 1

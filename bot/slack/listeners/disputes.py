@@ -134,7 +134,7 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
     host = host_team_id(context)
     person = deps.directory.person(command["user_id"], fallback=context["actor"])
     is_admin = deps.directory.is_admin_of(person.user_id, host)
-    with deps.db.read() as session:
+    with deps.db.snapshot() as session:  # the trail and the rows it speaks of agree
         dispute = _by_reference(session, command, context, reference)
         internal = exports.full_record_for(dispute, person, is_admin=is_admin)
         gathered = records.gather(session, dispute)
@@ -146,8 +146,8 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
     dm = client.conversations_open(users=person.user_id)["channel"]["id"]
     file = export_file(dispute, internal)
     client.files_upload_v2(channel=dm, initial_comment=file.comment, file_uploads=[
-        {"content": document, "filename": file.filename, "title": file.title},
-        {"content": export_pdf(record), "filename": file.pdf_filename, "title": file.title}])
+        {"content": document, "filename": file.filename, "title": f"{file.title} (Markdown)"},
+        {"content": export_pdf(record), "filename": file.pdf_filename, "title": f"{file.title} (PDF)"}])
     reply(command["response_url"], file.where)
 
 
