@@ -5,24 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.blocks.labels import SIDE_LABELS, category_label
+from bot.blocks.labels import EVENT_WORDS, SIDE_LABELS, category_label
 from bot.blocks.markdown_file import inline, verbatim
 from bot.services.vocabulary import format_amount
 from models import Agreement, Approval, AuditEvent, Dispute
 
-TIMELINE_WORDS = {
-    "dispute.opened": "Dispute opened",
-    "perspective.shared": "Perspective shared",
-    "perspectives.revealed": "Perspectives revealed",
-    "proposal.made": "Proposal made",
-    "proposal.accepted": "Proposal accepted",
-    "proposal.declined": "Proposal declined",
-    "proposal.withdrawn": "Proposal withdrawn",
-    "agreement.drafted": "Agreement drafted",
-    "agreement.changes_requested": "Changes requested",
-    "agreement.approved": "Agreement approved",
-    "agreement.ratified": "Agreement in effect",
-}
+TIMELINE_WORDS = {kind: EVENT_WORDS[kind] for kind in (
+    "dispute.opened", "perspective.shared", "perspectives.revealed", "proposal.made",
+    "proposal.accepted", "proposal.declined", "proposal.withdrawn", "agreement.drafted",
+    "agreement.changes_requested", "agreement.approved", "agreement.ratified")}
 
 
 def _when(moment: datetime) -> str:
