@@ -171,3 +171,19 @@ def test_app_home_figures_are_only_for_the_host_team_and_each_sees_their_dispute
     assert "Your team, last 90 days" in homes[SAM.id]
     assert "Your team, last 90 days" not in homes[CORA.id]
     assert all("D-1 · Homepage delivered two weeks late" in home for home in homes.values())
+
+
+@pytest.mark.parametrize("failure", [{"error": "internal_error"}, {"status": 503}])
+def test_when_slack_refuses_the_export_s_files_the_person_is_told_and_can_try_again(
+        slack, fake_slack, failure):
+    raise_dispute(slack, fake_slack, SAM, [CORA])
+    fake_slack.fail_next("files.completeUploadExternal", failure.get("error"),
+                         status=failure.get("status", 200), times=5)  # past the client's retries
+    assert slack.command(SAM, "export D-1").status == 200
+    told = fake_slack.calls_to("response_url")[-1].args["text"]
+    assert "something went wrong on Parley's side" in told and "try again" in told
+    assert not any(u.get("channel") for u in fake_slack.uploads.values())  # nothing shared
+    fake_slack.failures.clear()
+    assert slack.command(SAM, "export D-1").status == 200
+    shared = {u["filename"] for u in fake_slack.uploads.values() if u.get("channel") == "D0SAM"}
+    assert shared == {"D-1-record.md", "D-1-record.pdf"}
