@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from models import Agreement, Approval, AuditEvent, Dispute, Side
@@ -53,8 +54,7 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
         **who_took_part(dispute, person, team_name),
         "agreement": {
             "version": agreement.version, "terms": agreement.terms,
-            "compensation": ({"amount": str(agreement.amount), "currency": agreement.currency}
-                             if agreement.amount is not None else None),
+            "compensation": money(agreement.amount, agreement.currency),
             "action_items": [{"text": i.text, "owner": person(i.owner_team, i.owner_user),
                               "due": i.due_as_agreed.isoformat()} for i in agreement.items],
             "content_hash": agreement.content_hash,
@@ -66,6 +66,10 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
         "timeline": timeline,
         "audit_trail_head": trail_head,
     }
+
+
+def money(amount: Decimal | None, currency: str | None) -> dict[str, str | None] | None:
+    return {"amount": str(amount), "currency": currency} if amount is not None else None
 
 
 def people(name: Name, team_name: TeamName) -> Callable[[str, str], dict[str, str]]:

@@ -10,13 +10,13 @@ both: the record must not show what the other side was never shown."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from bot.services.certificates import (
     ATTACHMENT,
     Name,
     TeamName,
+    money,
     people,
     when,
     who_took_part,
@@ -27,12 +27,8 @@ from models import Dispute
 
 FORMAT = "parley/dispute-record"
 VERSION = 1
-__all__ = ["ATTACHMENT", "FORMAT", "dispute_record"]
+__all__ = ["ATTACHMENT", "FORMAT", "dispute_record", "event_detail", "money"]
 FULL, CLIENT = "full", "client"
-
-
-def money(amount: Decimal | None, currency: str | None) -> dict[str, str | None] | None:
-    return {"amount": str(amount), "currency": currency} if amount is not None else None
 
 
 def event_detail(kind: str, payload: dict[str, Any] | None) -> str | None:

@@ -19,9 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.services import agreements
-from bot.services.certificates import ATTACHMENT, FORMAT, when
+from bot.services.certificates import ATTACHMENT, FORMAT, money, when
 from bot.services.export_record import FORMAT as EXPORT_FORMAT
-from bot.services.export_record import money
 from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute
 
 TEAM = re.compile(r"[A-Z0-9]{1,32}")  # a Slack workspace id (T…, or E… for a Grid org)
