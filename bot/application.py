@@ -190,17 +190,18 @@ def create_app(
                 directory=Directory(client, per_workspace=settings.multi_workspace),
                 tone=ToneChecker(), logger=logger)
     register_all(bolt, deps)
+    deliverer = build_deliverer(settings, db, store=store)
     if settings.multi_workspace:
-        # app_uninstalled and tokens_revoked delete the workspace's tokens from the store
-        # (Bolt's own listeners; slack_sdk's SQLAlchemy store implements the deletes).
-        bolt.enable_token_revocation_listeners()
+        # app_uninstalled and tokens_revoked delete the installation's tokens from the store (a
+        # workspace's, or an Enterprise Grid organization's org-wide one), and this process's
+        # deliveries forget them; other processes read the store again (installs.TokenBook).
+        assert store is not None and deliverer.tokens is not None
+        for event, listener in installs.revocation_listeners(store, deliverer.tokens).items():
+            bolt.event(event)(listener)
+        bolt.use(installs.remember_enterprise(db))
     else:
         bolt.event("app_uninstalled")(_uninstalled_here)
         bolt.event("tokens_revoked")(_uninstalled_here)
-    deliverer = build_deliverer(settings, db, store=store)
-    if settings.multi_workspace and deliverer.tokens is not None:
-        bolt.use(installs.forget_revoked(deliverer.tokens))
-        bolt.use(installs.remember_enterprise(db))
     secret = None if settings.socket_mode else settings.slack_signing_secret
     web = WebApp(bolt, db, secret, metrics_token=settings.metrics_token)
     return Parley(settings, db, client, bolt, web, executor, deliverer)

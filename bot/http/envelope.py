@@ -20,7 +20,9 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
 from slack_bolt.request.internals import parse_body
 
 from bot.payloads import CONVERSATION_ID, MAX_VALUE_CHARS
@@ -256,17 +258,47 @@ class _AppHomeOpened(_Event):
     team: SlackId | None = None
 
 
+class _Tokens(_Model):
+    oauth: list[SlackId] | None = None
+    bot: list[SlackId] | None = None
+
+
+class _TokensRevoked(_Event):
+    """What Parley's revocation listener reads (bot/slack/installs.py): whose tokens went."""
+
+    tokens: _Tokens | None = None
+
+
 EVENTS: dict[str, type[_Event]] = {
     "member_joined_channel": _MemberJoinedChannel,
     "app_home_opened": _AppHomeOpened,
+    "tokens_revoked": _TokensRevoked,
 }
+
+# Events about an installation itself. An Enterprise Grid org-wide installation's come with its
+# organization's `enterprise_id` and no `team_id` (Slack's team_access_granted reference, and
+# bolt-python's tests/scenario_tests/test_events_token_revocations.py); every other event
+# happens in a workspace, and Slack names it.
+ORG_WIDE_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 
 
 class EventCallback(_Body):
     type: Literal["event_callback"]
     event_id: Token
-    team_id: SlackId
+    team_id: SlackId | None = None
+    enterprise_id: SlackId | None = None
     event: _Event
+
+    @model_validator(mode="after")
+    def _names_its_workspace(self) -> EventCallback:
+        """A team, or for an org-wide installation's own events its organization: Bolt finds
+        the installation by them (and deletes it by them on an uninstall)."""
+        if self.team_id is None and not (self.enterprise_id is not None
+                                         and self.event.type in ORG_WIDE_EVENTS):
+            raise PydanticCustomError(
+                "no_team", "team_id required (an org-wide installation's app_uninstalled and "
+                "tokens_revoked may name its enterprise_id instead)")
+        return self
 
 
 class UrlVerification(_Body):

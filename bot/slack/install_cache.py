@@ -9,10 +9,10 @@ workspace's tokens (an uninstall or a reinstall is heard by one web process only
 
 So an answer is served from memory; once it is FRESH seconds old, the next request still gets it
 but a background thread reads the store again; after STALE seconds it is read before answering.
-Writes go through this store (the OAuth flow's saves, Bolt's revocation listeners' deletes) and
+Writes go through this store (the OAuth flow's saves, the revocation listeners' deletes) and
 clear what it kept, so the process that hears an install or an uninstall sees it at once; the
 others within FRESH seconds plus a read. `forget(team)` drops one workspace's answers (a token
-Slack refused)."""
+Slack refused), `forget(enterprise_id=…)` an Enterprise Grid organization's."""
 
 from __future__ import annotations
 
@@ -46,20 +46,24 @@ class TimedInstallationStore(InstallationStore):
         self._lock = threading.Lock()
         self._bots: dict[Key, tuple[float, Bot]] = {}
         self._refreshing: set[Key] = set()
+        self._forgets = 0  # a read that a forget overtook is not kept (it may hold a deleted token)
         self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-installs")
 
     @property
     def logger(self) -> Logger:
         return self.writes.logger
 
-    def forget(self, team_id: str | None = None) -> None:
-        """Drop what is kept: all of it, or one workspace's."""
+    def forget(self, team_id: str | None = None, *, enterprise_id: str | None = None) -> None:
+        """Drop what is kept: all of it, one workspace's, or an organization's (its org-wide
+        installation's answers for each of its workspaces, and its workspaces' own)."""
         with self._lock:
-            if team_id is None:
+            self._forgets += 1
+            if team_id is None and enterprise_id is None:
                 self._bots.clear()
-            else:
-                for key in [k for k in self._bots if k[1] == team_id]:
-                    del self._bots[key]
+                return
+            for key in [k for k in self._bots if (team_id is not None and k[1] == team_id)
+                        or (enterprise_id is not None and k[0] == enterprise_id)]:
+                del self._bots[key]
 
     def save(self, installation: Installation) -> None:
         self.writes.save(installation)
@@ -86,6 +90,8 @@ class TimedInstallationStore(InstallationStore):
 
     def _read(self, key: Key) -> Bot | None:
         enterprise_id, team_id, org_wide = key
+        with self._lock:
+            forgets = self._forgets
         try:
             bot = self.reads.find_bot(enterprise_id=enterprise_id, team_id=team_id,
                                       is_enterprise_install=org_wide)
@@ -96,9 +102,9 @@ class TimedInstallationStore(InstallationStore):
             raise
         with self._lock:
             self._refreshing.discard(key)
-            if bot is not None:
+            if bot is not None and self._forgets == forgets:
                 self._bots[key] = (self.clock(), bot)
-            else:  # uninstalled meanwhile (or never installed: asked again next time)
+            elif bot is None:  # uninstalled meanwhile (or never installed: asked again next time)
                 self._bots.pop(key, None)
         return bot
 

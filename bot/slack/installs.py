@@ -7,7 +7,8 @@ and once, and tied to the browser by a cookie); GET /slack/oauth_redirect comple
 and stores it. Both are Bolt's own paths, served by Bolt's WSGI adapter (bot/http/app.py); Parley
 only supplies the pages (bot/blocks/install_pages.py). Every Slack request is then authorized
 from the store, bot tokens only; with token rotation on for the app, Bolt refreshes a token
-before it expires."""
+before it expires. An uninstall (app_uninstalled, tokens_revoked: a workspace's, or an Enterprise
+Grid organization's org-wide installation) deletes its tokens (revocation_listeners)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, Succ
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, select
@@ -117,7 +118,7 @@ def installation_of(session: Session, client_id: str, team_id: str) -> tuple[str
 def shared_store(settings: Settings, engine: Engine) -> TimedInstallationStore:
     """The process's one installation store: answers kept in memory and refreshed ahead
     (bot/slack/install_cache.py), read without a write lock, written by the install flow and
-    Bolt's revocation listeners (which so clear what it kept)."""
+    the revocation listeners (which so clear what it kept)."""
     reads = engine.execution_options(**{READ_ONLY: True})  # on every request: no write lock
     return TimedInstallationStore(installation_store(settings, reads),
                                   installation_store(settings, engine))
@@ -138,7 +139,12 @@ def authorizer(settings: Settings, store: TimedInstallationStore,
 class TokenBook:
     """Deliveries' tokens (the outbox, on web processes and the worker): each workspace's bot
     token, as Bolt's authorization finds it (a rotating token is refreshed first), kept for a
-    minute so that a burst of deliveries does not read the store for every message."""
+    minute so that a burst of deliveries does not read the store for every message.
+
+    Nothing tells a process that another one heard of an uninstall: after KEEP seconds each
+    workspace's installation is read from the database again (installation_of: the org-wide one
+    through the workspace's organization), and a token Slack refuses is forgotten at once
+    (bot/delivery/rows.py). The process that hears it forgets at once (revocation_listeners)."""
 
     KEEP = 60.0
 
@@ -149,7 +155,9 @@ class TokenBook:
         self.db = db
         self.client_id = client_id
         self._lock = threading.Lock()
-        self._known: dict[str, tuple[float, str | None]] = {}
+        # workspace -> (when, its token, the organization of the installation it came from)
+        self._known: dict[str, tuple[float, str | None, str | None]] = {}
+        self._forgets = 0  # a lookup that a forget overtook is not kept (it may be the old token)
 
     def bot_token(self, team_id: str) -> str | None:
         """The token; None when it cannot be found just now (try again later); NotInstalled
@@ -157,6 +165,7 @@ class TokenBook:
         now = time.monotonic()
         with self._lock:
             known = self._known.get(team_id)
+            forgets = self._forgets
         if known is not None and now - known[0] < self.KEEP:
             return known[1]
         found = self._installation_of(team_id)
@@ -171,7 +180,8 @@ class TokenBook:
         token = result.bot_token if result is not None else None
         if token is not None:  # a workspace without one is asked again (it may install soon)
             with self._lock:
-                self._known[team_id] = (now, token)
+                if self._forgets == forgets:
+                    self._known[team_id] = (now, token, enterprise_id)
         return token
 
     def _installation_of(self, team_id: str) -> tuple[str | None, bool] | None:
@@ -183,25 +193,74 @@ class TokenBook:
         time (the token may have been replaced, or be gone)."""
         with self._lock:
             self._known.pop(team_id, None)
+            self._forgets += 1
         store = self.authorize.installation_store
         if isinstance(store, TimedInstallationStore):
             store.forget(team_id)
 
+    def forget_installation(self, enterprise_id: str | None, team_id: str | None) -> None:
+        """An installation deleted from the store: a workspace's (by its team), or an Enterprise
+        Grid organization's org-wide one (team None): then every workspace of the organization."""
+        if team_id is not None:
+            self.forget(team_id)
+            return
+        if enterprise_id is None:
+            return
+        with self._lock:
+            for team in [t for t, known in self._known.items() if known[2] == enterprise_id]:
+                del self._known[team]
+            self._forgets += 1
+        store = self.authorize.installation_store
+        if isinstance(store, TimedInstallationStore):
+            store.forget(enterprise_id=enterprise_id)
 
-def forget_revoked(book: TokenBook) -> Callable[..., None]:
-    """Global middleware: when Slack says a workspace removed Parley (app_uninstalled,
-    tokens_revoked), Bolt's revocation listener deletes its tokens from the store (which forgets
-    what it kept of them); then the deliveries of this process forget theirs too."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002
-        answer = next()
-        event = body.get("event")
-        if isinstance(event, dict) and event.get("type") in ("app_uninstalled", "tokens_revoked"):
-            if isinstance(body.get("team_id"), str):
-                book.forget(body["team_id"])
-        return answer
+def revoked_installation(context: BoltContext) -> tuple[str | None, str | None] | None:
+    """(enterprise id, team id) of the installation an app_uninstalled or tokens_revoked is
+    about, as slack_sdk's store keys it: an org-wide one by its organization alone (Slack names
+    no team for it, or says it is org-wide), as the store's own find_bot reads it. None when
+    Bolt found neither (never a delete of everything without either)."""
+    if context.team_id and not context.is_enterprise_install:
+        return context.enterprise_id, context.team_id
+    return (context.enterprise_id, None) if context.enterprise_id else None
 
-    return middleware
+
+def revocation_listeners(store: InstallationStore, book: TokenBook) -> dict[str, Callable[..., None]]:
+    """Listeners for app_uninstalled and tokens_revoked (Bolt acks events by itself). They do
+    what Bolt's built-in ones do (slack_bolt.listener.builtins: delete the installation's tokens
+    from the store, which forgets what it kept) and then forget this process's deliveries'
+    tokens: a middleware could not, since Bolt runs a listener after every middleware has
+    returned. Unlike Bolt's, an org-wide installation is deleted by its organization even when
+    Slack also names a workspace, as the store finds it."""
+
+    def uninstalled(context: BoltContext) -> None:
+        found = revoked_installation(context)
+        if found is None:
+            return
+        enterprise_id, team_id = found
+        try:
+            store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        finally:
+            book.forget_installation(enterprise_id, team_id)
+        log.info("Parley was uninstalled from %s %s", "workspace" if team_id else "organization",
+                 team_id or enterprise_id)
+
+    def revoked(event: dict[str, Any], context: BoltContext) -> None:
+        found = revoked_installation(context)
+        if found is None:
+            return
+        enterprise_id, team_id = found
+        gone = event.get("tokens") or {}  # its shape is checked by bot/http/envelope.py
+        try:
+            for user_id in gone.get("oauth") or []:
+                store.delete_installation(enterprise_id=enterprise_id, team_id=team_id,
+                                          user_id=user_id)
+            if gone.get("bot"):
+                store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        finally:
+            book.forget_installation(enterprise_id, team_id)
+
+    return {"app_uninstalled": uninstalled, "tokens_revoked": revoked}
 
 
 def remember_enterprise(db: Database) -> Callable[..., None]:

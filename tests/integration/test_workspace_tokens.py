@@ -149,3 +149,55 @@ def test_an_org_wide_install_serves_its_workspaces_once_slack_has_named_their_or
 
     eventually(recorded, what="the workspace's organization recorded")  # after the request
     assert book.bot_token("T0GRIDWS") == "xoxb-org-wide"
+
+
+def org_wide_in_use(any_settings, db, fake_slack) -> TokenBook:
+    """An organization's org-wide install, serving two of its workspaces' deliveries, and a
+    workspace of another organization with its own."""
+    save_install(any_settings, db.engine, fake_slack, "T0GRIDWS", "Grid Org", "xoxb-org-wide",
+                 enterprise_id="E0ORG", org_wide=True)
+    save_install(any_settings, db.engine, fake_slack, CLIENT_TEAM, "Client Co", "xoxb-client")
+    with db.transaction() as session:
+        session.add_all([Workspace(team_id="T0GRIDWS", enterprise_id="E0ORG"),
+                         Workspace(team_id="T0GRIDTWO", enterprise_id="E0ORG")])
+    book = book_for(any_settings, db, build_client(any_settings, delivery=True))
+    assert [book.bot_token(t) for t in ("T0GRIDWS", "T0GRIDTWO", CLIENT_TEAM)] == [
+        "xoxb-org-wide", "xoxb-org-wide", "xoxb-client"]
+    return book
+
+
+def test_an_org_wide_uninstall_is_forgotten_for_every_workspace_of_the_organization(
+        any_settings, db, fake_slack):
+    book = org_wide_in_use(any_settings, db, fake_slack)
+    installation_store(any_settings, db.engine).delete_all(enterprise_id="E0ORG", team_id=None)
+    book.forget_installation("E0ORG", None)
+    for team in ("T0GRIDWS", "T0GRIDTWO"):
+        with pytest.raises(tokens.NotInstalled):
+            book.bot_token(team)
+    assert book.bot_token(CLIENT_TEAM) == "xoxb-client"
+
+
+def test_a_token_looked_up_while_its_installation_is_deleted_is_not_kept(any_settings, db, fake_slack):
+    """A delivery finds the token just before an uninstall deletes it and forgets it: the next
+    delivery does not get the deleted token from memory."""
+    book = org_wide_in_use(any_settings, db, fake_slack)
+    book.forget_installation("E0ORG", None)  # each is looked up again
+    book.authorize = UninstalledMeanwhile(book, any_settings, db)  # type: ignore[assignment]
+    assert book.bot_token("T0GRIDWS") == "xoxb-org-wide"  # as it was when looked up
+    with pytest.raises(tokens.NotInstalled):
+        book.bot_token("T0GRIDWS")
+
+
+class UninstalledMeanwhile:
+    """Bolt's authorization, with the organization's uninstall heard right after it answers."""
+
+    def __init__(self, book: TokenBook, settings, db) -> None:
+        self.authorize, self.book, self.settings, self.db = book.authorize, book, settings, db
+        self.installation_store = book.authorize.installation_store
+
+    def __call__(self, **kwargs):
+        found = self.authorize(**kwargs)
+        installation_store(self.settings, self.db.engine).delete_all(enterprise_id="E0ORG",
+                                                                     team_id=None)
+        self.book.forget_installation("E0ORG", None)  # as the revocation listener does
+        return found

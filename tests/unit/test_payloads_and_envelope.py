@@ -206,6 +206,45 @@ def test_good_shapes_pass():
     check(json.dumps({"type": "url_verification", "challenge": "abc", "token": "x"}), "application/json")
 
 
+# An Enterprise Grid org-wide installation's own events: its organization, no workspace
+# (bolt-python's tests/scenario_tests/test_events_token_revocations.py).
+ORG_WIDE = {"token": "verification-token", "enterprise_id": "E111", "api_app_id": "A111",
+            "event": {"type": "app_uninstalled"}, "type": "event_callback", "event_id": "Ev111",
+            "event_time": 1606805974}
+REVOKED = {"type": "tokens_revoked", "tokens": {"oauth": ["W111"], "bot": ["W222"]}}
+
+
+def test_an_org_wide_installation_s_uninstall_and_revocation_name_its_organization_only():
+    for body in (ORG_WIDE, {**ORG_WIDE, "event": REVOKED},
+                 {**ORG_WIDE, "team_id": None, "is_enterprise_install": True,
+                  "authorizations": [{"enterprise_id": "E111", "team_id": None, "user_id": "W222",
+                                      "is_bot": True, "is_enterprise_install": True}]},
+                 {**EVENT, "event": REVOKED}):  # a workspace's
+        check(json.dumps(body), "application/json")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({k: v for k, v in ORG_WIDE.items() if k != "enterprise_id"}, "body: team_id required"),
+    ({**ORG_WIDE, "enterprise_id": None, "team_id": None}, "body: team_id required"),
+    ({**ORG_WIDE, "event": {"type": "app_home_opened", "user": "U0SAM"}},
+     "body: team_id required"),
+    ({**ORG_WIDE, "event": {"type": "member_joined_channel", "user": "U0SAM",
+                            "channel": "C0SHARED"}}, "body: team_id required"),  # in a workspace
+    ({**ORG_WIDE, "enterprise_id": 5}, "enterprise_id: Input should be a valid string"),
+    ({**ORG_WIDE, "enterprise_id": "e-lower"}, "enterprise_id: String should match pattern"),
+    ({**ORG_WIDE, "event": {"type": "tokens_revoked", "tokens": "x"}}, "event.tokens"),
+    ({**ORG_WIDE, "event": {"type": "tokens_revoked", "tokens": {"bot": "W222"}}},
+     "event.tokens.bot"),
+    ({**ORG_WIDE, "event": {"type": "tokens_revoked", "tokens": {"oauth": [5]}}},
+     "event.tokens.oauth.0"),
+])
+def test_an_event_must_name_its_workspace_or_for_an_installation_s_own_events_its_organization(
+        body, message):
+    with pytest.raises(Malformed) as caught:
+        check(json.dumps(body), "application/json")
+    assert f"malformed event_callback: {message}" in str(caught.value)
+
+
 def test_the_body_is_parsed_as_bolt_parses_it():
     # Bolt takes a body that starts with "{" as JSON whatever its content type...
     assert check(json.dumps(EVENT), FORM)["event_id"] == "Ev1"
