@@ -15,6 +15,7 @@ from bot.blocks.text import (
     md,
     mention,
     plain,
+    quote_sections,
     quoted,
     section,
     slack_date,
@@ -123,7 +124,7 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain(f"📝 {agreement.label}", 150)},
         section(head),
-        section(md("*Terms*\n{terms}", terms=agreement.terms)),
+        *quote_sections(Mrkdwn("*Terms*"), agreement.terms),
     ]
     amount = format_amount(agreement.amount, agreement.currency)
     if amount:
@@ -181,26 +182,13 @@ def agreement_in_writing(dispute: Dispute, agreement: Agreement,
     text = md("{label} for {ref}, in writing (Slack did not take the files here; each approver "
               "has the certificate in a direct message).", label=agreement.label,
               ref=dispute.reference)
-    blocks: list[dict[str, Any]] = [section(text), section(Mrkdwn("*Terms*"))]
-    blocks += [section(md("{part}", part=part)) for part in _parts(agreement.terms)]
+    blocks: list[dict[str, Any]] = [section(text), *quote_sections(Mrkdwn("*Terms*"), agreement.terms)]
     for owner, item in items:
         blocks.append(section(md("• {what} · {owner} · due {due}", what=item.text, owner=owner,
                                  due=item.due_as_agreed.isoformat())))
     blocks.append(context(md("Content hash (SHA-256) of the text approved: `{hash}`",
                              hash=agreement.content_hash)))
     return text, blocks[:50]
-
-
-def _parts(text: str, size: int = 580) -> list[str]:
-    """People's text in pieces that each fit a section once escaped (a character can become
-    five, `&amp;`: 580 × 5 stays under Block Kit's 3,000), cut at line ends or spaces."""
-    parts, rest = [], text
-    while len(rest) > size:
-        cut = max(rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
-        cut = cut if cut > size // 2 else size
-        parts.append(rest[:cut])
-        rest = rest[cut:].lstrip("\n ")
-    return [*parts, rest]
 
 
 def trail_line(dispute: Dispute, head: str) -> dict[str, Any]:

@@ -28,7 +28,8 @@ def _certificate(record: dict[str, Any], made_at: datetime) -> Document:
     heading, para = pdf.heading, pdf.para
 
     para("Agreement certificate", 20, bold=True)
-    para(f"{d['reference']} · {d['title']}", 13)
+    para(d["reference"], 13)
+    pdf.quote(d["title"], 12)
     orgs = record["organizations"]
     between = " and ".join(f"{o['name']} ({SIDE_LABELS.get(o['side'], o['side'])})" for o in orgs)
     para(f"Between {between}. {category_label(d['category'])}; opened {day(d['opened_at'])}.",
@@ -51,7 +52,7 @@ def _certificate(record: dict[str, Any], made_at: datetime) -> Document:
         para("No mediator took part.", soft=True)
 
     heading("Terms")
-    para(a["terms"])
+    pdf.quote(a["terms"])
     if a["compensation"]:
         heading("Compensation")
         money = a["compensation"]
@@ -60,9 +61,9 @@ def _certificate(record: dict[str, Any], made_at: datetime) -> Document:
         heading("Action items")
         for n, item in enumerate(a["action_items"], 1):
             owner = item["owner"]
-            para(f"{n}. {item['text']}")
-            para(f"Owner: {owner['name']} ({owner['organization']}) · due {item['due']}",
-                 9, soft=True)
+            para(f"Action item {n}: {owner['name']} ({owner['organization']}) · due "
+                 f"{item['due']}", 9, bold=True)
+            pdf.quote(item["text"])
 
     heading("Approvals")
     for ap in record["approvals"]:

@@ -8,6 +8,7 @@ from bot import ids
 from bot.blocks.inputs import input_block, option
 from bot.blocks.text import channel_link, context, md, plain
 from bot.payloads import OpenDisputeMeta
+from bot.services.people_text import one_line
 from bot.services.vocabulary import CATEGORIES, CURRENCIES
 
 TITLE_MAX = 150
@@ -23,8 +24,8 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
         "max_length": TITLE_MAX,
         "placeholder": plain("e.g. Homepage redesign delivered late"),
     }
-    if title.strip():
-        title_input["initial_value"] = title.strip()[:TITLE_MAX]
+    if one_line(title):
+        title_input["initial_value"] = one_line(title)[:TITLE_MAX]
     return {
         "type": "modal",
         "callback_id": ids.OPEN_DISPUTE_MODAL,

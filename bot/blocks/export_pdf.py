@@ -51,7 +51,8 @@ def _front(pdf: Document, record: dict[str, Any], internal: bool) -> None:
     d = record["dispute"]
     para = pdf.para
     para("Dispute record", 20, bold=True)
-    para(f"{d['reference']} · {d['title']}", 13)
+    para(d["reference"], 13)
+    pdf.quote(d["title"], 12)
     para("Full record for the provider side, including the team's internal notes." if internal
          else "Record for the client side and the mediator: the provider team's internal notes "
          "are not included.",
@@ -78,7 +79,8 @@ def _front(pdf: Document, record: dict[str, Any], internal: bool) -> None:
         para(f"Mediator: {m['name']}, {m['organization']} · Slack {m['team_id']} / {m['user_id']}")
 
     pdf.heading("What happened, as the dispute was opened")
-    para(d["description"])
+    para(f"As {opener['name']} ({opener['organization']}) described it:", 9, soft=True)
+    pdf.quote(d["description"])
     _labelled(pdf, "Outcome wanted", d["desired_outcome"])
     if d["ended_reason"]:
         _labelled(pdf, f"How it ended ({d['ended_how']})", d["ended_reason"])
@@ -107,11 +109,12 @@ def _proposals(pdf: Document, proposals: list[dict[str, Any]]) -> None:
         pdf.para("None made.", soft=True)
     for p in proposals:
         a = p["author"]
-        pdf.para(f"P{p['number']}: {p['summary']} ({p['status']})", bold=True)
+        pdf.para(f"P{p['number']} ({p['status']})", bold=True)
+        pdf.quote(p["summary"])
         pdf.para(f"By {a['name']} ({a['organization']}), {stamp(p['at'])} · "
                  f"{REMEDIES.get(p['remedy'], p['remedy'])} · compensation "
                  f"{_amount(p['compensation']) or 'none'}", 9, soft=True)
-        pdf.para(p["details"])
+        pdf.quote(p["details"])
         _items(pdf, p["action_items"])
         if p["decline_reason"]:
             _labelled(pdf, "Declined because", p["decline_reason"])
@@ -129,7 +132,7 @@ def _agreements(pdf: Document, agreements: list[dict[str, Any]]) -> None:
         pdf.para(f"Agreement v{a['version']} ({a['status']}{since})", bold=True)
         pdf.para(f"Drafted {stamp(a['drafted_at'])}; to take effect when approved by "
                  f"{APPROVALS_RULE.get(a['approvals_rule'], a['approvals_rule'])}.", 9, soft=True)
-        pdf.para(a["terms"])
+        pdf.quote(a["terms"])
         if a["compensation"]:
             pdf.para(f"Compensation: {_amount(a['compensation'])}")
         _items(pdf, a["action_items"])
@@ -153,8 +156,9 @@ def _aftercare(pdf: Document, record: dict[str, Any], internal: bool) -> None:
         return
     pdf.heading("Feedback (internal)")
     for f in record["feedback"]:
-        said = f": {f['comment']}" if f["comment"] else ""
-        pdf.para(f"{f['rating']}/5 from {f['name']} ({f['organization']}), {day(f['at'])}{said}")
+        pdf.para(f"{f['rating']}/5 from {f['name']} ({f['organization']}), {day(f['at'])}")
+        if f["comment"]:
+            pdf.quote(f["comment"])
     if not record["feedback"]:
         pdf.para("None given.", soft=True)
     pdf.heading("Lessons learned (internal)")
@@ -179,14 +183,15 @@ def _items(pdf: Document, items: list[dict[str, Any]]) -> None:
         moved = (f", moved to {item['due_now']}" if item.get("due_now") not in (None, item["due"])
                  else "")
         done = f" · {item['status'].replace('_', ' ')}" if item.get("status") else ""
-        pdf.para(f"{n}. {item['text']} — {owner['name']} ({owner['organization']}), due "
+        pdf.para(f"Action item {n}: {owner['name']} ({owner['organization']}), due "
                  f"{item['due']}{moved}{done}", 9, indent=4)
+        pdf.quote(item["text"], 9, indent=4)
 
 
 def _labelled(pdf: Document, label: str, text: str) -> None:
     pdf.ln(1)
     pdf.para(label, 9, bold=True, soft=True)
-    pdf.para(text)
+    pdf.quote(text)
 
 
 def _amount(money: dict[str, Any] | None) -> str | None:

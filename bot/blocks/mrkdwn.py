@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, SupportsIndex
 
+from bot.services.people_text import flat, many_lines, one_line
+
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,30}")
@@ -80,14 +82,18 @@ class _Escaping(string.Formatter):
             if format_spec:  # "{m:.3}" could cut a token or an entity in two
                 raise ValueError("a Mrkdwn value takes no format spec; use truncate()")
             return value
-        return escape(format(value, format_spec))
+        # A plain value stays inside the line the template puts it on: people's text that
+        # should keep its lines is quoted() first.
+        return escape(flat(format(value, format_spec)))
 
 
 _FORMATTER = _Escaping()
 
 
 def md(template: str, /, *args: Any, **values: Any) -> Mrkdwn:
-    """Fill Parley's own template; every value that is not `Mrkdwn` is escaped.
+    """Fill Parley's own template; every value that is not `Mrkdwn` is escaped and kept on one
+    line (a line break in it becomes a space), so that nobody's text can start a line that would
+    read as Parley's. Multi-line text of people's goes in as `quoted(text)`.
 
     `template` must be a string literal (tests/unit/test_mrkdwn_sources.py checks every call): an
     f-string would put values in unescaped."""
@@ -111,10 +117,21 @@ def truncate(text: str, limit: int) -> str:
     return Mrkdwn(cut.rstrip() + "…")
 
 
-def quoted(text: str) -> Mrkdwn:
+def quoted(text: str, limit: int | None = None) -> Mrkdwn:
     """People's words as a block quote: every line is quoted (escaped; `>` typed by them can't
-    start or end a quote)."""
-    return Mrkdwn("\n".join(">" + line for line in escape(text).split("\n")))
+    start or end a quote), so none of them can pass for a line of Parley's. `limit`: at most
+    that many characters of theirs."""
+    if not isinstance(text, Mrkdwn):
+        text = many_lines(text)
+        text = truncate(text, limit) if limit else text
+    return Mrkdwn("\n".join(">" + line for line in str(escape(text)).split("\n")))
+
+
+def inline(text: str | None, limit: int | None = None) -> Mrkdwn:
+    """People's one-line text (a title, a summary) inside a line of Parley's: escaped, on one
+    line, at most `limit` characters."""
+    shown = one_line(text)
+    return escape(truncate(shown, limit) if limit else shown)
 
 
 # ----- the markup tokens Parley makes ----------------------------------------------------------

@@ -17,13 +17,19 @@ from typing import Any
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
+
+from bot.services.people_text import many_lines, one_line
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVu"
 REPLACEMENT = "\ufffd"
 MARGIN = 20  # mm: A4's 210 mm less two margins is narrower than Letter's 216 mm
 INK, SOFT, RULE = (33, 37, 41), (96, 103, 112), (206, 212, 218)
+# People's words: set off from Parley's own lines by an indent, a bar on their left and a colour
+# of their own, so that no line of theirs can pass for one of Parley's (an approval, a status).
+THEIRS, BAR = (24, 64, 120), (150, 170, 200)
+QUOTE_INDENT = 8  # mm, from the left of whatever the quote belongs to
 
 
 @functools.cache
@@ -96,9 +102,11 @@ class Document(FPDF):
 
     def para(self, text: str, size: float = 10, bold: bool = False, soft: bool = False,
              indent: float = 0) -> None:
+        """A paragraph of Parley's own: one paragraph, whatever it holds (a name, say, with a line
+        break in it stays on its line). People's words go in `quote`."""
         self.set_font(FAMILY, "B" if bold else "", size)
         self.set_text_color(*(SOFT if soft else INK))
-        shown = drawable(text)
+        shown = drawable(one_line(text))
         self.set_x(self.l_margin + indent)
         width = self.epw - indent
         if "\n" not in shown and self.get_string_width(shown) < width:
@@ -108,6 +116,27 @@ class Document(FPDF):
         else:
             self.multi_cell(width, size * 0.5, shown, align="L", new_x=XPos.LMARGIN,
                             new_y=YPos.NEXT)
+        self.set_text_color(*INK)
+
+    def quote(self, text: str, size: float = 10, indent: float = 0) -> None:
+        """People's own words (what happened, terms, a title): each line indented, in their
+        colour, with a bar on its left, on every page the text runs onto."""
+        self.set_font(FAMILY, "", size)
+        self.set_text_color(*THEIRS)
+        self.set_draw_color(*BAR)
+        self.set_line_width(0.7)
+        height, left = size * 0.5, self.l_margin + indent
+        width = self.epw - indent - QUOTE_INDENT
+        lines = self.multi_cell(width, height, drawable(many_lines(text)) or " ", align="L",
+                                dry_run=True, output=MethodReturnValue.LINES)
+        for line in lines:
+            if self.will_page_break(height):
+                self.add_page()
+            y = self.get_y()
+            self.line(left + 1.5, y, left + 1.5, y + height)
+            self.set_x(left + QUOTE_INDENT)
+            self.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_line_width(0.2)
         self.set_text_color(*INK)
 
     def attach(self, content: bytes, name: str, description: str, made_at: datetime) -> None:

@@ -7,7 +7,15 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import input_block, text_input, tone_note
 from bot.blocks.labels import SIDE_LABELS
-from bot.blocks.text import Mrkdwn, context, md, plain, section, truncate
+from bot.blocks.text import (
+    Mrkdwn,
+    context,
+    md,
+    plain,
+    quote_sections,
+    section,
+    truncate,
+)
 from bot.payloads import PerspectiveMeta
 from bot.services.perspectives import PerspectiveText, Shared
 from models import Dispute, Perspective
@@ -82,12 +90,12 @@ def perspective_message(perspective: Perspective, who: str) -> tuple[Mrkdwn, lis
                if perspective.version > 1 else md("*Perspective from {who}*", who=who))
     blocks = [
         section(md("{heading} · {side}", heading=heading, side=side)),
-        section(md("*What happened*\n{text}", text=perspective.what_happened)),
-        section(md("*How it affected them*\n{text}", text=perspective.impact)),
-        section(md("*What would resolve it*\n{text}", text=perspective.resolution)),
+        *quote_sections(Mrkdwn("*What happened*"), perspective.what_happened),
+        *quote_sections(Mrkdwn("*How it affected them*"), perspective.impact),
+        *quote_sections(Mrkdwn("*What would resolve it*"), perspective.resolution),
     ]
     if perspective.acknowledgement:
-        blocks.append(section(md("*What they acknowledge*\n{text}", text=perspective.acknowledgement)))
+        blocks += quote_sections(Mrkdwn("*What they acknowledge*"), perspective.acknowledgement)
     return md("Perspective from {who}", who=who), blocks
 
 

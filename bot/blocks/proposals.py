@@ -16,6 +16,7 @@ from bot.blocks.text import (
     fields,
     md,
     plain,
+    quote_sections,
     quoted,
     section,
     slack_date,
@@ -116,7 +117,7 @@ def proposal_message(proposal: Proposal, author: str, *, answers: str | None = N
     blocks: list[dict[str, Any]] = [
         section(head),
         fields(*facts),
-        section(md("*Details*\n{details}", details=proposal.details)),
+        *quote_sections(Mrkdwn("*Details*"), proposal.details),
     ]
     if proposal.items:
         blocks.append(section(md("*Action items*\n{lines}", lines=item_lines(proposal.items))))

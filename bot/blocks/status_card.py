@@ -17,11 +17,13 @@ from bot.blocks.text import (
     mention,
     mentions,
     plain,
+    quote_sections,
+    quoted,
     section,
     slack_date,
-    truncate,
 )
 from bot.payloads import DisputeButton, DraftButton
+from bot.services.people_text import one_line
 from bot.services.vocabulary import format_amount
 from models import Dispute, DisputeStatus, Side
 
@@ -57,7 +59,7 @@ def _actions(dispute: Dispute) -> list[dict[str, Any]]:
     if dispute.status in (DisputeStatus.CLOSED, DisputeStatus.RESOLVED):
         if not dispute.ended_how:
             return []
-        reason = md(": {why}", why=truncate(dispute.ended_reason, 500)) if dispute.ended_reason else ""
+        reason = md(":\n{why}", why=quoted(dispute.ended_reason, 500)) if dispute.ended_reason else ""
         return [section(md("*How it ended*\n{how}{reason}", how=ENDINGS[dispute.ended_how],
                            reason=reason))]
     closing = {"type": "actions", "block_id": "dispute_closing", "elements": [
@@ -89,12 +91,13 @@ def status_card(dispute: Dispute, shared_sides: set[str] | frozenset[str] = froz
         facts.append(md("*Next check-in*\n{when}",
                         when=slack_date(next_checkin, "{date_short_pretty} at {time}")))
     return [
-        {"type": "header", "text": plain(f"⚖️ {dispute.title}", HEADER_TEXT_LIMIT)},
+        {"type": "header", "text": plain(f"⚖️ {one_line(dispute.title)}", HEADER_TEXT_LIMIT)},
         fields(*facts),
         section(md("*Parties*\n{parties}", parties=_parties_text(dispute))),
         section(_perspectives_text(dispute, set(shared_sides))),
-        section(md("*What happened*\n{text}", text=truncate(dispute.description, 2800))),
-        section(md("*Outcome wanted*\n{text}", text=truncate(dispute.desired_outcome, 2800))),
+        *quote_sections(md("*What happened*, as {who} put it", who=mention(dispute.opened_by_user)),
+                        dispute.description),
+        *quote_sections(Mrkdwn("*Outcome wanted*"), dispute.desired_outcome),
         *_actions(dispute),
         context(md("Everything about {ref} happens in this thread. Parley keeps a record of "
                    "every step.", ref=dispute.reference)),

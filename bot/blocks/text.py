@@ -9,6 +9,7 @@ from bot.blocks.mrkdwn import (
     Mrkdwn,
     channel_link,
     escape,
+    inline,
     link,
     md,
     mention,
@@ -17,10 +18,11 @@ from bot.blocks.mrkdwn import (
     slack_date,
     truncate,
 )
+from bot.services.people_text import many_lines
 
 __all__ = [
-    "Mrkdwn", "button", "channel_link", "context", "escape", "fields", "link", "md", "mention",
-    "mentions", "mrkdwn", "plain", "quoted", "section", "slack_date", "truncate",
+    "Mrkdwn", "button", "channel_link", "context", "escape", "fields", "inline", "link", "md", "mention",
+    "mentions", "mrkdwn", "plain", "quote_sections", "quoted", "section", "slack_date", "truncate",
 ]
 
 SECTION_TEXT_LIMIT = 3000
@@ -50,6 +52,27 @@ def fields(*texts: str) -> dict[str, Any]:
 
 def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [mrkdwn(text)]}
+
+
+def quote_sections(heading: Mrkdwn | None, text: str) -> list[dict[str, Any]]:
+    """People's multi-line text as a block quote under Parley's `heading`, in as many sections
+    as it takes to show all of it (Block Kit takes 3,000 characters a section)."""
+    parts = _parts(many_lines(text))
+    return [section(heading + Mrkdwn("\n") + quoted(part) if heading is not None and n == 0
+                    else quoted(part)) for n, part in enumerate(parts)]
+
+
+def _parts(text: str, size: int = 450) -> list[str]:
+    """Text in pieces that each fit a section once escaped and quoted (a character can become
+    five, `&amp;`, and a line gains a `>`: 450 × 6 leaves room under Block Kit's 3,000 for a
+    heading), cut at line ends or spaces."""
+    parts, rest = [], text
+    while len(rest) > size:
+        cut = max(rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
+        cut = cut if cut > size // 2 else size
+        parts.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n ")
+    return [*parts, rest]
 
 
 def button(text: str, action_id: str, value: str | None = None, style: str | None = None) -> dict[str, Any]:

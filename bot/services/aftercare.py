@@ -14,6 +14,7 @@ from bot.services import audit, checkins, followups
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from bot.services.people import Person
+from bot.services.people_text import many_lines
 from models import (
     ActionItem,
     Agreement,
@@ -137,7 +138,7 @@ def record_feedback(session: Session, dispute: Dispute, party: Party, rating: in
     try:
         with session.begin_nested():
             session.add(Feedback(dispute_id=dispute.id, team_id=party.team_id, user_id=party.user_id,
-                                 rating=rating, comment=(comment or "").strip() or None, at=utcnow()))
+                                 rating=rating, comment=many_lines(comment) or None, at=utcnow()))
     except IntegrityError:
         return False
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="feedback.given",

@@ -17,6 +17,7 @@ from bot.services import audit, checkins
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from bot.services.people import Person
+from bot.services.people_text import many_lines, one_line
 from bot.services.policy import EVERYONE
 from bot.services.proposals import ItemDraft
 from models import (
@@ -127,12 +128,12 @@ def draft(session: Session, dispute: Dispute, drafter: Party, data: AgreementDra
         superseded = previous
     agreement = Agreement(
         dispute_id=dispute.id, version=(previous.version + 1) if previous else 1,
-        proposal_id=data.proposal_id, drafted_by_party_id=drafter.id, terms=data.terms.strip(),
+        proposal_id=data.proposal_id, drafted_by_party_id=drafter.id, terms=many_lines(data.terms),
         amount=data.amount, currency=data.currency if data.amount is not None else None,
         checkin_days=sorted(set(data.checkin_days)), checkin_on_due_dates=data.checkin_on_due_dates,
         approvals_rule=approvals_rule, status=AgreementStatus.PENDING, created_at=utcnow(),
         content_hash="", items=[
-            ActionItem(position=i, text=item.text.strip(), owner_team=item.owner.team_id,
+            ActionItem(position=i, text=one_line(item.text), owner_team=item.owner.team_id,
                        owner_user=item.owner.user_id, due_date=item.due, agreed_due=item.due,
                        status="open")
             for i, item in enumerate(data.items)],
@@ -243,7 +244,7 @@ def request_changes(session: Session, dispute: Dispute, agreement: Agreement, pa
         raise NotAllowed("As the mediator, edit the draft instead of requesting changes.")
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
                  kind="agreement.changes_requested", actor=actor, version=agreement.version,
-                 what=what.strip())
+                 what=many_lines(what))
 
 
 

@@ -11,6 +11,7 @@ from bot.services import audit, followups
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition
 from bot.services.people import Person
+from bot.services.people_text import many_lines
 from models import Dispute, DisputeStatus, Party, Side
 
 WITHDRAWN, CLOSED, RESOLVED = "withdrawn", "closed", "resolved"
@@ -35,7 +36,7 @@ def how_it_ends(dispute: Dispute, party: Party) -> str:
 def end(session: Session, dispute: Dispute, how: str, reason: str, *, actor: Person) -> int:
     transition(session, dispute, DisputeStatus.CLOSED, actor=actor)
     dispute.ended_how = how
-    dispute.ended_reason = reason.strip() or None
+    dispute.ended_reason = many_lines(reason) or None
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind=f"dispute.{how}",
                  actor=actor, reason=dispute.ended_reason)
     return followups.cancel_pending(session, dispute, actor=actor, reason=how)
@@ -50,6 +51,6 @@ def close(session: Session, dispute: Dispute, party: Party, reason: str, *, acto
             raise DomainError("Your side has already proposed closing; the other side needs to agree.")
         dispute.close_requested_side = party.side
         audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="dispute.close_requested", actor=actor, side=party.side, reason=reason.strip())
+                     kind="dispute.close_requested", actor=actor, side=party.side, reason=many_lines(reason))
         return Closing(None)
     return Closing(how, end(session, dispute, how, reason, actor=actor))

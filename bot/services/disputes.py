@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.services import audit
 from bot.services.errors import IllegalTransition, NotFound
 from bot.services.people import Participant, Person, side_for
+from bot.services.people_text import many_lines, one_line
 from bot.services.vocabulary import CATEGORIES
 from models import Dispute, DisputeStatus, Party, Workspace, utcnow
 
@@ -77,10 +78,10 @@ def open_dispute(session: Session, data: NewDispute) -> Dispute:
         team_id=data.host_team_id,
         number=next_dispute_number(session, data.host_team_id),
         channel_id=data.channel_id,
-        title=data.title.strip(),
+        title=one_line(data.title),
         category=data.category,
-        description=data.description.strip(),
-        desired_outcome=data.desired_outcome.strip(),
+        description=many_lines(data.description),
+        desired_outcome=many_lines(data.desired_outcome),
         amount=data.amount,
         currency=data.currency if data.amount is not None else None,
         status=S.OPEN,

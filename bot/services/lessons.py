@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from bot.services import audit
 from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.people import Person
+from bot.services.people_text import many_lines
 from bot.services.vocabulary import ROOT_CAUSES
 from models import Dispute, DisputeStatus, LessonLearned, Side, utcnow
 
@@ -28,7 +29,7 @@ def record(session: Session, dispute: Dispute, *, actor: Person, root_cause: str
         raise IllegalTransition(f"{dispute.reference} has not ended yet.")
     if root_cause not in ROOT_CAUSES:
         raise ValueError(root_cause)
-    lesson = LessonLearned(dispute_id=dispute.id, root_cause=root_cause, what_to_change=what.strip(),
+    lesson = LessonLearned(dispute_id=dispute.id, root_cause=root_cause, what_to_change=many_lines(what),
                            owner_team=owner.team_id if owner else None,
                            owner_user=owner.user_id if owner else None,
                            recorded_by_team=actor.team_id, recorded_by_user=actor.user_id, at=utcnow())

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from bot.services import audit
 from bot.services.errors import DomainError, IllegalTransition
 from bot.services.people import Person
+from bot.services.people_text import many_lines
 from models import Dispute, DisputeStatus, Party, Side, utcnow
 
 OPEN_TO_MEDIATION = (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING,
@@ -30,5 +31,5 @@ def add_mediator(session: Session, dispute: Dispute, mediator: Person, *, actor:
     dispute.escalated = True
     session.flush()
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="dispute.escalated",
-                 actor=actor, mediator=f"{mediator.team_id}:{mediator.user_id}", reason=reason.strip())
+                 actor=actor, mediator=f"{mediator.team_id}:{mediator.user_id}", reason=many_lines(reason))
     return party

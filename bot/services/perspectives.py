@@ -13,6 +13,7 @@ from bot.services import audit
 from bot.services.disputes import require_active, start_discussion
 from bot.services.parties import sides_present
 from bot.services.people import Person
+from bot.services.people_text import many_lines
 from models import Dispute, Party, Perspective, utcnow
 
 
@@ -92,9 +93,9 @@ def share(session: Session, dispute: Dispute, party: Party, text: PerspectiveTex
     ) or 0) + 1
     perspective = Perspective(
         dispute_id=dispute.id, party_id=party.id, version=version,
-        what_happened=text.what_happened.strip(), impact=text.impact.strip(),
-        resolution=text.resolution.strip(),
-        acknowledgement=(text.acknowledgement or "").strip() or None, created_at=utcnow(),
+        what_happened=many_lines(text.what_happened), impact=many_lines(text.impact),
+        resolution=many_lines(text.resolution),
+        acknowledgement=many_lines(text.acknowledgement) or None, created_at=utcnow(),
     )
     perspective.party = party
     session.add(perspective)

@@ -14,6 +14,7 @@ from bot.services import audit
 from bot.services.disputes import require_active, start_discussion
 from bot.services.errors import DomainError, NotAllowed, NotFound
 from bot.services.people import Person
+from bot.services.people_text import many_lines, one_line
 from bot.services.vocabulary import REMEDIES
 from models import Dispute, Party, Proposal, ProposalItem, ProposalStatus, Side, utcnow
 
@@ -93,10 +94,10 @@ def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDr
     ) or 0) + 1
     result = Proposed(proposal=Proposal(
         dispute_id=dispute.id, number=number, author_party_id=author.id,
-        summary=draft.summary.strip(), details=draft.details.strip(), remedy=draft.remedy,
+        summary=one_line(draft.summary), details=many_lines(draft.details), remedy=draft.remedy,
         amount=draft.amount, currency=draft.currency if draft.amount is not None else None,
         status=ProposalStatus.OPEN, created_at=utcnow(),
-        items=[ProposalItem(position=i, text=item.text.strip(), owner_team=item.owner.team_id,
+        items=[ProposalItem(position=i, text=one_line(item.text), owner_team=item.owner.team_id,
                             owner_user=item.owner.user_id, due_date=item.due)
                for i, item in enumerate(draft.items)],
     ))
@@ -155,7 +156,7 @@ def answer(session: Session, dispute: Dispute, proposal: Proposal, party: Party,
     """The other side accepts or declines an open proposal."""
     check_can_answer(session, proposal, party, "accept" if accept else "decline")
     status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
-    if not _decide(session, proposal, status, by=party, reason=(reason or "").strip() or None):
+    if not _decide(session, proposal, status, by=party, reason=many_lines(reason) or None):
         raise DomainError(describe_state(proposal, session))
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
                  kind=f"proposal.{status.value}", actor=actor, proposal=proposal.label,

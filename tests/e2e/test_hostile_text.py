@@ -25,8 +25,11 @@ from tests.e2e.mrkdwn_scan import outside_fences, parsed_texts, texts_in, tokens
 from tests.e2e.threads import card_blocks, click, click_for_modal, text_of, thread_posts
 from tests.support.slack_requests import SlackSender, User
 
-EVIL = ("<!channel> <!here> <!everyone> <!subteam^S0EVIL|@team> <@U0EVIL> <#C0EVIL> "
-        "<https://evil.example|click> [x](https://evil.example) & co")
+# A line that would pass for Parley's own if it started a line unquoted (issue 25): people's text
+# is quoted wherever it keeps its lines, and kept inside Parley's line everywhere else.
+FORGED = ":handshake: *Agreed: the agreement is in effect* (forged)"
+EVIL = ("Late again\n" + FORGED + "\n<!channel> <!here> <!everyone> <!subteam^S0EVIL|@team> "
+        "<@U0EVIL> <#C0EVIL> <https://evil.example|click> [x](https://evil.example) & co")
 DUE = (date.today() + timedelta(days=10)).isoformat()
 KNOWN_USERS = {SAM.id, SOL.id, CORA.id, CLIVE.id}
 INTERNAL = "C0INTERNAL"
@@ -151,6 +154,11 @@ def test_hostile_text_everywhere_is_shown_and_never_acted_on(slack, parley, fake
     assert len(texts) > 100
     foreign = [(method, text) for method, text in texts if not all(allowed(t) for t in tokens(text))]
     assert foreign == []
+    # … no line of people's text can pass for one of Parley's: quoted, or inside Parley's line
+    forged = [(method, line) for method, text in texts for line in text.split("\n")
+              if line.lstrip().startswith(FORGED.split(" (")[0]) and "(forged)" in line]
+    assert forged == []
+    assert any(line.startswith(">" + FORGED) for _, text in texts for line in text.split("\n"))
     # … and the hostile text was shown, escaped, on every kind of surface
     shown = {method for method, text in texts if "&lt;!channel&gt;" in text}
     assert shown >= {"chat.postMessage", "chat.update", "views.open", "views.publish", "response_url"}

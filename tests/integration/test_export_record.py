@@ -52,10 +52,10 @@ def test_the_export_reads_as_text_and_carries_the_record_for_its_side(db):
     full = exported(db, dispute_id, internal=True)
     reader, words = text_of(export_pdf(full))
     assert reader.attachments[ATTACHMENT][0] == canonical(full)
-    for shown in ("Dispute record", "D-1 · Checkout screens late — Ξ", "Zoë Øster", "Кора Ξανθή",
+    for shown in ("Dispute record", "D-1\nCheckout screens late — Ξ", "Zoë Øster", "Кора Ξανθή",
                   "Full record for the provider side", "The screens came two weeks late — Ξ.",
-                  "with no warning. — Ξ", "came later than it should have. — Ξ", "P1: A discount — Ξ (declined)",
-                  "Too little — Ξ", "P2: Redo the screens — Ξ (accepted)",
+                  "with no warning. — Ξ", "came later than it should have. — Ξ", "P1 (declined)\nA discount — Ξ",
+                  "Too little — Ξ", "P2 (accepted)\nRedo the screens — Ξ",
                   "Agreement v1 (ratified, in effect since", "The studio redoes both screens — Ξ.",
                   "(Client Co, Slack T0CLIENT / U0CORA) at",
                   "Proposal accepted: P2 (Zoë Øster, Studio)", "Status changed: resolved",

@@ -112,6 +112,8 @@ def test_the_agreement_in_writing_fits_block_kit_whatever_its_terms():
         text, blocks = agreement_in_writing(dispute(), agreement, [])
         assert check_blocks(blocks, surface="message") == [], terms[:20]
         assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
-        shown = "".join(b["text"]["text"] for b in blocks[2:-1])
+        quoted = "\n".join(b["text"]["text"] for b in blocks[1:-1]).removeprefix("*Terms*\n")
+        assert all(line.startswith(">") for line in quoted.split("\n"))  # all of it theirs
+        shown = "".join(line[1:] for line in quoted.split("\n"))
         assert shown.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace(" ", "").replace("\n", "") \
             == terms.replace(" ", "").replace("\n", "")  # nothing lost between the pieces

@@ -21,6 +21,7 @@ from bot.blocks.mrkdwn import (
     unescape,
 )
 from bot.blocks.text import context, mrkdwn, section
+from bot.services.people_text import flat
 from bot.slack.outgoing import guard
 
 # Text people could type, weighted towards what Slack treats specially.
@@ -40,7 +41,17 @@ def test_values_in_a_template_are_escaped_and_the_template_is_kept(who, what):
     text = md("{who} says “{what}” to {someone}", who=who, what=what, someone=mention("U0SAM"))
     assert isinstance(text, Mrkdwn)
     assert re.findall(r"<[^<>]*>", text) == ["<@U0SAM>"]
-    assert unescape(text) == f"{who} says “{what}” to <@U0SAM>"
+    assert unescape(text) == f"{flat(who)} says “{flat(what)}” to <@U0SAM>"
+    assert "\n" not in text  # a value never starts a line of its own
+
+
+@given(typed)
+def test_quoted_text_is_theirs_on_every_line(text):
+    shown = md("{who} said:\n{what}", who="Cora", what=quoted(text))
+    lines = shown.split("\n")
+    assert lines[0] == "Cora said:"
+    assert all(line.startswith(">") for line in lines[1:])
+    assert re.findall(r"<[^<>]*>", shown) == []
 
 
 @given(typed, typed)

@@ -21,7 +21,7 @@ def read_values(values: dict[str, Any], rows: int) -> AgreementValues:
             if DAYS.fullmatch(v)]
     return AgreementValues(
         terms=state.text(values, ids.B_AG_TERMS, ids.A_AG_TERMS),
-        amount=state.text(values, ids.B_AG_AMOUNT, ids.A_AG_AMOUNT),
+        amount=state.line(values, ids.B_AG_AMOUNT, ids.A_AG_AMOUNT),
         currency=state.selected(values, ids.B_AG_CURRENCY, ids.A_AG_CURRENCY),
         items=read_items(values, rows),
         checkin_days=days,

@@ -32,12 +32,12 @@ class DisputeForm:
 
 def read_form(values: dict[str, Any]) -> DisputeForm:
     return DisputeForm(
-        title=state.text(values, ids.B_TITLE, ids.A_TITLE),
+        title=state.line(values, ids.B_TITLE, ids.A_TITLE),
         party_ids=state.users(values, ids.B_PARTIES, ids.A_PARTIES),
         category=state.selected(values, ids.B_CATEGORY, ids.A_CATEGORY),
         happened=state.text(values, ids.B_HAPPENED, ids.A_HAPPENED),
         outcome=state.text(values, ids.B_OUTCOME, ids.A_OUTCOME),
-        amount=state.text(values, ids.B_AMOUNT, ids.A_AMOUNT),
+        amount=state.line(values, ids.B_AMOUNT, ids.A_AMOUNT),
         currency=state.selected(values, ids.B_CURRENCY, ids.A_CURRENCY),
     )
 

@@ -1,13 +1,16 @@
 """Reading values out of a modal's view.state.values, tolerating anything missing or odd.
 
 Nothing here raises, whatever the submission holds: a value of the wrong type or shape reads as
-missing, and the form's own checks then ask for it again. Text loses NUL characters (PostgreSQL
-cannot store them); ids and dates are returned only when they look like Slack's."""
+missing, and the form's own checks then ask for it again. Text loses control characters (NUL:
+PostgreSQL cannot store it) and a one-line field its line breaks; ids and dates are returned
+only when they look like Slack's."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from bot.services.people_text import many_lines, one_line
 
 SLACK_ID = re.compile(r"[A-Z0-9]{1,40}")  # users (U…/W…), conversations (C…/G…/D…)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what Slack's datepicker sends
@@ -24,8 +27,17 @@ def _slack_id(raw: Any) -> str | None:
 
 
 def text(values: Any, block: str, action: str) -> str:
+    """A multi-line field's text (bot/services/people_text.py: its lines, no control
+    characters)."""
     raw = _element(values, block, action).get("value")
-    return raw.replace("\x00", "").strip() if isinstance(raw, str) else ""
+    return many_lines(raw) if isinstance(raw, str) else ""
+
+
+def line(values: Any, block: str, action: str) -> str:
+    """A one-line field's text: on one line whatever the submission carried (Slack's one-line
+    input sends none, a crafted request may)."""
+    raw = _element(values, block, action).get("value")
+    return one_line(raw) if isinstance(raw, str) else ""
 
 
 def selected(values: Any, block: str, action: str) -> str | None:

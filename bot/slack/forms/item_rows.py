@@ -19,7 +19,7 @@ from bot.slack.forms.people_check import resolve_people
 
 def read_items(values: dict[str, Any], rows: int) -> list[ItemValues]:
     return [ItemValues(
-        text=state.text(values, ids.B_ITEM_TEXT.format(i), ids.A_ITEM_TEXT),
+        text=state.line(values, ids.B_ITEM_TEXT.format(i), ids.A_ITEM_TEXT),
         owner=state.user(values, ids.B_ITEM_OWNER.format(i), ids.A_ITEM_OWNER),
         due=state.date(values, ids.B_ITEM_DUE.format(i), ids.A_ITEM_DUE),
     ) for i in range(rows)]

@@ -16,10 +16,10 @@ from bot.slack.forms.item_rows import check_items, read_items, today_for
 
 def read_values(values: dict[str, Any], rows: int) -> ProposalValues:
     return ProposalValues(
-        summary=state.text(values, ids.B_PR_SUMMARY, ids.A_PR_SUMMARY),
+        summary=state.line(values, ids.B_PR_SUMMARY, ids.A_PR_SUMMARY),
         details=state.text(values, ids.B_PR_DETAILS, ids.A_PR_DETAILS),
         remedy=state.selected(values, ids.B_PR_REMEDY, ids.A_PR_REMEDY),
-        amount=state.text(values, ids.B_PR_AMOUNT, ids.A_PR_AMOUNT),
+        amount=state.line(values, ids.B_PR_AMOUNT, ids.A_PR_AMOUNT),
         currency=state.selected(values, ids.B_PR_CURRENCY, ids.A_PR_CURRENCY),
         items=read_items(values, rows),
     )
