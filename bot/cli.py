@@ -5,8 +5,11 @@
     parley verify --audit [D-7] [--team T…]   walk the audit trail's hash chains
 
 It reads the database of DATABASE_URL (or the settings' default). Exit status: 0 when what was
-checked holds, 1 when it does not (one line says what differs), 2 when it cannot check (one
-line says why)."""
+checked holds, 1 when it does not (one line says what differs; a file that is not one Parley
+made, or whose record is malformed, is one line too), 2 when it cannot check (one line says why:
+the database cannot be reached, or the command line is not one argparse understands). Whatever
+it prints is one line: bot/terminal.py strips what a file or an argument could use to forge
+another (newlines, escape sequences, bidi overrides)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import select
 
@@ -24,13 +28,23 @@ from bot.db import Database, build_engine
 from bot.services.disputes import NotFound, get_by_reference
 from bot.services.export_check import check_export
 from bot.services.export_record import FORMAT as EXPORT_FORMAT
-from bot.services.record_check import NotARecord, check, read_record
+from bot.services.record_check import TEAM, NotARecord, check, read_record
 from bot.services.trail import walk
+from bot.terminal import one_line, quoted
 from models import Dispute
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's own errors repeat what was typed ("unrecognized arguments: …"): one line too.
+    (Its exit status for them stays 2: nothing was checked.)"""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {one_line(message, limit=300)}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="parley", description="Parley's own tools.")
+    parser = _Parser(prog="parley", description="Parley's own tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="check a certificate or an export, or the audit trail's hash chains")
     verify.add_argument("file", nargs="?", type=Path,
@@ -59,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _say(checked.line, 0 if checked.matches else 1)
         return _verify_audit(db, args.audit, args.team)
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
-        said = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+        said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         what = "the file" if args.file is not None else "the audit trail"
         return _say(f"cannot check {what} against the database: {said}", 2)
     finally:
@@ -92,17 +106,22 @@ def _verify_audit(db: Database, reference: str, team: str | None) -> int:
 
 
 def _dispute(session, reference: str, team: str | None) -> Dispute:
-    if team:
-        return get_by_reference(session, team, reference)
+    """The dispute a command line names. Both values are checked here, before any query or any
+    message repeats them, and only the normalized forms go on (D-7, T0123)."""
     cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
     if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 9:
-        raise NotFound(f"“{reference}” is not a dispute reference; they look like D-7.")
+        raise NotFound(f"{quoted(reference, limit=40)} is not a dispute reference; they look like D-7.")
+    reference = f"D-{int(cleaned)}"
+    if team:
+        if not TEAM.fullmatch(team.strip().upper()):
+            raise NotFound(f"{quoted(team, limit=40)} is not a workspace id; they look like T0123ABCD.")
+        return get_by_reference(session, team.strip().upper(), reference)
     teams = list(session.scalars(select(Dispute.team_id).where(Dispute.number == int(cleaned))))
     if len(teams) > 1:
-        raise NotFound(f"Several workspaces have a {reference.upper()}: say which with --team "
+        raise NotFound(f"Several workspaces have a {reference}: say which with --team "
                        f"({', '.join(sorted(teams))}).")
     if not teams:
-        raise NotFound(f"There is no dispute {reference.upper()}.")
+        raise NotFound(f"There is no dispute {reference}.")
     return get_by_reference(session, teams[0], reference)
 
 
@@ -114,7 +133,15 @@ def _chain_name(session, event) -> str:
 
 
 def _say(line: str, status: int) -> int:
-    print(line, file=sys.stdout if status == 0 else sys.stderr)
+    """The one line `parley verify` answers with. one_line() again at the way out: whatever a
+    message was built from, it cannot print a second line."""
+    stream = sys.stdout if status == 0 else sys.stderr
+    line = one_line(line)
+    try:
+        print(line, file=stream)
+    except UnicodeEncodeError:  # a terminal whose encoding cannot show every script (LANG=C…)
+        encoding = stream.encoding or "ascii"
+        print(line.encode(encoding, "backslashreplace").decode(encoding), file=stream)
     return status
 
 

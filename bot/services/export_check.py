@@ -10,13 +10,14 @@ proposals made by then, each as made and with its status then; the agreements dr
 each as drafted, with its approvals then, and when it took effect if it had; the check-ins
 written by then; and, in the full record, the feedback and lessons recorded by then. What can
 change later (an item's status, a check-in's status, a new date) is not held against it. Names
-come from Slack, not the database, and are not checked."""
+come from Slack, not the database, and are not checked; nor is when the file says it was exported
+(the database does not keep it): the line that says what matched shows both as the file's."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,55 +27,74 @@ from bot.services.certificates import when
 from bot.services.export_record import CLIENT, FULL, event_detail, money
 from bot.services.exports import INTERNAL_EVENTS
 from bot.services.record_check import (
+    HASH,
+    SHAPE,
     Checked,
     approved_by,
     at_minute,
+    bounded_int,
     dispute_named,
+    names_in,
     shape_checked,
 )
 from bot.services.records import Record, gather
 from models import Agreement, AuditEvent, Dispute, Side
-
-HASH = re.compile(r"[0-9a-f]{64}")
 
 
 @shape_checked
 def check_export(session: Session, record: dict[str, Any]) -> Checked:
     head = record["audit_trail_head"]
     hashes = [head] + [step["hash"] for step in record["timeline"]]
-    if record["scope"] not in (FULL, CLIENT) or not all(
-            isinstance(h, str) and HASH.fullmatch(h) for h in hashes):
-        return Checked(False, "the attached record is not in the shape Parley writes")
+    exported = _moment(record["exported_at"])
+    if record["scope"] not in (FULL, CLIENT) or exported is None or not all(
+            isinstance(h, str) and HASH.fullmatch(h) for h in hashes) or not all(
+            bounded_int(a["version"]) for a in record["agreements"]):
+        return Checked(False, SHAPE)
     dispute = dispute_named(session, record)
     if isinstance(dispute, str):
         return Checked(False, dispute)
     held = gather(session, dispute)
-    scope = "full record" if record["scope"] == FULL else "client side's record"
-    exported = str(record["exported_at"]).replace("T", " ").replace("Z", " UTC")
+    full = record["scope"] == FULL
+    scope = "full record" if full else "client side's record"
     upto = next((n for n, e in enumerate(held.events) if e.hash == head), None)
     if upto is None:
-        return Checked(False, f"the {scope} of {dispute.reference} exported {exported} differs from "
-                              "Parley's record: the audit trail's hash (it is not in this dispute's trail)")
+        return Checked(False, f"the {scope} of {dispute.reference} differs from Parley's record: "
+                              "the audit trail's hash (it is not in this dispute's trail)")
     trail = Trail(held.events, upto)
     differs = [what for what, same in _comparisons(record, dispute, held, trail) if not same]
     if differs:
-        return Checked(False, f"the {scope} of {dispute.reference} exported {exported} differs "
-                              "from Parley's record: " + ", ".join(differs))
+        return Checked(False, f"the {scope} of {dispute.reference} differs from Parley's record: "
+                              + ", ".join(differs))
+    # From here on every word is the database's, but for people's names and the export's date,
+    # which are the file's and said to be.
     since = len(held.events) - upto - 1
+    shown = sum(1 for e in trail.events if full or e.kind not in INTERNAL_EVENTS)
     agreed = "no agreement in effect then"
     in_effect = [a for a in held.agreements if a.version in trail.ratified()]
     if in_effect:
         a = in_effect[-1]
-        names = {(x["team_id"], x["user_id"]): f"{x['name']} ({x['organization']})"
-                 for shown in record["agreements"] for x in shown["approvals"]}
+        names = names_in([x for listed in record["agreements"] for x in listed["approvals"]])
         valid = agreements.approval_state(dispute, a).valid
         agreed = (f"agreement v{a.version} in effect since {at_minute(a.ratified_at)}, approved by "
                   f"{approved_by(valid, names)}")
     later = f"{since} recorded since" if since else "none recorded since"
     return Checked(True, f"Matches the {scope} of {dispute.reference} (workspace "
-                         f"{dispute.team_id}) exported {exported}: {agreed}; its timeline "
-                         f"({len(record['timeline'])} events) is the audit trail's up to "
-                         f"{head[:12]}…, {later}.")
+                         f"{dispute.team_id}; the file says it was exported "
+                         f"{exported:%Y-%m-%d %H:%M:%S} UTC, not checked): {agreed}; its timeline "
+                         f"({shown} events) is the audit trail's up to "
+                         f"{trail.events[-1].hash[:12]}…, {later}.")
+
+
+def _moment(value: Any) -> datetime | None:
+    """When the record says it was exported (as bot/services/certificates.when writes it), in
+    UTC; None if it is not such a time."""
+    if not (isinstance(value, str) and len(value) <= 32):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+        return moment.astimezone(UTC) if moment.tzinfo else None
+    except (ValueError, OverflowError):  # not a time; or one that leaves the years 1-9999 in UTC
+        return None
 
 
 class Trail:

@@ -104,7 +104,9 @@ def test_parley_verify_says_what_a_certificate_matches_or_what_differs(db, datab
     ok = verify(database_url, good)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.startswith("Matches D-1 (workspace T0HOST) agreement v1, in effect since ")
-    assert "Zoë Øster (Studio) at " in ok.stdout and ok.stdout.count("\n") == 1
+    # Who approved is the database's (Slack ids); the file's name for them is said to be its own.
+    assert 'approved by U0SAM of T0HOST (the file calls them "Zoë Øster", not checked) at ' \
+        in ok.stdout and ok.stdout.count("\n") == 1
 
     agreement = record["agreement"]
     forgeries = {  # certificates made to say something else

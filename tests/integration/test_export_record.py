@@ -116,8 +116,10 @@ def test_parley_verify_says_what_an_export_matches_or_what_differs(db, database_
     good.write_bytes(export_pdf(record))
     ok = verify(database_url, good)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.startswith("Matches the client side's record of D-1 (workspace T0HOST) exported ")
-    assert "agreement v1 in effect since " in ok.stdout and "Кора Ξανθή 李 (Client Co) at " in ok.stdout
+    assert ok.stdout.startswith("Matches the client side's record of D-1 (workspace T0HOST; the "
+                                f"file says it was exported {record['exported_at'][:10]} ")
+    assert "agreement v1 in effect since " in ok.stdout
+    assert 'U0CORA of T0CLIENT (the file calls them "Кора Ξανθή 李", not checked) at ' in ok.stdout
     head = record["audit_trail_head"]
     assert f"its timeline (38 events) is the audit trail's up to {head[:12]}…, none recorded since." \
         in ok.stdout
