@@ -30,13 +30,28 @@ class _Stopping:
         raise SystemExit(0)
 
 
+def _enough_open_files(wanted: int) -> None:
+    """Raise this process's soft limit on open files towards `wanted` (as far as the hard limit
+    allows): waitress holds a file for each connection, and a soft limit of 1024 (common on
+    Linux) would leave room for few (bot/http/app.py, connection_limit)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            limit = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    except (ImportError, OSError, ValueError):  # not on this platform: waitress_options copes
+        pass
+
+
 def main() -> int:
     # One process: its metrics stay in its own memory (gunicorn.conf.py's directory is for
     # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     from bot.application import configure_logging, create_app_or_exit
     from bot.config import load_settings_or_exit
-    from bot.http.app import waitress_options
+    from bot.http.app import FILES_KEPT_BACK, MAX_CONNECTIONS, waitress_options
     from bot.jobs import tasks
     from bot.shutdown import GRACE_SECONDS, finish, wind_down
 
@@ -47,6 +62,7 @@ def main() -> int:
 
     import waitress
 
+    _enough_open_files(2 * MAX_CONNECTIONS + FILES_KEPT_BACK)
     server = waitress.create_server(parley.wsgi, host="0.0.0.0", port=settings.port,
                                     **waitress_options(settings.web_threads))
     scheduler = tasks.start(parley.db, settings, parley.deliverer) if settings.run_scheduler else None

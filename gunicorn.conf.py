@@ -26,6 +26,11 @@ workers = _number("WEB_CONCURRENCY", 2)  # one per core (Heroku sets it from the
 threads = _number("WEB_THREADS", 16)
 # A worker silent this long is restarted; a request itself is answered in milliseconds.
 timeout = 30
+# Slow clients: a gthread thread reads its request from the first byte to the last and nothing
+# bounds that read (`timeout` is the process's heartbeat, not a request's), so a connection that
+# sends half a request holds a thread until it closes: WEB_CONCURRENCY × WEB_THREADS of them (32
+# by default) and Parley answers no one. No setting here changes that; gunicorn must sit behind a
+# proxy that buffers whole requests (docs/performance.md, "What to put in front").
 graceful_timeout = 25  # on SIGTERM, requests in flight get this long to finish
 keepalive = 5
 # Restart each process after about this many requests (jittered, so they do not all restart at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import sys
 from typing import Annotated
@@ -10,6 +11,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./parley.db"
+DEFAULT_METRICS_HOST = "127.0.0.1"
 # The bot scopes Parley asks for when it is installed (manifest.json lists the same).
 DEFAULT_SCOPES = ("commands,chat:write,channels:read,groups:read,users:read,team:read,files:write,"
                   "im:write,channels:history,groups:history")
@@ -52,15 +54,32 @@ class Settings(BaseSettings):
     db_max_overflow: Annotated[int, Field(ge=0, le=100)] = 2
     log_level: str = "INFO"
     log_format: str = "text"
-    # The worker serves no HTTP; with this set it serves its own /metrics on this port.
+    # The worker serves no HTTP; with this set it serves its own /metrics on this port, listening
+    # on metrics_host only: this machine, unless said otherwise.
     metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
-    # When set, GET /metrics answers only requests with "Authorization: Bearer <this>".
+    metrics_host: str = DEFAULT_METRICS_HOST
+    # When set, GET /metrics (the web's and the worker's) answers only requests with
+    # "Authorization: Bearer <this>".
     metrics_token: str = ""
 
     @field_validator("metrics_port", mode="before")
     @classmethod
     def _metrics_port(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("metrics_host")
+    @classmethod
+    def _metrics_host(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return DEFAULT_METRICS_HOST
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}", value):
+                raise ValueError("must be an address to listen on, such as 127.0.0.1 (this machine "
+                                 "only) or 0.0.0.0 (every interface)") from None
+        return value
 
     @field_validator("slack_bot_token")
     @classmethod

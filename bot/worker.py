@@ -1,5 +1,6 @@
 """The scheduler process (Procfile `worker:`): runs the tick and nothing else. It serves no HTTP,
-so it needs no SLACK_SIGNING_SECRET (with METRICS_PORT set, it serves its own /metrics there).
+so it needs no SLACK_SIGNING_SECRET (with METRICS_PORT set, it serves its own /metrics there, on
+METRICS_HOST, 127.0.0.1 by default, behind METRICS_TOKEN when that is set).
 SIGTERM (or Ctrl-C) stops it gracefully: the tick in progress ends, what it has in Slack's hands
 is recorded, the rest goes back to the outbox, and the process exits 0 (bot/shutdown.py)."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 from typing import Any
@@ -17,18 +19,25 @@ def main() -> None:
     # One process: its metrics stay in its own memory (gunicorn.conf.py's directory is for
     # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    import prometheus_client
-
     from bot import preflight
     from bot.application import build_deliverer, configure_logging, engine_for
     from bot.config import load_settings_or_exit
     from bot.db import Database
+    from bot.http.metrics import serve_process_metrics
     from bot.jobs import tasks
     from bot.shutdown import GRACE_SECONDS, finish, wind_down
 
     settings = load_settings_or_exit(http=False)
     configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("parley")
+    if settings.metrics_port:  # this process's measurements (the web's /metrics has the rest)
+        try:
+            serve_process_metrics(settings.metrics_host, settings.metrics_port, settings.metrics_token)
+        except OSError as error:  # taken, or not an address of this machine
+            print(f"parley: configuration error: METRICS_PORT {settings.metrics_port} on "
+                  f"METRICS_HOST {settings.metrics_host} cannot be listened on: "
+                  f"{error.strerror or error}", file=sys.stderr)
+            raise SystemExit(2) from None
     preflight.database_or_exit(settings)
     preflight.slack_or_exit(settings)
     db = Database(engine_for(settings))
@@ -41,8 +50,6 @@ def main() -> None:
             stopped_at.append(time.monotonic())
             stop.set()
 
-    if settings.metrics_port:  # this process's measurements (the web's /metrics has the rest)
-        prometheus_client.start_http_server(settings.metrics_port)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     scheduler = tasks.start(db, settings, deliverer)

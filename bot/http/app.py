@@ -9,9 +9,9 @@ body holds, the answer is never a 5xx and the log never gets a traceback for it.
 from __future__ import annotations
 
 import contextvars
-import hmac
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -34,6 +34,11 @@ from bot.slack.installs import INSTALL_PATH, REDIRECT_PATH
 
 log = logging.getLogger("parley.web")
 MAX_BODY_BYTES = 1_048_576  # 1 MiB; Slack's own payloads stay far below
+# waitress's connections (waitress_options): far more than Slack itself ever opens at once.
+MAX_CONNECTIONS = 1000
+FILES_KEPT_BACK = 200
+# X-Slack-Request-Timestamp: Unix seconds, as Slack sends them (10 digits until the year 2286).
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 OAUTH_PATHS = (INSTALL_PATH, REDIRECT_PATH)
 
@@ -47,8 +52,35 @@ def waitress_options(threads: int) -> dict[str, Any]:
 
     waitress reads a whole request body into its buffers before it calls the app, so the app's own
     size check cannot keep a huge body out of memory there: waitress must refuse it itself. It
-    refuses a body of `max_request_body_size` bytes or more, hence the + 1 (the same limit)."""
-    return {"threads": threads, "ident": "parley", "max_request_body_size": MAX_BODY_BYTES + 1}
+    refuses a body of `max_request_body_size` bytes or more, hence the + 1 (the same limit).
+
+    The same buffering means a connection that sends half a request holds no request thread, only
+    one of waitress's connections; past `connection_limit` (100 by default) waitress stops
+    accepting, and Slack's requests wait in the kernel's queue behind the idle ones until those
+    close (`channel_timeout`, 120 s of silence). So the limit is raised to what the process's
+    open-file limit allows (with 500 idle connections, acks still take milliseconds:
+    docs/performance.md), with poll() instead of select(), which cannot watch a file descriptor
+    above 1023. `channel_timeout` stays at 120 s, above the 60 s for which load balancers
+    commonly keep an idle connection to the app open, so that none sends a request on a
+    connection waitress has just closed."""
+    return {"threads": threads, "ident": "parley", "max_request_body_size": MAX_BODY_BYTES + 1,
+            "connection_limit": connection_limit(), "asyncore_use_poll": True}
+
+
+def connection_limit(most: int = MAX_CONNECTIONS) -> int:
+    """As many connections as the open-file limit leaves room for: up to two files each (the
+    socket, and a temporary file for a body over waitress's 512 KiB in memory; Parley's answers
+    are too small for one), with FILES_KEPT_BACK left for the database, Slack and the rest.
+    Never below waitress's own 100."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):  # no such limit on this platform
+        return most
+    if soft == resource.RLIM_INFINITY:
+        return most
+    return max(100, min(most, (soft - FILES_KEPT_BACK) // 2))
 
 
 def _reply(start_response: StartResponse, status: int, body: str | bytes,
@@ -90,11 +122,9 @@ class WebApp:
             return _reply(start_response, 200, json.dumps({"ok": True}),
                           {"Content-Type": ["application/json"]})
         if path == "/metrics" and method == "GET":
-            if self.metrics_token and not hmac.compare_digest(
-                    environ.get("HTTP_AUTHORIZATION", "").encode(),
-                    f"Bearer {self.metrics_token}".encode()):
+            if not metrics_page.authorized(environ, self.metrics_token):
                 return _reply(start_response, 401, "Unauthorized",
-                              {"WWW-Authenticate": ['Bearer realm="metrics"']})
+                              {"WWW-Authenticate": [metrics_page.CHALLENGE]})
             return _reply(start_response, 200, self.metrics.render(),
                           {"Content-Type": [metrics_page.CONTENT_TYPE]})
         if path == "/readyz":
@@ -170,10 +200,16 @@ class WebApp:
                           {"Content-Type": ["text/html; charset=utf-8"]})
 
     def _signed(self, body: str, headers: dict[str, str]) -> bool:
+        """Signed with the signing secret, and recent. The timestamp must look like Slack's before
+        slack_sdk sees it: it does `time.time() - int(timestamp)`, and int() takes " 17", "+17",
+        "1_7" and other scripts' digits, while a 400-digit number overflows the float
+        (OverflowError)."""
         assert self.verifier is not None
+        if not TIMESTAMP.fullmatch(headers.get("x-slack-request-timestamp", "")):
+            return False
         try:
             return self.verifier.is_valid_request(body, headers)
-        except (ValueError, TypeError):  # e.g. a timestamp header that is not a number
+        except (ValueError, TypeError, OverflowError):  # whatever else a forged header holds
             return False
 
 

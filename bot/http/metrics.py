@@ -1,21 +1,27 @@
 """GET /metrics: every process's measurements (bot/metrics.py), then what the records say, read
 at each scrape (DatabaseCollector): disputes opened, agreed and resolved, check-ins posted and
 failed, the outbox's backlog. Counted from the database, so the figures are the same whichever
-process did the work, and they survive restarts."""
+process did the work, and they survive restarts.
+
+Also the worker's own /metrics (serve_process_metrics). Both ask for METRICS_TOKEN when it is set
+(authorized)."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     generate_latest,
+    make_wsgi_app,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -30,6 +36,8 @@ from models.outbox import UNDELIVERED
 log = logging.getLogger("parley.metrics")
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+CHALLENGE = 'Bearer realm="metrics"'  # WWW-Authenticate, with a 401
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 # The records' figures are read at most this often per process (seconds): a scrape costs
@@ -116,3 +124,41 @@ class MetricsPage:
         else:
             registry = REGISTRY
         return generate_latest(registry) + generate_latest(self.records)
+
+
+def authorized(environ: dict[str, Any], token: str) -> bool:
+    """With METRICS_TOKEN set, a scrape must send "Authorization: Bearer <it>" (compared in
+    constant time, so the answer's timing says nothing about how much of a guess was right)."""
+    if not token:
+        return True
+    return hmac.compare_digest(environ.get("HTTP_AUTHORIZATION", "").encode(),
+                               f"Bearer {token}".encode())
+
+
+def token_required(app: WSGIApp, token: str) -> WSGIApp:
+    """`app`, answering 401 to a request without the token (see `authorized`)."""
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if authorized(environ, token):
+            return app(environ, start_response)
+        start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8"),
+                                            ("Content-Length", "12"), ("WWW-Authenticate", CHALLENGE)])
+        return [b"Unauthorized"]
+
+    return guarded
+
+
+def serve_process_metrics(host: str, port: int, token: str) -> Any:
+    """The worker's own measurements (this process's registry: its Slack calls, its database
+    connections) on host:port, behind METRICS_TOKEN, answered on a thread of their own; returns
+    the server. Raises OSError when the address cannot be listened on.
+
+    (prometheus_client.start_http_server would listen on every interface and ask for no token.)
+    Served by waitress, as the web process is: scrapes are small GETs, so two threads and a small
+    request limit are plenty."""
+    import waitress
+
+    server = waitress.create_server(token_required(make_wsgi_app(REGISTRY), token), host=host,
+                                    port=port, threads=2, ident="parley",
+                                    max_request_body_size=65536)
+    threading.Thread(target=server.run, name="metrics-server", daemon=True).start()
+    return server

@@ -45,8 +45,10 @@ def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
 
 
 # Slack refuses to open a modal with a trigger_id that is over 3 seconds old or already used (a
-# slow answer, a double click, a replayed click), and to update a modal whose hash is stale.
-TRIGGER_GONE = frozenset({"expired_trigger_id", "exchanged_trigger_id"})
+# slow answer, a double click, a replayed click) or that it does not take for one at all
+# (`invalid_trigger_id`: a replayed or hand-made request): the person can only try again. And it
+# refuses to update a modal whose hash is stale.
+TRIGGER_GONE = frozenset({"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"})
 VIEW_CHANGED = "hash_conflict"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import time
@@ -11,6 +12,9 @@ from urllib.parse import urlencode
 
 import pytest
 from alembic.script import ScriptDirectory
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, func, select
 
 from bot import ids
@@ -225,3 +229,87 @@ def test_an_uninstall_in_single_workspace_mode_is_answered_and_logged(slack, cap
     reply = slack.event({"type": "app_uninstalled"})
     assert reply.status == 200  # answered: Slack does not send it again
     assert any("SLACK_BOT_TOKEN no longer works" in r.getMessage() for r in caplog.records)
+
+
+# ----- issue 25: a forged timestamp is a 401, never a 500 -----------------------------------------
+
+BAD_SIGNATURE = "v0=" + "0" * 64
+WEIRD_TIMESTAMPS = ["9" * 400, "-" + "9" * 400, "9" * 5000, "1e400", "inf", "-inf", "nan", "-1",
+                    "1700000000.5", "0x6553f100", "", "²", "1" * 13]
+
+
+@pytest.mark.parametrize("timestamp", WEIRD_TIMESTAMPS,
+                         ids=lambda t: (t if len(t) <= 13 else f"{t[:3]}…{len(t)} chars") or "empty")
+def test_a_forged_timestamp_of_any_shape_is_a_401(slack, fake_slack, caplog, timestamp):
+    """A 400-digit timestamp used to overflow slack_sdk's float arithmetic: a 500 and a traceback."""
+    reply = slack.post(COMMAND, signed=False, headers={
+        "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": BAD_SIGNATURE})
+    assert reply.status == 401, reply
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+    assert fake_slack.calls == [c for c in fake_slack.calls if c.method == "auth.test"]
+
+
+# ("000{now}": 13 digits, and no Slack timestamp has more than 10 before the year 2286.)
+@pytest.mark.parametrize("shape", ["+{now}", "000{now}", "{now:_}"])
+def test_a_timestamp_unlike_slacks_is_refused_even_when_signed(slack, shape):
+    """Slack sends Unix seconds as plain digits; int() would also take these, and slack_sdk then
+    checked the signature over them. (Spaces around a header's value do not reach the app.)"""
+    timestamp = shape.format(now=int(time.time()))
+    body = COMMAND.encode()
+    reply = slack.post(body, signed=False, headers={
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature(slack.secret, timestamp, body)})
+    assert reply.status == 401, (timestamp, reply)
+
+
+def call_in_process(parley, timestamp: str, signature_header: str | None) -> str:
+    """The app itself (no HTTP server between): a header value can hold any text here, such as
+    digits of other scripts, which HTTP (latin-1 on the wire) cannot carry as such."""
+    body = COMMAND.encode()
+    environ = {"PATH_INFO": "/slack/events", "REQUEST_METHOD": "POST",
+               "CONTENT_TYPE": "application/x-www-form-urlencoded",
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+               "HTTP_X_SLACK_REQUEST_TIMESTAMP": timestamp}
+    if signature_header is not None:
+        environ["HTTP_X_SLACK_SIGNATURE"] = signature_header
+    seen: list[str] = []
+    b"".join(parley.wsgi(environ, lambda status, headers: seen.append(status)))
+    return seen[0]
+
+
+timestamps = st.one_of(
+    st.integers(min_value=-(10**1000), max_value=10**1000).map(str),
+    st.floats().map(str),
+    st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=30),
+    st.integers(min_value=0, max_value=10**30).map(lambda n: f"{n:_}"),
+    st.text(max_size=40),
+    st.sampled_from(WEIRD_TIMESTAMPS + ["١٧٠٠٠٠٠٠٠٠", "\x00", "1700000000\x00"]),
+)
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(timestamp=timestamps,
+       signature_header=st.none() | st.just(BAD_SIGNATURE) | st.text(max_size=80))
+def test_no_timestamp_header_gets_an_unsigned_request_past_401(parley, caplog, timestamp,
+                                                               signature_header):
+    assert call_in_process(parley, timestamp, signature_header).startswith("401 ")
+    assert [r for r in caplog.records if r.exc_info] == []
+
+
+# ----- issue 25: Slack refusing a trigger_id it does not know ------------------------------------
+
+def test_an_invalid_trigger_is_explained_privately_not_logged_as_an_error(slack, fake_slack, caplog):
+    """views.open answers invalid_trigger_id (a replayed or hand-made request): the person is
+    told, privately, that the form could not open and to try again, as for an expired trigger;
+    it is no "something went wrong (ref …)" and no error in the log."""
+    fake_slack.fail_next("views.open", "invalid_trigger_id")
+    with caplog.at_level(logging.INFO):
+        assert slack.command(SAM, "").status == 200
+        answer = fake_slack.wait_for("response_url")[-1].args
+    assert "took too long" in answer["text"] and "try again" in answer["text"]
+    assert answer["response_type"] == "ephemeral" and "ref" not in answer["text"]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "a form was not opened: invalid_trigger_id" in [r.getMessage() for r in caplog.records]
+    # Trying again, with a trigger Slack takes, opens the form.
+    assert slack.command(SAM, "").status == 200
+    assert fake_slack.wait_for("views.open", 2)[-1].args["view"]["callback_id"] == ids.OPEN_DISPUTE_MODAL
