@@ -54,10 +54,11 @@ def ended_text(dispute: Dispute, who: str, how: str) -> Mrkdwn:
               reason=reason)
 
 
-def close_requested(dispute: Dispute, who: str, reason: str) -> Mrkdwn:
-    return md("{who} proposes closing {ref}:\n{why}\nIf the other side agrees, they can use *Close "
+def close_requested(dispute: Dispute, who: str, reason: str, waiting: str = "the other side") -> Mrkdwn:
+    """`waiting`: the side whose agreement would close it ("Studio's side")."""
+    return md("{who} proposes closing {ref}:\n{why}\nIf {waiting} agrees, they can use *Close "
               "or withdraw* on the card.", who=who, ref=dispute.reference,
-              why=quoted(truncate(reason, 1000)))
+              why=quoted(truncate(reason, 1000)), waiting=waiting)
 
 
 def lessons_request(dispute: Dispute) -> tuple[Mrkdwn, list[dict[str, Any]]]:
@@ -97,6 +98,10 @@ def lessons_saved(channel_id: str | None, text: Mrkdwn) -> Mrkdwn:
         return md("Thank you. The lessons learned are posted in {channel}.",
                   channel=channel_link(channel_id))
     return md("Thank you, recorded.\n{text}", text=text)
+
+
+def owner_from_your_team() -> str:
+    return "Choose someone from your own team: lessons learned stay inside it."
 
 
 def say_why() -> str:

@@ -3,7 +3,7 @@ as Slack answers."""
 
 from __future__ import annotations
 
-from bot.blocks.text import Mrkdwn, channel_link, md
+from bot.blocks.text import Mrkdwn, channel_link, link, md
 
 # What a message is, in a person's words, by outbox kind.
 WHAT = {
@@ -15,6 +15,8 @@ WHAT = {
     "agreement.file": "the written agreement", "perspective": "a perspective",
     "perspective.sealed": "a sealed-perspective notice", "perspective.revealed": "the reveal",
     "parties.added": "a new-parties notice", "mediator.joined": "the mediator's introduction",
+    "mediator.request": "a request for a mediator",
+    "mediator.request.update": "an update of a request for a mediator",
     "item.new_date": "a new date", "dispute.reopened": "the reopening",
     "dispute.resolved": "the resolution", "dispute.ended": "the closing message",
     "dispute.close_requested": "a request to close", "checkin": "a check-in",
@@ -23,6 +25,7 @@ WHAT = {
     "lessons.request": "a request for lessons learned", "internal.lessons": "lessons learned",
     "internal.mediator": "an escalation note", "internal.nudge": "an escalation note",
     "channel.welcome": "Parley's welcome",
+    "notice.saved": "a note that your dispute was saved",
 }
 
 # Slack's error codes that end a delivery, in a person's words, and what would help.
@@ -57,6 +60,14 @@ def attention_line(kind: str, channel_id: str, reference: str | None, error: str
     about = md(" ({ref})", ref=reference) if reference else ""
     return md("• {what}{about} in {channel} was not posted: {reason}", what=what_it_was(kind),
               about=about, channel=channel_link(channel_id), reason=reason)
+
+
+def saved_while_slack_was_down(reference: str, channel_id: str, permalink: str | None) -> Mrkdwn:
+    """DM to the opener once Slack answers again, when not even saved_not_posted got through."""
+    thread = link(permalink, "its thread") if permalink else Mrkdwn("its thread")
+    return md("{ref} was saved when you sent it, while Slack was not answering; {thread} is in "
+              "{channel} now. Nothing needs doing.", ref=reference, thread=thread,
+              channel=channel_link(channel_id))
 
 
 def saved_not_posted(reference: str, channel_id: str) -> Mrkdwn:

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, option
-from bot.blocks.text import channel_link, context, md, plain
+from bot.blocks.text import Mrkdwn, channel_link, context, md, plain, quoted
 from bot.payloads import OpenDisputeMeta
 from bot.services.people_text import one_line
 from bot.services.vocabulary import CATEGORIES, CURRENCIES
@@ -107,3 +107,10 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
             ),
         ],
     }
+
+
+def not_opened(why: str, happened: str) -> Mrkdwn:
+    """Private answer when a dispute the form accepted could not be opened after all (the
+    channel's provider changed in between): why, and what the person wrote, to use again."""
+    return md("Your dispute was not opened: {why}\nWhat you wrote, to use in a new `/dispute`:\n"
+              "{text}", why=why, text=quoted(happened, 2500))

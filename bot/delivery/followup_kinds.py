@@ -13,7 +13,7 @@ from bot.blocks.checkins import (
     not_yet_options,
 )
 from bot.blocks.closing import lessons_posted, lessons_request
-from bot.blocks.delivery import delivery_failed
+from bot.blocks.delivery import delivery_failed, saved_while_slack_was_down
 from bot.blocks.mediation import mediator_escalation
 from bot.blocks.messages import channel_welcome, dispute_erased
 from bot.blocks.nudges import nudge_internal, nudge_message
@@ -155,6 +155,15 @@ def _erased(ctx: Ctx) -> Call:
     return Post(text, [section(text)], thread_ts=ctx.params["thread_ts"])
 
 
+def _saved(ctx: Ctx) -> Call:
+    """To the person who opened a dispute while Slack was not answering (so not even the
+    private note that it was saved got through): it was, and its thread is there now. After
+    the card in the outbox's order; if the card never went out, they hear of that instead."""
+    if not ctx.d.thread_ts:
+        raise Skip("the card was never posted: its notice.failed says so")
+    return Post(saved_while_slack_was_down(ctx.d.reference, ctx.d.channel_id, ctx.d.permalink))
+
+
 def _notice(ctx: Ctx) -> Call:
     failed = ctx.load(OutboxMessage, "failed", "failed message")
     dispute = ctx.session.get(Dispute, failed.dispute_id) if failed.dispute_id else None
@@ -175,5 +184,6 @@ FOLLOWUP_KINDS: dict[str, Kind] = {
     "lessons.request": Kind(_lessons_request),
     "channel.welcome": Kind(_channel_welcome),
     "notice.failed": Kind(_notice),
+    "notice.saved": Kind(_saved),
     "dispute.erased": Kind(_erased),
 }

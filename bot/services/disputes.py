@@ -11,11 +11,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from bot.services import audit
-from bot.services.errors import IllegalTransition, NotFound
+from bot.services.errors import DomainError, IllegalTransition, NotFound
 from bot.services.people import Participant, Person, side_for
 from bot.services.people_text import many_lines, one_line
 from bot.services.vocabulary import CATEGORIES
-from models import Dispute, DisputeStatus, Party, Workspace, utcnow
+from models import Dispute, DisputeStatus, Party, Side, Workspace, utcnow
 
 S = DisputeStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -70,9 +70,21 @@ def next_dispute_number(session: Session, team_id: str) -> int:
     ).scalar_one()
 
 
+ONE_SIDED = ("A dispute is between two organizations: choose at least one person from the other "
+             "one, so that nothing is decided by one side alone.")
+
+
+def both_sides(opener: Participant, others: list[Participant], provider: str) -> bool:
+    """Whether the people of a new dispute include someone of each side, with `provider` as
+    the provider organization (bot/services/people.side_for)."""
+    return {side_for(p, provider) for p in [opener, *others]} == {Side.PROVIDER, Side.CLIENT}
+
+
 def open_dispute(session: Session, data: NewDispute) -> Dispute:
     if data.category not in CATEGORIES:
         raise ValueError(f"unknown category {data.category!r}")
+    if not both_sides(data.opener, data.others, data.host_team_id):
+        raise DomainError(ONE_SIDED)
     now = utcnow()
     dispute = Dispute(
         team_id=data.host_team_id,

@@ -1,4 +1,7 @@
-"""Lessons learned: recorded by the host team after a dispute ends; internal only."""
+"""Lessons learned: recorded by the provider's own people after a dispute ends; internal only.
+
+Only the provider side is asked, and only its parties (or its workspace's admins) may record
+them: the client side never sees them, nor could a person of another organization write one."""
 
 from __future__ import annotations
 
@@ -11,24 +14,40 @@ from bot.services.people_text import many_lines
 from bot.services.vocabulary import ROOT_CAUSES
 from models import Dispute, DisputeStatus, LessonLearned, Side, utcnow
 
-
-def host_contact(dispute: Dispute) -> str:
-    """Who on the host team is asked for lessons learned: the opener if they are on it."""
-    if dispute.opened_by_team == dispute.team_id and any(
-            p.user_id == dispute.opened_by_user and p.side == Side.PROVIDER for p in dispute.parties):
-        return dispute.opened_by_user
-    provider = next((p for p in dispute.parties if p.side == Side.PROVIDER), None)
-    return provider.user_id if provider else dispute.opened_by_user
+ONLY_PROVIDER = ("Lessons learned are internal to {org}'s team: only its people in {ref} (or its "
+                 "workspace's admins) record them.")
 
 
-def record(session: Session, dispute: Dispute, *, actor: Person, root_cause: str, what: str,
-           owner: Person | None) -> LessonLearned:
-    if actor.team_id != dispute.team_id:
-        raise NotAllowed("Lessons learned are for the team that handled the dispute.")
+def host_contact(dispute: Dispute) -> str | None:
+    """Who on the provider's team is asked for lessons learned: the opener if they are one of
+    its parties, else its first party; None when the provider has nobody in the dispute (a
+    dispute from before both sides were required): then nobody is asked, rather than someone of
+    the other organization."""
+    own = [p for p in dispute.parties if p.side == Side.PROVIDER and p.team_id == dispute.team_id]
+    opener = next((p for p in own if (p.team_id, p.user_id) ==
+                   (dispute.opened_by_team, dispute.opened_by_user)), None)
+    chosen = opener or (own[0] if own else None)
+    return chosen.user_id if chosen else None
+
+
+def require_may_record(dispute: Dispute, actor: Person, *, is_admin: bool, org: str) -> None:
+    """A provider-side party of the provider's own workspace, or one of its admins."""
+    party = dispute.party_of(actor.team_id, actor.user_id)
+    own_party = (party is not None and party.side == Side.PROVIDER
+                 and party.team_id == dispute.team_id)
+    if not (own_party or (is_admin and actor.team_id == dispute.team_id)):
+        raise NotAllowed(ONLY_PROVIDER.format(org=org, ref=dispute.reference))
+
+
+def record(session: Session, dispute: Dispute, *, actor: Person, is_admin: bool, org: str,
+           root_cause: str, what: str, owner: Person | None) -> LessonLearned:
+    require_may_record(dispute, actor, is_admin=is_admin, org=org)
     if dispute.status not in (DisputeStatus.RESOLVED, DisputeStatus.CLOSED):
         raise IllegalTransition(f"{dispute.reference} has not ended yet.")
     if root_cause not in ROOT_CAUSES:
         raise ValueError(root_cause)
+    if owner is not None and owner.team_id != dispute.team_id:
+        raise NotAllowed(f"The owner of a lesson is someone of {org}'s own team.")
     lesson = LessonLearned(dispute_id=dispute.id, root_cause=root_cause, what_to_change=many_lines(what),
                            owner_team=owner.team_id if owner else None,
                            owner_user=owner.user_id if owner else None,

@@ -12,14 +12,16 @@ from bot.services.people import Person
 from models import ChannelProvider, Dispute, utcnow
 
 
-def provider_of(session: Session, channel_id: str, carrier: str) -> str:
+def provider_of(session: Session, channel_id: str, default: str) -> str:
     """The channel's provider organization. Where none is recorded: the workspace that holds the
-    channel's latest dispute (a channel from before providers were kept), else the workspace
-    whose installation carried the request (it would become the provider by opening one)."""
+    channel's latest dispute (a channel from before providers were kept), else `default` (the
+    channel's host organization where Parley works for it, else the workspace whose
+    installation carried the request: bot/slack/context.py), which would become the provider by
+    opening one."""
     found = session.get(ChannelProvider, channel_id)
     if found is not None:
         return found.team_id
-    return _holder_of_disputes(session, channel_id) or carrier
+    return _holder_of_disputes(session, channel_id) or default
 
 
 def _holder_of_disputes(session: Session, channel_id: str) -> str | None:

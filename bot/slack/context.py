@@ -69,24 +69,44 @@ def host_team_id(context: BoltContext) -> str:
     return team
 
 
-def channel_provider(session: Session, context: BoltContext, channel_id: str) -> str:
+def channel_provider(session: Session, context: BoltContext, channel_id: str,
+                     host: str | None = None) -> str:
     """The provider organization in that channel (bot/services/providers.py), whichever
-    installation carried the request; in any-workspace mode, an organization that has since
-    removed Parley no longer holds the channel: the carrying workspace's then does (see
+    installation carried the request. Where none is recorded yet, the organization that hosts
+    the channel (`host`, else the one last seen in conversations.info) if Parley works for it,
+    else the carrying workspace. In any-workspace mode, an organization that has since removed
+    Parley no longer holds the channel: the carrying workspace's then does (see
     settle_provider)."""
     carrier = host_team_id(context)
-    provider = providers.provider_of(session, channel_id, carrier)
     deps = deps_of(context)
+    host = host or deps.membership.known_host(channel_id)
+    default = first_provider(session, deps, carrier, host)
+    provider = providers.provider_of(session, channel_id, default)
     if (provider != carrier and deps.settings.multi_workspace
-            and installs.installation_of(session, deps.settings.slack_client_id, provider) is None):
+            and not _works_for(session, deps, carrier, provider)):
         return carrier
     return provider
 
 
-def settle_provider(session: Session, context: BoltContext, channel_id: str, by: Person) -> str:
+def first_provider(session: Session, deps: Deps, team: str, host: str | None) -> str:
+    """Who becomes a channel's provider when none is recorded: its host organization if Parley
+    works for it, else `team` (the organization that brought Parley in, or opened a dispute)."""
+    return host if host and _works_for(session, deps, team, host) else team
+
+
+def _works_for(session: Session, deps: Deps, carrier: str, team: str) -> bool:
+    """Parley can act for `team` here: it is the carrying workspace's, or (any-workspace mode)
+    that organization has installed Parley too."""
+    return team == carrier or (deps.settings.multi_workspace and installs.installation_of(
+        session, deps.settings.slack_client_id, team) is not None)
+
+
+def settle_provider(session: Session, context: BoltContext, channel_id: str, by: Person,
+                    host: str | None = None) -> str:
     """channel_provider, recorded: the first provider of the channel, or the carrying workspace
-    taking over from one that removed Parley (audited as a hand-over)."""
-    live = channel_provider(session, context, channel_id)
+    taking over from one that removed Parley (audited as a hand-over). `host`: the channel's
+    host organization, as Slack said it just now (outside the transaction)."""
+    live = channel_provider(session, context, channel_id, host)
     recorded = providers.claim(session, channel_id, live, by=by)
     if recorded != live:
         providers.hand_over(session, channel_id, from_team=recorded, to_team=live, by=by)

@@ -25,23 +25,26 @@ def new_ref() -> str:
     return secrets.token_hex(3).upper()
 
 
-def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
+def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> bool:
     """Reach the person who acted, only them: ephemeral where we can, else a DM. `text` is
-    `Mrkdwn`, or plain text that is shown as it is (escaped on the way out)."""
+    `Mrkdwn`, or plain text that is shown as it is (escaped on the way out). False when Slack
+    did not take it (it is not tried again: see the outbox for what must reach them)."""
     user = body.get("user_id") or (body.get("user") or {}).get("id")
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
     response_url = body.get("response_url")
     try:
         if response_url:
             reply(response_url, text)
-            return
+            return True
         if channel and user:
             client.chat_postEphemeral(channel=channel, user=user, text=text)
-            return
+            return True
         if user:
             client.chat_postMessage(channel=user, text=text)
+            return True
     except (SlackApiError, OSError) as error:
         log.warning("could not tell %s privately: %s", user, error)
+    return False
 
 
 # Slack refuses to open a modal with a trigger_id that is over 3 seconds old or already used (a

@@ -7,10 +7,18 @@ from sqlalchemy import select
 from bot import ids
 from bot.services.people import Person
 from bot.services.policy import set_policy
-from models import AuditEvent, Dispute, LessonLearned
+from bot.payloads import DisputeButton
+from models import AuditEvent, Dispute, LessonLearned, OutboxMessage, Party, utcnow
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import card_blocks, click_for_modal, text_of, thread_posts
+from tests.e2e.threads import (
+    buttons,
+    card_blocks,
+    click_for_modal,
+    private_notes,
+    text_of,
+    thread_posts,
+)
 
 
 def opened(slack, fake):
@@ -29,7 +37,7 @@ def test_the_opener_withdraws(slack, fake_slack, db):
     assert view["title"]["text"] == "Withdraw"
     assert thread_posts(fake_slack, ts)[-1]["text"].startswith(":lock: Sam (Studio) withdrew D-1.")
     card = text_of(card_blocks(fake_slack, CHANNEL, ts))
-    assert "Withdrawn by the person who opened it: We settled this by phone." in card
+    assert "Withdrawn by the person who opened it:\\n>We settled this by phone." in card
     assert ids.CLOSE_DISPUTE not in card and ids.SHARE_PERSPECTIVE not in card
     with db.read() as s:
         dispute = s.scalars(select(Dispute)).one()
@@ -74,6 +82,45 @@ def test_lessons_learned_are_recorded_and_never_reach_the_shared_channel(slack, 
     assert "acceptance criteria" not in text_of(shared)
     with db.read() as s:
         assert s.scalars(select(LessonLearned)).one().root_cause == "expectations"
-    # someone from the client's organization cannot record lessons learned
-    slack.view_submission(CORA, {**view, "id": "V0CORA"}, {ids.B_ROOT_CAUSE: "other", ids.B_CHANGE: "x"})
-    assert "for the team that handled the dispute" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]
+    # the client's people, parties to it or not, can neither open the form nor record lessons
+    for person in (CORA, CLIVE):
+        click_refused = slack.block_action(person, ids.RECORD_LESSONS,
+                                           buttons(request["blocks"])[ids.RECORD_LESSONS]["value"])
+        assert click_refused.status == 200
+        assert "internal to Studio's team" in private_notes(fake_slack)[-1]
+        slack.view_submission(person, {**view, "id": f"V0{person.name}"},
+                              {ids.B_ROOT_CAUSE: "other", ids.B_CHANGE: "x"})
+        assert "internal to Studio's team" in fake_slack.calls_to("chat.postMessage")[-1].args["text"]
+    with db.read() as s:
+        assert len(s.scalars(select(LessonLearned)).all()) == 1
+    # the owner of a lesson is one of the studio's own people
+    errors = slack.view_submission(SAM, {**view, "id": "V0AGAIN"}, {
+        ids.B_ROOT_CAUSE: "other", ids.B_CHANGE: "x", ids.B_LESSON_OWNER: CORA.id}).json()["errors"]
+    assert "from your own team" in errors[ids.B_LESSON_OWNER]
+
+
+def test_a_one_sided_dispute_from_before_both_sides_were_required_asks_no_one_for_lessons(
+        slack, fake_slack, db):
+    """Opened from the client side with only the client's people (the form no longer allows
+    it), then withdrawn: the studio's internal request for lessons goes to nobody rather than
+    to someone of the client's organization."""
+    root = fake_slack.add_message(CHANNEL, "D-1")
+    with db.transaction() as s:
+        dispute = Dispute(team_id="T0HOST", number=1, channel_id=CHANNEL, thread_ts=root,
+                          title="Late", category="delivery", description="Late.",
+                          desired_outcome="A credit.", status="open", opened_by_team=CORA.team_id,
+                          opened_by_user=CORA.id, created_at=utcnow(), updated_at=utcnow())
+        dispute.parties = [Party(team_id=u.team_id, user_id=u.id, side="client", can_approve=True,
+                                 created_at=utcnow()) for u in (CORA, CLIVE)]
+        s.add(dispute)
+        s.flush()
+        value = DisputeButton(d=dispute.id).encode()
+    view = click_for_modal(slack, fake_slack, CORA, [{"type": "actions", "elements": [
+        {"action_id": ids.CLOSE_DISPUTE, "value": value}]}], ids.CLOSE_DISPUTE)
+    assert slack.view_submission(CORA, view, {ids.B_CLOSE_REASON: "Never mind."}).body == ""
+    with db.read() as s:
+        assert s.scalars(select(Dispute)).one().ended_how == "withdrawn"
+        kinds = [r.kind for r in s.scalars(select(OutboxMessage))]
+    assert "lessons.request" not in kinds
+    assert not [c for c in fake_slack.calls_to("chat.postMessage")
+                if c.args["channel"] in (CORA.id, CLIVE.id)]

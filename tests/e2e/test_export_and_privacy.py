@@ -44,7 +44,7 @@ def test_export_sends_the_full_record_privately(slack, fake_slack, db, database_
     assert [(x["name"], x["organization"]) for x in record["agreements"][0]["approvals"]] == \
         [("Sam", "Studio")]
     words = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ("Dispute record", "P1: Redo the checkout screens (accepted)",
+    for expected in ("Dispute record", "P1 (accepted)\nRedo the checkout screens",
                      "Approved by Sam (Studio, Slack T0HOST / U0SAM)", "Agreement approved: v1"):
         assert expected in words
     (tmp_path / "D-1-record.pdf").write_bytes(pdf["bytes"])

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot import ids
 from models import Dispute
-from tests.conftest import BOT_USER, CORA, SAM
+from tests.conftest import BOT_USER, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal
 
 
@@ -43,6 +43,19 @@ def test_bad_fields_get_inline_errors_and_change_nothing(slack, fake_slack, db, 
     body = submit(slack, fake_slack, answers)
     assert body["response_action"] == "errors"
     assert phrase in body["errors"][block]
+    assert fake_slack.calls_to("chat.postMessage") == []
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Dispute)) == 0
+
+
+def test_a_dispute_needs_someone_from_each_organization(slack, fake_slack, db):
+    """Nothing is decided by one side alone (issue 25): the form asks for someone of the other
+    organization, whichever side opens it."""
+    body = submit(slack, fake_slack, {ids.B_PARTIES: [SOL.id]})  # the studio's own colleague
+    assert "Choose at least one person from the client's organization" in body["errors"][ids.B_PARTIES]
+    view = open_modal(slack, fake_slack, CORA)
+    body = slack.view_submission(CORA, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CLIVE.id]}).json()
+    assert "Choose at least one person from Studio" in body["errors"][ids.B_PARTIES]
     assert fake_slack.calls_to("chat.postMessage") == []
     with db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Dispute)) == 0

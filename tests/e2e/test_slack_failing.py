@@ -53,6 +53,30 @@ def test_a_dispute_opened_while_slack_fails_is_saved_told_and_posted_once_when_i
     assert raise_dispute(slack, fake_slack, SAM, [CORA])["card"]["text"].startswith("D-2")
 
 
+def test_a_dispute_opened_while_slack_is_down_is_told_privately_once_slack_answers(
+        slack, parley, fake_slack, db):
+    raise_dispute(slack, fake_slack, SAM, [CORA])  # D-1: Parley knows the people by now
+    view = open_modal(slack, fake_slack, SAM)
+    fake_slack.down()  # D-2's card, and the private note that it was saved: neither goes through
+    reply = slack.view_submission(SAM, view, {**GOOD_ANSWERS, ids.B_PARTIES: [CORA.id]})
+    assert reply.status == 200 and reply.body == ""
+    refused = fake_slack.calls_to("chat.postEphemeral")[-1].args
+    assert refused["_refused"] and refused["text"].startswith("D-2 is saved")  # Slack said 503
+    assert [k for k, s in outbox_rows(db) if s == "pending"] == ["card", "welcome", "notice.saved"]
+    fake_slack.up()
+    assert deliver_what_is_left(parley) == 3
+    told = [c.args for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == SAM.id]
+    assert len(told) == 1 and told[0]["text"].startswith(
+        "D-2 was saved when you sent it, while Slack was not answering")
+    cards = fake_slack.messages_in(CHANNEL)
+    assert [c["text"][:3] for c in cards] == ["D-1", "D-2"]
+    assert "https://" in told[0]["text"]  # a link to its thread
+    # nothing is posted twice, however often the tick runs
+    assert deliver_what_is_left(parley) == 0
+    assert len(fake_slack.messages_in(CHANNEL)) == 2
+    assert len([c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == SAM.id]) == 1
+
+
 def test_slack_entirely_down_loses_nothing_and_posts_in_order(slack, parley, fake_slack, db):
     ts = raise_dispute(slack, fake_slack, SAM, [CORA, CLIVE])["welcome"]["thread_ts"]
     view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.PROPOSE)

@@ -187,3 +187,33 @@ def test_when_the_provider_uninstalls_the_next_dispute_is_the_client_s(any_serve
         held = [d.team_id for d in session.scalars(select(Dispute).order_by(Dispute.id))]
         assert session.get(ChannelProvider, CHANNEL).team_id == CLIENT_TEAM
     assert held == [HOST_TEAM, CLIENT_TEAM]  # the studio's stays its own; the new one is Client Co's
+
+
+def test_the_channel_s_host_is_its_provider_whoever_opens_its_first_dispute(
+        any_server, both_installed, fake_slack, db):
+    """Slack says which organization hosts a Slack Connect channel (conversation_host_id): with
+    both organizations installed, the client opening the channel's first dispute (Parley never
+    saw joining) does not make itself the provider of the studio's channel (issue 25)."""
+    _, client = senders(any_server, fake_slack)
+    posted = raise_dispute(client, fake_slack, CORA, [SAM])
+    with db.read() as session:
+        dispute = session.scalars(select(Dispute)).one()
+        provider = session.get(ChannelProvider, CHANNEL)
+        sides = {(p.user_id, p.side) for p in dispute.parties}
+    assert provider.team_id == HOST_TEAM and dispute.team_id == HOST_TEAM
+    assert sides == {("U0CORA", "client"), ("U0SAM", "provider")}
+    assert "Provider side: <@U0SAM>" in json.dumps(posted["card"]["blocks"])
+
+
+def test_a_channel_the_client_hosts_is_the_client_s_own(any_server, both_installed, fake_slack, db):
+    """… and a channel the client's organization created is the client's (it is the provider
+    there), whoever brings Parley in."""
+    fake_slack.add_channel("C0THEIRS", host=CLIENT_TEAM)
+    studio, _ = senders(any_server, fake_slack)
+    body = joined(studio, fake_slack.bot_user, HOST_TEAM)
+    body["event"]["channel"] = "C0THEIRS"
+    studio.post(json.dumps(body), "application/json")
+    welcome = fake_slack.wait_for("chat.postMessage")[-1].args
+    assert "In this channel *Client Co* is the provider side" in json.dumps(welcome["blocks"])
+    with db.read() as session:
+        assert session.get(ChannelProvider, "C0THEIRS").team_id == CLIENT_TEAM

@@ -86,11 +86,13 @@ class FakeSlack:
         }
 
     def add_channel(self, channel_id: str, *, is_member: bool = True, private: bool = False,
-                    shared: bool = True, name: str | None = None) -> None:
+                    shared: bool = True, name: str | None = None, host: str | None = None) -> None:
+        """`host`: the organization that created it (conversation_host_id), the host workspace
+        unless said."""
         self.channels[channel_id] = {
             "id": channel_id, "name": name or channel_id.lower(), "is_channel": not private,
             "is_private": private, "is_member": is_member, "is_shared": shared,
-            "is_ext_shared": shared,
+            "is_ext_shared": shared, "conversation_host_id": host or self.host_team,
             # the organizations in it (every test's shared channel has the client's in it)
             "shared_team_ids": [self.host_team, "T0CLIENT"] if shared else [self.host_team],
         }

@@ -40,7 +40,8 @@ def test_open_assigns_sides_and_audits(db):
 
 def test_numbers_are_per_workspace(db):
     with db.transaction() as s:
-        refs = [service.open_dispute(s, new(team=t)).reference for t in ("TA", "TB", "TA", "TA")]
+        refs = [service.open_dispute(s, new(team=t, opener=Participant(Person(t, "U0OWN"))))
+                .reference for t in ("TA", "TB", "TA", "TA")]
     assert refs == ["D-1", "D-1", "D-2", "D-3"]
 
 

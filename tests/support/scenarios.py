@@ -91,7 +91,7 @@ def whole_story(db: Database, provider: Person, client: Person, *, events: int =
             agreements.approve(s, d, a, party, shown_hash=a.content_hash, actor=who, tz="UTC")
         aftercare.confirm_resolved(s, d, theirs, actor=client)
         aftercare.record_feedback(s, d, theirs, 4, f"Fair in the end{said}", actor=client)
-        lessons.record(s, d, actor=provider, root_cause="process", what=f"Check dates weekly{said}",
+        lessons.record(s, d, actor=provider, is_admin=False, org="Studio", root_cause="process", what=f"Check dates weekly{said}",
                        owner=provider)
         s.flush()
         count = audit_events(s, d)

@@ -10,13 +10,14 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.dispute_modal import HAPPENED_MAX, MAX_PARTIES, OUTCOME_MAX, TITLE_MAX
 from bot.blocks.messages import CANNOT_PLACE_SHORT
-from bot.services.disputes import NewDispute
-from bot.services.people import Participant
+from bot.services.disputes import NewDispute, both_sides
+from bot.services.people import Participant, side_for
 from bot.services.vocabulary import CATEGORIES
 from bot.slack.directory import Directory
 from bot.slack.forms import form_state as state
 from bot.slack.forms.form_checks import money, required_text
 from bot.slack.forms.people_check import resolve_people
+from models import Side
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,22 @@ def _parties(form: DisputeForm, opener_id: str, directory: Directory,
     return participants
 
 
+def one_sided(opener: Participant, provider: str, directory: Directory) -> str:
+    """The parties field's error when everyone chosen is on the opener's side."""
+    if side_for(opener, provider) == Side.PROVIDER:
+        return ("Choose at least one person from the client's organization: a dispute is between "
+                "two organizations, and nothing is decided by one side alone.")
+    name = directory.team_name(provider) or "the provider's organization"
+    return (f"Choose at least one person from {name}: a dispute is between two organizations, "
+            "and nothing is decided by one side alone.")
+
+
 def validate(
     form: DisputeForm, *, opener_id: str, host_team_id: str, channel_id: str, directory: Directory
 ) -> NewDispute | dict[str, str]:
-    """A NewDispute ready to open, or {block_id: message} for `response_action: errors`."""
+    """A NewDispute ready to open, or {block_id: message} for `response_action: errors`.
+    `host_team_id`: the channel's provider organization as it stands (the dispute goes to the
+    one recorded when it is opened; bot/services/disputes.open_dispute checks its sides again)."""
     errors: dict[str, str] = {}
     required_text(errors, ids.B_TITLE, form.title, TITLE_MAX, "Give the dispute a short title.")
     others = _parties(form, opener_id, directory, errors)
@@ -81,6 +94,8 @@ def validate(
             opener = None
         if opener is None or not opener.person.team_id:
             errors[ids.B_PARTIES] = CANNOT_PLACE_SHORT
+        elif not both_sides(opener, others, host_team_id):
+            errors[ids.B_PARTIES] = one_sided(opener, host_team_id, directory)
     if errors or opener is None:
         return errors
     return NewDispute(

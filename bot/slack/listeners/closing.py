@@ -15,27 +15,44 @@ from bot.blocks.closing import (
     lessons_modal,
     lessons_posted,
     lessons_saved,
+    owner_from_your_team,
     say_what_should_change,
     say_why,
 )
 from bot.payloads import DisputeButton
 from bot.services import closing, disputes, lessons, outbox
 from bot.services.parties import require_party
+from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.services.vocabulary import ROOT_CAUSES
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
+from bot.slack.forms.people_check import resolve_people
 from bot.slack.internal import is_internal_channel
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import Work, on_dispute
+from models import Dispute
 
 
 def ask_for_lessons(work: Work) -> None:
-    """Owe a DM to the host team's contact (internal by construction: one of our own people)."""
-    outbox.say(work.session, work.dispute, "lessons.request",
-               channel_id=lessons.host_contact(work.dispute), notify=work.actor)
+    """Owe a DM to the provider team's contact (internal by construction: one of its own
+    people); nobody is asked when it has nobody in the dispute."""
+    contact = lessons.host_contact(work.dispute)
+    if contact is not None:
+        outbox.say(work.session, work.dispute, "lessons.request", channel_id=contact,
+                   notify=work.actor)
+
+
+def _may_record(context: BoltContext, dispute: Dispute) -> dict[str, Any]:
+    """What lessons.record needs to know of the person, from Slack (outside any transaction):
+    whether they are an admin of the provider's workspace, and its name for the messages."""
+    deps = deps_of(context)
+    actor: Person = context["actor"]
+    return {"is_admin": actor.team_id == dispute.team_id
+            and deps.directory.is_admin_of(actor.user_id, dispute.team_id),
+            "org": deps.directory.team_name(dispute.team_id) or "the provider"}
 
 
 def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -76,8 +93,9 @@ def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     ref = button_value(body, DisputeButton)
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        view = lessons_modal(dispute)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+        _ = dispute.parties
+    lessons.require_may_record(dispute, context["actor"], **_may_record(context, dispute))
+    client.views_open(trigger_id=body["trigger_id"], view=lessons_modal(dispute))
 
 
 def check_lessons(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
@@ -95,8 +113,15 @@ def check_lessons(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     if errors:
         ack(response_action="errors", errors=errors)
         return
+    owner = state.user(values, ids.B_LESSON_OWNER, ids.A_LESSON_OWNER)
+    found, problem = resolve_people(deps_of(context).directory, [owner] if owner else [])
+    if found and (found[0].person.team_id != host_team_id(context) or found[0].is_guest):
+        problem = owner_from_your_team()
+    if problem:
+        ack(response_action="errors", errors={ids.B_LESSON_OWNER: problem})
+        return
     context["form"] = {"meta": meta, "cause": cause, "what": what,
-                       "owner": state.user(values, ids.B_LESSON_OWNER, ids.A_LESSON_OWNER)}
+                       "owner": found[0].person if found else None}
     ack()
 
 
@@ -104,16 +129,18 @@ def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
     """Lessons are internal: they go to the escalation channel only if Slack confirms, at
     delivery, that it is not shared with another organization."""
     deps = deps_of(context)
-    names = deps.directory
     form = context["form"]
-    owner = names.lookup(form["owner"]).person if form["owner"] else None
+    owner = form["owner"]
     with deps.db.read() as session:
         dispute = disputes.load(session, host_team_id(context), form["meta"].d)
         channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
+        _ = dispute.parties
+    who = _may_record(context, dispute)
+    lessons.require_may_record(dispute, context["actor"], **who)  # before asking Slack anything
     if channel and not is_internal_channel(client, channel):
         channel = None
     with on_dispute(context, form["meta"].d) as work:
-        lesson = lessons.record(work.session, work.dispute, actor=work.actor,
+        lesson = lessons.record(work.session, work.dispute, actor=work.actor, **who,
                                 root_cause=form["cause"], what=form["what"], owner=owner)
         text = lessons_posted(work.dispute, lesson)
         if channel:

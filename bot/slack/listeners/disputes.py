@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from bot import ids, logs
 from bot.blocks import messages
 from bot.blocks.delivery import saved_not_posted
-from bot.blocks.dispute_modal import open_dispute_modal
+from bot.blocks.dispute_modal import not_opened, open_dispute_modal
 from bot.blocks.export_doc import export_file, export_markdown
 from bot.blocks.export_pdf import export_pdf
 from bot.blocks.show import show_dispute, show_text
 from bot.payloads import OpenDisputeMeta, decode
 from bot.services import agreements, exports, followups, outbox, records
 from bot.services import disputes as service
-from bot.services.errors import NotAllowed
+from bot.services.errors import DomainError, NotAllowed
 from bot.services.export_record import dispute_record
 from bot.services.people import Person
 from bot.slack.approvals_view import approval_view
@@ -192,9 +192,12 @@ def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ack(response_action="errors", errors={ids.B_TITLE: messages.form_out_of_date_command()})
         return
     actor: Person = context["actor"]
+    deps = deps_of(context)
     form = read_form(view["state"]["values"])
-    result = validate(form, opener_id=actor.user_id, host_team_id=host_team_id(context),
-                      channel_id=meta.channel_id, directory=deps_of(context).directory)
+    with deps.db.read() as session:  # one indexed read: whose channel it is, as it stands
+        provider = channel_provider(session, context, meta.channel_id)
+    result = validate(form, opener_id=actor.user_id, host_team_id=provider,
+                      channel_id=meta.channel_id, directory=deps.directory)
     if isinstance(result, dict):
         ack(response_action="errors", errors=result)
         return
@@ -209,19 +212,31 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     new: service.NewDispute = context["form"]["new"]
     actor: Person = context["actor"]
-    with deps.db.transaction() as session:
-        # The dispute is the channel's provider organization's, whoever opens it (the first
-        # dispute in a channel Parley never saw joining makes the opener's workspace it).
-        home = settle_provider(session, context, new.channel_id, actor)
-        dispute = service.open_dispute(session, replace(new, host_team_id=home))
-        logs.bind(dispute=dispute.reference)
-        card = outbox.say(session, dispute, "card", notify=actor)
-        outbox.say(session, dispute, "welcome", notify=actor)
+    host = deps.membership.host(client, new.channel_id)  # asked before the transaction
+    try:
+        with deps.db.transaction() as session:
+            # The dispute is the channel's provider organization's, whoever opens it (the first
+            # dispute in a channel Parley never saw joining makes its host's workspace it, or
+            # else the opener's).
+            home = settle_provider(session, context, new.channel_id, actor, host)
+            dispute = service.open_dispute(session, replace(new, host_team_id=home))
+            logs.bind(dispute=dispute.reference)
+            card = outbox.say(session, dispute, "card", notify=actor)
+            outbox.say(session, dispute, "welcome", notify=actor)
+    except DomainError as refused:  # the channel's provider changed since the form's check
+        tell_privately(client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
+                       not_opened(refused.message, new.description))
+        return
     with deps.db.read() as session:
         waiting = outbox.still_waiting(session, card.id)
-    if waiting:
-        tell_privately(client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
-                       saved_not_posted(dispute.reference, new.channel_id))
+    if waiting and not tell_privately(
+            client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
+            saved_not_posted(dispute.reference, new.channel_id)):
+        # Slack took neither the card nor the note (an outage): the note is owed too, after
+        # the card (the outbox keeps a dispute's order), as a direct message.
+        with deps.db.transaction() as session:
+            outbox.say(session, session.get(Dispute, dispute.id), "notice.saved",
+                       channel_id=actor.user_id)
 
 
 LISTENERS = (
