@@ -103,6 +103,8 @@ B_LESSON_OWNER, A_LESSON_OWNER = "lesson_owner", "lesson_owner_input"
 # Mediation
 ASK_MEDIATOR = "dispute_ask_mediator"
 MEDIATOR_MODAL = "dispute_mediator_submit"
+ACCEPT_MEDIATOR = "mediator_accept"  # the other side accepts the person asked for
+DECLINE_MEDIATOR = "mediator_decline"
 B_MEDIATOR_LISTED, A_MEDIATOR_LISTED = "mediator_listed", "mediator_listed_input"
 B_MEDIATOR_ANYONE, A_MEDIATOR_ANYONE = "mediator_anyone", "mediator_anyone_input"
 B_MEDIATOR_REASON, A_MEDIATOR_REASON = "mediator_reason", "mediator_reason_input"

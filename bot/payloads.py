@@ -170,6 +170,14 @@ class ItemButton(Payload):
     i: DbId
 
 
+class MediatorButton(Payload):
+    """Value of Accept / Decline on a request for a mediator."""
+
+    v: Literal[1] = 1
+    d: DbId
+    r: DbId
+
+
 class ItemMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1

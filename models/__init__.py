@@ -10,6 +10,7 @@ from models.dispute import Dispute, DisputeStatus, Party, Side
 from models.feedback import Feedback
 from models.handled_request import HandledRequest
 from models.lesson import LessonLearned
+from models.mediation import MediatorRequest, MediatorRequestStatus
 from models.outbox import UNDELIVERED, OutboxMessage, OutboxStatus
 from models.perspective import Perspective
 from models.policy import Policy
@@ -31,6 +32,8 @@ __all__ = [
     "Feedback",
     "HandledRequest",
     "LessonLearned",
+    "MediatorRequest",
+    "MediatorRequestStatus",
     "OutboxMessage",
     "OutboxStatus",
     "UNDELIVERED",

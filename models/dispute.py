@@ -102,5 +102,12 @@ class Party(Base):
     added_by_user: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     perspective_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A mediator's: the sides that accepted them ("client", "client,provider"). Only a mediator
+    # both sides accepted closes a dispute without a click from the other side.
+    accepted_by: Mapped[str | None] = mapped_column(String(32))
 
     dispute: Mapped[Dispute] = relationship(back_populates="parties")
+
+    @property
+    def accepted_sides(self) -> frozenset[str]:
+        return frozenset(s for s in (self.accepted_by or "").split(",") if s)

@@ -1,58 +1,129 @@
-"""The "Request a mediator" modal and its thread message."""
+"""The "Request a mediator" modal, the thread message that stands for a request (accepted,
+waiting for the other side, or declined), and the internal note that goes to the asking side's
+own people."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, static_select, text_input, user_select
 from bot.blocks.text import (
     Mrkdwn,
+    button,
     channel_link,
+    context,
     md,
     mention,
+    mentions,
     plain,
     quoted,
     section,
     truncate,
 )
-from bot.payloads import DisputeButton
-from models import Dispute
+from bot.payloads import DisputeButton, MediatorButton
+from models import Dispute, MediatorRequest, MediatorRequestStatus
 
 
-def mediator_modal(dispute: Dispute, listed: dict[str, str]) -> dict[str, Any]:
-    """`listed`: the policy's mediators, user id → name."""
+def mediator_modal(dispute: Dispute, listed: dict[str, str], *, list_owner: str,
+                   other_side: str, note_to: Mrkdwn | None) -> dict[str, Any]:
+    """`listed`: the policy's mediators, user id → name, kept by `list_owner` (the provider's
+    name); `other_side`: the other side's name; `note_to`: where an internal note would go (the
+    asking side's own people), or None when there is nowhere: then there is no note field."""
     blocks: list[dict[str, Any]] = [section(md(
         "*{ref} · {title}*\nA mediator joins as a neutral party: they can draft the agreement and "
-        "add parties, and don't approve for either side.", ref=dispute.reference,
-        title=truncate(dispute.title, 200)))]
+        "add parties, and don't approve for either side. Someone from neither organization joins "
+        "at once; someone from your own organization joins once {other} accepts them.",
+        ref=dispute.reference, title=truncate(dispute.title, 200), other=other_side))]
     if listed:
-        blocks.append(input_block(ids.B_MEDIATOR_LISTED, "Your team's mediators", static_select(
-            ids.A_MEDIATOR_LISTED, listed, placeholder="Choose a mediator"), optional=True))
+        blocks.append(input_block(ids.B_MEDIATOR_LISTED, f"Mediators {list_owner} lists"[:150],
+                                  static_select(ids.A_MEDIATOR_LISTED, listed,
+                                                placeholder="Choose a mediator"), optional=True))
     blocks += [
         input_block(ids.B_MEDIATOR_ANYONE, "Or anyone" if listed else "Who should mediate?",
                     user_select(ids.A_MEDIATOR_ANYONE, placeholder="Choose a person"), optional=True),
         input_block(ids.B_MEDIATOR_REASON, "Why a mediator? (both sides see this)", text_input(
             ids.A_MEDIATOR_REASON, max_length=1000, multiline=True)),
-        input_block(ids.B_MEDIATOR_NOTE, "Internal note (optional)", text_input(
-            ids.A_MEDIATOR_NOTE, max_length=1000, multiline=True), optional=True,
-            hint="Only goes to your team's escalation channel, never to the shared channel."),
     ]
+    if note_to is not None:
+        blocks += [
+            input_block(ids.B_MEDIATOR_NOTE, "Internal note (optional)", text_input(
+                ids.A_MEDIATOR_NOTE, max_length=1000, multiline=True), optional=True,
+                hint="Only your own organization sees this, never the other side."),
+            context(md("The note goes to {where}.", where=note_to)),
+        ]
     return {"type": "modal", "callback_id": ids.MEDIATOR_MODAL, "title": plain("Request a mediator"),
             "submit": plain("Request"), "close": plain("Cancel"),
             "private_metadata": DisputeButton(d=dispute.id).encode(), "blocks": blocks}
 
 
+def note_goes_to(channel_id: str | None, colleagues: list[str]) -> Mrkdwn | None:
+    """Where the asking side's internal note goes, in words for the form."""
+    if channel_id:
+        return md("{channel}, your organization's escalation channel", channel=channel_link(channel_id))
+    if colleagues:
+        return md("your colleagues in this dispute ({who}), by direct message",
+                  who=mentions(colleagues))
+    return None
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """What the request's message says, already put into words."""
+
+    asked_by: str  # "Cora (Client Co)"
+    mediator_from: str | None  # the organization the mediator is from, None: neither
+    deciding: str | None  # the side that can still accept ("Studio's side"), None: nobody
+    deciders: list[str]  # that side's parties (mentioned while they must decide)
+    accepted_by_both: bool
+    declined_by: str | None  # the side that declined
+
+
+def mediator_request(dispute: Dispute, asked: MediatorRequest,
+                     view: RequestView) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    who = mention(asked.user_id)
+    head = md(":busts_in_silhouette: {by} asked for {who} to mediate {ref}:\n{why}",
+              by=view.asked_by, who=who, ref=dispute.reference, why=quoted(asked.reason, 1000))
+    value = MediatorButton(d=dispute.id, r=asked.id).encode()
+    accept = button("Accept as mediator", ids.ACCEPT_MEDIATOR, value, style="primary")
+    actions: list[dict[str, Any]] = []
+    if asked.status == MediatorRequestStatus.WAITING:
+        line = md("{who} is from {org}, so {side} decides whether they mediate: {deciders}",
+                  who=who, org=view.mediator_from or "the asking side's organization",
+                  side=view.deciding or "the other side", deciders=mentions(view.deciders))
+        actions = [accept, button("Decline", ids.DECLINE_MEDIATOR, value)]
+    elif asked.status == MediatorRequestStatus.DECLINED:
+        line = md(":x: {side} declined {who} as mediator. Either side can ask for someone else "
+                  "with *Request a mediator* on the card.", side=view.declined_by or "The other side",
+                  who=who)
+    elif view.accepted_by_both:
+        line = md(":white_check_mark: {who} mediates {ref}, accepted by both sides.", who=who,
+                  ref=dispute.reference)
+    else:
+        origin = (md("from {org}", org=view.mediator_from) if view.mediator_from
+                  else Mrkdwn("from neither organization"))
+        line = md("{who} joins as mediator, {origin}. {side} can accept them too; until then, "
+                  "closing the dispute also takes a click from {side}.", who=who, origin=origin,
+                  side=view.deciding or "the other side")
+        actions = [accept] if view.deciding else []
+    blocks: list[dict[str, Any]] = [section(head), section(line)]
+    if actions:
+        blocks.append({"type": "actions", "block_id": f"mediator_{asked.id}", "elements": actions})
+    return md("{by} asked for a mediator for {ref}", by=view.asked_by, ref=dispute.reference), blocks
+
+
 def mediator_joined(dispute: Dispute, who: str, mediator_id: str, reason: str) -> Mrkdwn:
+    """The thread message of a mediator who joined before requests were kept (old outbox rows)."""
     return md(":busts_in_silhouette: {who} asked for a neutral mediator for {ref}:\n{why}\n"
               "{mediator} joins as mediator.", who=who, ref=dispute.reference,
               why=quoted(truncate(reason, 1000)), mediator=mention(mediator_id))
 
 
 def mediator_escalation(dispute: Dispute, mediator_id: str, note: str) -> Mrkdwn:
-    """For the team's internal escalation channel only."""
-    extra = md("\nInternal note: {note}", note=truncate(note, 1000)) if note else ""
-    return md(":rotating_light: A mediator ({mediator}) was brought into {ref} in {channel}.{extra}",
+    """For the asking side's own people only (its escalation channel, or its colleagues)."""
+    extra = md("\nInternal note:\n{note}", note=quoted(note, 1000)) if note else ""
+    return md(":rotating_light: A mediator ({mediator}) was asked for in {ref} in {channel}.{extra}",
               mediator=mention(mediator_id), ref=dispute.reference,
               channel=channel_link(dispute.channel_id), extra=extra)
 
@@ -62,4 +133,4 @@ def say_why_both_sides_see() -> str:
 
 
 def choose_one_mediator() -> str:
-    return "Choose one mediator: from your team's list or anyone."
+    return "Choose one mediator: from the list or anyone."

@@ -36,10 +36,18 @@ def card_text(dispute: Dispute) -> Mrkdwn:
 
 def _parties_text(dispute: Dispute) -> Mrkdwn:
     lines = []
-    for side in (Side.PROVIDER, Side.CLIENT, Side.MEDIATOR):
+    for side in (Side.PROVIDER, Side.CLIENT):
         users = [p.user_id for p in dispute.parties if p.side == side]
         if users:
             lines.append(md("{side}: {who}", side=SIDE_LABELS[side], who=mentions(users)))
+    for mediator in (p for p in dispute.parties if p.side == Side.MEDIATOR):
+        accepted = [SIDE_LABELS[s].lower() for s in (Side.PROVIDER, Side.CLIENT)
+                    if s in mediator.accepted_sides]
+        so_far = ("" if len(accepted) == 2 else md(" (accepted by the {side} so far)",
+                                                   side=accepted[0]) if accepted else
+                  Mrkdwn(" (not accepted by either side yet)"))
+        lines.append(md("{label}: {who}{so_far}", label=SIDE_LABELS[Side.MEDIATOR],
+                        who=mention(mediator.user_id), so_far=so_far))
     return Mrkdwn("\n").join(lines) or Mrkdwn("No parties yet")
 
 

@@ -81,10 +81,12 @@ def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = T
 
 
 def senders(row: OutboxMessage, dispute: Dispute | None) -> tuple[str, ...]:
-    """Whose installation may send a row: its workspace's; for a message in a dispute's own
-    (shared) channel, then the dispute's other organizations', in the order they joined it.
-    Nothing else (a DM, an internal channel) goes out with another organization's token."""
-    teams = [row.team_id]
+    """Whose installation may send a row: its workspace's (or, for a message to one side's own
+    people, that side's: `send_as`); for a message in a dispute's own (shared) channel, then the
+    dispute's other organizations', in the order they joined it. Nothing else (a DM, an internal
+    channel) goes out with another organization's token."""
+    own = (row.params or {}).get("send_as")
+    teams = [own if isinstance(own, str) and own else row.team_id]
     if dispute is not None and row.channel_id == dispute.channel_id:
         teams += [p.team_id for p in sorted(dispute.parties, key=lambda p: p.id or 0) if p.team_id]
     return tuple(dict.fromkeys(teams))

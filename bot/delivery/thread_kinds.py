@@ -18,7 +18,7 @@ from bot.blocks.agreements import (
 )
 from bot.blocks.checkins import new_date_set, reopened, resolved
 from bot.blocks.closing import close_requested, ended_text
-from bot.blocks.mediation import mediator_joined
+from bot.blocks.mediation import RequestView, mediator_joined, mediator_request
 from bot.blocks.messages import thread_welcome
 from bot.blocks.parties import parties_added
 from bot.blocks.perspectives import perspective_message, reveal_intro, sealed_notice
@@ -26,16 +26,18 @@ from bot.blocks.proposals import accepted_blocks, proposal_message, proposal_set
 from bot.blocks.status_card import card_text, status_card
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
 from bot.payloads import DraftButton
-from bot.services import disputes
+from bot.services import disputes, mediation
 from bot.services.followups import next_checkin
 from bot.services.perspectives import shared_sides_of
 from bot.services.policy import effective_policy
 from bot.slack.approvals_view import approval_view
-from bot.slack.sides import side_names
+from bot.slack.sides import side_name, side_names
 from models import (
     ActionItem,
     Agreement,
     AgreementStatus,
+    MediatorRequest,
+    MediatorRequestStatus,
     OutboxMessage,
     Perspective,
     Proposal,
@@ -71,7 +73,7 @@ def _welcome(ctx: Ctx) -> Call:
 
 
 # ----- messages that are posted once and then updated in place --------------------------------
-def living_message(model: type[Proposal] | type[Agreement], param: str,
+def living_message(model: type[Proposal] | type[Agreement] | type[MediatorRequest], param: str,
                    render: Callable[[Ctx, Any], tuple[str, list]]) -> tuple[Kind, Kind]:
     """Kinds for a message that stands for a row (a proposal, an agreement): posted once, its ts
     kept on the row (`message_ts`), then updated in place as the row changes."""
@@ -180,6 +182,22 @@ def _mediator_joined(ctx: Ctx) -> Call:
                 thread_ts=ctx.thread())
 
 
+def _render_mediator_request(ctx: Ctx, asked: MediatorRequest) -> tuple[str, list]:
+    d = ctx.d
+    deciding = mediation.deciding_side(d, asked)
+    mediator = mediation.mediator_of(d, asked)
+    view = RequestView(
+        asked_by=ctx.names.describe(asked.requested_by_team, asked.requested_by_user),
+        mediator_from=side_name(ctx.names, d, asked.from_side).removesuffix("'s side")
+        if asked.from_side else None,
+        deciding=side_name(ctx.names, d, deciding) if deciding else None,
+        deciders=[p.user_id for p in d.parties if deciding and p.side == deciding],
+        accepted_by_both=mediator is not None and mediator.accepted_sides >= set(mediation.SIDES),
+        declined_by=side_name(ctx.names, d, mediation.other(asked.requested_side))
+        if asked.status == MediatorRequestStatus.DECLINED else None)
+    return mediator_request(d, asked, view)
+
+
 def _new_date(ctx: Ctx) -> Call:
     item = ctx.load(ActionItem, "item", "action item")
     return Post(new_date_set(ctx.d, ctx.who(), item, date.fromisoformat(ctx.params["when"])),
@@ -201,10 +219,15 @@ def _ended(ctx: Ctx) -> Call:
 
 
 def _close_requested(ctx: Ctx) -> Call:
-    return Post(close_requested(ctx.d, ctx.who(), ctx.params["reason"]), thread_ts=ctx.thread())
+    asked = ctx.d.close_requested_side
+    waiting = side_name(ctx.names, ctx.d, mediation.other(asked)) if asked else "the other side"
+    return Post(close_requested(ctx.d, ctx.who(), ctx.params["reason"], waiting),
+                thread_ts=ctx.thread())
 
 
 PROPOSAL, PROPOSAL_UPDATE = living_message(Proposal, "proposal", _render_proposal)
+MEDIATOR_REQUEST, MEDIATOR_REQUEST_UPDATE = living_message(MediatorRequest, "request",
+                                                           _render_mediator_request)
 AGREEMENT, AGREEMENT_UPDATE = living_message(Agreement, "agreement", _render_agreement)
 
 THREAD_KINDS: dict[str, Kind] = {
@@ -222,7 +245,9 @@ THREAD_KINDS: dict[str, Kind] = {
     "perspective.sealed": Kind(_sealed),
     "perspective.revealed": Kind(_revealed),
     "parties.added": Kind(_parties_added),
-    "mediator.joined": Kind(_mediator_joined),
+    "mediator.joined": Kind(_mediator_joined),  # rows from before requests were kept
+    "mediator.request": MEDIATOR_REQUEST,
+    "mediator.request.update": MEDIATOR_REQUEST_UPDATE,
     "item.new_date": Kind(_new_date),
     "dispute.reopened": Kind(_reopened),
     "dispute.resolved": Kind(_resolved),

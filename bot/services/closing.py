@@ -1,5 +1,6 @@
 """Ending a dispute without (or after) an agreement: the opener withdraws it, both sides agree to
-close it, or a mediator closes it. Pending check-ins are cancelled; the reason is kept."""
+close it, or a mediator both sides accepted closes it (one accepted by one side only proposes
+closing, on that side's behalf). Pending check-ins are cancelled; the reason is kept."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import audit, followups
 from bot.services.disputes import transition
-from bot.services.errors import DomainError, IllegalTransition
+from bot.services.errors import DomainError, IllegalTransition, NotAllowed
 from bot.services.people import Person
 from bot.services.people_text import many_lines
 from models import Dispute, DisputeStatus, Party, Side
@@ -23,12 +24,21 @@ class Closing:
     cancelled_checkins: int = 0
 
 
+def agreeing_sides(dispute: Dispute, party: Party) -> frozenset[str]:
+    """The sides that want the dispute closed if this person asks: their own side (for a
+    mediator, the sides that accepted them), and a side that proposed closing already."""
+    mine = party.accepted_sides if party.side == Side.MEDIATOR else frozenset({party.side})
+    asked = frozenset({dispute.close_requested_side}) if dispute.close_requested_side else frozenset()
+    return mine | asked
+
+
 def how_it_ends(dispute: Dispute, party: Party) -> str:
-    """What the close button does for this person (for the modal's wording)."""
+    """What the close button does for this person (for the modal's wording): the opener
+    withdraws their own dispute; otherwise it closes once both sides want it (a mediator both
+    sides accepted speaks for both), and is a proposal to close until then."""
     if (party.team_id, party.user_id) == (dispute.opened_by_team, dispute.opened_by_user):
         return WITHDRAWN
-    if party.side == Side.MEDIATOR or (dispute.close_requested_side
-                                       and dispute.close_requested_side != party.side):
+    if agreeing_sides(dispute, party) >= {Side.PROVIDER, Side.CLIENT}:
         return CLOSED
     return "request"
 
@@ -47,10 +57,19 @@ def close(session: Session, dispute: Dispute, party: Party, reason: str, *, acto
         raise IllegalTransition(f"{dispute.reference} is already closed.")
     how = how_it_ends(dispute, party)
     if how == "request":
-        if dispute.close_requested_side == party.side:
+        mine = agreeing_sides(dispute, party) - (
+            {dispute.close_requested_side} if dispute.close_requested_side else set())
+        if not mine:
+            if party.side == Side.MEDIATOR and not party.accepted_sides:
+                raise NotAllowed("Neither side has accepted you as mediator yet, so closing "
+                                 "is for the two sides.")
+            if party.side == Side.MEDIATOR:
+                raise DomainError("The side that accepted you has already proposed closing; the "
+                                  "other side needs to agree.")
             raise DomainError("Your side has already proposed closing; the other side needs to agree.")
-        dispute.close_requested_side = party.side
+        dispute.close_requested_side = sorted(mine)[0]
         audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="dispute.close_requested", actor=actor, side=party.side, reason=many_lines(reason))
+                     kind="dispute.close_requested", actor=actor, side=dispute.close_requested_side,
+                     reason=many_lines(reason))
         return Closing(None)
     return Closing(how, end(session, dispute, how, reason, actor=actor))

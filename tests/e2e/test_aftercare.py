@@ -3,6 +3,7 @@ feedback; "Not yet" → a new date, reopening, or a mediator. And nudges for sta
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -74,8 +75,9 @@ def test_not_yet_offers_a_new_date_reopening_and_a_mediator(slack, parley, fake_
     view = click_for_modal(slack, fake_slack, CORA, options["blocks"], ids.REQUEST_MEDIATOR)
     slack.view_submission(CORA, view, {ids.B_MEDIATOR_ANYONE: SOL.id,
                                        ids.B_MEDIATOR_REASON: "We keep missing each other's point."})
-    joined = fake_slack.calls_to("chat.postMessage")[-1].args["text"]
-    assert "asked for a neutral mediator" in joined and "<@U0SOL> joins as mediator" in joined
+    joined = fake_slack.calls_to("chat.postMessage")[-1].args
+    assert joined["text"] == "Cora (Client Co) asked for a mediator for D-1"
+    assert "<@U0SOL> joins as mediator, from Studio" in json.dumps(joined["blocks"])
     click(slack, fake_slack, CORA, options["blocks"], ids.REOPEN)
     with db.read() as s:
         dispute = s.get(Dispute, dispute_id)
