@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.services import audit, checkins, followups
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from bot.services.parties import require_party
 from bot.services.people import Person
 from bot.services.people_text import many_lines
 from models import (
@@ -90,7 +91,9 @@ def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor:
 
 
 def reopen(session: Session, dispute: Dispute, *, actor: Person, why: str) -> int:
-    """Back to discussing; the agreement stays on record; its pending check-ins are cancelled."""
+    """Back to discussing; the agreement stays on record; its pending check-ins are cancelled.
+    Only a party may."""
+    require_party(dispute, actor, "reopen the dispute")
     if dispute.status not in (DisputeStatus.AGREED, DisputeStatus.RESOLVED):
         raise IllegalTransition(f"{dispute.reference} is {dispute.status.replace('_', ' ')}; "
                                 "only an agreed or resolved dispute can be reopened.")
@@ -100,18 +103,9 @@ def reopen(session: Session, dispute: Dispute, *, actor: Person, why: str) -> in
     return followups.cancel_pending(session, dispute, actor=actor, reason="reopened")
 
 
-def request_mediator(session: Session, dispute: Dispute, *, actor: Person, why: str) -> bool:
-    """Mark the dispute escalated; False when it already was."""
-    if dispute.escalated:
-        return False
-    dispute.escalated = True
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                 kind="dispute.escalated", actor=actor, why=why)
-    return True
-
-
 def new_date(session: Session, dispute: Dispute, item_id: int, when: date, *, actor: Person,
              tz: str | None, today: date) -> CheckIn:
+    require_party(dispute, actor, "set a new date")
     require_agreed(dispute, "set a new date")
     if when < today:
         raise DomainError("The new date is in the past; pick today or later.")
