@@ -123,6 +123,10 @@ class Sender:
         if not isinstance(call, Post):
             return None
         target = call.channel or channel
+        if target[:1] in ("U", "W"):
+            # A post to a person lands in the app's DM with them; Slack reads that back only by
+            # the DM's own id (a user id is not a conversation: channel_not_found).
+            target = self.client.conversations_open(users=target)["channel"]["id"]
         kwargs: dict[str, Any] = {"channel": target, "include_all_metadata": True, "limit": 200,
                                   "oldest": f"{since.timestamp() - 60:.6f}"}
         method = self.client.conversations_history

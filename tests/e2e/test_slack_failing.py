@@ -64,10 +64,15 @@ def test_a_dispute_opened_while_slack_is_down_is_told_privately_once_slack_answe
     assert refused["_refused"] and refused["text"].startswith("D-2 is saved")  # Slack said 503
     assert [k for k, s in outbox_rows(db) if s == "pending"] == ["card", "welcome", "notice.saved"]
     fake_slack.up()
+    fake_slack.fail_next("chat.postMessage", lost=True, channel=SAM.id)  # posted; answer lost
     assert deliver_what_is_left(parley) == 3
     told = [c.args for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == SAM.id]
     assert len(told) == 1 and told[0]["text"].startswith(
         "D-2 was saved when you sent it, while Slack was not answering")
+    # … found again in the direct message by its metadata, not posted twice
+    looked = [c.args["channel"] for c in fake_slack.calls_to("conversations.history")]
+    assert "D0SAM" in looked and SAM.id not in looked  # the DM's own id: Slack reads no other
+    assert len(fake_slack.messages_in("D0SAM")) == 1
     cards = fake_slack.messages_in(CHANNEL)
     assert [c["text"][:3] for c in cards] == ["D-1", "D-2"]
     assert "https://" in told[0]["text"]  # a link to its thread

@@ -38,6 +38,7 @@ class Failure:
     status: int = 200
     retry_after: int | None = None
     lost: bool = False  # do the work, then close the connection without an answer
+    channel: str | None = None  # only a call to this channel (others go through)
 
 
 class FakeSlack:
@@ -129,13 +130,14 @@ class FakeSlack:
             self.teams.setdefault(team_id, team_name)
 
     def fail_next(self, method: str, error: str | None = None, *, status: int = 200,
-                  retry_after: int | None = None, times: int = 1, lost: bool = False) -> None:
-        """The next `times` calls to `method` fail: with `error` (HTTP 200), with `status` (429
-        carries Retry-After), or, when `lost`, Slack does the work but the answer never comes back
-        (the connection is closed without a response)."""
+                  retry_after: int | None = None, times: int = 1, lost: bool = False,
+                  channel: str | None = None) -> None:
+        """The next `times` calls to `method` (to `channel`, when given) fail: with `error` (HTTP
+        200), with `status` (429 carries Retry-After), or, when `lost`, Slack does the work but
+        the answer never comes back (the connection is closed without a response)."""
         with self._cond:
             for _ in range(times):
-                self.failures[method].append(Failure(error, status, retry_after, lost))
+                self.failures[method].append(Failure(error, status, retry_after, lost, channel))
 
     def down(self, status: int = 503) -> None:
         """An outage: until up(), every method but auth.test answers `status` with fatal_error and
@@ -300,8 +302,11 @@ class FakeSlack:
             args["_team"] = team  # whose token the call used
         failure = None
         with self._cond:
-            if self.failures[method]:
-                failure = self.failures[method].popleft()
+            waiting = self.failures[method]
+            found = next((f for f in waiting if f.channel in (None, args.get("channel"))), None)
+            if found is not None:
+                waiting.remove(found)
+                failure = found
         if failure is not None and not failure.lost:
             self._record(method, args)
             return self._failed(failure)
@@ -424,7 +429,7 @@ class FakeSlack:
         users = str(args.get("users", ""))
         if users not in self.users:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "channel": {"id": "D" + users.removeprefix("U"), "is_im": True}}
+        return {"ok": True, "channel": {"id": _conversation_of(users), "is_im": True}}
 
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(args.get("channel", ""))
@@ -463,6 +468,8 @@ class FakeSlack:
         return self._page([shown_root, *found], args, default_limit=1000)
 
     def _can_read(self, channel_id: str) -> str | None:
+        if channel_id[:1] in ("U", "W"):
+            return "channel_not_found"  # a person is not a conversation: their DM's D… id is
         channel = self.channels.get(channel_id)
         if channel is not None:
             if channel["is_private"] and not channel["is_member"]:
@@ -550,13 +557,16 @@ class FakeSlack:
         if self.channel_gap is not None and self._over_channel_limit(args["channel"]):
             return {"ok": False, "error": "ratelimited", "_status": 429}
         ts = self._new_ts()
+        # A post to a person (a user id) lands in the app's direct message with them, whose id
+        # is a D… one (what conversations.open answers); only that id reads it back.
+        channel = _conversation_of(args["channel"])
         message = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks"),
                    "thread_ts": args.get("thread_ts"), "user": self.bot_user,
-                   "channel": args["channel"], "metadata": args.get("metadata")}
+                   "channel": channel, "metadata": args.get("metadata")}
         with self._cond:
-            self.messages[(args["channel"], ts)] = message
+            self.messages[(channel, ts)] = message
         args["_accepted"] = True  # recorded calls can tell accepted posts from refused ones
-        return {"ok": True, "channel": args["channel"], "ts": ts, "message": dict(message)}
+        return {"ok": True, "channel": channel, "ts": ts, "message": dict(message)}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         problems = self._check_message(args)
@@ -643,6 +653,12 @@ class FakeSlack:
         problems = self._check_view(args.get("view"))
         self._violate("views.publish", problems)
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
+
+
+def _conversation_of(channel: str) -> str:
+    """Where a post to `channel` lands: a user id's is the DM with them (as conversations.open
+    names it here)."""
+    return "D" + channel[1:] if channel[:1] in ("U", "W") else channel
 
 
 def _is_top_level(message: dict[str, Any]) -> bool:
