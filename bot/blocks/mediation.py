@@ -50,7 +50,7 @@ def mediator_modal(dispute: Dispute, listed: dict[str, str], *, list_owner: str,
         blocks += [
             input_block(ids.B_MEDIATOR_NOTE, "Internal note (optional)", text_input(
                 ids.A_MEDIATOR_NOTE, max_length=1000, multiline=True), optional=True,
-                hint="Only your own organization sees this, never the other side."),
+                hint="It goes only to your own organization's people, never to the other side."),
             context(md("The note goes to {where}.", where=note_to)),
         ]
     return {"type": "modal", "callback_id": ids.MEDIATOR_MODAL, "title": plain("Request a mediator"),

@@ -30,6 +30,9 @@ INK, SOFT, RULE = (33, 37, 41), (96, 103, 112), (206, 212, 218)
 # of their own, so that no line of theirs can pass for one of Parley's (an approval, a status).
 THEIRS, BAR = (24, 64, 120), (150, 170, 200)
 QUOTE_INDENT = 8  # mm, from the left of whatever the quote belongs to
+# A paragraph of Parley's that runs onto more lines goes on further in: whatever words end up at
+# the start of a following line (a long name, say) sit where no line of Parley's ever starts.
+HANG = 10  # mm
 
 
 @functools.cache
@@ -108,14 +111,18 @@ class Document(FPDF):
         self.set_text_color(*(SOFT if soft else INK))
         shown = drawable(one_line(text))
         self.set_x(self.l_margin + indent)
-        width = self.epw - indent
-        if "\n" not in shown and self.get_string_width(shown) < width:
+        width, height = self.epw - indent, size * 0.5
+        if self.get_string_width(shown) < width:
             # One line: fpdf2's line breaking measures the line again for every character it
             # adds, which made up most of a certificate's time (bench/certificate.py).
-            self.cell(width, size * 0.5, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(width, height, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         else:
-            self.multi_cell(width, size * 0.5, shown, align="L", new_x=XPos.LMARGIN,
-                            new_y=YPos.NEXT)
+            first, *rest = self.multi_cell(width, height, shown, dry_run=True,
+                                           output=MethodReturnValue.LINES)
+            self.cell(width, height, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_x(self.l_margin + indent + HANG)
+            self.multi_cell(width - HANG, height, " ".join(rest), align="L",
+                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
 
     def quote(self, text: str, size: float = 10, indent: float = 0) -> None:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services.people import Participant, Person
+from bot.services.people_text import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,8 @@ class Directory:
         user = self._client.users_info(user=user_id)["user"]
         profile = Profile(
             person=Person(team_id=user.get("team_id") or "", user_id=user["id"]),
-            name=user.get("real_name") or user.get("name") or user["id"],
+            # A name is typed by a person: kept on one line wherever Parley puts it.
+            name=one_line(user.get("real_name") or user.get("name")) or user["id"],
             is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
             is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
             deleted=bool(user.get("deleted")),
@@ -106,7 +108,7 @@ class Directory:
         if hit and now - hit[0] < (self._ttl if hit[1] is not None else self.FAILED_TEAM_TTL):
             return hit[1]
         try:
-            name = self._client.team_info(team=team_id)["team"].get("name")
+            name = one_line(self._client.team_info(team=team_id)["team"].get("name")) or None
         except SlackApiError:
             name = None
         with self._lock:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.blocks.certificate_pdf import certificate_pdf
 from bot.blocks.export_pdf import export_pdf
-from bot.blocks.pdf_doc import MARGIN, QUOTE_INDENT
+from bot.blocks.pdf_doc import HANG, MARGIN, QUOTE_INDENT
 from bot.services import agreements
 from bot.services.certificates import agreement_record
 from models import AuditEvent, Dispute
@@ -66,3 +66,16 @@ def test_a_line_break_in_the_terms_cannot_make_an_approval_line_in_the_certifica
             name=lambda team, user: NAMES.get(user, user),
             team_name={"T0HOST": "Studio", "T0CLIENT": "Client Co"}.get, trail_head=None)
     assert_set_apart(certificate_pdf(record))
+
+
+def test_a_long_name_cannot_wrap_into_an_approval_line(db):
+    """A name is people's text too: one that makes its line wrap just before words of its own
+    puts them on a following line, which starts further in than any line of Parley's."""
+    forged = "Cora " + "W" * 38 + " Approved by Sam (Studio)"
+    dispute_id = whole_story(db, PROVIDER, CLIENT)
+    pdf = export_pdf(exported(db, dispute_id, internal=True, names={**NAMES, CLIENT.user_id: forged}))
+    drawn = lines_with_x(pdf)
+    forgeries = [(x, text) for x, text in drawn if text.startswith("Approved by Sam (Studio)")]
+    assert forgeries and all(x >= MARGIN + HANG for x, _ in forgeries), forgeries
+    real = [text for x, text in drawn if text.startswith("Approved by") and x < MARGIN + HANG]
+    assert len(real) == 2, real  # the studio's approval and the client's, each where it belongs
