@@ -59,6 +59,9 @@ class Dispute(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(24), default=DisputeStatus.OPEN)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    # The client's organization: the workspace of every person on the client side (the provider's
+    # own workspace when the client's people are its guests). Set when the dispute is opened.
+    client_team: Mapped[str | None] = mapped_column(String(32))
     opened_by_team: Mapped[str] = mapped_column(String(32))
     opened_by_user: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

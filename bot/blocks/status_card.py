@@ -70,12 +70,21 @@ def _actions(dispute: Dispute) -> list[dict[str, Any]]:
         reason = md(":\n{why}", why=quoted(dispute.ended_reason, 500)) if dispute.ended_reason else ""
         return [section(md("*How it ended*\n{how}{reason}", how=ENDINGS[dispute.ended_how],
                            reason=reason))]
+    pending: list[dict[str, Any]] = []
+    if dispute.close_requested_side in (Side.PROVIDER, Side.CLIENT):
+        asked = SIDE_LABELS[dispute.close_requested_side]
+        other = SIDE_LABELS[Side.CLIENT if dispute.close_requested_side == Side.PROVIDER
+                            else Side.PROVIDER].lower()
+        pending = [context(md("The {asked} proposed closing {ref}; it closes if the {other} "
+                              "agrees with *Close or withdraw*. Anything new in the dispute "
+                              "(a proposal, an agreement) sets the proposal aside.", asked=asked.lower(),
+                              ref=dispute.reference, other=other))]
     closing = {"type": "actions", "block_id": "dispute_closing", "elements": [
         button("Request a mediator", ids.ASK_MEDIATOR, value),
         button("Close or withdraw", ids.CLOSE_DISPUTE, value)]}
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
-        return [closing]
-    return [{"type": "actions", "block_id": "dispute_actions", "elements": [
+        return [*pending, closing]
+    return [*pending, {"type": "actions", "block_id": "dispute_actions", "elements": [
         button("Share your perspective", ids.SHARE_PERSPECTIVE, value, style="primary"),
         button("Propose a solution", ids.PROPOSE, value),
         button("Draft agreement", ids.DRAFT_AGREEMENT, DraftButton(d=dispute.id).encode()),

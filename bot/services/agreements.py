@@ -118,6 +118,7 @@ def draft(session: Session, dispute: Dispute, drafter: Party, data: AgreementDra
           actor: Person, approvals_rule: str) -> tuple[Agreement, Agreement | None]:
     """A new version; the pending one (if any) becomes superseded. Caller holds the dispute lock."""
     ensure_changeable(session, dispute)
+    dispute.close_requested_side = None  # the dispute moved on from a proposal to close it
     previous = latest(session, dispute.id)
     superseded = None
     if previous is not None and previous.status == AgreementStatus.PENDING:

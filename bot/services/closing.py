@@ -32,11 +32,16 @@ def agreeing_sides(dispute: Dispute, party: Party) -> frozenset[str]:
     return mine | asked
 
 
+WITHDRAWABLE = (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING)
+
+
 def how_it_ends(dispute: Dispute, party: Party) -> str:
     """What the close button does for this person (for the modal's wording): the opener
-    withdraws their own dispute; otherwise it closes once both sides want it (a mediator both
-    sides accepted speaks for both), and is a proposal to close until then."""
-    if (party.team_id, party.user_id) == (dispute.opened_by_team, dispute.opened_by_user):
+    withdraws their own dispute while no agreement is in effect; otherwise it closes once both
+    sides want it (a mediator both sides accepted speaks for both), and is a proposal to close
+    until then (an agreement both approved is not undone by one side)."""
+    if ((party.team_id, party.user_id) == (dispute.opened_by_team, dispute.opened_by_user)
+            and dispute.status in WITHDRAWABLE):
         return WITHDRAWN
     if agreeing_sides(dispute, party) >= {Side.PROVIDER, Side.CLIENT}:
         return CLOSED

@@ -72,6 +72,15 @@ def next_dispute_number(session: Session, team_id: str) -> int:
 
 ONE_SIDED = ("A dispute is between two organizations: choose at least one person from the other "
              "one, so that nothing is decided by one side alone.")
+MIXED = ("A dispute is between two organizations: the people you chose for the client side are "
+         "from more than one. Choose people from one of them (someone from a third can take "
+         "part as a mediator).")
+
+
+def client_teams(people: list[Participant], provider: str) -> set[str]:
+    """The workspaces of the people who would be on the client side (`provider`'s guests are
+    the provider's workspace's)."""
+    return {p.person.team_id for p in people if side_for(p, provider) == Side.CLIENT}
 
 
 def both_sides(opener: Participant, others: list[Participant], provider: str) -> bool:
@@ -80,11 +89,19 @@ def both_sides(opener: Participant, others: list[Participant], provider: str) ->
     return {side_for(p, provider) for p in [opener, *others]} == {Side.PROVIDER, Side.CLIENT}
 
 
+def two_organizations(opener: Participant, others: list[Participant], provider: str) -> str | None:
+    """Why these people cannot open a dispute of `provider`'s (ONE_SIDED, MIXED), or None."""
+    if not both_sides(opener, others, provider):
+        return ONE_SIDED
+    return MIXED if len(client_teams([opener, *others], provider)) > 1 else None
+
+
 def open_dispute(session: Session, data: NewDispute) -> Dispute:
     if data.category not in CATEGORIES:
         raise ValueError(f"unknown category {data.category!r}")
-    if not both_sides(data.opener, data.others, data.host_team_id):
-        raise DomainError(ONE_SIDED)
+    refused = two_organizations(data.opener, data.others, data.host_team_id)
+    if refused:
+        raise DomainError(refused)
     now = utcnow()
     dispute = Dispute(
         team_id=data.host_team_id,
@@ -97,6 +114,7 @@ def open_dispute(session: Session, data: NewDispute) -> Dispute:
         amount=data.amount,
         currency=data.currency if data.amount is not None else None,
         status=S.OPEN,
+        client_team=min(client_teams([data.opener, *data.others], data.host_team_id)),
         opened_by_team=data.opener.person.team_id,
         opened_by_user=data.opener.person.user_id,
         created_at=now,
@@ -164,6 +182,7 @@ def transition(session: Session, dispute: Dispute, to: DisputeStatus, *, actor: 
         )
     dispute.status = to
     dispute.updated_at = utcnow()
+    dispute.close_requested_side = None  # a proposal to close was about the dispute as it was
     if to == S.CLOSED:
         dispute.ended_at = dispute.updated_at
     audit.record(

@@ -2,9 +2,8 @@
 
 A mediator joins as a party on no side: they may draft agreements and add parties, and never
 count as either side's approval. Who may mediate:
-- someone from neither party organization (a third workspace, or a guest who is not on the
-  client side) joins at once, accepted by the side that asked; the other side may accept them
-  too;
+- someone from neither party organization (a third workspace) joins at once, accepted by the
+  side that asked; the other side may accept them too;
 - someone from the asking side's own organization joins only once the other side accepts them
   (until then they are not a party and can do nothing); the other side may decline;
 - someone from the other side's organization joins at once: the asking side chose them, and
@@ -43,12 +42,15 @@ def other(side: str) -> str:
 
 def affiliation(dispute: Dispute, candidate: Participant) -> str | None:
     """The side whose organization the person belongs to; None when they are from neither (a
-    third organization, or a guest of a workspace whose guests are not on the client side)."""
+    third organization). A guest of the provider's workspace counts as the client's where the
+    client's people are its guests, and as the provider's otherwise (Slack does not say whose a
+    guest is: the side that could have brought them in is assumed)."""
     team = candidate.person.team_id
-    client_teams = {p.team_id for p in dispute.parties if p.side == Side.CLIENT}
-    if team == dispute.team_id and not candidate.is_guest:
-        return Side.PROVIDER
-    return Side.CLIENT if team in client_teams else None
+    client = dispute.client_team or next(
+        (p.team_id for p in dispute.parties if p.side == Side.CLIENT), None)
+    if team == dispute.team_id:
+        return Side.CLIENT if candidate.is_guest and client == dispute.team_id else Side.PROVIDER
+    return Side.CLIENT if team == client else None
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,9 @@ def answer(session: Session, dispute: Dispute, asked: MediatorRequest, party: Pa
     asked.decided_at, asked.decided_by_team, asked.decided_by_user = (
         utcnow(), actor.team_id, actor.user_id)
     mediator = mediator_of(dispute, asked)
+    if mediator is None and dispute.party_of(asked.team_id, asked.user_id) is not None:
+        raise DomainError(f"The person asked for has since joined {dispute.reference} as a party, "
+                          "so they cannot mediate it; either side can ask for someone else.")
     if not accept:
         if mediator is not None:
             raise DomainError("This mediator has joined already; your side can accept them, or "

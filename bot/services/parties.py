@@ -40,6 +40,23 @@ def can_manage(dispute: Dispute, person: Person) -> bool:
     return party is not None and party.side == Side.MEDIATOR
 
 
+THIRD_ORGANIZATION = ("{ref} is between two organizations, and one of the people you chose is from "
+                      "neither (or is a guest of the provider's workspace): they can take part as "
+                      "a mediator, which both sides accept, but not on a side.")
+
+
+def of_the_two(dispute: Dispute, participant: Participant) -> bool:
+    """Whether a newcomer is of the dispute's two organizations: the provider's own people, or
+    people of the client's organization as it was when the dispute was opened. Nobody else
+    joins a side: a side's decisions (closing, accepting a mediator, confirming it is resolved)
+    are then always its own organization's."""
+    if side_for(participant, dispute.team_id) == Side.PROVIDER:
+        return True
+    client = dispute.client_team or next(
+        (p.team_id for p in dispute.parties if p.side == Side.CLIENT), None)
+    return client is None or participant.person.team_id == client
+
+
 def add_parties(session: Session, dispute: Dispute, newcomers: list[Participant], *,
                 actor: Person) -> list[Party]:
     if not can_manage(dispute, actor):
@@ -52,6 +69,8 @@ def add_parties(session: Session, dispute: Dispute, newcomers: list[Participant]
         person = participant.person
         if dispute.party_of(person.team_id, person.user_id) is not None:
             continue
+        if not of_the_two(dispute, participant):
+            raise NotAllowed(THIRD_ORGANIZATION.format(ref=dispute.reference))
         party = Party(team_id=person.team_id, user_id=person.user_id,
                       side=side_for(participant, dispute.team_id), can_approve=True,
                       added_by_user=actor.user_id, created_at=now, perspective_asked_at=now)

@@ -89,6 +89,7 @@ def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDr
         raise ValueError(f"unknown remedy {draft.remedy!r}")
     if len(draft.items) > MAX_ITEMS:
         raise ValueError("too many action items")
+    dispute.close_requested_side = None  # the dispute moved on from a proposal to close it
     number = (session.scalar(
         select(func.max(Proposal.number)).where(Proposal.dispute_id == dispute.id)
     ) or 0) + 1

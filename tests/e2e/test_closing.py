@@ -124,3 +124,48 @@ def test_a_one_sided_dispute_from_before_both_sides_were_required_asks_no_one_fo
     assert "lessons.request" not in kinds
     assert not [c for c in fake_slack.calls_to("chat.postMessage")
                 if c.args["channel"] in (CORA.id, CLIVE.id)]
+
+
+def test_a_proposal_to_close_is_set_aside_when_the_dispute_moves_on(slack, fake_slack, db):
+    """Issue 25: a side's old proposal to close must not let the other side close, alone, a
+    dispute that has moved on since (with an agreement in effect, say)."""
+    from tests.e2e.agreement_steps import OFFER
+
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA, SOL])["welcome"]["thread_ts"]
+    close_as(slack, fake_slack, CORA, ts)
+    assert "The client side proposed closing D-1" in text_of(card_blocks(fake_slack, CHANNEL, ts))
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.PROPOSE)
+    assert slack.view_submission(SAM, view, OFFER).body == ""  # the dispute moves on
+    assert "proposed closing" not in text_of(card_blocks(fake_slack, CHANNEL, ts))
+    view = close_as(slack, fake_slack, SOL, ts)  # one click from the studio no longer closes it
+    assert view["submit"]["text"] == "Propose"
+    with db.read() as s:
+        dispute = s.scalars(select(Dispute)).one()
+        assert (dispute.status, dispute.close_requested_side) == ("discussing", "provider")
+
+
+def test_the_opener_cannot_withdraw_an_agreement_in_effect(slack, fake_slack, db):
+    """Once both sides approved an agreement, its opener's close is a proposal like anyone's:
+    one side does not undo what both agreed (and cancel the check-ins on its own promises)."""
+    from bot.services.people import Person
+    from tests.support.scenarios import ratified_dispute
+
+    root = fake_slack.add_message(CHANNEL, "D-1")
+    dispute_id = ratified_dispute(db, Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id),
+                                  thread_ts=root)
+    card = [{"type": "actions", "elements": [
+        {"action_id": ids.CLOSE_DISPUTE, "value": DisputeButton(d=dispute_id).encode()}]}]
+
+    def close(user):
+        view = click_for_modal(slack, fake_slack, user, card, ids.CLOSE_DISPUTE)
+        assert slack.view_submission(user, view, {ids.B_CLOSE_REASON: "Done."}).body == ""
+        return view
+
+    view = close(SAM)
+    assert view["title"]["text"] == "Close the dispute" and view["submit"]["text"] == "Propose"
+    with db.read() as s:
+        dispute = s.scalars(select(Dispute)).one()
+        assert (dispute.status, dispute.close_requested_side) == ("agreed", "provider")
+    close(CORA)  # the client agrees: now it closes
+    with db.read() as s:
+        assert s.scalars(select(Dispute)).one().ended_how == "closed"

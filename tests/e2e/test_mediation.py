@@ -210,3 +210,32 @@ def test_a_stalled_dispute_offers_the_same_mediator_path(slack, parley, fake_sla
     nudge = [p for p in thread_posts(fake_slack, ts) if "without an agreement" in p["text"]][0]
     view = click_for_modal(slack, fake_slack, CORA, nudge["blocks"], ids.ASK_MEDIATOR)
     assert view["callback_id"] == ids.MEDIATOR_MODAL
+
+
+def test_someone_asked_for_who_has_since_become_a_party_cannot_be_accepted(slack, fake_slack, db):
+    fake_slack.add_user(CLARA.id, CLARA.team_id, name="clara")
+    ts, _ = accepted_proposal(slack, fake_slack)
+    ask(slack, fake_slack, CORA, ts, {ids.B_MEDIATOR_ANYONE: CLARA.id, ids.B_MEDIATOR_REASON: "Stuck."})
+    waiting = request_message(fake_slack, ts)["blocks"]
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.ADD_PARTY)
+    assert slack.view_submission(SAM, view, {ids.B_NEW_PARTIES: [CLARA.id]}).body == ""
+    click(slack, fake_slack, SAM, waiting, ids.ACCEPT_MEDIATOR)
+    assert "has since joined D-1 as a party, so they cannot mediate it" in private_notes(fake_slack)[-1]
+    with db.read() as s:
+        clara = s.scalars(select(Dispute)).one().party_of(CLIENT_TEAM, CLARA.id)
+        assert clara.side == "client"
+
+
+def test_a_mediator_adds_nobody_from_a_third_organization_to_a_side(slack, fake_slack, db):
+    """A mediator the studio chose could otherwise add someone who then speaks for "the
+    client side" (accepting the mediator, closing) without the client."""
+    theo = User("U0THEO", "T0THIRD", "theo")
+    for user in (THEA, theo):
+        fake_slack.add_user(user.id, user.team_id, name=user.name)
+    ts, _ = accepted_proposal(slack, fake_slack)
+    ask(slack, fake_slack, SAM, ts, {ids.B_MEDIATOR_ANYONE: THEA.id, ids.B_MEDIATOR_REASON: "Stuck."})
+    view = click_for_modal(slack, fake_slack, THEA, card_blocks(fake_slack, CHANNEL, ts), ids.ADD_PARTY)
+    errors = slack.view_submission(THEA, view, {ids.B_NEW_PARTIES: [theo.id]}).json()["errors"]
+    assert "D-1 is between two organizations" in errors[ids.B_NEW_PARTIES]
+    with db.read() as s:
+        assert s.scalars(select(Dispute)).one().party_of(theo.team_id, theo.id) is None

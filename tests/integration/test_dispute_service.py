@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import disputes as service
-from bot.services.errors import IllegalTransition, NotFound
+from bot.services.errors import DomainError, IllegalTransition, NotFound
 from bot.services.people import Participant, Person
 from models import AuditEvent, Dispute, DisputeStatus
 
@@ -27,15 +27,30 @@ def new(channel="C1", others=(cora,), opener=sam, team=HOST, **kw) -> service.Ne
 
 def test_open_assigns_sides_and_audits(db):
     with db.transaction() as s:
-        dispute = service.open_dispute(s, new(others=[cora, gus, cora], amount=Decimal("5.00"),
+        dispute = service.open_dispute(s, new(others=[cora, cora], amount=Decimal("5.00"),
                                               currency="USD"))
         assert dispute.title == "Late" and dispute.status == DisputeStatus.OPEN
         assert [(p.user_id, p.side) for p in dispute.parties] == [
-            ("U0SAM", "provider"), ("U0CORA", "client"), ("U0GUS", "client")]
+            ("U0SAM", "provider"), ("U0CORA", "client")]
+        assert dispute.client_team == "T0CLIENT"
         assert dispute.perspectives_due_at > dispute.created_at
         event = s.scalars(select(AuditEvent)).one()
         assert (event.kind, event.actor_user, event.dispute_id) == ("dispute.opened", "U0SAM", dispute.id)
         assert event.payload["reference"] == "D-1"
+
+
+def test_the_client_is_one_organization(db):
+    """A guest of the studio's workspace is the client where the client's people are its
+    guests; the client side is never two organizations (issue 25)."""
+    with db.transaction() as s:
+        guests = service.open_dispute(s, new(others=[gus]))
+        assert [(p.user_id, p.side) for p in guests.parties] == [("U0SAM", "provider"), ("U0GUS", "client")]
+        assert guests.client_team == HOST
+        for one_sided in ([sam], []):
+            with pytest.raises(DomainError, match="between two organizations"):
+                service.open_dispute(s, new(others=one_sided))
+        with pytest.raises(DomainError, match="from more than one"):
+            service.open_dispute(s, new(others=[cora, gus]))
 
 
 def test_numbers_are_per_workspace(db):

@@ -1,5 +1,6 @@
 """Migration 0015: a mediator who joined before both sides had to accept them counts as accepted
-by the side of the party who brought them in, and by nobody when that party cannot be found."""
+by the side of the party who brought them in, and by nobody when that party cannot be found;
+0016: a dispute's client organization is its first client-side party's workspace."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from models import Party
+from models import Dispute, Party
 from tests.support.databases import backends, engine_for, fresh_database, upgrade
 
 
@@ -37,5 +38,7 @@ def test_existing_mediators_are_accepted_by_the_side_that_brought_them_in(backen
             with Session(engine) as session:
                 accepted = {p.user_id: p.accepted_by for p in session.scalars(select(Party))}
             assert accepted == {"U1": None, "U2": None, "U3": "client", "U4": None}
+            with Session(engine) as session:  # 0016: the client's organization
+                assert session.scalars(select(Dispute.client_team)).one() == "T0CLIENT"
         finally:
             engine.dispose()

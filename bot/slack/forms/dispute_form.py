@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.dispute_modal import HAPPENED_MAX, MAX_PARTIES, OUTCOME_MAX, TITLE_MAX
 from bot.blocks.messages import CANNOT_PLACE_SHORT
-from bot.services.disputes import NewDispute, both_sides
+from bot.services.disputes import MIXED, NewDispute, both_sides, client_teams
 from bot.services.people import Participant, side_for
 from bot.services.vocabulary import CATEGORIES
 from bot.slack.directory import Directory
@@ -96,6 +96,8 @@ def validate(
             errors[ids.B_PARTIES] = CANNOT_PLACE_SHORT
         elif not both_sides(opener, others, host_team_id):
             errors[ids.B_PARTIES] = one_sided(opener, host_team_id, directory)
+        elif len(client_teams([opener, *others], host_team_id)) > 1:
+            errors[ids.B_PARTIES] = MIXED
     if errors or opener is None:
         return errors
     return NewDispute(

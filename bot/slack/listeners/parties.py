@@ -13,7 +13,7 @@ from bot.blocks.parties import add_party_modal, no_newcomers, only_opener_or_med
 from bot.payloads import AddPartyMeta, DisputeButton
 from bot.services import disputes
 from bot.services.errors import NotAllowed
-from bot.services.parties import add_parties, can_manage
+from bot.services.parties import THIRD_ORGANIZATION, add_parties, can_manage, of_the_two
 from bot.services.people import Person
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import deps_of, host_team_id
@@ -45,6 +45,11 @@ def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context
         problem = messages.form_out_of_date()
     elif not newcomers and not problem:
         problem = no_newcomers()
+    if not problem:
+        with deps_of(context).db.read() as session:  # whose dispute it is: one indexed read
+            dispute = disputes.load(session, host_team_id(context), meta.d)
+            if not all(of_the_two(dispute, n) for n in newcomers):
+                problem = THIRD_ORGANIZATION.format(ref=dispute.reference)
     if problem:
         ack(response_action="errors", errors={ids.B_NEW_PARTIES: problem})
         return

@@ -120,12 +120,13 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     meta = form["meta"]
     with on_dispute(context, meta.d, side="propose solutions") as work:
+        closing_proposed = work.dispute.close_requested_side is not None  # set aside by this
         done = proposals.propose(work.session, work.dispute, work.party, form["draft"],
                                  actor=work.actor, counter_of=meta.counter)
         work.say("proposal", proposal=done.proposal.id)
         if done.superseded:
             work.say("proposal.update", proposal=done.superseded.id)
-        if done.status_changed:
+        if done.status_changed or closing_proposed:
             work.update_card()
         gone = (proposals.describe_state(done.counter_target_gone, work.session)
                 if done.counter_target_gone else None)
