@@ -19,7 +19,7 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
-from models import ActionItem, Dispute
+from models import ActionItem, Dispute, Side
 
 ANSWER_WORDS = {"done": ":white_check_mark: Done", "partly": ":large_orange_circle: Partly done",
                 "not_yet": ":hourglass_flowing_sand: Not done yet"}
@@ -31,13 +31,16 @@ def _due(item: ActionItem) -> str:
 
 def checkin_message(dispute: Dispute, checkin_id: int, items: list[ActionItem],
                     answered: dict[int, Mrkdwn] | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    """One question per action item, each with Yes, done / Partly / Not yet."""
+    """One question per action item, each with Yes, done / Partly / Not yet. It asks both sides
+    alike (every party of each, and any item's owner who is not one): either can answer."""
     answered = answered or {}
-    owners = list(dict.fromkeys(i.owner_user for i in items))
+    people = mentions(dict.fromkeys(
+        [p.user_id for p in dispute.parties if p.side in (Side.PROVIDER, Side.CLIENT)]
+        + [i.owner_user for i in items]))
     blocks: list[dict[str, Any]] = [section(md(
-        ":alarm_clock: *Check-in on {ref}* · {title}\n{owners}, a quick update on what was "
-        "agreed, please.", ref=dispute.reference, title=truncate(dispute.title, 150),
-        owners=mentions(owners)))]
+        ":alarm_clock: *Check-in on {ref}* · {title}\n{people}, a quick check on what you "
+        "agreed: either side can answer.", ref=dispute.reference,
+        title=truncate(dispute.title, 150), people=people))]
     for item in items:
         blocks.append(section(md("*Was “{what}” done?*\nOwner {owner} · due {due}", what=item.text,
                                  owner=mention(item.owner_user), due=_due(item))))
@@ -51,8 +54,8 @@ def checkin_message(dispute: Dispute, checkin_id: int, items: list[ActionItem],
             button("Not yet", ids.CHECKIN_NOT_YET, value),
         ]})
     names = Mrkdwn("; ").join(md("“{what}”", what=truncate(i.text, 80)) for i in items)
-    return md("Check-in on {ref}: was {names} done? {owners}", ref=dispute.reference, names=names,
-              owners=mentions(owners)), blocks
+    return md("Check-in on {ref}: was {names} done? {people}", ref=dispute.reference, names=names,
+              people=people), blocks
 
 
 def answered_line(answer: str, who: str) -> Mrkdwn:

@@ -37,6 +37,8 @@ ANSWERS = ("done", "partly", "not_yet")
 class Answered:
     item: ActionItem
     all_done: bool
+    # The dispute's next check-in is not the one it was before the answer: the card shows it.
+    next_checkin_moved: bool = False
 
 
 def in_effect(session: Session, dispute: Dispute) -> Agreement:
@@ -71,13 +73,21 @@ def answer(session: Session, dispute: Dispute, checkin_id: int, item_id: int, pa
     checkin = session.get(CheckIn, checkin_id)
     if checkin is None or checkin.dispute_id != dispute.id:
         raise NotFound("That check-in no longer exists.")
+    before = followups.next_checkin(session, dispute.id)
     item.status = value
-    checkin.status = CheckInStatus.ANSWERED
-    checkin.answer = value
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="checkin.answered",
-                 actor=actor, checkin_id=checkin.id, item=item.text, answer=value, side=party.side)
+    # One message can stand for several check-ins that fell due together (the item's own and the
+    # 7-day one, say): the answer settles each of them that asks about this item, so none is left
+    # `posted` (App Home would keep asking) and the next check-in shown is the true one. As
+    # before, a check-in counts as answered once any item it asks about is.
+    for row in followups.settled_by(session, checkin, item):
+        row.status = CheckInStatus.ANSWERED
+        row.answer = value
+        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                     kind="checkin.answered", actor=actor, checkin_id=row.id, item=item.text,
+                     answer=value, side=party.side)
     agreement = in_effect(session, dispute)
-    return Answered(item, all(i.status == "done" for i in agreement.items))
+    return Answered(item, all(i.status == "done" for i in agreement.items),
+                    next_checkin_moved=followups.next_checkin(session, dispute.id) != before)
 
 
 def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor: Person) -> int:

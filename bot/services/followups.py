@@ -4,8 +4,10 @@ due together for a dispute are one message asking about each action item once. T
 delivers them like every other message: paced per channel, retried, never lost.
 
 A check-in is `pending` until due, `posting` while its message waits in the outbox, then `posted`
-(with the message's ts), `cancelled` (the dispute moved on) or `failed` (Slack refused the message
-for good; audited, and the opener is told)."""
+(with the message's ts) until someone answers it (`answered`), `cancelled` (the dispute moved on)
+or `failed` (Slack refused the message for good; audited, and the opener is told). One message may
+stand for several check-ins (an item due on the day of the 7-day check-in): an answer about an item
+settles each check-in of that message that asks about the item (`settled_by`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.services import audit, outbox
@@ -76,7 +78,39 @@ def cancel_pending(session: Session, dispute: Dispute, *, actor: Person | None, 
     return count
 
 
+def settled_by(session: Session, checkin: CheckIn, item: ActionItem) -> list[CheckIn]:
+    """The check-ins an answer about `item` settles: those posted in the same message as
+    `checkin` (a message's buttons name only the first of the check-ins it stands for) that ask
+    about the item, the item's own or one on the whole agreement. Just `checkin` when none does."""
+    together = [checkin]
+    if checkin.posted_ts:
+        together = list(session.scalars(select(CheckIn).where(
+            CheckIn.dispute_id == checkin.dispute_id, CheckIn.posted_ts == checkin.posted_ts,
+            CheckIn.status.in_([CheckInStatus.POSTED, CheckInStatus.ANSWERED]),
+        ).order_by(CheckIn.id)))
+    asking = [c for c in together
+              if c.agreement_id == item.agreement_id and c.action_item_id in (None, item.id)]
+    return asking or [checkin]
+
+
+# Not over yet: coming, in the outbox, or posted and waiting for an answer.
+NOT_OVER = (CheckInStatus.PENDING, CheckInStatus.POSTING, CheckInStatus.POSTED)
+
+
+def asks_something() -> ColumnElement[bool]:
+    """SQL: the check-in still has an action item to ask about (the rule of `checkin_items`): its
+    own item is not done, or, for a check-in on the whole agreement, some item of it is not. One
+    that has nothing left would be skipped when due, so it is neither coming nor waiting."""
+    return exists().where(
+        ActionItem.agreement_id == CheckIn.agreement_id, ActionItem.status != "done",
+        or_(CheckIn.action_item_id.is_(None), ActionItem.id == CheckIn.action_item_id))
+
+
 def next_checkin(session: Session, dispute_id: int) -> datetime | None:
+    """When the dispute's next check-in is (the card, `/dispute list`): the earliest that is not
+    over yet and has something to ask. A posted one counts until it is answered, so what the card
+    showed stays true from the moment the check-in is posted until someone answers it (and the
+    answer updates the card); None when no check-in is coming."""
     return session.scalar(select(CheckIn.due_at).where(
-        CheckIn.dispute_id == dispute_id, CheckIn.status == CheckInStatus.PENDING,
+        CheckIn.dispute_id == dispute_id, CheckIn.status.in_(NOT_OVER), asks_something(),
     ).order_by(CheckIn.due_at).limit(1))

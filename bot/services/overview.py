@@ -13,11 +13,13 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.disputes import ACTIVE_STATUSES
+from bot.services.followups import asks_something
 from bot.services.people import Person
 from models import (
     Agreement,
     Approval,
     CheckIn,
+    CheckInStatus,
     Dispute,
     DisputeStatus,
     Feedback,
@@ -62,9 +64,12 @@ def awaiting(session: Session, person: Person, limit: int = 20) -> Awaiting:
         ~exists().where(Approval.agreement_id == Agreement.id, Approval.team_id == person.team_id,
                         Approval.user_id == person.user_id),
     ).order_by(Dispute.created_at.desc()).limit(limit)).all()
+    # A posted check-in nobody has answered, with something left to ask (an answer elsewhere may
+    # have marked its items done): the same rule as the card's next check-in.
     to_answer = session.scalars(select(Dispute).where(
         Dispute.id.in_(mine), Dispute.status == DisputeStatus.AGREED,
-        exists().where(CheckIn.dispute_id == Dispute.id, CheckIn.status == "posted"),
+        exists().where(CheckIn.dispute_id == Dispute.id, CheckIn.status == CheckInStatus.POSTED,
+                       asks_something()),
     ).order_by(Dispute.created_at.desc()).limit(limit)).all()
     return Awaiting(list(to_share), list(to_approve), list(to_answer))
 

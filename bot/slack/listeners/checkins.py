@@ -55,6 +55,8 @@ def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltCo
     with on_dispute(context, ref.d, party="answer check-ins") as work:
         done = aftercare.answer(work.session, work.dispute, ref.c, ref.i, work.party, value,
                                 actor=work.actor)
+        if done.next_checkin_moved:  # the card names it; the card goes first, as in the outbox
+            work.update_card()
         work.say_by_actor("checkin.update", checkin=ref.c, item=done.item.id, value=value)
         if value == "not_yet":
             work.say_by_actor("checkin.not_yet", item=done.item.id)
