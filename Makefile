@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test migrate bench lock clean
+.PHONY: run test migrate bench lock clean screenshots
 
 # Exact versions, hashes included, from the lock files (`make lock` writes them from pyproject.toml);
 # then Parley itself, without looking for dependencies again.
@@ -50,6 +50,18 @@ $(PDFTOPPM):
 
 test: $(STAMP) $(CHROMIUM) $(PDFTOPPM)
 	$(PY) -m pytest
+
+# The pictures in the README and docs/screenshots: a thread, the install pages, the PDFs (drawn
+# with the tests' Chromium and pdftoppm).
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+$(EMOJI_FONT):  # Slack's emoji in the pictures (only `make screenshots` needs it)
+	$(SUDO) apt-get install -y -q fonts-noto-color-emoji >/dev/null || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q fonts-noto-color-emoji >/dev/null; }
+
+screenshots: $(STAMP) $(CHROMIUM) $(PDFTOPPM) $(EMOJI_FONT)
+	PARLEY_SCREENSHOTS=docs $(PY) -m pytest -q tests/e2e/test_happy_path.py \
+		tests/e2e/test_install_pages_in_a_browser.py tests/integration/test_certificate.py \
+		tests/integration/test_export_record.py
 
 bench: $(STAMP)
 	$(PY) bench/ack_latency.py

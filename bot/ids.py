@@ -23,13 +23,15 @@ B_CURRENCY, A_CURRENCY = "currency", "currency_input"
 # Thread actions (on the status card)
 SHARE_PERSPECTIVE = "dispute_share_perspective"
 PROPOSE = "dispute_propose"
-ADD_PARTY = "dispute_add_party"
+ADD_PARTY = "dispute_add_party"  # old cards; new ones offer it in CARD_MORE
+CARD_MORE = "dispute_more"  # the card's overflow menu: rarer actions (bot/slack/listeners/card.py)
+HOW_TO_CHECK = "agreement_how_to_check"  # the verification details, privately
 
 # Proposal message actions
 ACCEPT_PROPOSAL = "proposal_accept"
 COUNTER_PROPOSAL = "proposal_counter"
 DECLINE_PROPOSAL = "proposal_decline"
-WITHDRAW_PROPOSAL = "proposal_withdraw"
+WITHDRAW_PROPOSAL = "proposal_withdraw"  # a button on old messages, an overflow option on new
 ADD_ITEM_ROW = "proposal_add_item"
 
 # Modals

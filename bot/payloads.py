@@ -178,6 +178,24 @@ class MediatorButton(Payload):
     r: DbId
 
 
+class CardOption(Payload):
+    """Value of an option in the card's overflow menu: the dispute and what to do."""
+
+    v: Literal[1] = 1
+    d: DbId
+    o: Literal["share", "propose", "draft", "party", "mediator", "close"]
+
+
+class CheckButton(Payload):
+    """Value of "How to check this record": the agreement, and the audit trail's head when it
+    took effect (what its "in effect" message witnesses)."""
+
+    v: Literal[1] = 1
+    d: DbId
+    a: DbId
+    t: ContentHash | None = None
+
+
 class ItemMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot import ids
@@ -22,6 +23,7 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta
+from bot.services.people_text import one_line
 from bot.services.vocabulary import CURRENCIES, format_amount
 from models import Agreement, AgreementStatus, Dispute, Proposal
 
@@ -109,7 +111,25 @@ class ApprovalView:
 
     approved: list[tuple[str, Any]]  # (who, at)
     still_needed: list[str]
+    changed: list[Mrkdwn] = field(default_factory=list)  # how it differs from the accepted proposal
 
+
+def changes_from(proposal: Proposal, agreement: Agreement) -> list[Mrkdwn]:
+    """What an agreement changed from the proposal it was made from, in plain words ("450 USD
+    → 1,200 USD"): shown on the agreement, so nobody approves a change without seeing it."""
+    changed: list[Mrkdwn] = []
+    was, now = (format_amount(proposal.amount, proposal.currency) or "none",
+                format_amount(agreement.amount, agreement.currency) or "none")
+    if was != now:
+        changed.append(md("Compensation: {was} → {now}", was=was, now=now))
+    if agreement.terms != f"{one_line(proposal.summary)}\n\n{proposal.details}".strip():
+        changed.append(Mrkdwn("The wording of the terms"))
+    before = [(i.text, i.owner_user, i.due_date) for i in proposal.items]
+    after = [(i.text, i.owner_user, i.due_as_agreed) for i in agreement.items]
+    if before != after:
+        changed.append(md("The action items ({was} before, {now} now)", was=len(before),
+                          now=len(after)))
+    return changed
 
 def item_lines(items: list[Any]) -> Mrkdwn:
     """Action items (of a proposal or an agreement): what, owner, due date, one per line."""
@@ -122,10 +142,13 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     head = md("*{label}* for {ref} · {title}", label=agreement.label, ref=dispute.reference,
               title=truncate(dispute.title, 150))
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": plain(f"📝 {agreement.label}", 150)},
+        {"type": "header", "text": plain(f"{agreement.label}", 150)},
         section(head),
-        *quote_sections(Mrkdwn("*Terms*"), agreement.terms),
     ]
+    if approvals.changed:
+        blocks.append(section(md(":warning: *Changed from the accepted proposal*\n{what}",
+                                 what=Mrkdwn("\n").join(md("• {c}", c=c) for c in approvals.changed))))
+    blocks += quote_sections(Mrkdwn("*Terms*"), agreement.terms)
     amount = format_amount(agreement.amount, agreement.currency)
     if amount:
         blocks.append(section(md("*Compensation*\n{amount}", amount=amount)))
@@ -144,15 +167,14 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
             blocks.append(section(md("*Still needed*\n{who}", who=Mrkdwn("\n").join(
                 md("• {n}", n=n) for n in approvals.still_needed))))
         value = AgreementButton(d=dispute.id, a=agreement.id, h=agreement.content_hash).encode()
-        short = agreement.content_hash[:12]
         blocks.append({"type": "actions", "block_id": f"agreement_{agreement.id}", "elements": [
             {**button("Approve", ids.APPROVE_AGREEMENT, value, style="primary"), "confirm": {
                 "title": plain(f"Approve {agreement.label}?"),
-                "text": plain(f"You approve exactly the text above (content hash {short}…). Any "
-                              "edit makes a new version that needs approving again."),
+                "text": plain("You approve exactly the wording above. Any change makes a new "
+                              "version that needs approving again."),
                 "confirm": plain("Approve"), "deny": plain("Not yet")}},
-            button("Request changes", ids.REQUEST_CHANGES, value),
-            button("Edit draft", ids.EDIT_AGREEMENT, value),
+            button("Suggest a change", ids.EDIT_AGREEMENT, value),
+            button("Ask for changes", ids.REQUEST_CHANGES, value),
         ]})
     elif agreement.status == AgreementStatus.SUPERSEDED:
         blocks.append(context(md(":arrows_counterclockwise: Superseded by v{v}. Approvals of this "
@@ -161,56 +183,89 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     else:
         blocks.append(context(md(":white_check_mark: In effect since {when}",
                                  when=slack_date(agreement.ratified_at))))
-    blocks.append(context(md("Content hash `{short}…` · approvals are bound to this exact text.",
-                             short=agreement.content_hash[:12])))
+    blocks.append(context("Both approvals are tied to this exact wording; any change needs new "
+                          "approvals."))
     return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks
 
 
 def certificate_comment(dispute: Dispute, agreement: Agreement, *, in_dm: bool = False) -> str:
-    """Plain text (a file's comment): the certificate's own words."""
+    """Plain text (a file's comment): what the PDF is, in plain words."""
     why = (f"Slack did not take files in {dispute.reference}'s thread, so here is your copy. "
            if in_dm else "")
-    return (f"{why}The certificate of {agreement.label} for {dispute.reference}: every approval "
-            "with its time and content hash, and the record attached inside the PDF, which "
-            "`parley verify` checks against Parley's database.")
+    return (f"{why}The agreement for {dispute.reference} ({agreement.label}), as both sides "
+            "approved it, with who approved it and when.")
 
 
 def agreement_in_writing(dispute: Dispute, agreement: Agreement,
                          items: list[tuple[str, Any]]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    """The agreement as a thread message, when Slack refused its files there: every section
-    within Block Kit's 3,000 characters. `items`: (owner's name, action item)."""
-    text = md("{label} for {ref}, in writing (Slack did not take the files here; each approver "
-              "has the certificate in a direct message).", label=agreement.label,
+    """The agreement as a thread message, when Slack refused its PDF there: every section within
+    Block Kit's 3,000 characters. `items`: (owner's name, action item)."""
+    text = md("{label} for {ref}, written out (Slack did not take the PDF here; each person who "
+              "approved it has it in a direct message).", label=agreement.label,
               ref=dispute.reference)
     blocks: list[dict[str, Any]] = [section(text), *quote_sections(Mrkdwn("*Terms*"), agreement.terms)]
     for owner, item in items:
         blocks.append(section(md("• {what} · {owner} · due {due}", what=item.text, owner=owner,
                                  due=item.due_as_agreed.isoformat())))
-    blocks.append(context(md("Content hash (SHA-256) of the text approved: `{hash}`",
-                             hash=agreement.content_hash)))
     return text, blocks[:50]
 
 
-def trail_line(dispute: Dispute, head: str) -> dict[str, Any]:
-    """The audit trail's head hash, posted where both organizations' Slack keeps it."""
-    return context(md("Audit trail of {ref} up to now: `{head}` (the SHA-256 of its latest "
-                      "event; `parley verify --audit {ref}` checks the whole chain).",
-                      ref=dispute.reference, head=head))
+@dataclass(frozen=True)
+class InEffect:
+    """What the "in effect" message says, already in words."""
+
+    between: tuple[str, str]  # ("Studio", "Client Co")
+    approved: list[tuple[str, Any]]  # (who, at)
+    items: list[tuple[str, Any]]  # (owner's name, action item)
+    next_checkin: datetime | None
+    check: str  # the "How to check this record" button's value
 
 
-def in_effect(dispute: Dispute, agreement: Agreement, approvals: ApprovalView,
-              trail: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    lines = Mrkdwn("\n").join(md("• {who}, {when}", who=who,
-                                  when=slack_date(at, "{date_short} at {time}"))
-                               for who, at in approvals.approved)
-    text = md(":handshake: {label} for {ref} is in effect.", label=agreement.label,
-              ref=dispute.reference)
-    return text, [
-        section(md("{text}\nApproved by:\n{lines}", text=text, lines=lines)),
-        context("Parley will check in on the action items as agreed. The written agreement "
-                "follows as a file."),
-        *([trail_line(dispute, trail)] if trail else []),
-    ]
+def in_effect(dispute: Dispute, agreement: Agreement, said: InEffect, *,
+              attached: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """The one message that says an agreement took effect: between whom, what happens next, who
+    approved; the agreement's PDF is attached to it (`attached`), or written out after it when
+    Slack refused the file. No mentions: nobody has to act on it now."""
+    a, b = said.between
+    text = md(":handshake: {a} and {b} agreed on {ref}. The agreement is in effect now.",
+              a=a, b=b, ref=dispute.reference)
+    blocks: list[dict[str, Any]] = [section(md(
+        "{text}{file}", text=text, file=" It is attached as a PDF." if attached else ""))]
+    amount = format_amount(agreement.amount, agreement.currency)
+    steps = [md("• {what}: {owner}, by {due}", what=item.text, owner=owner,
+                due=f"{item.due_as_agreed.day} {item.due_as_agreed:%b %Y}") for owner, item in said.items]
+    if amount:
+        steps.insert(0, md("• Compensation of {amount}", amount=amount))
+    if said.next_checkin is not None:
+        steps.append(md("• Parley checks in with both sides on {when}.",
+                        when=slack_date(said.next_checkin, "{date_short_pretty}")))
+    if steps:
+        blocks.append(section(md("*What happens next*\n{steps}", steps=Mrkdwn("\n").join(steps))))
+    approved = Mrkdwn("\n").join(md("• {who}, {when}", who=who, when=slack_date(at, "{date_short}"))
+                                  for who, at in said.approved)
+    blocks += [section(md("*Approved by*\n{who}", who=approved)),
+               context("Both approvals are tied to this exact wording; any change would need new "
+                       "approvals."),
+               {"type": "actions", "block_id": f"in_effect_{agreement.id}", "elements": [
+                   button("How to check this record", ids.HOW_TO_CHECK, said.check)]}]
+    return text, blocks
+
+
+def how_to_check(dispute: Dispute, agreement: Agreement, trail: str | None,
+                 filename: str) -> Mrkdwn:
+    """Privately, to whoever asked: the details that let anyone check the record."""
+    head = (md("\n• The audit trail of {ref} when it took effect ended in `{trail}` (its latest "
+               "event's SHA-256). `parley verify --audit {ref}` walks the whole chain.",
+               ref=dispute.reference, trail=trail) if trail else "")
+    return md(
+        "*How to check this record*\n"
+        "• The agreement's content hash is `{hash}`: the SHA-256 of exactly the wording both sides "
+        "approved. `{command} verify {hash}` tells you privately whether it is an agreement in "
+        "effect here.{head}\n"
+        "• The PDF ({file}) carries its record inside; whoever runs Parley can check it against "
+        "Parley's database with `parley verify {file}`. Its last page lists every approval with "
+        "its Slack ids and the hash it approved.",
+        hash=agreement.content_hash, command=ids.COMMAND, head=head, file=filename)
 
 
 def changes_modal(dispute: Dispute, agreement: Agreement) -> dict[str, Any]:
@@ -230,8 +285,8 @@ def changes_modal(dispute: Dispute, agreement: Agreement) -> dict[str, Any]:
 
 
 def changes_requested(who: str, agreement: Agreement, what: str) -> Mrkdwn:
-    return md("{who} asked for changes to {label}:\n{what}\nAny party can use *Edit draft* on the "
-              "agreement to post a new version.", who=who, label=agreement.label,
+    return md("{who} asked for changes to {label}:\n{what}\nEither side can use *Suggest a "
+              "change* on the agreement to post a new version.", who=who, label=agreement.label,
               what=quoted(truncate(what, 1000)))
 
 
@@ -247,5 +302,5 @@ def already_approved(agreement: Agreement) -> Mrkdwn:
 
 def approval_recorded(agreement: Agreement) -> Mrkdwn:
     """The private thanks for an approval that did not yet complete the set."""
-    return md("Thank you. Your approval of {label} is recorded (content hash {short}…).",
-              label=agreement.label, short=agreement.content_hash[:12])
+    return md("Thank you. Your approval of {label} is recorded, for exactly the wording you "
+              "approved.", label=agreement.label)

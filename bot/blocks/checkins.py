@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
-from bot.blocks.agreements import trail_line
 from bot.blocks.inputs import date_picker, input_block, static_select, text_input
 from bot.blocks.text import (
     Mrkdwn,
@@ -84,11 +83,11 @@ def all_done(dispute: Dispute, client_users: list[str]) -> tuple[Mrkdwn, list[di
     ]}]
 
 
-def resolved(dispute: Dispute, who: str, client_users: list[str],
-             trail: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def resolved(dispute: Dispute, who: str, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """(The audit trail's head at this moment goes in the message's metadata, not its words.)"""
     text = md(":tada: {who} confirmed that {ref} is resolved. Thank you both for working it through.",
               who=who, ref=dispute.reference)
-    return text, [section(text), *([trail_line(dispute, trail)] if trail else []), section(md(
+    return text, [section(text), section(md(
         "{who}, how did this go for you? Your rating helps the team improve.",
         who=mentions(client_users))),
         {"type": "actions", "block_id": "feedback", "elements": [
@@ -148,7 +147,7 @@ def not_resolved_yet() -> str:
 
 
 def feedback_from_client_only() -> str:
-    return "Feedback is asked of the client side. Thank you all the same."
+    return "Feedback is asked of the client's people. Thank you all the same."
 
 
 def feedback_thanks(fresh: bool) -> str:

@@ -14,6 +14,7 @@ WHAT = {
     "agreement.changes": "a request for changes", "agreement.in_effect": "the agreement's announcement",
     "agreement.file": "the written agreement", "perspective": "a perspective",
     "perspective.sealed": "a sealed-perspective notice", "perspective.revealed": "the reveal",
+    "perspectives.revealed": "both sides' accounts", "agreement.in_effect.text": "the agreement",
     "parties.added": "a new-parties notice", "mediator.joined": "the mediator's introduction",
     "mediator.request": "a request for a mediator",
     "mediator.request.update": "an update of a request for a mediator",

@@ -15,6 +15,7 @@ from bot.blocks.labels import SIDE_LABELS, category_label
 from bot.blocks.markdown_file import inline, verbatim
 from bot.blocks.mrkdwn import Mrkdwn, md
 from bot.services.exports import INTERNAL_EVENTS
+from bot.services.opening import account_given
 from bot.services.records import Record
 from bot.services.vocabulary import REMEDIES, ROOT_CAUSES, format_amount
 from models import Dispute
@@ -43,8 +44,10 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
            f"- Amount in question: {format_amount(dispute.amount, dispute.currency) or '-'}", "",
            "## Parties", *[f"- {who(p.team_id, p.user_id)}: {SIDE_LABELS.get(p.side, p.side)}"
                            for p in dispute.parties], "",
-           "## What happened (as opened)", verbatim(dispute.description), "",
-           "## Outcome wanted", verbatim(dispute.desired_outcome), ""]
+           ]
+    if not account_given([e.payload or {} for e in record.events if e.kind == "dispute.opened"]):
+        out += ["## What happened (as opened)", verbatim(dispute.description), "",
+                "## Outcome wanted", verbatim(dispute.desired_outcome), ""]
     if dispute.ended_reason:
         out += [f"## How it ended ({dispute.ended_how})", verbatim(dispute.ended_reason), ""]
     out += ["## Perspectives", ""]
@@ -52,7 +55,8 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
         if not p.released_at:
             continue
         out += [f"### {who(p.party.team_id, p.party.user_id)}, version {p.version} ({_when(p.created_at)})",
-                "What happened:", verbatim(p.what_happened), "How it affected them:", verbatim(p.impact),
+                "What happened:", verbatim(p.what_happened),
+                *(["How it affected them:", verbatim(p.impact)] if p.impact else []),
                 "What would resolve it:", verbatim(p.resolution)]
         if p.acknowledgement:
             out += ["What they acknowledge:", verbatim(p.acknowledgement)]

@@ -62,7 +62,7 @@ def home_view(disputes: list[Dispute], awaiting: Awaiting | None = None,
                            "ask an admin, and it can carry on there."), {"type": "divider"}]
     todo: list[Mrkdwn] = []
     if awaiting:
-        todo += [md("• Share your perspective on {d}", d=_line(d)) for d in awaiting.perspective]
+        todo += [md("• Tell your side of {d}", d=_line(d)) for d in awaiting.perspective]
         todo += [md("• Review and approve the agreement for {d}", d=_line(d)) for d in awaiting.approval]
         todo += [md("• Answer the check-in on {d}", d=_line(d)) for d in awaiting.checkin]
     blocks.append(section(md("*Waiting for you*\n{todo}", todo=Mrkdwn("\n").join(todo[:15])

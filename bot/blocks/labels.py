@@ -6,9 +6,9 @@ from bot.services.vocabulary import CATEGORIES
 from models import DisputeStatus, Side
 
 STATUS_LABELS: dict[str, str] = {
-    DisputeStatus.OPEN: ":large_yellow_circle: Open: waiting for both sides' perspectives",
-    DisputeStatus.DISCUSSING: ":speech_balloon: Discussing",
-    DisputeStatus.AGREEMENT_PENDING: ":memo: Agreement awaiting approval",
+    DisputeStatus.OPEN: ":large_yellow_circle: Open: each side tells its side",
+    DisputeStatus.DISCUSSING: ":speech_balloon: Talking it through",
+    DisputeStatus.AGREEMENT_PENDING: ":memo: An agreement is waiting for approval",
     DisputeStatus.AGREED: ":handshake: Agreed: the agreement is in effect",
     DisputeStatus.RESOLVED: ":white_check_mark: Resolved",
     DisputeStatus.CLOSED: ":lock: Closed",

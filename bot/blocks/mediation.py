@@ -95,7 +95,7 @@ def mediator_request(dispute: Dispute, asked: MediatorRequest,
         actions = [accept, button("Decline", ids.DECLINE_MEDIATOR, value)]
     elif asked.status == MediatorRequestStatus.DECLINED:
         line = md(":x: {side} declined {who} as mediator. Either side can ask for someone else "
-                  "with *Request a mediator* on the card.", side=view.declined_by or "The other side",
+                  "with *Ask for a mediator* in the card's menu.", side=view.declined_by or "The other side",
                   who=who)
     elif view.accepted_by_both:
         line = md(":white_check_mark: {who} mediates {ref}, accepted by both sides.", who=who,

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.labels import category_label, status_label
+from bot.blocks.status_card import CardNames
 from bot.blocks.text import (
     Mrkdwn,
     button,
@@ -20,35 +21,42 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.payloads import RaiseButton
-from models import Dispute
+from models import Dispute, Side
 
 LIST_LIMIT = 20
 
 
-def thread_welcome(dispute: Dispute, sealed: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    """First reply in a dispute thread: welcomes the parties and explains what comes next."""
-    others = [p.user_id for p in dispute.parties if p.user_id != dispute.opened_by_user]
-    greeting = md("Welcome, {who}.", who=mentions(others)) if others else Mrkdwn("Welcome.")
-    text = md("{greeting} This thread is where *{ref}* gets settled, calmly and on the record.",
-              greeting=greeting, ref=dispute.reference)
-    sealing = (" Perspectives stay sealed until both sides have shared, then both are posted "
-               "together." if sealed else "")
-    steps = (
+def thread_welcome(dispute: Dispute, names: CardNames,
+                   sealed: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """First reply in a dispute thread: thanks the person who raised it, tells the other side
+    (mentioned: they are the ones to act now) what happens, and keeps both sides equal."""
+    opener = dispute.party_of(dispute.opened_by_team, dispute.opened_by_user)
+    side = opener.side if opener is not None else Side.PROVIDER
+    other = Side.CLIENT if side == Side.PROVIDER else Side.PROVIDER
+    others = [p.user_id for p in dispute.parties if p.side == other]
+    raised_by, raised_with = names.org(side), names.org(other)
+    thanks = md("Thanks for raising this, {who}. Both sides will be heard before anything is "
+                "decided.", who=names.person(dispute.opened_by_user))
+    invite = md("{others}: {org} has raised *{ref}* with {them} here.", others=mentions(others),
+                org=raised_by, ref=dispute.reference, them=raised_with) if others else ""
+    account = (md("{who} has told {org}'s side already; it stays sealed until {other} has told "
+                  "its side too, and then both are shown together.",
+                  who=names.person(dispute.opened_by_user), org=raised_by, other=raised_with)
+               if sealed else
+               md("{who} has told {org}'s side, below.", who=names.person(dispute.opened_by_user),
+                  org=raised_by))
+    steps = md(
         "*What happens next*\n"
-        "1. Each side shares its perspective with *Share your perspective* on the card above: what "
-        f"happened, how it affected you, and what would resolve it.{sealing}\n"
-        "2. Either side uses *Propose a solution*; the other side can accept, counter or decline.\n"
-        "3. An accepted proposal becomes a written agreement that one person from each "
-        "organization approves.\n"
-        "4. Parley checks in afterwards to make sure what was agreed gets done."
-    )
-    blocks = [
-        section(text),
-        section(steps),
-        context("Everyone in this channel can read this thread, so keep it factual and kind."),
-    ]
-    return md("{greeting} This thread is where {ref} gets settled.", greeting=greeting,
-              ref=dispute.reference), blocks
+        "1. Each side tells its side of what happened with *Share your side* on the card above. "
+        "{account}\n"
+        "2. Either side proposes a solution; the other accepts it, suggests a change or declines.\n"
+        "3. Accepting a proposal makes it the agreement between {a} and {b}. Parley then checks "
+        "in with both sides until it is done.", account=account, a=raised_by, b=raised_with)
+    blocks = [section(thanks + Mrkdwn("\n") + invite if invite else thanks), section(steps),
+              context("Everyone in this channel can read this thread.")]
+    text = (md("{invite} Both sides will be heard before anything is decided.", invite=invite)
+            if invite else thanks)
+    return text, blocks
 
 
 def channel_welcome(provider: str | None = None, *,
@@ -57,14 +65,15 @@ def channel_welcome(provider: str | None = None, *,
     `provider`: the name of the organization that is the provider here, where known;
     `handover`: whether its admins can hand the role over (any-workspace mode)."""
     text = (
-        ":wave: *Parley is here.* When something goes wrong between the two sides of this channel, "
-        "Parley gives it a calm, shared place: each side tells its story, solutions are proposed, "
-        "and what you agree is written down, approved by both sides and followed up."
+        ":wave: *Parley is here.* When something goes wrong between the organizations in this "
+        "channel, Parley gives it one shared place: each side tells its side, solutions are "
+        "proposed, and what you agree is written down and followed up with both of you."
     )
-    change = md(" The provider's admins can change that with `{command} settings`.",
+    change = md(" Its admins can hand that over with `{command} settings`.",
                 command=ids.COMMAND) if handover else Mrkdwn("")
-    sides = (md("In this channel *{provider}* is the provider side; the other organization's "
-                "people are the client side.{change}", provider=provider, change=change)
+    sides = (md("Disputes raised here are kept in *{provider}*'s Parley (their numbers and "
+                "settings); both organizations take part in them equally.{change}",
+                provider=provider, change=change)
              if provider else None)
     blocks = [
         section(text),
@@ -89,8 +98,8 @@ def help_text() -> Mrkdwn:
         "• `{c} Late delivery of the homepage` does the same with the title filled in.\n"
         "• `{c} list` shows this channel's open disputes, only to you.\n"
         "• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
-        "• `{c} verify <hash>` says whether a content hash belongs to an agreement in effect "
-        "here, only to you.\n"
+        "• `{c} verify <fingerprint>` says, only to you, whether an agreement's fingerprint (from "
+        "*How to check this record* on it) belongs to an agreement in effect here.\n"
         "• `{c} export D-7` sends you the record of a dispute you are a party to, as a PDF and "
         "as a Markdown file, in a direct message.\n"
         "• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
@@ -102,6 +111,14 @@ def help_text() -> Mrkdwn:
         "Slack lets nobody use apps who was invited to a shared channel with permission only to "
         "post: the channel's host must invite the other organization's people with full "
         "access.", c=ids.COMMAND)
+
+
+def did_you_mean(meant: str, typed: str) -> Mrkdwn:
+    """Privately, for `/dispute lsit`: the subcommand, and how to raise a dispute with that title
+    if that was really meant."""
+    return md("Did you mean `{command} {meant}`? Nothing was opened. To raise a dispute titled "
+              "“{typed}”, use a few more words, such as `{command} {typed} on the homepage`.",
+              command=ids.COMMAND, meant=meant, typed=typed)
 
 
 def cannot_place() -> str:

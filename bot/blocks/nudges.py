@@ -14,8 +14,8 @@ PERSPECTIVES = "perspectives"
 
 def nudge_message(dispute: Dispute, kind: str, waiting: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     if kind == PERSPECTIVES:
-        text = md(":wave: A gentle reminder: {who}, {ref} is waiting for your perspective. Use "
-                  "*Share your perspective* on the card at the top of this thread.",
+        text = md(":wave: A gentle reminder: {who}, {ref} is waiting for your side of what "
+                  "happened. Use *Share your side* on the card at the top of this thread.",
                   who=mentions(waiting), ref=dispute.reference)
     else:
         text = md(":hourglass: {ref} has been open for a while without an agreement in effect. "

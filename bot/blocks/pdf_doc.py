@@ -11,7 +11,7 @@ import functools
 import io
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +146,12 @@ class Document(FPDF):
         self.set_line_width(0.2)
         self.set_text_color(*INK)
 
+    def last_section(self, title: str) -> None:
+        """A section on a page of its own at the end (the verification details), so that the
+        pages before it read without them."""
+        self.add_page()
+        self.heading(title, 16)
+
     def attach(self, content: bytes, name: str, description: str, made_at: datetime) -> None:
         self.embed_file(bytes=content, basename=name, mime_type="application/json",
                         desc=description, modification_date=made_at)
@@ -162,5 +168,33 @@ def stamp(iso: str | None) -> str:
     return iso.replace("T", " ").replace("Z", " UTC") if iso else "—"
 
 
-def day(iso: str | None) -> str:
-    return iso[:10] if iso else "—"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def long_day(iso: str | None) -> str:
+    """"2026-12-07" (or a moment on that day) as "7 December 2026", which no reader takes for
+    12 July, whichever order their country writes dates in. Anything else as it is."""
+    if not iso:
+        return "—"
+    try:
+        return _in_words(date.fromisoformat(iso[:10]))
+    except ValueError:
+        return iso
+
+
+def long_moment(iso: str | None) -> str:
+    """"2026-12-07T16:03:30Z" as "7 December 2026 at 16:03 UTC". Anything else as it is."""
+    if not iso:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{_in_words(moment.date())} at {moment:%H:%M} UTC"
+
+
+def _in_words(when: date) -> str:
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"

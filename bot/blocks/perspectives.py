@@ -6,7 +6,6 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, text_input, tone_note
-from bot.blocks.labels import SIDE_LABELS
 from bot.blocks.text import (
     Mrkdwn,
     context,
@@ -30,11 +29,11 @@ MISSING_IMPACT = "Say how it affected you."
 MISSING_RESOLUTION = "Say what would resolve it for you."
 
 _CONFIRMATION = {
-    Shared.SEALED: "Thank you. Your perspective is saved and sealed; it will be posted together "
-                   "with the other side's.",
-    Shared.REVEAL: "Thank you. Both sides have now shared, so both perspectives are in the thread.",
-    Shared.POSTED: "Thank you. Your perspective is posted in the thread.",
-    Shared.REVISION: "Thank you. Your revised perspective is posted in the thread.",
+    Shared.SEALED: "Thank you. Your side is saved and sealed; it will be shown together with the "
+                   "other side's, once they have shared theirs.",
+    Shared.REVEAL: "Thank you. Both sides have now shared, so both are in the thread.",
+    Shared.POSTED: "Thank you. Your side is posted in the thread.",
+    Shared.REVISION: "Thank you. Your revised side is posted in the thread.",
 }
 
 
@@ -84,27 +83,44 @@ def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: Persp
     }
 
 
-def perspective_message(perspective: Perspective, who: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    side = SIDE_LABELS.get(perspective.party.side, perspective.party.side)
-    heading = (md("*Revised perspective (v{v}) from {who}*", v=perspective.version, who=who)
-               if perspective.version > 1 else md("*Perspective from {who}*", who=who))
-    blocks = [
-        section(md("{heading} · {side}", heading=heading, side=side)),
-        *quote_sections(Mrkdwn("*What happened*"), perspective.what_happened),
-        *quote_sections(Mrkdwn("*How it affected them*"), perspective.impact),
-        *quote_sections(Mrkdwn("*What would resolve it*"), perspective.resolution),
-    ]
+def _account(perspective: Perspective) -> list[dict[str, Any]]:
+    """One side's account, every part of it quoted (it is their words); parts left empty are
+    left out (an account given when the dispute was raised has no separate impact)."""
+    blocks = [*quote_sections(Mrkdwn("*What happened*"), perspective.what_happened)]
+    if perspective.impact:
+        blocks += quote_sections(Mrkdwn("*How it affected them*"), perspective.impact)
+    blocks += quote_sections(Mrkdwn("*What would resolve it*"), perspective.resolution)
     if perspective.acknowledgement:
         blocks += quote_sections(Mrkdwn("*What they acknowledge*"), perspective.acknowledgement)
-    return md("Perspective from {who}", who=who), blocks
+    return blocks
+
+
+def perspective_message(perspective: Perspective, who: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """One side's account, posted on its own (sealing off, or a revision after the reveal).
+    `who`: "Cora (Client Co)"."""
+    heading = (md("*{who}'s side, revised (version {v})*", v=perspective.version, who=who)
+               if perspective.version > 1 else md("*{who}'s side*", who=who))
+    return md("{who}'s side", who=who), [section(heading), *_account(perspective)]
+
+
+def both_sides(reference: str, accounts: list[tuple[str, Perspective]]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """Both sides' accounts, revealed together in one message: (who, perspective) each."""
+    text = md("Both sides have told their side of {ref}. Here they are, side by side.",
+              ref=reference)
+    blocks: list[dict[str, Any]] = [section(text)]
+    for who, perspective in accounts:
+        blocks += [{"type": "divider"}, section(md("*{who}*", who=who)), *_account(perspective)]
+    blocks.append(context("Read the other side's account before proposing a solution."))
+    return text, blocks[:50]
 
 
 def sealed_notice(who: str, waiting: list[str]) -> Mrkdwn:
-    return md(":lock: {who} has shared their perspective; it will be shown when {others} has shared "
-              "theirs.", who=who, others=" and ".join(waiting) if waiting else "the other side")
+    """(Rows from before the card said who has told its side.)"""
+    return md(":lock: {who} has told their side; it will be shown when {others} has told theirs.",
+              who=who, others=" and ".join(waiting) if waiting else "the other side")
 
 
 def reveal_intro(reference: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    text = md(":unlock: Both sides have shared their perspectives on {ref}. Here they are.",
-              ref=reference)
-    return text, [section(text), context("Read the other side's view before proposing a solution.")]
+    """(Rows from before both sides' accounts went out in one message.)"""
+    text = md(":unlock: Both sides have told their side of {ref}. Here they are.", ref=reference)
+    return text, [section(text), context("Read the other side's account before proposing a solution.")]

@@ -15,6 +15,7 @@ from bot.blocks.text import (
     context,
     fields,
     md,
+    mentions,
     plain,
     quote_sections,
     quoted,
@@ -55,14 +56,14 @@ class ProposalValues:
 def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues, *,
                    counter_label: str | None = None, tone: list[str] | None = None) -> dict[str, Any]:
     intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
-               note=f"Your counter-proposal answers {counter_label}, which will be marked as "
-               "superseded." if counter_label else
-               "Your proposal is posted in the dispute thread; the other side can accept, counter "
-               "or decline it.")
+               note=f"Your change to {counter_label} is posted as a new proposal in its place." if
+               counter_label else
+               "Your proposal is posted in the dispute thread; the other side can accept it, "
+               "suggest a change or decline it.")
     return {
         "type": "modal",
         "callback_id": ids.PROPOSAL_MODAL,
-        "title": plain("Counter-proposal" if counter_label else "Propose a solution"),
+        "title": plain("Suggest a change" if counter_label else "Propose a solution"),
         "submit": plain("Post proposal"),
         "close": plain("Cancel"),
         "private_metadata": meta.encode(),
@@ -104,12 +105,34 @@ def _status_line(proposal: Proposal, decided_by: str | None) -> Mrkdwn:
     return Mrkdwn(":arrows_counterclockwise: Superseded by a counter-proposal")
 
 
-def proposal_message(proposal: Proposal, author: str, *, answers: str | None = None,
-                     decided_by: str | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class ProposalView:
+    """What a proposal's message says of who is who, already in words."""
+
+    author: str  # "Sam (Studio)"
+    answering: list[str]  # the other side's people, mentioned while they must answer
+    between: tuple[str, str]  # ("Studio", "Client Co"): the agreement accepting it makes
+    binding: bool  # accepting puts it in effect at once (else it goes for the others' approval)
+    decided_by: str | None = None
+    answers: str | None = None  # the proposal it answers (P1)
+
+
+def _accept_dialog(proposal: Proposal, view: ProposalView) -> dict[str, Any]:
+    a, b = view.between
+    what = (f"Accepting makes {proposal.label} the agreement between {a} and {b}, in effect at "
+            "once, on exactly these terms. Parley then checks in with both sides as agreed."
+            if view.binding else
+            f"Accepting makes {proposal.label} the agreement between {a} and {b} on exactly these "
+            "terms; it takes effect when the others who approve for it have approved too.")
+    return {"title": plain(f"Accept {proposal.label}?"), "text": plain(what[:300]),
+            "confirm": plain("Accept"), "deny": plain("Not yet")}
+
+
+def proposal_message(proposal: Proposal, view: ProposalView) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     head = md("*{label} · {summary}*\nProposed by {author}", label=proposal.label,
-              summary=proposal.summary, author=author)
-    if answers:
-        head += md(", answering {label}", label=answers)
+              summary=proposal.summary, author=view.author)
+    if view.answers:
+        head += md(", in answer to {label}", label=view.answers)
     facts = [md("*Remedy*\n{remedy}", remedy=REMEDIES.get(proposal.remedy, proposal.remedy))]
     amount = format_amount(proposal.amount, proposal.currency)
     if amount:
@@ -123,19 +146,19 @@ def proposal_message(proposal: Proposal, author: str, *, answers: str | None = N
         blocks.append(section(md("*Action items*\n{lines}", lines=item_lines(proposal.items))))
     if proposal.status == ProposalStatus.OPEN:
         value = ProposalButton(p=proposal.id, d=proposal.dispute_id).encode()
+        if view.answering:
+            blocks.append(section(md("{who}: you can accept it, suggest a change, or decline it.",
+                                     who=mentions(view.answering))))
         blocks.append({"type": "actions", "block_id": f"proposal_{proposal.id}", "elements": [
-            button("Accept", ids.ACCEPT_PROPOSAL, value, style="primary"),
-            button("Counter-propose", ids.COUNTER_PROPOSAL, value),
+            {**button("Accept", ids.ACCEPT_PROPOSAL, value, style="primary"),
+             "confirm": _accept_dialog(proposal, view)},
+            button("Suggest a change", ids.COUNTER_PROPOSAL, value),
             button("Decline", ids.DECLINE_PROPOSAL, value),
-            {**button("Withdraw", ids.WITHDRAW_PROPOSAL, value), "confirm": {
-                "title": plain(f"Withdraw {proposal.label}?"),
-                "text": plain("Everyone in the thread will see that you withdrew it."),
-                "confirm": plain("Withdraw"), "deny": plain("Keep it"),
-            }},
+            {"type": "overflow", "action_id": ids.WITHDRAW_PROPOSAL, "options": [
+                {"text": plain(f"Withdraw it (for {view.author})", 75), "value": value}]},
         ]})
-        blocks.append(context("The other side can accept, counter or decline. Only the author can withdraw."))
     else:
-        blocks.append(context(_status_line(proposal, decided_by)))
+        blocks.append(context(_status_line(proposal, view.decided_by)))
     return md("{label}: {summary}", label=proposal.label, summary=proposal.summary), blocks
 
 

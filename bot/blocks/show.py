@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.agreements import ApprovalView
-from bot.blocks.labels import SIDE_LABELS, category_label, status_label
+from bot.blocks.labels import category_label, status_label
+from bot.blocks.status_card import CardNames
 from bot.blocks.text import (
     Mrkdwn,
     channel_link,
@@ -21,10 +22,12 @@ from models import Agreement, Dispute, Side
 
 
 def show_dispute(dispute: Dispute, agreement: Agreement | None,
-                 approvals: ApprovalView | None) -> list[dict[str, Any]]:
+                 approvals: ApprovalView | None, names: CardNames) -> list[dict[str, Any]]:
     heading = link(dispute.permalink, f"{dispute.reference} · {truncate(dispute.title, 150)}")
+    label = {Side.PROVIDER: names.org(Side.PROVIDER), Side.CLIENT: names.org(Side.CLIENT),
+             Side.MEDIATOR: "Mediator"}
     parties = Mrkdwn("\n").join(
-        md("{side}: {who}", side=SIDE_LABELS[side], who=Mrkdwn(", ").join(
+        md("{side}: {who}", side=label[side], who=Mrkdwn(", ").join(
             mention(p.user_id) for p in dispute.parties if p.side == side))
         for side in (Side.PROVIDER, Side.CLIENT, Side.MEDIATOR)
         if any(p.side == side for p in dispute.parties))
@@ -47,7 +50,8 @@ def show_dispute(dispute: Dispute, agreement: Agreement | None,
     if approvals.still_needed and agreement.status == "pending":
         text += md("\nStill needed: {who}", who=", ".join(approvals.still_needed))
     blocks.append(section(text))
-    blocks.append(context(md("Content hash `{short}…`", short=agreement.content_hash[:12])))
+    blocks.append(context("Approvals are tied to the exact wording approved; any change needs new "
+                          "approvals."))
     return blocks
 
 

@@ -1,121 +1,177 @@
-"""The dispute's status card: the root message of its thread, updated in place."""
+"""The dispute's status card: the root message of its thread, updated in place. It says what the
+dispute is about in neutral words (each side's own account is its perspective, sealed until both
+have told theirs), who takes part for each organization, and what happens next and from whom;
+its first button is the step that moves the dispute forward, the rarer ones are in a menu."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot import ids
-from bot.blocks.labels import SIDE_LABELS, category_label, status_label
+from bot.blocks.labels import category_label
 from bot.blocks.text import (
-    HEADER_TEXT_LIMIT,
     Mrkdwn,
     button,
     context,
     fields,
     md,
-    mention,
-    mentions,
     plain,
-    quote_sections,
     quoted,
     section,
     slack_date,
 )
-from bot.payloads import DisputeButton, DraftButton
+from bot.payloads import CardOption, DisputeButton, RaiseButton
+from bot.services.next_step import NextStep, Step
 from bot.services.people_text import one_line
 from bot.services.vocabulary import format_amount
 from models import Dispute, DisputeStatus, Side
+
+OVERFLOW_LIMIT = 5  # options Slack shows in an overflow menu
+
+
+@dataclass(frozen=True)
+class CardNames:
+    """What the card calls people and organizations (looked up outside the builder)."""
+
+    orgs: dict[str, str]  # side → the organization's name ("Studio", "Client Co")
+    people: dict[str, str]  # user id → the person's name
+
+    def org(self, side: str) -> str:
+        return self.orgs.get(side) or ("the provider" if side == Side.PROVIDER else "the client")
+
+    def person(self, user_id: str) -> str:
+        return self.people.get(user_id) or user_id
+
+
+STATUS_WORDS: dict[str, str] = {
+    DisputeStatus.OPEN: "Open: each side tells its side",
+    DisputeStatus.DISCUSSING: "Talking it through",
+    DisputeStatus.AGREEMENT_PENDING: "An agreement is waiting for approval",
+    DisputeStatus.AGREED: "Agreed: the agreement is in effect",
+    DisputeStatus.RESOLVED: "Resolved",
+    DisputeStatus.CLOSED: "Closed",
+}
+ENDINGS = {"resolved": "Resolved: the client confirmed it", "closed": "Closed",
+           "withdrawn": "Withdrawn by the person who raised it"}
 
 
 def card_text(dispute: Dispute) -> Mrkdwn:
     """Notification and accessibility fallback for the card."""
     return md("{ref}: {title} ({status})", ref=dispute.reference, title=dispute.title,
-              status=status_label(dispute.status))
+              status=STATUS_WORDS.get(dispute.status, dispute.status))
 
 
-def _parties_text(dispute: Dispute) -> Mrkdwn:
+def _sides(dispute: Dispute, names: CardNames) -> Mrkdwn:
     lines = []
     for side in (Side.PROVIDER, Side.CLIENT):
-        users = [p.user_id for p in dispute.parties if p.side == side]
-        if users:
-            lines.append(md("{side}: {who}", side=SIDE_LABELS[side], who=mentions(users)))
+        people = [names.person(p.user_id) for p in dispute.parties if p.side == side]
+        if people:
+            lines.append(md("*{org}*: {who}", org=names.org(side), who=", ".join(people)))
     for mediator in (p for p in dispute.parties if p.side == Side.MEDIATOR):
-        accepted = [SIDE_LABELS[s].lower() for s in (Side.PROVIDER, Side.CLIENT)
-                    if s in mediator.accepted_sides]
-        so_far = ("" if len(accepted) == 2 else md(" (accepted by the {side} so far)",
-                                                   side=accepted[0]) if accepted else
-                  Mrkdwn(" (not accepted by either side yet)"))
-        lines.append(md("{label}: {who}{so_far}", label=SIDE_LABELS[Side.MEDIATOR],
-                        who=mention(mediator.user_id), so_far=so_far))
-    return Mrkdwn("\n").join(lines) or Mrkdwn("No parties yet")
+        accepted = [names.org(s) for s in (Side.PROVIDER, Side.CLIENT) if s in mediator.accepted_sides]
+        so_far = ("accepted by both" if len(accepted) == 2 else
+                  md("accepted by {org} so far", org=accepted[0]) if accepted else
+                  "not accepted by either side yet")
+        lines.append(md("*Mediator*: {who} ({so_far})", who=names.person(mediator.user_id),
+                        so_far=so_far))
+    return Mrkdwn("\n").join(lines) or Mrkdwn("Nobody yet")
 
 
-def _perspectives_text(dispute: Dispute, shared_sides: set[str]) -> Mrkdwn:
-    sides = [s for s in (Side.PROVIDER, Side.CLIENT) if any(p.side == s for p in dispute.parties)]
-    marks = [md("{side}: {mark}", side=SIDE_LABELS[s], mark=":white_check_mark: shared"
-                if s in shared_sides else ":hourglass_flowing_sand: not yet") for s in sides]
-    return md("*Perspectives*\n{marks}", marks=Mrkdwn(" · ").join(marks))
+def _next(dispute: Dispute, step: NextStep, names: CardNames,
+          next_checkin: datetime | None) -> Mrkdwn:
+    waiting = " and ".join(names.org(s) for s in sorted(step.waiting))
+    if step.step == Step.SHARE:
+        told = [names.org(s) for s in sorted(step.shared)]
+        sealed = (md(" {told} has told its side; both are shown together once both have.",
+                     told=" and ".join(told)) if told else "")
+        return md("{waiting} tells its side of what happened.{sealed}", waiting=waiting,
+                  sealed=sealed)
+    if step.step == Step.ANSWER:
+        return md("{waiting} answers {label}: accept it, suggest a change, or decline.",
+                  waiting=waiting, label=step.proposal)
+    if step.step == Step.PROPOSE:
+        return Mrkdwn("Either side proposes a solution; the other can accept it, suggest a "
+                      "change or decline.")
+    if step.step == Step.APPROVE:
+        return md("The agreement waits for {waiting}'s approval.", waiting=waiting or "the last")
+    if step.step == Step.CARRY_OUT:
+        when = (md(" Parley checks in with both sides on {when}.",
+                   when=slack_date(next_checkin, "{date_short_pretty}")) if next_checkin else "")
+        return md("Both sides do what they agreed.{when}", when=when)
+    return Mrkdwn("")
 
 
-ENDINGS = {"resolved": "Resolved: the client side confirmed it", "closed": "Closed",
-           "withdrawn": "Withdrawn by the person who opened it"}
-
-
-def _actions(dispute: Dispute) -> list[dict[str, Any]]:
-    value = DisputeButton(d=dispute.id).encode()
-    if dispute.status in (DisputeStatus.CLOSED, DisputeStatus.RESOLVED):
-        if not dispute.ended_how:
-            return []
+def _ended(dispute: Dispute) -> list[dict[str, Any]]:
+    """How it ended, and the way to raise another (the channel welcome may have scrolled away)."""
+    blocks: list[dict[str, Any]] = []
+    if dispute.ended_how:
         reason = md(":\n{why}", why=quoted(dispute.ended_reason, 500)) if dispute.ended_reason else ""
-        return [section(md("*How it ended*\n{how}{reason}", how=ENDINGS[dispute.ended_how],
-                           reason=reason))]
-    pending: list[dict[str, Any]] = []
-    if dispute.close_requested_side in (Side.PROVIDER, Side.CLIENT):
-        asked = SIDE_LABELS[dispute.close_requested_side]
-        other = SIDE_LABELS[Side.CLIENT if dispute.close_requested_side == Side.PROVIDER
-                            else Side.PROVIDER].lower()
-        pending = [context(md("The {asked} proposed closing {ref}; it closes if the {other} "
-                              "agrees with *Close or withdraw*. Anything new in the dispute "
-                              "(a proposal, an agreement) sets the proposal aside.", asked=asked.lower(),
-                              ref=dispute.reference, other=other))]
-    closing = {"type": "actions", "block_id": "dispute_closing", "elements": [
-        button("Request a mediator", ids.ASK_MEDIATOR, value),
-        button("Close or withdraw", ids.CLOSE_DISPUTE, value)]}
+        blocks.append(section(md("*How it ended*\n{how}{reason}", how=ENDINGS[dispute.ended_how],
+                                 reason=reason)))
+    blocks.append({"type": "actions", "block_id": "dispute_raise_again", "elements": [
+        button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())]})
+    return blocks
+
+
+def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, Any]:
+    """The rarer actions, in an overflow menu."""
+    options = [("share", "Revise your side" if step.revealed else "Share or revise your side"),
+               ("propose", "Propose a solution"), ("draft", "Write an agreement"),
+               ("party", "Add someone"), ("mediator", "Ask for a mediator"),
+               ("close", "Close or withdraw")]
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
-        return [*pending, closing]
-    return [*pending, {"type": "actions", "block_id": "dispute_actions", "elements": [
-        button("Share your perspective", ids.SHARE_PERSPECTIVE, value, style="primary"),
-        button("Propose a solution", ids.PROPOSE, value),
-        button("Draft agreement", ids.DRAFT_AGREEMENT, DraftButton(d=dispute.id).encode()),
-        button("Add a party", ids.ADD_PARTY, value),
-    ]}, closing]
+        options = [o for o in options if o[0] in ("mediator", "close")]
+    options = [o for o in options if o[0] != primary]
+    if len(options) > OVERFLOW_LIMIT:
+        options = [o for o in options if o[0] != "draft"]
+    return {"type": "overflow", "action_id": ids.CARD_MORE, "options": [
+        {"text": plain(label, 75), "value": CardOption(d=dispute.id, o=verb).encode()}  # type: ignore[arg-type]
+        for verb, label in options]}
 
 
-def status_card(dispute: Dispute, shared_sides: set[str] | frozenset[str] = frozenset(),
+def _actions(dispute: Dispute, step: NextStep) -> list[dict[str, Any]]:
+    if step.step == Step.ENDED:
+        return _ended(dispute)
+    value = DisputeButton(d=dispute.id).encode()
+    primary = {Step.SHARE: ("share", "Share your side", ids.SHARE_PERSPECTIVE),
+               Step.PROPOSE: ("propose", "Propose a solution", ids.PROPOSE)}.get(step.step)
+    elements: list[dict[str, Any]] = []
+    if primary is not None:
+        elements.append(button(primary[1], primary[2], value, style="primary"))
+    elements.append(_more(dispute, step, primary[0] if primary else None))
+    return [{"type": "actions", "block_id": "dispute_actions", "elements": elements}]
+
+
+def status_card(dispute: Dispute, step: NextStep, names: CardNames,
                 next_checkin: datetime | None = None) -> list[dict[str, Any]]:
     facts = [
         md("*Reference*\n{ref}", ref=dispute.reference),
-        md("*Status*\n{status}", status=status_label(dispute.status, dispute.escalated)),
+        md("*Status*\n{status}{escalated}", status=STATUS_WORDS.get(dispute.status, dispute.status),
+           escalated=" · with a mediator" if dispute.escalated else ""),
         md("*Category*\n{category}", category=category_label(dispute.category)),
-        md("*Opened by*\n{who} on {when}", who=mention(dispute.opened_by_user),
+        md("*Raised by*\n{who} on {when}", who=names.person(dispute.opened_by_user),
            when=slack_date(dispute.created_at)),
     ]
     amount = format_amount(dispute.amount, dispute.currency)
     if amount:
         facts.append(md("*Amount in question*\n{amount}", amount=amount))
-    if next_checkin is not None:
-        facts.append(md("*Next check-in*\n{when}",
-                        when=slack_date(next_checkin, "{date_short_pretty} at {time}")))
-    return [
-        {"type": "header", "text": plain(f"⚖️ {one_line(dispute.title)}", HEADER_TEXT_LIMIT)},
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": plain(one_line(dispute.title), 150)},
         fields(*facts),
-        section(md("*Parties*\n{parties}", parties=_parties_text(dispute))),
-        section(_perspectives_text(dispute, set(shared_sides))),
-        *quote_sections(md("*What happened*, as {who} put it", who=mention(dispute.opened_by_user)),
-                        dispute.description),
-        *quote_sections(Mrkdwn("*Outcome wanted*"), dispute.desired_outcome),
-        *_actions(dispute),
-        context(md("Everything about {ref} happens in this thread. Parley keeps a record of "
-                   "every step.", ref=dispute.reference)),
+        section(md("*Who takes part*\n{sides}", sides=_sides(dispute, names))),
     ]
+    if step.step != Step.ENDED:
+        blocks.append(section(md("*Next*\n{next}", next=_next(dispute, step, names, next_checkin))))
+    if dispute.close_requested_side in (Side.PROVIDER, Side.CLIENT) and step.step != Step.ENDED:
+        other = Side.CLIENT if dispute.close_requested_side == Side.PROVIDER else Side.PROVIDER
+        blocks.append(context(md(
+            "{asked} proposed closing {ref}; it closes if {other} agrees with *Close or "
+            "withdraw*. Anything new in the dispute (a proposal, an agreement) sets the proposal "
+            "aside.", asked=names.org(dispute.close_requested_side), ref=dispute.reference,
+            other=names.org(other))))
+    blocks += _actions(dispute, step)
+    blocks.append(context(md("Everything about {ref} happens in this thread.",
+                             ref=dispute.reference)))
+    return blocks

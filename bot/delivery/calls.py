@@ -39,6 +39,7 @@ class Post:
     unfurl: bool = True
     internal_only: bool = False  # post only if the channel is not shared with another org
     permalink: bool = False  # also ask Slack for the message's permalink
+    witness: str | None = None  # the audit trail's head, kept in the message's metadata
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Upload:
     title: str
     comment: str
     thread_ts: str | None = None
+    blocks: Blocks | None = None  # the message the file is shared with (instead of `comment`)
 
 
 Call = Post | Update | Upload

@@ -1,6 +1,8 @@
-"""The agreement's written record in the thread when it takes effect: the Markdown file, the
-certificate (PDF, bot/blocks/certificate_pdf.py), and what happens when Slack refuses files
-there (the agreement as text, the certificate to each approver)."""
+"""The agreement when it takes effect: one message in the thread that says so, with the
+agreement's PDF (bot/blocks/certificate_pdf.py) attached; and what happens when Slack refuses
+files there (the same message with the agreement written out, and the PDF to each approver).
+The Markdown file is /dispute export's; rows of the older kinds ("agreement.file", a separate
+"agreement.certificate") are still delivered as they were."""
 
 from __future__ import annotations
 
@@ -8,24 +10,102 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.agreement_doc import agreement_markdown
-from bot.blocks.agreements import agreement_in_writing, certificate_comment
+from bot.blocks.agreements import (
+    InEffect,
+    agreement_in_writing,
+    certificate_comment,
+    in_effect,
+)
 from bot.blocks.certificate_pdf import certificate_pdf
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Upload
+from bot.payloads import CheckButton
 from bot.services import agreements, outbox
 from bot.services.certificates import agreement_record
-from models import Agreement, AuditEvent, Dispute, OutboxMessage
+from bot.services.followups import next_checkin
+from bot.slack.sides import card_names
+from models import Agreement, AuditEvent, Dispute, OutboxMessage, Side
 
 
 def _agreement(ctx: Ctx) -> Agreement:
     return ctx.load(Agreement, "agreement", "agreement")
 
 
-def _agreement_file(ctx: Ctx) -> Call:
-    agreement = _agreement(ctx)
-    events = list(ctx.session.scalars(select(AuditEvent).where(
+def _events(ctx: Ctx) -> list[AuditEvent]:
+    return list(ctx.session.scalars(select(AuditEvent).where(
         AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
+
+
+def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
+    """The agreement's PDF, its record attached (bot/services/certificates.py), and its name."""
     valid = agreements.approval_state(ctx.d, agreement).valid
-    document = agreement_markdown(ctx.d, agreement, valid, events, ctx.names.describe)
+    record = agreement_record(ctx.d, agreement, valid, _events(ctx), name=ctx.names.name_of,
+                              team_name=ctx.names.team_name, trail_head=ctx.params.get("trail"))
+    return (certificate_pdf(record),
+            f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf")
+
+
+def _said(ctx: Ctx, agreement: Agreement) -> InEffect:
+    names = card_names(ctx.names, ctx.d)
+    state = agreements.approval_state(ctx.d, agreement)
+    return InEffect(
+        between=(names.org(Side.PROVIDER), names.org(Side.CLIENT)),
+        approved=[(ctx.names.describe(a.team_id, a.user_id), a.at) for a in state.valid],
+        items=[(ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items],
+        next_checkin=next_checkin(ctx.session, ctx.d.id),
+        check=CheckButton(d=ctx.d.id, a=agreement.id, t=ctx.params.get("trail")).encode())
+
+
+def _in_effect(ctx: Ctx) -> Call:
+    """The agreement is in effect: said once in the thread, with its PDF attached."""
+    agreement = _agreement(ctx)
+    pdf, filename = _pdf(ctx, agreement)
+    text, blocks = in_effect(ctx.d, agreement, _said(ctx, agreement))
+    return Upload(pdf, filename, f"{agreement.label} for {ctx.d.reference}", text,
+                  thread_ts=ctx.thread(), blocks=blocks)
+
+
+def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> None:
+    """Slack refused the file in the thread for good (uploads off for shared channels): the
+    message goes into the thread with the agreement written out, and the PDF to each approver
+    in a direct message. Nobody is left without it."""
+    if row.dispute_id is None:
+        return
+    dispute = session.get(Dispute, row.dispute_id)
+    agreement = session.get(Agreement, row.params["agreement"])
+    if dispute is None or agreement is None:
+        return
+    outbox.say(session, dispute, "agreement.in_effect.text", agreement=agreement.id,
+               trail=row.params.get("trail"), reason=reason)
+    for approval in agreements.approval_state(dispute, agreement).valid:
+        outbox.say(session, dispute, "agreement.certificate", channel_id=approval.user_id,
+                   agreement=agreement.id, trail=row.params.get("trail"), dm=True)
+
+
+def _in_effect_text(ctx: Ctx) -> Call:
+    agreement = _agreement(ctx)
+    text, blocks = in_effect(ctx.d, agreement, _said(ctx, agreement), attached=False)
+    _, written = agreement_in_writing(ctx.d, agreement, [
+        (ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items])
+    return Post(text, (blocks + written)[:50], thread_ts=ctx.thread(),
+                witness=ctx.params.get("trail"))
+
+
+def _certificate(ctx: Ctx) -> Call:
+    """The agreement's PDF alone: to an approver, when the thread refused it (or, for rows from
+    before it came with the "in effect" message, in the thread)."""
+    agreement = _agreement(ctx)
+    pdf, filename = _pdf(ctx, agreement)
+    to_approver = bool(ctx.params.get("dm"))
+    return Upload(pdf, filename, f"{agreement.label} for {ctx.d.reference}",
+                  certificate_comment(ctx.d, agreement, in_dm=to_approver),
+                  thread_ts=None if to_approver else ctx.thread())
+
+
+def _agreement_file(ctx: Ctx) -> Call:
+    """(Rows from before the Markdown file went only with /dispute export.)"""
+    agreement = _agreement(ctx)
+    valid = agreements.approval_state(ctx.d, agreement).valid
+    document = agreement_markdown(ctx.d, agreement, valid, _events(ctx), ctx.names.describe)
     ref = ctx.d.reference
     return Upload(document, f"{ref}-agreement-v{agreement.version}.md",
                   f"{agreement.label} for {ref}",
@@ -33,26 +113,14 @@ def _agreement_file(ctx: Ctx) -> Call:
                   thread_ts=ctx.thread())
 
 
-def _certificate(ctx: Ctx) -> Call:
-    """The agreement certificate (PDF), with its record attached (bot/services/certificates.py)."""
-    agreement = _agreement(ctx)
-    events = list(ctx.session.scalars(select(AuditEvent).where(
-        AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
-    valid = agreements.approval_state(ctx.d, agreement).valid
-    record = agreement_record(ctx.d, agreement, valid, events, name=ctx.names.name_of,
-                              team_name=ctx.names.team_name, trail_head=ctx.params.get("trail"))
-    ref = ctx.d.reference
-    to_approver = bool(ctx.params.get("dm"))  # the thread refused files: each approver's copy
-    return Upload(certificate_pdf(record), f"{ref}-agreement-v{agreement.version}-certificate.pdf",
-                  f"{agreement.label} certificate for {ref}",
-                  certificate_comment(ctx.d, agreement, in_dm=to_approver),
-                  thread_ts=None if to_approver else ctx.thread())
+def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    agreement = session.get(Agreement, row.params["agreement"])
+    if agreement is not None:
+        agreement.file_id = done.file_id
 
 
-def _certificate_refused(session: Session, row: OutboxMessage, reason: str) -> None:
-    """Slack refused the certificate in the thread for good (file uploads off for shared
-    channels, or an upload that fails there): the agreement goes into the thread as text with
-    its hash, and the PDF to each approver in a direct message. Nobody is left without it."""
+def _old_certificate_refused(session: Session, row: OutboxMessage, reason: str) -> None:
+    """(A thread certificate row from before: refused, it goes to each approver.)"""
     if (row.params or {}).get("dm") or row.dispute_id is None:
         return
     dispute = session.get(Dispute, row.dispute_id)
@@ -66,20 +134,17 @@ def _certificate_refused(session: Session, row: OutboxMessage, reason: str) -> N
 
 
 def _agreement_text(ctx: Ctx) -> Call:
+    """(Rows from before: the agreement written out, after a refused certificate.)"""
     agreement = _agreement(ctx)
     text, blocks = agreement_in_writing(ctx.d, agreement, [
         (ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items])
     return Post(text, blocks, thread_ts=ctx.thread())
 
 
-def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> None:
-    agreement = session.get(Agreement, row.params["agreement"])
-    if agreement is not None:
-        agreement.file_id = done.file_id
-
-
 RECORD_KINDS: dict[str, Kind] = {
+    "agreement.in_effect": Kind(_in_effect, _file_uploaded, failed=_in_effect_refused),
+    "agreement.in_effect.text": Kind(_in_effect_text),
+    "agreement.certificate": Kind(_certificate, failed=_old_certificate_refused),
     "agreement.file": Kind(_agreement_file, _file_uploaded),
-    "agreement.certificate": Kind(_certificate, failed=_certificate_refused),
     "agreement.text": Kind(_agreement_text),
 }

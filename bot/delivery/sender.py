@@ -11,8 +11,10 @@ when), or refused for good.
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,8 +56,14 @@ def backoff(attempts: int) -> float:
     return base * random.uniform(0.8, 1.2)
 
 
-def metadata(row_id: int) -> dict[str, Any]:
-    return {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": row_id}}
+def metadata(row_id: int, witness: str | None = None) -> dict[str, Any]:
+    """What a message of Parley's carries for Parley alone (Slack shows it to nobody): the outbox
+    row it delivers (a lost answer is looked up by it) and, for a message that witnesses the
+    audit trail, the trail's head then (kept in both organizations' Slack)."""
+    payload: dict[str, Any] = {"outbox_id": row_id}
+    if witness:
+        payload["audit_trail_head"] = witness
+    return {"event_type": EVENT_TYPE, "event_payload": payload}
 
 
 class Sender:
@@ -81,16 +89,20 @@ class Sender:
         if isinstance(call, Upload):
             if channel.startswith(("U", "W")):  # to a person: their direct message with Parley
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]
+            # Shared with a message of blocks, or with a comment (Slack takes one or the other).
+            shared_with: dict[str, Any] = (
+                {"blocks": json.dumps(call.blocks)} if call.blocks else {"initial_comment": call.comment})
             uploaded = self.client.files_upload_v2(
                 content=call.content, filename=call.filename, title=call.title, channel=channel,
-                thread_ts=call.thread_ts, initial_comment=call.comment, request_file_info=False)
+                thread_ts=call.thread_ts, request_file_info=False, **shared_with)
             files = uploaded.get("files") or [{}]
             return Outcome("sent", Delivered(file_id=files[0].get("id")))
         assert isinstance(call, Post)
         target = call.channel or channel
         if call.internal_only and not self._internal(target):
             return Outcome("skipped", error="the channel is shared with another organization")
-        kwargs: dict[str, Any] = {"channel": target, "text": call.text, "metadata": metadata(row_id)}
+        kwargs: dict[str, Any] = {"channel": target, "text": call.text,
+                                  "metadata": metadata(row_id, call.witness)}
         if call.blocks is not None:
             kwargs["blocks"] = call.blocks
         if call.thread_ts:
@@ -118,11 +130,25 @@ class Sender:
             return None
 
     def find_posted(self, call: Call, channel: str, row_id: int, since: datetime) -> str | None:
-        """The ts of the message this row already made, if Slack has it (a lost answer). Raises
-        like a post would when Slack cannot be asked."""
+        """The ts of the message this row already made, if Slack has it (a lost answer): a post
+        by its metadata (the outbox row's id), a file share (which carries no metadata) by its
+        file's name, shared since the row was written. Raises like a post would when Slack cannot
+        be asked."""
+        if isinstance(call, Upload):
+            return self._find(call.thread_ts, channel, since, lambda message: any(
+                f.get("name") == call.filename for f in message.get("files") or []))
         if not isinstance(call, Post):
             return None
-        target = call.channel or channel
+
+        def ours(message: dict[str, Any]) -> bool:
+            meta = message.get("metadata") or {}
+            return (meta.get("event_type") == EVENT_TYPE
+                    and (meta.get("event_payload") or {}).get("outbox_id") == row_id)
+
+        return self._find(call.thread_ts, call.channel or channel, since, ours)
+
+    def _find(self, thread_ts: str | None, target: str, since: datetime,
+              matches: Callable[[dict[str, Any]], bool]) -> str | None:
         if target[:1] in ("U", "W"):
             # A post to a person lands in the app's DM with them; Slack reads that back only by
             # the DM's own id (a user id is not a conversation: channel_not_found).
@@ -130,16 +156,14 @@ class Sender:
         kwargs: dict[str, Any] = {"channel": target, "include_all_metadata": True, "limit": 200,
                                   "oldest": f"{since.timestamp() - 60:.6f}"}
         method = self.client.conversations_history
-        if call.thread_ts:
+        if thread_ts:
             method = self.client.conversations_replies
-            kwargs["ts"] = call.thread_ts
+            kwargs["ts"] = thread_ts
         cursor = None
         for _ in range(LOOKUP_PAGES):
             page = method(**kwargs, **({"cursor": cursor} if cursor else {}))
             for message in page.get("messages") or []:
-                meta = message.get("metadata") or {}
-                if (meta.get("event_type") == EVENT_TYPE
-                        and (meta.get("event_payload") or {}).get("outbox_id") == row_id):
+                if matches(message):
                     return message.get("ts")
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:

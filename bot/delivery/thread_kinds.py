@@ -13,25 +13,35 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.agreements import (
     agreement_blocks,
+    changes_from,
     changes_requested,
-    in_effect,
 )
 from bot.blocks.checkins import new_date_set, reopened, resolved
 from bot.blocks.closing import close_requested, ended_text
 from bot.blocks.mediation import RequestView, mediator_joined, mediator_request
 from bot.blocks.messages import thread_welcome
 from bot.blocks.parties import parties_added
-from bot.blocks.perspectives import perspective_message, reveal_intro, sealed_notice
-from bot.blocks.proposals import accepted_blocks, proposal_message, proposal_settled
+from bot.blocks.perspectives import (
+    both_sides,
+    perspective_message,
+    reveal_intro,
+    sealed_notice,
+)
+from bot.blocks.proposals import (
+    ProposalView,
+    accepted_blocks,
+    proposal_message,
+    proposal_settled,
+)
 from bot.blocks.status_card import card_text, status_card
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
 from bot.payloads import DraftButton
 from bot.services import disputes, mediation
 from bot.services.followups import next_checkin
-from bot.services.perspectives import shared_sides_of
-from bot.services.policy import effective_policy
+from bot.services.next_step import next_step
+from bot.services.policy import EVERYONE, effective_policy
 from bot.slack.approvals_view import approval_view
-from bot.slack.sides import side_name, side_names
+from bot.slack.sides import card_names, side_name, side_names
 from models import (
     ActionItem,
     Agreement,
@@ -46,11 +56,14 @@ from models import (
 
 
 # ----- the status card ------------------------------------------------------------------------
-def _card(ctx: Ctx) -> Call:
+def _card_blocks(ctx: Ctx) -> list[dict[str, Any]]:
     d = ctx.d
-    return Post(card_text(d), status_card(d, shared_sides_of(ctx.session, d.id),
-                                          next_checkin(ctx.session, d.id)), unfurl=False,
-                permalink=True)
+    return status_card(d, next_step(ctx.session, d), card_names(ctx.names, d),
+                       next_checkin(ctx.session, d.id))
+
+
+def _card(ctx: Ctx) -> Call:
+    return Post(card_text(ctx.d), _card_blocks(ctx), unfurl=False, permalink=True)
 
 
 def _card_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
@@ -61,14 +74,12 @@ def _card_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
 
 
 def _card_update(ctx: Ctx) -> Call:
-    d = ctx.d
-    return Update(ctx.thread(), card_text(d), status_card(d, shared_sides_of(ctx.session, d.id),
-                                                          next_checkin(ctx.session, d.id)))
+    return Update(ctx.thread(), card_text(ctx.d), _card_blocks(ctx))
 
 
 def _welcome(ctx: Ctx) -> Call:
     sealed = effective_policy(ctx.session, ctx.d.team_id, ctx.d.channel_id).seal_perspectives
-    text, blocks = thread_welcome(ctx.d, sealed)
+    text, blocks = thread_welcome(ctx.d, card_names(ctx.names, ctx.d), sealed)
     return Post(text, blocks, thread_ts=ctx.thread())
 
 
@@ -104,12 +115,21 @@ def _proposal(ctx: Ctx) -> Proposal:
 
 
 def _render_proposal(ctx: Ctx, proposal: Proposal) -> tuple[str, list]:
-    author = ctx.names.describe(proposal.author.team_id, proposal.author.user_id)
-    decided = (ctx.names.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
-               if proposal.decided_by else None)
-    answers = (ctx.session.get(Proposal, proposal.supersedes_id).label
-               if proposal.supersedes_id else None)
-    return proposal_message(proposal, author, answers=answers, decided_by=decided)
+    d = ctx.d
+    names = card_names(ctx.names, d)
+    author = proposal.author
+    other = Side.CLIENT if author.side == Side.PROVIDER else Side.PROVIDER
+    rule = effective_policy(ctx.session, d.team_id, d.channel_id).approvals_required
+    view = ProposalView(
+        author=ctx.names.describe(author.team_id, author.user_id),
+        answering=[p.user_id for p in d.parties if p.side == other],
+        between=(names.org(Side.PROVIDER), names.org(Side.CLIENT)),
+        binding=rule != EVERYONE and author.can_approve,
+        decided_by=(ctx.names.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
+                    if proposal.decided_by else None),
+        answers=(ctx.session.get(Proposal, proposal.supersedes_id).label
+                 if proposal.supersedes_id else None))
+    return proposal_message(proposal, view)
 
 
 def _proposal_settled(ctx: Ctx) -> Call:
@@ -132,20 +152,16 @@ def _render_agreement(ctx: Ctx, agreement: Agreement) -> tuple[str, list]:
         later = ctx.session.scalar(select(Agreement.version).where(
             Agreement.dispute_id == agreement.dispute_id, Agreement.version > agreement.version)
             .order_by(Agreement.version.desc()).limit(1))
-    return agreement_blocks(ctx.d, agreement, approval_view(ctx.names, ctx.d, agreement),
-                            superseded_by=later)
+    view = approval_view(ctx.names, ctx.d, agreement)
+    source = ctx.session.get(Proposal, agreement.proposal_id) if agreement.proposal_id else None
+    if source is not None:
+        view.changed = changes_from(source, agreement)
+    return agreement_blocks(ctx.d, agreement, view, superseded_by=later)
 
 
 def _changes(ctx: Ctx) -> Call:
     return Post(changes_requested(ctx.who(), _agreement(ctx), ctx.params["what"]),
                 thread_ts=ctx.thread())
-
-
-def _in_effect(ctx: Ctx) -> Call:
-    agreement = _agreement(ctx)
-    text, blocks = in_effect(ctx.d, agreement, approval_view(ctx.names, ctx.d, agreement),
-                             trail=ctx.params.get("trail"))
-    return Post(text, blocks, thread_ts=ctx.thread())
 
 
 # ----- perspectives ---------------------------------------------------------------------------
@@ -167,7 +183,25 @@ def _sealed(ctx: Ctx) -> Call:
     return Post(sealed_notice(ctx.who(), waiting), thread_ts=ctx.thread())
 
 
+def _both_sides(ctx: Ctx) -> Call:
+    """Both sides' accounts in one message, once both have told theirs."""
+    found = [ctx.session.get(Perspective, i) for i in ctx.params["perspectives"]]
+    accounts = [(ctx.names.describe(p.party.team_id, p.party.user_id), p) for p in found if p]
+    if not accounts:
+        raise Skip("the perspectives are gone")
+    text, blocks = both_sides(ctx.d.reference, accounts)
+    return Post(text, blocks, thread_ts=ctx.thread())
+
+
+def _both_sides_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
+    for perspective_id in row.params["perspectives"]:
+        perspective = session.get(Perspective, perspective_id)
+        if perspective is not None:
+            perspective.posted_ts = done.ts
+
+
 def _revealed(ctx: Ctx) -> Call:
+    """(Rows from before both sides' accounts went out in one message.)"""
     text, blocks = reveal_intro(ctx.d.reference)
     return Post(text, blocks, thread_ts=ctx.thread())
 
@@ -210,8 +244,8 @@ def _reopened(ctx: Ctx) -> Call:
 
 def _resolved(ctx: Ctx) -> Call:
     clients = [p.user_id for p in ctx.d.parties if p.side == Side.CLIENT]
-    text, blocks = resolved(ctx.d, ctx.who(), clients, trail=ctx.params.get("trail"))
-    return Post(text, blocks, thread_ts=ctx.thread())
+    text, blocks = resolved(ctx.d, ctx.who(), clients)
+    return Post(text, blocks, thread_ts=ctx.thread(), witness=ctx.params.get("trail"))
 
 
 def _ended(ctx: Ctx) -> Call:
@@ -240,10 +274,10 @@ THREAD_KINDS: dict[str, Kind] = {
     "agreement": AGREEMENT,
     "agreement.update": AGREEMENT_UPDATE,
     "agreement.changes": Kind(_changes),
-    "agreement.in_effect": Kind(_in_effect),
     "perspective": Kind(_perspective, _perspective_posted),
     "perspective.sealed": Kind(_sealed),
-    "perspective.revealed": Kind(_revealed),
+    "perspective.revealed": Kind(_revealed),  # rows from before "perspectives.revealed"
+    "perspectives.revealed": Kind(_both_sides, _both_sides_posted),
     "parties.added": Kind(_parties_added),
     "mediator.joined": Kind(_mediator_joined),  # rows from before requests were kept
     "mediator.request": MEDIATOR_REQUEST,

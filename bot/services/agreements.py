@@ -29,6 +29,7 @@ from models import (
     Dispute,
     DisputeStatus,
     Party,
+    Proposal,
     Side,
     utcnow,
 )
@@ -155,6 +156,38 @@ def draft(session: Session, dispute: Dispute, drafter: Party, data: AgreementDra
     return agreement, superseded
 
 
+def from_proposal(proposal: Proposal, checkin_days: tuple[int, ...] | list[int]) -> AgreementDraft:
+    """The agreement an accepted proposal makes: its summary and details as the terms, its
+    compensation and action items, and the policy's check-ins."""
+    return AgreementDraft(
+        terms=f"{one_line(proposal.summary)}\n\n{proposal.details}".strip(),
+        items=[ItemDraft(i.text, Person(i.owner_team, i.owner_user), i.due_date)
+               for i in proposal.items],
+        amount=proposal.amount, currency=proposal.currency, checkin_days=list(checkin_days),
+        checkin_on_due_dates=True, proposal_id=proposal.id)
+
+
+def accept_as_agreement(session: Session, dispute: Dispute, proposal: Proposal, accepter: Party, *,
+                        actor: Person, approvals_rule: str, checkin_days: tuple[int, ...],
+                        tz: str | None) -> Approved:
+    """Accepting a proposal is agreeing to it: the agreement is drafted from it and approved by
+    its author (who proposed exactly this) and by whoever accepted it (who was shown exactly
+    this, and told that accepting makes it binding), each approval bound to its content hash.
+    When that is every approval the policy asks for (one person of each organization, the
+    default), it is in effect at once; otherwise it waits for the others' approvals. The caller
+    holds the dispute's row lock and has recorded the acceptance."""
+    author = proposal.author
+    agreement, _ = draft(session, dispute, author, from_proposal(proposal, checkin_days),
+                         actor=actor, approvals_rule=approvals_rule)
+    outcome = Approved(agreement, approval_state(dispute, agreement))
+    for party, who, via in ((author, Person(author.team_id, author.user_id), "proposed"),
+                            (accepter, actor, "accepted")):
+        if party.can_approve and party.side != Side.MEDIATOR:
+            outcome = approve(session, dispute, agreement, party, shown_hash=agreement.content_hash,
+                              actor=who, tz=tz, via=via)
+    return outcome
+
+
 def approver_groups(dispute: Dispute) -> dict[GroupKey, list[Party]]:
     """Each organization on each side, with the parties who may approve for it."""
     groups: dict[GroupKey, list[Party]] = {}
@@ -192,7 +225,8 @@ def check_can_approve(session: Session, agreement: Agreement, party: Party, show
 
 
 def approve(session: Session, dispute: Dispute, agreement: Agreement, party: Party, *,
-            shown_hash: str | None, actor: Person, tz: str | None) -> Approved:
+            shown_hash: str | None, actor: Person, tz: str | None,
+            via: str | None = None) -> Approved:
     """Record one approval (once per person and version) and ratify when it completes the set.
 
     The caller holds the dispute's row lock, so two approvers at the same instant are serialized
@@ -211,7 +245,8 @@ def approve(session: Session, dispute: Dispute, agreement: Agreement, party: Par
         return outcome
     session.refresh(agreement, ["approvals"])
     audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="agreement.approved",
-                 actor=actor, version=agreement.version, content_hash=agreement.content_hash)
+                 actor=actor, version=agreement.version, content_hash=agreement.content_hash,
+                 **({"via": via} if via else {}))
     outcome.state = approval_state(dispute, agreement)
     if outcome.state.complete:
         outcome.ratified, outcome.checkins = ratify(session, dispute, agreement, actor=actor, tz=tz)

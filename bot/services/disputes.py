@@ -96,7 +96,9 @@ def two_organizations(opener: Participant, others: list[Participant], provider: 
     return MIXED if len(client_teams([opener, *others], provider)) > 1 else None
 
 
-def open_dispute(session: Session, data: NewDispute) -> Dispute:
+def open_dispute(session: Session, data: NewDispute, *, account: bool = False) -> Dispute:
+    """`account`: the opener's account (description, outcome wanted) becomes their side's
+    perspective (bot/services/opening.py), and the audit event says so."""
     if data.category not in CATEGORIES:
         raise ValueError(f"unknown category {data.category!r}")
     refused = two_organizations(data.opener, data.others, data.host_team_id)
@@ -151,6 +153,7 @@ def open_dispute(session: Session, data: NewDispute) -> Dispute:
         title=dispute.title,
         category=dispute.category,
         parties=[f"{p.team_id}:{p.user_id}:{p.side}" for p in dispute.parties],
+        **({"account": True} if account else {}),
     )
     return dispute
 

@@ -26,6 +26,7 @@ from bot.services import agreements
 from bot.services.certificates import when
 from bot.services.export_record import CLIENT, FULL, event_detail, money
 from bot.services.exports import INTERNAL_EVENTS
+from bot.services.opening import account_given
 from bot.services.record_check import (
     HASH,
     SHAPE,
@@ -149,12 +150,15 @@ def _comparisons(record: dict[str, Any], dispute: Dispute, held: Record,
                  trail: Trail) -> list[tuple[str, bool]]:
     d = record["dispute"]
     full = record["scope"] == FULL
+    # The opener's account is their perspective when the dispute was opened so (it is then in
+    # the record's perspectives, once revealed, and nowhere else).
+    account = account_given(trail.of("dispute.opened"))
     shown = [("the dispute as opened", (
         d["title"], d["category"], d["channel_id"], d["opened_at"], d["description"],
         d["desired_outcome"], d["amount"], _who(d["opened_by"])) == (
         dispute.title, dispute.category, dispute.channel_id, when(dispute.created_at),
-        dispute.description, dispute.desired_outcome, money(dispute.amount, dispute.currency),
-        (dispute.opened_by_team, dispute.opened_by_user)))]
+        None if account else dispute.description, None if account else dispute.desired_outcome,
+        money(dispute.amount, dispute.currency), (dispute.opened_by_team, dispute.opened_by_user)))]
     parties = trail.parties()
     listed = {(p["team_id"], p["user_id"], p["side"]) for p in record["parties"]} | \
         {(m["team_id"], m["user_id"], Side.MEDIATOR.value) for m in record["mediators"]}

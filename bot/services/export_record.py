@@ -22,6 +22,7 @@ from bot.services.certificates import (
     who_took_part,
 )
 from bot.services.exports import INTERNAL_EVENTS
+from bot.services.opening import account_given
 from bot.services.records import Record
 from models import Dispute
 
@@ -48,6 +49,9 @@ def dispute_record(dispute: Dispute, record: Record, *, internal: bool, name: Na
     people's and organizations' names (looked up outside any transaction)."""
     person = people(name, team_name)
     events = [e for e in record.events if internal or e.kind not in INTERNAL_EVENTS]
+    # Opened with the opener's account as their side's perspective (bot/services/opening.py):
+    # their words are in "perspectives", once revealed, and never here (sealed means sealed).
+    account = account_given([e.payload or {} for e in record.events if e.kind == "dispute.opened"])
     out: dict[str, Any] = {
         "format": FORMAT, "v": VERSION, "scope": FULL if internal else CLIENT,
         "exported_at": when(exported_at),
@@ -57,7 +61,8 @@ def dispute_record(dispute: Dispute, record: Record, *, internal: bool, name: Na
             "opened_at": when(dispute.created_at),
             "opened_by": person(dispute.opened_by_team, dispute.opened_by_user),
             "amount": money(dispute.amount, dispute.currency),
-            "description": dispute.description, "desired_outcome": dispute.desired_outcome,
+            "description": None if account else dispute.description,
+            "desired_outcome": None if account else dispute.desired_outcome,
             "status": dispute.status, "ended_how": dispute.ended_how,
             "ended_reason": dispute.ended_reason, "ended_at": when(dispute.ended_at),
         },

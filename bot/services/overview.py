@@ -9,12 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.services.disputes import ACTIVE_STATUSES
 from bot.services.followups import asks_something
 from bot.services.people import Person
+from bot.services.policy import EVERYONE
 from models import (
     Agreement,
     Approval,
@@ -50,19 +51,34 @@ class Figures:
 
 
 def awaiting(session: Session, person: Person, limit: int = 20) -> Awaiting:
+    """What waits for this person's side, as the card says it: its side to tell (until someone
+    of it has, or both are revealed), an approval (from its organization, or from them where
+    everyone approves), a check-in to answer."""
     mine = (select(Party.dispute_id).where(Party.team_id == person.team_id, Party.user_id == person.user_id,
                                           Party.side != Side.MEDIATOR))
-    me = and_(Party.team_id == person.team_id, Party.user_id == person.user_id)
-    to_share = session.scalars(select(Dispute).where(
-        Dispute.id.in_(mine), Dispute.status.in_([DisputeStatus.OPEN, DisputeStatus.DISCUSSING]),
-        ~exists().where(Perspective.dispute_id == Dispute.id, Perspective.party_id == Party.id,
-                        Party.dispute_id == Dispute.id, me),
+    me = aliased(Party)  # the person's party in the dispute: their side
+    told = aliased(Party)
+    to_share = session.scalars(select(Dispute).join(me, and_(
+        me.dispute_id == Dispute.id, me.team_id == person.team_id, me.user_id == person.user_id,
+        me.side != Side.MEDIATOR)).where(
+        Dispute.status.in_([DisputeStatus.OPEN, DisputeStatus.DISCUSSING]),
+        ~exists().where(Perspective.dispute_id == Dispute.id, Perspective.party_id == told.id,
+                        told.side == me.side),
     ).order_by(Dispute.created_at.desc()).limit(limit)).all()
-    to_approve = session.scalars(select(Dispute).join(Agreement, Agreement.dispute_id == Dispute.id).where(
-        Dispute.id.in_(mine), Dispute.status == DisputeStatus.AGREEMENT_PENDING,
-        Agreement.status == "pending",
-        ~exists().where(Approval.agreement_id == Agreement.id, Approval.team_id == person.team_id,
-                        Approval.user_id == person.user_id),
+    approver = aliased(Party)
+    mine_approved = exists().where(Approval.agreement_id == Agreement.id,
+                                   Approval.team_id == person.team_id,
+                                   Approval.user_id == person.user_id)
+    org_approved = exists().where(Approval.agreement_id == Agreement.id,
+                                  Approval.party_id == approver.id, approver.side == me.side,
+                                  approver.team_id == me.team_id)
+    to_approve = session.scalars(select(Dispute).join(Agreement, Agreement.dispute_id == Dispute.id)
+                                 .join(me, and_(me.dispute_id == Dispute.id,
+                                                me.team_id == person.team_id,
+                                                me.user_id == person.user_id,
+                                                me.side != Side.MEDIATOR, me.can_approve)).where(
+        Dispute.status == DisputeStatus.AGREEMENT_PENDING, Agreement.status == "pending",
+        ~mine_approved, or_(Agreement.approvals_rule == EVERYONE, ~org_approved),
     ).order_by(Dispute.created_at.desc()).limit(limit)).all()
     # A posted check-in nobody has answered, with something left to ask (an answer elsewhere may
     # have marked its items done): the same rule as the card's next check-in.

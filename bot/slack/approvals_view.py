@@ -14,7 +14,7 @@ def approval_view(directory: Directory, dispute: Dispute, agreement: Agreement) 
     for side, team in state.missing:
         guests = side == Side.CLIENT and team == dispute.team_id
         org = None if guests else directory.team_name(team)
-        needed.append(f"one person from {org}" if org else f"one person from the {side} side")
+        needed.append(f"one person from {org}" if org else f"one person from the {side}")
     needed += [directory.describe(p.team_id, p.user_id) for p in state.missing_people]
     approved = [(directory.describe(a.team_id, a.user_id), a.at) for a in state.valid]
     return ApprovalView(approved, needed)

@@ -15,8 +15,12 @@ class StaleButton(DomainError):
 
 
 def button_value(body: dict[str, Any], model: type[P]) -> P:
+    """A button's value, or an overflow menu's chosen option's."""
     actions = body.get("actions") or [{}]
-    value = decode(model, actions[0].get("value"))
+    action = actions[0] if isinstance(actions[0], dict) else {}
+    chosen = action.get("selected_option")
+    raw = action.get("value") or (chosen.get("value") if isinstance(chosen, dict) else None)
+    value = decode(model, raw)
     if value is None:
         raise StaleButton()
     return value

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
 from bot import ids
+from bot.payloads import DraftButton
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import card_blocks, click, click_for_modal, thread_posts
+from tests.e2e.threads import buttons, card_blocks, click, click_for_modal, thread_posts
 
 DUE = (date.today() + timedelta(days=10)).isoformat()
 OFFER = {
@@ -19,15 +21,27 @@ OFFER = {
 }
 
 
-def accepted_proposal(slack, fake) -> tuple[str, dict[str, Any]]:
-    """A dispute whose proposal P1 (from the studio) the client accepted; returns
-    (thread ts, the acceptance note)."""
+def proposal_to_draft(slack, fake) -> tuple[str, dict[str, Any]]:
+    """A dispute (Sam for the studio; Cora and Clive for the client) with P1 on the table from
+    the studio, and the way to write an agreement from it (what the card's menu offers, with
+    P1's terms filled in): returns (thread ts, a message with that button). Accepting P1 would
+    make it the agreement at once (test_happy_path.py); this is the way through approvals."""
     ts = raise_dispute(slack, fake, SAM, [CORA, CLIVE])["welcome"]["thread_ts"]
     view = click_for_modal(slack, fake, SAM, card_blocks(fake, CHANNEL, ts), ids.PROPOSE)
     slack.view_submission(SAM, view, OFFER)
     proposal = thread_posts(fake, ts)[-1]
-    click(slack, fake, CORA, proposal["blocks"], ids.ACCEPT_PROPOSAL)
-    return ts, thread_posts(fake, ts)[-1]
+    value = json.loads(buttons(proposal["blocks"])[ids.ACCEPT_PROPOSAL]["value"])
+    draft = DraftButton(d=value["d"], p=value["p"]).encode()
+    return ts, {"blocks": [{"type": "actions", "elements": [
+        {"type": "button", "action_id": ids.DRAFT_AGREEMENT, "value": draft}]}], "proposal": proposal}
+
+
+def accepted_proposal(slack, fake) -> tuple[str, dict[str, Any]]:
+    """A dispute whose proposal P1 (from the studio) the client accepted: the agreement is in
+    effect. Returns (thread ts, the message that says so)."""
+    ts, drafting = proposal_to_draft(slack, fake)
+    click(slack, fake, CORA, drafting["proposal"]["blocks"], ids.ACCEPT_PROPOSAL)
+    return ts, fake.messages_in(CHANNEL, ts)[-1]
 
 
 def post_agreement(slack, fake, user, blocks, action=ids.DRAFT_AGREEMENT, answers=None):

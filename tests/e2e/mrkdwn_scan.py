@@ -3,6 +3,7 @@ mrkdwn, and which markup tokens (`<…>`) they hold."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -35,7 +36,10 @@ def parsed_texts(fake: FakeSlack) -> list[tuple[str, str]]:
             if isinstance(call.args.get(key), str):
                 found.append((call.method, call.args[key]))
         for key in ("blocks", "view", "attachments"):
-            found += [(call.method, t) for t in texts_in(call.args.get(key), key == "attachments")]
+            value = call.args.get(key)
+            if key == "blocks" and isinstance(value, str):  # files.completeUploadExternal's
+                value = json.loads(value)
+            found += [(call.method, t) for t in texts_in(value, key == "attachments")]
     return found
 
 

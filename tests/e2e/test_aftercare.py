@@ -12,9 +12,16 @@ from bot import ids
 from bot.services.people import Person
 from bot.services.policy import set_policy
 from models import ActionItem, AuditEvent, CheckIn, Dispute, Feedback, utcnow
-from tests.conftest import CLIVE, CORA, SAM, SOL
+from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import buttons, click, click_for_modal, private_notes, text_of
+from tests.e2e.threads import (
+    buttons,
+    card_blocks,
+    click,
+    click_for_modal,
+    private_notes,
+    text_of,
+)
 from tests.support.scenarios import ratified_dispute
 from tests.support.ticks import post_due_checkins, remind
 
@@ -90,7 +97,7 @@ def test_not_yet_offers_a_new_date_reopening_and_a_mediator(slack, parley, fake_
 
 
 def test_nudges_remind_once_per_period_and_tell_an_internal_channel(slack, parley, fake_slack, db):
-    raise_dispute(slack, fake_slack, SAM, [CORA])
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
     fake_slack.add_channel("C0INTERNAL", shared=False)
     with db.transaction() as s:
         set_policy(s, "T0HOST", actor=STUDIO, escalation_channel="C0INTERNAL")
@@ -102,10 +109,15 @@ def test_nudges_remind_once_per_period_and_tell_an_internal_channel(slack, parle
     assert remind(parley) == 0  # once per period
     posts = [c.args for c in fake_slack.calls_to("chat.postMessage")]
     thread = [p["text"] for p in posts if p.get("thread_ts")]
-    assert any("waiting for your perspective" in t and "<@U0SAM>" in t and "<@U0CORA>" in t for t in thread)
+    # Sam's account, given when he raised D-1, is the studio's side: only Client Co is reminded
+    (nudge,) = [t for t in thread if "is waiting for your side of what happened" in t]
+    assert "<@U0CORA>" in nudge and "<@U0SAM>" not in nudge
     assert any("without an agreement in effect" in t for t in thread)
     internal = [p for p in posts if p["channel"] == "C0INTERNAL"]
     assert len(internal) == 2
+    # and it tells Cora how, by the name of the button the card shows her
+    share = buttons(card_blocks(fake_slack, CHANNEL, ts))[ids.SHARE_PERSPECTIVE]["text"]["text"]
+    assert f"Use *{share}* on the card" in nudge, (share, nudge)
 
 
 def test_escalation_notes_never_go_to_a_shared_channel(slack, parley, fake_slack, db):

@@ -14,7 +14,7 @@ from bot.payloads import AgreementButton, decode
 from bot.services.certificates import ATTACHMENT
 from models import Agreement, Approval, AuditEvent, CheckIn, Dispute
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
-from tests.e2e.agreement_steps import DUE, accepted_proposal, post_agreement
+from tests.e2e.agreement_steps import DUE, post_agreement, proposal_to_draft
 from tests.e2e.threads import (
     buttons,
     card_blocks,
@@ -27,7 +27,9 @@ from tests.support.waiting import eventually
 
 
 def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
-    ts, note = accepted_proposal(slack, fake_slack)
+    """The way through approvals (an agreement written rather than accepted: a mediator's, say):
+    one person of each organization approves, and it takes effect with one post."""
+    ts, note = proposal_to_draft(slack, fake_slack)
     assert ids.DRAFT_AGREEMENT in buttons(note["blocks"])
     view, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
     terms = next(b for b in view["blocks"] if b.get("block_id") == ids.B_AG_TERMS)
@@ -37,10 +39,11 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
     assert message["text"] == "Agreement v1 for D-1"
     assert "250 EUR" in body and "Redo the screens" in body and "No approvals yet." in body
     assert "one person from Studio" in body and "one person from Client Co" in body
+    assert "Both approvals are tied to this exact wording" in body and "hash" not in body
     value = decode(AgreementButton, buttons(message["blocks"])[ids.APPROVE_AGREEMENT]["value"])
     with db.read() as session:
         agreement = session.scalars(select(Agreement)).one()
-        assert value.h == agreement.content_hash and agreement.content_hash[:12] in body
+        assert value.h == agreement.content_hash
         assert session.scalars(select(Dispute)).one().status == "agreement_pending"
 
     click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
@@ -53,38 +56,36 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
     assert "Only the parties to D-1 can approve the agreement" in private_notes(fake_slack)[-1]
 
     click(slack, fake_slack, CLIVE, message["blocks"], ids.APPROVE_AGREEMENT)
-    posts = thread_posts(fake_slack, ts)
-    assert posts[-1]["text"] == ":handshake: Agreement v1 for D-1 is in effect."
-    effect = text_of(posts[-1]["blocks"])
-    assert "Sam (Studio)" in effect and "Clive (Client Co)" in effect
-    head = effect.split("Audit trail of D-1 up to now: `", 1)[1][:64]  # witnessed in the thread
-    with db.read() as session:
-        assert session.scalars(select(AuditEvent).where(AuditEvent.hash == head)).one().kind == "agreement.ratified"
+    # One post says it is in effect, with the agreement's PDF attached; no Markdown file.
+    effect = fake_slack.messages_in(CHANNEL, ts)[-1]
+    assert effect["text"] == "" and effect["files"]
+    said = text_of(effect["blocks"])
+    assert "Studio and Client Co agreed on D-1" in said and "It is attached as a PDF" in said
+    assert "Sam (Studio)" in said and "Clive (Client Co)" in said and "hash" not in said
+    assert [u["filename"] for u in fake_slack.uploads.values()] == ["D-1-agreement-v1-certificate.pdf"]
     card = text_of(card_blocks(fake_slack, CHANNEL, ts))
     assert "Agreed" in card and ids.SHARE_PERSPECTIVE not in card
-    assert "Next check-in" in card
+    assert "Parley checks in with both sides on" in card
     slack.command(SAM, "list")
     assert "next check-in" in text_of(fake_slack.calls_to("response_url")[-1].args["blocks"])
-    upload = next(iter(fake_slack.uploads.values()))
-    assert upload["channel"] == CHANNEL and upload["thread_ts"] == ts
-    assert upload["filename"] == "D-1-agreement-v1.md"
-    for expected in ("# Agreement v1: D-1", "## Terms", "Redo the screens", "Clive (Client Co) approved",
-                     "Sam (Studio) approved", "## Timeline", "Agreement in effect"):
-        assert expected in upload["content"]
+    certificate = next(iter(fake_slack.uploads.values()))
+    assert certificate["channel"] == CHANNEL and certificate["thread_ts"] == ts
+    # "How to check this record" tells whoever asks, privately, what the PDF witnesses
+    click(slack, fake_slack, CORA, effect["blocks"], ids.HOW_TO_CHECK)
+    check = private_notes(fake_slack)[-1]
     with db.read() as session:
         agreement = session.scalars(select(Agreement)).one()
+        head = session.scalars(select(AuditEvent).where(AuditEvent.kind == "agreement.ratified")).one()
         assert agreement.status == "ratified" and agreement.file_id in fake_slack.uploads
-        assert agreement.content_hash in upload["content"]
-        certificate = fake_slack.wait_for("files.completeUploadExternal", 2) and next(
-            u for u in fake_slack.uploads.values() if u["filename"] == "D-1-agreement-v1-certificate.pdf")
-        assert certificate["channel"] == CHANNEL and certificate["thread_ts"] == ts
+        assert agreement.content_hash in check and "parley verify" in check
         pdf = PdfReader(io.BytesIO(certificate["bytes"]))
         record = json.loads(pdf.attachments[ATTACHMENT][0])
         assert record["agreement"]["content_hash"] == agreement.content_hash
-        assert record["audit_trail_head"] == head  # the one the thread shows
+        assert record["audit_trail_head"] in check  # the head the PDF in the thread carries
+        assert session.scalars(select(AuditEvent).where(
+            AuditEvent.hash == record["audit_trail_head"])).one().id >= head.id
         assert [(a["name"], a["organization"]) for a in record["approvals"]] == [
             ("Sam", "Studio"), ("Clive", "Client Co")]
-        assert "Clive, Client Co" in "".join(page.extract_text() for page in pdf.pages)
         assert session.scalars(select(Dispute)).one().status == "agreed"
         assert len(session.scalars(select(CheckIn)).all()) == 3  # 7 days, 30 days, the item's due date
         assert [e.kind for e in session.scalars(select(AuditEvent))].count("agreement.ratified") == 1
@@ -97,8 +98,17 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
         assert len(session.scalars(select(Approval)).all()) == 2
 
 
+def test_accepting_a_changed_proposal_and_changes_from_it_are_shown(slack, fake_slack, db):
+    """An agreement written from a proposal says plainly what it changed ("250 EUR → 1,200
+    EUR"), so nobody approves a change without seeing it."""
+    ts, note = proposal_to_draft(slack, fake_slack)
+    _, message = post_agreement(slack, fake_slack, SAM, note["blocks"], answers={ids.B_AG_AMOUNT: "1200"})
+    said = text_of(message["blocks"])
+    assert "Changed from the accepted proposal" in said and "250 EUR → 1,200 EUR" in said
+
+
 def test_request_changes_then_a_new_version_restarts_approvals(slack, fake_slack, db):
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     _, v1 = post_agreement(slack, fake_slack, SAM, note["blocks"])
     click(slack, fake_slack, SAM, v1["blocks"], ids.APPROVE_AGREEMENT)
     view = None
@@ -128,7 +138,7 @@ def test_request_changes_then_a_new_version_restarts_approvals(slack, fake_slack
 
 
 def test_same_organization_cannot_complete_alone(slack, fake_slack, db):
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     _, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
     click(slack, fake_slack, CORA, message["blocks"], ids.APPROVE_AGREEMENT)
     click(slack, fake_slack, CLIVE, message["blocks"], ids.APPROVE_AGREEMENT)
@@ -141,7 +151,7 @@ def test_same_organization_cannot_complete_alone(slack, fake_slack, db):
 
 
 def test_show_command_lists_the_agreement_and_approvals(slack, fake_slack):
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     _, message = post_agreement(slack, fake_slack, SAM, note["blocks"])
     click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
     slack.command(SAM, "show D-1")
@@ -154,7 +164,7 @@ def test_show_command_lists_the_agreement_and_approvals(slack, fake_slack):
 
 
 def test_agreement_form_validation(slack, fake_slack, db):
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     view = None
     before = len(fake_slack.calls_to("views.open"))
     click(slack, fake_slack, SAM, note["blocks"], ids.DRAFT_AGREEMENT)
@@ -169,7 +179,7 @@ def test_agreement_form_validation(slack, fake_slack, db):
 
 
 def test_show_is_for_parties_or_people_in_the_channel(slack, fake_slack):
-    accepted_proposal(slack, fake_slack)
+    proposal_to_draft(slack, fake_slack)
     fake_slack.add_channel("C0ELSEWHERE")
     slack.command(SOL, "show D-1", channel="C0ELSEWHERE")
     assert "Only the parties to D-1" in fake_slack.calls_to("response_url")[-1].args["text"]
@@ -181,21 +191,22 @@ def test_show_is_for_parties_or_people_in_the_channel(slack, fake_slack):
 
 def test_when_the_thread_refuses_files_the_agreement_is_written_there_and_sent_to_each_approver(
         slack, fake_slack, db):
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     _, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
     click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
-    # An admin turned file uploads off for Slack Connect channels: both files are refused there
-    fake_slack.fail_next("files.completeUploadExternal", "restricted_action", times=2)
+    # An admin turned file uploads off for Slack Connect channels: the PDF is refused there
+    fake_slack.fail_next("files.completeUploadExternal", "restricted_action")
     click(slack, fake_slack, CLIVE, message["blocks"], ids.APPROVE_AGREEMENT)
-    written = next(p for p in wait_for_posts(fake_slack, ts) if "in writing" in p["text"])
+    written = next(p for p in wait_for_posts(fake_slack, ts) if "agreed on D-1" in p["text"])
+    body = text_of(written["blocks"])
+    assert "written out" in body and "attached" not in body
+    assert "Redo the checkout screens" in body  # the terms, in writing
+    assert "Redo the screens" in body and "Sam (Studio)" in body  # the action item and its owner
     with db.read() as session:
         agreement = session.scalars(select(Agreement)).one()
-    body = text_of(written["blocks"])
-    assert "Redo the checkout screens" in body and agreement.content_hash in body
-    assert "Redo the screens" in body and "Sam (Studio)" in body  # the action item and its owner
-    fake_slack.wait_for("files.completeUploadExternal", 4)
+    fake_slack.wait_for("files.completeUploadExternal", 3)
     copies = sorted((u["channel"], u["filename"]) for u in fake_slack.uploads.values()
-                    if u.get("channel", "").startswith("D"))
+                    if (u.get("channel") or "").startswith("D"))
     assert copies == [("D0CLIVE", "D-1-agreement-v1-certificate.pdf"),
                       ("D0SAM", "D-1-agreement-v1-certificate.pdf")]  # one for each approver
     dm = next(u for u in fake_slack.uploads.values() if u.get("channel") == "D0SAM")
@@ -204,6 +215,6 @@ def test_when_the_thread_refuses_files_the_agreement_is_written_there_and_sent_t
         "agreement"]["content_hash"] == agreement.content_hash
 
 
-def wait_for_posts(fake, ts, count_with=lambda posts: any("in writing" in p["text"] for p in posts)):
-    eventually(lambda: count_with(thread_posts(fake, ts)), what="the agreement in writing")
+def wait_for_posts(fake, ts, count_with=lambda posts: any("agreed on D-1" in p["text"] for p in posts)):
+    eventually(lambda: count_with(thread_posts(fake, ts)), what="the agreement written out")
     return thread_posts(fake, ts)

@@ -18,6 +18,7 @@ from bot.services.people import Participant, Person
 from bot.services.proposals import ItemDraft
 from models import Agreement, Approval, AuditEvent, CheckIn
 from tests.conftest import CLIVE, CORA, SAM, SOL
+from tests.e2e.threads import text_of
 
 ROUNDS = 8
 
@@ -69,8 +70,9 @@ def test_simultaneous_approvals_over_http(slack, fake_slack, db, round_):
         assert ratified == 1
         assert s.scalar(select(func.count()).select_from(CheckIn).where(
             CheckIn.dispute_id == dispute_id)) == 3
-    in_effect = [c for c in fake_slack.calls_to("chat.postMessage")
-                 if c.args.get("text", "").startswith(":handshake: Agreement v1")]
-    assert len(in_effect) == 1
-    assert sorted(u["filename"].rsplit("-", 1)[-1] for u in fake_slack.uploads.values()) == [
-        "certificate.pdf", "v1.md"]  # the written agreement and its certificate, once each
+    # said once: one post that it is in effect, sharing the agreement's PDF, and nothing else
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    in_effect = [m for m in fake_slack.messages.values() if m.get("files")]
+    assert len(in_effect) == 1 and "The agreement is in effect now" in text_of(in_effect[0]["blocks"])
+    assert [u["filename"] for u in fake_slack.uploads.values()] == ["D-1-agreement-v1-certificate.pdf"]
+    assert not any("in effect" in c.args.get("text", "") for c in fake_slack.calls_to("chat.postMessage"))

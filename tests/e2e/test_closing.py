@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import ids
+from bot.payloads import DisputeButton
 from bot.services.people import Person
 from bot.services.policy import set_policy
-from bot.payloads import DisputeButton
 from models import AuditEvent, Dispute, LessonLearned, OutboxMessage, Party, utcnow
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
@@ -37,7 +37,7 @@ def test_the_opener_withdraws(slack, fake_slack, db):
     assert view["title"]["text"] == "Withdraw"
     assert thread_posts(fake_slack, ts)[-1]["text"].startswith(":lock: Sam (Studio) withdrew D-1.")
     card = text_of(card_blocks(fake_slack, CHANNEL, ts))
-    assert "Withdrawn by the person who opened it:\\n>We settled this by phone." in card
+    assert "Withdrawn by the person who raised it:\\n>We settled this by phone." in card
     assert ids.CLOSE_DISPUTE not in card and ids.SHARE_PERSPECTIVE not in card
     with db.read() as s:
         dispute = s.scalars(select(Dispute)).one()
@@ -133,7 +133,7 @@ def test_a_proposal_to_close_is_set_aside_when_the_dispute_moves_on(slack, fake_
 
     ts = raise_dispute(slack, fake_slack, SAM, [CORA, SOL])["welcome"]["thread_ts"]
     close_as(slack, fake_slack, CORA, ts)
-    assert "The client side proposed closing D-1" in text_of(card_blocks(fake_slack, CHANNEL, ts))
+    assert "Client Co proposed closing D-1" in text_of(card_blocks(fake_slack, CHANNEL, ts))
     view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.PROPOSE)
     assert slack.view_submission(SAM, view, OFFER).body == ""  # the dispute moves on
     assert "proposed closing" not in text_of(card_blocks(fake_slack, CHANNEL, ts))

@@ -8,7 +8,7 @@ from bot import ids
 from bot.services import agreements
 from bot.services.people import Person
 from tests.conftest import CLIVE, CORA, SAM
-from tests.e2e.helpers import raise_dispute
+from tests.e2e.helpers import GOOD_ANSWERS, raise_dispute
 from tests.support.scenarios import ratified_dispute
 
 
@@ -90,14 +90,21 @@ def test_app_home_lists_the_persons_open_disputes(slack, fake_slack):
 
 
 def test_app_home_shows_what_awaits_and_the_teams_figures(slack, fake_slack, db):
-    from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+    from tests.e2e.agreement_steps import post_agreement, proposal_to_draft
 
-    raise_dispute(slack, fake_slack, SAM, [CORA], **{ids.B_CATEGORY: "billing"})  # D-1: perspective to share
-    ts, note = accepted_proposal(slack, fake_slack)  # D-2
+    # D-1, raised by the client (its account is Client Co's side): Sam is to tell the studio's
+    slack.block_action(CORA, ids.RAISE_DISPUTE, '{"v":1}')
+    view = fake_slack.wait_for("views.open")[-1].args["view"]
+    answers = {**GOOD_ANSWERS, ids.B_CATEGORY: "billing", ids.B_PARTIES: [SAM.id]}
+    assert slack.view_submission(CORA, view, answers).body == ""
+    fake_slack.wait_for("chat.postMessage", 2)
+    ts, note = proposal_to_draft(slack, fake_slack)  # D-2, raised by Sam: his account is given
     post_agreement(slack, fake_slack, CORA, note["blocks"])  # agreement awaiting Sam's approval
     slack.event({"type": "app_home_opened", "user": SAM.id, "tab": "home", "channel": "D0X"})
     text = json.dumps(fake_slack.calls_to("views.publish")[-1].args["view"]["blocks"], ensure_ascii=False)
-    assert "Share your perspective on <https://parley-test.slack.com/archives/C0SHARED/p" in text
+    assert "• Tell your side of <https://parley-test.slack.com/archives/C0SHARED/p" in text
+    (to_share,) = [line for line in text.split("\\n") if "Tell your side of" in line]
+    assert "|D-1 · Homepage delivered two weeks late>" in to_share  # not D-2: Sam gave his account raising it
     assert "Review and approve the agreement for" in text and "D-2" in text
     assert "Your team, last 90 days" in text and "*Open now*\\n2" in text
     assert "Billing or payment: 1" in text and "Delivery or timeline: 1" in text

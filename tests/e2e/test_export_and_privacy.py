@@ -18,18 +18,19 @@ from bot.services.people import Person
 from bot.services.policy import set_policy
 from models import Dispute, Feedback, Party, utcnow
 from tests.conftest import CHANNEL, CLIVE, CORA, GUEST, SAM, SOL
-from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+from tests.e2e.agreement_steps import (
+    accepted_proposal,
+    proposal_to_draft,
+)
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import card_blocks, click, click_for_modal, text_of
+from tests.e2e.threads import card_blocks, click_for_modal, text_of
 from tests.integration.test_certificate import verify
 from tests.support.slack_requests import User
 from tests.support.ticks import remind
 
 
 def test_export_sends_the_full_record_privately(slack, fake_slack, db, database_url, tmp_path):
-    ts, note = accepted_proposal(slack, fake_slack)
-    _, message = post_agreement(slack, fake_slack, SAM, note["blocks"])
-    click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
+    accepted_proposal(slack, fake_slack)  # P1 accepted: the agreement is in effect
     slack.command(SAM, "export D-1")
     upload = next(u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record.md")
     assert upload["channel"] == "D0SAM"  # the requester's DM with Parley, nobody else's
@@ -42,10 +43,11 @@ def test_export_sends_the_full_record_privately(slack, fake_slack, db, database_
     record = json.loads(reader.attachments[ATTACHMENT][0])
     assert record["format"] == "parley/dispute-record" and record["scope"] == "full"
     assert [(x["name"], x["organization"]) for x in record["agreements"][0]["approvals"]] == \
-        [("Sam", "Studio")]
+        [("Sam", "Studio"), ("Cora", "Client Co")]  # who proposed it, and who accepted it
     words = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ("Dispute record", "P1 (accepted)\nRedo the checkout screens",
-                     "Approved by Sam (Studio, Slack T0HOST / U0SAM)", "Agreement approved: v1"):
+    for expected in ("Dispute record · D-1", "P1 (accepted)\nRedo the checkout screens",
+                     "Approved by Sam (Studio) on ", "Sam (Studio, Slack T0HOST / U0SAM): approved",
+                     "Agreement approved: version 1"):
         assert expected in words
     (tmp_path / "D-1-record.pdf").write_bytes(pdf["bytes"])
     checked = verify(database_url, tmp_path / "D-1-record.pdf")
@@ -70,7 +72,7 @@ def test_nothing_internal_reaches_a_channel_shared_with_another_organization(sla
     fake_slack.add_channel("C0ALSOSHARED", shared=True)
     with db.transaction() as s:
         set_policy(s, "T0HOST", actor=Person("T0HOST", SAM.id), escalation_channel="C0ALSOSHARED")
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     with db.transaction() as s:
         dispute = s.scalars(select(Dispute)).one()
         dispute.created_at = utcnow() - timedelta(days=9)
@@ -127,7 +129,9 @@ def test_export_is_for_parties_and_admins_and_the_client_side_gets_no_internal_n
     document, answer = export(CORA)  # the client side: the record without the team's notes
     assert document is not None and "Settled by phone." in document
     assert not any(marker in document for marker in internal)
-    assert document.count("Record for the client side") == 2 and "full record" not in answer
+    assert document.count("Record for the client side") == 1  # the Markdown file's
+    assert "This copy leaves out Studio's internal notes." in document
+    assert "full record" not in answer
     for outsider in (CLIVE, GUEST):  # in the channel, but not a party: told privately, no file
         document, answer = export(outsider)
         assert document is None and "Only the parties to D-1 can export its record" in answer

@@ -12,7 +12,7 @@ from bot.services.people import Person
 from bot.services.policy import set_policy
 from models import Dispute, MediatorRequest, OutboxMessage
 from tests.conftest import BOT_USER, CHANNEL, CLIENT_TEAM, CLIVE, CORA, SAM, SOL
-from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+from tests.e2e.agreement_steps import post_agreement, proposal_to_draft
 from tests.e2e.threads import (
     buttons,
     card_blocks,
@@ -56,12 +56,12 @@ def status(db) -> str:
 def test_a_mediator_from_neither_organization_joins_at_once_and_closes_alone_once_both_accept(
         slack, fake_slack, db):
     fake_slack.add_user(THEA.id, THEA.team_id, name="thea")
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     ask(slack, fake_slack, CORA, ts, {ids.B_MEDIATOR_ANYONE: THEA.id, ids.B_MEDIATOR_REASON: "Stuck."})
     message = request_message(fake_slack, ts)
     assert "<@U0THEA> joins as mediator, from neither organization" in text_of(message["blocks"])
     assert set(buttons(message["blocks"])) == {ids.ACCEPT_MEDIATOR}
-    assert "Mediator: <@U0THEA> (accepted by the client side so far)" in text_of(
+    assert "*Mediator*: Thea (accepted by Client Co so far)" in text_of(
         card_blocks(fake_slack, CHANNEL, ts))
     # Accepted by the client side only: the mediator's close is a proposal the studio answers.
     close(slack, fake_slack, THEA, ts)
@@ -86,7 +86,7 @@ def test_a_mediator_from_neither_organization_joins_at_once_and_closes_alone_onc
 def test_a_colleague_of_the_asking_side_mediates_only_once_the_other_side_accepts(
         slack, fake_slack, db):
     fake_slack.add_user(CLARA.id, CLARA.team_id, name="clara")
-    ts, _ = accepted_proposal(slack, fake_slack)
+    ts, _ = proposal_to_draft(slack, fake_slack)
     ask(slack, fake_slack, CORA, ts, {ids.B_MEDIATOR_ANYONE: CLARA.id, ids.B_MEDIATOR_REASON: "Stuck."})
     message = request_message(fake_slack, ts)
     said = text_of(message["blocks"])
@@ -120,7 +120,7 @@ def test_a_colleague_of_the_asking_side_mediates_only_once_the_other_side_accept
 def test_a_listed_mediator_and_the_form_s_checks(slack, fake_slack, db):
     with db.transaction() as s:
         set_policy(s, "T0HOST", actor=Person("T0HOST", SAM.id), mediators=SOL.id)
-    ts, _ = accepted_proposal(slack, fake_slack)
+    ts, _ = proposal_to_draft(slack, fake_slack)
     view = click_for_modal(slack, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts), ids.ASK_MEDIATOR)
     listed = next(b for b in view["blocks"] if b.get("block_id") == ids.B_MEDIATOR_LISTED)
     assert [o["value"] for o in listed["element"]["options"]] == [SOL.id]
@@ -139,7 +139,7 @@ def test_a_listed_mediator_and_the_form_s_checks(slack, fake_slack, db):
         assert dispute.escalated and mediator.side == "mediator" and not mediator.can_approve
         assert mediator.accepted_sides == {"client"}
     card = text_of(card_blocks(fake_slack, CHANNEL, ts))
-    assert "escalated" in card and "Mediator: <@U0SOL>" in card
+    assert "with a mediator" in card and "*Mediator*: Sol (accepted by Client Co so far)" in card
 
 
 def test_the_asking_side_s_internal_note_goes_to_its_own_people_only(slack, fake_slack, db):
@@ -147,7 +147,7 @@ def test_the_asking_side_s_internal_note_goes_to_its_own_people_only(slack, fake
     fake_slack.add_channel(INTERNAL, shared=False)
     with db.transaction() as s:
         set_policy(s, "T0HOST", actor=Person("T0HOST", SAM.id), escalation_channel=INTERNAL)
-    ts, _ = accepted_proposal(slack, fake_slack)  # Sam for the studio; Cora and Clive, the client
+    ts, _ = proposal_to_draft(slack, fake_slack)  # Sam for the studio; Cora and Clive, the client
     # The client's form says where its note goes: to Clive, its colleague, never the studio.
     view = ask(slack, fake_slack, CORA, ts, {
         ids.B_MEDIATOR_ANYONE: THEA.id, ids.B_MEDIATOR_REASON: "Stuck.",
@@ -191,7 +191,7 @@ def test_with_nobody_of_its_own_to_tell_the_form_has_no_note_and_a_forged_one_go
 
 
 def test_only_the_two_sides_may_request_a_mediator(slack, fake_slack):
-    ts, _ = accepted_proposal(slack, fake_slack)
+    ts, _ = proposal_to_draft(slack, fake_slack)
     click(slack, fake_slack, SOL, card_blocks(fake_slack, CHANNEL, ts), ids.ASK_MEDIATOR)
     assert "Only the parties to D-1 can request a mediator" in private_notes(fake_slack)[-1]
 
@@ -214,7 +214,7 @@ def test_a_stalled_dispute_offers_the_same_mediator_path(slack, parley, fake_sla
 
 def test_someone_asked_for_who_has_since_become_a_party_cannot_be_accepted(slack, fake_slack, db):
     fake_slack.add_user(CLARA.id, CLARA.team_id, name="clara")
-    ts, _ = accepted_proposal(slack, fake_slack)
+    ts, _ = proposal_to_draft(slack, fake_slack)
     ask(slack, fake_slack, CORA, ts, {ids.B_MEDIATOR_ANYONE: CLARA.id, ids.B_MEDIATOR_REASON: "Stuck."})
     waiting = request_message(fake_slack, ts)["blocks"]
     view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.ADD_PARTY)
@@ -232,7 +232,7 @@ def test_a_mediator_adds_nobody_from_a_third_organization_to_a_side(slack, fake_
     theo = User("U0THEO", "T0THIRD", "theo")
     for user in (THEA, theo):
         fake_slack.add_user(user.id, user.team_id, name=user.name)
-    ts, _ = accepted_proposal(slack, fake_slack)
+    ts, _ = proposal_to_draft(slack, fake_slack)
     ask(slack, fake_slack, SAM, ts, {ids.B_MEDIATOR_ANYONE: THEA.id, ids.B_MEDIATOR_REASON: "Stuck."})
     view = click_for_modal(slack, fake_slack, THEA, card_blocks(fake_slack, CHANNEL, ts), ids.ADD_PARTY)
     errors = slack.view_submission(THEA, view, {ids.B_NEW_PARTIES: [theo.id]}).json()["errors"]

@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.payloads import OpenDisputeMeta, decode
-from models import AuditEvent, Dispute
+from bot.services import perspectives
+from models import AuditEvent, Dispute, Perspective
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
+from tests.e2e.threads import buttons, thread_posts
 
 
 def test_slash_command_opens_the_modal_with_the_title_prefilled(slack, fake_slack):
@@ -31,13 +33,22 @@ def test_submission_posts_card_and_welcome_and_stores_the_dispute(slack, fake_sl
     assert card["channel"] == CHANNEL and "thread_ts" not in card
     card_text = json.dumps(card["blocks"])
     for expected in ("D-1", "Homepage delivered two weeks late", "Delivery or timeline",
-                     "<@U0SAM>", "<@U0CORA>", "<@U0CLIVE>", "1,250.50 EUR", "Open"):
-        assert expected in card_text
+                     "1,250.50 EUR", "Open: each side tells its side", "Raised by*\\nSam on <!date^",
+                     "*Studio*: Sam", "*Client Co*: Cora, Clive",
+                     "Client Co tells its side of what happened. Studio has told its side;"):
+        assert expected in card_text, expected
+    assert "<@" not in card_text  # people by name, never mentioned: only the thread calls on them
+    # the opener's account is their side's perspective, sealed: the card shows none of it
+    for account in (GOOD_ANSWERS[ids.B_HAPPENED], GOOD_ANSWERS[ids.B_OUTCOME], "What happened"):
+        assert account not in card_text
+    assert buttons(card["blocks"])[ids.SHARE_PERSPECTIVE]["text"]["text"] == "Share your side"
     root_ts = fake_slack.calls_to("chat.getPermalink")[0].args["message_ts"]
     assert welcome["thread_ts"] == root_ts
     welcome_text = json.dumps(welcome["blocks"])
-    assert "<@U0CORA>" in welcome_text and "<@U0CLIVE>" in welcome_text
-    assert "<@U0SAM>" not in welcome_text.split("What happens next")[0]
+    assert "Thanks for raising this, Sam." in welcome_text
+    assert "<@U0CORA> and <@U0CLIVE>: Studio has raised *D-1* with Client Co here." in welcome_text
+    assert "<@U0SAM>" not in welcome_text
+    assert GOOD_ANSWERS[ids.B_HAPPENED] not in json.dumps(thread_posts(fake_slack, root_ts))
 
     with db.transaction() as session:
         dispute = session.scalars(select(Dispute)).one()
@@ -48,8 +59,18 @@ def test_submission_posts_card_and_welcome_and_stores_the_dispute(slack, fake_sl
         sides = {(p.user_id, p.team_id, p.side) for p in dispute.parties}
         assert sides == {("U0SAM", "T0HOST", "provider"), ("U0CORA", "T0CLIENT", "client"),
                          ("U0CLIVE", "T0CLIENT", "client")}
-        kinds = [e.kind for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        assert kinds == ["dispute.opened", "dispute.thread_started"]
+        (account,) = session.scalars(select(Perspective)).all()  # the opener's, sealed
+        assert (account.party.user_id, account.party.side, account.version) == ("U0SAM", "provider", 1)
+        assert account.what_happened == GOOD_ANSWERS[ids.B_HAPPENED]
+        assert account.resolution == GOOD_ANSWERS[ids.B_OUTCOME]
+        assert account.impact == "" and account.acknowledgement is None
+        assert account.released_at is None and account.posted_ts is None
+        assert perspectives.shared_sides_of(session, dispute.id) == {"provider"}
+        assert not perspectives.is_revealed(session, dispute.id)
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [e.kind for e in events] == ["dispute.opened", "perspective.shared",
+                                            "dispute.thread_started"]
+        assert events[0].payload.get("account") is True
 
 
 def test_references_count_up_per_workspace(slack, fake_slack, db):

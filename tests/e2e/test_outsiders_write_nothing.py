@@ -12,16 +12,18 @@ one cannot be left out of it. Raising a dispute is not in the walk: anyone in th
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
 
 from bot import ids
+from bot.payloads import DisputeButton
 from bot.slack.listeners import FEATURES
 from models import CheckIn, utcnow
 from tests.conftest import CHANNEL, CLIENT_TEAM, CLIVE, CORA, SAM, SOL
-from tests.e2e.agreement_steps import OFFER, accepted_proposal, post_agreement
+from tests.e2e.agreement_steps import OFFER, post_agreement, proposal_to_draft
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import buttons, card_blocks, click, click_for_modal, thread_posts
 from tests.support.slack_requests import User
@@ -32,6 +34,9 @@ CLIENT_ADMIN = User("U0CADMIN", CLIENT_TEAM, "cadmin")  # the client's admin, no
 CLARA = User("U0CLARA", CLIENT_TEAM, "clara")  # asked to mediate by her own side, waiting
 OUTSIDERS = (SOL, THIRD, CLIENT_ADMIN)
 OPEN_TO_EVERYONE = {ids.RAISE_DISPUTE, ids.OPEN_DISPUTE_MODAL}  # raising a dispute
+# Buttons only older messages carry (new cards offer these in their menu, ids.CARD_MORE): the walk
+# clicks them with the value those messages had.
+LEGACY = {ids.ADD_PARTY, ids.ASK_MEDIATOR, ids.CLOSE_DISPUTE, ids.DRAFT_AGREEMENT}
 DUE = (date.today() + timedelta(days=10)).isoformat()
 NOT_DATA = {"handled_requests"}  # the keys that make each request count once
 _fresh = itertools.count(1)
@@ -67,7 +72,10 @@ class Seen:
     def buttons(self) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}
         for call in self.fake.calls:
-            for blocks in (call.args.get("blocks"), (call.args.get("view") or {}).get("blocks")):
+            shared = call.args.get("blocks")
+            if isinstance(shared, str):  # a file shared with a message (files.completeUploadExternal)
+                shared = json.loads(shared)
+            for blocks in (shared, (call.args.get("view") or {}).get("blocks")):
                 if isinstance(blocks, list):
                     for action_id, element in buttons(blocks).items():
                         found.setdefault(action_id, []).append(element)
@@ -88,8 +96,11 @@ def stage(slack, fake_slack, parley, db) -> None:
     # D-1: open, with a proposal on the table and a mediator waiting for the studio's answer.
     ts1 = raise_dispute(slack, fake_slack, SAM, [CORA, CLIVE])["welcome"]["thread_ts"]
     card = card_blocks(fake_slack, CHANNEL, ts1)
-    for user, action in ((CORA, ids.SHARE_PERSPECTIVE), (SAM, ids.ADD_PARTY), (SAM, ids.CLOSE_DISPUTE)):
+    for user, action in ((SAM, ids.ADD_PARTY), (SAM, ids.CLOSE_DISPUTE)):
         click_for_modal(slack, fake_slack, user, card, action)
+    share = click_for_modal(slack, fake_slack, CORA, card, ids.SHARE_PERSPECTIVE)
+    slack.view_submission(CORA, share, ANSWERS[ids.PERSPECTIVE_MODAL])  # both told: Propose next
+    card = card_blocks(fake_slack, CHANNEL, ts1)
     proposal_form = click_for_modal(slack, fake_slack, SAM, card, ids.PROPOSE)
     slack.view_submission(SAM, proposal_form, OFFER)
     proposal = thread_posts(fake_slack, ts1)[-1]["blocks"]
@@ -99,12 +110,12 @@ def stage(slack, fake_slack, parley, db) -> None:
     slack.view_submission(CORA, mediator_form, {ids.B_MEDIATOR_ANYONE: CLARA.id,
                                                 ids.B_MEDIATOR_REASON: "Stuck."})
     # D-2: an agreement waiting for approval.
-    ts2, note = accepted_proposal(slack, fake_slack)
+    ts2, note = proposal_to_draft(slack, fake_slack)
     form, agreement = post_agreement(slack, fake_slack, SAM, note["blocks"])
     click(slack, fake_slack, SAM, form["blocks"], ids.ADD_AGREEMENT_ITEM_ROW)
     click_for_modal(slack, fake_slack, CORA, agreement["blocks"], ids.REQUEST_CHANGES)
     # D-3: in effect, a check-in answered "not yet": a new date, reopening, a mediator.
-    ts3, note = accepted_proposal(slack, fake_slack)
+    ts3, note = proposal_to_draft(slack, fake_slack)
     _, agreement = post_agreement(slack, fake_slack, SAM, note["blocks"])
     for user in (SAM, CORA):
         click(slack, fake_slack, user, agreement["blocks"], ids.APPROVE_AGREEMENT)
@@ -115,7 +126,7 @@ def stage(slack, fake_slack, parley, db) -> None:
     options = fake_slack.calls_to("chat.postMessage")[-1].args
     click_for_modal(slack, fake_slack, SAM, options["blocks"], ids.NEW_DATE)
     # D-4: done, confirmed, feedback and lessons learned asked for.
-    ts4, note = accepted_proposal(slack, fake_slack)
+    ts4, note = proposal_to_draft(slack, fake_slack)
     _, agreement = post_agreement(slack, fake_slack, SAM, note["blocks"])
     for user in (SAM, CORA):
         click(slack, fake_slack, user, agreement["blocks"], ids.APPROVE_AGREEMENT)
@@ -168,6 +179,9 @@ def test_people_who_may_not_act_change_nothing_through_any_button_or_form(
     stage(slack, fake_slack, parley, db)
     seen = Seen(fake_slack)
     found_buttons, found_views = seen.buttons(), seen.views()
+    first = json.loads(found_buttons[ids.CARD_MORE][0]["options"][0]["value"])["d"]
+    for action_id in LEGACY:
+        found_buttons.setdefault(action_id, []).append({"value": DisputeButton(d=first).encode()})
     # The walk holds every action and every form Parley registers.
     assert registered("action") - OPEN_TO_EVERYONE <= set(found_buttons)
     assert registered("view") - OPEN_TO_EVERYONE <= set(found_views)
@@ -177,10 +191,13 @@ def test_people_who_may_not_act_change_nothing_through_any_button_or_form(
     for user in OUTSIDERS:
         for action_id in sorted(registered("action") - OPEN_TO_EVERYONE):
             for element in found_buttons[action_id]:
-                start = len(fake_slack.calls)
-                reply = slack.block_action(user, action_id, element.get("value"))
-                assert_refused(user, action_id, reply, fake_slack.calls[start:])
-                attempts += 1
+                choices = ([{"option": o["value"]} for o in element["options"]]
+                           if element.get("type") == "overflow" else [{"value": element.get("value")}])
+                for choice in choices:
+                    start = len(fake_slack.calls)
+                    reply = slack.block_action(user, action_id, **choice)
+                    assert_refused(user, action_id, reply, fake_slack.calls[start:])
+                    attempts += 1
         for callback_id in sorted(registered("view") - OPEN_TO_EVERYONE):
             view = {**found_views[callback_id], "id": f"V-OUT-{next(_fresh)}", "hash": f"h{next(_fresh)}"}
             start = len(fake_slack.calls)

@@ -30,7 +30,7 @@ def test_opener_adds_a_party_who_is_welcomed_and_shown_on_the_card(slack, fake_s
     note = thread_posts(fake_slack, ts)[-1]["text"]
     assert note.startswith("<@U0SAM> added <@U0CLIVE> and <@U0SOL> to this dispute.")
     card = text_of(card_blocks(fake_slack, CHANNEL, ts))
-    assert "<@U0CLIVE>" in card and "<@U0SOL>" in card
+    assert "*Studio*: Sam, Sol" in card and "*Client Co*: Cora, Clive" in card
     with db.read() as session:
         dispute = session.scalars(select(Dispute)).one()
         assert {(p.user_id, p.side) for p in dispute.parties} >= {("U0CLIVE", "client"), ("U0SOL", "provider")}

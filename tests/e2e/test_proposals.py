@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import ids
-from models import AuditEvent, Dispute, Proposal
+from models import Agreement, AuditEvent, Dispute, Proposal
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import (
@@ -56,27 +56,49 @@ def test_propose_then_accept_from_the_other_side(slack, fake_slack, db):
     assert message["text"].startswith("P1: Redo the two checkout screens")
     assert "Proposed by Sam (Studio)" in text and "Redo or fix the work" in text
     assert "<@U0SAM> · due" in text
+    assert "<@U0CORA>" in text and "you can accept it, suggest a change, or decline it" in text
     assert set(buttons(message["blocks"])) == {ids.ACCEPT_PROPOSAL, ids.COUNTER_PROPOSAL,
                                               ids.DECLINE_PROPOSAL, ids.WITHDRAW_PROPOSAL}
     with db.read() as session:
         assert session.scalars(select(Dispute)).one().status == "discussing"
-    count = len(thread_posts(fake_slack, ts))
+    count = len(fake_slack.messages_in(CHANNEL, ts))
     reply = click(slack, fake_slack, CORA, message["blocks"], ids.ACCEPT_PROPOSAL)
     assert reply.status == 200
-    note = fake_slack.wait_for("chat.postMessage", len(fake_slack.calls_to("chat.postMessage")))[-1]
+    # accepting is agreeing: one post says the agreement is in effect, with its PDF
+    fake_slack.wait_until(lambda: len(fake_slack.messages_in(CHANNEL, ts)) > count,
+                          what="the in-effect post")
     fake_slack.wait_for("chat.update", 2)
-    accepted = posts_after(fake_slack, ts, count)[0]["text"]
-    assert accepted.startswith(":handshake: Cora (Client Co) accepted P1")
-    update = fake_slack.calls_to("chat.update")[-1].args
-    assert "Accepted by Cora (Client Co)" in text_of(update["blocks"])
-    assert ids.ACCEPT_PROPOSAL not in text_of(update["blocks"])
+    new_posts = fake_slack.messages_in(CHANNEL, ts)[count:]
+    assert len(new_posts) == 1 and new_posts[0]["files"]
+    assert ("Studio and Client Co agreed on D-1. The agreement is in effect now."
+            in new_posts[0]["blocks"][0]["text"]["text"])
+    assert [u["filename"] for u in fake_slack.uploads.values()] == [
+        "D-1-agreement-v1-certificate.pdf"]
+
+    # the proposal's own message shows the acceptance in place, without its buttons
+    def stored_proposal():
+        return next(m for m in fake_slack.messages_in(CHANNEL, ts) if m["text"].startswith("P1:"))
+
+    fake_slack.wait_until(lambda: "Accepted by Cora (Client Co)" in text_of(stored_proposal()["blocks"]),
+                          what="the proposal's update")
+    assert ids.ACCEPT_PROPOSAL not in text_of(stored_proposal()["blocks"])
     with db.read() as session:
         proposal = session.scalars(select(Proposal)).one()
         assert proposal.status == "accepted" and proposal.decided_by.user_id == CORA.id
         assert [i.text for i in proposal.items] == ["Redo the checkout screens"]
-        kinds = [e.kind for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        assert kinds[-3:] == ["proposal.made", "dispute.status_changed", "proposal.accepted"]
-    assert note is not None
+        agreement = session.scalars(select(Agreement)).one()
+        assert agreement.status == "ratified" and agreement.proposal_id == proposal.id
+        assert [i.text for i in agreement.items] == ["Redo the checkout screens"]
+        assert session.scalars(select(Dispute)).one().status == "agreed"
+        events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        kinds = [e.kind for e in events]
+        assert kinds[kinds.index("proposal.made"):] == [
+            "proposal.made", "dispute.status_changed", "proposal.accepted",
+            "dispute.status_changed", "agreement.drafted", "agreement.approved",
+            "agreement.approved", "dispute.status_changed", "agreement.ratified"]
+        # approved by the proposal's author and by the person who accepted it, nobody else
+        assert [(e.actor_user, e.payload["via"]) for e in events if e.kind == "agreement.approved"] == [
+            (SAM.id, "proposed"), (CORA.id, "accepted")]
 
 
 def test_the_authors_side_cannot_accept_and_non_parties_are_refused(slack, fake_slack, db):
@@ -96,7 +118,7 @@ def test_counter_proposal_is_prefilled_and_supersedes(slack, fake_slack, db):
     ts = opened(slack, fake_slack)
     first, _ = propose(slack, fake_slack, SAM, ts)
     view = click_for_modal(slack, fake_slack, CORA, first["blocks"], ids.COUNTER_PROPOSAL)
-    assert view["title"]["text"] == "Counter-proposal"
+    assert view["title"]["text"] == "Suggest a change"
     summary = next(b for b in view["blocks"] if b.get("block_id") == ids.B_PR_SUMMARY)
     assert summary["element"]["initial_value"] == OFFER[ids.B_PR_SUMMARY]
     owner = next(b for b in view["blocks"] if b.get("block_id") == "item_owner_0")
@@ -107,7 +129,7 @@ def test_counter_proposal_is_prefilled_and_supersedes(slack, fake_slack, db):
                                        ids.B_PR_CURRENCY: "EUR"})
     fake_slack.wait_for("chat.update", 2)
     second = posts_after(fake_slack, ts, count)[0]
-    assert "answering P1" in text_of(second["blocks"]) and "300 EUR" in text_of(second["blocks"])
+    assert "in answer to P1" in text_of(second["blocks"]) and "300 EUR" in text_of(second["blocks"])
     old = fake_slack.calls_to("chat.update")[-1].args
     assert "Superseded" in text_of(old["blocks"])
     # an old button of the superseded proposal answers politely and changes nothing
@@ -160,7 +182,14 @@ def test_double_clicks_decide_once(slack, fake_slack, db):
         assert session.scalars(select(Proposal)).one().status == "accepted"
         accepted = [e for e in session.scalars(select(AuditEvent)) if e.kind == "proposal.accepted"]
         assert len(accepted) == 1
+        assert len(session.scalars(select(Agreement)).all()) == 1  # accepting once agrees once
     assert sum("already been accepted" in n for n in private_notes(fake_slack)) == 2
+
+    def shared_files():
+        return [m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files")]
+
+    fake_slack.wait_until(shared_files, what="the in-effect post")
+    assert len(shared_files()) == 1 and len(fake_slack.uploads) == 1
 
 
 def test_connected_org_user_proposes_and_host_accepts(slack, fake_slack, db):

@@ -39,8 +39,9 @@ def test_the_provider_s_admin_hands_the_channel_to_the_client(any_server, both_i
     forged = studio.view_submission(SAM, view, {**POLICY, ids.B_S_PROVIDER: "T0NOTHERE"}).json()
     assert "in it and has installed Parley" in forged["errors"][ids.B_S_PROVIDER]
     assert studio.view_submission(SAM, view, {**POLICY, ids.B_S_PROVIDER: CLIENT_TEAM}).body == ""
-    told = fake_slack.wait_for("chat.postMessage", 3)[-1].args["text"]
-    assert "*Client Co* is now the provider side" in told
+    told = fake_slack.wait_for("chat.postMessage", 3)[-1].args
+    assert told["channel"] == SAM.id  # the admin is told privately, in a DM (words for admins)
+    assert "*Client Co* is now the provider side" in told["text"]
 
     raise_dispute(client, fake_slack, CORA, [SAM], **{ids.B_TITLE: "Invoice paid late"})  # Client Co's now
     with db.read() as session:
@@ -65,6 +66,11 @@ def test_the_provider_s_admin_hands_the_channel_to_the_client(any_server, both_i
     view = settings_view(studio, fake_slack, SAM)  # the studio's admin now: their defaults only
     text = json.dumps(view["blocks"])
     assert "*Client Co* is the provider side" in text and ids.B_S_PROVIDER not in text
+    # what both organizations read in the channel never speaks of provider and client sides
+    in_channel = [json.dumps(c.args) for c in fake_slack.calls
+                  if c.method in ("chat.postMessage", "chat.update") and c.args.get("channel") == CHANNEL]
+    assert len(in_channel) >= 4  # both D-1s' cards and welcomes
+    assert not [said for said in in_channel if "provider side" in said or "client side" in said]
     refused = studio.view_submission(SAM, view, {**POLICY, ids.B_S_SCOPE: "channel"}).json()
     assert "Another organization is the provider" in refused["errors"][ids.B_S_SCOPE]
 

@@ -16,7 +16,7 @@ from bot.application import create_app
 from bot.jobs.tasks import forget
 from models import Agreement, Approval, Dispute, HandledRequest, utcnow
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SECRET
-from tests.e2e.agreement_steps import _keep, accepted_proposal, post_agreement
+from tests.e2e.agreement_steps import _keep, post_agreement, proposal_to_draft
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
 from tests.e2e.threads import buttons, card_blocks, click, click_for_modal
 from tests.support.app_server import AppServer
@@ -38,11 +38,11 @@ def joined(slack) -> str:
                                         "channel": CHANNEL, "channel_type": "C", "team": "T0HOST"}))
 
 
-def click_body(fake, action_id: str, value: str) -> str:
-    """One click of Sam's, as the signed body Slack sent (to be sent again as it is)."""
+def click_body(fake, action_id: str, value: str, user=SAM) -> str:
+    """One click (Sam's unless told), as the signed body Slack sent (to be sent again as it is)."""
     return urlencode({"payload": json.dumps({
-        "type": "block_actions", "user": {"id": SAM.id, "team_id": SAM.team_id},
-        "team": {"id": SAM.team_id}, "trigger_id": f"13345224609.{action_id}.replayed",
+        "type": "block_actions", "user": {"id": user.id, "team_id": user.team_id},
+        "team": {"id": user.team_id}, "trigger_id": f"13345224609.{action_id}.replayed",
         "channel": {"id": CHANNEL}, "response_url": fake.response_url(),
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                      "action_ts": "1700000000.123456"}]})})
@@ -107,7 +107,7 @@ def test_concurrent_replays_open_one_dispute(slack, fake_slack, db):
 
 
 def test_a_replayed_agreement_submission_keeps_its_approvals(slack, fake_slack, db):
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     view = click_for_modal(slack, fake_slack, SAM, note["blocks"], ids.DRAFT_AGREEMENT)
     payload = slack.view_submission_payload(SAM, view, _keep(view, {}))
     body, signed_at = urlencode({"payload": json.dumps(payload)}), int(time.time())
@@ -122,8 +122,8 @@ def test_a_replayed_agreement_submission_keeps_its_approvals(slack, fake_slack, 
 
 
 def test_a_replayed_click_does_its_work_once(slack, fake_slack, db):
-    ts, _ = accepted_proposal(slack, fake_slack)
-    _, message = post_agreement(slack, fake_slack, SAM, _note(fake_slack, ts)["blocks"])
+    _, drafting = proposal_to_draft(slack, fake_slack)
+    _, message = post_agreement(slack, fake_slack, SAM, drafting["blocks"])
     before = len(fake_slack.calls_to("chat.update"))
     value = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
              if e["action_id"] == ids.APPROVE_AGREEMENT][0]["value"]
@@ -132,10 +132,28 @@ def test_a_replayed_click_does_its_work_once(slack, fake_slack, db):
         assert slack.post(body, timestamp=signed_at).status == 200
     assert len(fake_slack.calls_to("chat.update")) == before + 1  # the message updated once
     assert not any("already approved" in c.args.get("text", "") for c in fake_slack.calls_to("response_url"))
+    with db.read() as s:
+        assert [a.user_id for a in s.scalars(select(Approval))] == [SAM.id]
 
 
-def _note(fake, ts):
-    return [c.args for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts") == ts][-1]
+def test_a_replayed_accept_agrees_once(slack, fake_slack, db):
+    """Accepting is agreeing: the same click sent three times makes one agreement, said once."""
+    ts, drafting = proposal_to_draft(slack, fake_slack)
+    value = buttons(drafting["proposal"]["blocks"])[ids.ACCEPT_PROPOSAL]["value"]
+    body, signed_at = click_body(fake_slack, ids.ACCEPT_PROPOSAL, value, CORA), int(time.time())
+    for _ in range(3):
+        assert slack.post(body, timestamp=signed_at).status == 200
+
+    def in_effect():
+        return [m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files")]
+
+    fake_slack.wait_until(in_effect, what="the in-effect post")
+    with db.read() as s:
+        agreement = s.scalars(select(Agreement)).one()
+        assert agreement.status == "ratified"
+        assert sorted(a.user_id for a in s.scalars(select(Approval))) == [CORA.id, SAM.id]
+    assert len(in_effect()) == 1 and len(fake_slack.uploads) == 1
+    assert not any("already" in c.args.get("text", "") for c in fake_slack.calls_to("response_url"))
 
 
 def test_handled_request_keys_are_forgotten_after_a_day(slack, db):
@@ -148,7 +166,7 @@ def test_handled_request_keys_are_forgotten_after_a_day(slack, db):
 
 
 def test_a_replayed_export_command_sends_one_file(slack, fake_slack):
-    accepted_proposal(slack, fake_slack)
+    proposal_to_draft(slack, fake_slack)
     body = urlencode({"command": "/dispute", "text": "export D-1", "team_id": SAM.team_id,
                       "user_id": SAM.id, "channel_id": CHANNEL, "channel_name": "studio-client",
                       "trigger_id": "13345224609.2.replayed", "response_url": fake_slack.response_url()})
@@ -160,8 +178,8 @@ def test_a_replayed_export_command_sends_one_file(slack, fake_slack):
 
 def test_a_replayed_click_that_opens_a_form_changes_nothing_and_logs_no_error(slack, fake_slack, caplog):
     ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
-    value = buttons(card_blocks(fake_slack, CHANNEL, ts))[ids.PROPOSE]["value"]
-    body, signed_at = click_body(fake_slack, ids.PROPOSE, value), int(time.time())
+    value = buttons(card_blocks(fake_slack, CHANNEL, ts))[ids.SHARE_PERSPECTIVE]["value"]
+    body, signed_at = click_body(fake_slack, ids.SHARE_PERSPECTIVE, value), int(time.time())
     before = len(fake_slack.calls_to("views.open"))
     for _ in range(2):
         assert slack.post(body, timestamp=signed_at).status == 200

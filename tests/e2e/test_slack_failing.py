@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot import ids
 from models import Agreement, AuditEvent, Dispute, OutboxMessage, Proposal
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM
-from tests.e2e.agreement_steps import accepted_proposal, post_agreement
+from tests.e2e.agreement_steps import post_agreement, proposal_to_draft
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal, raise_dispute
 from tests.e2e.threads import (
     buttons,
@@ -47,7 +47,7 @@ def test_a_dispute_opened_while_slack_fails_is_saved_told_and_posted_once_when_i
     with db.read() as session:
         assert session.scalars(select(Dispute)).one().thread_ts == cards[0]["ts"]
     welcome = fake_slack.messages_in(CHANNEL, cards[0]["ts"])
-    assert len(welcome) == 1 and "Welcome" in welcome[0]["text"]
+    assert len(welcome) == 1 and "Studio has raised *D-1* with Client Co" in welcome[0]["text"]
     view = click_for_modal(slack, fake_slack, CORA, cards[0]["blocks"], ids.SHARE_PERSPECTIVE)
     assert view["callback_id"] == ids.PERSPECTIVE_MODAL  # the card's buttons work
     assert raise_dispute(slack, fake_slack, SAM, [CORA])["card"]["text"].startswith("D-2")
@@ -96,15 +96,21 @@ def test_slack_entirely_down_loses_nothing_and_posts_in_order(slack, parley, fak
     fake_slack.up()
     click(slack, fake_slack, CORA, proposal_buttons(proposal), ids.ACCEPT_PROPOSAL)
     # the acceptance came after the proposal: its messages wait for the proposal's own post
-    assert [c.method for c in fake_slack.calls[refused:] if c.method.startswith("chat.")] == []
-    assert [k for k, s in outbox_rows(db) if s == "pending"] == [
-        "proposal", "card.update", "proposal.settled", "proposal.update"]
-    assert deliver_what_is_left(parley) == 4
-    replies = [r["text"] for r in fake_slack.messages_in(CHANNEL, ts)]
-    assert replies[-2] == "P1: A refund" and "accepted P1" in replies[-1]
+    assert [c.method for c in fake_slack.calls[refused:]
+            if c.method.startswith(("chat.", "files."))] == []
+    pending = [k for k, s in outbox_rows(db) if s == "pending"]
+    assert pending == ["proposal", "card.update", "proposal.update", "agreement.in_effect",
+                       "card.update"]
+    assert deliver_what_is_left(parley) == len(pending)
+    replies = fake_slack.messages_in(CHANNEL, ts)
+    # accepting is agreeing: after the proposal, the one post that says it is in effect
+    assert replies[-2]["text"] == "P1: A refund" and replies[-1]["files"]
+    assert "The agreement is in effect now" in text_of(replies[-1]["blocks"])
     with db.read() as session:
         posted = session.scalars(select(Proposal)).one().message_ts
     assert "Accepted" in text_of(fake_slack.messages[(CHANNEL, posted)]["blocks"])
+    assert deliver_what_is_left(parley) == 0  # nothing twice
+    assert len(fake_slack.messages_in(CHANNEL, ts)) == len(replies) and len(fake_slack.uploads) == 1
 
 
 def proposal_buttons(proposal):
@@ -116,7 +122,7 @@ def proposal_buttons(proposal):
 
 
 def test_ratification_while_slack_fails_is_announced_once_when_it_answers(slack, parley, fake_slack, db):
-    ts, note = accepted_proposal(slack, fake_slack)
+    ts, note = proposal_to_draft(slack, fake_slack)
     _, message = post_agreement(slack, fake_slack, CORA, note["blocks"])
     click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
     fake_slack.down()
@@ -127,13 +133,16 @@ def test_ratification_while_slack_fails_is_announced_once_when_it_answers(slack,
     assert fake_slack.uploads == {}
     fake_slack.up()
     deliver_what_is_left(parley)
-    effect = [r for r in fake_slack.messages_in(CHANNEL, ts) if "is in effect" in r["text"]]
-    assert len(effect) == 1
+    # the one post that says it is in effect: a file share (its PDF), made once
+    effect = [r for r in fake_slack.messages_in(CHANNEL, ts) if r.get("files")]
+    assert len(effect) == 1 and "The agreement is in effect now" in text_of(effect[0]["blocks"])
+    assert len([c for c in fake_slack.calls_to("files.completeUploadExternal")
+                if not c.args.get("_refused")]) == 1
     agreement_message = fake_slack.messages[(CHANNEL, message_ts(db))]
     assert ids.APPROVE_AGREEMENT not in buttons(agreement_message["blocks"])
     assert "Agreed" in text_of(card_blocks(fake_slack, CHANNEL, ts))
     files = sorted(u["filename"] for u in fake_slack.uploads.values() if u.get("channel") == CHANNEL)
-    assert files == ["D-1-agreement-v1-certificate.pdf", "D-1-agreement-v1.md"]  # once each
+    assert files == ["D-1-agreement-v1-certificate.pdf"]  # once, and no Markdown file
     assert deliver_what_is_left(parley) == 0  # nothing more, ever
 
 
@@ -191,3 +200,19 @@ def test_a_rate_limited_post_waits_for_retry_after(slack, parley, fake_slack, db
     deliver_what_is_left(parley)
     posts = fake_slack.calls_to("chat.postMessage")
     assert len(posts) == 3 and posts[1].at - posts[0].at >= 0.9  # Retry-After was honoured
+
+
+def test_an_in_effect_post_whose_answer_was_lost_is_found_by_its_file_not_shared_twice(
+        slack, parley, fake_slack, db):
+    """The "in effect" post is a file share, which carries no metadata: after a lost answer it
+    is looked up in the thread by its file's name before it is shared again."""
+    from tests.e2e.agreement_steps import proposal_to_draft
+
+    ts, drafting = proposal_to_draft(slack, fake_slack)
+    fake_slack.fail_next("files.completeUploadExternal", lost=True)  # shared; answer lost
+    click(slack, fake_slack, CORA, drafting["proposal"]["blocks"], ids.ACCEPT_PROPOSAL)
+    deliver_what_is_left(parley)
+    assert deliver_what_is_left(parley) == 0
+    shares = [m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files")]
+    assert len(shares) == 1
+    assert any(c.args.get("ts") == ts for c in fake_slack.calls_to("conversations.replies"))

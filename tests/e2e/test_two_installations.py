@@ -46,7 +46,9 @@ def test_the_client_opens_a_dispute_in_the_studio_s_channel_with_its_own_token(
     studio.post(json.dumps(joined(studio, fake_slack.bot_user, HOST_TEAM)), "application/json")
     welcome = fake_slack.wait_for("chat.postMessage")[-1].args
     assert welcome["_team"] == HOST_TEAM
-    assert "In this channel *Studio* is the provider side" in json.dumps(welcome["blocks"])
+    said = json.dumps(welcome["blocks"])  # the channel welcome: both organizations read it
+    assert "kept in *Studio*'s Parley (their numbers and settings)" in said
+    assert "provider side" not in said and "client side" not in said
 
     posted = raise_dispute(client, fake_slack, CORA, [SAM])  # /dispute by the client's people
     assert fake_slack.calls_to("views.open")[-1].args["_team"] == CLIENT_TEAM  # their own token
@@ -64,9 +66,9 @@ def test_the_client_opens_a_dispute_in_the_studio_s_channel_with_its_own_token(
         before = len(fake_slack.calls_to("chat.postEphemeral"))
         assert slack.view_submission(person, view, STORY).status == 200
         fake_slack.wait_for("chat.postEphemeral", before + 1)
-    with db.read() as session:
-        shared = {(p.party.user_id, p.party.side) for p in session.scalars(select(Perspective))}
-    assert shared == {("U0CORA", "client"), ("U0SAM", "provider")}
+    with db.read() as session:  # Cora's account from raising it (v1), revised (v2); Sam's side
+        shared = {(p.party.user_id, p.party.side, p.version) for p in session.scalars(select(Perspective))}
+    assert shared == {("U0CORA", "client", 1), ("U0CORA", "client", 2), ("U0SAM", "provider", 1)}
 
 
 def test_an_event_both_installations_could_see_is_handled_once(any_server, both_installed, fake_slack, db):
@@ -88,7 +90,7 @@ def test_the_client_s_bot_joining_second_leaves_the_studio_the_provider(any_serv
     # Slack carries the client bot's join through the studio's installation: still recognised
     studio.post(json.dumps(joined(studio, "U0BOTIENT", HOST_TEAM, "Ev2")), "application/json")
     second = fake_slack.wait_for("chat.postMessage", 2)[-1].args
-    assert second["_team"] == CLIENT_TEAM and "*Studio* is the provider side" in json.dumps(second["blocks"])
+    assert second["_team"] == CLIENT_TEAM and "kept in *Studio*'s Parley" in json.dumps(second["blocks"])
     with db.read() as session:
         assert session.get(ChannelProvider, CHANNEL).team_id == HOST_TEAM
 
@@ -128,8 +130,9 @@ def test_another_workspace_reaches_no_dispute_it_is_not_part_of(any_server, both
         assert "There is no dispute D-1 in this workspace" in said
     assert fake_slack.calls_to("views.open")[-1].args["_team"] == HOST_TEAM  # no modal for them
     assert fake_slack.calls_to("files.completeUploadExternal") == []
-    with db.read() as session:
-        assert session.scalars(select(Perspective)).all() == []
+    with db.read() as session:  # only Sam's own account, given when he raised it
+        shared = [(p.party.user_id, p.version) for p in session.scalars(select(Perspective))]
+    assert shared == [(SAM.id, 1)]
 
 
 def test_a_channel_from_before_providers_stays_with_the_workspace_that_has_its_disputes(
@@ -202,7 +205,8 @@ def test_the_channel_s_host_is_its_provider_whoever_opens_its_first_dispute(
         sides = {(p.user_id, p.side) for p in dispute.parties}
     assert provider.team_id == HOST_TEAM and dispute.team_id == HOST_TEAM
     assert sides == {("U0CORA", "client"), ("U0SAM", "provider")}
-    assert "Provider side: <@U0SAM>" in json.dumps(posted["card"]["blocks"])
+    card = json.dumps(posted["card"]["blocks"])
+    assert "*Studio*: Sam" in card and "*Client Co*: Cora" in card
 
 
 def test_a_channel_the_client_hosts_is_the_client_s_own(any_server, both_installed, fake_slack, db):
@@ -214,6 +218,6 @@ def test_a_channel_the_client_hosts_is_the_client_s_own(any_server, both_install
     body["event"]["channel"] = "C0THEIRS"
     studio.post(json.dumps(body), "application/json")
     welcome = fake_slack.wait_for("chat.postMessage")[-1].args
-    assert "In this channel *Client Co* is the provider side" in json.dumps(welcome["blocks"])
+    assert "kept in *Client Co*'s Parley (their numbers and settings)" in json.dumps(welcome["blocks"])
     with db.read() as session:
         assert session.get(ChannelProvider, "C0THEIRS").team_id == CLIENT_TEAM

@@ -5,12 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot import ids
 from tests.fakeslack import FakeSlack
 from tests.support.slack_requests import Reply, SlackSender, User
 
 
 def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The actions of a message: buttons, and overflow menus (with their options)."""
     return {e["action_id"]: e for b in blocks if b.get("type") == "actions" for e in b["elements"]}
+
+
+# The card's menu (ids.CARD_MORE) offers what older cards had buttons for.
+IN_CARD_MENU = {ids.SHARE_PERSPECTIVE: "share", ids.PROPOSE: "propose", ids.DRAFT_AGREEMENT: "draft",
+                ids.ADD_PARTY: "party", ids.ASK_MEDIATOR: "mediator", ids.CLOSE_DISPUTE: "close"}
+
+
+def menu_option(blocks: list[dict[str, Any]], action_id: str) -> str | None:
+    """The card menu's option that does what `action_id`'s button did, if the menu has one."""
+    menu = buttons(blocks).get(ids.CARD_MORE)
+    verb = IN_CARD_MENU.get(action_id)
+    if menu is None or verb is None:
+        return None
+    return next((o["value"] for o in menu["options"] if json.loads(o["value"])["o"] == verb), None)
 
 
 def card_blocks(fake: FakeSlack, channel: str, ts: str) -> list[dict[str, Any]]:
@@ -19,7 +35,15 @@ def card_blocks(fake: FakeSlack, channel: str, ts: str) -> list[dict[str, Any]]:
 
 def click(slack: SlackSender, fake: FakeSlack, user: User, blocks: list[dict[str, Any]],
           action_id: str, message_ts: str = "1700000000.000001") -> Reply:
-    element = buttons(blocks)[action_id]
+    """A click on the message's button `action_id`; on a card, the same choice in its menu
+    where the card has no such button."""
+    found = buttons(blocks)
+    if action_id not in found and (option := menu_option(blocks, action_id)) is not None:
+        return slack.block_action(user, ids.CARD_MORE, option=option, message_ts=message_ts)
+    element = found[action_id]
+    if element.get("type") == "overflow":
+        return slack.block_action(user, action_id, option=element["options"][0]["value"],
+                                  message_ts=message_ts)
     return slack.block_action(user, action_id, element.get("value"), message_ts=message_ts)
 
 

@@ -494,6 +494,9 @@ class FakeSlack:
             shown.update(thread_ts=message["ts"], reply_count=reply_count)
         if message.get("metadata") is not None and _truthy(args.get("include_all_metadata")):
             shown["metadata"] = message["metadata"]
+        if message.get("files"):  # a file share: its files, as Slack lists them
+            shown["files"] = [{"id": f, "name": n}
+                              for f, n in zip(message["files"], message.get("file_names") or [])]
         return shown
 
     @staticmethod
@@ -610,6 +613,18 @@ class FakeSlack:
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         files = args.get("files")
         files = json.loads(files) if isinstance(files, str) else files
+        # The message the files are shared with: `blocks` (a JSON string), ignored by Slack when
+        # an initial_comment is given.
+        blocks = args.get("blocks")
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        if args.get("initial_comment"):
+            blocks = None
+        if blocks is not None:
+            # (A file share has no `text` of its own: Slack asks for no fallback here.)
+            problems = self._check_message({"blocks": blocks, "text": "file share"})
+            self._violate("files.completeUploadExternal", problems)
+            if problems:
+                return {"ok": False, "error": "invalid_blocks"}
         done = []
         with self._cond:
             for item in files or []:
@@ -617,10 +632,19 @@ class FakeSlack:
                 if upload is None or upload["content"] is None:
                     return {"ok": False, "error": "file_not_found"}
                 upload.update(title=item.get("title"), channel=args.get("channel_id"),
-                              thread_ts=args.get("thread_ts"), comment=args.get("initial_comment"))
+                              thread_ts=args.get("thread_ts"), comment=args.get("initial_comment"),
+                              blocks=blocks)
                 done.append({"id": item["id"], "title": item.get("title")})
         if args.get("channel_id") and self._can_post(args["channel_id"]):
             return {"ok": False, "error": "not_in_channel"}
+        if done and args.get("channel_id"):  # the share is a message of its own
+            channel, ts = _conversation_of(args["channel_id"]), self._new_ts()
+            with self._cond:
+                self.messages[(channel, ts)] = {
+                    "ts": ts, "text": args.get("initial_comment") or "", "blocks": blocks,
+                    "thread_ts": args.get("thread_ts"), "user": self.bot_user, "channel": channel,
+                    "metadata": None, "files": [f["id"] for f in done],
+                    "file_names": [self.uploads[f["id"]]["filename"] for f in done]}
         return {"ok": True, "files": done}
 
     def _view_result(self, view: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from bot.blocks.certificate_pdf import REPLACEMENT, certificate_pdf, drawable
+from bot.blocks.pdf_doc import long_day, long_moment
 from bot.services import agreements, audit
 from bot.services.certificates import (
     ATTACHMENT,
@@ -57,13 +58,60 @@ def test_the_certificate_reads_as_text_and_carries_its_record(db):
     attached = pdf.attachments[ATTACHMENT][0]
     assert attached == canonical(record) and json.loads(attached)["agreement"]["content_hash"]
     text = "\n".join(page.extract_text() for page in pdf.pages)
-    for words in ("Agreement certificate", "Zoë Øster", "Кора Ξανθή", "Client Co", "Redo screen 5",
+    for words in ("Agreement between Studio and Client Co", "Zoë Øster", "Кора Ξανθή", "Client Co",
+                  "Redo screen 5",
                   record["agreement"]["content_hash"], record_hash(record),
                   record["audit_trail_head"], "T0CLIENT / U0CORA", f"Page 1 of {len(pdf.pages)}"):
         assert words in text, words
     assert "李" not in text and REPLACEMENT in text  # replaced, never a crash
+    front, verification = plain_and_technical(pdf)
+    for words in ("Dispute D-1", "Agreed on ", "Both organizations approved this exact wording; "
+                  "any change needs new approvals.", "What was agreed", "What happens next",
+                  "1. Zoë Øster (Studio) by ", "Parley will check in with Studio and Client Co",
+                  "Who approved", "Кора Ξανθή"):
+        assert words in front, words
+    for words in ("T0CLIENT / U0CORA", record["agreement"]["content_hash"], record_hash(record),
+                  record["audit_trail_head"], ATTACHMENT, "parley verify <this file>"):
+        assert words in verification, words
     width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4, with Letter-sized margins inside
+
+
+TECHNICAL = ("sha-256", "hash", "audit trail", "canonical", "parley verify", "provider",
+             "client side", "slack t0", "t0host", "t0client", "u0sam", "u0cora", ".json")
+
+
+def plain_and_technical(pdf: PdfReader) -> tuple[str, str]:
+    """The pages a person reads (checked to hold no engineering word, no Slack id, no hash) and
+    the "Verification" pages at the end that hold them."""
+    pages = [page.extract_text() for page in pdf.pages]
+    first = next(n for n, page in enumerate(pages) if page.startswith("Verification"))
+    front, verification = "\n".join(pages[:first]), "\n".join(pages[first:])
+    assert first >= 1 and not any(word in front.lower() for word in TECHNICAL), \
+        [word for word in TECHNICAL if word in front.lower()]
+    assert not any(len(word) >= 40 and word.isalnum() for word in front.split())  # no hash
+    return front, verification
+
+
+def test_moments_are_said_in_words_and_in_utc():
+    assert long_day("2026-12-07") == long_day("2026-12-07T16:03:30Z") == "7 December 2026"
+    assert long_moment("2026-12-07T16:03:30Z") == "7 December 2026 at 16:03 UTC"
+    assert long_moment("2026-12-07T23:30:00-02:00") == "8 December 2026 at 01:30 UTC"
+    assert (long_day("yesterday"), long_moment("soon"), long_day(None)) == ("yesterday", "soon", "—")
+
+
+def test_a_mediator_and_a_party_who_did_not_approve_are_named_in_plain_words(db):
+    record = record_for(db, items=1)
+    mia = {"team_id": "T0MED", "user_id": "U0MIA", "name": "Mia Rossi", "organization": "Fair Terms"}
+    ana = {"team_id": "T0HOST", "user_id": "U0ANA", "name": "Ana", "organization": "Studio",
+           "side": "provider"}
+    pdf = PdfReader(io.BytesIO(certificate_pdf(
+        {**record, "mediators": [mia], "parties": [*record["parties"], ana]})))
+    front, verification = plain_and_technical(pdf)
+    assert "Also taking part: Ana (Studio)." in front
+    assert "With the help of Mia Rossi (Fair Terms) as mediator." in front
+    assert "Mediator: Mia Rossi, Fair Terms · Slack T0MED / U0MIA" in verification
+    assert "Ana, Studio · Slack T0HOST / U0ANA" in verification
 
 
 def test_text_the_fonts_cannot_draw_is_replaced():

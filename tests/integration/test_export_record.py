@@ -23,7 +23,13 @@ from bot.services.people import Participant, Person
 from bot.services.perspectives import PerspectiveText, Shared, share
 from models import Dispute, utcnow
 from tests.conftest import CORA, SAM
-from tests.integration.test_certificate import NAMES, PDFTOPPM, ROOT, verify
+from tests.integration.test_certificate import (
+    NAMES,
+    PDFTOPPM,
+    ROOT,
+    plain_and_technical,
+    verify,
+)
 from tests.support.scenarios import whole_story
 
 PROVIDER, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
@@ -52,27 +58,54 @@ def test_the_export_reads_as_text_and_carries_the_record_for_its_side(db):
     full = exported(db, dispute_id, internal=True)
     reader, words = text_of(export_pdf(full))
     assert reader.attachments[ATTACHMENT][0] == canonical(full)
-    for shown in ("Dispute record", "D-1\nCheckout screens late — Ξ", "Zoë Øster", "Кора Ξανθή",
-                  "Full record for the provider side", "The screens came two weeks late — Ξ.",
+    for shown in ("Dispute between Studio and Client Co",
+                  "Dispute record · D-1\nCheckout screens late — Ξ", "Zoë Øster", "Кора Ξανθή",
+                  "This copy is Studio's full record, including its internal notes.",
+                  "The screens came two weeks late — Ξ.",
                   "with no warning. — Ξ", "came later than it should have. — Ξ", "P1 (declined)\nA discount — Ξ",
                   "Too little — Ξ", "P2 (accepted)\nRedo the screens — Ξ",
-                  "Agreement v1 (ratified, in effect since", "The studio redoes both screens — Ξ.",
-                  "(Client Co, Slack T0CLIENT / U0CORA) at",
+                  "Version 1: in effect since", "The studio redoes both screens — Ξ.",
+                  "Approved by Кора Ξανθή",
+                  "(Client Co, Slack T0CLIENT / U0CORA): approved version 1 at",
                   "Proposal accepted: P2 (Zoë Øster, Studio)", "Status changed: resolved",
+                  "Agreement in effect: version 1",
                   "4/5 from Кора Ξανθή", "Process or hand-over", *INTERNAL,
                   full["agreements"][0]["content_hash"], full["audit_trail_head"], record_hash(full),
                   f"Page 1 of {len(reader.pages)}"):
         assert shown in words, shown
     assert len(full["timeline"]) == 60
+    front, verification = plain_and_technical(reader)
+    for shown in ("How it stands\nResolved.", "What was agreed\nIn effect since ",
+                  "Both organizations approved this exact wording; any change needs new approvals.",
+                  "1. Zoë Øster (Studio) by ", "Approved by Zoë Øster (Studio) on "):
+        assert shown in front, shown
+    for shown in ("Zoë Øster, Studio · Slack T0HOST / U0SAM", full["audit_trail_head"],
+                  full["agreements"][0]["content_hash"], record_hash(full)):
+        assert shown in verification, shown
 
     client = exported(db, dispute_id, internal=False)
     reader, words = text_of(export_pdf(client))
     attached = json.loads(reader.attachments[ATTACHMENT][0])
-    assert "Record for the client side" in words and "Full record" not in words
+    assert "This copy leaves out Studio's internal notes." in words
+    assert "full record" not in words.lower()
+    plain_and_technical(reader)
     assert not any(marker in words for marker in INTERNAL)
     assert "feedback" not in attached and "lessons" not in attached
     assert {e["kind"] for e in attached["timeline"]}.isdisjoint({"feedback.given", "lessons.recorded"})
     assert attached["audit_trail_head"] == full["audit_trail_head"]  # a hash says nothing of them
+
+
+def test_an_opener_s_account_given_as_their_view_is_shown_once(db):
+    """Opened with the opener's account as their side's view, the record holds no description
+    of its own, and that view says nothing of how it affected them."""
+    record = exported(db, whole_story(db, PROVIDER, CLIENT), internal=False)
+    views = [{**record["perspectives"][0], "impact": ""}, *record["perspectives"][1:]]
+    _, words = text_of(export_pdf({
+        **record, "perspectives": views,
+        "dispute": {**record["dispute"], "description": None, "desired_outcome": None}}))
+    assert "What happened, as the dispute was opened" not in words
+    assert words.count("How it affected them") == 1 and "Two weeks of unplanned" not in words
+    assert words.count("What happened\n") == 2  # each side's view
 
 
 def test_a_perspective_never_revealed_is_in_nobody_s_export(db):
@@ -104,7 +137,9 @@ def test_every_page_of_an_export_renders(db, tmp_path):
                    check=True, timeout=60)
     rendered = sorted(tmp_path.glob("page-*.png"))
     assert pages >= 4 and len(rendered) == pages
-    assert all(p.stat().st_size > 10_000 for p in rendered)
+    # Not blank (an empty A4 page is about 3 KB as PNG at 80 dpi); a page of the timeline's
+    # identical "Reminder sent" lines compresses to about 8 KB.
+    assert all(p.stat().st_size > 5_000 for p in rendered)
     if os.environ.get("PARLEY_SCREENSHOTS") == "docs":
         shutil.copy(rendered[0], ROOT / "docs" / "screenshots" / "export-page-1.png")
 

@@ -38,6 +38,8 @@ blockquote { border-left: 4px solid #dddddd; margin: 2px 0; padding: 0 10px; }
 .primary { background: #007a5a; color: #fff; border-color: #007a5a; }
 .danger { background: #e01e5a; color: #fff; border-color: #e01e5a; }
 .mention { background: #e8f5fa; color: #1264a3; border-radius: 3px; padding: 0 2px; }
+.file { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 6px 0;
+        width: 320px; font-weight: 600; }
 code { background: #f6f6f6; border: 1px solid #ddd; border-radius: 3px; padding: 0 3px; }
 """
 
@@ -93,7 +95,8 @@ def blocks_html(blocks: list[dict[str, Any]], names: dict[str, str]) -> str:
         elif kind == "actions":
             parts.append("<div>" + "".join(
                 f'<span class="btn {e.get("style", "")}">{html.escape(e["text"]["text"])}</span>'
-                for e in block["elements"] if e.get("type") == "button") + "</div>")
+                if e.get("type") == "button" else '<span class="btn">⋯</span>'
+                for e in block["elements"]) + "</div>")
         elif kind == "divider":
             parts.append("<hr>")
     return "".join(parts)
@@ -108,6 +111,9 @@ def _text(obj: dict[str, Any], names: dict[str, str]) -> str:
 def message_html(message: dict[str, Any], names: dict[str, str]) -> str:
     inner = (blocks_html(message["blocks"], names) if message.get("blocks")
              else f'<div class="section">{mrkdwn(message.get("text") or "", names)}</div>')
+    for name in message.get("file_names", []):  # a file shared with the message
+        inner += f'<div class="file">📄 {html.escape(name)}<br><small>PDF</small></div>'
+
     return ('<div class="msg"><div class="avatar">P</div><div><span class="who">Parley</span>'
             f'<span class="app">APP</span>{inner}</div></div>')
 
@@ -115,7 +121,13 @@ def message_html(message: dict[str, Any], names: dict[str, str]) -> str:
 def thread_page(fake: Any, channel: str, thread_ts: str) -> str:
     names = {u["id"]: u["real_name"] for u in fake.users.values()}
     root = fake.messages[(channel, thread_ts)]
-    replies = "".join(message_html(m, names) for m in fake.messages_in(channel, thread_ts))
+
+    def with_files(message: dict[str, Any]) -> dict[str, Any]:
+        return {**message, "file_names": [fake.uploads[f]["filename"]
+                                          for f in message.get("files", [])]}
+
+    replies = "".join(message_html(with_files(m), names)
+                      for m in fake.messages_in(channel, thread_ts))
     return (f"<!doctype html><meta charset=utf-8><style>{STYLE}</style>"
             f"{message_html(root, names)}<div class='thread'>{replies}</div>")
 

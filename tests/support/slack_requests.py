@@ -90,11 +90,17 @@ class SlackSender:
 
     def block_action(self, user: User, action_id: str, value: str | None = None, *,
                      channel: str = "C0SHARED", message_ts: str = "1700000000.000001",
-                     block_id: str = "b", trigger_id: str | None = None) -> Reply:
+                     block_id: str = "b", trigger_id: str | None = None,
+                     option: str | None = None) -> Reply:
+        """A click on a button (`value`), or a choice in an overflow menu (`option`: the chosen
+        option's value)."""
         action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": block_id,
                                   "action_ts": str(time.time())}
         if value is not None:
             action["value"] = value
+        if option is not None:
+            action = {**action, "type": "overflow",
+                      "selected_option": {"text": {"type": "plain_text", "text": "…"}, "value": option}}
         return self.payload({
             "type": "block_actions",
             "user": {"id": user.id, "username": user.name, "team_id": user.team_id},

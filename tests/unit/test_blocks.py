@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from bot import ids
 from bot.blocks.dispute_modal import (
     HAPPENED_MAX,
     OUTCOME_MAX,
@@ -19,8 +20,10 @@ from bot.blocks.messages import (
     help_text,
     thread_welcome,
 )
-from bot.blocks.status_card import card_text, status_card
+from bot.blocks.status_card import CardNames, card_text, status_card
 from bot.blocks.text import escape, mentions, truncate
+from bot.payloads import CardOption, DisputeButton, decode
+from bot.services.next_step import NextStep, Step
 from models import Dispute, DisputeStatus, Party
 from tests.fakeslack.blockkit import check_blocks, check_view
 
@@ -40,21 +43,95 @@ def dispute(number=7, parties=3, title="Late <homepage> & co", long=False, **kw)
     return d
 
 
+# What the card calls people (U0, U2 for the studio; U1 for the client), one of them with markup
+# in their name: it must show as typed, and never page anyone.
+NAMES = CardNames(orgs={"provider": "Studio", "client": "Client & Co"},
+                  people={"U0": "Sam", "U1": "Cora", "U2": "Sol <!channel>"})
+BOTH = frozenset({"provider", "client"})
+
+
+def actions(blocks) -> dict[str, dict]:
+    return {e["action_id"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+def check_menus(blocks) -> None:
+    """What tests/fakeslack/blockkit.py does not check of overflow menus: one to five options
+    (Slack's overflow menu element), option text up to 75 characters, a value up to 150."""
+    for menu in (e for e in actions(blocks).values() if e["type"] == "overflow"):
+        assert 1 <= len(menu["options"]) <= 5, menu
+        assert all(len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in menu["options"])
+
+
 def test_card_shows_the_facts_and_escapes_user_text():
-    blocks = status_card(dispute(amount=Decimal("1250.00"), currency="EUR"))
+    waiting = NextStep(Step.SHARE, frozenset({"client"}), shared=frozenset({"provider"}))
+    blocks = status_card(dispute(amount=Decimal("1250.00"), currency="EUR"), waiting, NAMES)
     text = json.dumps(blocks)
     assert "D-7" in text and "1,250 EUR" in text and "Delivery or timeline" in text
-    assert "Provider side: <@U0> and <@U2>" in text and "Client side: <@U1>" in text
-    assert "&lt;homepage&gt; &amp; co" not in blocks[0]["text"]["text"]  # header is plain text
+    assert "Open: each side tells its side" in text and "Raised by*\\nSam on <!date^" in text
+    # who takes part, by name (no mentions), people's and organizations' names escaped
+    assert "*Studio*: Sam, Sol &lt;!channel&gt;" in text and "*Client &amp; Co*: Cora" in text
+    assert "<@" not in text and "<!channel>" not in text
+    # the opener's account is their side's sealed perspective: not on the card
+    assert "late*" not in text and "A credit" not in text and "What happened" not in text
+    assert ("Client &amp; Co tells its side of what happened. Studio has told its side; both are "
+            "shown together once both have.") in text
+    assert blocks[0]["text"] == {"type": "plain_text", "text": "Late <homepage> & co", "emoji": True}
     assert "<!date^" in text
+    found = actions(blocks)  # the next step is the one button; the rest are in the menu
+    assert [e["type"] for e in found.values()] == ["button", "overflow"]
+    share = found[ids.SHARE_PERSPECTIVE]
+    assert share["text"]["text"] == "Share your side" and share["style"] == "primary"
+    assert decode(DisputeButton, share["value"]).d == 7
+    menu = [decode(CardOption, o["value"]) for o in found[ids.CARD_MORE]["options"]]
+    assert {o.d for o in menu} == {7}
+    assert [o.o for o in menu] == ["propose", "draft", "party", "mediator", "close"]
     assert check_blocks(blocks, surface="message") == []
+    check_menus(blocks)
     assert card_text(dispute()).startswith("D-7: Late")
+
+
+def test_card_says_what_comes_next_and_from_whom():
+    d = dispute()
+    said = {step: json.dumps(status_card(d, step, NAMES, next_checkin=NOW)) for step in (
+        NextStep(Step.ANSWER, frozenset({"client"}), "P2"),
+        NextStep(Step.PROPOSE, shared=BOTH, revealed=True),
+        NextStep(Step.APPROVE, frozenset({"provider"})),
+        NextStep(Step.CARRY_OUT))}
+    answer, propose, approve, carry_out = said.values()
+    assert "Client &amp; Co answers P2: accept it, suggest a change, or decline." in answer
+    assert "Either side proposes a solution" in propose
+    assert f'"action_id": "{ids.PROPOSE}"' in propose and ids.SHARE_PERSPECTIVE not in propose
+    assert "The agreement waits for Studio's approval." in approve
+    assert "Both sides do what they agreed. Parley checks in with both sides on <!date^" in carry_out
+    for text in (answer, approve, carry_out):  # nothing to press first: only the menu
+        assert ids.SHARE_PERSPECTIVE not in text and f'"action_id": "{ids.PROPOSE}"' not in text
+    d.status, d.ended_how, d.ended_reason = DisputeStatus.CLOSED, "withdrawn", "We <!here> settled"
+    ended = status_card(d, NextStep(Step.ENDED), NAMES)
+    text = json.dumps(ended)
+    assert "*How it ended*\\nWithdrawn by the person who raised it" in text
+    assert ">We &lt;!here&gt; settled" in text and "*Next*" not in text  # quoted, theirs
+    assert list(actions(ended)) == [ids.RAISE_DISPUTE]
 
 
 def test_card_stays_within_limits_at_maximum_sizes():
     big = dispute(title="T" * TITLE_MAX, parties=21, long=True, amount=Decimal("999999999999.99"),
-                  currency="USD")
-    assert check_blocks(status_card(big), surface="message") == []
+                  currency="USD", close_requested_side="client", ended_reason="<&>" * 1000)
+    big.parties.append(Party(team_id="T0M", user_id="U99", side="mediator", accepted_by="client"))
+    names = CardNames(orgs={"provider": "O&<" * 100, "client": "C>&" * 100},
+                      people={p.user_id: "N<&>" * 20 for p in big.parties})  # 80 characters
+    for status, step in ((DisputeStatus.OPEN, NextStep(Step.SHARE, BOTH)),
+                         (DisputeStatus.OPEN, NextStep(Step.SHARE, frozenset({"client"}),
+                                                       shared=frozenset({"provider"}))),
+                         (DisputeStatus.DISCUSSING, NextStep(Step.ANSWER, frozenset({"client"}), "P99")),
+                         (DisputeStatus.DISCUSSING, NextStep(Step.PROPOSE, shared=BOTH, revealed=True)),
+                         (DisputeStatus.AGREEMENT_PENDING, NextStep(Step.APPROVE, BOTH)),
+                         (DisputeStatus.AGREED, NextStep(Step.CARRY_OUT)),
+                         (DisputeStatus.CLOSED, NextStep(Step.ENDED))):
+        big.status, big.ended_how = status, "closed" if step.step == Step.ENDED else None
+        blocks = status_card(big, step, names, next_checkin=NOW)
+        assert check_blocks(blocks, surface="message") == [], step
+        check_menus(blocks)
+        assert "<@" not in json.dumps(blocks)
 
 
 def test_modal_is_valid_and_prefills():
@@ -67,12 +144,19 @@ def test_modal_is_valid_and_prefills():
     assert "initial_value" not in open_dispute_modal("C1")["blocks"][1]["element"]
 
 
-def test_thread_welcome_mentions_everyone_but_the_opener():
-    text, blocks = thread_welcome(dispute(parties=3))
+def test_thread_welcome_thanks_the_opener_and_mentions_only_the_other_side():
+    text, blocks = thread_welcome(dispute(parties=3), NAMES)  # U0 (opener) and U2: studio; U1: client
     body = json.dumps(blocks)
-    assert "Welcome, <@U1> and <@U2>." in body and "<@U0>" not in body
-    assert "D-7" in text
+    assert "Thanks for raising this, Sam. Both sides will be heard before anything is decided." in body
+    assert "<@U1>: Studio has raised *D-7* with Client &amp; Co here." in body
+    assert "<@U0>" not in body and "<@U2>" not in body  # the opener's own side is not called on
+    assert "Sam has told Studio's side already; it stays sealed until Client &amp; Co" in body
+    assert "<@U1>" in text and "D-7" in text and "<@U0>" not in text
     assert check_blocks(blocks, surface="message") == []
+    _, unsealed = thread_welcome(dispute(parties=3), NAMES, sealed=False)
+    assert "Sam has told Studio's side, below." in json.dumps(unsealed)
+    _, alone = thread_welcome(dispute(parties=1), NAMES)  # nobody of the other side yet
+    assert "<@" not in json.dumps(alone) and check_blocks(alone, surface="message") == []
 
 
 def test_channel_welcome_and_help():
@@ -81,9 +165,13 @@ def test_channel_welcome_and_help():
     assert "/dispute list" in help_text()
     assert "permission only to post" in json.dumps(blocks) and "permission only to post" in help_text()
     one = json.dumps(channel_welcome("Studio <!channel>")[1])  # one-workspace: no hand-over
-    assert "*Studio &lt;!channel&gt;* is the provider side" in one and "settings" not in one
+    assert ("Disputes raised here are kept in *Studio &lt;!channel&gt;*'s Parley (their numbers "
+            "and settings); both organizations take part in them equally.") in one
+    assert "/dispute settings" not in one
     anyone = json.dumps(channel_welcome("Studio", handover=True)[1])
-    assert "can change that with `/dispute settings`" in anyone
+    assert "Its admins can hand that over with `/dispute settings`." in anyone
+    for said in (one, anyone, json.dumps(blocks)):  # Parley's words, not the client's
+        assert "provider side" not in said and "client side" not in said
 
 
 def test_list_and_home_stay_within_limits_with_many_disputes():
@@ -112,7 +200,8 @@ def test_the_agreement_in_writing_fits_block_kit_whatever_its_terms():
         text, blocks = agreement_in_writing(dispute(), agreement, [])
         assert check_blocks(blocks, surface="message") == [], terms[:20]
         assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
-        quoted = "\n".join(b["text"]["text"] for b in blocks[1:-1]).removeprefix("*Terms*\n")
+        assert agreement.content_hash not in json.dumps(blocks)  # plain words, no hashes
+        quoted = "\n".join(b["text"]["text"] for b in blocks[1:]).removeprefix("*Terms*\n")
         assert all(line.startswith(">") for line in quoted.split("\n"))  # all of it theirs
         shown = "".join(line[1:] for line in quoted.split("\n"))
         assert shown.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace(" ", "").replace("\n", "") \

@@ -9,6 +9,7 @@ from bot.slack.context import Deps, resolve_actor, use_client, use_deps
 from bot.slack.listen import register
 from bot.slack.listeners import (
     agreements,
+    card,
     channels,
     checkins,
     closing,
@@ -23,7 +24,7 @@ from bot.slack.listeners import (
 )
 
 FEATURES = (disputes, channels, home, perspectives, proposals, parties, agreements, checkins,
-            closing, mediation, settings, erasure)
+            closing, mediation, card, settings, erasure)
 
 
 def register_all(app: App, deps: Deps) -> None:

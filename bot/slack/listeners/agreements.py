@@ -34,8 +34,8 @@ from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
 from bot.slack.forms.agreement_form import read_values, validate
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
-from bot.slack.work import on_dispute
-from models import AgreementStatus, Dispute, Proposal
+from bot.slack.work import Work, on_dispute
+from models import Agreement, AgreementStatus, Dispute, Proposal
 
 log = logging.getLogger("parley.agreements")
 
@@ -143,26 +143,31 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     ref = button_value(body, AgreementButton)
     with deps.db.read() as session:
         opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
-    tz = _tz(deps, opener)
+    tz = checkin_zone(deps, opener)
     with on_dispute(context, ref.d, party="approve the agreement") as work:
         agreement = agreements.get(work.session, work.dispute, ref.a)
         outcome = agreements.approve(work.session, work.dispute, agreement, work.party,
                                      shown_hash=ref.h, actor=work.actor, tz=tz)
         if not outcome.already:
             work.say("agreement.update", agreement=agreement.id)
-        if outcome.ratified:  # witnessed in both organizations' Slack: the trail's head
-            head = work.trail_head()
-            work.say("agreement.in_effect", agreement=agreement.id, trail=head)
-            work.update_card()
-            work.say("agreement.file", agreement=agreement.id)
-            work.say("agreement.certificate", agreement=agreement.id, trail=head)
+        if outcome.ratified:
+            announce_in_effect(work, agreement)
     if outcome.already:
         tell_privately(client, body, already_approved(agreement))
     elif not outcome.ratified:
         tell_privately(client, body, approval_recorded(agreement))
 
 
-def _tz(deps: Deps, user_id: str) -> str | None:
+def announce_in_effect(work: Work, agreement: Agreement) -> None:
+    """An agreement took effect (in this transaction): one post says so in the thread, with the
+    agreement's PDF attached, which carries the audit trail's head as it stands now (witnessed in
+    both organizations' Slack); the card shows it. The Markdown file is for /dispute export."""
+    work.say("agreement.in_effect", agreement=agreement.id, trail=work.trail_head())
+    work.update_card()
+
+
+def checkin_zone(deps: Deps, user_id: str) -> str | None:
+    """The time zone check-ins are counted in: the person who raised the dispute's."""
     try:
         return deps.directory.lookup(user_id).tz
     except SlackApiError:

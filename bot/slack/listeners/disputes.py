@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import replace
 from typing import Any
@@ -18,11 +19,12 @@ from bot.blocks.export_doc import export_file, export_markdown
 from bot.blocks.export_pdf import export_pdf
 from bot.blocks.show import show_dispute, show_text
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements, exports, followups, outbox, records
+from bot.services import agreements, exports, followups, opening, outbox, records
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.export_record import dispute_record
 from bot.services.people import Person
+from bot.services.policy import effective_policy
 from bot.slack.approvals_view import approval_view
 from bot.slack.context import channel_provider, deps_of, host_team_id, settle_provider
 from bot.slack.errors import tell_privately
@@ -30,6 +32,7 @@ from bot.slack.forms.dispute_form import read_form, validate
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery
 from bot.slack.listeners.settings import open_settings
 from bot.slack.outgoing import reply
+from bot.slack.sides import card_names
 from models import Dispute, utcnow
 
 REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
@@ -63,6 +66,10 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
     if word == "settings":
         open_settings(client, command, context)
         return
+    meant = _meant(verb, reference)
+    if meant is not None:  # "lsit", "shwo D-7": a subcommand mistyped, not a title
+        reply(answer, messages.did_you_mean(meant, text))
+        return
     if _is_direct_message(command):
         reply(answer, messages.dm_not_supported())
         return
@@ -81,6 +88,21 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
         reply(answer, messages.not_in_channel(channel_id))
         return
     _open_form(client, command["trigger_id"], channel_id, title=text)
+
+
+SUBCOMMANDS = ("help", "list", "show", "export", "verify", "settings")
+
+
+def _meant(verb: str, rest: str) -> str | None:
+    """The subcommand a one-word text (or one with a reference after it) was probably meant to
+    be, when it is close to one ("lsit", "exprot D-7"); None for anything else (a title)."""
+    rest = rest.strip()
+    if (rest and not REFERENCE.fullmatch(rest)) or verb in SUBCOMMANDS or len(verb) < 3:
+        return None
+    close = difflib.get_close_matches(verb, SUBCOMMANDS, n=1, cutoff=0.7)
+    if not close or (rest and close[0] not in ("show", "export")):
+        return None
+    return f"{close[0]} {rest.upper()}".strip()
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:
@@ -119,7 +141,7 @@ def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None
         dispute = _visible(session, command, context, reference)
         agreement = agreements.latest(session, dispute.id)
         view = approval_view(deps.directory, dispute, agreement) if agreement else None
-        blocks = show_dispute(dispute, agreement, view)
+        blocks = show_dispute(dispute, agreement, view, card_names(deps.directory, dispute))
     reply(command["response_url"], show_text(dispute), blocks)
 
 
@@ -219,10 +241,15 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             # dispute in a channel Parley never saw joining makes its host's workspace it, or
             # else the opener's).
             home = settle_provider(session, context, new.channel_id, actor, host)
-            dispute = service.open_dispute(session, replace(new, host_team_id=home))
+            seal = effective_policy(session, home, new.channel_id).seal_perspectives
+            opened = opening.open_with_account(session, replace(new, host_team_id=home),
+                                               seal=seal)
+            dispute = opened.dispute
             logs.bind(dispute=dispute.reference)
             card = outbox.say(session, dispute, "card", notify=actor)
             outbox.say(session, dispute, "welcome", notify=actor)
+            for account in opened.account.to_post:  # sealing off: the opener's side, posted
+                outbox.say(session, dispute, "perspective", perspective=account.id)
     except DomainError as refused:  # the channel's provider changed since the form's check
         tell_privately(client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
                        not_opened(refused.message, new.description))

@@ -109,12 +109,13 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
                                 work.dispute.channel_id).seal_perspectives
         outcome = perspectives.share(work.session, work.dispute, work.party, form["text"],
                                      seal=seal, actor=work.actor)
-        if outcome.kind == Shared.SEALED:
-            work.say_by_actor("perspective.sealed", waiting=sorted(outcome.waiting_sides))
-        elif outcome.kind == Shared.REVEAL:
-            work.say("perspective.revealed")
-        for released in outcome.to_post:
-            work.say("perspective", perspective=released.id)
+        # Sealed: the card says who has told its side (no post). Both told: both sides' accounts
+        # in one message. Otherwise (sealing off, a revision after the reveal) this one.
+        if outcome.kind == Shared.REVEAL:
+            work.say("perspectives.revealed", perspectives=[p.id for p in outcome.to_post])
+        else:
+            for released in outcome.to_post:
+                work.say("perspective", perspective=released.id)
         work.update_card()
     try:
         client.chat_postEphemeral(channel=work.dispute.channel_id, user=work.actor.user_id,

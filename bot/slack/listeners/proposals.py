@@ -25,9 +25,10 @@ from bot.payloads import (
     ProposalButton,
     ProposalMeta,
 )
-from bot.services import disputes, proposals
+from bot.services import agreements, disputes, proposals
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
+from bot.services.policy import effective_policy
 from bot.services.proposals import MAX_ITEMS
 from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.context import deps_of, host_team_id
@@ -36,6 +37,7 @@ from bot.slack.forms import form_state as state
 from bot.slack.forms.proposal_form import read_values, validate
 from bot.slack.forms.tone_gate import note_to_show
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
+from bot.slack.listeners.agreements import announce_in_effect, checkin_zone
 from bot.slack.work import on_dispute
 from models import Dispute, Party, Proposal
 
@@ -147,17 +149,34 @@ def _settle(context: BoltContext, ref: ProposalButton | DeclineMeta, step: Step,
         work.say("proposal.update", proposal=proposal.id)
 
 
-def _accept(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
-    proposals.answer(s, d, p, party, accept=True, actor=actor)
-
-
 def _withdraw(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
     proposals.withdraw(s, d, p, party, actor=actor)
 
 
 def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """The "Accept" button."""
-    _settle(context, button_value(body, ProposalButton), _accept, "accepted")
+    """The "Accept" button (its confirm dialog said so): accepting is agreeing. The agreement
+    is made from the proposal and approved by its author and by the person accepting; in
+    effect at once when that is all the policy asks, else posted for the others' approval. The
+    proposal's message shows the acceptance in place."""
+    deps = deps_of(context)
+    ref = button_value(body, ProposalButton)
+    with deps.db.read() as session:
+        opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
+    tz = checkin_zone(deps, opener)
+    with on_dispute(context, ref.d, party="answer proposals") as work:
+        proposal = proposals.get(work.session, work.dispute, ref.p)
+        proposals.answer(work.session, work.dispute, proposal, work.party, accept=True,
+                         actor=work.actor)
+        policy = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id)
+        outcome = agreements.accept_as_agreement(
+            work.session, work.dispute, proposal, work.party, actor=work.actor,
+            approvals_rule=policy.approvals_required, checkin_days=policy.checkin_days, tz=tz)
+        work.say("proposal.update", proposal=proposal.id)
+        if outcome.ratified:
+            announce_in_effect(work, outcome.agreement)
+        else:
+            work.say("agreement", agreement=outcome.agreement.id)
+            work.update_card()
 
 
 def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

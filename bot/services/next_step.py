@@ -1,0 +1,67 @@
+"""What a dispute is waiting for, and from whom: what its card says ("Next: Client Co shares its
+side") and which button it puts first. Read from the database as it stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.services import agreements, perspectives
+from bot.services.parties import sides_present
+from models import (
+    AgreementStatus,
+    Dispute,
+    DisputeStatus,
+    Proposal,
+    ProposalStatus,
+    Side,
+)
+
+
+class Step(StrEnum):
+    SHARE = "share"  # a side has not told its side yet
+    ANSWER = "answer"  # a proposal waits for the other side
+    PROPOSE = "propose"  # both have spoken; either side proposes a solution
+    APPROVE = "approve"  # an agreement waits for approvals
+    CARRY_OUT = "carry_out"  # an agreement is in effect; Parley checks in
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    step: Step
+    waiting: frozenset[str] = frozenset()  # the sides it waits for
+    proposal: str | None = None  # the proposal waiting for an answer (P2)
+    shared: frozenset[str] = field(default_factory=frozenset)  # sides that told their side
+    revealed: bool = False  # both sides' accounts are out
+
+
+def next_step(session: Session, dispute: Dispute) -> NextStep:
+    shared = frozenset(perspectives.shared_sides_of(session, dispute.id))
+    revealed = perspectives.is_revealed(session, dispute.id)
+    base = {"shared": shared, "revealed": revealed}
+    if dispute.status in (DisputeStatus.RESOLVED, DisputeStatus.CLOSED):
+        return NextStep(Step.ENDED, **base)
+    if dispute.status == DisputeStatus.AGREED:
+        return NextStep(Step.CARRY_OUT, **base)
+    if dispute.status == DisputeStatus.AGREEMENT_PENDING:
+        pending = agreements.latest(session, dispute.id)
+        if pending is not None and pending.status == AgreementStatus.PENDING:
+            state = agreements.approval_state(dispute, pending)
+            waiting = {side for side, _ in state.missing} | {p.side for p in state.missing_people}
+            return NextStep(Step.APPROVE, frozenset(waiting), **base)
+    open_proposal = session.scalars(
+        select(Proposal).where(Proposal.dispute_id == dispute.id,
+                               Proposal.status == ProposalStatus.OPEN)
+        .order_by(Proposal.id.desc()).limit(1)).first()
+    if open_proposal is not None:
+        author = open_proposal.author.side
+        other = Side.CLIENT if author == Side.PROVIDER else Side.PROVIDER
+        return NextStep(Step.ANSWER, frozenset({other}), open_proposal.label, **base)
+    missing = sides_present(dispute) - shared
+    if missing and not revealed:
+        return NextStep(Step.SHARE, frozenset(missing), **base)
+    return NextStep(Step.PROPOSE, **base)
