@@ -77,11 +77,14 @@ class DisputeButton(Payload):
 
 
 class ProposalButton(Payload):
-    """Value of a button that acts on one proposal (accept, counter, decline, withdraw)."""
+    """Value of a button that acts on one proposal (accept, counter, decline, withdraw). `b` is
+    set on Accept buttons whose confirm dialog said that accepting makes the agreement; an Accept
+    button without it (posted before that) records the acceptance only, as it said it would."""
 
     v: Literal[1] = 1
     p: DbId
     d: DbId
+    b: Literal[1] | None = None
 
 
 class PerspectiveMeta(Payload):

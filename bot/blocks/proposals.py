@@ -128,6 +128,13 @@ def _accept_dialog(proposal: Proposal, view: ProposalView) -> dict[str, Any]:
             "confirm": plain("Accept"), "deny": plain("Not yet")}
 
 
+def _withdraw_dialog(proposal: Proposal, view: ProposalView) -> dict[str, Any]:
+    text = (f"Only {view.author}, who proposed it, can withdraw {proposal.label}. Withdrawing "
+            "takes it off the table; the dispute goes on.")
+    return {"title": plain(f"Withdraw {proposal.label}?"), "text": plain(text[:300]),
+            "confirm": plain("Withdraw"), "deny": plain("Keep it")}
+
+
 def proposal_message(proposal: Proposal, view: ProposalView) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     head = md("*{label} · {summary}*\nProposed by {author}", label=proposal.label,
               summary=proposal.summary, author=view.author)
@@ -146,16 +153,17 @@ def proposal_message(proposal: Proposal, view: ProposalView) -> tuple[Mrkdwn, li
         blocks.append(section(md("*Action items*\n{lines}", lines=item_lines(proposal.items))))
     if proposal.status == ProposalStatus.OPEN:
         value = ProposalButton(p=proposal.id, d=proposal.dispute_id).encode()
+        binds = ProposalButton(p=proposal.id, d=proposal.dispute_id, b=1).encode()
         if view.answering:
             blocks.append(section(md("{who}: you can accept it, suggest a change, or decline it.",
                                      who=mentions(view.answering))))
         blocks.append({"type": "actions", "block_id": f"proposal_{proposal.id}", "elements": [
-            {**button("Accept", ids.ACCEPT_PROPOSAL, value, style="primary"),
+            {**button("Accept", ids.ACCEPT_PROPOSAL, binds, style="primary"),
              "confirm": _accept_dialog(proposal, view)},
             button("Suggest a change", ids.COUNTER_PROPOSAL, value),
             button("Decline", ids.DECLINE_PROPOSAL, value),
-            {"type": "overflow", "action_id": ids.WITHDRAW_PROPOSAL, "options": [
-                {"text": plain(f"Withdraw it (for {view.author})", 75), "value": value}]},
+            {**button("Withdraw", ids.WITHDRAW_PROPOSAL, value),
+             "confirm": _withdraw_dialog(proposal, view)},
         ]})
     else:
         blocks.append(context(_status_line(proposal, view.decided_by)))

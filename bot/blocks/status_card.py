@@ -84,8 +84,10 @@ def _next(dispute: Dispute, step: NextStep, names: CardNames,
     waiting = " and ".join(names.org(s) for s in sorted(step.waiting))
     if step.step == Step.SHARE:
         told = [names.org(s) for s in sorted(step.shared)]
-        sealed = (md(" {told} has told its side; both are shown together once both have.",
-                     told=" and ".join(told)) if told else "")
+        sealed = ("" if not told else
+                  md(" {told} has told its side.", told=" and ".join(told)) if step.revealed else
+                  md(" {told} has told its side; both are shown together once both have.",
+                     told=" and ".join(told)))
         return md("{waiting} tells its side of what happened.{sealed}", waiting=waiting,
                   sealed=sealed)
     if step.step == Step.ANSWER:
@@ -124,8 +126,14 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
         options = [o for o in options if o[0] in ("mediator", "close")]
     options = [o for o in options if o[0] != primary]
-    if len(options) > OVERFLOW_LIMIT:
-        options = [o for o in options if o[0] != "draft"]
+    # Slack shows five at most; what goes first is what the thread already offers elsewhere
+    spare = ["propose"] if step.step == Step.ANSWER else []  # the proposal: "Suggest a change"
+    spare += ["share"] if step.revealed else []
+    spare += ["party", "share", "propose"]
+    for verb in spare:
+        if len(options) <= OVERFLOW_LIMIT:
+            break
+        options = [o for o in options if o[0] != verb]
     return {"type": "overflow", "action_id": ids.CARD_MORE, "options": [
         {"text": plain(label, 75), "value": CardOption(d=dispute.id, o=verb).encode()}  # type: ignore[arg-type]
         for verb, label in options]}

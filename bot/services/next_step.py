@@ -62,6 +62,6 @@ def next_step(session: Session, dispute: Dispute) -> NextStep:
         other = Side.CLIENT if author == Side.PROVIDER else Side.PROVIDER
         return NextStep(Step.ANSWER, frozenset({other}), open_proposal.label, **base)
     missing = sides_present(dispute) - shared
-    if missing and not revealed:
+    if missing:  # (when the channel does not seal accounts, the first is out before the second)
         return NextStep(Step.SHARE, frozenset(missing), **base)
     return NextStep(Step.PROPOSE, **base)

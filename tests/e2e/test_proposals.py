@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -127,11 +128,13 @@ def test_counter_proposal_is_prefilled_and_supersedes(slack, fake_slack, db):
     slack.view_submission(CORA, view, {**OFFER, ids.B_PR_SUMMARY: "Redo the screens and a 10% credit",
                                        ids.B_PR_REMEDY: "refund", ids.B_PR_AMOUNT: "300",
                                        ids.B_PR_CURRENCY: "EUR"})
-    fake_slack.wait_for("chat.update", 2)
+    def stored_p1():
+        return next(m for m in fake_slack.messages_in(CHANNEL, ts) if m["text"].startswith("P1:"))
+
+    fake_slack.wait_until(lambda: "Superseded" in text_of(stored_p1()["blocks"]),
+                          what="P1 marked superseded")
     second = posts_after(fake_slack, ts, count)[0]
     assert "in answer to P1" in text_of(second["blocks"]) and "300 EUR" in text_of(second["blocks"])
-    old = fake_slack.calls_to("chat.update")[-1].args
-    assert "Superseded" in text_of(old["blocks"])
     # an old button of the superseded proposal answers politely and changes nothing
     click(slack, fake_slack, SAM, first["blocks"], ids.ACCEPT_PROPOSAL)
     click(slack, fake_slack, CORA, first["blocks"], ids.ACCEPT_PROPOSAL)
@@ -152,17 +155,49 @@ def test_decline_with_a_reason_and_withdraw(slack, fake_slack, db):
     fake_slack.wait_for("chat.update", 2)
     note = posts_after(fake_slack, ts, count)[0]["text"]
     assert note.startswith("Clive (Client Co) declined P1.") and "too late" in note
+
+    def card_next():
+        return text_of(card_blocks(fake_slack, CHANNEL, ts)).split("*Next*")[1]
+
+    # the card's "Next" line follows: nothing waits for an answer once P1 is declined (Client
+    # Co has not told its side yet: that is next)
+    fake_slack.wait_until(lambda: "Client Co tells its side" in card_next(),
+                          what="the card after the decline")
     second, _ = propose(slack, fake_slack, SAM, ts, {ids.B_PR_SUMMARY: "Redo by Wednesday"})
+    fake_slack.wait_until(lambda: "Client Co answers P2" in card_next(), what="the card after P2")
     click(slack, fake_slack, CORA, second["blocks"], ids.WITHDRAW_PROPOSAL)
     fake_slack.wait_for("response_url")
     assert "Only the author of P2 can withdraw it" in private_notes(fake_slack)[-1]
     click(slack, fake_slack, SAM, second["blocks"], ids.WITHDRAW_PROPOSAL)
-    fake_slack.wait_for("chat.update", 3)
+    fake_slack.wait_until(lambda: "Client Co tells its side" in card_next(),
+                          what="the card after the withdrawal")
     with db.read() as session:
         statuses = [(p.label, p.status, p.decline_reason) for p in
                     session.scalars(select(Proposal).order_by(Proposal.number))]
         assert statuses == [("P1", "declined", "Friday is too late for our launch."),
                             ("P2", "withdrawn", None)]
+
+
+def test_an_accept_button_from_before_records_the_acceptance_only(slack, fake_slack, db):
+    """Accept buttons posted before accepting made the agreement had a dialog that did not say
+    so: clicking one now records the acceptance and offers the written agreement, as it did."""
+    from bot.payloads import ProposalButton, decode
+
+    ts = opened(slack, fake_slack)
+    message, _ = propose(slack, fake_slack, SAM, ts)
+    blocks = json.loads(json.dumps(message["blocks"]))
+    accept = buttons(blocks)[ids.ACCEPT_PROPOSAL]
+    accept["value"] = decode(ProposalButton, accept["value"]).model_copy(update={"b": None}).encode()
+    count = len(thread_posts(fake_slack, ts))
+    click(slack, fake_slack, CORA, blocks, ids.ACCEPT_PROPOSAL)
+    fake_slack.wait_until(lambda: len(thread_posts(fake_slack, ts)) > count, what="the note")
+    note = posts_after(fake_slack, ts, count)[0]
+    assert ":handshake: Cora (Client Co) accepted P1" in note["text"]
+    assert ids.DRAFT_AGREEMENT in buttons(note["blocks"]) and not note.get("files")
+    with db.read() as session:
+        assert session.scalars(select(Proposal)).one().status == "accepted"
+        assert session.scalars(select(Agreement)).all() == []
+        assert session.scalars(select(Dispute)).one().status == "discussing"
 
 
 def test_double_clicks_decide_once(slack, fake_slack, db):

@@ -117,7 +117,7 @@ def proposal_buttons(proposal):
     """The buttons the proposal's message will carry (it was never posted while Slack was down)."""
     from bot.payloads import ProposalButton
 
-    value = ProposalButton(d=proposal.dispute_id, p=proposal.id).encode()
+    value = ProposalButton(d=proposal.dispute_id, p=proposal.id, b=1).encode()
     return [{"type": "actions", "elements": [{"action_id": ids.ACCEPT_PROPOSAL, "value": value}]}]
 
 

@@ -58,6 +58,19 @@ def test_unsealed_posts_at_once(db):
     assert do_share(db, dispute_id, cora, seal=False) == Shared.REVISION
 
 
+def test_unsealed_the_card_still_waits_for_the_side_that_has_not_told_its_side(db):
+    from bot.services.next_step import Step, next_step
+
+    dispute_id = make(db)
+    do_share(db, dispute_id, cora, seal=False)
+    with db.read() as s:
+        step = next_step(s, disputes.load(s, HOST, dispute_id))
+        assert (step.step, step.waiting, step.revealed) == (Step.SHARE, {"provider"}, True)
+    do_share(db, dispute_id, sam, seal=False)
+    with db.read() as s:
+        assert next_step(s, disputes.load(s, HOST, dispute_id)).step == Step.PROPOSE
+
+
 def test_two_sides_sharing_at_the_same_instant_reveal_exactly_once(db):
     for _ in range(5):
         dispute_id = make(db)

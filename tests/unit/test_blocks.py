@@ -55,10 +55,11 @@ def actions(blocks) -> dict[str, dict]:
 
 
 def check_menus(blocks) -> None:
-    """What tests/fakeslack/blockkit.py does not check of overflow menus: one to five options
-    (Slack's overflow menu element), option text up to 75 characters, a value up to 150."""
+    """What tests/fakeslack/blockkit.py does not check of overflow menus: two to five options
+    (Slack's overflow menu element: "up to five"; its older reference said at least two), option
+    text up to 75 characters, a value up to 150."""
     for menu in (e for e in actions(blocks).values() if e["type"] == "overflow"):
-        assert 1 <= len(menu["options"]) <= 5, menu
+        assert 2 <= len(menu["options"]) <= 5, menu
         assert all(len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in menu["options"])
 
 
@@ -103,6 +104,13 @@ def test_card_says_what_comes_next_and_from_whom():
     assert f'"action_id": "{ids.PROPOSE}"' in propose and ids.SHARE_PERSPECTIVE not in propose
     assert "The agreement waits for Studio's approval." in approve
     assert "Both sides do what they agreed. Parley checks in with both sides on <!date^" in carry_out
+    unsealed = json.dumps(status_card(d, NextStep(Step.SHARE, frozenset({"client"}), shared=frozenset(
+        {"provider"}), revealed=True), NAMES))  # the channel does not seal: Studio's is out
+    assert "Client &amp; Co tells its side of what happened. Studio has told its side.\"" in unsealed
+    answering = actions(status_card(d, NextStep(Step.ANSWER, frozenset({"client"}), "P2"), NAMES))
+    menu = [decode(CardOption, o["value"]).o for o in answering[ids.CARD_MORE]["options"]]
+    # five at most: a proposal waits, and its own message offers "Suggest a change"
+    assert menu == ["share", "draft", "party", "mediator", "close"]
     for text in (answer, approve, carry_out):  # nothing to press first: only the menu
         assert ids.SHARE_PERSPECTIVE not in text and f'"action_id": "{ids.PROPOSE}"' not in text
     d.status, d.ended_how, d.ended_reason = DisputeStatus.CLOSED, "withdrawn", "We <!here> settled"

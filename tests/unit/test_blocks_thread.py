@@ -128,9 +128,13 @@ def test_proposal_message_at_maximum_size_and_once_decided():
     confirm = found[ids.ACCEPT_PROPOSAL]["confirm"]  # what the dialog takes (Block Kit's limits)
     assert len(confirm["title"]["text"]) <= 100 and len(confirm["text"]["text"]) <= 300
     assert confirm["text"]["text"].startswith("Accepting makes P12 the agreement between SSS")
-    (withdraw,) = found[ids.WITHDRAW_PROPOSAL]["options"]  # an overflow menu of one
-    assert len(withdraw["text"]["text"]) <= 75 and withdraw["text"]["text"].startswith("Withdraw it (for ")
-    assert decode(ProposalButton, withdraw["value"]) == ProposalButton(p=9, d=1)
+    assert decode(ProposalButton, found[ids.ACCEPT_PROPOSAL]["value"]) == ProposalButton(
+        p=9, d=1, b=1)  # an Accept button whose dialog said accepting makes the agreement
+    withdraw = found[ids.WITHDRAW_PROPOSAL]
+    assert withdraw["text"]["text"] == "Withdraw" and decode(ProposalButton, withdraw["value"]) == (
+        ProposalButton(p=9, d=1))
+    said_to_withdraw = withdraw["confirm"]["text"]["text"]
+    assert len(said_to_withdraw) <= 300 and said_to_withdraw.startswith("Only A<!channel>A")
     proposal.status, proposal.decided_at, proposal.decline_reason = "declined", NOW, "r" * 1000
     text, blocks = proposal_message(proposal, ProposalView(author="A", answering=["U7"],
                                                            between=("S", "C"), binding=True,

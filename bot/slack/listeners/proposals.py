@@ -122,14 +122,12 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     meta = form["meta"]
     with on_dispute(context, meta.d, side="propose solutions") as work:
-        closing_proposed = work.dispute.close_requested_side is not None  # set aside by this
         done = proposals.propose(work.session, work.dispute, work.party, form["draft"],
                                  actor=work.actor, counter_of=meta.counter)
         work.say("proposal", proposal=done.proposal.id)
         if done.superseded:
             work.say("proposal.update", proposal=done.superseded.id)
-        if done.status_changed or closing_proposed:
-            work.update_card()
+        work.update_card()  # its "Next" line now waits for the other side's answer
         gone = (proposals.describe_state(done.counter_target_gone, work.session)
                 if done.counter_target_gone else None)
     if gone:
@@ -147,6 +145,11 @@ def _settle(context: BoltContext, ref: ProposalButton | DeclineMeta, step: Step,
         step(work.session, work.dispute, proposal, work.party, work.actor)
         work.say_by_actor("proposal.settled", proposal=proposal.id, verb=verb)
         work.say("proposal.update", proposal=proposal.id)
+        work.update_card()
+
+
+def _accept_only(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
+    proposals.answer(s, d, p, party, accept=True, actor=actor)
 
 
 def _withdraw(s: Session, d: Dispute, p: Proposal, party: Party, actor: Person) -> None:
@@ -160,6 +163,9 @@ def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     proposal's message shows the acceptance in place."""
     deps = deps_of(context)
     ref = button_value(body, ProposalButton)
+    if ref.b is None:  # an Accept button from before, whose dialog did not say it binds
+        _settle(context, ref, _accept_only, "accepted")
+        return
     with deps.db.read() as session:
         opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
     tz = checkin_zone(deps, opener)
