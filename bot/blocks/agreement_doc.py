@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.blocks.labels import EVENT_WORDS, SIDE_LABELS, category_label
+from bot.blocks.labels import EVENT_WORDS, PARTY_ROLE, category_label
 from bot.blocks.markdown_file import inline, verbatim
 from bot.services.vocabulary import format_amount
 from models import Agreement, Approval, AuditEvent, Dispute
@@ -35,7 +35,7 @@ def agreement_markdown(dispute: Dispute, agreement: Agreement, approvals: list[A
         f"- Content hash (SHA-256): `{agreement.content_hash}`",
         "",
         "## Parties",
-        *[f"- {who(p.team_id, p.user_id)}: {SIDE_LABELS.get(p.side, p.side)}" for p in dispute.parties],
+        *[f"- {who(p.team_id, p.user_id)}{PARTY_ROLE.get(p.side, '')}" for p in dispute.parties],
         "",
         "## Terms",
         verbatim(agreement.terms),

@@ -9,12 +9,14 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import input_block, option, static_select, text_input
 from bot.blocks.items import ItemValues, item_rows
+from bot.blocks.labels import HOW_APPROVED
 from bot.blocks.text import (
     Mrkdwn,
     button,
     context,
     md,
     mention,
+    mentions,
     plain,
     quote_sections,
     quoted,
@@ -112,6 +114,7 @@ class ApprovalView:
     approved: list[tuple[str, Any]]  # (who, at)
     still_needed: list[str]
     changed: list[Mrkdwn] = field(default_factory=list)  # how it differs from the accepted proposal
+    asked: list[str] = field(default_factory=list)  # user ids of whoever may give what is missing
 
 
 def changes_from(proposal: Proposal, agreement: Agreement) -> list[Mrkdwn]:
@@ -166,6 +169,9 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
         if approvals.still_needed:
             blocks.append(section(md("*Still needed*\n{who}", who=Mrkdwn("\n").join(
                 md("• {n}", n=n) for n in approvals.still_needed))))
+        if approvals.asked:  # they must act: read it, then approve or suggest a change
+            blocks.append(section(md("{who}: please read it, then approve it or suggest a change.",
+                                     who=mentions(approvals.asked))))
         value = AgreementButton(d=dispute.id, a=agreement.id, h=agreement.content_hash).encode()
         blocks.append({"type": "actions", "block_id": f"agreement_{agreement.id}", "elements": [
             {**button("Approve", ids.APPROVE_AGREEMENT, value, style="primary"), "confirm": {
@@ -183,7 +189,7 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     else:
         blocks.append(context(md(":white_check_mark: In effect since {when}",
                                  when=slack_date(agreement.ratified_at))))
-    blocks.append(context("Both approvals are tied to this exact wording; any change needs new "
+    blocks.append(context("Each approval is tied to this exact wording; any change needs new "
                           "approvals."))
     return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks
 
@@ -215,7 +221,7 @@ class InEffect:
     """What the "in effect" message says, already in words."""
 
     between: tuple[str, str]  # ("Studio", "Client Co")
-    approved: list[tuple[str, Any]]  # (who, at)
+    approved: list[tuple[str, Any, str | None]]  # (who, at, "proposed" / "accepted" / None)
     items: list[tuple[str, Any]]  # (owner's name, action item)
     next_checkin: datetime | None
     check: str  # the "How to check this record" button's value
@@ -241,10 +247,11 @@ def in_effect(dispute: Dispute, agreement: Agreement, said: InEffect, *,
                         when=slack_date(said.next_checkin, "{date_short_pretty}")))
     if steps:
         blocks.append(section(md("*What happens next*\n{steps}", steps=Mrkdwn("\n").join(steps))))
-    approved = Mrkdwn("\n").join(md("• {who}, {when}", who=who, when=slack_date(at, "{date_short}"))
-                                  for who, at in said.approved)
+    approved = Mrkdwn("\n").join(md("• {who}{how}, {when}", who=who, how=HOW_APPROVED.get(how or "", ""),
+                                     when=slack_date(at, "{date_short}"))
+                                  for who, at, how in said.approved)
     blocks += [section(md("*Approved by*\n{who}", who=approved)),
-               context("Both approvals are tied to this exact wording; any change would need new "
+               context("Each approval is tied to this exact wording; any change would need new "
                        "approvals."),
                {"type": "actions", "block_id": f"in_effect_{agreement.id}", "elements": [
                    button("How to check this record", ids.HOW_TO_CHECK, said.check)]}]

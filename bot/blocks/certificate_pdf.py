@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.blocks.labels import category_label
+from bot.blocks.labels import HOW_APPROVED, category_label
 from bot.blocks.pdf_doc import (
     REPLACEMENT,
     Document,
@@ -104,7 +104,8 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str) -> None:
 
     heading("Who approved")
     for ap in record["approvals"]:
-        para(f"{ap['name']} ({ap['organization']}), {long_moment(ap['at'])}")
+        how = HOW_APPROVED.get(ap.get("how") or "", "")
+        para(f"{ap['name']} ({ap['organization']}){how}, {long_moment(ap['at'])}")
     approvers = {(ap["team_id"], ap["user_id"]) for ap in record["approvals"]}
     others = [f"{p['name']} ({p['organization']})" for p in record["parties"]
               if (p["team_id"], p["user_id"]) not in approvers]

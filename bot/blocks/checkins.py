@@ -69,7 +69,7 @@ def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[Mrkdw
     return text, [section(text), {"type": "actions", "block_id": f"not_yet_{item.id}", "elements": [
         button("Set a new date", ids.NEW_DATE, value, style="primary"),
         button("Reopen the dispute", ids.REOPEN, value),
-        button("Request a mediator", ids.REQUEST_MEDIATOR, value),
+        button("Ask for a mediator", ids.REQUEST_MEDIATOR, value),
     ]}]
 
 
@@ -143,7 +143,7 @@ def ask_again_next_time() -> str:
 def not_resolved_yet() -> str:
     """The private answer to "Not yet" on "is the dispute resolved for you?"."""
     return ("Thanks for saying so. Tell the other side in this thread what is still missing; if "
-            "you are stuck, *Request a mediator* or *Reopen the dispute* are on the last check-in.")
+            "you are stuck, *Ask for a mediator* or *Reopen the dispute* are on the last check-in.")
 
 
 def feedback_from_client_only() -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.blocks.labels import SIDE_LABELS, category_label
+from bot.blocks.labels import PARTY_ROLE, category_label
 from bot.blocks.markdown_file import inline, verbatim
 from bot.blocks.mrkdwn import Mrkdwn, md
 from bot.services.exports import INTERNAL_EVENTS
@@ -26,7 +26,7 @@ def _when(moment: datetime | None) -> str:
 
 
 def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
-                    name: Callable[[str, str], str]) -> str:
+                    name: Callable[[str, str], str], provider: str | None = None) -> str:
     """`name(team_id, user_id)` gives "Name (Organization)"; `internal` is the provider side's
     full record. Sealed perspectives that were never revealed are left out: the record must not
     show what the other side was never shown."""
@@ -34,15 +34,15 @@ def export_markdown(dispute: Dispute, record: Record, *, internal: bool,
     def who(team_id: str, user_id: str) -> str:
         return inline(name(team_id, user_id))
 
-    scope = ("Full record, including the team's internal notes." if internal else
-             "Record for the client side and the mediator: the provider team's internal notes "
-             "are not included.")
+    team = inline(provider) if provider else "the team that handled it"
+    scope = (f"This copy is {team}'s full record, including its internal notes." if internal else
+             f"This copy leaves out {team}'s internal notes.")
     out = [f"# {dispute.reference}: {inline(dispute.title)}", "", f"_{scope}_", "",
            f"- Status: {dispute.status.replace('_', ' ')}" + (f" ({dispute.ended_how})" if dispute.ended_how else ""),
            f"- Category: {category_label(dispute.category)}",
            f"- Opened: {_when(dispute.created_at)} by {who(dispute.opened_by_team, dispute.opened_by_user)}",
            f"- Amount in question: {format_amount(dispute.amount, dispute.currency) or '-'}", "",
-           "## Parties", *[f"- {who(p.team_id, p.user_id)}: {SIDE_LABELS.get(p.side, p.side)}"
+           "## Parties", *[f"- {who(p.team_id, p.user_id)}{PARTY_ROLE.get(p.side, '')}"
                            for p in dispute.parties], "",
            ]
     if not account_given([e.payload or {} for e in record.events if e.kind == "dispute.opened"]):

@@ -52,8 +52,8 @@ def home_view(disputes: list[Dispute], awaiting: Awaiting | None = None,
               figures: Figures | None = None, attention: list[Mrkdwn] | None = None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain("Parley")},
-        section(md("Parley gives disputes between your team and your clients a calm, shared place "
-                   "in Slack. Type `{command}` in a shared channel to raise one.", command=ids.COMMAND)),
+        section(md("Parley gives a dispute between two organizations a calm, shared place in "
+                   "Slack. Type `{command}` in a shared channel to raise one.", command=ids.COMMAND)),
         {"type": "divider"},
     ]
     if attention:

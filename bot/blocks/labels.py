@@ -14,11 +14,8 @@ STATUS_LABELS: dict[str, str] = {
     DisputeStatus.CLOSED: ":lock: Closed",
 }
 
-SIDE_LABELS: dict[str, str] = {
-    Side.PROVIDER: "Provider side",
-    Side.CLIENT: "Client side",
-    Side.MEDIATOR: "Mediator",
-}
+# After a party's "Name (Organization)" in a record: the organization says which side they are on
+PARTY_ROLE: dict[str, str] = {Side.MEDIATOR: ", mediator"}
 
 
 def status_label(status: str, escalated: bool = False) -> str:
@@ -72,3 +69,6 @@ CHECKIN_WORDS: dict[str, str] = {"item_due": "Action item due", "after_days": "S
 
 def event_words(kind: str) -> str:
     return EVENT_WORDS.get(kind) or kind.replace(".", ": ").replace("_", " ").capitalize()
+
+# How an approval was given, when it was not with the Approve button (bot/services/certificates.py)
+HOW_APPROVED = {"proposed": ", by proposing it", "accepted": ", by accepting it"}

@@ -1,4 +1,4 @@
-"""The "Request a mediator" modal, the thread message that stands for a request (accepted,
+"""The "Ask for a mediator" modal, the thread message that stands for a request (accepted,
 waiting for the other side, or declined), and the internal note that goes to the asking side's
 own people."""
 
@@ -53,7 +53,7 @@ def mediator_modal(dispute: Dispute, listed: dict[str, str], *, list_owner: str,
                 hint="It goes only to your own organization's people, never to the other side."),
             context(md("The note goes to {where}.", where=note_to)),
         ]
-    return {"type": "modal", "callback_id": ids.MEDIATOR_MODAL, "title": plain("Request a mediator"),
+    return {"type": "modal", "callback_id": ids.MEDIATOR_MODAL, "title": plain("Ask for a mediator"),
             "submit": plain("Request"), "close": plain("Cancel"),
             "private_metadata": DisputeButton(d=dispute.id).encode(), "blocks": blocks}
 

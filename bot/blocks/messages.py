@@ -93,12 +93,13 @@ def channel_welcome(provider: str | None = None, *,
 
 def help_text() -> Mrkdwn:
     return md(
-        "*Parley* helps both sides of a shared channel settle a dispute calmly and on the record.\n"
+        "*Parley* helps the two organizations in a shared channel settle a dispute, step by step, "
+        "in a thread both can see.\n"
         "• `{c}` opens a form to raise a dispute in this channel.\n"
         "• `{c} Late delivery of the homepage` does the same with the title filled in.\n"
         "• `{c} list` shows this channel's open disputes, only to you.\n"
         "• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
-        "• `{c} verify <fingerprint>` says, only to you, whether an agreement's fingerprint (from "
+        "• `{c} verify <content hash>` says, only to you, whether an agreement's content hash (from "
         "*How to check this record* on it) belongs to an agreement in effect here.\n"
         "• `{c} export D-7` sends you the record of a dispute you are a party to, as a PDF and "
         "as a Markdown file, in a direct message.\n"

@@ -23,7 +23,7 @@ def nudge_message(dispute: Dispute, kind: str, waiting: list[str]) -> tuple[Mrkd
                   "help if you are stuck.", ref=dispute.reference,
                   who=mentions([p.user_id for p in dispute.parties]))
     return text, [section(text), {"type": "actions", "block_id": "nudge", "elements": [
-        button("Request a mediator", ids.ASK_MEDIATOR, DisputeButton(d=dispute.id).encode())]}]
+        button("Ask for a mediator", ids.ASK_MEDIATOR, DisputeButton(d=dispute.id).encode())]}]
 
 
 def nudge_internal(dispute: Dispute, kind: str) -> Mrkdwn:

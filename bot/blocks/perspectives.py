@@ -19,13 +19,12 @@ from bot.payloads import PerspectiveMeta
 from bot.services.perspectives import PerspectiveText, Shared
 from models import Dispute, Perspective
 
-HAPPENED_MAX = 2000
+HAPPENED_MAX = 2500  # as long as the dispute form's, whose account "Revise your side" fills in
 IMPACT_MAX = 1000
-RESOLUTION_MAX = 1000
+RESOLUTION_MAX = 1500
 ACK_MAX = 1000
 
 MISSING_HAPPENED = "Tell what happened from your side."
-MISSING_IMPACT = "Say how it affected you."
 MISSING_RESOLUTION = "Say what would resolve it for you."
 
 _CONFIRMATION = {
@@ -53,12 +52,12 @@ def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: Persp
     intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
                note=note)
     if version > 1:
-        intro += md("\nThis will be version {v} of your perspective; earlier versions are kept.",
-                    v=version)
+        intro += md("\nThis will be version {v} of your side's account; earlier versions are "
+                    "kept.", v=version)
     return {
         "type": "modal",
         "callback_id": ids.PERSPECTIVE_MODAL,
-        "title": plain("Share your perspective"),
+        "title": plain("Revise your side" if version > 1 else "Share your side"),
         "submit": plain("Share"),
         "close": plain("Cancel"),
         "private_metadata": meta.encode(),
@@ -70,7 +69,7 @@ def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: Persp
                 initial=first.what_happened, placeholder="The facts as you saw them")),
             input_block(ids.B_P_IMPACT, "How did it affect you?", text_input(
                 ids.A_P_IMPACT, max_length=IMPACT_MAX, multiline=True, initial=first.impact,
-                placeholder="Time, money, customers, your team")),
+                placeholder="Time, money, customers, your team"), optional=True),
             input_block(ids.B_P_RESOLUTION, "What would resolve it for you?", text_input(
                 ids.A_P_RESOLUTION, max_length=RESOLUTION_MAX, multiline=True,
                 initial=first.resolution)),
@@ -81,6 +80,9 @@ def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: Persp
                         hint="Optional. Acknowledging one fair point often moves things forward."),
         ],
     }
+
+
+BLOCKS_MAX = 50  # Block Kit's limit for a message
 
 
 def _account(perspective: Perspective) -> list[dict[str, Any]]:
@@ -103,15 +105,36 @@ def perspective_message(perspective: Perspective, who: str) -> tuple[Mrkdwn, lis
     return md("{who}'s side", who=who), [section(heading), *_account(perspective)]
 
 
-def both_sides(reference: str, accounts: list[tuple[str, Perspective]]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    """Both sides' accounts, revealed together in one message: (who, perspective) each."""
-    text = md("Both sides have told their side of {ref}. Here they are, side by side.",
-              ref=reference)
+def both_sides(reference: str, accounts: list[tuple[str, Perspective]], *, first: bool = True,
+               last: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """Both sides' accounts, revealed together: (who, perspective) each. In one message, unless
+    they are too long for one (Block Kit's 50 blocks): then in several, in order (`first` opens
+    the reveal, `last` closes it; see reveal_groups)."""
+    text = (md("Both sides have told their side of {ref}. Here they are, side by side.",
+               ref=reference) if first else
+            md("The accounts of {ref}, continued.", ref=reference))
     blocks: list[dict[str, Any]] = [section(text)]
     for who, perspective in accounts:
         blocks += [{"type": "divider"}, section(md("*{who}*", who=who)), *_account(perspective)]
-    blocks.append(context("Read the other side's account before proposing a solution."))
-    return text, blocks[:50]
+    if last:
+        blocks.append(context("Read the other side's account before proposing a solution."))
+    return text, blocks
+
+
+def reveal_groups(perspectives: list[Perspective]) -> list[list[Perspective]]:
+    """The accounts in as few messages as hold all of them, each within Block Kit's 50 blocks
+    (an opening line, a closing line, and per account a divider, a name and its quoted parts).
+    Usually one message; long accounts or several people on one side may need more."""
+    groups: list[list[Perspective]] = []
+    used = BLOCKS_MAX
+    for perspective in perspectives:
+        size = 2 + len(_account(perspective))
+        if used + size > BLOCKS_MAX:
+            groups.append([])
+            used = 2
+        groups[-1].append(perspective)
+        used += size
+    return groups
 
 
 def sealed_notice(who: str, waiting: list[str]) -> Mrkdwn:

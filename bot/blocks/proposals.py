@@ -56,10 +56,12 @@ class ProposalValues:
 def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues, *,
                    counter_label: str | None = None, tone: list[str] | None = None) -> dict[str, Any]:
     intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
-               note=f"Your change to {counter_label} is posted as a new proposal in its place." if
-               counter_label else
-               "Your proposal is posted in the dispute thread; the other side can accept it, "
-               "suggest a change or decline it.")
+               note=(f"Your change to {counter_label} is posted as a new proposal in its place. "
+                     if counter_label else
+                     "Your proposal is posted in the dispute thread; the other side can accept "
+                     "it, suggest a change or decline it. ")
+               + "If they accept it, it becomes the agreement on exactly these words, approved "
+                 "by you as its author: propose only what you will stand by.")
     return {
         "type": "modal",
         "callback_id": ids.PROPOSAL_MODAL,
@@ -90,21 +92,6 @@ def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues,
     }
 
 
-def _status_line(proposal: Proposal, decided_by: str | None) -> Mrkdwn:
-    """What a decided proposal's message says under it."""
-    who, when = decided_by or "—", slack_date(proposal.decided_at) if proposal.decided_at else "—"
-    if proposal.status == ProposalStatus.ACCEPTED:
-        return md(":white_check_mark: Accepted by {who} on {when}", who=who, when=when)
-    if proposal.status == ProposalStatus.DECLINED:
-        line = md(":x: Declined by {who} on {when}", who=who, when=when)
-        if proposal.decline_reason:
-            line += md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
-        return line
-    if proposal.status == ProposalStatus.WITHDRAWN:
-        return Mrkdwn(":leftwards_arrow_with_hook: Withdrawn by its author")
-    return Mrkdwn(":arrows_counterclockwise: Superseded by a counter-proposal")
-
-
 @dataclass(frozen=True)
 class ProposalView:
     """What a proposal's message says of who is who, already in words."""
@@ -115,6 +102,26 @@ class ProposalView:
     binding: bool  # accepting puts it in effect at once (else it goes for the others' approval)
     decided_by: str | None = None
     answers: str | None = None  # the proposal it answers (P1)
+    replaced_by: str | None = None  # the counter-proposal that superseded it (P3)
+
+
+def _status_line(proposal: Proposal, view: ProposalView) -> Mrkdwn:
+    """What a decided proposal's message says under it."""
+    decided_by = view.decided_by
+    who, when = decided_by or "—", slack_date(proposal.decided_at) if proposal.decided_at else "—"
+    if proposal.status == ProposalStatus.ACCEPTED:
+        return md(":white_check_mark: Accepted by {who} on {when}", who=who, when=when)
+    if proposal.status == ProposalStatus.DECLINED:
+        line = md(":x: Declined by {who} on {when}", who=who, when=when)
+        if proposal.decline_reason:
+            line += md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
+        return line
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        return Mrkdwn(":leftwards_arrow_with_hook: Withdrawn by its author")
+    if view.replaced_by:
+        return md(":arrows_counterclockwise: Superseded by {label}, a counter-proposal",
+                  label=view.replaced_by)
+    return Mrkdwn(":arrows_counterclockwise: Set aside: an agreement took effect")
 
 
 def _accept_dialog(proposal: Proposal, view: ProposalView) -> dict[str, Any]:
@@ -166,7 +173,7 @@ def proposal_message(proposal: Proposal, view: ProposalView) -> tuple[Mrkdwn, li
              "confirm": _withdraw_dialog(proposal, view)},
         ]})
     else:
-        blocks.append(context(_status_line(proposal, view.decided_by)))
+        blocks.append(context(_status_line(proposal, view)))
     return md("{label}: {summary}", label=proposal.label, summary=proposal.summary), blocks
 
 

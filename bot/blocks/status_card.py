@@ -18,6 +18,7 @@ from bot.blocks.text import (
     fields,
     md,
     plain,
+    quote_sections,
     quoted,
     section,
     slack_date,
@@ -53,7 +54,7 @@ STATUS_WORDS: dict[str, str] = {
     DisputeStatus.RESOLVED: "Resolved",
     DisputeStatus.CLOSED: "Closed",
 }
-ENDINGS = {"resolved": "Resolved: the client confirmed it", "closed": "Closed",
+ENDINGS = {"resolved": "Resolved: {client} confirmed it", "closed": "Closed",
            "withdrawn": "Withdrawn by the person who raised it"}
 
 
@@ -91,8 +92,13 @@ def _next(dispute: Dispute, step: NextStep, names: CardNames,
         return md("{waiting} tells its side of what happened.{sealed}", waiting=waiting,
                   sealed=sealed)
     if step.step == Step.ANSWER:
-        return md("{waiting} answers {label}: accept it, suggest a change, or decline.",
-                  waiting=waiting, label=step.proposal)
+        answers = step.answers or tuple((side, step.proposal or "") for side in sorted(step.waiting))
+        if len(answers) == 1:
+            return md("{waiting} answers {label}: accept it, suggest a change, or decline.",
+                      waiting=names.org(answers[0][0]), label=answers[0][1])
+        each = Mrkdwn("; ").join(md("{org} answers {label}", org=names.org(side), label=label)
+                                 for side, label in answers[:10])
+        return md("{each}: each can be accepted, changed or declined.", each=each)
     if step.step == Step.PROPOSE:
         return Mrkdwn("Either side proposes a solution; the other can accept it, suggest a "
                       "change or decline.")
@@ -105,12 +111,13 @@ def _next(dispute: Dispute, step: NextStep, names: CardNames,
     return Mrkdwn("")
 
 
-def _ended(dispute: Dispute) -> list[dict[str, Any]]:
+def _ended(dispute: Dispute, names: CardNames) -> list[dict[str, Any]]:
     """How it ended, and the way to raise another (the channel welcome may have scrolled away)."""
     blocks: list[dict[str, Any]] = []
     if dispute.ended_how:
         reason = md(":\n{why}", why=quoted(dispute.ended_reason, 500)) if dispute.ended_reason else ""
-        blocks.append(section(md("*How it ended*\n{how}{reason}", how=ENDINGS[dispute.ended_how],
+        how = ENDINGS[dispute.ended_how].replace("{client}", names.org(Side.CLIENT))
+        blocks.append(section(md("*How it ended*\n{how}{reason}", how=how,
                                  reason=reason)))
     blocks.append({"type": "actions", "block_id": "dispute_raise_again", "elements": [
         button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())]})
@@ -126,11 +133,8 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
         options = [o for o in options if o[0] in ("mediator", "close")]
     options = [o for o in options if o[0] != primary]
-    # Slack shows five at most; what goes first is what the thread already offers elsewhere
-    spare = ["propose"] if step.step == Step.ANSWER else []  # the proposal: "Suggest a change"
-    spare += ["share"] if step.revealed else []
-    spare += ["party", "share", "propose"]
-    for verb in spare:
+    # Slack shows five at most: revising an account both sides have read goes first
+    for verb in ("share", "party"):
         if len(options) <= OVERFLOW_LIMIT:
             break
         options = [o for o in options if o[0] != verb]
@@ -139,21 +143,27 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
         for verb, label in options]}
 
 
-def _actions(dispute: Dispute, step: NextStep) -> list[dict[str, Any]]:
+def _actions(dispute: Dispute, step: NextStep, names: CardNames) -> list[dict[str, Any]]:
     if step.step == Step.ENDED:
-        return _ended(dispute)
+        return _ended(dispute, names)
     value = DisputeButton(d=dispute.id).encode()
     primary = {Step.SHARE: ("share", "Share your side", ids.SHARE_PERSPECTIVE),
                Step.PROPOSE: ("propose", "Propose a solution", ids.PROPOSE)}.get(step.step)
     elements: list[dict[str, Any]] = []
     if primary is not None:
         elements.append(button(primary[1], primary[2], value, style="primary"))
+    elif step.step == Step.ANSWER and len(step.shared) < 2:  # a proposal came before both spoke
+        primary = ("share", "Share your side", ids.SHARE_PERSPECTIVE)
+        elements.append(button(primary[1], primary[2], value))
     elements.append(_more(dispute, step, primary[0] if primary else None))
     return [{"type": "actions", "block_id": "dispute_actions", "elements": elements}]
 
 
 def status_card(dispute: Dispute, step: NextStep, names: CardNames,
-                next_checkin: datetime | None = None) -> list[dict[str, Any]]:
+                next_checkin: datetime | None = None, *,
+                description: bool = False) -> list[dict[str, Any]]:
+    """`description`: a dispute raised before the opener's account became their side's sealed
+    perspective shows its description and outcome wanted on the card, as it always did."""
     facts = [
         md("*Reference*\n{ref}", ref=dispute.reference),
         md("*Status*\n{status}{escalated}", status=STATUS_WORDS.get(dispute.status, dispute.status),
@@ -170,6 +180,9 @@ def status_card(dispute: Dispute, step: NextStep, names: CardNames,
         fields(*facts),
         section(md("*Who takes part*\n{sides}", sides=_sides(dispute, names))),
     ]
+    if description:
+        blocks += [*quote_sections(Mrkdwn("*What happened*"), dispute.description),
+                   *quote_sections(Mrkdwn("*Outcome wanted*"), dispute.desired_outcome)]
     if step.step != Step.ENDED:
         blocks.append(section(md("*Next*\n{next}", next=_next(dispute, step, names, next_checkin))))
     if dispute.close_requested_side in (Side.PROVIDER, Side.CLIENT) and step.step != Step.ENDED:
@@ -179,7 +192,7 @@ def status_card(dispute: Dispute, step: NextStep, names: CardNames,
             "withdraw*. Anything new in the dispute (a proposal, an agreement) sets the proposal "
             "aside.", asked=names.org(dispute.close_requested_side), ref=dispute.reference,
             other=names.org(other))))
-    blocks += _actions(dispute, step)
+    blocks += _actions(dispute, step, names)
     blocks.append(context(md("Everything about {ref} happens in this thread.",
                              ref=dispute.reference)))
     return blocks

@@ -20,8 +20,9 @@ from bot.blocks.certificate_pdf import certificate_pdf
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Upload
 from bot.payloads import CheckButton
 from bot.services import agreements, outbox
-from bot.services.certificates import agreement_record
+from bot.services.certificates import agreement_record, approved_how
 from bot.services.followups import next_checkin
+from bot.services.people import Person
 from bot.slack.sides import card_names
 from models import Agreement, AuditEvent, Dispute, OutboxMessage, Side
 
@@ -47,9 +48,11 @@ def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
 def _said(ctx: Ctx, agreement: Agreement) -> InEffect:
     names = card_names(ctx.names, ctx.d)
     state = agreements.approval_state(ctx.d, agreement)
+    how = approved_how(_events(ctx), agreement.version)
     return InEffect(
         between=(names.org(Side.PROVIDER), names.org(Side.CLIENT)),
-        approved=[(ctx.names.describe(a.team_id, a.user_id), a.at) for a in state.valid],
+        approved=[(ctx.names.describe(a.team_id, a.user_id), a.at, how.get((a.team_id, a.user_id)))
+                  for a in state.valid],
         items=[(ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items],
         next_checkin=next_checkin(ctx.session, ctx.d.id),
         check=CheckButton(d=ctx.d.id, a=agreement.id, t=ctx.params.get("trail")).encode())
@@ -74,8 +77,10 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
     agreement = session.get(Agreement, row.params["agreement"])
     if dispute is None or agreement is None:
         return
+    tell = row.params.get("tell")
+    notify = Person(team_id=tell[0], user_id=tell[1]) if isinstance(tell, list) and len(tell) == 2 else None
     outbox.say(session, dispute, "agreement.in_effect.text", agreement=agreement.id,
-               trail=row.params.get("trail"), reason=reason)
+               trail=row.params.get("trail"), reason=reason, notify=notify)
     for approval in agreements.approval_state(dispute, agreement).valid:
         outbox.say(session, dispute, "agreement.certificate", channel_id=approval.user_id,
                    agreement=agreement.id, trail=row.params.get("trail"), dm=True)

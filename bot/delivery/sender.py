@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.delivery.calls import Call, Delivered, Post, Update, Upload
+from bot.slack import tokens
 from bot.slack.outgoing import NoToken
 
 log = logging.getLogger("parley.delivery")
@@ -69,6 +70,17 @@ def metadata(row_id: int, witness: str | None = None) -> dict[str, Any]:
 class Sender:
     def __init__(self, client: WebClient) -> None:
         self.client = client
+        self._bot_users: dict[str | None, str] = {}  # token -> Parley's own user in its workspace
+
+    def _bot_user(self) -> str | None:
+        """Parley's bot user where the current token acts (auth.test, once per token)."""
+        token = tokens.current()
+        if token not in self._bot_users:
+            found = self.client.auth_test().get("user_id")
+            if not found:
+                return None
+            self._bot_users[token] = found
+        return self._bot_users[token]
 
     def send(self, call: Call, channel: str, row_id: int, attempts: int) -> Outcome:
         try:
@@ -135,8 +147,13 @@ class Sender:
         file's name, shared since the row was written. Raises like a post would when Slack cannot
         be asked."""
         if isinstance(call, Upload):
-            return self._find(call.thread_ts, channel, since, lambda message: any(
-                f.get("name") == call.filename for f in message.get("files") or []))
+            parley = self._bot_user()  # a person may share a file of the same name
+
+            def shared_by_parley(message: dict[str, Any]) -> bool:
+                return bool(parley) and message.get("user") == parley and any(
+                    f.get("name") == call.filename for f in message.get("files") or [])
+
+            return self._find(call.thread_ts, channel, since, shared_by_parley)
         if not isinstance(call, Post):
             return None
 

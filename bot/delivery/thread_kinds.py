@@ -36,9 +36,10 @@ from bot.blocks.proposals import (
 from bot.blocks.status_card import card_text, status_card
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
 from bot.payloads import DraftButton
-from bot.services import disputes, mediation
+from bot.services import disputes, mediation, proposals
 from bot.services.followups import next_checkin
 from bot.services.next_step import next_step
+from bot.services.opening import account_given_in
 from bot.services.policy import EVERYONE, effective_policy
 from bot.slack.approvals_view import approval_view
 from bot.slack.sides import card_names, side_name, side_names
@@ -51,6 +52,7 @@ from models import (
     OutboxMessage,
     Perspective,
     Proposal,
+    ProposalStatus,
     Side,
 )
 
@@ -59,7 +61,8 @@ from models import (
 def _card_blocks(ctx: Ctx) -> list[dict[str, Any]]:
     d = ctx.d
     return status_card(d, next_step(ctx.session, d), card_names(ctx.names, d),
-                       next_checkin(ctx.session, d.id))
+                       next_checkin(ctx.session, d.id),
+                       description=not account_given_in(ctx.session, d))
 
 
 def _card(ctx: Ctx) -> Call:
@@ -128,8 +131,16 @@ def _render_proposal(ctx: Ctx, proposal: Proposal) -> tuple[str, list]:
         decided_by=(ctx.names.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
                     if proposal.decided_by else None),
         answers=(ctx.session.get(Proposal, proposal.supersedes_id).label
-                 if proposal.supersedes_id else None))
+                 if proposal.supersedes_id else None),
+        replaced_by=_replaced_by(ctx, proposal))
     return proposal_message(proposal, view)
+
+
+def _replaced_by(ctx: Ctx, proposal: Proposal) -> str | None:
+    if proposal.status != ProposalStatus.SUPERSEDED:
+        return None
+    newer = proposals.replaced_by(ctx.session, proposal)
+    return newer.label if newer else None
 
 
 def _proposal_settled(ctx: Ctx) -> Call:
@@ -189,7 +200,8 @@ def _both_sides(ctx: Ctx) -> Call:
     accounts = [(ctx.names.describe(p.party.team_id, p.party.user_id), p) for p in found if p]
     if not accounts:
         raise Skip("the perspectives are gone")
-    text, blocks = both_sides(ctx.d.reference, accounts)
+    part, parts = int(ctx.params.get("part", 0)), int(ctx.params.get("parts", 1))
+    text, blocks = both_sides(ctx.d.reference, accounts, first=part == 0, last=part == parts - 1)
     return Post(text, blocks, thread_ts=ctx.thread())
 
 

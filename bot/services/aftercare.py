@@ -92,8 +92,12 @@ def answer(session: Session, dispute: Dispute, checkin_id: int, item_id: int, pa
 
 def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor: Person) -> int:
     """The client side confirms: agreed → resolved, and the pending check-ins are cancelled."""
+    if party.side == Side.MEDIATOR:
+        raise NotAllowed("As the mediator you stay neutral: the people the work was for confirm "
+                         f"that {dispute.reference} is resolved.")
     if party.side != Side.CLIENT:
-        raise NotAllowed(f"The client side confirms that {dispute.reference} is resolved.")
+        raise NotAllowed(f"The other organization confirms that {dispute.reference} is resolved; "
+                         "your side can't confirm it for them.")
     require_agreed(dispute, "confirm it is resolved")
     transition(session, dispute, DisputeStatus.RESOLVED, actor=actor)
     dispute.ended_how = "resolved"
@@ -135,8 +139,12 @@ def new_date(session: Session, dispute: Dispute, item_id: int, when: date, *, ac
 def record_feedback(session: Session, dispute: Dispute, party: Party, rating: int,
                     comment: str | None, *, actor: Person) -> bool:
     """False when this person already gave feedback on this dispute."""
+    if party.side == Side.MEDIATOR:
+        raise NotAllowed("As the mediator you stay neutral: feedback is asked of the people the "
+                         "work was for.")
     if party.side != Side.CLIENT:
-        raise NotAllowed("Feedback is asked of the client side.")
+        raise NotAllowed(f"Feedback on how {dispute.reference} was handled is asked of the other "
+                         "organization, not of yours.")
     if not 1 <= rating <= 5:
         raise ValueError(rating)
     try:

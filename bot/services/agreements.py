@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, exists, select, update
@@ -19,7 +20,7 @@ from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotF
 from bot.services.people import Person
 from bot.services.people_text import many_lines, one_line
 from bot.services.policy import EVERYONE
-from bot.services.proposals import ItemDraft
+from bot.services.proposals import ItemDraft, require_dates_ahead, set_aside_open
 from models import (
     ActionItem,
     Agreement,
@@ -67,6 +68,8 @@ class Approved:
     already: bool = False
     ratified: bool = False
     checkins: list[CheckIn] = field(default_factory=list)
+    superseded: Agreement | None = None  # the pending version a new one replaced
+    set_aside: list[Proposal] = field(default_factory=list)  # open proposals it took off the table
 
 
 def content_hash(agreement: Agreement, reference: str) -> str:
@@ -169,22 +172,25 @@ def from_proposal(proposal: Proposal, checkin_days: tuple[int, ...] | list[int])
 
 def accept_as_agreement(session: Session, dispute: Dispute, proposal: Proposal, accepter: Party, *,
                         actor: Person, approvals_rule: str, checkin_days: tuple[int, ...],
-                        tz: str | None) -> Approved:
+                        tz: str | None, today: date) -> Approved:
     """Accepting a proposal is agreeing to it: the agreement is drafted from it and approved by
     its author (who proposed exactly this) and by whoever accepted it (who was shown exactly
     this, and told that accepting makes it binding), each approval bound to its content hash.
     When that is every approval the policy asks for (one person of each organization, the
     default), it is in effect at once; otherwise it waits for the others' approvals. The caller
-    holds the dispute's row lock and has recorded the acceptance."""
+    holds the dispute's row lock and has recorded the acceptance. `today` is the accepting
+    person's: a proposal with a due date before it is not agreed (nothing is written)."""
+    require_dates_ahead(proposal, today)
     author = proposal.author
-    agreement, _ = draft(session, dispute, author, from_proposal(proposal, checkin_days),
-                         actor=actor, approvals_rule=approvals_rule)
+    agreement, superseded = draft(session, dispute, author, from_proposal(proposal, checkin_days),
+                                  actor=actor, approvals_rule=approvals_rule)
     outcome = Approved(agreement, approval_state(dispute, agreement))
     for party, who, via in ((author, Person(author.team_id, author.user_id), "proposed"),
                             (accepter, actor, "accepted")):
         if party.can_approve and party.side != Side.MEDIATOR:
             outcome = approve(session, dispute, agreement, party, shown_hash=agreement.content_hash,
                               actor=who, tz=tz, via=via)
+    outcome.superseded = superseded
     return outcome
 
 
@@ -250,6 +256,9 @@ def approve(session: Session, dispute: Dispute, agreement: Agreement, party: Par
     outcome.state = approval_state(dispute, agreement)
     if outcome.state.complete:
         outcome.ratified, outcome.checkins = ratify(session, dispute, agreement, actor=actor, tz=tz)
+        if outcome.ratified:
+            outcome.set_aside = set_aside_open(session, dispute, actor=actor,
+                                               by=f"agreement version {agreement.version}")
     return outcome
 
 

@@ -42,6 +42,7 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
                      events: list[AuditEvent], *, name: Name, team_name: TeamName,
                      trail_head: str | None) -> dict[str, Any]:
     person = people(name, team_name)
+    how = approved_how(events, agreement.version)
     # Up to the moment it took effect (the trail's head then), however late this is written.
     upto = next((e.id for e in events if trail_head and e.hash == trail_head), None)
     timeline = [{"at": when(e.at), "what": _step(e)} for e in events
@@ -62,10 +63,20 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
             "ratified_at": when(agreement.ratified_at),
         },
         "approvals": [{**person(a.team_id, a.user_id), "at": when(a.at), "version": a.version,
-                       "content_hash": a.content_hash} for a in approvals],
+                       "content_hash": a.content_hash,
+                       **({"how": how[(a.team_id, a.user_id)]} if (a.team_id, a.user_id) in how else {})}
+                      for a in approvals],
         "timeline": timeline,
         "audit_trail_head": trail_head,
     }
+
+
+def approved_how(events: list[AuditEvent], version: int) -> dict[tuple[str, str], str]:
+    """Who approved a version by proposing it or by accepting it ("proposed", "accepted"), from
+    its agreement.approved events; an approval given with the Approve button is not listed."""
+    return {(e.actor_team or "", e.actor_user or ""): e.payload["via"] for e in events
+            if e.kind == "agreement.approved" and e.payload.get("version") == version
+            and e.payload.get("via") in ("proposed", "accepted")}
 
 
 def money(amount: Decimal | None, currency: str | None) -> dict[str, str | None] | None:

@@ -72,8 +72,8 @@ def next_dispute_number(session: Session, team_id: str) -> int:
 
 ONE_SIDED = ("A dispute is between two organizations: choose at least one person from the other "
              "one, so that nothing is decided by one side alone.")
-MIXED = ("A dispute is between two organizations: the people you chose for the client side are "
-         "from more than one. Choose people from one of them (someone from a third can take "
+MIXED = ("A dispute is between two organizations: the people you chose from outside your own "
+         "are from more than one. Choose people from one of them (someone from a third can take "
          "part as a mediator).")
 
 

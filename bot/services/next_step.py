@@ -35,6 +35,7 @@ class NextStep:
     step: Step
     waiting: frozenset[str] = frozenset()  # the sides it waits for
     proposal: str | None = None  # the proposal waiting for an answer (P2)
+    answers: tuple[tuple[str, str], ...] = ()  # every open one: (the side that answers, "P2")
     shared: frozenset[str] = field(default_factory=frozenset)  # sides that told their side
     revealed: bool = False  # both sides' accounts are out
 
@@ -53,14 +54,15 @@ def next_step(session: Session, dispute: Dispute) -> NextStep:
             state = agreements.approval_state(dispute, pending)
             waiting = {side for side, _ in state.missing} | {p.side for p in state.missing_people}
             return NextStep(Step.APPROVE, frozenset(waiting), **base)
-    open_proposal = session.scalars(
+    open_proposals = session.scalars(
         select(Proposal).where(Proposal.dispute_id == dispute.id,
                                Proposal.status == ProposalStatus.OPEN)
-        .order_by(Proposal.id.desc()).limit(1)).first()
-    if open_proposal is not None:
-        author = open_proposal.author.side
-        other = Side.CLIENT if author == Side.PROVIDER else Side.PROVIDER
-        return NextStep(Step.ANSWER, frozenset({other}), open_proposal.label, **base)
+        .order_by(Proposal.number)).all()
+    if open_proposals:
+        answers = tuple((Side.CLIENT if p.author.side == Side.PROVIDER else Side.PROVIDER, p.label)
+                        for p in open_proposals)
+        return NextStep(Step.ANSWER, frozenset(side for side, _ in answers), answers[-1][1],
+                        answers, **base)
     missing = sides_present(dispute) - shared
     if missing:  # (when the channel does not seal accounts, the first is out before the second)
         return NextStep(Step.SHARE, frozenset(missing), **base)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import disputes, perspectives
 from bot.services.perspectives import PerspectiveText, ShareOutcome
-from models import Dispute
+from models import AuditEvent, Dispute
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,13 @@ def open_with_account(session: Session, data: disputes.NewDispute, *, seal: bool
                         resolution=dispute.desired_outcome),
         seal=seal, actor=data.opener.person)
     return Opened(dispute, shared)
+
+
+def account_given_in(session: Session, dispute: Dispute) -> bool:
+    """account_given, read from the dispute's trail."""
+    payloads = session.scalars(select(AuditEvent.payload).where(
+        AuditEvent.dispute_id == dispute.id, AuditEvent.kind == "dispute.opened")).all()
+    return account_given([p or {} for p in payloads])
 
 
 def account_given(events: list[dict[str, object]]) -> bool:

@@ -41,8 +41,8 @@ def can_manage(dispute: Dispute, person: Person) -> bool:
 
 
 THIRD_ORGANIZATION = ("{ref} is between two organizations, and one of the people you chose is from "
-                      "neither (or is a guest of the provider's workspace): they can take part as "
-                      "a mediator, which both sides accept, but not on a side.")
+                      "neither (or is a guest in the workspace {ref} belongs to): they can take "
+                      "part as a mediator, which both sides accept, but not on a side.")
 
 
 def of_the_two(dispute: Dispute, participant: Participant) -> bool:

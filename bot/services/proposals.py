@@ -67,9 +67,10 @@ def describe_state(proposal: Proposal, session: Session) -> str:
     """Why a proposal's buttons no longer do anything, in one sentence."""
     label = proposal.label
     if proposal.status == ProposalStatus.SUPERSEDED:
-        newer = session.scalars(select(Proposal).where(Proposal.supersedes_id == proposal.id)).first()
-        later = f" by {newer.label}" if newer else ""
-        return f"{label} was superseded{later}; please answer the latest proposal in the thread."
+        newer = replaced_by(session, proposal)
+        if newer is None:
+            return f"{label} was set aside when an agreement took effect, so nothing changed."
+        return f"{label} was superseded by {newer.label}; please answer the latest proposal in the thread."
     if proposal.status == ProposalStatus.WITHDRAWN:
         return f"{label} was withdrawn by its author, so nothing changed."
     if proposal.status == ProposalStatus.ACCEPTED:
@@ -77,6 +78,11 @@ def describe_state(proposal: Proposal, session: Session) -> str:
     if proposal.status == ProposalStatus.DECLINED:
         return f"{label} has already been declined, so nothing changed."
     return f"{label} is still open."
+
+
+def replaced_by(session: Session, proposal: Proposal) -> Proposal | None:
+    """The counter-proposal that superseded this one, if one did (else an agreement set it aside)."""
+    return session.scalars(select(Proposal).where(Proposal.supersedes_id == proposal.id)).first()
 
 
 def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDraft, *,
@@ -125,6 +131,30 @@ def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDr
                  items=len(proposal.items))
     result.status_changed = start_discussion(session, dispute, actor=actor)
     return result
+
+
+def set_aside_open(session: Session, dispute: Dispute, *, actor: Person, by: str) -> list[Proposal]:
+    """An agreement took effect (`by`: "the agreement, version 2"): the proposals still open
+    are off the table. Each is marked superseded, with no counter-proposal replacing it."""
+    found = list(session.scalars(select(Proposal).where(
+        Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.OPEN)
+        .order_by(Proposal.number)))
+    aside = [p for p in found if _decide(session, p, ProposalStatus.SUPERSEDED)]
+    for proposal in aside:
+        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
+                     kind="proposal.superseded", actor=actor, proposal=proposal.label, by=by)
+    return aside
+
+
+def require_dates_ahead(proposal: Proposal, today: date) -> None:
+    """An agreement is not made with a due date already behind it: the person accepting is
+    asked to suggest a change with a new date instead."""
+    late = sorted(item.due_date for item in proposal.items if item.due_date < today)
+    if late:
+        raise DomainError(
+            f"{proposal.label} has an action item due on {late[0]:%-d %B %Y}, which has passed, "
+            "so it can't be agreed as it stands. Use “Suggest a change” to give it a new date; "
+            "nothing changed.")
 
 
 def _decide(session: Session, proposal: Proposal, status: ProposalStatus,

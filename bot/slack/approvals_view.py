@@ -17,4 +17,8 @@ def approval_view(directory: Directory, dispute: Dispute, agreement: Agreement) 
         needed.append(f"one person from {org}" if org else f"one person from the {side}")
     needed += [directory.describe(p.team_id, p.user_id) for p in state.missing_people]
     approved = [(directory.describe(a.team_id, a.user_id), a.at) for a in state.valid]
-    return ApprovalView(approved, needed)
+    groups = agreements.approver_groups(dispute)
+    asked = [p.user_id for key in state.missing for p in groups.get(key, [])]
+    asked += [p.user_id for p in state.missing_people]
+    drafter = agreement.drafted_by.user_id if agreement.drafted_by else None  # just wrote it
+    return ApprovalView(approved, needed, asked=[u for u in dict.fromkeys(asked) if u != drafter])

@@ -48,7 +48,7 @@ def test_all_done_then_the_client_side_confirms_and_gives_feedback(slack, parley
     ask = fake_slack.calls_to("chat.postMessage")[-1].args
     assert ask["text"].startswith("Every action item of D-1 is marked done. <@U0CORA>")
     slack.block_action(SAM, ids.CONFIRM_RESOLVED, buttons(ask["blocks"])[ids.CONFIRM_RESOLVED]["value"])
-    assert "The client side confirms" in private_notes(fake_slack)[-1]
+    assert "The other organization confirms that D-1 is resolved" in private_notes(fake_slack)[-1]
     click(slack, fake_slack, CORA, ask["blocks"], ids.CONFIRM_RESOLVED)
     *_, done, lessons = [c.args for c in fake_slack.calls_to("chat.postMessage")]
     assert done["text"].startswith(":tada: Cora (Client Co) confirmed that D-1 is resolved.")

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from bot import ids
 from bot.payloads import AgreementButton, decode
 from bot.services.certificates import ATTACHMENT
-from models import Agreement, Approval, AuditEvent, CheckIn, Dispute
+from models import Agreement, Approval, AuditEvent, CheckIn, Dispute, OutboxMessage
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.agreement_steps import DUE, post_agreement, proposal_to_draft
 from tests.e2e.threads import (
     buttons,
     card_blocks,
     click,
+    last_update,
     private_notes,
     text_of,
     thread_posts,
@@ -39,7 +40,10 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
     assert message["text"] == "Agreement v1 for D-1"
     assert "250 EUR" in body and "Redo the screens" in body and "No approvals yet." in body
     assert "one person from Studio" in body and "one person from Client Co" in body
-    assert "Both approvals are tied to this exact wording" in body and "hash" not in body
+    assert "Each approval is tied to this exact wording" in body and "hash" not in body
+    # who must act is mentioned: both organizations' people, not Cora, who just wrote it
+    assert f"<@{SAM.id}> and <@{CLIVE.id}>: please read it, then approve it" in body
+    assert f"<@{CORA.id}>" not in body
     value = decode(AgreementButton, buttons(message["blocks"])[ids.APPROVE_AGREEMENT]["value"])
     with db.read() as session:
         agreement = session.scalars(select(Agreement)).one()
@@ -47,9 +51,11 @@ def test_the_whole_path_to_an_agreement_in_effect(slack, fake_slack, db):
         assert session.scalars(select(Dispute)).one().status == "agreement_pending"
 
     click(slack, fake_slack, SAM, message["blocks"], ids.APPROVE_AGREEMENT)
-    live = text_of(fake_slack.calls_to("chat.update")[-1].args["blocks"])
+    live = text_of(last_update(fake_slack, "Agreement v1"))
     assert "Sam (Studio)" in live and "one person from Client Co" in live
-    assert "one person from Studio" not in live
+    # the card's Next line says whose approval it still waits for
+    assert "The agreement waits for Client Co's approval" in text_of(card_blocks(fake_slack, CHANNEL, ts))
+    assert "one person from Studio" not in live and f'"<@{CLIVE.id}>: please read it' in live
     assert "Your approval of Agreement v1 is recorded" in private_notes(fake_slack)[-1]
 
     click(slack, fake_slack, SOL, message["blocks"], ids.APPROVE_AGREEMENT)  # not a party
@@ -147,7 +153,7 @@ def test_same_organization_cannot_complete_alone(slack, fake_slack, db):
     with db.read() as session:
         agreement = session.scalars(select(Agreement)).one()
         assert agreement.status == "pending" and len(agreement.approvals) == 2
-    assert "one person from Studio" in text_of(fake_slack.calls_to("chat.update")[-1].args["blocks"])
+    assert "one person from Studio" in text_of(last_update(fake_slack, "Agreement v1"))
 
 
 def test_show_command_lists_the_agreement_and_approvals(slack, fake_slack):
@@ -213,6 +219,11 @@ def test_when_the_thread_refuses_files_the_agreement_is_written_there_and_sent_t
     assert "Slack did not take files in D-1's thread" in dm["comment"]
     assert json.loads(PdfReader(io.BytesIO(dm["bytes"])).attachments[ATTACHMENT][0])[
         "agreement"]["content_hash"] == agreement.content_hash
+    with db.read() as session:  # nobody is told of the refused file: the agreement got through
+        rows = {r.kind: r for r in session.scalars(select(OutboxMessage))}
+        assert "notice.failed" not in rows
+        # ...but Clive would be, had the written-out message failed too
+        assert rows["agreement.in_effect.text"].notify_user == CLIVE.id
 
 
 def wait_for_posts(fake, ts, count_with=lambda posts: any("agreed on D-1" in p["text"] for p in posts)):

@@ -129,8 +129,8 @@ def test_export_is_for_parties_and_admins_and_the_client_side_gets_no_internal_n
     document, answer = export(CORA)  # the client side: the record without the team's notes
     assert document is not None and "Settled by phone." in document
     assert not any(marker in document for marker in internal)
-    assert document.count("Record for the client side") == 1  # the Markdown file's
-    assert "This copy leaves out Studio's internal notes." in document
+    # the Markdown file and the PDF both say so, in the organization's name
+    assert document.count("This copy leaves out Studio's internal notes.") == 2
     assert "full record" not in answer
     for outsider in (CLIVE, GUEST):  # in the channel, but not a party: told privately, no file
         document, answer = export(outsider)

@@ -194,8 +194,8 @@ def test_empty_and_overlong_fields_get_inline_errors(slack, fake_slack, db):
     ts = opened(slack, fake_slack)
     view = click_for_modal(slack, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts),
                            ids.SHARE_PERSPECTIVE)
-    reply = slack.view_submission(CORA, view, {**STORY, ids.B_P_IMPACT: " ",
+    reply = slack.view_submission(CORA, view, {**STORY, ids.B_P_RESOLUTION: " ",
                                                ids.B_P_ACK: "x" * 1001})
     errors = reply.json()["errors"]
-    assert set(errors) == {ids.B_P_IMPACT, ids.B_P_ACK}
+    assert set(errors) == {ids.B_P_RESOLUTION, ids.B_P_ACK}
     assert "under 1,000" in errors[ids.B_P_ACK]

@@ -131,7 +131,7 @@ def test_counter_proposal_is_prefilled_and_supersedes(slack, fake_slack, db):
     def stored_p1():
         return next(m for m in fake_slack.messages_in(CHANNEL, ts) if m["text"].startswith("P1:"))
 
-    fake_slack.wait_until(lambda: "Superseded" in text_of(stored_p1()["blocks"]),
+    fake_slack.wait_until(lambda: "Superseded by P2, a counter-proposal" in text_of(stored_p1()["blocks"]),
                           what="P1 marked superseded")
     second = posts_after(fake_slack, ts, count)[0]
     assert "in answer to P1" in text_of(second["blocks"]) and "300 EUR" in text_of(second["blocks"])
@@ -198,6 +198,29 @@ def test_an_accept_button_from_before_records_the_acceptance_only(slack, fake_sl
         assert session.scalars(select(Proposal)).one().status == "accepted"
         assert session.scalars(select(Agreement)).all() == []
         assert session.scalars(select(Dispute)).one().status == "discussing"
+
+
+def test_an_agreement_sets_aside_the_proposals_still_open(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    ours, _ = propose(slack, fake_slack, SAM, ts)
+    theirs, _ = propose(slack, fake_slack, CORA, ts, {ids.B_PR_SUMMARY: "A 20% credit instead"})
+    click(slack, fake_slack, CORA, ours["blocks"], ids.ACCEPT_PROPOSAL)
+
+    def stored(label):
+        return next(m for m in fake_slack.messages_in(CHANNEL, ts) if m["text"].startswith(label))
+
+    fake_slack.wait_until(lambda: "Set aside: an agreement took effect" in text_of(stored("P2:")["blocks"]),
+                          what="P2 set aside")
+    assert ids.ACCEPT_PROPOSAL not in text_of(stored("P2:")["blocks"])
+    effect = next(m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files"))
+    said = text_of(effect["blocks"])  # how each approval was given
+    assert "Sam (Studio), by proposing it, " in said and "Cora (Client Co), by accepting it, " in said
+    click(slack, fake_slack, SAM, theirs["blocks"], ids.ACCEPT_PROPOSAL)  # its old button
+    fake_slack.wait_until(lambda: private_notes(fake_slack), what="the private answer")
+    assert "P2 was set aside when an agreement took effect" in private_notes(fake_slack)[-1]
+    with db.read() as session:
+        assert [p.status for p in session.scalars(select(Proposal).order_by(Proposal.number))] == [
+            "accepted", "superseded"]
 
 
 def test_double_clicks_decide_once(slack, fake_slack, db):

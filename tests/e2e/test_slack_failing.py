@@ -216,3 +216,21 @@ def test_an_in_effect_post_whose_answer_was_lost_is_found_by_its_file_not_shared
     shares = [m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files")]
     assert len(shares) == 1
     assert any(c.args.get("ts") == ts for c in fake_slack.calls_to("conversations.replies"))
+
+
+def test_a_persons_file_of_the_same_name_is_not_taken_for_parleys_share(slack, parley, fake_slack, db):
+    """Someone shared a file named like the agreement's PDF in the thread; Slack then fails the
+    share with a 5xx (it may or may not have made it). The lookup takes only Parley's own file
+    share as the one made, so the agreement is still shared."""
+    from tests.e2e.agreement_steps import proposal_to_draft
+
+    ts, drafting = proposal_to_draft(slack, fake_slack)
+    theirs = fake_slack.add_message(CHANNEL, "", thread_ts=ts, user=CORA.id)
+    fake_slack.messages[(CHANNEL, theirs)].update(files=["F0CORA"],
+                                                  file_names=["D-1-agreement-v1-certificate.pdf"])
+    fake_slack.fail_next("files.completeUploadExternal", status=503)  # not shared
+    click(slack, fake_slack, CORA, drafting["proposal"]["blocks"], ids.ACCEPT_PROPOSAL)
+    deliver_what_is_left(parley)
+    shares = [m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files")]
+    assert [m["user"] for m in shares] == [CORA.id, fake_slack.bot_user]
+    assert any(c.args.get("ts") == ts for c in fake_slack.calls_to("conversations.replies"))

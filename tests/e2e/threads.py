@@ -29,6 +29,14 @@ def menu_option(blocks: list[dict[str, Any]], action_id: str) -> str | None:
     return next((o["value"] for o in menu["options"] if json.loads(o["value"])["o"] == verb), None)
 
 
+def last_update(fake: FakeSlack, text_starts: str) -> list[dict[str, Any]]:
+    """The blocks of the latest chat.update of a message whose text starts so ("Agreement v1")."""
+    found = [c.args for c in fake.calls_to("chat.update")
+             if str(c.args.get("text", "")).startswith(text_starts)]
+    assert found, f"no update of a message starting {text_starts!r}"
+    return found[-1]["blocks"]
+
+
 def card_blocks(fake: FakeSlack, channel: str, ts: str) -> list[dict[str, Any]]:
     return fake.messages[(channel, ts)]["blocks"]
 

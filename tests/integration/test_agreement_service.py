@@ -126,3 +126,59 @@ def test_two_approvers_at_the_same_instant_ratify_exactly_once(db, round_):
         assert len({(a.team_id, a.user_id) for a in approvals}) == len(approvals)
         assert s.scalar(select(func.count()).select_from(CheckIn)) == 3
         assert [e.kind for e in s.scalars(select(AuditEvent))].count("agreement.ratified") == 1
+
+
+def propose(db, dispute_id, person, due=date(2030, 1, 7)) -> int:
+    from bot.services import proposals
+    from bot.services.proposals import ProposalDraft
+
+    with db.transaction() as s:
+        d = disputes.load(s, HOST, dispute_id, lock=True)
+        done = proposals.propose(s, d, d.party_of(person.team_id, person.user_id), ProposalDraft(
+            summary="Redo", details="Redo the screens.", remedy="redo", amount=None, currency=None,
+            items=[ItemDraft("Redo", sam, due)]), actor=person)
+        return done.proposal.id
+
+
+def accept(db, dispute_id, proposal_id, person, today=date(2029, 1, 1)):
+    from bot.services import proposals
+
+    with db.transaction() as s:
+        d = disputes.load(s, HOST, dispute_id, lock=True)
+        party = d.party_of(person.team_id, person.user_id)
+        p = proposals.get(s, d, proposal_id)
+        proposals.answer(s, d, p, party, accept=True, actor=person)
+        return agreements.accept_as_agreement(s, d, p, party, actor=person,
+                                              approvals_rule=ONE_PER_SIDE, checkin_days=(7,),
+                                              tz=None, today=today)
+
+
+def test_accepting_replaces_a_pending_version_and_sets_aside_the_open_proposals(db):
+    from models import Proposal
+
+    dispute_id = make(db)
+    ours, theirs = propose(db, dispute_id, sam), propose(db, dispute_id, cora)
+    pending, _ = draft(db, dispute_id)  # written by hand meanwhile, waiting for approvals
+    outcome = accept(db, dispute_id, ours, clive)
+    assert outcome.ratified and outcome.superseded is not None and outcome.superseded.id == pending
+    assert [p.id for p in outcome.set_aside] == [theirs]
+    with db.read() as s:
+        assert {a.version: a.status for a in s.scalars(select(Agreement))} == {
+            1: "superseded", 2: "ratified"}
+        assert s.get(Proposal, theirs).status == "superseded"
+        aside = [e.payload for e in s.scalars(select(AuditEvent).where(
+            AuditEvent.kind == "proposal.superseded"))]
+        assert aside == [{"proposal": "P2", "by": "agreement version 2"}]
+
+
+def test_a_due_date_that_has_passed_is_not_agreed(db):
+    from models import Proposal
+
+    dispute_id = make(db)
+    late = propose(db, dispute_id, sam, due=date(2030, 1, 7))
+    with pytest.raises(DomainError, match="due on 7 January 2030, which has passed.*Suggest a change"):
+        accept(db, dispute_id, late, cora, today=date(2030, 1, 8))
+    with db.read() as s:  # nothing was written: still open, no agreement
+        assert s.get(Proposal, late).status == "open"
+        assert s.scalar(select(func.count()).select_from(Agreement)) == 0
+    assert accept(db, dispute_id, late, cora, today=date(2030, 1, 7)).ratified  # due today is fine

@@ -100,6 +100,9 @@ def test_card_says_what_comes_next_and_from_whom():
         NextStep(Step.CARRY_OUT))}
     answer, propose, approve, carry_out = said.values()
     assert "Client &amp; Co answers P2: accept it, suggest a change, or decline." in answer
+    both = json.dumps(status_card(d, NextStep(Step.ANSWER, BOTH, "P3", (
+        ("client", "P1"), ("provider", "P3"))), NAMES))  # one open proposal from each side
+    assert "Client &amp; Co answers P1; Studio answers P3: each can be accepted" in both
     assert "Either side proposes a solution" in propose
     assert f'"action_id": "{ids.PROPOSE}"' in propose and ids.SHARE_PERSPECTIVE not in propose
     assert "The agreement waits for Studio's approval." in approve
@@ -107,12 +110,19 @@ def test_card_says_what_comes_next_and_from_whom():
     unsealed = json.dumps(status_card(d, NextStep(Step.SHARE, frozenset({"client"}), shared=frozenset(
         {"provider"}), revealed=True), NAMES))  # the channel does not seal: Studio's is out
     assert "Client &amp; Co tells its side of what happened. Studio has told its side.\"" in unsealed
-    answering = actions(status_card(d, NextStep(Step.ANSWER, frozenset({"client"}), "P2"), NAMES))
+    # a proposal waits: the menu holds five at most, and keeps what matters
+    answering = actions(status_card(d, NextStep(Step.ANSWER, frozenset({"client"}), "P2",
+                                                shared=BOTH, revealed=True), NAMES))
     menu = [decode(CardOption, o["value"]).o for o in answering[ids.CARD_MORE]["options"]]
-    # five at most: a proposal waits, and its own message offers "Suggest a change"
-    assert menu == ["share", "draft", "party", "mediator", "close"]
-    for text in (answer, approve, carry_out):  # nothing to press first: only the menu
+    assert menu == ["propose", "draft", "party", "mediator", "close"]  # not "Revise your side"
+    early = actions(status_card(d, NextStep(Step.ANSWER, frozenset({"client"}), "P2",
+                                            shared=frozenset({"provider"})), NAMES))
+    assert "style" not in early[ids.SHARE_PERSPECTIVE]  # still owed, but not the next step
+    menu = [decode(CardOption, o["value"]).o for o in early[ids.CARD_MORE]["options"]]
+    assert menu == ["propose", "draft", "party", "mediator", "close"]
+    for text in (approve, carry_out):  # nothing to press first: only the menu
         assert ids.SHARE_PERSPECTIVE not in text and f'"action_id": "{ids.PROPOSE}"' not in text
+    assert '"style": "primary"' not in answer
     d.status, d.ended_how, d.ended_reason = DisputeStatus.CLOSED, "withdrawn", "We <!here> settled"
     ended = status_card(d, NextStep(Step.ENDED), NAMES)
     text = json.dumps(ended)
@@ -138,6 +148,10 @@ def test_card_stays_within_limits_at_maximum_sizes():
         big.status, big.ended_how = status, "closed" if step.step == Step.ENDED else None
         blocks = status_card(big, step, names, next_checkin=NOW)
         assert check_blocks(blocks, surface="message") == [], step
+        # a dispute from before the opener's account was sealed: its description on the card
+        legacy = status_card(big, step, names, next_checkin=NOW, description=True)
+        assert check_blocks(legacy, surface="message") == [], step
+        assert "*What happened*" in json.dumps(legacy) and "*What happened*" not in json.dumps(blocks)
         check_menus(blocks)
         assert "<@" not in json.dumps(blocks)
 

@@ -99,6 +99,35 @@ def test_both_sides_revealed_together_at_maximum_sizes():
     assert all(line.startswith(">") for line in quoted_lines(blocks[1:-1]))
 
 
+def test_long_accounts_and_many_people_reveal_in_as_many_messages_as_they_need():
+    from bot.blocks.perspectives import reveal_groups
+
+    word = "w" * 226 + " "  # cut as often as text can be: every 227 characters
+    def account(n: int) -> Perspective:
+        p = Perspective(id=n, version=1, what_happened=(word * 20)[:HAPPENED_MAX],
+                        impact=(word * 9)[:IMPACT_MAX], resolution=(word * 9)[:RESOLUTION_MAX],
+                        acknowledgement=(word * 9)[:ACK_MAX])
+        p.party = Party(team_id="T", user_id=f"U{n}", side="client" if n % 2 else "provider")
+        return p
+
+    for count in (1, 2, 3, 5):
+        accounts = [account(n) for n in range(1, count + 1)]
+        groups = reveal_groups(accounts)
+        assert [p for group in groups for p in group] == accounts  # all of them, in order
+        for part, group in enumerate(groups):
+            text, blocks = both_sides("D-1", [(f"P{p.id}", p) for p in group], first=part == 0,
+                                      last=part == len(groups) - 1)
+            assert check_blocks(blocks, surface="message") == [], (count, part)
+            assert text.startswith("Both sides have told") == (part == 0)
+            assert (blocks[-1]["type"] == "context") == (part == len(groups) - 1)
+    assert len(reveal_groups([account(1), account(2)])) == 2  # cut as often as can be: two
+    ordinary = [account(1), account(2)]
+    for p in ordinary:  # at their longest, in ordinary words: one message, as usual
+        p.what_happened, p.impact = ("word " * 600)[:HAPPENED_MAX], ("word " * 300)[:IMPACT_MAX]
+        p.resolution, p.acknowledgement = ("word " * 400)[:RESOLUTION_MAX], ("w " * 600)[:ACK_MAX]
+    assert len(reveal_groups(ordinary)) == 1
+
+
 def test_proposal_modal_with_five_rows_and_a_tone_note():
     values = ProposalValues("s" * SUMMARY_MAX, "d" * DETAILS_MAX, "refund", "999999999.99", "EUR",
                             [ItemValues("x" * ITEM_MAX, "U1", "2030-01-01")] * 5)

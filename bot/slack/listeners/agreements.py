@@ -21,8 +21,9 @@ from bot.blocks.agreements import (
     changes_modal,
     say_what_should_change,
 )
+from bot.delivery.calls import by_person
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
-from bot.services import agreements, disputes, proposals
+from bot.services import agreements, disputes, outbox, proposals
 from bot.services.errors import DomainError
 from bot.services.parties import require_party
 from bot.services.people import Person
@@ -35,7 +36,7 @@ from bot.slack.forms import form_state as state
 from bot.slack.forms.agreement_form import read_values, validate
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import Work, on_dispute
-from models import Agreement, AgreementStatus, Dispute, Proposal
+from models import AgreementStatus, Dispute, Proposal
 
 log = logging.getLogger("parley.agreements")
 
@@ -151,18 +152,30 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
         if not outcome.already:
             work.say("agreement.update", agreement=agreement.id)
         if outcome.ratified:
-            announce_in_effect(work, agreement)
+            announce_in_effect(work, outcome)
+        elif not outcome.already:
+            work.update_card()  # its Next line: whose approval it still waits for
     if outcome.already:
         tell_privately(client, body, already_approved(agreement))
     elif not outcome.ratified:
         tell_privately(client, body, approval_recorded(agreement))
 
 
-def announce_in_effect(work: Work, agreement: Agreement) -> None:
+def announce_in_effect(work: Work, outcome: agreements.Approved) -> None:
     """An agreement took effect (in this transaction): one post says so in the thread, with the
     agreement's PDF attached, which carries the audit trail's head as it stands now (witnessed in
-    both organizations' Slack); the card shows it. The Markdown file is for /dispute export."""
-    work.say("agreement.in_effect", agreement=agreement.id, trail=work.trail_head())
+    both organizations' Slack); the card shows it, and the proposals it set aside say so. The
+    Markdown file is for /dispute export.
+
+    If Slack refuses the file, the same message goes in as text (bot/delivery/record_kinds.py):
+    the person is told only if that fails too (`tell`), not about the file."""
+    agreement = outcome.agreement
+    if outcome.superseded is not None:
+        work.say("agreement.update", agreement=outcome.superseded.id)
+    outbox.say(work.session, work.dispute, "agreement.in_effect", agreement=agreement.id,
+               trail=work.trail_head(), tell=by_person(work.actor.team_id, work.actor.user_id))
+    for proposal in outcome.set_aside:
+        work.say("proposal.update", proposal=proposal.id)
     work.update_card()
 
 

@@ -162,7 +162,8 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
         gathered = records.gather(session, dispute)
     # What was read is all loaded; names come from Slack now that the session is closed.
     names = deps.directory
-    document = export_markdown(dispute, gathered, internal=internal, name=names.describe)
+    document = export_markdown(dispute, gathered, internal=internal, name=names.describe,
+                               provider=names.team_name(dispute.team_id))
     record = dispute_record(dispute, gathered, internal=internal, name=names.name_of,
                             team_name=names.team_name, exported_at=utcnow())
     dm = client.conversations_open(users=person.user_id)["channel"]["id"]

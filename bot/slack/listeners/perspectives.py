@@ -15,10 +15,10 @@ from bot.blocks.perspectives import (
     HAPPENED_MAX,
     IMPACT_MAX,
     MISSING_HAPPENED,
-    MISSING_IMPACT,
     MISSING_RESOLUTION,
     RESOLUTION_MAX,
     perspective_modal,
+    reveal_groups,
     shared_confirmation,
 )
 from bot.payloads import DisputeButton, PerspectiveMeta
@@ -48,7 +48,7 @@ def read_text(values: dict[str, Any]) -> PerspectiveText:
 def check(text: PerspectiveText) -> dict[str, str]:
     errors: dict[str, str] = {}
     required_text(errors, ids.B_P_HAPPENED, text.what_happened, HAPPENED_MAX, MISSING_HAPPENED)
-    required_text(errors, ids.B_P_IMPACT, text.impact, IMPACT_MAX, MISSING_IMPACT)
+    optional_text(errors, ids.B_P_IMPACT, text.impact, IMPACT_MAX)
     required_text(errors, ids.B_P_RESOLUTION, text.resolution, RESOLUTION_MAX, MISSING_RESOLUTION)
     optional_text(errors, ids.B_P_ACK, text.acknowledgement or "", ACK_MAX)
     return errors
@@ -112,7 +112,10 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         # Sealed: the card says who has told its side (no post). Both told: both sides' accounts
         # in one message. Otherwise (sealing off, a revision after the reveal) this one.
         if outcome.kind == Shared.REVEAL:
-            work.say("perspectives.revealed", perspectives=[p.id for p in outcome.to_post])
+            groups = reveal_groups(outcome.to_post)  # one message, unless too long for one
+            for part, group in enumerate(groups):
+                work.say("perspectives.revealed", perspectives=[p.id for p in group], part=part,
+                         parts=len(groups))
         else:
             for released in outcome.to_post:
                 work.say("perspective", perspective=released.id)

@@ -34,6 +34,7 @@ from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
+from bot.slack.forms.item_rows import today_for
 from bot.slack.forms.proposal_form import read_values, validate
 from bot.slack.forms.tone_gate import note_to_show
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
@@ -169,6 +170,7 @@ def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     with deps.db.read() as session:
         opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
     tz = checkin_zone(deps, opener)
+    today = today_for(deps.directory, context["actor"].user_id)
     with on_dispute(context, ref.d, party="answer proposals") as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
         proposals.answer(work.session, work.dispute, proposal, work.party, accept=True,
@@ -176,12 +178,15 @@ def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
         policy = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id)
         outcome = agreements.accept_as_agreement(
             work.session, work.dispute, proposal, work.party, actor=work.actor,
-            approvals_rule=policy.approvals_required, checkin_days=policy.checkin_days, tz=tz)
+            approvals_rule=policy.approvals_required, checkin_days=policy.checkin_days, tz=tz,
+            today=today)
         work.say("proposal.update", proposal=proposal.id)
         if outcome.ratified:
-            announce_in_effect(work, outcome.agreement)
+            announce_in_effect(work, outcome)
         else:
             work.say("agreement", agreement=outcome.agreement.id)
+            if outcome.superseded is not None:
+                work.say("agreement.update", agreement=outcome.superseded.id)
             work.update_card()
 
 
