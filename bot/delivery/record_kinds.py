@@ -63,8 +63,13 @@ def _in_effect(ctx: Ctx) -> Call:
     agreement = _agreement(ctx)
     pdf, filename = _pdf(ctx, agreement)
     text, blocks = in_effect(ctx.d, agreement, _said(ctx, agreement))
+    if ctx.params.get("plain"):  # Slack refused the blocks of a file share: without the button
+        blocks = [b for b in blocks if b.get("type") != "actions"]
     return Upload(pdf, filename, f"{agreement.label} for {ctx.d.reference}", text,
                   thread_ts=ctx.thread(), blocks=blocks)
+
+
+BLOCKS_REFUSED = frozenset({"invalid_blocks", "invalid_blocks_format"})
 
 
 def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> None:
@@ -76,6 +81,11 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
     dispute = session.get(Dispute, row.dispute_id)
     agreement = session.get(Agreement, row.params["agreement"])
     if dispute is None or agreement is None:
+        return
+    if reason in BLOCKS_REFUSED and not row.params.get("plain"):
+        # Slack documents a file share's blocks loosely ("rich text blocks"): if it will not
+        # take the "How to check this record" button there, the same share goes without it.
+        outbox.say(session, dispute, "agreement.in_effect", **{**row.params, "plain": True})
         return
     tell = row.params.get("tell")
     notify = Person(team_id=tell[0], user_id=tell[1]) if isinstance(tell, list) and len(tell) == 2 else None

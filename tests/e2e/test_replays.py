@@ -130,7 +130,9 @@ def test_a_replayed_click_does_its_work_once(slack, fake_slack, db):
     body, signed_at = click_body(fake_slack, ids.APPROVE_AGREEMENT, value), int(time.time())
     for _ in range(3):
         assert slack.post(body, timestamp=signed_at).status == 200
-    assert len(fake_slack.calls_to("chat.update")) == before + 1  # the message updated once
+    # the agreement's message and the card's Next line, each updated once
+    assert len(fake_slack.calls_to("chat.update")) == before + 2
+    assert sum(c.args["text"].startswith("Agreement v1") for c in fake_slack.calls_to("chat.update")[before:]) == 1
     assert not any("already approved" in c.args.get("text", "") for c in fake_slack.calls_to("response_url"))
     with db.read() as s:
         assert [a.user_id for a in s.scalars(select(Approval))] == [SAM.id]

@@ -234,3 +234,21 @@ def test_a_persons_file_of_the_same_name_is_not_taken_for_parleys_share(slack, p
     shares = [m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files")]
     assert [m["user"] for m in shares] == [CORA.id, fake_slack.bot_user]
     assert any(c.args.get("ts") == ts for c in fake_slack.calls_to("conversations.replies"))
+
+
+def test_a_file_share_whose_button_slack_refuses_is_shared_again_without_it(slack, parley, fake_slack, db):
+    """If Slack will not take the "How to check this record" button on a file share, the
+    agreement is shared in the thread all the same, without it: no written-out fallback."""
+    from tests.e2e.agreement_steps import proposal_to_draft
+
+    ts, drafting = proposal_to_draft(slack, fake_slack)
+    fake_slack.fail_next("files.completeUploadExternal", "invalid_blocks")
+    click(slack, fake_slack, CORA, drafting["proposal"]["blocks"], ids.ACCEPT_PROPOSAL)
+    deliver_what_is_left(parley)
+    shares = [m for m in fake_slack.messages_in(CHANNEL, ts) if m.get("files")]
+    assert len(shares) == 1 and "The agreement is in effect now" in text_of(shares[0]["blocks"])
+    assert ids.HOW_TO_CHECK not in text_of(shares[0]["blocks"])
+    assert not any("written out" in text_of(m.get("blocks")) for m in fake_slack.messages_in(CHANNEL, ts))
+    assert not [u for u in fake_slack.uploads.values() if (u.get("channel") or "").startswith("D")]
+    with db.read() as session:
+        assert "notice.failed" not in {r.kind for r in session.scalars(select(OutboxMessage))}
