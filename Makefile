@@ -3,17 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-tools-stamp
 
-.PHONY: run test migrate bench lock clean screenshots
+.PHONY: run test migrate bench lock clean screenshots docs
 
 # Exact versions, hashes included, from the lock files (`make lock` writes them from pyproject.toml);
-# then Parley itself, without looking for dependencies again.
-$(STAMP): requirements.txt requirements-test.txt pyproject.toml
+# then Parley itself, without looking for dependencies again. `make run` needs the runtime lock
+# only; `make test` adds the test tools (pytest, Playwright, MkDocs, hadolint) to the same venv.
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-test.txt
+	touch $(TEST_STAMP)
 
 # Re-resolve the locks after a change to pyproject.toml's dependencies (or to take new releases).
 lock:
@@ -48,7 +54,7 @@ $(PDFTOPPM):
 	$(SUDO) apt-get install -y -q poppler-utils >/dev/null || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q poppler-utils >/dev/null; }
 
-test: $(STAMP) $(CHROMIUM) $(PDFTOPPM)
+test: $(TEST_STAMP) $(CHROMIUM) $(PDFTOPPM)
 	$(PY) -m pytest
 
 # The pictures in the README and docs/screenshots: a thread, the install pages, the PDFs (drawn
@@ -58,13 +64,17 @@ $(EMOJI_FONT):  # Slack's emoji in the pictures (only `make screenshots` needs i
 	$(SUDO) apt-get install -y -q fonts-noto-color-emoji >/dev/null || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q fonts-noto-color-emoji >/dev/null; }
 
-screenshots: $(STAMP) $(CHROMIUM) $(PDFTOPPM) $(EMOJI_FONT)
+screenshots: $(TEST_STAMP) $(CHROMIUM) $(PDFTOPPM) $(EMOJI_FONT)
 	PARLEY_SCREENSHOTS=docs $(PY) -m pytest -q tests/e2e/test_happy_path.py \
 		tests/e2e/test_install_pages_in_a_browser.py tests/integration/test_certificate.py \
 		tests/integration/test_export_record.py
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) bench/ack_latency.py
 
 clean:
 	rm -rf $(VENV) .lock-venv *.egg-info .pytest_cache
+
+# The docs site (mkdocs.yml): built into site/, every link checked.
+docs: $(TEST_STAMP)
+	$(VENV)/bin/mkdocs build --strict
