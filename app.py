@@ -49,7 +49,8 @@ def main() -> int:
     # One process: its metrics stay in its own memory (gunicorn.conf.py's directory is for
     # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    from bot.application import configure_logging, create_app_or_exit
+    from bot import version
+    from bot.application import configure_logging, connect_socket_mode_or_exit, create_app_or_exit
     from bot.config import load_settings_or_exit
     from bot.http.app import FILES_KEPT_BACK, MAX_CONNECTIONS, waitress_options
     from bot.jobs import tasks
@@ -65,17 +66,16 @@ def main() -> int:
     _enough_open_files(2 * MAX_CONNECTIONS + FILES_KEPT_BACK)
     server = waitress.create_server(parley.wsgi, host="0.0.0.0", port=settings.port,
                                     **waitress_options(settings.web_threads))
-    scheduler = tasks.start(parley.db, settings, parley.deliverer) if settings.run_scheduler else None
     socket_mode = None
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        socket_mode = SocketModeHandler(parley.bolt, settings.slack_app_token)
-        socket_mode.connect()
+        socket_mode = connect_socket_mode_or_exit(parley, settings)
         parley.wsgi.readiness.socket_connected = socket_mode.client.is_connected
-        log.info("Socket Mode connected; /healthz, /readyz and /metrics on port %d", settings.port)
+        log.info("Parley %s: Socket Mode connected; /healthz, /readyz and /metrics on port %d",
+                 version(), settings.port)
     else:
-        log.info("serving /slack/events, /healthz, /readyz and /metrics on port %d", settings.port)
+        log.info("Parley %s: serving /slack/events, /healthz, /readyz and /metrics on port %d",
+                 version(), settings.port)
+    scheduler = tasks.start(parley.db, settings, parley.deliverer) if settings.run_scheduler else None
 
     try:
         signal.signal(signal.SIGTERM, _Stopping.handle)

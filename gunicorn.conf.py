@@ -9,21 +9,21 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from bot.config import load_settings_or_exit
+from bot.preflight import not_socket_mode_or_exit
 
-def _number(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise SystemExit(f"parley: configuration error: {name} is invalid: must be a whole number of at least 1")
-    return int(value)
-
+# The same settings, checked the same way, as every other entry point: a mistake is one line and
+# exit status 2 here, in gunicorn's master, before any web process starts (no restart loop).
+# `python -m bot.web` checks them (and the database and Slack) before gunicorn is even imported:
+# gunicorn reads WEB_CONCURRENCY itself when it starts, and a malformed one would be its traceback.
+_settings = load_settings_or_exit()
+not_socket_mode_or_exit(_settings)
 
 wsgi_app = "bot.application:wsgi_from_env()"
-bind = f"0.0.0.0:{os.environ.get('PORT', '3000')}"
+bind = f"0.0.0.0:{_settings.port}"
 worker_class = "gthread"
-workers = _number("WEB_CONCURRENCY", 2)  # one per core (Heroku sets it from the dyno size)
-threads = _number("WEB_THREADS", 16)
+workers = _settings.web_concurrency  # one per core (Heroku sets WEB_CONCURRENCY from the dyno size)
+threads = _settings.web_threads
 # A worker silent this long is restarted; a request itself is answered in milliseconds.
 timeout = 30
 # Slow clients: a gthread thread reads its request from the first byte to the last and nothing
@@ -60,7 +60,10 @@ METRICS_DIR = Path(tempfile.gettempdir()) / f"parley-metrics-{os.getpid()}"
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
 
 
-def on_starting(server):  # noqa: ANN001, ANN201, ARG001
+def on_starting(server):  # noqa: ANN001, ANN201
+    from bot import version
+
+    server.log.info("Parley %s starting: %d web processes of %d threads", version(), workers, threads)
     shutil.rmtree(METRICS_DIR, ignore_errors=True)
     METRICS_DIR.mkdir(parents=True)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -35,6 +37,8 @@ from bot.slack.membership import Membership
 from bot.slack.outgoing import ParleyClient, keep_bodies_out_of_the_log
 
 LISTENER_THREADS = 32
+GUNICORN_WORKER_BOOT_ERROR = 3  # gunicorn's Arbiter.WORKER_BOOT_ERROR: the master stops
+STOPPING_SECONDS = 3.0
 
 
 class _QuietClientWarning(logging.Filter):
@@ -223,6 +227,51 @@ def create_app_or_exit(settings: Settings) -> Parley:
         preflight.fail(message)
 
 
+def connect_socket_mode_or_exit(parley: Parley, settings: Settings) -> Any:
+    """Socket Mode's connection to Slack (apps.connections.open with SLACK_APP_TOKEN, then the
+    socket): a refused token or an unreachable Slack is one line and exit status 2. slack_sdk's
+    Socket Mode client logs its own attempts; they are kept out of the way of that line."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot import preflight
+
+    quiet = logging.getLogger("parley.socket_mode")
+    handler = SocketModeHandler(parley.bolt, settings.slack_app_token, logger=quiet)
+    level, quiet.level = quiet.level, logging.CRITICAL + 1
+    try:
+        handler.connect()
+    except Exception as error:  # noqa: BLE001 - one line when it is Slack's answer
+        handler.close()
+        message = preflight.slack_failure(error, settings, token="SLACK_APP_TOKEN")
+        if message is None:
+            raise
+        preflight.fail(message)
+    finally:
+        quiet.setLevel(level)
+    return handler
+
+
+def _stop_gunicorn() -> NoReturn:
+    """A web process that cannot start exits with gunicorn's "worker failed to boot" status,
+    on which gunicorn stops instead of starting it again. Only the first to fail does: when a
+    second exits so while gunicorn is stopping, gunicorn (27) raises its halt again and ends
+    in a traceback. The others wait for gunicorn to stop them.
+    The marker lives in gunicorn.conf.py's directory, made anew by each gunicorn master."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        try:
+            os.close(os.open(os.path.join(directory, "boot-failed"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            # gunicorn stops in a moment: its SIGTERM ends this process at once, and a process
+            # that missed it (it came while this one was starting) leaves quietly after a while.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            time.sleep(STOPPING_SECONDS)
+            raise SystemExit(0) from None
+        except OSError:
+            pass
+    raise SystemExit(GUNICORN_WORKER_BOOT_ERROR)
+
+
 def wsgi_from_env() -> WebApp:
     """Factory for gunicorn, run in each web process: settings from the environment, and the
     scheduler too unless RUN_SCHEDULER=false, as under app.py. gunicorn.conf.py's worker_exit
@@ -231,9 +280,15 @@ def wsgi_from_env() -> WebApp:
     from bot.jobs import tasks
     from bot.shutdown import finish, wind_down
 
-    settings = load_settings_or_exit()
-    configure_logging(settings.log_level, settings.log_format)
-    parley = create_app_or_exit(settings)
+    try:
+        settings = load_settings_or_exit()
+        configure_logging(settings.log_level, settings.log_format)
+        parley = create_app_or_exit(settings)
+    except SystemExit:
+        # The line is printed. `python -m bot.web` makes the same checks before gunicorn starts
+        # any process, so this is for what changed since: gunicorn stops rather than start the
+        # process again and again.
+        _stop_gunicorn()
     scheduler = None
     if settings.run_scheduler:
         logging.getLogger("parley").info(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,9 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _database_url() -> str:
-    from bot.config import Settings
+    """DATABASE_URL, from the environment or a .env file (bot/config.py), else the default."""
+    from bot.config import Settings, env_value
 
-    return os.environ.get("DATABASE_URL") or str(Settings.model_fields["database_url"].default)
+    return env_value("DATABASE_URL") or str(Settings.model_fields["database_url"].default)
 
 
 def _verify_audit(db: Database, reference: str, team: str | None) -> int:
@@ -95,6 +95,10 @@ def _verify_audit(db: Database, reference: str, team: str | None) -> int:
             except NotFound as error:
                 return _say(str(error), 1)
         result = walk(session, dispute=dispute)
+        if result.events == 0:  # an empty or wrong database must not pass in a cron job
+            return _say("Nothing to check: the database holds no audit events"
+                        f"{' for ' + dispute.reference if dispute else ''} (is DATABASE_URL "
+                        "Parley's database?).", 1)
         where = f"{dispute.reference} of {dispute.team_id}" if dispute else "every chain"
         if result.first_break is None:
             return _say(f"The audit trail is intact: {result.events} events in "
@@ -147,3 +151,7 @@ def _say(line: str, status: int) -> int:
 
 def run() -> None:
     sys.exit(main())
+
+
+if __name__ == "__main__":  # `python -m bot.cli` is `parley`
+    run()

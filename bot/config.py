@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import sys
 from typing import Annotated
@@ -31,36 +32,77 @@ def normalize_database_url(url: str) -> str:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+    # The environment first, then a .env file where there is one (never required).
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore",
+                                      env_file=".env", env_file_encoding="utf-8")
 
     # One workspace: its bot token. Any workspace (Slack's OAuth install flow): the app's client id
     # and secret, and the bot scopes it asks for (the manifest's). One or the other, not both.
-    slack_bot_token: str = ""
-    slack_client_id: str = ""
-    slack_client_secret: str = ""
-    slack_scopes: str = DEFAULT_SCOPES
-    slack_signing_secret: str = ""
-    slack_app_token: str | None = None
-    slack_api_url: str = "https://slack.com/api/"
-    database_url: str = DEFAULT_DATABASE_URL
-    port: Annotated[int, Field(ge=1, le=65535)] = 3000
-    run_scheduler: bool = True
-    scheduler_tick_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
-    web_threads: Annotated[int, Field(ge=1, le=256)] = 16
+    slack_bot_token: str = Field("", description=(
+        "Bot token (`xoxb-…`) from *OAuth & Permissions*, for one workspace; checked with "
+        "`auth.test` at start-up. Leave it unset to be installed in any workspace instead "
+        "(`SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET`)."))
+    slack_client_id: str = Field("", description=(
+        "From *Basic Information*. With `SLACK_CLIENT_SECRET`, and no `SLACK_BOT_TOKEN`, Parley "
+        "can be installed in any workspace through Slack's install flow (`GET /slack/install`)."))
+    slack_client_secret: str = Field("", description=(
+        "From *Basic Information*; goes with `SLACK_CLIENT_ID`."))
+    slack_scopes: str = Field(DEFAULT_SCOPES, description=(
+        "The bot scopes the install flow asks for, separated by commas (the manifest's)."))
+    slack_signing_secret: str = Field("", description=(
+        "From *Basic Information*. Every request is verified with it (forged, or signed more than"
+        " 5 minutes ago: 401). Required over HTTP; not needed in Socket Mode or by the worker."))
+    slack_app_token: str | None = Field(None, description=(
+        "App-level token (`xapp-…`) with `connections:write`. When set, Parley talks to Slack "
+        "over Socket Mode (one workspace only) and serves only `/healthz`, `/readyz` and "
+        "`/metrics` over HTTP."))
+    slack_api_url: str = Field("https://slack.com/api/", description=(
+        "Slack Web API base URL (GovSlack: `https://slack-gov.com/api/`; the tests point it at a "
+        "fake Slack)."))
+    database_url: str = Field(DEFAULT_DATABASE_URL, description=(
+        "SQLite for a single process; PostgreSQL (`postgres://…` or `postgresql://…`) in "
+        "production."))
+    port: Annotated[int, Field(ge=1, le=65535, description=(
+        "HTTP port for `POST /slack/events`, `GET /healthz`, `GET /readyz` and "
+        "`GET /metrics`."))] = 3000
+    run_scheduler: bool = Field(True, description=(
+        "Each web process runs the scheduler too (check-ins, reminders, and messages the outbox "
+        "still holds). Set `false` when a `worker` runs it; the worker always does."))
+    scheduler_tick_seconds: Annotated[float, Field(gt=0, le=3600, description=(
+        "How often, in seconds, the scheduler looks for due check-ins and reminders. Messages "
+        "left in the outbox are looked at every second (or this often, if shorter)."))] = 30.0
+    web_concurrency: Annotated[int, Field(ge=1, le=64, description=(
+        "gunicorn's web processes: one per core. Heroku sets it from the dyno size."))] = 2
+    web_threads: Annotated[int, Field(ge=1, le=256, description=(
+        "Request threads per web process: the built-in server (`make run`) and gunicorn "
+        "alike."))] = 16
     # Database connections per process (PostgreSQL): at most DB_POOL_SIZE + DB_MAX_OVERFLOW. With
     # the defaults, two web processes and a worker hold at most 3 × 6 = 18, within the 20 that
     # small managed PostgreSQL plans allow.
-    db_pool_size: Annotated[int, Field(ge=1, le=100)] = 4
-    db_max_overflow: Annotated[int, Field(ge=0, le=100)] = 2
-    log_level: str = "INFO"
-    log_format: str = "text"
+    db_pool_size: Annotated[int, Field(ge=1, le=100, description=(
+        "PostgreSQL connections each process (web or worker) keeps open in its pool."))] = 4
+    db_max_overflow: Annotated[int, Field(ge=0, le=100, description=(
+        "Connections a process may open beyond its pool in a burst. Keep (web processes + "
+        "workers) × (`DB_POOL_SIZE` + `DB_MAX_OVERFLOW`), plus 1 for a deploy's migrations, under"
+        " your database plan's limit."))] = 2
+    log_level: str = Field("INFO", description=(
+        "`DEBUG`, `INFO`, `WARNING` or `ERROR`. No level logs private text."))
+    log_format: str = Field("text", description=(
+        "`text` for people; `json` for one JSON object per line, for log platforms that index "
+        "fields."))
     # The worker serves no HTTP; with this set it serves its own /metrics on this port, listening
     # on metrics_host only: this machine, unless said otherwise.
-    metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
-    metrics_host: str = DEFAULT_METRICS_HOST
+    metrics_port: Annotated[int | None, Field(ge=1, le=65535, description=(
+        "The worker serves its own Prometheus metrics on this port. Web processes serve theirs at"
+        " `GET /metrics` on `PORT`."))] = None
+    metrics_host: str = Field(DEFAULT_METRICS_HOST, description=(
+        "The address the worker's metrics listen on: this machine only by default. Set `0.0.0.0` "
+        "(every interface) when the scraper runs elsewhere, and set `METRICS_TOKEN` too."))
     # When set, GET /metrics (the web's and the worker's) answers only requests with
     # "Authorization: Bearer <this>".
-    metrics_token: str = ""
+    metrics_token: str = Field("", description=(
+        "When set, `GET /metrics` (the web processes' and the worker's) answers only "
+        "`Authorization: Bearer <token>`; anything else gets 401."))
 
     @field_validator("metrics_port", mode="before")
     @classmethod
@@ -180,20 +222,44 @@ class Settings(BaseSettings):
             )
 
 
+# pydantic's words for the common mistakes, said for someone setting a variable.
+PLAIN_ERRORS = {"int_parsing": "must be a whole number", "float_parsing": "must be a number",
+                "bool_parsing": "must be true or false"}
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     name = str(first["loc"][0]).upper() if first.get("loc") else "settings"
     if first["type"] == "missing":
         return f"{name} is required but not set"
-    message = first["msg"].removeprefix("Value error, ")
+    message = PLAIN_ERRORS.get(first["type"]) or first["msg"].removeprefix("Value error, ")
     return f"{name} is invalid: {message}"
 
 
+def env_file() -> str | None:
+    """The .env file settings are read from: ./.env, or PARLEY_ENV_FILE's (empty: none)."""
+    return os.environ.get("PARLEY_ENV_FILE", ".env") or None
+
+
+def env_value(name: str) -> str | None:
+    """One variable as Settings would see it: the environment's, else the .env file's."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = env_file()
+    if path is None or not os.path.isfile(path):
+        return None
+    from dotenv import dotenv_values  # pydantic-settings' own reader of .env files
+
+    found = {key.upper(): value for key, value in dotenv_values(path).items()}
+    return found.get(name.upper()) or None
+
+
 def load_settings(*, http: bool = True, **overrides: object) -> Settings:
-    """Read settings from the environment; raise SettingsError with a one-line reason. `http`:
-    the process serves Slack's requests (the worker does not, and needs no signing secret)."""
+    """Read settings from the environment and .env; raise SettingsError with a one-line reason.
+    `http`: the process serves Slack's requests (the worker does not, and needs no signing
+    secret)."""
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(_env_file=env_file(), **overrides)  # type: ignore[arg-type,call-arg]
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
     settings.check_mode()

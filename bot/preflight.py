@@ -27,10 +27,18 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     cause = getattr(error, "orig", None) or getattr(error, "reason", None) or error
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
     return lines[0] if lines else type(cause).__name__
+
+
+def not_socket_mode_or_exit(settings: Settings) -> None:
+    """gunicorn serves HTTP only: with SLACK_APP_TOKEN set it would hear nothing from Slack."""
+    if settings.socket_mode:
+        fail("configuration error: SLACK_APP_TOKEN is set, and Socket Mode runs in one process "
+             "(python app.py, or the image's `app` command), not under gunicorn; unset it to serve "
+             "Slack over HTTP")
 
 
 def database_or_exit(settings: Settings) -> None:
@@ -41,21 +49,41 @@ def database_or_exit(settings: Settings) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - whatever it is, one line
-        fail(f"cannot reach the database at {shown}: {_first_line(error)}")
+        fail(f"cannot reach the database at {shown}: {first_line(error)}")
     finally:
         engine.dispose()
 
 
-def slack_failure(error: BaseException, settings: Settings) -> str | None:
-    """One line for what Slack said (or did not) when Parley checked its token; None when the
-    error is something else."""
-    what = "Parley's start-up check (api.test)" if settings.multi_workspace else "SLACK_BOT_TOKEN"
+def _not_slack(response: object) -> str | None:
+    """What an answer that is not Slack's looks like, or None when it is Slack's: Slack answers
+    with JSON that has "ok". (slack_sdk turns a body that is not JSON into an error of its own,
+    "Received a response in a non-JSON format".)"""
+    status = getattr(response, "status_code", None)
+    headers = getattr(response, "headers", None) or {}
+    data = getattr(response, "data", None)
+    kind = next((str(value).split(";")[0].strip() for key, value in dict(headers).items()
+                 if str(key).lower() == "content-type"), "")
+    not_json = str((data or {}).get("error", "") if isinstance(data, dict) else "").startswith(
+        "Received a response in a non-JSON format")
+    if isinstance(data, dict) and "ok" in data and not not_json and (not kind or "json" in kind):
+        return None
+    return f"it answered HTTP {status} with {kind or 'no content type'}, not Slack's JSON"
+
+
+def slack_failure(error: BaseException, settings: Settings, *, token: str | None = None) -> str | None:
+    """One line for what Slack said (or did not) when Parley checked its token (`token`: which
+    one, SLACK_BOT_TOKEN by default); None when the error is something else."""
+    what = token or ("Parley's start-up check (api.test)" if settings.multi_workspace
+                     else "SLACK_BOT_TOKEN")
     if isinstance(error, SlackApiError):
+        not_slack = _not_slack(error.response)
+        if not_slack:
+            return f"SLACK_API_URL {settings.slack_api_url} is not Slack's Web API: {not_slack}"
         return f"Slack refused {what}: {error.response.get('error', 'unknown error')}"
     if isinstance(error, BoltError):
-        return f"Slack refused {what}: {_first_line(error)}"
+        return f"Slack refused {what}: {first_line(error)}"
     if isinstance(error, (URLError, OSError, SlackClientError)):
-        return f"cannot reach Slack at {settings.slack_api_url}: {_first_line(error)}"
+        return f"cannot reach Slack at {settings.slack_api_url}: {first_line(error)}"
     return None
 
 

@@ -19,7 +19,7 @@ def main() -> None:
     # One process: its metrics stay in its own memory (gunicorn.conf.py's directory is for
     # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    from bot import preflight
+    from bot import preflight, version
     from bot.application import build_deliverer, configure_logging, engine_for
     from bot.config import load_settings_or_exit
     from bot.db import Database
@@ -53,7 +53,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     scheduler = tasks.start(db, settings, deliverer)
-    log.info("worker started: the scheduler runs here")
+    log.info("Parley %s: worker started; the scheduler runs here", version())
     while not stop.wait(1.0):
         pass
     log.info("stopping: the tick in progress ends and hands back what it has not sent")

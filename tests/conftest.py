@@ -21,6 +21,9 @@ from tests.support.slack_requests import SlackSender, User
 
 pytest_plugins = ["tests.support.multi_workspace"]  # any_settings, any_server
 
+# Settings come from the tests alone, never from a .env file someone keeps in their checkout.
+os.environ["PARLEY_ENV_FILE"] = ""
+
 # Every Slack call made inside a database transaction fails its test (bot/slack/outgoing.py).
 os.environ["PARLEY_STRICT_TRANSACTIONS"] = "1"
 

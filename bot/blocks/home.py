@@ -49,7 +49,8 @@ def _figures(figures: Figures) -> list[dict[str, Any]]:
 
 
 def home_view(disputes: list[Dispute], awaiting: Awaiting | None = None,
-              figures: Figures | None = None, attention: list[Mrkdwn] | None = None) -> dict[str, Any]:
+              figures: Figures | None = None, attention: list[Mrkdwn] | None = None,
+              *, version: str = "") -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain("Parley")},
         section(md("Parley gives a dispute between two organizations a calm, shared place in "
@@ -77,4 +78,7 @@ def home_view(disputes: list[Dispute], awaiting: Awaiting | None = None,
             channel=channel_link(dispute.channel_id), when=slack_date(dispute.created_at))))
     if figures is not None:
         blocks += [{"type": "divider"}, *_figures(figures)]
-    return {"type": "home", "blocks": blocks[:100]}
+    blocks = blocks[:99]
+    if version:  # the footer: which release this workspace runs (for whoever reports a problem)
+        blocks.append(context(md("Parley {version}", version=version)))
+    return {"type": "home", "blocks": blocks}

@@ -1,5 +1,5 @@
 """Readiness (`GET /readyz`): can this process do its work now? The database answers, its schema
-is at the migrations' head (a deploy that skipped `alembic upgrade head` fails every command), and
+is at the migrations' head (a deploy that skipped the release step, `python -m bot.release`, fails every command), and
 in Socket Mode the socket to Slack is connected. Liveness (`GET /healthz`) only says the process
 answers."""
 
@@ -14,6 +14,7 @@ from typing import Any
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from bot import version
 from bot.db import Database
 
 log = logging.getLogger("parley.web")
@@ -26,13 +27,27 @@ class Readiness:
         self.socket_connected = socket_connected  # set in Socket Mode (app.py)
 
     @cached_property
+    def _scripts(self) -> ScriptDirectory:
+        return ScriptDirectory(str(MIGRATIONS))
+
+    @cached_property
     def head(self) -> str | None:
         """The newest migration in this checkout (read once, when first asked)."""
-        return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        return self._scripts.get_current_head()
+
+    def _known(self, revision: str) -> bool:
+        try:
+            return self._scripts.get_revision(revision) is not None
+        except Exception:  # noqa: BLE001 - alembic's "no such revision" has several types
+            return False
 
     def check(self) -> tuple[bool, dict[str, Any]]:
-        """(ready, what each part says)."""
-        found: dict[str, Any] = {"database": "up", "schema": None, "socket_mode": "off"}
+        """(ready, what each part says). A schema newer than this release knows is ready: every
+        migration is safe while the previous release still serves (docs/upgrading.md), so the
+        old processes go on serving while the new release's start."""
+        found: dict[str, Any] = {"version": version(), "database": "up", "schema": None,
+                                 "socket_mode": "off"}
+        schema_ready = False
         try:
             with self.db.engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
@@ -41,13 +56,15 @@ class Readiness:
             found["database"] = "down"
         else:
             if current is None:
-                found["schema"] = f"not migrated: run alembic upgrade head (head is {self.head})"
-            elif current != self.head:
-                found["schema"] = f"at {current}, head is {self.head}: run alembic upgrade head"
+                found["schema"] = f"not migrated: run python -m bot.release (head is {self.head})"
+            elif current == self.head:
+                found["schema"], schema_ready = f"at head ({current})", True
+            elif self._known(current):
+                found["schema"] = f"at {current}, head is {self.head}: run python -m bot.release"
             else:
-                found["schema"] = f"at head ({current})"
+                found["schema"] = f"at {current}, newer than this release's head ({self.head})"
+                schema_ready = True
         if self.socket_connected is not None:
             found["socket_mode"] = "connected" if self.socket_connected() else "disconnected"
-        ready = (found["database"] == "up" and found["schema"] == f"at head ({self.head})"
-                 and found["socket_mode"] != "disconnected")
+        ready = found["database"] == "up" and schema_ready and found["socket_mode"] != "disconnected"
         return ready, {"ok": ready, **found}

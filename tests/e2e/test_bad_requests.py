@@ -15,8 +15,9 @@ from alembic.script import ScriptDirectory
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 
+from bot import version
 from bot import ids
 from bot.db import Database
 from bot.http.app import WebApp
@@ -109,7 +110,7 @@ def test_readyz_is_200_with_the_database_at_the_migrations_head(slack):
         assert response.status == 200
         found = json.loads(response.read())
     head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
-    assert found == {"ok": True, "database": "up", "schema": f"at head ({head})",
+    assert found == {"ok": True, "version": version(), "database": "up", "schema": f"at head ({head})",
                      "socket_mode": "off"}
 
 
@@ -134,6 +135,13 @@ def test_readyz_is_503_naming_what_is_wrong(parley, tmp_path):
     upgrade(behind.engine, "0001")
     status, found = ask(WebApp(None, behind, None), "/readyz")
     assert status.startswith("503") and found["schema"].startswith("at 0001, head is ")
+
+    ahead = Database(create_engine(f"sqlite:///{tmp_path}/ahead.db"))
+    upgrade(ahead.engine)
+    with ahead.engine.begin() as conn:  # as a newer release's release step leaves it
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    status, found = ask(WebApp(None, ahead, None), "/readyz")
+    assert status.startswith("200") and found["schema"].startswith("at 9999, newer than this release")
 
     socket = WebApp(None, parley.db, None)
     socket.readiness.socket_connected = lambda: False

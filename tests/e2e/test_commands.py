@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot import version
 from bot import ids
 from bot.services import agreements
 from bot.services.people import Person
@@ -87,6 +88,8 @@ def test_app_home_lists_the_persons_open_disputes(slack, fake_slack):
     view = fake_slack.wait_for("views.publish")[-1].args
     assert view["user_id"] == SAM.id
     assert "D-1" in json.dumps(view["view"]["blocks"])
+    footer = view["view"]["blocks"][-1]
+    assert footer == {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Parley {version()}"}]}
 
 
 def test_app_home_shows_what_awaits_and_the_teams_figures(slack, fake_slack, db):

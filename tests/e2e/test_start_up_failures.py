@@ -1,44 +1,88 @@
 """What a deploy with a mistake in it prints: one line naming the problem and exit status 2,
-never a traceback, for each entry point (app.py, the worker, and `make run`'s check before it
-migrates)."""
+never a traceback, for each entry point: app.py, and the Procfile's web (gunicorn), worker and
+release, and `make run`'s check before it migrates. Each runs as the real process."""
 
 from __future__ import annotations
 
-import os
+import http.server
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.support.databases import ROOT
+from tests.support.processes import environment, free_port, procfile_command
 
-ENTRIES = {"app.py": ["app.py"], "worker": ["-m", "bot.worker"], "preflight": ["-m", "bot.preflight"]}
+ENTRIES = {"app.py": [sys.executable, "app.py"], "web": procfile_command("web"),
+           "worker": procfile_command("worker"), "release": procfile_command("release"),
+           "preflight": [sys.executable, "-m", "bot.preflight"]}
 
 
-def start(entry: str, **env: str) -> list[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
-    done = subprocess.run([sys.executable, *ENTRIES[entry]], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, env={**base, "SLACK_SIGNING_SECRET": "s", **env})
-    assert done.returncode == 2, done.stderr
+def start(entry: str, status: int = 2, **env: str) -> list[str]:
+    done = subprocess.run(ENTRIES[entry], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env=environment(SLACK_SIGNING_SECRET="s", PORT=str(free_port()), **env))
+    assert done.returncode == status, done.stderr
     assert "Traceback" not in done.stderr
     return done.stderr.strip().splitlines()
 
 
-@pytest.mark.parametrize("entry", ["app.py", "worker"])
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker", "release"])
+def test_no_token(entry, tmp_path):
+    assert start(entry, DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+        "parley: configuration error: SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and "
+        "SLACK_CLIENT_SECRET, to be installed in any workspace)"]
+
+
+def test_a_malformed_web_concurrency_is_named_before_gunicorn_reads_it(tmp_path):
+    assert start("web", SLACK_BOT_TOKEN="xoxb-1", WEB_CONCURRENCY="abc",
+                 DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+        "parley: configuration error: WEB_CONCURRENCY is invalid: must be a whole number"]
+
+
+def test_gunicorn_started_by_hand_checks_the_settings_too(tmp_path):
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env=environment(SLACK_SIGNING_SECRET="s", DATABASE_URL=f"sqlite:///{tmp_path}/p.db"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "parley: configuration error: SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and "
+        "SLACK_CLIENT_SECRET, to be installed in any workspace)"]
+
+
+def test_a_web_process_that_cannot_start_stops_gunicorn(tmp_path):
+    """What changed between gunicorn's own check and a web process's start (here: started by
+    hand, with Slack unreachable): the process says why once and gunicorn stops, non-zero,
+    instead of starting it again and again."""
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env=environment(SLACK_SIGNING_SECRET="s", SLACK_BOT_TOKEN="xoxb-1",
+                                          SLACK_API_URL="http://127.0.0.1:1/", WEB_CONCURRENCY="2",
+                                          PORT=str(free_port()),
+                                          DATABASE_URL=f"sqlite:///{tmp_path}/p.db"))
+    assert done.returncode == 3  # gunicorn's "worker failed to boot"
+    said = "parley: cannot reach Slack at http://127.0.0.1:1/: [Errno 111] Connection refused"
+    assert 1 <= done.stderr.count(said) <= 2  # each of the two processes at most once: no loop
+    assert "Traceback" not in done.stderr and "Worker failed to boot" in done.stderr
+
+
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
 def test_slack_unreachable(entry, tmp_path):
     assert start(entry, SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL="http://127.0.0.1:1/",
                  DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
         "parley: cannot reach Slack at http://127.0.0.1:1/: [Errno 111] Connection refused"]
 
 
-@pytest.mark.parametrize("entry", ["app.py", "worker"])
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
 def test_token_refused(entry, fake_slack, tmp_path):
     assert start(entry, SLACK_BOT_TOKEN="xoxb-revoked", SLACK_API_URL=fake_slack.base_url,
                  DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
         "parley: Slack refused SLACK_BOT_TOKEN: invalid_auth"]
 
 
-@pytest.mark.parametrize("entry", ["app.py", "worker", "preflight"])
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker", "release", "preflight"])
 def test_database_unreachable(entry, fake_slack):
     lines = start(entry, SLACK_BOT_TOKEN=fake_slack.token, SLACK_API_URL=fake_slack.base_url,
                   DATABASE_URL="postgres://parley:hunter2@127.0.0.1:1/parley")
@@ -53,3 +97,51 @@ def test_slack_unreachable_in_any_workspace_mode(tmp_path):
     assert start("app.py", SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s",
                  SLACK_API_URL="http://127.0.0.1:1/", DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
         "parley: cannot reach Slack at http://127.0.0.1:1/: [Errno 111] Connection refused"]
+
+
+def test_socket_mode_with_a_refused_app_token(fake_slack, tmp_path):
+    assert start("app.py", SLACK_BOT_TOKEN=fake_slack.token, SLACK_APP_TOKEN="xapp-revoked",
+                 SLACK_API_URL=fake_slack.base_url, DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+        "parley: Slack refused SLACK_APP_TOKEN: invalid_auth"]
+
+
+class _WebPage(http.server.BaseHTTPRequestHandler):
+    """Not Slack: a web server that answers every request with a page (a proxy's login page, a
+    mistyped SLACK_API_URL)."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b"<html><body>Sign in to continue</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def web_page() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
+def test_a_slack_api_url_that_is_not_slack_is_named(entry, web_page, tmp_path):
+    assert start(entry, SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL=web_page,
+                 DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+        f"parley: SLACK_API_URL {web_page} is not Slack's Web API: it answered HTTP 200 with "
+        "text/html, not Slack's JSON"]
+
+
+def test_socket_mode_is_not_for_gunicorn(tmp_path):
+    assert start("web", SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1",
+                 DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+        "parley: configuration error: SLACK_APP_TOKEN is set, and Socket Mode runs in one process "
+        "(python app.py, or the image's `app` command), not under gunicorn; unset it to serve "
+        "Slack over HTTP"]

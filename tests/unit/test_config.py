@@ -129,8 +129,7 @@ def test_entry_points_exit_2_with_one_line(entry):
                           text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "parley: configuration error: PORT is invalid: Input should be a valid integer, unable "
-        "to parse string as an integer"
+        "parley: configuration error: PORT is invalid: must be a whole number"
     ]
     assert "Traceback" not in done.stderr
 
@@ -187,3 +186,33 @@ def test_installed_in_any_workspace_with_the_app_s_client_id_and_secret(env):
 )
 def test_the_two_modes_are_chosen_plainly(env, values, message):
     assert refusal(env, values).startswith(message)
+
+
+def test_a_dot_env_file_is_read_when_present_and_the_environment_wins(env, tmp_path):
+    env.delenv("SLACK_BOT_TOKEN")
+    env.delenv("PARLEY_ENV_FILE", raising=False)
+    env.chdir(tmp_path)
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-file\nPORT=8081\n"
+                                   "# a comment\nLOG_LEVEL=debug\n")
+    env.setenv("LOG_LEVEL", "warning")
+    settings = load_settings()
+    assert settings.slack_bot_token == "xoxb-from-file" and settings.port == 8081
+    assert settings.log_level == "WARNING"  # the environment's value, not the file's
+
+
+def test_no_dot_env_file_is_needed(env, tmp_path):
+    env.delenv("PARLEY_ENV_FILE", raising=False)
+    env.chdir(tmp_path)
+    assert load_settings().slack_bot_token == "xoxb-1"
+
+
+def test_parley_env_file_names_another_file_or_none(env, tmp_path):
+    env.delenv("SLACK_BOT_TOKEN")
+    (tmp_path / "parley.env").write_text("SLACK_BOT_TOKEN=xoxb-named\n")
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-default\n")
+    env.chdir(tmp_path)
+    env.setenv("PARLEY_ENV_FILE", str(tmp_path / "parley.env"))
+    assert load_settings().slack_bot_token == "xoxb-named"
+    env.setenv("PARLEY_ENV_FILE", "")
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN is required"):
+        load_settings()

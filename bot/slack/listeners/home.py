@@ -8,6 +8,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot import version
 from bot.blocks.delivery import attention_line
 from bot.blocks.home import home_view
 from bot.services import outbox, overview
@@ -24,7 +25,7 @@ def build_home(session: Session, person: Person, host_team: str,
     attention = [attention_line(row.kind, row.channel_id, ref, row.last_error or "")
                  for row, ref in outbox.needs_attention(session, person.team_id, person.user_id)]
     return home_view(disputes_for_person(session, person), overview.awaiting(session, person),
-                     figures, attention)
+                     figures, attention, version=version())
 
 
 def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient,

@@ -1,0 +1,36 @@
+"""The web process (Procfile `web:`, the containers' `web`): gunicorn with gunicorn.conf.py,
+after the checks every entry point makes. A mistake in the settings, a database that does not
+answer, or a Slack that refuses the token is one line and exit status 2 here, before gunicorn
+starts any web process, rather than web processes that fail and are restarted in a loop.
+
+Arguments go to gunicorn (`python -m bot.web --check-config`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot import preflight
+from bot.config import load_settings_or_exit
+
+CONFIG = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+
+
+def main() -> None:
+    # Before gunicorn is imported: it reads WEB_CONCURRENCY when it loads, and would answer a
+    # malformed one with a traceback.
+    # Nothing here may import prometheus_client: the web processes forked from this one must
+    # import it after gunicorn.conf.py has set its multiprocess directory.
+    settings = load_settings_or_exit()
+    preflight.not_socket_mode_or_exit(settings)
+    if "--check-config" not in sys.argv[1:]:
+        preflight.database_or_exit(settings)
+        preflight.slack_or_exit(settings)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "--config", str(CONFIG), *sys.argv[1:]]
+    run()
+
+
+if __name__ == "__main__":
+    main()
