@@ -32,8 +32,7 @@ lock:
 
 # Settings and the database first: a mistake there is one line, not a migration's traceback.
 migrate: $(STAMP)
-	$(PY) -m bot.preflight
-	$(VENV)/bin/alembic upgrade head
+	$(PY) -m bot.release
 
 run: migrate
 	$(PY) app.py

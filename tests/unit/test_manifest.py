@@ -42,3 +42,67 @@ def test_display_name_fits():
     assert len(m["display_information"]["name"]) <= 35
     assert 174 < len(m["display_information"]["long_description"]) <= 4000
     assert len(m["display_information"]["description"]) <= 140
+
+
+# ----- the manifest asks for what the code relies on, and nothing more ----------------------
+
+def web_api_methods_called() -> set[str]:
+    """Every slack_sdk WebClient method the code names (called, or handed on to be called)."""
+    import re
+
+    from slack_sdk import WebClient
+
+    found: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        for name in re.findall(r"\.([a-z]+_[A-Za-z0-9_]+)\b", path.read_text()):
+            if callable(getattr(WebClient, name, None)) and name not in {"api_call"}:
+                found.add(name)
+    return found
+
+
+def test_every_web_api_method_called_has_its_scopes_listed():
+    from bot.slack.scopes import METHOD_SCOPES
+
+    called = web_api_methods_called()
+    assert called - {"oauth_v2_access"} == set(METHOD_SCOPES)  # the install flow's, tokenless
+
+
+def test_the_manifest_and_the_install_flow_ask_for_exactly_the_scopes_needed():
+    from bot.config import DEFAULT_SCOPES
+    from bot.slack.scopes import bot_scopes
+
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == bot_scopes()
+    assert set(DEFAULT_SCOPES.split(",")) == bot_scopes()
+    assert "user" not in manifest()["oauth_config"]["scopes"]  # no user token, ever
+
+
+def events_listened_to(settings, engine, monkeypatch) -> set[str]:
+    from slack_bolt import App
+
+    from bot.application import create_app
+
+    heard: set[str] = set()
+    original = App.event
+
+    def event(self, event, *args, **kwargs):  # noqa: ANN001, ANN202 - App.event's own
+        heard.add(event if isinstance(event, str) else event.get("type"))
+        return original(self, event, *args, **kwargs)
+
+    monkeypatch.setattr(App, "event", event)
+    create_app(settings, engine=engine).close()
+    return heard
+
+
+def test_the_manifest_subscribes_to_exactly_the_events_listened_to(settings, any_settings, engine,
+                                                                  monkeypatch):
+    from bot.slack.scopes import EVENT_SCOPES
+
+    one_workspace = events_listened_to(settings, engine, monkeypatch)
+    any_workspace = events_listened_to(any_settings, engine, monkeypatch)
+    assert one_workspace == any_workspace == set(EVENT_SCOPES)
+    assert set(manifest()["settings"]["event_subscriptions"]["bot_events"]) == set(EVENT_SCOPES)
+
+
+def test_the_manifest_installs_one_workspace_at_a_time():
+    # Org-wide installs on Enterprise Grid are off (docs/workspaces.md says what that means).
+    assert manifest()["settings"]["org_deploy_enabled"] is False
