@@ -33,6 +33,9 @@ timeout = 30
 # proxy that buffers whole requests (docs/performance.md, "What to put in front").
 graceful_timeout = 25  # on SIGTERM, requests in flight get this long to finish
 keepalive = 5
+# gunicorn 27's control socket ($HOME/.gunicorn/gunicorn.ctl) is not used: Parley is stopped and
+# sized by signals and settings, and a container's user has no home to put it in.
+control_socket_disable = True
 # Restart each process after about this many requests (jittered, so they do not all restart at
 # once): a guard against slow leaks; requests in flight finish first.
 max_requests = 5000
