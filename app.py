@@ -49,7 +49,7 @@ def main() -> int:
     # One process: its metrics stay in its own memory (gunicorn.conf.py's directory is for
     # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    from bot import version
+    from bot import preflight, version
     from bot.application import configure_logging, connect_socket_mode_or_exit, create_app_or_exit
     from bot.config import load_settings_or_exit
     from bot.http.app import FILES_KEPT_BACK, MAX_CONNECTIONS, waitress_options
@@ -64,8 +64,13 @@ def main() -> int:
     import waitress
 
     _enough_open_files(2 * MAX_CONNECTIONS + FILES_KEPT_BACK)
-    server = waitress.create_server(parley.wsgi, host="0.0.0.0", port=settings.port,
-                                    **waitress_options(settings.web_threads))
+    try:
+        server = waitress.create_server(parley.wsgi, host="0.0.0.0", port=settings.port,
+                                        **waitress_options(settings.web_threads))
+    except OSError as error:  # the port is taken (an old process still stopping?)
+        parley.close()
+        preflight.fail(f"cannot listen on PORT {settings.port}: {error.strerror or error}",
+                       preflight.UNAVAILABLE)
     socket_mode = None
     if settings.socket_mode:
         socket_mode = connect_socket_mode_or_exit(parley, settings)

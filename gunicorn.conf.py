@@ -61,6 +61,7 @@ def worker_exit(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's ho
 # before the web processes start: they import prometheus_client after the fork.
 METRICS_DIR = Path(tempfile.gettempdir()) / f"parley-metrics-{os.getpid()}"
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+METRICS_DIR.mkdir(parents=True, exist_ok=True)  # on_starting empties it; --check-config needs it
 
 
 def on_starting(server):  # noqa: ANN001, ANN201

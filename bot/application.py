@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -39,6 +40,7 @@ from bot.slack.outgoing import ParleyClient, keep_bodies_out_of_the_log
 LISTENER_THREADS = 32
 GUNICORN_WORKER_BOOT_ERROR = 3  # gunicorn's Arbiter.WORKER_BOOT_ERROR: the master stops
 STOPPING_SECONDS = 3.0
+SOCKET_WAIT = 10.0  # seconds for Socket Mode's socket to open at start
 
 
 class _QuietClientWarning(logging.Filter):
@@ -67,6 +69,8 @@ def configure_logging(level: str, log_format: str = "text") -> None:
     if level != "DEBUG":
         # APScheduler logs every run of the tick at INFO; keep the log about Parley.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # alembic says which database backend it found each time /readyz reads the schema.
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
         scheduler_log = logging.getLogger("apscheduler.scheduler")
         if not any(isinstance(f, _QuietSkippedTicks) for f in scheduler_log.filters):
             scheduler_log.addFilter(_QuietSkippedTicks())
@@ -221,16 +225,17 @@ def create_app_or_exit(settings: Settings) -> Parley:
     try:
         return create_app(settings)
     except Exception as error:
-        message = preflight.slack_failure(error, settings)
-        if message is None:
+        reason = preflight.slack_failure(error, settings)
+        if reason is None:
             raise
-        preflight.fail(message)
+        preflight.stop(reason)
 
 
 def connect_socket_mode_or_exit(parley: Parley, settings: Settings) -> Any:
     """Socket Mode's connection to Slack (apps.connections.open with SLACK_APP_TOKEN, then the
-    socket): a refused token or an unreachable Slack is one line and exit status 2. slack_sdk's
-    Socket Mode client logs its own attempts; they are kept out of the way of that line."""
+    socket itself, which must open within SOCKET_WAIT seconds): a refused token, an unreachable
+    Slack or a socket that does not open is one line and a non-zero exit. slack_sdk's Socket Mode
+    client logs its own attempts meanwhile; they are kept out of the way of that line."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot import preflight
@@ -240,35 +245,61 @@ def connect_socket_mode_or_exit(parley: Parley, settings: Settings) -> Any:
     level, quiet.level = quiet.level, logging.CRITICAL + 1
     try:
         handler.connect()
+        deadline = time.monotonic() + SOCKET_WAIT
+        while not handler.client.is_connected() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        connected = handler.client.is_connected()
     except Exception as error:  # noqa: BLE001 - one line when it is Slack's answer
         handler.close()
-        message = preflight.slack_failure(error, settings, token="SLACK_APP_TOKEN")
-        if message is None:
+        reason = preflight.slack_failure(error, settings, token="SLACK_APP_TOKEN")
+        if reason is None:
+            quiet.setLevel(level)
             raise
-        preflight.fail(message)
-    finally:
-        quiet.setLevel(level)
+        preflight.stop(reason)
+    if not connected:
+        handler.close()  # (still quiet: its last attempts say nothing more)
+        preflight.fail(f"Slack gave Parley a Socket Mode address, but the socket did not open within "
+                       f"{SOCKET_WAIT:.0f} s (a firewall or proxy that blocks WebSockets?)",
+                       preflight.UNAVAILABLE)
+    quiet.setLevel(level)
     return handler
 
 
-def _stop_gunicorn() -> NoReturn:
-    """A web process that cannot start exits with gunicorn's "worker failed to boot" status,
-    on which gunicorn stops instead of starting it again. Only the first to fail does: when a
-    second exits so while gunicorn is stopping, gunicorn (27) raises its halt again and ends
-    in a traceback. The others wait for gunicorn to stop them.
-    The marker lives in gunicorn.conf.py's directory, made anew by each gunicorn master."""
+def _marker(name: str) -> str | None:
+    """A file in gunicorn.conf.py's directory, which each gunicorn master makes anew."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if directory:
-        try:
-            os.close(os.open(os.path.join(directory, "boot-failed"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            # gunicorn stops in a moment: its SIGTERM ends this process at once, and a process
-            # that missed it (it came while this one was starting) leaves quietly after a while.
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            time.sleep(STOPPING_SECONDS)
-            raise SystemExit(0) from None
-        except OSError:
-            pass
+    return os.path.join(directory, name) if directory else None
+
+
+def _booted() -> None:
+    """This gunicorn has had a web process start: a later one that cannot is not a mistake in
+    the deploy, and is started again as usual (a restart after max_requests while Slack or the
+    database is briefly away must not stop the others)."""
+    path = _marker("booted")
+    if path is not None:
+        with contextlib.suppress(OSError):
+            open(path, "a").close()
+
+
+def _cannot_start(status: int) -> NoReturn:
+    """A web process that cannot start. Before any has started under this gunicorn, it exits
+    with gunicorn's "worker failed to boot" status, on which gunicorn stops instead of starting
+    it again and again. Only the first to fail does: when a second exits so while gunicorn is
+    stopping, gunicorn (27) raises its halt again and ends in a traceback; the others wait for
+    gunicorn to stop them. After one has started, gunicorn starts it again, as for any exit."""
+    booted, failed = _marker("booted"), _marker("boot-failed")
+    if booted is None or failed is None or os.path.exists(booted):
+        raise SystemExit(status)
+    try:
+        os.close(os.open(failed, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        # gunicorn stops in a moment: its SIGTERM ends this process at once, and a process
+        # that missed it (it came while this one was starting) leaves quietly after a while.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        time.sleep(STOPPING_SECONDS)
+        raise SystemExit(0) from None
+    except OSError:
+        pass
     raise SystemExit(GUNICORN_WORKER_BOOT_ERROR)
 
 
@@ -284,11 +315,11 @@ def wsgi_from_env() -> WebApp:
         settings = load_settings_or_exit()
         configure_logging(settings.log_level, settings.log_format)
         parley = create_app_or_exit(settings)
-    except SystemExit:
+    except SystemExit as stopped:
         # The line is printed. `python -m bot.web` makes the same checks before gunicorn starts
-        # any process, so this is for what changed since: gunicorn stops rather than start the
-        # process again and again.
-        _stop_gunicorn()
+        # any process, so this is for what changed since.
+        _cannot_start(stopped.code if isinstance(stopped.code, int) else 1)
+    _booted()
     scheduler = None
     if settings.run_scheduler:
         logging.getLogger("parley").info(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from bot.config import normalize_database_url
 from bot.db import Database, build_engine
@@ -60,8 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             record = read_record(args.file)
         except NotARecord as error:
             return _say(str(error), 1)
+    url = normalize_database_url(_database_url())
+    missing = _missing_sqlite_file(url)
+    if missing:  # SQLite would make an empty one, and there is nothing in it to check
+        return _say(f"cannot check: there is no database at {quoted(missing, limit=200)}", 2)
     try:
-        db = Database(build_engine(normalize_database_url(_database_url())))
+        db = Database(build_engine(url))
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
         return _say(f"cannot open the database: {error}", 2)
     try:
@@ -84,6 +89,13 @@ def _database_url() -> str:
     from bot.config import Settings, env_value
 
     return env_value("DATABASE_URL") or str(Settings.model_fields["database_url"].default)
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return None if Path(parsed.database).exists() else parsed.database
 
 
 def _verify_audit(db: Database, reference: str, team: str | None) -> int:

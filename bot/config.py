@@ -9,6 +9,7 @@ import sys
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./parley.db"
@@ -103,6 +104,20 @@ class Settings(BaseSettings):
     metrics_token: str = Field("", description=(
         "When set, `GET /metrics` (the web processes' and the worker's) answers only "
         "`Authorization: Bearer <token>`; anything else gets 401."))
+
+    @field_validator("port", "web_concurrency", "web_threads", "db_pool_size", "db_max_overflow",
+                     mode="before")
+    @classmethod
+    def _whole_number(cls, value: object) -> object:
+        """Digits only ("2.0" is not a number of processes; gunicorn would not read it either);
+        blank is the default."""
+        if isinstance(value, str):
+            if not value.strip():
+                raise PydanticUseDefault()
+            if not value.strip().isdigit():
+                raise ValueError("must be a whole number")
+            return int(value.strip())
+        return value
 
     @field_validator("metrics_port", mode="before")
     @classmethod
@@ -254,24 +269,25 @@ def env_value(name: str) -> str | None:
     return found.get(name.upper()) or None
 
 
-def load_settings(*, http: bool = True, **overrides: object) -> Settings:
+def load_settings(*, http: bool = True, slack: bool = True, **overrides: object) -> Settings:
     """Read settings from the environment and .env; raise SettingsError with a one-line reason.
     `http`: the process serves Slack's requests (the worker does not, and needs no signing
-    secret)."""
+    secret); `slack`: it talks to Slack at all (the release step needs the database only)."""
     try:
         settings = Settings(_env_file=env_file(), **overrides)  # type: ignore[arg-type,call-arg]
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
-    settings.check_mode()
+    if slack:
+        settings.check_mode()
     if http:
         settings.check_for_http()
     return settings
 
 
-def load_settings_or_exit(*, http: bool = True, **overrides: object) -> Settings:
+def load_settings_or_exit(*, http: bool = True, slack: bool = True, **overrides: object) -> Settings:
     """For entry points: print one line and exit with status 2 when settings are wrong."""
     try:
-        return load_settings(http=http, **overrides)
+        return load_settings(http=http, slack=slack, **overrides)
     except SettingsError as error:
         print(f"parley: configuration error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -1,5 +1,9 @@
-"""Start-up checks that end in one clear line (and exit status 2) instead of a traceback: the
-settings (bot/config.py), the database, and Slack (unreachable, or the token refused).
+"""Start-up checks that end in one clear line instead of a traceback: the settings
+(bot/config.py), the database, and Slack (unreachable, or the token refused).
+
+The exit status says whether starting again can help: 2 (CONFIGURATION) for a setting that is
+wrong, which only a change fixes; 75 (UNAVAILABLE, sysexits' EX_TEMPFAIL) for a database or a
+Slack that does not answer now, which a later start may find answering.
 
 `python -m bot.preflight` checks the settings and the database; `make run` runs it before it
 migrates."""
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 from urllib.error import URLError
 
 from slack_bolt.error import BoltError
@@ -21,10 +25,24 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings, load_settings_or_exit
 from bot.db import build_engine
 
+CONFIGURATION = 2
+UNAVAILABLE = 75
 
-def fail(message: str) -> NoReturn:
+
+class Stop(NamedTuple):
+    """Why a process cannot start, in one line, and its exit status."""
+
+    line: str
+    status: int = CONFIGURATION
+
+
+def fail(message: str, status: int = CONFIGURATION) -> NoReturn:
     print(f"parley: {message}", file=sys.stderr)
-    raise SystemExit(2)
+    raise SystemExit(status)
+
+
+def stop(reason: Stop) -> NoReturn:
+    fail(reason.line, reason.status)
 
 
 def first_line(error: BaseException) -> str:
@@ -49,7 +67,7 @@ def database_or_exit(settings: Settings) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - whatever it is, one line
-        fail(f"cannot reach the database at {shown}: {first_line(error)}")
+        fail(f"cannot reach the database at {shown}: {first_line(error)}", UNAVAILABLE)
     finally:
         engine.dispose()
 
@@ -70,20 +88,24 @@ def _not_slack(response: object) -> str | None:
     return f"it answered HTTP {status} with {kind or 'no content type'}, not Slack's JSON"
 
 
-def slack_failure(error: BaseException, settings: Settings, *, token: str | None = None) -> str | None:
+def slack_failure(error: BaseException, settings: Settings, *, token: str | None = None) -> Stop | None:
     """One line for what Slack said (or did not) when Parley checked its token (`token`: which
     one, SLACK_BOT_TOKEN by default); None when the error is something else."""
     what = token or ("Parley's start-up check (api.test)" if settings.multi_workspace
                      else "SLACK_BOT_TOKEN")
     if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", 200)
+        if isinstance(status, int) and status >= 500:  # Slack's own trouble, or a proxy's
+            return Stop(f"Slack at {settings.slack_api_url} answered HTTP {status}: it may be "
+                        "down for now", UNAVAILABLE)
         not_slack = _not_slack(error.response)
         if not_slack:
-            return f"SLACK_API_URL {settings.slack_api_url} is not Slack's Web API: {not_slack}"
-        return f"Slack refused {what}: {error.response.get('error', 'unknown error')}"
+            return Stop(f"SLACK_API_URL {settings.slack_api_url} is not Slack's Web API: {not_slack}")
+        return Stop(f"Slack refused {what}: {error.response.get('error', 'unknown error')}")
     if isinstance(error, BoltError):
-        return f"Slack refused {what}: {first_line(error)}"
+        return Stop(f"Slack refused {what}: {first_line(error)}")
     if isinstance(error, (URLError, OSError, SlackClientError)):
-        return f"cannot reach Slack at {settings.slack_api_url}: {first_line(error)}"
+        return Stop(f"cannot reach Slack at {settings.slack_api_url}: {first_line(error)}", UNAVAILABLE)
     return None
 
 
@@ -101,10 +123,10 @@ def slack_or_exit(settings: Settings) -> None:
         else:
             client.auth_test()
     except Exception as error:  # noqa: BLE001 - one line when it is Slack's answer
-        message = slack_failure(error, settings)
-        if message is None:
+        reason = slack_failure(error, settings)
+        if reason is None:
             raise
-        fail(message)
+        stop(reason)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ Arguments go to gunicorn (`python -m bot.web --check-config`)."""
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -14,6 +16,17 @@ from bot import preflight
 from bot.config import load_settings_or_exit
 
 CONFIG = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+
+
+def port_free_or_exit(port: int) -> None:
+    """gunicorn would retry a taken port for 5 s, a line each time, then give up."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError as error:
+            preflight.fail(f"cannot listen on PORT {port}: {error.strerror or error}",
+                           preflight.UNAVAILABLE)
 
 
 def main() -> None:
@@ -26,6 +39,8 @@ def main() -> None:
     if "--check-config" not in sys.argv[1:]:
         preflight.database_or_exit(settings)
         preflight.slack_or_exit(settings)
+        port_free_or_exit(settings.port)
+    os.environ["WEB_CONCURRENCY"] = str(settings.web_concurrency)  # as gunicorn reads it itself
     from gunicorn.app.wsgiapp import run
 
     sys.argv = ["gunicorn", "--config", str(CONFIG), *sys.argv[1:]]

@@ -3,7 +3,8 @@
 #   web      gunicorn with the web processes (python -m bot.web), on $PORT
 #   worker   the scheduler (python -m bot.worker)
 #   migrate  check the settings and the database, then migrate (python -m bot.release)
-#   app      one process serving HTTP or Socket Mode, scheduler included (python app.py)
+#   app      one process serving HTTP or Socket Mode, scheduler included (python app.py), after
+#            the release step (its database may be new: SQLite in /data)
 #   anything else runs as it is: `parley verify --audit`, `sh`, ...
 # Each is exec'd, so it receives the container's SIGTERM itself and stops gracefully.
 set -eu
@@ -15,6 +16,6 @@ case "$command" in
     web) exec python -m bot.web "$@" ;;
     worker) exec python -m bot.worker "$@" ;;
     migrate | release) exec python -m bot.release "$@" ;;
-    app) exec python app.py "$@" ;;
+    app) python -m bot.release || exit $?; exec python app.py "$@" ;;
     *) exec "$command" "$@" ;;
 esac

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from bot.config import DEFAULT_DATABASE_URL, normalize_database_url
+from bot.config import DEFAULT_DATABASE_URL, env_value, normalize_database_url
 from models import Base
 
 config = context.config
@@ -19,7 +18,8 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return normalize_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    """DATABASE_URL as Parley's processes see it: the environment's, else a .env file's."""
+    return normalize_database_url(env_value("DATABASE_URL") or DEFAULT_DATABASE_URL)
 
 
 def _configure(connection) -> None:  # type: ignore[no-untyped-def]

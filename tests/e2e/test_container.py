@@ -107,7 +107,7 @@ def test_the_entrypoint_runs_what_compose_asks(empty_database, fake_slack, tmp_p
     migrated = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stdout.strip().endswith("the database schema is at the migrations' head "
-                                            f"({_head()})")
+                                            f"({_head()}; from an empty database)")
 
     (tmp_path / "web").mkdir()
     (tmp_path / "worker").mkdir()
@@ -131,6 +131,17 @@ def test_the_entrypoint_runs_what_compose_asks(empty_database, fake_slack, tmp_p
             process.send_signal(signal.SIGTERM)
         assert web.wait(40) == 0 and worker.wait(40) == 0
     assert "Traceback" not in log_of(tmp_path / "web") + log_of(tmp_path / "worker")
+
+
+def test_the_app_command_migrates_a_new_database_first(empty_database, fake_slack, tmp_path):
+    """`app` (one process, as with SQLite in /data) on a database nothing has migrated yet."""
+    port = free_port()
+    _, env = as_compose_runs("web", fake_slack, empty_database, port)
+    with started(["sh", str(ENTRYPOINT), "app"], {**env, "RUN_SCHEDULER": "true"}, tmp_path) as app:
+        eventually(lambda: ready(port), timeout=60, what="the app to be ready")
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(40) == 0
+    assert "from an empty database" in log_of(tmp_path) and "Traceback" not in log_of(tmp_path)
 
 
 def test_the_health_check_fails_while_nothing_answers():

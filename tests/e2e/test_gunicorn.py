@@ -85,3 +85,29 @@ def test_a_bad_web_threads_is_one_line(database_url):
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
         "parley: configuration error: WEB_THREADS is invalid: must be a whole number"]
+
+
+def test_a_web_process_restarted_while_slack_is_away_does_not_stop_the_others(fake_slack, database_url, tmp_path):
+    """gunicorn restarts a web process after max_requests. If Slack refuses it then, that one
+    waits to be started again; gunicorn goes on, and the next start, with Slack back, serves."""
+    port = free_port()
+    env = environment(SLACK_BOT_TOKEN=fake_slack.token, SLACK_SIGNING_SECRET="s",
+                      SLACK_API_URL=fake_slack.base_url, DATABASE_URL=database_url,
+                      PORT=str(port), WEB_CONCURRENCY="1", RUN_SCHEDULER="false", LOG_LEVEL="WARNING")
+    command = [*procfile_command("web"), "--max-requests", "3", "--max-requests-jitter", "0"]
+    with started(command, env, tmp_path) as web:
+        eventually(lambda: ready(port), timeout=30, what="gunicorn to be ready")
+        team = fake_slack.tokens.pop(fake_slack.token)  # Slack refuses the token for a while
+        refused = "parley: Slack refused SLACK_BOT_TOKEN: invalid_auth"
+
+        def asked_and_refused() -> bool:
+            ready(port)  # a request: after three, gunicorn restarts the process
+            return refused in log_of(tmp_path)
+
+        eventually(asked_and_refused, timeout=30, what="the restarted web process to be refused")
+        assert web.poll() is None  # gunicorn goes on
+        fake_slack.tokens[fake_slack.token] = team
+        eventually(lambda: ready(port), timeout=60, what="a web process to serve again")
+        web.send_signal(signal.SIGTERM)
+        assert web.wait(30) == 0
+    assert "Worker failed to boot" not in log_of(tmp_path) and "Traceback" not in log_of(tmp_path)

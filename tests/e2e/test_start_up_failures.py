@@ -1,18 +1,22 @@
-"""What a deploy with a mistake in it prints: one line naming the problem and exit status 2,
-never a traceback, for each entry point: app.py, and the Procfile's web (gunicorn), worker and
-release, and `make run`'s check before it migrates. Each runs as the real process."""
+"""What a deploy with a mistake in it prints: one line naming the problem, never a traceback, for
+each entry point: app.py, and the Procfile's web (gunicorn), worker and release, and `make run`'s
+check before it migrates. Each runs as the real process. The exit status is 2 for a setting
+that is wrong and 75 for a database or a Slack that does not answer (bot/preflight.py)."""
 
 from __future__ import annotations
 
 import http.server
+import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from bot.preflight import UNAVAILABLE
 from tests.support.databases import ROOT
 from tests.support.processes import environment, free_port, procfile_command
 
@@ -29,7 +33,7 @@ def start(entry: str, status: int = 2, **env: str) -> list[str]:
     return done.stderr.strip().splitlines()
 
 
-@pytest.mark.parametrize("entry", ["app.py", "web", "worker", "release"])
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
 def test_no_token(entry, tmp_path):
     assert start(entry, DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
         "parley: configuration error: SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and "
@@ -70,7 +74,7 @@ def test_a_web_process_that_cannot_start_stops_gunicorn(tmp_path):
 
 @pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
 def test_slack_unreachable(entry, tmp_path):
-    assert start(entry, SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL="http://127.0.0.1:1/",
+    assert start(entry, UNAVAILABLE, SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL="http://127.0.0.1:1/",
                  DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
         "parley: cannot reach Slack at http://127.0.0.1:1/: [Errno 111] Connection refused"]
 
@@ -84,7 +88,7 @@ def test_token_refused(entry, fake_slack, tmp_path):
 
 @pytest.mark.parametrize("entry", ["app.py", "web", "worker", "release", "preflight"])
 def test_database_unreachable(entry, fake_slack):
-    lines = start(entry, SLACK_BOT_TOKEN=fake_slack.token, SLACK_API_URL=fake_slack.base_url,
+    lines = start(entry, UNAVAILABLE, SLACK_BOT_TOKEN=fake_slack.token, SLACK_API_URL=fake_slack.base_url,
                   DATABASE_URL="postgres://parley:hunter2@127.0.0.1:1/parley")
     assert len(lines) == 1
     assert lines[0].startswith(
@@ -94,7 +98,7 @@ def test_database_unreachable(entry, fake_slack):
 
 def test_slack_unreachable_in_any_workspace_mode(tmp_path):
     """No token to check then: start-up asks Slack's api.test whether it answers."""
-    assert start("app.py", SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s",
+    assert start("app.py", UNAVAILABLE, SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s",
                  SLACK_API_URL="http://127.0.0.1:1/", DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
         "parley: cannot reach Slack at http://127.0.0.1:1/: [Errno 111] Connection refused"]
 
@@ -106,13 +110,15 @@ def test_socket_mode_with_a_refused_app_token(fake_slack, tmp_path):
 
 
 class _WebPage(http.server.BaseHTTPRequestHandler):
-    """Not Slack: a web server that answers every request with a page (a proxy's login page, a
-    mistyped SLACK_API_URL)."""
+    """Not Slack's answer: a page for every request (a proxy's login page, a mistyped
+    SLACK_API_URL), with the server's `status`."""
+
+    status = 200
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         body = b"<html><body>Sign in to continue</body></html>"
-        self.send_response(200)
+        self.send_response(self.server.status)  # type: ignore[attr-defined]
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -122,13 +128,22 @@ class _WebPage(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def page_server(status: int) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
+    server.status = status  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def web_page() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/"
-    server.shutdown()
-    server.server_close()
+    with page_server(200) as url:
+        yield url
 
 
 @pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
@@ -145,3 +160,39 @@ def test_socket_mode_is_not_for_gunicorn(tmp_path):
         "parley: configuration error: SLACK_APP_TOKEN is set, and Socket Mode runs in one process "
         "(python app.py, or the image's `app` command), not under gunicorn; unset it to serve "
         "Slack over HTTP"]
+
+
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
+def test_a_slack_answering_5xx_may_be_down(entry, tmp_path):
+    with page_server(503) as url:
+        assert start(entry, UNAVAILABLE, SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL=url,
+                     DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+            f"parley: Slack at {url} answered HTTP 503: it may be down for now"]
+
+
+def test_socket_mode_whose_socket_does_not_open(fake_slack, tmp_path):
+    """Slack hands out the socket's address, but nothing answers there (a firewall): Parley
+    does not claim to be connected, and says so in one line."""
+    fake_slack.tokens["xapp-1-A0PARLEY"] = fake_slack.host_team
+    assert start("app.py", UNAVAILABLE, SLACK_BOT_TOKEN=fake_slack.token,
+                 SLACK_APP_TOKEN="xapp-1-A0PARLEY", SLACK_API_URL=fake_slack.base_url,
+                 DATABASE_URL=f"sqlite:///{tmp_path}/p.db") == [
+        "parley: Slack gave Parley a Socket Mode address, but the socket did not open within 10 s "
+        "(a firewall or proxy that blocks WebSockets?)"]
+
+
+@pytest.mark.parametrize("entry", ["app.py", "web"])
+def test_a_port_already_taken(entry, fake_slack, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(ENTRIES[entry], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env=environment(SLACK_SIGNING_SECRET="s", PORT=str(port),
+                                              SLACK_BOT_TOKEN=fake_slack.token,
+                                              SLACK_API_URL=fake_slack.base_url,
+                                              DATABASE_URL=f"sqlite:///{tmp_path}/p.db"))
+    assert done.returncode == UNAVAILABLE
+    assert done.stderr.strip().splitlines()[-1:] == [
+        f"parley: cannot listen on PORT {port}: Address already in use"]
+    assert "Traceback" not in done.stderr

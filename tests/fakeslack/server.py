@@ -63,6 +63,8 @@ class FakeSlack:
         self.channel_burst = 3  # … after a burst of this many
         self.rate_limited = 0  # 429s answered because of channel_gap
         self.outage: int | None = None  # while set, the HTTP status every method but auth.test answers
+        # Socket Mode: the address apps.connections.open hands out (Slack's is a wss:// URL).
+        self.socket_url = "ws://127.0.0.1:1/link"
         self._last_post: dict[str, float] = {}
         self._last_ts_us = 0  # the last ts handed out, in microseconds
         self._ids = itertools.count(1)
@@ -379,6 +381,10 @@ class FakeSlack:
 
     def _m_api_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True}
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Socket Mode's address, for an app-level token the fake knows (in `tokens`)."""
+        return {"ok": True, "url": self.socket_url}
 
     def _m_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
         if args.get("grant_type") == "refresh_token":  # token rotation

@@ -32,6 +32,17 @@ def test_an_audit_of_an_empty_database_is_not_a_pass(tmp_path):
 
 
 def test_an_audit_of_a_database_that_is_not_parleys_cannot_check(tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "other.db") as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER)")
     done = run("verify", "--audit", DATABASE_URL=f"sqlite:///{tmp_path}/other.db")
     assert done.returncode == 2
     assert done.stderr.startswith("cannot check the audit trail against the database: ")
+
+
+def test_an_audit_of_a_database_that_does_not_exist_makes_none(tmp_path):
+    done = run("verify", "--audit", DATABASE_URL=f"sqlite:///{tmp_path}/missing.db")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f'cannot check: there is no database at "{tmp_path}/missing.db"'
+    assert not (tmp_path / "missing.db").exists()
