@@ -65,21 +65,29 @@ def main() -> int:
 
     _enough_open_files(2 * MAX_CONNECTIONS + FILES_KEPT_BACK)
     try:
-        server = waitress.create_server(parley.wsgi, host="0.0.0.0", port=settings.port,
-                                        **waitress_options(settings.web_threads))
+        server = waitress.create_server(
+            parley.wsgi, host="0.0.0.0", port=settings.port, **waitress_options(settings.web_threads)
+        )
     except OSError as error:  # the port is taken (an old process still stopping?)
         parley.close()
-        preflight.fail(f"cannot listen on PORT {settings.port}: {error.strerror or error}",
-                       preflight.UNAVAILABLE)
+        preflight.fail(
+            f"cannot listen on PORT {settings.port}: {error.strerror or error}", preflight.UNAVAILABLE
+        )
     socket_mode = None
     if settings.socket_mode:
         socket_mode = connect_socket_mode_or_exit(parley, settings)
         parley.wsgi.readiness.socket_connected = socket_mode.client.is_connected
-        log.info("Parley %s: Socket Mode connected; /healthz, /readyz and /metrics on port %d",
-                 version(), settings.port)
+        log.info(
+            "Parley %s: Socket Mode connected; /healthz, /readyz and /metrics on port %d",
+            version(),
+            settings.port,
+        )
     else:
-        log.info("Parley %s: serving /slack/events, /healthz, /readyz and /metrics on port %d",
-                 version(), settings.port)
+        log.info(
+            "Parley %s: serving /slack/events, /healthz, /readyz and /metrics on port %d",
+            version(),
+            settings.port,
+        )
     scheduler = tasks.start(parley.db, settings, parley.deliverer) if settings.run_scheduler else None
 
     try:
@@ -92,8 +100,14 @@ def main() -> int:
             socket_mode.close()
         stopped_at = _Stopping.at or time.monotonic()
         log.info("%s: no new requests", _Stopping.name)
-        finish(wind_down(parley.deliverer, executor=parley.executor, scheduler=scheduler,
-                         deadline=stopped_at + GRACE_SECONDS))
+        finish(
+            wind_down(
+                parley.deliverer,
+                executor=parley.executor,
+                scheduler=scheduler,
+                deadline=stopped_at + GRACE_SECONDS,
+            )
+        )
         parley.close()
     return 0
 

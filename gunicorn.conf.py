@@ -47,7 +47,7 @@ errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %(p)s'
 
 
-def worker_exit(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's hook signature
+def worker_exit(server, worker):
     """In a web process, after its last request (SIGTERM, or max_requests): finish the work it
     acked and deliver what that work owes, then stop its scheduler (bot/shutdown.py)."""
     on_exit = getattr(getattr(worker, "wsgi", None), "on_exit", None)
@@ -64,7 +64,7 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
 METRICS_DIR.mkdir(parents=True, exist_ok=True)  # on_starting empties it; --check-config needs it
 
 
-def on_starting(server):  # noqa: ANN001, ANN201
+def on_starting(server):
     from bot import version
 
     server.log.info("Parley %s starting: %d web processes of %d threads", version(), workers, threads)
@@ -72,7 +72,7 @@ def on_starting(server):  # noqa: ANN001, ANN201
     METRICS_DIR.mkdir(parents=True)
 
 
-def child_exit(server, worker):  # noqa: ANN001, ANN201, ARG001
+def child_exit(server, worker):
     """A web process that ended (SIGTERM, max_requests, a crash): its gauges stop counting. Its
     counters and histograms stay (their totals must not go down), a few small files each."""
     from prometheus_client import multiprocess
@@ -80,5 +80,5 @@ def child_exit(server, worker):  # noqa: ANN001, ANN201, ARG001
     multiprocess.mark_process_dead(worker.pid)
 
 
-def on_exit(server):  # noqa: ANN001, ANN201, ARG001
+def on_exit(server):
     shutil.rmtree(METRICS_DIR, ignore_errors=True)

@@ -76,8 +76,9 @@ def configure_logging(level: str, log_format: str = "text") -> None:
             scheduler_log.addFilter(_QuietSkippedTicks())
 
 
-def build_client(settings: Settings, *, background: bool = False, delivery: bool = False,
-                 timeout: float = 15) -> WebClient:
+def build_client(
+    settings: Settings, *, background: bool = False, delivery: bool = False, timeout: float = 15
+) -> WebClient:
     """The Web API client: configurable base URL, persistent connections, retries on 429 and
     connection errors; the scheduler's client (`background`) also retries 5xx answers, since
     nobody is waiting on it. The outbox's client (`delivery`) retries nothing by itself: the
@@ -86,11 +87,15 @@ def build_client(settings: Settings, *, background: bool = False, delivery: bool
     LOG_LEVEL says: at DEBUG slack_sdk would log every request and response body (see
     bot/slack/outgoing.py)."""
     keep_bodies_out_of_the_log()
-    handlers = [] if delivery else [
-        ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=3),
-        *([ServerErrorRetryHandler(max_retry_count=2)] if background else []),
-    ]
+    handlers = (
+        []
+        if delivery
+        else [
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            *([ServerErrorRetryHandler(max_retry_count=2)] if background else []),
+        ]
+    )
     return ParleyClient(
         logger=logging.getLogger("parley.slack_api"),
         token=settings.slack_bot_token or None,  # multi-workspace: each call's (bot/slack/tokens.py)
@@ -101,14 +106,20 @@ def build_client(settings: Settings, *, background: bool = False, delivery: bool
 
 
 def engine_for(settings: Settings) -> Engine:
-    engine = build_engine(settings.database_url, pool_size=settings.db_pool_size,
-                          max_overflow=settings.db_max_overflow)
+    engine = build_engine(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
     metrics.watch_pool(engine)
     return engine
 
 
-def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10,
-                    store: installs.TimedInstallationStore | None = None) -> Deliverer:
+def build_deliverer(
+    settings: Settings,
+    db: Database,
+    *,
+    timeout: float = 10,
+    store: installs.TimedInstallationStore | None = None,
+) -> Deliverer:
     """The outbox's delivery, wired to `db`: every transaction's messages go right after its
     commit. One per process (web or worker): its pacer is that process's view of each channel.
     `store`: the process's installation store, when it has one already (a web process)."""
@@ -116,10 +127,10 @@ def build_deliverer(settings: Settings, db: Database, *, timeout: float = 10,
     deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
     if settings.multi_workspace:  # each row with its workspace's token
         store = store or installs.shared_store(settings, db.engine)
-        deliverer.tokens = installs.TokenBook(installs.authorizer(settings, store, client),
-                                              client, db, settings.slack_client_id)
-        deliverer.token_for, deliverer.forget_token = (deliverer.tokens.bot_token,
-                                                       deliverer.tokens.forget)
+        deliverer.tokens = installs.TokenBook(
+            installs.authorizer(settings, store, client), client, db, settings.slack_client_id
+        )
+        deliverer.token_for, deliverer.forget_token = (deliverer.tokens.bot_token, deliverer.tokens.forget)
     db.before_commit = deliverer.claim_new
     db.after_commit = deliverer.deliver_now
     return deliverer
@@ -146,7 +157,8 @@ def _uninstalled_here(ack: Any, event: dict[str, Any]) -> None:
     ack()
     logging.getLogger("parley").warning(
         "Slack says %s: SLACK_BOT_TOKEN no longer works; reinstall the app and set the new token",
-        event.get("type"))
+        event.get("type"),
+    )
 
 
 def create_app(
@@ -178,11 +190,12 @@ def create_app(
             os.environ.pop(name, None)
     if settings.multi_workspace:  # installed through Slack's OAuth flow (bot/slack/installs.py)
         assert store is not None
-        oauth = {"oauth_flow": installs.build_oauth_flow(settings, db.engine, store,
-                                                         build_client(settings)),
-                 "authorize": installs.authorizer(settings, store, client),
-                 "installation_store_bot_only": True,
-                 "user_facing_authorize_error_message": str(messages.not_installed())}
+        oauth = {
+            "oauth_flow": installs.build_oauth_flow(settings, db.engine, store, build_client(settings)),
+            "authorize": installs.authorizer(settings, store, client),
+            "installation_store_bot_only": True,
+            "user_facing_authorize_error_message": str(messages.not_installed()),
+        }
     bolt = App(
         client=client,
         signing_secret=settings.slack_signing_secret or None,
@@ -194,9 +207,14 @@ def create_app(
         process_before_response=True,  # acks answer from the request thread; see bot/slack/listen.py
         **oauth,
     )
-    deps = Deps(settings=settings, db=db, membership=Membership(),
-                directory=Directory(client, per_workspace=settings.multi_workspace),
-                tone=ToneChecker(), logger=logger)
+    deps = Deps(
+        settings=settings,
+        db=db,
+        membership=Membership(),
+        directory=Directory(client, per_workspace=settings.multi_workspace),
+        tone=ToneChecker(),
+        logger=logger,
+    )
     register_all(bolt, deps)
     deliverer = build_deliverer(settings, db, store=store)
     if settings.multi_workspace:
@@ -249,7 +267,7 @@ def connect_socket_mode_or_exit(parley: Parley, settings: Settings) -> Any:
         while not handler.client.is_connected() and time.monotonic() < deadline:
             time.sleep(0.05)
         connected = handler.client.is_connected()
-    except Exception as error:  # noqa: BLE001 - one line when it is Slack's answer
+    except Exception as error:
         handler.close()
         reason = preflight.slack_failure(error, settings, token="SLACK_APP_TOKEN")
         if reason is None:
@@ -258,9 +276,11 @@ def connect_socket_mode_or_exit(parley: Parley, settings: Settings) -> Any:
         preflight.stop(reason)
     if not connected:
         handler.close()  # (still quiet: its last attempts say nothing more)
-        preflight.fail(f"Slack gave Parley a Socket Mode address, but the socket did not open within "
-                       f"{SOCKET_WAIT:.0f} s (a firewall or proxy that blocks WebSockets?)",
-                       preflight.UNAVAILABLE)
+        preflight.fail(
+            f"Slack gave Parley a Socket Mode address, but the socket did not open within "
+            f"{SOCKET_WAIT:.0f} s (a firewall or proxy that blocks WebSockets?)",
+            preflight.UNAVAILABLE,
+        )
     quiet.setLevel(level)
     return handler
 
@@ -323,7 +343,8 @@ def wsgi_from_env() -> WebApp:
     scheduler = None
     if settings.run_scheduler:
         logging.getLogger("parley").info(
-            "this web process runs the scheduler too (set RUN_SCHEDULER=false when a worker runs it)")
+            "this web process runs the scheduler too (set RUN_SCHEDULER=false when a worker runs it)"
+        )
         scheduler = tasks.start(parley.db, settings, parley.deliverer)
 
     def on_exit() -> None:

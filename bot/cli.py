@@ -46,11 +46,15 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="parley", description="Parley's own tools.")
     commands = parser.add_subparsers(dest="command", required=True)
-    verify = commands.add_parser("verify", help="check a certificate or an export, or the audit trail's hash chains")
-    verify.add_argument("file", nargs="?", type=Path,
-                        help="an agreement certificate or an exported record (PDF)")
-    verify.add_argument("--audit", nargs="?", const="", metavar="D-7",
-                        help="walk every chain, or one dispute's")
+    verify = commands.add_parser(
+        "verify", help="check a certificate or an export, or the audit trail's hash chains"
+    )
+    verify.add_argument(
+        "file", nargs="?", type=Path, help="an agreement certificate or an exported record (PDF)"
+    )
+    verify.add_argument(
+        "--audit", nargs="?", const="", metavar="D-7", help="walk every chain, or one dispute's"
+    )
     verify.add_argument("--team", help="the workspace whose D-7 is meant (when several have one)")
     args = parser.parse_args(argv)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings would be a second line
@@ -108,17 +112,26 @@ def _verify_audit(db: Database, reference: str, team: str | None) -> int:
                 return _say(str(error), 1)
         result = walk(session, dispute=dispute)
         if result.events == 0:  # an empty or wrong database must not pass in a cron job
-            return _say("Nothing to check: the database holds no audit events"
-                        f"{' for ' + dispute.reference if dispute else ''} (is DATABASE_URL "
-                        "Parley's database?).", 1)
+            return _say(
+                "Nothing to check: the database holds no audit events"
+                f"{' for ' + dispute.reference if dispute else ''} (is DATABASE_URL "
+                "Parley's database?).",
+                1,
+            )
         where = f"{dispute.reference} of {dispute.team_id}" if dispute else "every chain"
         if result.first_break is None:
-            return _say(f"The audit trail is intact: {result.events} events in "
-                        f"{result.chains} chain{'' if result.chains == 1 else 's'} ({where}).", 0)
+            return _say(
+                f"The audit trail is intact: {result.events} events in "
+                f"{result.chains} chain{'' if result.chains == 1 else 's'} ({where}).",
+                0,
+            )
         event = result.first_break.event
         chain = _chain_name(session, event)
-        return _say(f"Event {event.id} ({event.kind}, {event.at:%Y-%m-%d %H:%M:%S} UTC, {chain}) "
-                    f"does not fit: {result.first_break.reason}.", 1)
+        return _say(
+            f"Event {event.id} ({event.kind}, {event.at:%Y-%m-%d %H:%M:%S} UTC, {chain}) "
+            f"does not fit: {result.first_break.reason}.",
+            1,
+        )
 
 
 def _dispute(session, reference: str, team: str | None) -> Dispute:
@@ -134,8 +147,9 @@ def _dispute(session, reference: str, team: str | None) -> Dispute:
         return get_by_reference(session, team.strip().upper(), reference)
     teams = list(session.scalars(select(Dispute.team_id).where(Dispute.number == int(cleaned))))
     if len(teams) > 1:
-        raise NotFound(f"Several workspaces have a {reference}: say which with --team "
-                       f"({', '.join(sorted(teams))}).")
+        raise NotFound(
+            f"Several workspaces have a {reference}: say which with --team ({', '.join(sorted(teams))})."
+        )
     if not teams:
         raise NotFound(f"There is no dispute {reference}.")
     return get_by_reference(session, teams[0], reference)

@@ -15,8 +15,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite:///./parley.db"
 DEFAULT_METRICS_HOST = "127.0.0.1"
 # The bot scopes Parley asks for when it is installed (manifest.json lists the same).
-DEFAULT_SCOPES = ("commands,chat:write,channels:read,groups:read,users:read,team:read,files:write,"
-                  "im:write,channels:history,groups:history")
+DEFAULT_SCOPES = (
+    "commands,chat:write,channels:read,groups:read,users:read,team:read,files:write,"
+    "im:write,channels:history,groups:history"
+)
 
 
 class SettingsError(Exception):
@@ -28,85 +30,179 @@ def normalize_database_url(url: str) -> str:
     url = url.strip()
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 class Settings(BaseSettings):
     # The environment first, then a .env file where there is one (never required).
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore",
-                                      env_file=".env", env_file_encoding="utf-8")
+    model_config = SettingsConfigDict(
+        env_prefix="", case_sensitive=False, extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     # One workspace: its bot token. Any workspace (Slack's OAuth install flow): the app's client id
     # and secret, and the bot scopes it asks for (the manifest's). One or the other, not both.
-    slack_bot_token: str = Field("", description=(
-        "Bot token (`xoxb-…`) from *OAuth & Permissions*, for one workspace; checked with "
-        "`auth.test` at start-up. Leave it unset to be installed in any workspace instead "
-        "(`SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET`)."))
-    slack_client_id: str = Field("", description=(
-        "From *Basic Information*. With `SLACK_CLIENT_SECRET`, and no `SLACK_BOT_TOKEN`, Parley "
-        "can be installed in any workspace through Slack's install flow (`GET /slack/install`)."))
-    slack_client_secret: str = Field("", description=(
-        "From *Basic Information*; goes with `SLACK_CLIENT_ID`."))
-    slack_scopes: str = Field(DEFAULT_SCOPES, description=(
-        "The bot scopes the install flow asks for, separated by commas (the manifest's)."))
-    slack_signing_secret: str = Field("", description=(
-        "From *Basic Information*. Every request is verified with it (forged, or signed more than"
-        " 5 minutes ago: 401). Required over HTTP; not needed in Socket Mode or by the worker."))
-    slack_app_token: str | None = Field(None, description=(
-        "App-level token (`xapp-…`) with `connections:write`. When set, Parley talks to Slack "
-        "over Socket Mode (one workspace only) and serves only `/healthz`, `/readyz` and "
-        "`/metrics` over HTTP."))
-    slack_api_url: str = Field("https://slack.com/api/", description=(
-        "Slack Web API base URL (GovSlack: `https://slack-gov.com/api/`; the tests point it at a "
-        "fake Slack)."))
-    database_url: str = Field(DEFAULT_DATABASE_URL, description=(
-        "SQLite for a single process; PostgreSQL (`postgres://…` or `postgresql://…`) in "
-        "production."))
-    port: Annotated[int, Field(ge=1, le=65535, description=(
-        "HTTP port for `POST /slack/events`, `GET /healthz`, `GET /readyz` and "
-        "`GET /metrics`."))] = 3000
-    run_scheduler: bool = Field(True, description=(
-        "Each web process runs the scheduler too (check-ins, reminders, and messages the outbox "
-        "still holds). Set `false` when a `worker` runs it; the worker always does."))
-    scheduler_tick_seconds: Annotated[float, Field(gt=0, le=3600, description=(
-        "How often, in seconds, the scheduler looks for due check-ins and reminders. Messages "
-        "left in the outbox are looked at every second (or this often, if shorter)."))] = 30.0
-    web_concurrency: Annotated[int, Field(ge=1, le=64, description=(
-        "gunicorn's web processes: one per core. Heroku sets it from the dyno size."))] = 2
-    web_threads: Annotated[int, Field(ge=1, le=256, description=(
-        "Request threads per web process: the built-in server (`make run`) and gunicorn "
-        "alike."))] = 16
+    slack_bot_token: str = Field(
+        "",
+        description=(
+            "Bot token (`xoxb-…`) from *OAuth & Permissions*, for one workspace; checked with "
+            "`auth.test` at start-up. Leave it unset to be installed in any workspace instead "
+            "(`SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET`)."
+        ),
+    )
+    slack_client_id: str = Field(
+        "",
+        description=(
+            "From *Basic Information*. With `SLACK_CLIENT_SECRET`, and no `SLACK_BOT_TOKEN`, Parley "
+            "can be installed in any workspace through Slack's install flow (`GET /slack/install`)."
+        ),
+    )
+    slack_client_secret: str = Field(
+        "", description=("From *Basic Information*; goes with `SLACK_CLIENT_ID`.")
+    )
+    slack_scopes: str = Field(
+        DEFAULT_SCOPES,
+        description=("The bot scopes the install flow asks for, separated by commas (the manifest's)."),
+    )
+    slack_signing_secret: str = Field(
+        "",
+        description=(
+            "From *Basic Information*. Every request is verified with it (forged, or signed more than"
+            " 5 minutes ago: 401). Required over HTTP; not needed in Socket Mode or by the worker."
+        ),
+    )
+    slack_app_token: str | None = Field(
+        None,
+        description=(
+            "App-level token (`xapp-…`) with `connections:write`. When set, Parley talks to Slack "
+            "over Socket Mode (one workspace only) and serves only `/healthz`, `/readyz` and "
+            "`/metrics` over HTTP."
+        ),
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/",
+        description=(
+            "Slack Web API base URL (GovSlack: `https://slack-gov.com/api/`; the tests point it at a "
+            "fake Slack)."
+        ),
+    )
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description=(
+            "SQLite for a single process; PostgreSQL (`postgres://…` or `postgresql://…`) in production."
+        ),
+    )
+    port: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=65535,
+            description=(
+                "HTTP port for `POST /slack/events`, `GET /healthz`, `GET /readyz` and `GET /metrics`."
+            ),
+        ),
+    ] = 3000
+    run_scheduler: bool = Field(
+        True,
+        description=(
+            "Each web process runs the scheduler too (check-ins, reminders, and messages the outbox "
+            "still holds). Set `false` when a `worker` runs it; the worker always does."
+        ),
+    )
+    scheduler_tick_seconds: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=3600,
+            description=(
+                "How often, in seconds, the scheduler looks for due check-ins and reminders. Messages "
+                "left in the outbox are looked at every second (or this often, if shorter)."
+            ),
+        ),
+    ] = 30.0
+    web_concurrency: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=64,
+            description=("gunicorn's web processes: one per core. Heroku sets it from the dyno size."),
+        ),
+    ] = 2
+    web_threads: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=256,
+            description=(
+                "Request threads per web process: the built-in server (`make run`) and gunicorn alike."
+            ),
+        ),
+    ] = 16
     # Database connections per process (PostgreSQL): at most DB_POOL_SIZE + DB_MAX_OVERFLOW. With
     # the defaults, two web processes and a worker hold at most 3 × 6 = 18, within the 20 that
     # small managed PostgreSQL plans allow.
-    db_pool_size: Annotated[int, Field(ge=1, le=100, description=(
-        "PostgreSQL connections each process (web or worker) keeps open in its pool."))] = 4
-    db_max_overflow: Annotated[int, Field(ge=0, le=100, description=(
-        "Connections a process may open beyond its pool in a burst. Keep (web processes + "
-        "workers) × (`DB_POOL_SIZE` + `DB_MAX_OVERFLOW`), plus 1 for a deploy's migrations, under"
-        " your database plan's limit."))] = 2
-    log_level: str = Field("INFO", description=(
-        "`DEBUG`, `INFO`, `WARNING` or `ERROR`. No level logs private text."))
-    log_format: str = Field("text", description=(
-        "`text` for people; `json` for one JSON object per line, for log platforms that index "
-        "fields."))
+    db_pool_size: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=100,
+            description=("PostgreSQL connections each process (web or worker) keeps open in its pool."),
+        ),
+    ] = 4
+    db_max_overflow: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=100,
+            description=(
+                "Connections a process may open beyond its pool in a burst. Keep (web processes + "
+                "workers) × (`DB_POOL_SIZE` + `DB_MAX_OVERFLOW`), plus 1 for a deploy's migrations, under"
+                " your database plan's limit."
+            ),
+        ),
+    ] = 2
+    log_level: str = Field(
+        "INFO", description=("`DEBUG`, `INFO`, `WARNING` or `ERROR`. No level logs private text.")
+    )
+    log_format: str = Field(
+        "text",
+        description=(
+            "`text` for people; `json` for one JSON object per line, for log platforms that index fields."
+        ),
+    )
     # The worker serves no HTTP; with this set it serves its own /metrics on this port, listening
     # on metrics_host only: this machine, unless said otherwise.
-    metrics_port: Annotated[int | None, Field(ge=1, le=65535, description=(
-        "The worker serves its own Prometheus metrics on this port. Web processes serve theirs at"
-        " `GET /metrics` on `PORT`."))] = None
-    metrics_host: str = Field(DEFAULT_METRICS_HOST, description=(
-        "The address the worker's metrics listen on: this machine only by default. Set `0.0.0.0` "
-        "(every interface) when the scraper runs elsewhere, and set `METRICS_TOKEN` too."))
+    metrics_port: Annotated[
+        int | None,
+        Field(
+            ge=1,
+            le=65535,
+            description=(
+                "The worker serves its own Prometheus metrics on this port. Web processes serve theirs at"
+                " `GET /metrics` on `PORT`."
+            ),
+        ),
+    ] = None
+    metrics_host: str = Field(
+        DEFAULT_METRICS_HOST,
+        description=(
+            "The address the worker's metrics listen on: this machine only by default. Set `0.0.0.0` "
+            "(every interface) when the scraper runs elsewhere, and set `METRICS_TOKEN` too."
+        ),
+    )
     # When set, GET /metrics (the web's and the worker's) answers only requests with
     # "Authorization: Bearer <this>".
-    metrics_token: str = Field("", description=(
-        "When set, `GET /metrics` (the web processes' and the worker's) answers only "
-        "`Authorization: Bearer <token>`; anything else gets 401."))
+    metrics_token: str = Field(
+        "",
+        description=(
+            "When set, `GET /metrics` (the web processes' and the worker's) answers only "
+            "`Authorization: Bearer <token>`; anything else gets 401."
+        ),
+    )
 
-    @field_validator("port", "web_concurrency", "web_threads", "db_pool_size", "db_max_overflow",
-                     mode="before")
+    @field_validator(
+        "port", "web_concurrency", "web_threads", "db_pool_size", "db_max_overflow", mode="before"
+    )
     @classmethod
     def _whole_number(cls, value: object) -> object:
         """Digits only ("2.0" is not a number of processes; gunicorn would not read it either);
@@ -134,8 +230,10 @@ class Settings(BaseSettings):
             ipaddress.ip_address(value)
         except ValueError:
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}", value):
-                raise ValueError("must be an address to listen on, such as 127.0.0.1 (this machine "
-                                 "only) or 0.0.0.0 (every interface)") from None
+                raise ValueError(
+                    "must be an address to listen on, such as 127.0.0.1 (this machine "
+                    "only) or 0.0.0.0 (every interface)"
+                ) from None
         return value
 
     @field_validator("slack_bot_token")
@@ -215,19 +313,25 @@ class Settings(BaseSettings):
         if self.slack_bot_token and (self.slack_client_id or self.slack_client_secret):
             raise SettingsError(
                 "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
-                "(installed in any workspace), not both")
+                "(installed in any workspace), not both"
+            )
         if self.slack_client_id and not self.slack_client_secret:
-            raise SettingsError("SLACK_CLIENT_SECRET is required with SLACK_CLIENT_ID (find both "
-                                "under Basic Information in your Slack app)")
+            raise SettingsError(
+                "SLACK_CLIENT_SECRET is required with SLACK_CLIENT_ID (find both "
+                "under Basic Information in your Slack app)"
+            )
         if self.slack_client_secret and not self.slack_client_id:
             raise SettingsError("SLACK_CLIENT_ID is required with SLACK_CLIENT_SECRET")
         if not self.slack_bot_token and not self.slack_client_id:
             raise SettingsError(
                 "SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, to be "
-                "installed in any workspace)")
+                "installed in any workspace)"
+            )
         if self.multi_workspace and self.socket_mode:
-            raise SettingsError("SLACK_APP_TOKEN (Socket Mode) works with SLACK_BOT_TOKEN only: "
-                                "installing in many workspaces needs Slack to reach Parley over HTTP")
+            raise SettingsError(
+                "SLACK_APP_TOKEN (Socket Mode) works with SLACK_BOT_TOKEN only: "
+                "installing in many workspaces needs Slack to reach Parley over HTTP"
+            )
 
     def check_for_http(self) -> None:
         """HTTP mode verifies every request, so it cannot run without the signing secret."""
@@ -238,8 +342,11 @@ class Settings(BaseSettings):
 
 
 # pydantic's words for the common mistakes, said for someone setting a variable.
-PLAIN_ERRORS = {"int_parsing": "must be a whole number", "float_parsing": "must be a number",
-                "bool_parsing": "must be true or false"}
+PLAIN_ERRORS = {
+    "int_parsing": "must be a whole number",
+    "float_parsing": "must be a number",
+    "bool_parsing": "must be true or false",
+}
 
 
 def _describe(error: ValidationError) -> str:

@@ -21,20 +21,28 @@ log = logging.getLogger("parley.metrics")
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
 
 ACK_SECONDS = Histogram(
-    "parley_ack_seconds", "Slack request received to its ack sent back (HTTP), by kind",
-    ["kind"], buckets=SECONDS)
+    "parley_ack_seconds",
+    "Slack request received to its ack sent back (HTTP), by kind",
+    ["kind"],
+    buckets=SECONDS,
+)
 REQUEST_SECONDS = Histogram(
     "parley_request_seconds",
     "Slack request received to the end of the work after its ack (its messages delivered), by kind",
-    ["kind"], buckets=SECONDS)
+    ["kind"],
+    buckets=SECONDS,
+)
 SLACK_CALLS = Counter(
     "parley_slack_api_calls_total",
     "Slack Web API calls, each attempt (retries included), by method and outcome: ok, error "
     "(Slack said ok=false), rate_limited (429), server_error (5xx), http_error, connection_error",
-    ["method", "outcome"])
+    ["method", "outcome"],
+)
 DB_IN_USE = Gauge(
-    "parley_db_connections_in_use", "Database connections checked out of the pool",
-    multiprocess_mode="livesum")
+    "parley_db_connections_in_use",
+    "Database connections checked out of the pool",
+    multiprocess_mode="livesum",
+)
 
 _METHOD = re.compile(r"[A-Za-z.]{1,64}")
 
@@ -44,7 +52,7 @@ def observe(histogram: Histogram, kind: str, seconds: float) -> None:
     request it measures."""
     try:
         histogram.labels(kind).observe(seconds)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.warning("could not record %s", histogram._name, exc_info=True)
 
 
@@ -52,7 +60,7 @@ def slack_call(url: str, outcome: str) -> None:
     method = url.split("?", 1)[0].rsplit("/", 1)[-1]
     try:
         SLACK_CALLS.labels(method if _METHOD.fullmatch(method) else "other", outcome).inc()
-    except Exception:  # noqa: BLE001 - as in observe()
+    except Exception:
         log.warning("could not count a Slack call", exc_info=True)
 
 
@@ -74,5 +82,5 @@ def watch_pool(engine: Engine) -> None:
 def _add_in_use(change: int) -> None:
     try:
         DB_IN_USE.inc(change)
-    except Exception:  # noqa: BLE001 - as in observe(): never fails a database call
+    except Exception:
         log.warning("could not count a database connection", exc_info=True)

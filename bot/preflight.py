@@ -54,9 +54,11 @@ def first_line(error: BaseException) -> str:
 def not_socket_mode_or_exit(settings: Settings) -> None:
     """gunicorn serves HTTP only: with SLACK_APP_TOKEN set it would hear nothing from Slack."""
     if settings.socket_mode:
-        fail("configuration error: SLACK_APP_TOKEN is set, and Socket Mode runs in one process "
-             "(python app.py, or the image's `app` command), not under gunicorn; unset it to serve "
-             "Slack over HTTP")
+        fail(
+            "configuration error: SLACK_APP_TOKEN is set, and Socket Mode runs in one process "
+            "(python app.py, or the image's `app` command), not under gunicorn; unset it to serve "
+            "Slack over HTTP"
+        )
 
 
 def database_or_exit(settings: Settings) -> None:
@@ -79,10 +81,17 @@ def _not_slack(response: object) -> str | None:
     status = getattr(response, "status_code", None)
     headers = getattr(response, "headers", None) or {}
     data = getattr(response, "data", None)
-    kind = next((str(value).split(";")[0].strip() for key, value in dict(headers).items()
-                 if str(key).lower() == "content-type"), "")
+    kind = next(
+        (
+            str(value).split(";")[0].strip()
+            for key, value in dict(headers).items()
+            if str(key).lower() == "content-type"
+        ),
+        "",
+    )
     not_json = str((data or {}).get("error", "") if isinstance(data, dict) else "").startswith(
-        "Received a response in a non-JSON format")
+        "Received a response in a non-JSON format"
+    )
     if isinstance(data, dict) and "ok" in data and not not_json and (not kind or "json" in kind):
         return None
     return f"it answered HTTP {status} with {kind or 'no content type'}, not Slack's JSON"
@@ -91,13 +100,14 @@ def _not_slack(response: object) -> str | None:
 def slack_failure(error: BaseException, settings: Settings, *, token: str | None = None) -> Stop | None:
     """One line for what Slack said (or did not) when Parley checked its token (`token`: which
     one, SLACK_BOT_TOKEN by default); None when the error is something else."""
-    what = token or ("Parley's start-up check (api.test)" if settings.multi_workspace
-                     else "SLACK_BOT_TOKEN")
+    what = token or ("Parley's start-up check (api.test)" if settings.multi_workspace else "SLACK_BOT_TOKEN")
     if isinstance(error, SlackApiError):
         status = getattr(error.response, "status_code", 200)
         if isinstance(status, int) and status >= 500:  # Slack's own trouble, or a proxy's
-            return Stop(f"Slack at {settings.slack_api_url} answered HTTP {status}: it may be "
-                        "down for now", UNAVAILABLE)
+            return Stop(
+                f"Slack at {settings.slack_api_url} answered HTTP {status}: it may be down for now",
+                UNAVAILABLE,
+            )
         not_slack = _not_slack(error.response)
         if not_slack:
             return Stop(f"SLACK_API_URL {settings.slack_api_url} is not Slack's Web API: {not_slack}")
@@ -115,14 +125,19 @@ def slack_or_exit(settings: Settings) -> None:
     quiet = logging.getLogger("parley.preflight.slack")
     quiet.propagate = False
     quiet.setLevel(logging.CRITICAL + 1)
-    client = WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=10,
-                       logger=quiet, retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])
+    client = WebClient(
+        token=settings.slack_bot_token or None,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        logger=quiet,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+    )
     try:
         if settings.multi_workspace:  # no token of its own: each workspace's comes from its install
             client.api_test()
         else:
             client.auth_test()
-    except Exception as error:  # noqa: BLE001 - one line when it is Slack's answer
+    except Exception as error:
         reason = slack_failure(error, settings)
         if reason is None:
             raise

@@ -37,13 +37,16 @@ def main() -> None:
         with engine.connect() as conn:
             before = MigrationContext.configure(conn).get_current_revision()
     except Exception as error:  # noqa: BLE001 - whatever it is, one line
-        preflight.fail(f"cannot read the database's schema version: {preflight.first_line(error)}",
-                       preflight.UNAVAILABLE)
+        preflight.fail(
+            f"cannot read the database's schema version: {preflight.first_line(error)}", preflight.UNAVAILABLE
+        )
     finally:
         engine.dispose()
     if before is not None and before != head and not _known(scripts, before):
-        print(f"parley {version()}: the database schema is at {before}, newer than this release's "
-              f"head ({head}); nothing to migrate")
+        print(
+            f"parley {version()}: the database schema is at {before}, newer than this release's "
+            f"head ({head}); nothing to migrate"
+        )
         return
     os.environ["DATABASE_URL"] = settings.database_url  # migrations/env.py reads it (.env included)
     try:

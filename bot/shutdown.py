@@ -29,8 +29,13 @@ log = logging.getLogger("parley.shutdown")
 GRACE_SECONDS = 20.0
 
 
-def wind_down(deliverer: Deliverer, *, executor: ListenerExecutor | None = None,
-              scheduler: Any = None, deadline: float | None = None) -> bool:
+def wind_down(
+    deliverer: Deliverer,
+    *,
+    executor: ListenerExecutor | None = None,
+    scheduler: Any = None,
+    deadline: float | None = None,
+) -> bool:
     """Finish what was acked, by `deadline` (monotonic; default GRACE_SECONDS from now). True when
     everything finished; False when something was still running at the deadline."""
     deadline = time.monotonic() + GRACE_SECONDS if deadline is None else deadline

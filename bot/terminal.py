@@ -24,7 +24,7 @@ def one_line(text: str, *, limit: int | None = None) -> str:
     if not text.isprintable():
         text = "".join(_shown(c) for c in text)
     if limit is not None and len(text) > limit:
-        text = text[:max(limit - 1, 0)] + ELLIPSIS[:limit]
+        text = text[: max(limit - 1, 0)] + ELLIPSIS[:limit]
     return text
 
 

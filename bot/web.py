@@ -25,8 +25,7 @@ def port_free_or_exit(port: int) -> None:
         try:
             probe.bind(("0.0.0.0", port))
         except OSError as error:
-            preflight.fail(f"cannot listen on PORT {port}: {error.strerror or error}",
-                           preflight.UNAVAILABLE)
+            preflight.fail(f"cannot listen on PORT {port}: {error.strerror or error}", preflight.UNAVAILABLE)
 
 
 def main() -> None:

@@ -33,8 +33,7 @@ Key = tuple[str, str, int | None]
 class ConnectionPerThread:
     """One open connection per (thread, scheme, host, port)."""
 
-    def __init__(self, timeout: float, ssl_context: Any = None,
-                 idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(self, timeout: float, ssl_context: Any = None, idle_seconds: float = IDLE_SECONDS) -> None:
         self.timeout = timeout
         self.ssl_context = ssl_context
         self.idle_seconds = idle_seconds
@@ -60,8 +59,7 @@ class ConnectionPerThread:
         with self._lock:
             self.opened += 1
         if scheme == "https":
-            return http.client.HTTPSConnection(host, port, timeout=self.timeout,
-                                               context=self.ssl_context)
+            return http.client.HTTPSConnection(host, port, timeout=self.timeout, context=self.ssl_context)
         return http.client.HTTPConnection(host, port, timeout=self.timeout)
 
     def send(self, req: Request) -> tuple[http.client.HTTPResponse, bytes]:
@@ -70,8 +68,12 @@ class ConnectionPerThread:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         conn = self._connection(key)
         try:
-            conn.request(req.get_method(), path, body=req.data,
-                         headers={name.title(): value for name, value in req.header_items()})
+            conn.request(
+                req.get_method(),
+                path,
+                body=req.data,
+                headers={name.title(): value for name, value in req.header_items()},
+            )
         except OSError as error:  # as urllib does: not connected, or the request was not sent
             conn.close()
             raise URLError(error) from error
@@ -128,10 +130,8 @@ class KeepAliveWebClient(WebClient):
             return super()._perform_urllib_http_request_internal(url, req)
         response, body = self.connections.send(req)
         if not 200 <= response.status < 300:
-            raise HTTPError(url, response.status, response.reason, response.headers,
-                            io.BytesIO(body))
+            raise HTTPError(url, response.status, response.reason, response.headers, io.BytesIO(body))
         if response.headers.get_content_type() == "application/gzip":
             return {"status": response.status, "headers": response.headers, "body": body}
         charset = response.headers.get_content_charset() or "utf-8"
-        return {"status": response.status, "headers": response.headers,
-                "body": body.decode(charset)}
+        return {"status": response.status, "headers": response.headers, "body": body.decode(charset)}

@@ -34,9 +34,12 @@ def main() -> None:
         try:
             serve_process_metrics(settings.metrics_host, settings.metrics_port, settings.metrics_token)
         except OSError as error:  # taken, or not an address of this machine
-            print(f"parley: configuration error: METRICS_PORT {settings.metrics_port} on "
-                  f"METRICS_HOST {settings.metrics_host} cannot be listened on: "
-                  f"{error.strerror or error}", file=sys.stderr)
+            print(
+                f"parley: configuration error: METRICS_PORT {settings.metrics_port} on "
+                f"METRICS_HOST {settings.metrics_host} cannot be listened on: "
+                f"{error.strerror or error}",
+                file=sys.stderr,
+            )
             raise SystemExit(2) from None
     preflight.database_or_exit(settings)
     preflight.slack_or_exit(settings)

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
-from models import installations as installations  # noqa: F401 - registers the OAuth tables
+# Imported for what importing does: it registers the OAuth tables.
+from models import installations as installations
 from models.agreement import ActionItem, Agreement, AgreementStatus, Approval
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow

@@ -71,8 +71,9 @@ class Agreement(Base):
             "version": self.version,
             "terms": self.terms,
             "compensation": [str(self.amount), self.currency] if self.amount is not None else None,
-            "action_items": [[i.text, i.owner_team, i.owner_user, i.due_as_agreed.isoformat()]
-                             for i in self.items],
+            "action_items": [
+                [i.text, i.owner_team, i.owner_user, i.due_as_agreed.isoformat()] for i in self.items
+            ],
             "checkins": {"days_after": sorted(self.checkin_days), "on_due_dates": self.checkin_on_due_dates},
         }
 
@@ -89,7 +90,8 @@ class ActionItem(Base):
     due_date: Mapped[date] = mapped_column(Date)  # now: a new date set later moves it
     # As agreed (and hashed): never changes.
     agreed_due: Mapped[date] = mapped_column(
-        Date, default=lambda context: context.get_current_parameters()["due_date"])
+        Date, default=lambda context: context.get_current_parameters()["due_date"]
+    )
     status: Mapped[str] = mapped_column(String(16), default="open")
 
     agreement: Mapped[Agreement] = relationship(back_populates="items")

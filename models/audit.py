@@ -29,9 +29,7 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
-    dispute_id: Mapped[int | None] = mapped_column(
-        ForeignKey("disputes.id", ondelete="CASCADE"), index=True
-    )
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
     actor_team: Mapped[str | None] = mapped_column(String(32))
     actor_user: Mapped[str | None] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(64), index=True)  # GET /metrics counts by kind
@@ -41,25 +39,48 @@ class AuditEvent(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
 
-def canonical(*, prev_hash: str | None, team_id: str, dispute_id: int | None,
-              actor_team: str | None, actor_user: str | None, kind: str,
-              payload: dict[str, Any], at: datetime) -> bytes:
+def canonical(
+    *,
+    prev_hash: str | None,
+    team_id: str,
+    dispute_id: int | None,
+    actor_team: str | None,
+    actor_user: str | None,
+    kind: str,
+    payload: dict[str, Any],
+    at: datetime,
+) -> bytes:
     """What an event's hash is taken over: JSON with sorted keys and no spaces, every non-ASCII
     character as a \\u escape, the time in UTC to the microsecond. Versioned (`v`): a later form
     would be a new version. The payload is as the database gives it back (see `stored`)."""
-    body = {"v": CHAIN_VERSION, "prev": prev_hash or "", "team": team_id, "dispute": dispute_id,
-            "actor": [actor_team, actor_user], "kind": kind, "payload": payload,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds")}
+    body = {
+        "v": CHAIN_VERSION,
+        "prev": prev_hash or "",
+        "team": team_id,
+        "dispute": dispute_id,
+        "actor": [actor_team, actor_user],
+        "kind": kind,
+        "payload": payload,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+    }
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()  # ASCII: \u escapes
 
 
 def event_hash(event: Any, prev_hash: str | None) -> str:
     """The SHA-256 (hex) of the event's canonical form, chained to `prev_hash`. `event`: an
     AuditEvent, or a row of its columns."""
-    return hashlib.sha256(canonical(
-        prev_hash=prev_hash, team_id=event.team_id, dispute_id=event.dispute_id,
-        actor_team=event.actor_team, actor_user=event.actor_user, kind=event.kind,
-        payload=event.payload if event.payload is not None else {}, at=event.at)).hexdigest()
+    return hashlib.sha256(
+        canonical(
+            prev_hash=prev_hash,
+            team_id=event.team_id,
+            dispute_id=event.dispute_id,
+            actor_team=event.actor_team,
+            actor_user=event.actor_user,
+            kind=event.kind,
+            payload=event.payload if event.payload is not None else {},
+            at=event.at,
+        )
+    ).hexdigest()
 
 
 def stored(payload: dict[str, Any]) -> dict[str, Any]:

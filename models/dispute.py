@@ -84,9 +84,7 @@ class Dispute(Base):
         return f"D-{self.number}"
 
     def party_of(self, team_id: str, user_id: str) -> Party | None:
-        return next(
-            (p for p in self.parties if p.team_id == team_id and p.user_id == user_id), None
-        )
+        return next((p for p in self.parties if p.team_id == team_id and p.user_id == user_id), None)
 
 
 class Party(Base):

@@ -46,39 +46,49 @@ class AgreementValues:
     @classmethod
     def from_proposal(cls, proposal: Proposal, checkin_days: list[int]) -> AgreementValues:
         terms = f"{proposal.summary}\n\n{proposal.details}"
-        return cls(terms=terms[:TERMS_MAX],
-                   amount=f"{proposal.amount}" if proposal.amount is not None else "",
-                   currency=proposal.currency, checkin_days=checkin_days,
-                   items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in proposal.items])
+        return cls(
+            terms=terms[:TERMS_MAX],
+            amount=f"{proposal.amount}" if proposal.amount is not None else "",
+            currency=proposal.currency,
+            checkin_days=checkin_days,
+            items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in proposal.items],
+        )
 
     @classmethod
     def from_agreement(cls, agreement: Agreement) -> AgreementValues:
-        return cls(terms=agreement.terms,
-                   amount=f"{agreement.amount}" if agreement.amount is not None else "",
-                   currency=agreement.currency, checkin_days=list(agreement.checkin_days),
-                   on_due_dates=agreement.checkin_on_due_dates,
-                   items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in agreement.items])
+        return cls(
+            terms=agreement.terms,
+            amount=f"{agreement.amount}" if agreement.amount is not None else "",
+            currency=agreement.currency,
+            checkin_days=list(agreement.checkin_days),
+            on_due_dates=agreement.checkin_on_due_dates,
+            items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in agreement.items],
+        )
 
 
 def _days_label(days: int) -> str:
     return f"{days} days after it takes effect"
 
 
-def agreement_modal(dispute: Dispute, meta: AgreementMeta, values: AgreementValues, *,
-                    editing: int | None = None) -> dict[str, Any]:
-    intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
-               note=f"Your edit becomes version {editing + 1}; approvals start again." if editing else
-               "One person from each organization approves the agreement with a button; only then "
-               "is it in effect.")
+def agreement_modal(
+    dispute: Dispute, meta: AgreementMeta, values: AgreementValues, *, editing: int | None = None
+) -> dict[str, Any]:
+    intro = md(
+        "*{ref} · {title}*\n{note}",
+        ref=dispute.reference,
+        title=truncate(dispute.title, 200),
+        note=f"Your edit becomes version {editing + 1}; approvals start again."
+        if editing
+        else "One person from each organization approves the agreement with a button; only then "
+        "is it in effect.",
+    )
     day_options = [option(str(d), _days_label(d)) for d in CHECKIN_CHOICES]
-    checkins: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_AG_CHECKINS,
-                                "options": day_options}
+    checkins: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_AG_CHECKINS, "options": day_options}
     chosen = [o for o in day_options if int(o["value"]) in values.checkin_days]
     if chosen:
         checkins["initial_options"] = chosen
     due_option = option("yes", "On each action item's due date")
-    due: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_AG_DUE_CHECKINS,
-                           "options": [due_option]}
+    due: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_AG_DUE_CHECKINS, "options": [due_option]}
     if values.on_due_dates:
         due["initial_options"] = [due_option]
     return {
@@ -90,18 +100,47 @@ def agreement_modal(dispute: Dispute, meta: AgreementMeta, values: AgreementValu
         "private_metadata": meta.encode(),
         "blocks": [
             section(intro),
-            input_block(ids.B_AG_TERMS, "Terms", text_input(
-                ids.A_AG_TERMS, max_length=TERMS_MAX, multiline=True, initial=values.terms,
-                placeholder="What each side will do, in plain words")),
-            input_block(ids.B_AG_AMOUNT, "Compensation", text_input(
-                ids.A_AG_AMOUNT, max_length=20, initial=values.amount), optional=True),
-            input_block(ids.B_AG_CURRENCY, "Currency", static_select(
-                ids.A_AG_CURRENCY, {c: c for c in CURRENCIES}, initial=values.currency,
-                placeholder="Choose a currency"), optional=True),
-            *item_rows(meta.rows, values.items, ids.ADD_AGREEMENT_ITEM_ROW,
-                       "*Action items*: who will do what, by when. Parley checks in on each."),
-            input_block(ids.B_AG_CHECKINS, "When should Parley check in?", checkins,
-                        optional=True, hint="At 10:00 in the opener's time zone, on business days."),
+            input_block(
+                ids.B_AG_TERMS,
+                "Terms",
+                text_input(
+                    ids.A_AG_TERMS,
+                    max_length=TERMS_MAX,
+                    multiline=True,
+                    initial=values.terms,
+                    placeholder="What each side will do, in plain words",
+                ),
+            ),
+            input_block(
+                ids.B_AG_AMOUNT,
+                "Compensation",
+                text_input(ids.A_AG_AMOUNT, max_length=20, initial=values.amount),
+                optional=True,
+            ),
+            input_block(
+                ids.B_AG_CURRENCY,
+                "Currency",
+                static_select(
+                    ids.A_AG_CURRENCY,
+                    {c: c for c in CURRENCIES},
+                    initial=values.currency,
+                    placeholder="Choose a currency",
+                ),
+                optional=True,
+            ),
+            *item_rows(
+                meta.rows,
+                values.items,
+                ids.ADD_AGREEMENT_ITEM_ROW,
+                "*Action items*: who will do what, by when. Parley checks in on each.",
+            ),
+            input_block(
+                ids.B_AG_CHECKINS,
+                "When should Parley check in?",
+                checkins,
+                optional=True,
+                hint="At 10:00 in the opener's time zone, on business days.",
+            ),
             input_block(ids.B_AG_DUE_CHECKINS, "Also check in", due, optional=True),
         ],
     }
@@ -121,8 +160,10 @@ def changes_from(proposal: Proposal, agreement: Agreement) -> list[Mrkdwn]:
     """What an agreement changed from the proposal it was made from, in plain words ("450 USD
     → 1,200 USD"): shown on the agreement, so nobody approves a change without seeing it."""
     changed: list[Mrkdwn] = []
-    was, now = (format_amount(proposal.amount, proposal.currency) or "none",
-                format_amount(agreement.amount, agreement.currency) or "none")
+    was, now = (
+        format_amount(proposal.amount, proposal.currency) or "none",
+        format_amount(agreement.amount, agreement.currency) or "none",
+    )
     if was != now:
         changed.append(md("Compensation: {was} → {now}", was=was, now=now))
     if agreement.terms != f"{one_line(proposal.summary)}\n\n{proposal.details}".strip():
@@ -130,27 +171,45 @@ def changes_from(proposal: Proposal, agreement: Agreement) -> list[Mrkdwn]:
     before = [(i.text, i.owner_user, i.due_date) for i in proposal.items]
     after = [(i.text, i.owner_user, i.due_as_agreed) for i in agreement.items]
     if before != after:
-        changed.append(md("The action items ({was} before, {now} now)", was=len(before),
-                          now=len(after)))
+        changed.append(md("The action items ({was} before, {now} now)", was=len(before), now=len(after)))
     return changed
+
 
 def item_lines(items: list[Any]) -> Mrkdwn:
     """Action items (of a proposal or an agreement): what, owner, due date, one per line."""
-    return Mrkdwn("\n").join(md("• {what} · {owner} · due {due}", what=i.text, owner=mention(i.owner_user),
-                                 due=f"{i.due_date.day} {i.due_date:%b %Y}") for i in items)
+    return Mrkdwn("\n").join(
+        md(
+            "• {what} · {owner} · due {due}",
+            what=i.text,
+            owner=mention(i.owner_user),
+            due=f"{i.due_date.day} {i.due_date:%b %Y}",
+        )
+        for i in items
+    )
 
 
-def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: ApprovalView, *,
-                     superseded_by: int | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    head = md("*{label}* for {ref} · {title}", label=agreement.label, ref=dispute.reference,
-              title=truncate(dispute.title, 150))
+def agreement_blocks(
+    dispute: Dispute, agreement: Agreement, approvals: ApprovalView, *, superseded_by: int | None = None
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    head = md(
+        "*{label}* for {ref} · {title}",
+        label=agreement.label,
+        ref=dispute.reference,
+        title=truncate(dispute.title, 150),
+    )
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain(f"{agreement.label}", 150)},
         section(head),
     ]
     if approvals.changed:
-        blocks.append(section(md(":warning: *Changed from the accepted proposal*\n{what}",
-                                 what=Mrkdwn("\n").join(md("• {c}", c=c) for c in approvals.changed))))
+        blocks.append(
+            section(
+                md(
+                    ":warning: *Changed from the accepted proposal*\n{what}",
+                    what=Mrkdwn("\n").join(md("• {c}", c=c) for c in approvals.changed),
+                )
+            )
+        )
     blocks += quote_sections(Mrkdwn("*Terms*"), agreement.terms)
     amount = format_amount(agreement.amount, agreement.currency)
     if amount:
@@ -161,58 +220,105 @@ def agreement_blocks(dispute: Dispute, agreement: Agreement, approvals: Approval
     if agreement.checkin_on_due_dates and agreement.items:
         plan.append("on each action item's due date")
     blocks.append(section(md("*Check-ins*\n{plan}", plan=", ".join(plan) if plan else "none")))
-    done = Mrkdwn("\n").join(md(":white_check_mark: {who}, {when}", who=who,
-                                 when=slack_date(at, "{date_short} {time}"))
-                              for who, at in approvals.approved) or Mrkdwn("No approvals yet.")
+    done = Mrkdwn("\n").join(
+        md(":white_check_mark: {who}, {when}", who=who, when=slack_date(at, "{date_short} {time}"))
+        for who, at in approvals.approved
+    ) or Mrkdwn("No approvals yet.")
     blocks.append(section(md("*Approvals*\n{done}", done=done)))
     if agreement.status == AgreementStatus.PENDING:
         if approvals.still_needed:
-            blocks.append(section(md("*Still needed*\n{who}", who=Mrkdwn("\n").join(
-                md("• {n}", n=n) for n in approvals.still_needed))))
+            blocks.append(
+                section(
+                    md(
+                        "*Still needed*\n{who}",
+                        who=Mrkdwn("\n").join(md("• {n}", n=n) for n in approvals.still_needed),
+                    )
+                )
+            )
         if approvals.asked:  # they must act: read it, then approve or suggest a change
-            blocks.append(section(md("{who}: please read it, then approve it or suggest a change.",
-                                     who=mentions(approvals.asked))))
+            blocks.append(
+                section(
+                    md(
+                        "{who}: please read it, then approve it or suggest a change.",
+                        who=mentions(approvals.asked),
+                    )
+                )
+            )
         value = AgreementButton(d=dispute.id, a=agreement.id, h=agreement.content_hash).encode()
-        blocks.append({"type": "actions", "block_id": f"agreement_{agreement.id}", "elements": [
-            {**button("Approve", ids.APPROVE_AGREEMENT, value, style="primary"), "confirm": {
-                "title": plain(f"Approve {agreement.label}?"),
-                "text": plain("You approve exactly the wording above. Any change makes a new "
-                              "version that needs approving again."),
-                "confirm": plain("Approve"), "deny": plain("Not yet")}},
-            button("Suggest a change", ids.EDIT_AGREEMENT, value),
-            button("Ask for changes", ids.REQUEST_CHANGES, value),
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"agreement_{agreement.id}",
+                "elements": [
+                    {
+                        **button("Approve", ids.APPROVE_AGREEMENT, value, style="primary"),
+                        "confirm": {
+                            "title": plain(f"Approve {agreement.label}?"),
+                            "text": plain(
+                                "You approve exactly the wording above. Any change makes a new "
+                                "version that needs approving again."
+                            ),
+                            "confirm": plain("Approve"),
+                            "deny": plain("Not yet"),
+                        },
+                    },
+                    button("Suggest a change", ids.EDIT_AGREEMENT, value),
+                    button("Ask for changes", ids.REQUEST_CHANGES, value),
+                ],
+            }
+        )
     elif agreement.status == AgreementStatus.SUPERSEDED:
-        blocks.append(context(md(":arrows_counterclockwise: Superseded by v{v}. Approvals of this "
-                                 "version no longer count.", v=superseded_by) if superseded_by else
-                              ":arrows_counterclockwise: Superseded by a newer version."))
+        blocks.append(
+            context(
+                md(
+                    ":arrows_counterclockwise: Superseded by v{v}. Approvals of this "
+                    "version no longer count.",
+                    v=superseded_by,
+                )
+                if superseded_by
+                else ":arrows_counterclockwise: Superseded by a newer version."
+            )
+        )
     else:
-        blocks.append(context(md(":white_check_mark: In effect since {when}",
-                                 when=slack_date(agreement.ratified_at))))
-    blocks.append(context("Each approval is tied to this exact wording; any change needs new "
-                          "approvals."))
+        blocks.append(
+            context(md(":white_check_mark: In effect since {when}", when=slack_date(agreement.ratified_at)))
+        )
+    blocks.append(context("Each approval is tied to this exact wording; any change needs new approvals."))
     return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks
 
 
 def certificate_comment(dispute: Dispute, agreement: Agreement, *, in_dm: bool = False) -> str:
     """Plain text (a file's comment): what the PDF is, in plain words."""
-    why = (f"Slack did not take files in {dispute.reference}'s thread, so here is your copy. "
-           if in_dm else "")
-    return (f"{why}The agreement for {dispute.reference} ({agreement.label}), as both sides "
-            "approved it, with who approved it and when.")
+    why = f"Slack did not take files in {dispute.reference}'s thread, so here is your copy. " if in_dm else ""
+    return (
+        f"{why}The agreement for {dispute.reference} ({agreement.label}), as both sides "
+        "approved it, with who approved it and when."
+    )
 
 
-def agreement_in_writing(dispute: Dispute, agreement: Agreement,
-                         items: list[tuple[str, Any]]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def agreement_in_writing(
+    dispute: Dispute, agreement: Agreement, items: list[tuple[str, Any]]
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """The agreement as a thread message, when Slack refused its PDF there: every section within
     Block Kit's 3,000 characters. `items`: (owner's name, action item)."""
-    text = md("{label} for {ref}, written out (Slack did not take the PDF here; each person who "
-              "approved it has it in a direct message).", label=agreement.label,
-              ref=dispute.reference)
+    text = md(
+        "{label} for {ref}, written out (Slack did not take the PDF here; each person who "
+        "approved it has it in a direct message).",
+        label=agreement.label,
+        ref=dispute.reference,
+    )
     blocks: list[dict[str, Any]] = [section(text), *quote_sections(Mrkdwn("*Terms*"), agreement.terms)]
     for owner, item in items:
-        blocks.append(section(md("• {what} · {owner} · due {due}", what=item.text, owner=owner,
-                                 due=item.due_as_agreed.isoformat())))
+        blocks.append(
+            section(
+                md(
+                    "• {what} · {owner} · due {due}",
+                    what=item.text,
+                    owner=owner,
+                    due=item.due_as_agreed.isoformat(),
+                )
+            )
+        )
     return text, blocks[:50]
 
 
@@ -227,43 +333,76 @@ class InEffect:
     check: str  # the "How to check this record" button's value
 
 
-def in_effect(dispute: Dispute, agreement: Agreement, said: InEffect, *,
-              attached: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def in_effect(
+    dispute: Dispute, agreement: Agreement, said: InEffect, *, attached: bool = True
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """The one message that says an agreement took effect: between whom, what happens next, who
     approved; the agreement's PDF is attached to it (`attached`), or written out after it when
     Slack refused the file. No mentions: nobody has to act on it now."""
     a, b = said.between
-    text = md(":handshake: {a} and {b} agreed on {ref}. The agreement is in effect now.",
-              a=a, b=b, ref=dispute.reference)
-    blocks: list[dict[str, Any]] = [section(md(
-        "{text}{file}", text=text, file=" It is attached as a PDF." if attached else ""))]
+    text = md(
+        ":handshake: {a} and {b} agreed on {ref}. The agreement is in effect now.",
+        a=a,
+        b=b,
+        ref=dispute.reference,
+    )
+    blocks: list[dict[str, Any]] = [
+        section(md("{text}{file}", text=text, file=" It is attached as a PDF." if attached else ""))
+    ]
     amount = format_amount(agreement.amount, agreement.currency)
-    steps = [md("• {what}: {owner}, by {due}", what=item.text, owner=owner,
-                due=f"{item.due_as_agreed.day} {item.due_as_agreed:%b %Y}") for owner, item in said.items]
+    steps = [
+        md(
+            "• {what}: {owner}, by {due}",
+            what=item.text,
+            owner=owner,
+            due=f"{item.due_as_agreed.day} {item.due_as_agreed:%b %Y}",
+        )
+        for owner, item in said.items
+    ]
     if amount:
         steps.insert(0, md("• Compensation of {amount}", amount=amount))
     if said.next_checkin is not None:
-        steps.append(md("• Parley checks in with both sides on {when}.",
-                        when=slack_date(said.next_checkin, "{date_short_pretty}")))
+        steps.append(
+            md(
+                "• Parley checks in with both sides on {when}.",
+                when=slack_date(said.next_checkin, "{date_short_pretty}"),
+            )
+        )
     if steps:
         blocks.append(section(md("*What happens next*\n{steps}", steps=Mrkdwn("\n").join(steps))))
-    approved = Mrkdwn("\n").join(md("• {who}{how}, {when}", who=who, how=HOW_APPROVED.get(how or "", ""),
-                                     when=slack_date(at, "{date_short}"))
-                                  for who, at, how in said.approved)
-    blocks += [section(md("*Approved by*\n{who}", who=approved)),
-               context("Each approval is tied to this exact wording; any change would need new "
-                       "approvals."),
-               {"type": "actions", "block_id": f"in_effect_{agreement.id}", "elements": [
-                   button("How to check this record", ids.HOW_TO_CHECK, said.check)]}]
+    approved = Mrkdwn("\n").join(
+        md(
+            "• {who}{how}, {when}",
+            who=who,
+            how=HOW_APPROVED.get(how or "", ""),
+            when=slack_date(at, "{date_short}"),
+        )
+        for who, at, how in said.approved
+    )
+    blocks += [
+        section(md("*Approved by*\n{who}", who=approved)),
+        context("Each approval is tied to this exact wording; any change would need new approvals."),
+        {
+            "type": "actions",
+            "block_id": f"in_effect_{agreement.id}",
+            "elements": [button("How to check this record", ids.HOW_TO_CHECK, said.check)],
+        },
+    ]
     return text, blocks
 
 
-def how_to_check(dispute: Dispute, agreement: Agreement, trail: str | None,
-                 filename: str) -> Mrkdwn:
+def how_to_check(dispute: Dispute, agreement: Agreement, trail: str | None, filename: str) -> Mrkdwn:
     """Privately, to whoever asked: the details that let anyone check the record."""
-    head = (md("\n• The audit trail of {ref} when it took effect ended in `{trail}` (its latest "
-               "event's SHA-256). `parley verify --audit {ref}` walks the whole chain.",
-               ref=dispute.reference, trail=trail) if trail else "")
+    head = (
+        md(
+            "\n• The audit trail of {ref} when it took effect ended in `{trail}` (its latest "
+            "event's SHA-256). `parley verify --audit {ref}` walks the whole chain.",
+            ref=dispute.reference,
+            trail=trail,
+        )
+        if trail
+        else ""
+    )
     return md(
         "*How to check this record*\n"
         "• The agreement's content hash is `{hash}`: the SHA-256 of exactly the wording both sides "
@@ -272,7 +411,11 @@ def how_to_check(dispute: Dispute, agreement: Agreement, trail: str | None,
         "• The PDF ({file}) carries its record inside; whoever runs Parley can check it against "
         "Parley's database with `parley verify {file}`. Its last page lists every approval with "
         "its Slack ids and the hash it approved.",
-        hash=agreement.content_hash, command=ids.COMMAND, head=head, file=filename)
+        hash=agreement.content_hash,
+        command=ids.COMMAND,
+        head=head,
+        file=filename,
+    )
 
 
 def changes_modal(dispute: Dispute, agreement: Agreement) -> dict[str, Any]:
@@ -285,16 +428,23 @@ def changes_modal(dispute: Dispute, agreement: Agreement) -> dict[str, Any]:
         "private_metadata": ChangesMeta(d=dispute.id, a=agreement.id).encode(),
         "blocks": [
             section(md("*{label}* for {ref}", label=agreement.label, ref=dispute.reference)),
-            input_block(ids.B_CHANGES, "What should change?", text_input(
-                ids.A_CHANGES, max_length=CHANGES_MAX, multiline=True)),
+            input_block(
+                ids.B_CHANGES,
+                "What should change?",
+                text_input(ids.A_CHANGES, max_length=CHANGES_MAX, multiline=True),
+            ),
         ],
     }
 
 
 def changes_requested(who: str, agreement: Agreement, what: str) -> Mrkdwn:
-    return md("{who} asked for changes to {label}:\n{what}\nEither side can use *Suggest a "
-              "change* on the agreement to post a new version.", who=who, label=agreement.label,
-              what=quoted(truncate(what, 1000)))
+    return md(
+        "{who} asked for changes to {label}:\n{what}\nEither side can use *Suggest a "
+        "change* on the agreement to post a new version.",
+        who=who,
+        label=agreement.label,
+        what=quoted(truncate(what, 1000)),
+    )
 
 
 def say_what_should_change() -> str:
@@ -309,5 +459,7 @@ def already_approved(agreement: Agreement) -> Mrkdwn:
 
 def approval_recorded(agreement: Agreement) -> Mrkdwn:
     """The private thanks for an approval that did not yet complete the set."""
-    return md("Thank you. Your approval of {label} is recorded, for exactly the wording you "
-              "approved.", label=agreement.label)
+    return md(
+        "Thank you. Your approval of {label} is recorded, for exactly the wording you approved.",
+        label=agreement.label,
+    )

@@ -38,12 +38,12 @@ def certificate_pdf(record: dict[str, Any], *, made_at: datetime | None = None) 
 
 
 def joined(names: list[str]) -> str:
-    """"Studio", "Studio and Client Co", "A, B and C"."""
+    """ "Studio", "Studio and Client Co", "A, B and C"."""
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
 
 
 def between(record: dict[str, Any]) -> str:
-    """"between Studio and Client Co" (or "within Studio" when all are of one organization)."""
+    """ "between Studio and Client Co" (or "within Studio" when all are of one organization)."""
     names = [o["name"] for o in record["organizations"]]
     return f"between {joined(names)}" if len(names) > 1 else f"within {joined(names) or 'Slack'}"
 
@@ -51,8 +51,13 @@ def between(record: dict[str, Any]) -> str:
 def together(record: dict[str, Any], rule: str | None) -> str:
     """Who approved, said as a whole: the subject of "… approved this exact wording"."""
     count = len(record["organizations"])
-    return ("Everyone taking part" if rule == "everyone" or count < 2 else
-            "Both organizations" if count == 2 else "Each organization")
+    return (
+        "Everyone taking part"
+        if rule == "everyone" or count < 2
+        else "Both organizations"
+        if count == 2
+        else "Each organization"
+    )
 
 
 def _certificate(record: dict[str, Any], made_at: datetime) -> Document:
@@ -62,9 +67,12 @@ def _certificate(record: dict[str, Any], made_at: datetime) -> Document:
     pdf.start(f"Agreement {between(record)}: {d['reference']} {d['title']}", made_at)
     _front(pdf, record, orgs)
     _verification(pdf, record)
-    pdf.attach(canonical(record), ATTACHMENT,
-               f"The record of agreement v{a['version']} of {d['reference']}, as Parley keeps it",
-               made_at)
+    pdf.attach(
+        canonical(record),
+        ATTACHMENT,
+        f"The record of agreement v{a['version']} of {d['reference']}, as Parley keeps it",
+        made_at,
+    )
     return pdf
 
 
@@ -77,25 +85,31 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str) -> None:
     pdf.quote(d["title"], 12)
     para(f"{category_label(d['category'])} · raised on {long_day(d['opened_at'])}", soft=True)
     pdf.ln(2)
-    para(f"Agreed on {long_day(a['ratified_at'])}."
-         + (f" This is version {a['version']} of the agreement." if a["version"] != 1 else ""),
-         11, bold=True)
-    para(f"{together(record, a.get('approvals_rule'))} approved this exact wording; any change "
-         "needs new approvals.", 11)
+    para(
+        f"Agreed on {long_day(a['ratified_at'])}."
+        + (f" This is version {a['version']} of the agreement." if a["version"] != 1 else ""),
+        11,
+        bold=True,
+    )
+    para(
+        f"{together(record, a.get('approvals_rule'))} approved this exact wording; any change "
+        "needs new approvals.",
+        11,
+    )
 
     heading("What was agreed")
     pdf.quote(a["terms"])
     if a["compensation"]:
         money = a["compensation"]
         pdf.ln(1)
-        para("Compensation: " + (format_amount(Decimal(money["amount"]), money["currency"])
-                                 or money["amount"]))
+        para(
+            "Compensation: " + (format_amount(Decimal(money["amount"]), money["currency"]) or money["amount"])
+        )
 
     heading("What happens next")
     for n, item in enumerate(a["action_items"], 1):
         owner = item["owner"]
-        para(f"{n}. {owner['name']} ({owner['organization']}) by {long_day(item['due'])}:",
-             bold=True)
+        para(f"{n}. {owner['name']} ({owner['organization']}) by {long_day(item['due'])}:", bold=True)
         pdf.quote(item["text"], indent=4)
         pdf.ln(1)
     if not a["action_items"]:
@@ -107,8 +121,11 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str) -> None:
         how = HOW_APPROVED.get(ap.get("how") or "", "")
         para(f"{ap['name']} ({ap['organization']}){how}, {long_moment(ap['at'])}")
     approvers = {(ap["team_id"], ap["user_id"]) for ap in record["approvals"]}
-    others = [f"{p['name']} ({p['organization']})" for p in record["parties"]
-              if (p["team_id"], p["user_id"]) not in approvers]
+    others = [
+        f"{p['name']} ({p['organization']})"
+        for p in record["parties"]
+        if (p["team_id"], p["user_id"]) not in approvers
+    ]
     if others:
         para(f"Also taking part: {joined(others)}.", soft=True)
     for m in record["mediators"]:
@@ -127,12 +144,13 @@ def _verification(pdf: Document, record: dict[str, Any]) -> None:
     d, a = record["dispute"], record["agreement"]
     para = pdf.para
     pdf.last_section("Verification")
-    para("For anyone who wants to check this agreement against Parley's own records.",
-         soft=True)
+    para("For anyone who wants to check this agreement against Parley's own records.", soft=True)
 
     _part(pdf, "The dispute")
-    para(f"{d['reference']} of Slack workspace {d['team_id']}, channel {d['channel_id']}, "
-         f"opened {stamp(d['opened_at'])}")
+    para(
+        f"{d['reference']} of Slack workspace {d['team_id']}, channel {d['channel_id']}, "
+        f"opened {stamp(d['opened_at'])}"
+    )
     for o in record["organizations"]:
         para(f"{o['name']} · Slack {o['team_id']} · {ROLES.get(o['side'], o['side'])}")
 
@@ -140,14 +158,12 @@ def _verification(pdf: Document, record: dict[str, Any]) -> None:
     for p in record["parties"]:
         para(f"{p['name']}, {p['organization']} · Slack {p['team_id']} / {p['user_id']}")
     for m in record["mediators"]:
-        para(f"Mediator: {m['name']}, {m['organization']} · Slack {m['team_id']} / "
-             f"{m['user_id']}")
+        para(f"Mediator: {m['name']}, {m['organization']} · Slack {m['team_id']} / {m['user_id']}")
     if not record["mediators"]:
         para("No mediator took part.", soft=True)
 
     _part(pdf, f"The agreement, version {a['version']}")
-    rule = ("every party" if a.get("approvals_rule") == "everyone"
-            else "one person from each organization")
+    rule = "every party" if a.get("approvals_rule") == "everyone" else "one person from each organization"
     para(f"In effect since {stamp(a['ratified_at'])}.")
     para(f"Approvals needed: {rule}, given in Slack with Parley's buttons.")
     para("SHA-256 content hash of its wording, as approved:", 9, soft=True)
@@ -155,21 +171,27 @@ def _verification(pdf: Document, record: dict[str, Any]) -> None:
 
     _part(pdf, "The approvals")
     for ap in record["approvals"]:
-        para(f"{ap['name']}, {ap['organization']} · Slack {ap['team_id']} / {ap['user_id']}",
-             bold=True)
+        para(f"{ap['name']}, {ap['organization']} · Slack {ap['team_id']} / {ap['user_id']}", bold=True)
         para(f"Approved version {ap['version']} at {stamp(ap['at'])}", 9)
         para(f"Content hash of the wording approved: {ap['content_hash']}", 8, soft=True)
         pdf.ln(1.5)
 
     _part(pdf, "This record")
     if record["audit_trail_head"]:
-        para(f"Audit trail of {d['reference']} when the agreement took effect (the SHA-256 of "
-             "its latest event):", 9, soft=True)
+        para(
+            f"Audit trail of {d['reference']} when the agreement took effect (the SHA-256 of "
+            "its latest event):",
+            9,
+            soft=True,
+        )
         para(record["audit_trail_head"], 8)
     para(f"This record, {ATTACHMENT}, is attached to this PDF. Its SHA-256:", 9, soft=True)
     para(record_hash(record), 8)
-    para("Whoever runs Parley can check this file against its database with: "
-         "parley verify <this file>", 9, soft=True)
+    para(
+        "Whoever runs Parley can check this file against its database with: parley verify <this file>",
+        9,
+        soft=True,
+    )
 
 
 def _part(pdf: Document, title: str) -> None:

@@ -20,41 +20,70 @@ from bot.blocks.text import (
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from models import ActionItem, Dispute, Side
 
-ANSWER_WORDS = {"done": ":white_check_mark: Done", "partly": ":large_orange_circle: Partly done",
-                "not_yet": ":hourglass_flowing_sand: Not done yet"}
+ANSWER_WORDS = {
+    "done": ":white_check_mark: Done",
+    "partly": ":large_orange_circle: Partly done",
+    "not_yet": ":hourglass_flowing_sand: Not done yet",
+}
 
 
 def _due(item: ActionItem) -> str:
     return f"{item.due_date.day} {item.due_date:%b %Y}"
 
 
-def checkin_message(dispute: Dispute, checkin_id: int, items: list[ActionItem],
-                    answered: dict[int, Mrkdwn] | None = None) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def checkin_message(
+    dispute: Dispute, checkin_id: int, items: list[ActionItem], answered: dict[int, Mrkdwn] | None = None
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """One question per action item, each with Yes, done / Partly / Not yet. It asks both sides
     alike (every party of each, and any item's owner who is not one): either can answer."""
     answered = answered or {}
-    people = mentions(dict.fromkeys(
-        [p.user_id for p in dispute.parties if p.side in (Side.PROVIDER, Side.CLIENT)]
-        + [i.owner_user for i in items]))
-    blocks: list[dict[str, Any]] = [section(md(
-        ":alarm_clock: *Check-in on {ref}* · {title}\n{people}, a quick check on what you "
-        "agreed: either side can answer.", ref=dispute.reference,
-        title=truncate(dispute.title, 150), people=people))]
+    people = mentions(
+        dict.fromkeys(
+            [p.user_id for p in dispute.parties if p.side in (Side.PROVIDER, Side.CLIENT)]
+            + [i.owner_user for i in items]
+        )
+    )
+    blocks: list[dict[str, Any]] = [
+        section(
+            md(
+                ":alarm_clock: *Check-in on {ref}* · {title}\n{people}, a quick check on what you "
+                "agreed: either side can answer.",
+                ref=dispute.reference,
+                title=truncate(dispute.title, 150),
+                people=people,
+            )
+        )
+    ]
     for item in items:
-        blocks.append(section(md("*Was “{what}” done?*\nOwner {owner} · due {due}", what=item.text,
-                                 owner=mention(item.owner_user), due=_due(item))))
+        blocks.append(
+            section(
+                md(
+                    "*Was “{what}” done?*\nOwner {owner} · due {due}",
+                    what=item.text,
+                    owner=mention(item.owner_user),
+                    due=_due(item),
+                )
+            )
+        )
         if item.id in answered:
             blocks.append(context(answered[item.id]))
             continue
         value = CheckInAnswer(d=dispute.id, c=checkin_id, i=item.id).encode()
-        blocks.append({"type": "actions", "block_id": f"checkin_{checkin_id}_{item.id}", "elements": [
-            button("Yes, done", ids.CHECKIN_DONE, value, style="primary"),
-            button("Partly", ids.CHECKIN_PARTLY, value),
-            button("Not yet", ids.CHECKIN_NOT_YET, value),
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"checkin_{checkin_id}_{item.id}",
+                "elements": [
+                    button("Yes, done", ids.CHECKIN_DONE, value, style="primary"),
+                    button("Partly", ids.CHECKIN_PARTLY, value),
+                    button("Not yet", ids.CHECKIN_NOT_YET, value),
+                ],
+            }
+        )
     names = Mrkdwn("; ").join(md("“{what}”", what=truncate(i.text, 80)) for i in items)
-    return md("Check-in on {ref}: was {names} done? {people}", ref=dispute.reference, names=names,
-              people=people), blocks
+    return md(
+        "Check-in on {ref}: was {names} done? {people}", ref=dispute.reference, names=names, people=people
+    ), blocks
 
 
 def answered_line(answer: str, who: str) -> Mrkdwn:
@@ -63,76 +92,140 @@ def answered_line(answer: str, who: str) -> Mrkdwn:
 
 
 def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    text = md("{who} says “{what}” is not done yet. What would help: a new date, reopening the "
-              "dispute, or a neutral mediator?", who=who, what=item.text)
+    text = md(
+        "{who} says “{what}” is not done yet. What would help: a new date, reopening the "
+        "dispute, or a neutral mediator?",
+        who=who,
+        what=item.text,
+    )
     value = ItemButton(d=dispute.id, i=item.id).encode()
-    return text, [section(text), {"type": "actions", "block_id": f"not_yet_{item.id}", "elements": [
-        button("Set a new date", ids.NEW_DATE, value, style="primary"),
-        button("Reopen the dispute", ids.REOPEN, value),
-        button("Ask for a mediator", ids.REQUEST_MEDIATOR, value),
-    ]}]
+    return text, [
+        section(text),
+        {
+            "type": "actions",
+            "block_id": f"not_yet_{item.id}",
+            "elements": [
+                button("Set a new date", ids.NEW_DATE, value, style="primary"),
+                button("Reopen the dispute", ids.REOPEN, value),
+                button("Ask for a mediator", ids.REQUEST_MEDIATOR, value),
+            ],
+        },
+    ]
 
 
 def all_done(dispute: Dispute, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    text = md("Every action item of {ref} is marked done. {who}, is the dispute resolved for you?",
-              ref=dispute.reference, who=mentions(client_users))
+    text = md(
+        "Every action item of {ref} is marked done. {who}, is the dispute resolved for you?",
+        ref=dispute.reference,
+        who=mentions(client_users),
+    )
     value = DisputeButton(d=dispute.id).encode()
-    return text, [section(text), {"type": "actions", "block_id": "confirm_resolved", "elements": [
-        button("Yes, it's resolved", ids.CONFIRM_RESOLVED, value, style="primary"),
-        button("Not yet", ids.NOT_RESOLVED, value),
-    ]}]
+    return text, [
+        section(text),
+        {
+            "type": "actions",
+            "block_id": "confirm_resolved",
+            "elements": [
+                button("Yes, it's resolved", ids.CONFIRM_RESOLVED, value, style="primary"),
+                button("Not yet", ids.NOT_RESOLVED, value),
+            ],
+        },
+    ]
 
 
 def resolved(dispute: Dispute, who: str, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """(The audit trail's head at this moment goes in the message's metadata, not its words.)"""
-    text = md(":tada: {who} confirmed that {ref} is resolved. Thank you both for working it through.",
-              who=who, ref=dispute.reference)
-    return text, [section(text), section(md(
-        "{who}, how did this go for you? Your rating helps the team improve.",
-        who=mentions(client_users))),
-        {"type": "actions", "block_id": "feedback", "elements": [
-            button("Give feedback", ids.GIVE_FEEDBACK, DisputeButton(d=dispute.id).encode())]}]
+    text = md(
+        ":tada: {who} confirmed that {ref} is resolved. Thank you both for working it through.",
+        who=who,
+        ref=dispute.reference,
+    )
+    return text, [
+        section(text),
+        section(
+            md(
+                "{who}, how did this go for you? Your rating helps the team improve.",
+                who=mentions(client_users),
+            )
+        ),
+        {
+            "type": "actions",
+            "block_id": "feedback",
+            "elements": [button("Give feedback", ids.GIVE_FEEDBACK, DisputeButton(d=dispute.id).encode())],
+        },
+    ]
 
 
 def new_date_modal(dispute: Dispute, item: ActionItem) -> dict[str, Any]:
     return {
-        "type": "modal", "callback_id": ids.NEW_DATE_MODAL, "title": plain("Set a new date"),
-        "submit": plain("Save"), "close": plain("Cancel"),
+        "type": "modal",
+        "callback_id": ids.NEW_DATE_MODAL,
+        "title": plain("Set a new date"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
         "private_metadata": ItemMeta(d=dispute.id, i=item.id).encode(),
         "blocks": [
-            section(md("*{what}* · {ref}\nIt was due {due}. Parley will check in again on the new "
-                       "date.", what=truncate(item.text, 200), ref=dispute.reference, due=_due(item))),
+            section(
+                md(
+                    "*{what}* · {ref}\nIt was due {due}. Parley will check in again on the new date.",
+                    what=truncate(item.text, 200),
+                    ref=dispute.reference,
+                    due=_due(item),
+                )
+            ),
             input_block(ids.B_NEW_DATE, "New due date", date_picker(ids.A_NEW_DATE)),
         ],
     }
 
 
 def feedback_modal(dispute: Dispute) -> dict[str, Any]:
-    ratings = {"5": "5 · Very well", "4": "4 · Well", "3": "3 · Okay", "2": "2 · Poorly",
-               "1": "1 · Very poorly"}
+    ratings = {
+        "5": "5 · Very well",
+        "4": "4 · Well",
+        "3": "3 · Okay",
+        "2": "2 · Poorly",
+        "1": "1 · Very poorly",
+    }
     return {
-        "type": "modal", "callback_id": ids.FEEDBACK_MODAL, "title": plain("Your feedback"),
-        "submit": plain("Send"), "close": plain("Cancel"),
+        "type": "modal",
+        "callback_id": ids.FEEDBACK_MODAL,
+        "title": plain("Your feedback"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
-            section(md("How was {ref} handled? Only the team that handled it sees this.",
-                       ref=dispute.reference)),
-            input_block(ids.B_RATING, "Rating", static_select(ids.A_RATING, ratings,
-                                                              placeholder="Choose 1 to 5")),
-            input_block(ids.B_COMMENT, "Anything to add?", text_input(
-                ids.A_COMMENT, max_length=1000, multiline=True), optional=True),
+            section(
+                md("How was {ref} handled? Only the team that handled it sees this.", ref=dispute.reference)
+            ),
+            input_block(
+                ids.B_RATING, "Rating", static_select(ids.A_RATING, ratings, placeholder="Choose 1 to 5")
+            ),
+            input_block(
+                ids.B_COMMENT,
+                "Anything to add?",
+                text_input(ids.A_COMMENT, max_length=1000, multiline=True),
+                optional=True,
+            ),
         ],
     }
 
 
 def new_date_set(dispute: Dispute, who: str, item: ActionItem, when: Any) -> Mrkdwn:
-    return md("{who} set a new date for “{what}”: {when}. Parley will check in then.", who=who,
-              what=item.text, when=f"{when.day} {when:%b %Y}")
+    return md(
+        "{who} set a new date for “{what}”: {when}. Parley will check in then.",
+        who=who,
+        what=item.text,
+        when=f"{when.day} {when:%b %Y}",
+    )
 
 
 def reopened(dispute: Dispute, who: str) -> Mrkdwn:
-    return md("{who} reopened {ref}. The agreement stays on record; a new proposal or a new "
-              "agreement can now follow.", who=who, ref=dispute.reference)
+    return md(
+        "{who} reopened {ref}. The agreement stays on record; a new proposal or a new "
+        "agreement can now follow.",
+        who=who,
+        ref=dispute.reference,
+    )
 
 
 def ask_again_next_time() -> str:
@@ -142,8 +235,10 @@ def ask_again_next_time() -> str:
 
 def not_resolved_yet() -> str:
     """The private answer to "Not yet" on "is the dispute resolved for you?"."""
-    return ("Thanks for saying so. Tell the other side in this thread what is still missing; if "
-            "you are stuck, *Ask for a mediator* or *Reopen the dispute* are on the last check-in.")
+    return (
+        "Thanks for saying so. Tell the other side in this thread what is still missing; if "
+        "you are stuck, *Ask for a mediator* or *Reopen the dispute* are on the last check-in."
+    )
 
 
 def feedback_from_client_only() -> str:

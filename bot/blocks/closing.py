@@ -31,55 +31,90 @@ WHAT_HAPPENS = {
 
 def close_modal(dispute: Dispute, how: str) -> dict[str, Any]:
     return {
-        "type": "modal", "callback_id": ids.CLOSE_MODAL,
+        "type": "modal",
+        "callback_id": ids.CLOSE_MODAL,
         "title": plain("Withdraw" if how == "withdrawn" else "Close the dispute"),
         "submit": plain("Withdraw" if how == "withdrawn" else "Close" if how == "closed" else "Propose"),
         "close": plain("Cancel"),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
-            section(md("*{ref} · {title}*\n{what}", ref=dispute.reference,
-                       title=truncate(dispute.title, 200), what=WHAT_HAPPENS[how])),
-            input_block(ids.B_CLOSE_REASON, "Why?", text_input(ids.A_CLOSE_REASON, max_length=1000,
-                                                             multiline=True)),
+            section(
+                md(
+                    "*{ref} · {title}*\n{what}",
+                    ref=dispute.reference,
+                    title=truncate(dispute.title, 200),
+                    what=WHAT_HAPPENS[how],
+                )
+            ),
+            input_block(
+                ids.B_CLOSE_REASON, "Why?", text_input(ids.A_CLOSE_REASON, max_length=1000, multiline=True)
+            ),
         ],
     }
 
 
 def ended_text(dispute: Dispute, who: str, how: str) -> Mrkdwn:
-    reason = (md("\n{why}", why=quoted(truncate(dispute.ended_reason, 1000)))
-              if dispute.ended_reason else "")
+    reason = md("\n{why}", why=quoted(truncate(dispute.ended_reason, 1000))) if dispute.ended_reason else ""
     if how == "withdrawn":
         return md(":lock: {who} withdrew {ref}.{reason}", who=who, ref=dispute.reference, reason=reason)
-    return md(":lock: {ref} is closed ({who} closed it).{reason}", ref=dispute.reference, who=who,
-              reason=reason)
+    return md(
+        ":lock: {ref} is closed ({who} closed it).{reason}", ref=dispute.reference, who=who, reason=reason
+    )
 
 
 def close_requested(dispute: Dispute, who: str, reason: str, waiting: str = "the other side") -> Mrkdwn:
     """`waiting`: the side whose agreement would close it ("Studio's side")."""
-    return md("{who} proposes closing {ref}:\n{why}\nIf {waiting} agrees, they can use *Close "
-              "or withdraw* on the card.", who=who, ref=dispute.reference,
-              why=quoted(truncate(reason, 1000)), waiting=waiting)
+    return md(
+        "{who} proposes closing {ref}:\n{why}\nIf {waiting} agrees, they can use *Close "
+        "or withdraw* on the card.",
+        who=who,
+        ref=dispute.reference,
+        why=quoted(truncate(reason, 1000)),
+        waiting=waiting,
+    )
 
 
 def lessons_request(dispute: Dispute) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    text = md("{ref} ({title}) has ended. What should the team take from it? This stays inside "
-              "your team.", ref=dispute.reference, title=truncate(dispute.title, 150))
-    return text, [section(text), {"type": "actions", "block_id": "lessons", "elements": [
-        button("Record lessons learned", ids.RECORD_LESSONS, DisputeButton(d=dispute.id).encode(),
-               style="primary")]}]
+    text = md(
+        "{ref} ({title}) has ended. What should the team take from it? This stays inside your team.",
+        ref=dispute.reference,
+        title=truncate(dispute.title, 150),
+    )
+    return text, [
+        section(text),
+        {
+            "type": "actions",
+            "block_id": "lessons",
+            "elements": [
+                button(
+                    "Record lessons learned",
+                    ids.RECORD_LESSONS,
+                    DisputeButton(d=dispute.id).encode(),
+                    style="primary",
+                )
+            ],
+        },
+    ]
 
 
 def lessons_modal(dispute: Dispute) -> dict[str, Any]:
     return {
-        "type": "modal", "callback_id": ids.LESSONS_MODAL, "title": plain("Lessons learned"),
-        "submit": plain("Save"), "close": plain("Cancel"),
+        "type": "modal",
+        "callback_id": ids.LESSONS_MODAL,
+        "title": plain("Lessons learned"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
             context("Internal: only your team sees this, never the client."),
-            input_block(ids.B_ROOT_CAUSE, "Root cause", static_select(
-                ids.A_ROOT_CAUSE, ROOT_CAUSES, placeholder="Choose one")),
-            input_block(ids.B_CHANGE, "What should change?", text_input(
-                ids.A_CHANGE, max_length=2000, multiline=True)),
+            input_block(
+                ids.B_ROOT_CAUSE,
+                "Root cause",
+                static_select(ids.A_ROOT_CAUSE, ROOT_CAUSES, placeholder="Choose one"),
+            ),
+            input_block(
+                ids.B_CHANGE, "What should change?", text_input(ids.A_CHANGE, max_length=2000, multiline=True)
+            ),
             input_block(ids.B_LESSON_OWNER, "Owner", user_select(ids.A_LESSON_OWNER), optional=True),
         ],
     }
@@ -87,16 +122,19 @@ def lessons_modal(dispute: Dispute) -> dict[str, Any]:
 
 def lessons_posted(dispute: Dispute, lesson: LessonLearned) -> Mrkdwn:
     owner = md(" · owner {who}", who=mention(lesson.owner_user)) if lesson.owner_user else ""
-    return md(":memo: Lessons learned from {ref} ({cause}{owner}):\n{what}", ref=dispute.reference,
-              cause=ROOT_CAUSES.get(lesson.root_cause, lesson.root_cause), owner=owner,
-              what=quoted(truncate(lesson.what_to_change, 2000)))
+    return md(
+        ":memo: Lessons learned from {ref} ({cause}{owner}):\n{what}",
+        ref=dispute.reference,
+        cause=ROOT_CAUSES.get(lesson.root_cause, lesson.root_cause),
+        owner=owner,
+        what=quoted(truncate(lesson.what_to_change, 2000)),
+    )
 
 
 def lessons_saved(channel_id: str | None, text: Mrkdwn) -> Mrkdwn:
     """The private thank-you after lessons learned: where they went, or the text itself."""
     if channel_id:
-        return md("Thank you. The lessons learned are posted in {channel}.",
-                  channel=channel_link(channel_id))
+        return md("Thank you. The lessons learned are posted in {channel}.", channel=channel_link(channel_id))
     return md("Thank you, recorded.\n{text}", text=text)
 
 

@@ -34,10 +34,13 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": OpenDisputeMeta(channel_id=channel_id).encode(),
         "blocks": [
-            context(md(
-                "Parley will open a thread in {channel} where both sides can see this and settle "
-                "it step by step. Everyone in the channel can read it, so keep it factual.",
-                channel=channel_link(channel_id))),
+            context(
+                md(
+                    "Parley will open a thread in {channel} where both sides can see this and settle "
+                    "it step by step. Everyone in the channel can read it, so keep it factual.",
+                    channel=channel_link(channel_id),
+                )
+            ),
             input_block(ids.B_TITLE, "Title", title_input),
             input_block(
                 ids.B_PARTIES,
@@ -112,5 +115,8 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
 def not_opened(why: str, happened: str) -> Mrkdwn:
     """Private answer when a dispute the form accepted could not be opened after all (the
     channel's provider changed in between): why, and what the person wrote, to use again."""
-    return md("Your dispute was not opened: {why}\nWhat you wrote, to use in a new `/dispute`:\n"
-              "{text}", why=why, text=quoted(happened, 2500))
+    return md(
+        "Your dispute was not opened: {why}\nWhat you wrote, to use in a new `/dispute`:\n{text}",
+        why=why,
+        text=quoted(happened, 2500),
+    )

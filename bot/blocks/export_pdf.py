@@ -27,14 +27,24 @@ STANDING = {  # how a dispute stands, by its status, while it is still going
     "agreement_pending": "An agreement is waiting for approval.",
     "agreed": "Agreed: the agreement below is in effect.",
 }
-ENDED = {"resolved": "Resolved", "closed": "Closed with both sides' agreement",
-         "withdrawn": "Withdrawn by the person who raised it"}
-AGREEMENT_STATUS = {"ratified": "in effect", "pending": "waiting for approval",
-                    "superseded": "replaced by a later version"}
+ENDED = {
+    "resolved": "Resolved",
+    "closed": "Closed with both sides' agreement",
+    "withdrawn": "Withdrawn by the person who raised it",
+}
+AGREEMENT_STATUS = {
+    "ratified": "in effect",
+    "pending": "waiting for approval",
+    "superseded": "replaced by a later version",
+}
 PROPOSAL_STATUS = {"superseded": "replaced"}
 ITEM_STATUS = {"open": "not yet marked done", "partly": "partly done", "not_yet": "not done yet"}
-CHECKIN_STATUS = {"pending": "planned", "posting": "being sent",
-                  "posted": "asked, waiting for an answer", "failed": "could not be sent"}
+CHECKIN_STATUS = {
+    "pending": "planned",
+    "posting": "being sent",
+    "posted": "asked, waiting for an answer",
+    "failed": "could not be sent",
+}
 
 
 def export_pdf(record: dict[str, Any]) -> bytes:
@@ -57,26 +67,37 @@ def _export(record: dict[str, Any]) -> Document:
     _aftercare(pdf, record, internal)
     _timeline(pdf, record["timeline"])
     _verification(pdf, record)
-    pdf.attach(canonical(record), ATTACHMENT,
-               f"The record of {d['reference']} as exported, as Parley keeps it", _moment(made_at))
+    pdf.attach(
+        canonical(record),
+        ATTACHMENT,
+        f"The record of {d['reference']} as exported, as Parley keeps it",
+        _moment(made_at),
+    )
     return pdf
 
 
-def _front(pdf: Document, record: dict[str, Any], orgs: str, internal: bool,
-           current: dict[str, Any] | None) -> None:
+def _front(
+    pdf: Document, record: dict[str, Any], orgs: str, internal: bool, current: dict[str, Any] | None
+) -> None:
     """What the dispute is about, between whom, how it stands and what was agreed."""
     d, para = record["dispute"], pdf.para
     opener = d["opened_by"]
     para(f"Dispute {between(record)}", 20, bold=True)
     para(f"Dispute record · {d['reference']}", 13)
     pdf.quote(d["title"], 12)
-    para(f"{category_label(d['category'])} · raised on {long_day(d['opened_at'])} by "
-         f"{opener['name']} ({opener['organization']})", soft=True)
+    para(
+        f"{category_label(d['category'])} · raised on {long_day(d['opened_at'])} by "
+        f"{opener['name']} ({opener['organization']})",
+        soft=True,
+    )
     para(f"Amount in question: {_amount(d['amount']) or 'none given'}", soft=True)
-    provider = next((o["name"] for o in record["organizations"] if o["side"] == "provider"),
-                    "the team")
-    para(f"This copy is {provider}'s full record, including its internal notes." if internal
-         else f"This copy leaves out {provider}'s internal notes.", soft=True)
+    provider = next((o["name"] for o in record["organizations"] if o["side"] == "provider"), "the team")
+    para(
+        f"This copy is {provider}'s full record, including its internal notes."
+        if internal
+        else f"This copy leaves out {provider}'s internal notes.",
+        soft=True,
+    )
     para(f"Exported on {long_moment(record['exported_at'])}.", soft=True)
 
     pdf.heading("How it stands")
@@ -90,12 +111,18 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str, internal: bool,
     pdf.heading("What was agreed")
     if current is None:
         pending = any(a["status"] == "pending" for a in record["agreements"])
-        para("Nothing yet: an agreement is waiting for approval (see Agreements)." if pending
-             else "Nothing yet.", soft=True)
+        para(
+            "Nothing yet: an agreement is waiting for approval (see Agreements)."
+            if pending
+            else "Nothing yet.",
+            soft=True,
+        )
         return
     para(f"In effect since {long_day(current['ratified_at'])}.", bold=True)
-    para(f"{together(record, current['approvals_rule'])} approved this exact wording; any change "
-         "needs new approvals.")
+    para(
+        f"{together(record, current['approvals_rule'])} approved this exact wording; any change "
+        "needs new approvals."
+    )
     _agreement(pdf, current)
 
 
@@ -116,8 +143,12 @@ def _agreement(pdf: Document, a: dict[str, Any]) -> None:
     for x in a["approvals"]:
         # A line of Parley's that starts "Approved by" is only ever this one (people's text
         # cannot start one: tests/integration/test_pdf_people_text.py).
-        pdf.para(f"{x['decision'].replace('_', ' ').capitalize()} by {x['name']} "
-                 f"({x['organization']}) on {long_moment(x['at'])}", 9, indent=4)
+        pdf.para(
+            f"{x['decision'].replace('_', ' ').capitalize()} by {x['name']} "
+            f"({x['organization']}) on {long_moment(x['at'])}",
+            9,
+            indent=4,
+        )
 
 
 def _opened(pdf: Document, record: dict[str, Any]) -> None:
@@ -141,13 +172,11 @@ def _opened(pdf: Document, record: dict[str, Any]) -> None:
 def _perspectives(pdf: Document, perspectives: list[dict[str, Any]]) -> None:
     pdf.heading("Each side's view")
     if not perspectives:
-        pdf.para("None revealed: each side's view stays private until both have shared theirs.",
-                 soft=True)
+        pdf.para("None revealed: each side's view stays private until both have shared theirs.", soft=True)
     for p in perspectives:
         a = p["author"]
         revised = f" (revised, version {p['version']})" if p["version"] != 1 else ""
-        pdf.para(f"{a['name']} ({a['organization']}), shared {long_day(p['at'])}{revised}",
-                 bold=True)
+        pdf.para(f"{a['name']} ({a['organization']}), shared {long_day(p['at'])}{revised}", bold=True)
         _labelled(pdf, "What happened", p["what_happened"])
         if p["impact"]:  # an opener's account, counted as their view, does not say
             _labelled(pdf, "How it affected them", p["impact"])
@@ -165,9 +194,13 @@ def _proposals(pdf: Document, proposals: list[dict[str, Any]]) -> None:
         a = p["author"]
         pdf.para(f"P{p['number']} ({PROPOSAL_STATUS.get(p['status'], p['status'])})", bold=True)
         pdf.quote(p["summary"])
-        pdf.para(f"By {a['name']} ({a['organization']}) on {long_moment(p['at'])} · "
-                 f"{REMEDIES.get(p['remedy'], p['remedy'])} · compensation "
-                 f"{_amount(p['compensation']) or 'none'}", 9, soft=True)
+        pdf.para(
+            f"By {a['name']} ({a['organization']}) on {long_moment(p['at'])} · "
+            f"{REMEDIES.get(p['remedy'], p['remedy'])} · compensation "
+            f"{_amount(p['compensation']) or 'none'}",
+            9,
+            soft=True,
+        )
         pdf.quote(p["details"])
         _items(pdf, p["action_items"])
         if p["decline_reason"]:
@@ -175,23 +208,31 @@ def _proposals(pdf: Document, proposals: list[dict[str, Any]]) -> None:
         pdf.ln(2)
 
 
-def _agreements(pdf: Document, agreements: list[dict[str, Any]],
-                current: dict[str, Any] | None) -> None:
+def _agreements(pdf: Document, agreements: list[dict[str, Any]], current: dict[str, Any] | None) -> None:
     pdf.heading("Agreements")
     if not agreements:
         pdf.para("None drafted.", soft=True)
     for a in agreements:
         status = AGREEMENT_STATUS.get(a["status"], a["status"])
-        since = ("" if not a["ratified_at"] else
-                 f" since {long_moment(a['ratified_at'])}" if a["status"] == "ratified" else
-                 f", after taking effect on {long_day(a['ratified_at'])}")
+        since = (
+            ""
+            if not a["ratified_at"]
+            else f" since {long_moment(a['ratified_at'])}"
+            if a["status"] == "ratified"
+            else f", after taking effect on {long_day(a['ratified_at'])}"
+        )
         pdf.para(f"Version {a['version']}: {status}{since}", bold=True)
         if a is current:  # on the first page already: said once
-            pdf.para("Its wording, action items and approvals are under \"What was agreed\" "
-                     "above.", 9, soft=True)
+            pdf.para(
+                'Its wording, action items and approvals are under "What was agreed" above.', 9, soft=True
+            )
             continue
-        pdf.para(f"Drafted {long_moment(a['drafted_at'])}; to take effect when approved by "
-                 f"{APPROVALS_RULE.get(a['approvals_rule'], a['approvals_rule'])}.", 9, soft=True)
+        pdf.para(
+            f"Drafted {long_moment(a['drafted_at'])}; to take effect when approved by "
+            f"{APPROVALS_RULE.get(a['approvals_rule'], a['approvals_rule'])}.",
+            9,
+            soft=True,
+        )
         _agreement(pdf, a)
         pdf.ln(2)
 
@@ -202,8 +243,9 @@ def _aftercare(pdf: Document, record: dict[str, Any], internal: bool) -> None:
         for c in record["checkins"]:
             status = CHECKIN_STATUS.get(c["status"], c["status"])
             answer = f" ({_words(ITEM_STATUS, c['answer'])})" if c["answer"] else ""
-            pdf.para(f"{long_day(c['due_at'])}  {CHECKIN_WORDS.get(c['kind'], c['kind'])}: "
-                     f"{status}{answer}", 9)
+            pdf.para(
+                f"{long_day(c['due_at'])}  {CHECKIN_WORDS.get(c['kind'], c['kind'])}: {status}{answer}", 9
+            )
     if not internal:
         return
     pdf.heading("Feedback (internal)")
@@ -239,8 +281,10 @@ def _verification(pdf: Document, record: dict[str, Any]) -> None:
 
     _part(pdf, "The dispute")
     scope = "the full record" if record["scope"] == FULL else "the record without internal notes"
-    para(f"{d['reference']} of Slack workspace {d['team_id']}, channel {d['channel_id']}, "
-         f"opened {stamp(d['opened_at'])}")
+    para(
+        f"{d['reference']} of Slack workspace {d['team_id']}, channel {d['channel_id']}, "
+        f"opened {stamp(d['opened_at'])}"
+    )
     para(f"This copy: {scope}, exported {stamp(record['exported_at'])}")
     for o in record["organizations"]:
         para(f"{o['name']} · Slack {o['team_id']} · {ROLES.get(o['side'], o['side'])}")
@@ -255,20 +299,29 @@ def _verification(pdf: Document, record: dict[str, Any]) -> None:
         _part(pdf, f"Agreement version {a['version']}")
         para(f"SHA-256 content hash of its wording: {a['content_hash']}", 8)
         for x in a["approvals"]:
-            para(f"{x['name']} ({x['organization']}, Slack {x['team_id']} / {x['user_id']}): "
-                 f"{x['decision'].replace('_', ' ')} version {x['version']} at {stamp(x['at'])}",
-                 9)
+            para(
+                f"{x['name']} ({x['organization']}, Slack {x['team_id']} / {x['user_id']}): "
+                f"{x['decision'].replace('_', ' ')} version {x['version']} at {stamp(x['at'])}",
+                9,
+            )
             para(f"content hash {x['content_hash']}", 7, soft=True, indent=4)
 
     _part(pdf, "This record")
     if record["audit_trail_head"]:
-        para(f"Audit trail of {d['reference']} up to the last event this record shows "
-             "(the SHA-256 of that event):", 9, soft=True)
+        para(
+            f"Audit trail of {d['reference']} up to the last event this record shows "
+            "(the SHA-256 of that event):",
+            9,
+            soft=True,
+        )
         para(record["audit_trail_head"], 8)
     para(f"This record, {ATTACHMENT}, is attached to this PDF. Its SHA-256:", 9, soft=True)
     para(record_hash(record), 8)
-    para("Whoever runs Parley can check this file against its database with: "
-         "parley verify <this file>", 9, soft=True)
+    para(
+        "Whoever runs Parley can check this file against its database with: parley verify <this file>",
+        9,
+        soft=True,
+    )
 
 
 def _part(pdf: Document, title: str) -> None:
@@ -279,11 +332,17 @@ def _part(pdf: Document, title: str) -> None:
 def _items(pdf: Document, items: list[dict[str, Any]]) -> None:
     for n, item in enumerate(items, 1):
         owner = item["owner"]
-        moved = (f", moved to {long_day(item['due_now'])}"
-                 if item.get("due_now") not in (None, item["due"]) else "")
+        moved = (
+            f", moved to {long_day(item['due_now'])}"
+            if item.get("due_now") not in (None, item["due"])
+            else ""
+        )
         done = f" · {_words(ITEM_STATUS, item['status'])}" if item.get("status") else ""
-        pdf.para(f"{n}. {owner['name']} ({owner['organization']}) by {long_day(item['due'])}"
-                 f"{moved}{done}", 9, indent=4)
+        pdf.para(
+            f"{n}. {owner['name']} ({owner['organization']}) by {long_day(item['due'])}{moved}{done}",
+            9,
+            indent=4,
+        )
         pdf.quote(item["text"], 9, indent=4)
 
 

@@ -30,52 +30,93 @@ def _figures(figures: Figures) -> list[dict[str, Any]]:
     def pct(value: float | None) -> str:
         return f"{value:.0%}" if value is not None else "–"
 
-    median = (f"{figures.median_days_to_agreement:.1f} days"
-              if figures.median_days_to_agreement is not None else "–")
+    median = (
+        f"{figures.median_days_to_agreement:.1f} days"
+        if figures.median_days_to_agreement is not None
+        else "–"
+    )
     rating = f"{figures.average_satisfaction:.1f} / 5" if figures.average_satisfaction is not None else "–"
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain("Your team, last 90 days")},
-        fields(md("*Open now*\n{n}", n=figures.open_disputes),
-               md("*Opened in 90 days*\n{n}", n=figures.opened),
-               md("*Median time to agreement*\n{median}", median=median),
-               md("*Share resolved*\n{share}", share=pct(figures.share_resolved)),
-               md("*Average satisfaction*\n{rating}", rating=rating)),
+        fields(
+            md("*Open now*\n{n}", n=figures.open_disputes),
+            md("*Opened in 90 days*\n{n}", n=figures.opened),
+            md("*Median time to agreement*\n{median}", median=median),
+            md("*Share resolved*\n{share}", share=pct(figures.share_resolved)),
+            md("*Average satisfaction*\n{rating}", rating=rating),
+        ),
     ]
     if figures.by_category:
-        blocks.append(section(md("*By category*\n{counts}", counts=Mrkdwn(" · ").join(
-            md("{category}: {n}", category=category_label(k), n=v)
-            for k, v in list(figures.by_category.items())[:10]))))
+        blocks.append(
+            section(
+                md(
+                    "*By category*\n{counts}",
+                    counts=Mrkdwn(" · ").join(
+                        md("{category}: {n}", category=category_label(k), n=v)
+                        for k, v in list(figures.by_category.items())[:10]
+                    ),
+                )
+            )
+        )
     return blocks
 
 
-def home_view(disputes: list[Dispute], awaiting: Awaiting | None = None,
-              figures: Figures | None = None, attention: list[Mrkdwn] | None = None,
-              *, version: str = "") -> dict[str, Any]:
+def home_view(
+    disputes: list[Dispute],
+    awaiting: Awaiting | None = None,
+    figures: Figures | None = None,
+    attention: list[Mrkdwn] | None = None,
+    *,
+    version: str = "",
+) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain("Parley")},
-        section(md("Parley gives a dispute between two organizations a calm, shared place in "
-                   "Slack. Type `{command}` in a shared channel to raise one.", command=ids.COMMAND)),
+        section(
+            md(
+                "Parley gives a dispute between two organizations a calm, shared place in "
+                "Slack. Type `{command}` in a shared channel to raise one.",
+                command=ids.COMMAND,
+            )
+        ),
         {"type": "divider"},
     ]
     if attention:
-        blocks += [section(md(":warning: *Needs attention*\n{lines}", lines=Mrkdwn("\n").join(attention))),
-                   context("Parley keeps what happened; invite @Parley back to the channel, or "
-                           "ask an admin, and it can carry on there."), {"type": "divider"}]
+        blocks += [
+            section(md(":warning: *Needs attention*\n{lines}", lines=Mrkdwn("\n").join(attention))),
+            context(
+                "Parley keeps what happened; invite @Parley back to the channel, or "
+                "ask an admin, and it can carry on there."
+            ),
+            {"type": "divider"},
+        ]
     todo: list[Mrkdwn] = []
     if awaiting:
         todo += [md("• Tell your side of {d}", d=_line(d)) for d in awaiting.perspective]
         todo += [md("• Review and approve the agreement for {d}", d=_line(d)) for d in awaiting.approval]
         todo += [md("• Answer the check-in on {d}", d=_line(d)) for d in awaiting.checkin]
-    blocks.append(section(md("*Waiting for you*\n{todo}", todo=Mrkdwn("\n").join(todo[:15])
-                             if todo else "Nothing right now. :sparkles:")))
+    blocks.append(
+        section(
+            md(
+                "*Waiting for you*\n{todo}",
+                todo=Mrkdwn("\n").join(todo[:15]) if todo else "Nothing right now. :sparkles:",
+            )
+        )
+    )
     blocks.append(section("*Your open disputes*"))
     if not disputes:
         blocks.append(context("You're not part of any open dispute."))
     for dispute in disputes:
-        blocks.append(section(md(
-            "*{line}*\n{status} · {channel} · opened {when}", line=_line(dispute),
-            status=status_label(dispute.status, dispute.escalated),
-            channel=channel_link(dispute.channel_id), when=slack_date(dispute.created_at))))
+        blocks.append(
+            section(
+                md(
+                    "*{line}*\n{status} · {channel} · opened {when}",
+                    line=_line(dispute),
+                    status=status_label(dispute.status, dispute.escalated),
+                    channel=channel_link(dispute.channel_id),
+                    when=slack_date(dispute.created_at),
+                )
+            )
+        )
     if figures is not None:
         blocks += [{"type": "divider"}, *_figures(figures)]
     blocks = blocks[:99]

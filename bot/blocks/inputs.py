@@ -15,10 +15,14 @@ def option(value: str, label: str) -> dict[str, Any]:
     return {"text": plain(label, OPTION_TEXT_LIMIT), "value": value}
 
 
-def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
-                hint: str | None = None) -> dict[str, Any]:
+def input_block(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
+) -> dict[str, Any]:
     block: dict[str, Any] = {
-        "type": "input", "block_id": block_id, "label": plain(label), "element": element,
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
         "optional": optional,
     }
     if hint:
@@ -26,10 +30,20 @@ def input_block(block_id: str, label: str, element: dict[str, Any], *, optional:
     return block
 
 
-def text_input(action_id: str, *, max_length: int, multiline: bool = False,
-               initial: str | None = None, placeholder: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id,
-                               "max_length": max_length, "multiline": multiline}
+def text_input(
+    action_id: str,
+    *,
+    max_length: int,
+    multiline: bool = False,
+    initial: str | None = None,
+    placeholder: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "max_length": max_length,
+        "multiline": multiline,
+    }
     if initial:
         element["initial_value"] = initial[:max_length]
     if placeholder:
@@ -37,10 +51,14 @@ def text_input(action_id: str, *, max_length: int, multiline: bool = False,
     return element
 
 
-def static_select(action_id: str, options: dict[str, str], *, initial: str | None = None,
-                  placeholder: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "static_select", "action_id": action_id,
-                               "options": [option(k, v) for k, v in options.items()]}
+def static_select(
+    action_id: str, options: dict[str, str], *, initial: str | None = None, placeholder: str | None = None
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": action_id,
+        "options": [option(k, v) for k, v in options.items()],
+    }
     if initial in options:
         element["initial_option"] = option(initial, options[initial])  # type: ignore[index]
     if placeholder:
@@ -48,7 +66,9 @@ def static_select(action_id: str, options: dict[str, str], *, initial: str | Non
     return element
 
 
-def user_select(action_id: str, *, initial: str | None = None, placeholder: str | None = None) -> dict[str, Any]:
+def user_select(
+    action_id: str, *, initial: str | None = None, placeholder: str | None = None
+) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "users_select", "action_id": action_id}
     if initial:
         element["initial_user"] = initial
@@ -57,10 +77,14 @@ def user_select(action_id: str, *, initial: str | None = None, placeholder: str 
     return element
 
 
-def multi_user_select(action_id: str, *, max_selected: int, initial: list[str] | None = None,
-                      placeholder: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "multi_users_select", "action_id": action_id,
-                               "max_selected_items": max_selected}
+def multi_user_select(
+    action_id: str, *, max_selected: int, initial: list[str] | None = None, placeholder: str | None = None
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": action_id,
+        "max_selected_items": max_selected,
+    }
     if initial:
         element["initial_users"] = initial
     if placeholder:
@@ -81,7 +105,12 @@ def tone_note(suggestions: list[str]) -> list[dict[str, Any]]:
         return []
     lines = Mrkdwn("\n").join(md("• {s}", s=s) for s in suggestions)
     return [
-        section(md(":seedling: *A gentle check before this is posted*\n{lines}\nYou can edit the text "
-                   "below, or submit it again as it is and it will be posted.", lines=lines)),
+        section(
+            md(
+                ":seedling: *A gentle check before this is posted*\n{lines}\nYou can edit the text "
+                "below, or submit it again as it is and it will be posted.",
+                lines=lines,
+            )
+        ),
         {"type": "divider"},
     ]

@@ -32,20 +32,29 @@ def _page(title: str, body: str) -> str:
 
 
 def install_page(authorize_url: str) -> str:
-    return _page("Add Parley to Slack", f"""<h1>Add Parley to your Slack workspace</h1>
+    return _page(
+        "Add Parley to Slack",
+        f"""<h1>Add Parley to your Slack workspace</h1>
 <p>Parley helps a business and its client settle a disagreement in the channel they share: each
 side gives its view, they agree on what happens next, and both approve it in writing.</p>
 <p><a class="button" href="{escape(authorize_url, quote=True)}">Add to Slack</a></p>
 <p class="note">Slack will show what Parley may do in your workspace and ask you to allow it.
-Both organizations in a Slack Connect channel can add Parley, each to its own workspace.</p>""")
+Both organizations in a Slack Connect channel can add Parley, each to its own workspace.</p>""",
+    )
 
 
 def installed_page(team_name: str, *, again: bool, app_url: str | None) -> str:
-    what = ("Parley was already in this workspace; its permissions are now up to date."
-            if again else "Parley is now part of this workspace.")
-    open_slack = (f'<p><a class="button" href="{escape(app_url, quote=True)}">Open Slack</a></p>'
-                  if app_url else "")
-    return _page("Parley is installed", f"""<h1>Parley is installed in {escape(team_name)}</h1>
+    what = (
+        "Parley was already in this workspace; its permissions are now up to date."
+        if again
+        else "Parley is now part of this workspace."
+    )
+    open_slack = (
+        f'<p><a class="button" href="{escape(app_url, quote=True)}">Open Slack</a></p>' if app_url else ""
+    )
+    return _page(
+        "Parley is installed",
+        f"""<h1>Parley is installed in {escape(team_name)}</h1>
 <p>{what}</p>
 <p>What to do next:</p>
 <ol>
@@ -57,34 +66,49 @@ def installed_page(team_name: str, *, again: bool, app_url: str | None) -> str:
 <p class="note">People from the other organization can take part by buttons and forms. To type
 <code>/dispute</code> themselves and see Parley's Home tab, their organization adds Parley
 too. Guests invited to a Slack Connect channel with permission only to post cannot use apps at
-all; invite them with the fuller permission.</p>""")
+all; invite them with the fuller permission.</p>""",
+    )
 
 
 # Why an install did not happen, in words for the person who tried (Bolt's failure reasons).
 _FAILURES = {
-    "access_denied": ("Parley was not added",
-                      "You chose not to allow Parley in your workspace, so nothing was installed "
-                      "and nothing was stored. You can try again whenever you like."),
-    "invalid_state": ("This install link has expired",
-                      "Install links work once and for ten minutes. Nothing was installed. "
-                      "Start again from the install page."),
-    "invalid_browser": ("This install was started in another browser",
-                        "For your safety, an install must finish in the browser that started it. "
-                        "Nothing was installed. Start again from the install page in this browser."),
-    "missing_code": ("Slack did not finish the install",
-                     "The answer from Slack was incomplete. Nothing was installed. Start again "
-                     "from the install page."),
-    "invalid_code": ("Slack did not accept this install",
-                     "The answer from Slack could not be used (it may have been used already). "
-                     "Nothing was installed. Start again from the install page."),
+    "access_denied": (
+        "Parley was not added",
+        "You chose not to allow Parley in your workspace, so nothing was installed "
+        "and nothing was stored. You can try again whenever you like.",
+    ),
+    "invalid_state": (
+        "This install link has expired",
+        "Install links work once and for ten minutes. Nothing was installed. "
+        "Start again from the install page.",
+    ),
+    "invalid_browser": (
+        "This install was started in another browser",
+        "For your safety, an install must finish in the browser that started it. "
+        "Nothing was installed. Start again from the install page in this browser.",
+    ),
+    "missing_code": (
+        "Slack did not finish the install",
+        "The answer from Slack was incomplete. Nothing was installed. Start again from the install page.",
+    ),
+    "invalid_code": (
+        "Slack did not accept this install",
+        "The answer from Slack could not be used (it may have been used already). "
+        "Nothing was installed. Start again from the install page.",
+    ),
 }
-_OTHER = ("Parley could not be installed",
-          "Something went wrong on our side while saving the install. Nothing was changed in "
-          "your workspace. Please try again in a few minutes.")
+_OTHER = (
+    "Parley could not be installed",
+    "Something went wrong on our side while saving the install. Nothing was changed in "
+    "your workspace. Please try again in a few minutes.",
+)
 
 
 def failure_page(reason: str, install_path: str) -> str:
     heading, text = _FAILURES.get(reason, _OTHER)
-    return _page(heading, f"""<h1>{escape(heading)}</h1>
+    return _page(
+        heading,
+        f"""<h1>{escape(heading)}</h1>
 <p>{escape(text)}</p>
-<p><a class="button" href="{escape(install_path, quote=True)}">Go to the install page</a></p>""")
+<p><a class="button" href="{escape(install_path, quote=True)}">Go to the install page</a></p>""",
+    )

@@ -13,7 +13,6 @@ from bot.services.proposals import MAX_ITEMS
 ITEM_MAX = 300
 
 
-
 @dataclass
 class ItemValues:
     text: str = ""
@@ -26,17 +25,38 @@ def item_rows(rows: int, items: list[ItemValues], add_action_id: str, intro: str
     for row in range(rows):
         item = items[row] if row < len(items) else ItemValues()
         blocks += [
-            input_block(ids.B_ITEM_TEXT.format(row), f"Action item {row + 1}", text_input(
-                ids.A_ITEM_TEXT, max_length=ITEM_MAX, initial=item.text,
-                placeholder="e.g. Redo the two checkout screens"), optional=True),
-            input_block(ids.B_ITEM_OWNER.format(row), "Owner",
-                        user_select(ids.A_ITEM_OWNER, initial=item.owner,
-                                    placeholder="Who does it"), optional=True),
-            input_block(ids.B_ITEM_DUE.format(row), "Due date",
-                        date_picker(ids.A_ITEM_DUE, initial=item.due), optional=True),
+            input_block(
+                ids.B_ITEM_TEXT.format(row),
+                f"Action item {row + 1}",
+                text_input(
+                    ids.A_ITEM_TEXT,
+                    max_length=ITEM_MAX,
+                    initial=item.text,
+                    placeholder="e.g. Redo the two checkout screens",
+                ),
+                optional=True,
+            ),
+            input_block(
+                ids.B_ITEM_OWNER.format(row),
+                "Owner",
+                user_select(ids.A_ITEM_OWNER, initial=item.owner, placeholder="Who does it"),
+                optional=True,
+            ),
+            input_block(
+                ids.B_ITEM_DUE.format(row),
+                "Due date",
+                date_picker(ids.A_ITEM_DUE, initial=item.due),
+                optional=True,
+            ),
         ]
     if rows < MAX_ITEMS:
-        blocks.append({"type": "actions", "block_id": ids.B_ITEM_ACTIONS, "elements": [
-            button("Add another action item", add_action_id),
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": ids.B_ITEM_ACTIONS,
+                "elements": [
+                    button("Add another action item", add_action_id),
+                ],
+            }
+        )
     return blocks

@@ -70,5 +70,6 @@ CHECKIN_WORDS: dict[str, str] = {"item_due": "Action item due", "after_days": "S
 def event_words(kind: str) -> str:
     return EVENT_WORDS.get(kind) or kind.replace(".", ": ").replace("_", " ").capitalize()
 
+
 # How an approval was given, when it was not with the Approve button (bot/services/certificates.py)
 HOW_APPROVED = {"proposed": ", by proposing it", "accepted": ", by accepting it"}

@@ -26,36 +26,66 @@ from bot.payloads import DisputeButton, MediatorButton
 from models import Dispute, MediatorRequest, MediatorRequestStatus
 
 
-def mediator_modal(dispute: Dispute, listed: dict[str, str], *, list_owner: str,
-                   other_side: str, note_to: Mrkdwn | None) -> dict[str, Any]:
+def mediator_modal(
+    dispute: Dispute, listed: dict[str, str], *, list_owner: str, other_side: str, note_to: Mrkdwn | None
+) -> dict[str, Any]:
     """`listed`: the policy's mediators, user id → name, kept by `list_owner` (the provider's
     name); `other_side`: the other side's name; `note_to`: where an internal note would go (the
     asking side's own people), or None when there is nowhere: then there is no note field."""
-    blocks: list[dict[str, Any]] = [section(md(
-        "*{ref} · {title}*\nA mediator joins as a neutral party: they can draft the agreement and "
-        "add parties, and don't approve for either side. Someone from neither organization joins "
-        "at once; someone from your own organization joins once {other} accepts them.",
-        ref=dispute.reference, title=truncate(dispute.title, 200), other=other_side))]
+    blocks: list[dict[str, Any]] = [
+        section(
+            md(
+                "*{ref} · {title}*\nA mediator joins as a neutral party: they can draft the agreement and "
+                "add parties, and don't approve for either side. Someone from neither organization joins "
+                "at once; someone from your own organization joins once {other} accepts them.",
+                ref=dispute.reference,
+                title=truncate(dispute.title, 200),
+                other=other_side,
+            )
+        )
+    ]
     if listed:
-        blocks.append(input_block(ids.B_MEDIATOR_LISTED, f"Mediators {list_owner} lists"[:150],
-                                  static_select(ids.A_MEDIATOR_LISTED, listed,
-                                                placeholder="Choose a mediator"), optional=True))
+        blocks.append(
+            input_block(
+                ids.B_MEDIATOR_LISTED,
+                f"Mediators {list_owner} lists"[:150],
+                static_select(ids.A_MEDIATOR_LISTED, listed, placeholder="Choose a mediator"),
+                optional=True,
+            )
+        )
     blocks += [
-        input_block(ids.B_MEDIATOR_ANYONE, "Or anyone" if listed else "Who should mediate?",
-                    user_select(ids.A_MEDIATOR_ANYONE, placeholder="Choose a person"), optional=True),
-        input_block(ids.B_MEDIATOR_REASON, "Why a mediator? (both sides see this)", text_input(
-            ids.A_MEDIATOR_REASON, max_length=1000, multiline=True)),
+        input_block(
+            ids.B_MEDIATOR_ANYONE,
+            "Or anyone" if listed else "Who should mediate?",
+            user_select(ids.A_MEDIATOR_ANYONE, placeholder="Choose a person"),
+            optional=True,
+        ),
+        input_block(
+            ids.B_MEDIATOR_REASON,
+            "Why a mediator? (both sides see this)",
+            text_input(ids.A_MEDIATOR_REASON, max_length=1000, multiline=True),
+        ),
     ]
     if note_to is not None:
         blocks += [
-            input_block(ids.B_MEDIATOR_NOTE, "Internal note (optional)", text_input(
-                ids.A_MEDIATOR_NOTE, max_length=1000, multiline=True), optional=True,
-                hint="It goes only to your own organization's people, never to the other side."),
+            input_block(
+                ids.B_MEDIATOR_NOTE,
+                "Internal note (optional)",
+                text_input(ids.A_MEDIATOR_NOTE, max_length=1000, multiline=True),
+                optional=True,
+                hint="It goes only to your own organization's people, never to the other side.",
+            ),
             context(md("The note goes to {where}.", where=note_to)),
         ]
-    return {"type": "modal", "callback_id": ids.MEDIATOR_MODAL, "title": plain("Ask for a mediator"),
-            "submit": plain("Request"), "close": plain("Cancel"),
-            "private_metadata": DisputeButton(d=dispute.id).encode(), "blocks": blocks}
+    return {
+        "type": "modal",
+        "callback_id": ids.MEDIATOR_MODAL,
+        "title": plain("Ask for a mediator"),
+        "submit": plain("Request"),
+        "close": plain("Cancel"),
+        "private_metadata": DisputeButton(d=dispute.id).encode(),
+        "blocks": blocks,
+    }
 
 
 def note_goes_to(channel_id: str | None, colleagues: list[str]) -> Mrkdwn | None:
@@ -63,8 +93,7 @@ def note_goes_to(channel_id: str | None, colleagues: list[str]) -> Mrkdwn | None
     if channel_id:
         return md("{channel}, your organization's escalation channel", channel=channel_link(channel_id))
     if colleagues:
-        return md("your colleagues in this dispute ({who}), by direct message",
-                  who=mentions(colleagues))
+        return md("your colleagues in this dispute ({who}), by direct message", who=mentions(colleagues))
     return None
 
 
@@ -80,32 +109,53 @@ class RequestView:
     declined_by: str | None  # the side that declined
 
 
-def mediator_request(dispute: Dispute, asked: MediatorRequest,
-                     view: RequestView) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def mediator_request(
+    dispute: Dispute, asked: MediatorRequest, view: RequestView
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     who = mention(asked.user_id)
-    head = md(":busts_in_silhouette: {by} asked for {who} to mediate {ref}:\n{why}",
-              by=view.asked_by, who=who, ref=dispute.reference, why=quoted(asked.reason, 1000))
+    head = md(
+        ":busts_in_silhouette: {by} asked for {who} to mediate {ref}:\n{why}",
+        by=view.asked_by,
+        who=who,
+        ref=dispute.reference,
+        why=quoted(asked.reason, 1000),
+    )
     value = MediatorButton(d=dispute.id, r=asked.id).encode()
     accept = button("Accept as mediator", ids.ACCEPT_MEDIATOR, value, style="primary")
     actions: list[dict[str, Any]] = []
     if asked.status == MediatorRequestStatus.WAITING:
-        line = md("{who} is from {org}, so {side} decides whether they mediate: {deciders}",
-                  who=who, org=view.mediator_from or "the asking side's organization",
-                  side=view.deciding or "the other side", deciders=mentions(view.deciders))
+        line = md(
+            "{who} is from {org}, so {side} decides whether they mediate: {deciders}",
+            who=who,
+            org=view.mediator_from or "the asking side's organization",
+            side=view.deciding or "the other side",
+            deciders=mentions(view.deciders),
+        )
         actions = [accept, button("Decline", ids.DECLINE_MEDIATOR, value)]
     elif asked.status == MediatorRequestStatus.DECLINED:
-        line = md(":x: {side} declined {who} as mediator. Either side can ask for someone else "
-                  "with *Ask for a mediator* in the card's menu.", side=view.declined_by or "The other side",
-                  who=who)
+        line = md(
+            ":x: {side} declined {who} as mediator. Either side can ask for someone else "
+            "with *Ask for a mediator* in the card's menu.",
+            side=view.declined_by or "The other side",
+            who=who,
+        )
     elif view.accepted_by_both:
-        line = md(":white_check_mark: {who} mediates {ref}, accepted by both sides.", who=who,
-                  ref=dispute.reference)
+        line = md(
+            ":white_check_mark: {who} mediates {ref}, accepted by both sides.", who=who, ref=dispute.reference
+        )
     else:
-        origin = (md("from {org}", org=view.mediator_from) if view.mediator_from
-                  else Mrkdwn("from neither organization"))
-        line = md("{who} joins as mediator, {origin}. {side} can accept them too; until then, "
-                  "closing the dispute also takes a click from {side}.", who=who, origin=origin,
-                  side=view.deciding or "the other side")
+        origin = (
+            md("from {org}", org=view.mediator_from)
+            if view.mediator_from
+            else Mrkdwn("from neither organization")
+        )
+        line = md(
+            "{who} joins as mediator, {origin}. {side} can accept them too; until then, "
+            "closing the dispute also takes a click from {side}.",
+            who=who,
+            origin=origin,
+            side=view.deciding or "the other side",
+        )
         actions = [accept] if view.deciding else []
     blocks: list[dict[str, Any]] = [section(head), section(line)]
     if actions:
@@ -115,17 +165,26 @@ def mediator_request(dispute: Dispute, asked: MediatorRequest,
 
 def mediator_joined(dispute: Dispute, who: str, mediator_id: str, reason: str) -> Mrkdwn:
     """The thread message of a mediator who joined before requests were kept (old outbox rows)."""
-    return md(":busts_in_silhouette: {who} asked for a neutral mediator for {ref}:\n{why}\n"
-              "{mediator} joins as mediator.", who=who, ref=dispute.reference,
-              why=quoted(truncate(reason, 1000)), mediator=mention(mediator_id))
+    return md(
+        ":busts_in_silhouette: {who} asked for a neutral mediator for {ref}:\n{why}\n"
+        "{mediator} joins as mediator.",
+        who=who,
+        ref=dispute.reference,
+        why=quoted(truncate(reason, 1000)),
+        mediator=mention(mediator_id),
+    )
 
 
 def mediator_escalation(dispute: Dispute, mediator_id: str, note: str) -> Mrkdwn:
     """For the asking side's own people only (its escalation channel, or its colleagues)."""
     extra = md("\nInternal note:\n{note}", note=quoted(note, 1000)) if note else ""
-    return md(":rotating_light: A mediator ({mediator}) was asked for in {ref} in {channel}.{extra}",
-              mediator=mention(mediator_id), ref=dispute.reference,
-              channel=channel_link(dispute.channel_id), extra=extra)
+    return md(
+        ":rotating_light: A mediator ({mediator}) was asked for in {ref} in {channel}.{extra}",
+        mediator=mention(mediator_id),
+        ref=dispute.reference,
+        channel=channel_link(dispute.channel_id),
+        extra=extra,
+    )
 
 
 def say_why_both_sides_see() -> str:

@@ -26,8 +26,9 @@ from models import Dispute, Side
 LIST_LIMIT = 20
 
 
-def thread_welcome(dispute: Dispute, names: CardNames,
-                   sealed: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def thread_welcome(
+    dispute: Dispute, names: CardNames, sealed: bool = True
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """First reply in a dispute thread: thanks the person who raised it, tells the other side
     (mentioned: they are the ones to act now) what happens, and keeps both sides equal."""
     opener = dispute.party_of(dispute.opened_by_team, dispute.opened_by_user)
@@ -35,32 +36,61 @@ def thread_welcome(dispute: Dispute, names: CardNames,
     other = Side.CLIENT if side == Side.PROVIDER else Side.PROVIDER
     others = [p.user_id for p in dispute.parties if p.side == other]
     raised_by, raised_with = names.org(side), names.org(other)
-    thanks = md("Thanks for raising this, {who}. Both sides will be heard before anything is "
-                "decided.", who=names.person(dispute.opened_by_user))
-    invite = md("{others}: {org} has raised *{ref}* with {them} here.", others=mentions(others),
-                org=raised_by, ref=dispute.reference, them=raised_with) if others else ""
-    account = (md("{who} has told {org}'s side already; it stays sealed until {other} has told "
-                  "its side too, and then both are shown together.",
-                  who=names.person(dispute.opened_by_user), org=raised_by, other=raised_with)
-               if sealed else
-               md("{who} has told {org}'s side, below.", who=names.person(dispute.opened_by_user),
-                  org=raised_by))
+    thanks = md(
+        "Thanks for raising this, {who}. Both sides will be heard before anything is decided.",
+        who=names.person(dispute.opened_by_user),
+    )
+    invite = (
+        md(
+            "{others}: {org} has raised *{ref}* with {them} here.",
+            others=mentions(others),
+            org=raised_by,
+            ref=dispute.reference,
+            them=raised_with,
+        )
+        if others
+        else ""
+    )
+    account = (
+        md(
+            "{who} has told {org}'s side already; it stays sealed until {other} has told "
+            "its side too, and then both are shown together.",
+            who=names.person(dispute.opened_by_user),
+            org=raised_by,
+            other=raised_with,
+        )
+        if sealed
+        else md(
+            "{who} has told {org}'s side, below.", who=names.person(dispute.opened_by_user), org=raised_by
+        )
+    )
     steps = md(
         "*What happens next*\n"
         "1. Each side tells its side of what happened with *Share your side* on the card above. "
         "{account}\n"
         "2. Either side proposes a solution; the other accepts it, suggests a change or declines.\n"
         "3. Accepting a proposal makes it the agreement between {a} and {b}. Parley then checks "
-        "in with both sides until it is done.", account=account, a=raised_by, b=raised_with)
-    blocks = [section(thanks + Mrkdwn("\n") + invite if invite else thanks), section(steps),
-              context("Everyone in this channel can read this thread.")]
-    text = (md("{invite} Both sides will be heard before anything is decided.", invite=invite)
-            if invite else thanks)
+        "in with both sides until it is done.",
+        account=account,
+        a=raised_by,
+        b=raised_with,
+    )
+    blocks = [
+        section(thanks + Mrkdwn("\n") + invite if invite else thanks),
+        section(steps),
+        context("Everyone in this channel can read this thread."),
+    ]
+    text = (
+        md("{invite} Both sides will be heard before anything is decided.", invite=invite)
+        if invite
+        else thanks
+    )
     return text, blocks
 
 
-def channel_welcome(provider: str | None = None, *,
-                    handover: bool = False) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def channel_welcome(
+    provider: str | None = None, *, handover: bool = False
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """Posted when Parley is added to a channel; the button works for both organizations.
     `provider`: the name of the organization that is the provider here, where known;
     `handover`: whether its admins can hand the role over (any-workspace mode)."""
@@ -69,12 +99,21 @@ def channel_welcome(provider: str | None = None, *,
         "channel, Parley gives it one shared place: each side tells its side, solutions are "
         "proposed, and what you agree is written down and followed up with both of you."
     )
-    change = md(" Its admins can hand that over with `{command} settings`.",
-                command=ids.COMMAND) if handover else Mrkdwn("")
-    sides = (md("Disputes raised here are kept in *{provider}*'s Parley (their numbers and "
-                "settings); both organizations take part in them equally.{change}",
-                provider=provider, change=change)
-             if provider else None)
+    change = (
+        md(" Its admins can hand that over with `{command} settings`.", command=ids.COMMAND)
+        if handover
+        else Mrkdwn("")
+    )
+    sides = (
+        md(
+            "Disputes raised here are kept in *{provider}*'s Parley (their numbers and "
+            "settings); both organizations take part in them equally.{change}",
+            provider=provider,
+            change=change,
+        )
+        if provider
+        else None
+    )
     blocks = [
         section(text),
         *([section(sides)] if sides else []),
@@ -83,10 +122,15 @@ def channel_welcome(provider: str | None = None, *,
             "block_id": "parley_welcome",
             "elements": [button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())],
         },
-        context(md("Anyone in this channel can use the button. People whose organization has "
-                   "installed Parley can also type `{command}`. Someone invited from another "
-                   "organization with permission only to post can't use apps at all: ask the "
-                   "channel's host to invite them with full access.", command=ids.COMMAND)),
+        context(
+            md(
+                "Anyone in this channel can use the button. People whose organization has "
+                "installed Parley can also type `{command}`. Someone invited from another "
+                "organization with permission only to post can't use apps at all: ask the "
+                "channel's host to invite them with full access.",
+                command=ids.COMMAND,
+            )
+        ),
     ]
     return Mrkdwn("Parley is here. Anyone in this channel can raise a dispute."), blocks
 
@@ -111,64 +155,97 @@ def help_text() -> Mrkdwn:
         "own organization installs Parley too, they can run this command as well.\n"
         "Slack lets nobody use apps who was invited to a shared channel with permission only to "
         "post: the channel's host must invite the other organization's people with full "
-        "access.", c=ids.COMMAND)
+        "access.",
+        c=ids.COMMAND,
+    )
 
 
 def did_you_mean(meant: str, typed: str) -> Mrkdwn:
     """Privately, for `/dispute lsit`: the subcommand, and how to raise a dispute with that title
     if that was really meant."""
-    return md("Did you mean `{command} {meant}`? Nothing was opened. To raise a dispute titled "
-              "“{typed}”, use a few more words, such as `{command} {typed} on the homepage`.",
-              command=ids.COMMAND, meant=meant, typed=typed)
+    return md(
+        "Did you mean `{command} {meant}`? Nothing was opened. To raise a dispute titled "
+        "“{typed}”, use a few more words, such as `{command} {typed} on the homepage`.",
+        command=ids.COMMAND,
+        meant=meant,
+        typed=typed,
+    )
 
 
 def cannot_place() -> str:
     """For someone Slack let through but whose organization Parley cannot tell (so it cannot
     put them on a side)."""
-    return ("Parley can't tell which organization you're from, so it can't put you on a side of "
-            "this dispute, and nothing was changed. This happens when Slack doesn't show Parley "
-            "your profile: if you were invited to this channel from another organization with "
-            "permission only to post, ask the channel's host to invite you with full access, "
-            "then try again.")
+    return (
+        "Parley can't tell which organization you're from, so it can't put you on a side of "
+        "this dispute, and nothing was changed. This happens when Slack doesn't show Parley "
+        "your profile: if you were invited to this channel from another organization with "
+        "permission only to post, ask the channel's host to invite you with full access, "
+        "then try again."
+    )
 
 
 def dispute_erased(reference: str) -> Mrkdwn:
-    return md("{ref}'s record was deleted from Parley by an admin of the workspace that held it, "
-              "so its buttons no longer work. What was posted in this thread stays here.",
-              ref=reference)
+    return md(
+        "{ref}'s record was deleted from Parley by an admin of the workspace that held it, "
+        "so its buttons no longer work. What was posted in this thread stays here.",
+        ref=reference,
+    )
 
 
-CANNOT_PLACE_SHORT = ("Parley can't tell which organization you're from, as Slack doesn't show it "
-                      "your profile. If you were invited with permission only to post, ask the "
-                      "channel's host for full access.")
+CANNOT_PLACE_SHORT = (
+    "Parley can't tell which organization you're from, as Slack doesn't show it "
+    "your profile. If you were invited with permission only to post, ask the "
+    "channel's host for full access."
+)
 
 
 def not_in_channel(channel_id: str) -> Mrkdwn:
-    return md("Parley isn't in {channel} yet, so it can't open a dispute thread there. Add it with "
-              "`/invite @Parley`, then try again.", channel=channel_link(channel_id))
+    return md(
+        "Parley isn't in {channel} yet, so it can't open a dispute thread there. Add it with "
+        "`/invite @Parley`, then try again.",
+        channel=channel_link(channel_id),
+    )
 
 
 def dm_not_supported() -> Mrkdwn:
-    return md("Disputes live in channels, where both sides can see them. Run `{command}` in the "
-              "channel you share with the other side.", command=ids.COMMAND)
+    return md(
+        "Disputes live in channels, where both sides can see them. Run `{command}` in the "
+        "channel you share with the other side.",
+        command=ids.COMMAND,
+    )
 
 
-def active_disputes(disputes: list[Dispute], total: int, channel_id: str,
-                    next_checkins: dict[int, datetime] | None = None) -> list[dict[str, Any]]:
+def active_disputes(
+    disputes: list[Dispute], total: int, channel_id: str, next_checkins: dict[int, datetime] | None = None
+) -> list[dict[str, Any]]:
     channel = channel_link(channel_id)
     if not disputes:
-        return [section(md("There are no open disputes in {channel}. Start one with `{command}`.",
-                           channel=channel, command=ids.COMMAND))]
+        return [
+            section(
+                md(
+                    "There are no open disputes in {channel}. Start one with `{command}`.",
+                    channel=channel,
+                    command=ids.COMMAND,
+                )
+            )
+        ]
     blocks = [section(md("*Open disputes in {channel}* ({total})", channel=channel, total=total))]
     for dispute in disputes[:LIST_LIMIT]:
         label = md("{ref} · {title}", ref=dispute.reference, title=truncate(dispute.title, 120))
         upcoming = (next_checkins or {}).get(dispute.id)
         checkin = md(" · next check-in {when}", when=slack_date(upcoming)) if upcoming else ""
-        blocks.append(section(md(
-            "*{label}*\n{status} · {category} · opened {when}{checkin}",
-            label=link(dispute.permalink, label), status=status_label(dispute.status, dispute.escalated),
-            category=category_label(dispute.category), when=slack_date(dispute.created_at),
-            checkin=checkin)))
+        blocks.append(
+            section(
+                md(
+                    "*{label}*\n{status} · {category} · opened {when}{checkin}",
+                    label=link(dispute.permalink, label),
+                    status=status_label(dispute.status, dispute.escalated),
+                    category=category_label(dispute.category),
+                    when=slack_date(dispute.created_at),
+                    checkin=checkin,
+                )
+            )
+        )
     if total > len(disputes):
         blocks.append(context(md("…and {more} more.", more=total - len(disputes))))
     return blocks
@@ -181,36 +258,55 @@ def form_not_opened() -> Mrkdwn:
 def not_installed() -> Mrkdwn:
     """Multi-workspace mode: a request from a workspace Parley has no installation for (removed,
     or never added). Nothing was done."""
-    return Mrkdwn("Parley isn't installed in your workspace any more, so nothing was done. Ask a "
-                  "Slack admin of your workspace to add Parley again from its install page.")
+    return Mrkdwn(
+        "Parley isn't installed in your workspace any more, so nothing was done. Ask a "
+        "Slack admin of your workspace to add Parley again from its install page."
+    )
 
 
 def something_went_wrong(ref: str) -> Mrkdwn:
-    return md("Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
-              "Please try again; if it keeps happening, share the ref with your Slack admin.", ref=ref)
+    return md(
+        "Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
+        "Please try again; if it keeps happening, share the ref with your Slack admin.",
+        ref=ref,
+    )
 
 
 def stale_button() -> Mrkdwn:
-    return md("This button is from an older Parley message and no longer works. Please use the "
-              "latest message, or `{command}`.", command=ids.COMMAND)
+    return md(
+        "This button is from an older Parley message and no longer works. Please use the "
+        "latest message, or `{command}`.",
+        command=ids.COMMAND,
+    )
 
 
 def hash_shape(given: str) -> Mrkdwn:
-    return md("A Parley content hash is 64 characters of 0–9 and a–f (it is on the agreement "
-              "message, the written agreement and the certificate); that one has {n}. For "
-              "example `{command} verify 3fa1…` with all 64.", n=len(given), command=ids.COMMAND)
+    return md(
+        "A Parley content hash is 64 characters of 0–9 and a–f (it is on the agreement "
+        "message, the written agreement and the certificate); that one has {n}. For "
+        "example `{command} verify 3fa1…` with all 64.",
+        n=len(given),
+        command=ids.COMMAND,
+    )
 
 
 def hash_found(reference: str, label: str, since: str, by: list[str]) -> Mrkdwn:
-    return md(":white_check_mark: Yes: that is the content hash of *{label}* for {ref}, in "
-              "effect since {since}, approved by {by}.", label=label, ref=reference, since=since,
-              by=", ".join(by))
+    return md(
+        ":white_check_mark: Yes: that is the content hash of *{label}* for {ref}, in "
+        "effect since {since}, approved by {by}.",
+        label=label,
+        ref=reference,
+        since=since,
+        by=", ".join(by),
+    )
 
 
 def hash_unknown() -> Mrkdwn:
-    return Mrkdwn("No agreement in effect that you can see in this workspace has that content "
-                  "hash. Check that it was copied whole, from the message or the file of an "
-                  "agreement in effect.")
+    return Mrkdwn(
+        "No agreement in effect that you can see in this workspace has that content "
+        "hash. Check that it was copied whole, from the message or the file of an "
+        "agreement in effect."
+    )
 
 
 def which_dispute(verb: str) -> Mrkdwn:
@@ -222,8 +318,11 @@ def active_disputes_text(total: int) -> Mrkdwn:
 
 
 def only_parties_or_channel(dispute: Dispute) -> Mrkdwn:
-    return md("Only the parties to {ref}, or people in {channel}, can see it. Run this command "
-              "there.", ref=dispute.reference, channel=channel_link(dispute.channel_id))
+    return md(
+        "Only the parties to {ref}, or people in {channel}, can see it. Run this command there.",
+        ref=dispute.reference,
+        channel=channel_link(dispute.channel_id),
+    )
 
 
 def form_out_of_date_command() -> str:
@@ -233,4 +332,3 @@ def form_out_of_date_command() -> str:
 def form_out_of_date() -> str:
     """A modal whose hidden state Parley can no longer read (an old version, a changed form)."""
     return "This form is out of date. Close it and use the button in the thread again."
-

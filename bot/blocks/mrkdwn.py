@@ -136,13 +136,14 @@ def inline(text: str | None, limit: int | None = None) -> Mrkdwn:
 
 # ----- the markup tokens Parley makes ----------------------------------------------------------
 
+
 def mention(user_id: str) -> Mrkdwn:
     """A real mention of a person (only for a well-formed user id)."""
     return Mrkdwn(f"<@{user_id}>") if _USER_ID.fullmatch(user_id) else escape(user_id)
 
 
 def mentions(user_ids: Iterable[str]) -> Mrkdwn:
-    """"<@A>", "<@A> and <@B>", "<@A>, <@B> and <@C>"."""
+    """ "<@A>", "<@A> and <@B>", "<@A>, <@B> and <@C>"."""
     tokens = [mention(u) for u in user_ids]
     if len(tokens) <= 1:
         return Mrkdwn("").join(tokens)

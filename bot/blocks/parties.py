@@ -22,22 +22,36 @@ def add_party_modal(dispute: Dispute) -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": AddPartyMeta(d=dispute.id).encode(),
         "blocks": [
-            section(md("*{ref} · {title}*\nAdded people can share their perspective, propose and "
-                       "answer proposals.", ref=dispute.reference, title=truncate(dispute.title, 200))),
-            input_block(ids.B_NEW_PARTIES, "Who should take part?", multi_user_select(
-                ids.A_NEW_PARTIES, max_selected=MAX_NEW_PARTIES, placeholder="Choose people")),
+            section(
+                md(
+                    "*{ref} · {title}*\nAdded people can share their perspective, propose and "
+                    "answer proposals.",
+                    ref=dispute.reference,
+                    title=truncate(dispute.title, 200),
+                )
+            ),
+            input_block(
+                ids.B_NEW_PARTIES,
+                "Who should take part?",
+                multi_user_select(
+                    ids.A_NEW_PARTIES, max_selected=MAX_NEW_PARTIES, placeholder="Choose people"
+                ),
+            ),
         ],
     }
 
 
 def parties_added(user_ids: list[str], by_user: str) -> Mrkdwn:
-    return md("{by} added {who} to this dispute. Welcome: please share your perspective with the "
-              "button at the top of the thread.", by=mention(by_user), who=mentions(user_ids))
+    return md(
+        "{by} added {who} to this dispute. Welcome: please share your perspective with the "
+        "button at the top of the thread.",
+        by=mention(by_user),
+        who=mentions(user_ids),
+    )
 
 
 def only_opener_or_mediator(dispute: Dispute) -> Mrkdwn:
-    return md("Only the person who opened {ref}, or its mediator, can add parties.",
-              ref=dispute.reference)
+    return md("Only the person who opened {ref}, or its mediator, can add parties.", ref=dispute.reference)
 
 
 def no_newcomers() -> str:

@@ -75,8 +75,9 @@ class Document(FPDF):
             # the bytes kept in memory (only what the subsetting reads is parsed).
             fonts = copy.deepcopy(_FONTS)
             for font in fonts.values():
-                font.ttfont = TTFont(io.BytesIO(_font_bytes(str(font.ttffile))),
-                                     recalcTimestamp=False, lazy=True)
+                font.ttfont = TTFont(
+                    io.BytesIO(_font_bytes(str(font.ttffile))), recalcTimestamp=False, lazy=True
+                )
             self.fonts.update(fonts)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 6)
@@ -103,8 +104,9 @@ class Document(FPDF):
         self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
         self.ln(2)
 
-    def para(self, text: str, size: float = 10, bold: bool = False, soft: bool = False,
-             indent: float = 0) -> None:
+    def para(
+        self, text: str, size: float = 10, bold: bool = False, soft: bool = False, indent: float = 0
+    ) -> None:
         """A paragraph of Parley's own: one paragraph, whatever it holds (a name, say, with a line
         break in it stays on its line). People's words go in `quote`."""
         self.set_font(FAMILY, "B" if bold else "", size)
@@ -117,12 +119,12 @@ class Document(FPDF):
             # adds, which made up most of a certificate's time (bench/certificate.py).
             self.cell(width, height, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         else:
-            first, *rest = self.multi_cell(width, height, shown, dry_run=True,
-                                           output=MethodReturnValue.LINES)
+            first, *rest = self.multi_cell(width, height, shown, dry_run=True, output=MethodReturnValue.LINES)
             self.cell(width, height, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_x(self.l_margin + indent + HANG)
-            self.multi_cell(width - HANG, height, " ".join(rest), align="L",
-                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(
+                width - HANG, height, " ".join(rest), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
         self.set_text_color(*INK)
 
     def quote(self, text: str, size: float = 10, indent: float = 0) -> None:
@@ -134,8 +136,14 @@ class Document(FPDF):
         self.set_line_width(0.7)
         height, left = size * 0.5, self.l_margin + indent
         width = self.epw - indent - QUOTE_INDENT
-        lines = self.multi_cell(width, height, drawable(many_lines(text)) or " ", align="L",
-                                dry_run=True, output=MethodReturnValue.LINES)
+        lines = self.multi_cell(
+            width,
+            height,
+            drawable(many_lines(text)) or " ",
+            align="L",
+            dry_run=True,
+            output=MethodReturnValue.LINES,
+        )
         for line in lines:
             if self.will_page_break(height):
                 self.add_page()
@@ -153,8 +161,13 @@ class Document(FPDF):
         self.heading(title, 16)
 
     def attach(self, content: bytes, name: str, description: str, made_at: datetime) -> None:
-        self.embed_file(bytes=content, basename=name, mime_type="application/json",
-                        desc=description, modification_date=made_at)
+        self.embed_file(
+            bytes=content,
+            basename=name,
+            mime_type="application/json",
+            desc=description,
+            modification_date=made_at,
+        )
 
 
 def render(draw: Callable[..., Document], *args: Any, **kwargs: Any) -> bytes:
@@ -164,16 +177,28 @@ def render(draw: Callable[..., Document], *args: Any, **kwargs: Any) -> bytes:
 
 
 def stamp(iso: str | None) -> str:
-    """"2026-12-04T10:00:00Z" as "2026-12-04 10:00:00 UTC"."""
+    """ "2026-12-04T10:00:00Z" as "2026-12-04 10:00:00 UTC"."""
     return iso.replace("T", " ").replace("Z", " UTC") if iso else "—"
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_day(iso: str | None) -> str:
-    """"2026-12-07" (or a moment on that day) as "7 December 2026", which no reader takes for
+    """ "2026-12-07" (or a moment on that day) as "7 December 2026", which no reader takes for
     12 July, whichever order their country writes dates in. Anything else as it is."""
     if not iso:
         return "—"
@@ -184,7 +209,7 @@ def long_day(iso: str | None) -> str:
 
 
 def long_moment(iso: str | None) -> str:
-    """"2026-12-07T16:03:30Z" as "7 December 2026 at 16:03 UTC". Anything else as it is."""
+    """ "2026-12-07T16:03:30Z" as "7 December 2026 at 16:03 UTC". Anything else as it is."""
     if not iso:
         return "—"
     try:

@@ -29,7 +29,7 @@ MISSING_RESOLUTION = "Say what would resolve it for you."
 
 _CONFIRMATION = {
     Shared.SEALED: "Thank you. Your side is saved and sealed; it will be shown together with the "
-                   "other side's, once they have shared theirs.",
+    "other side's, once they have shared theirs.",
     Shared.REVEAL: "Thank you. Both sides have now shared, so both are in the thread.",
     Shared.POSTED: "Thank you. Your side is posted in the thread.",
     Shared.REVISION: "Thank you. Your revised side is posted in the thread.",
@@ -41,19 +41,28 @@ def shared_confirmation(kind: Shared) -> str:
     return _CONFIRMATION[kind]
 
 
-def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: PerspectiveText | None,
-                      sealed: bool, tone: list[str] | None = None,
-                      version: int = 1) -> dict[str, Any]:
+def perspective_modal(
+    dispute: Dispute,
+    meta: PerspectiveMeta,
+    *,
+    initial: PerspectiveText | None,
+    sealed: bool,
+    tone: list[str] | None = None,
+    version: int = 1,
+) -> dict[str, Any]:
     first = initial or PerspectiveText("", "", "", None)
     note = (
         "It stays sealed until the other side has shared theirs; then both are posted together."
-        if sealed else "It will be posted in the dispute thread, where both sides can read it."
+        if sealed
+        else "It will be posted in the dispute thread, where both sides can read it."
     )
-    intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
-               note=note)
+    intro = md(
+        "*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200), note=note
+    )
     if version > 1:
-        intro += md("\nThis will be version {v} of your side's account; earlier versions are "
-                    "kept.", v=version)
+        intro += md(
+            "\nThis will be version {v} of your side's account; earlier versions are kept.", v=version
+        )
     return {
         "type": "modal",
         "callback_id": ids.PERSPECTIVE_MODAL,
@@ -64,20 +73,43 @@ def perspective_modal(dispute: Dispute, meta: PerspectiveMeta, *, initial: Persp
         "blocks": [
             *tone_note(tone or []),
             section(intro),
-            input_block(ids.B_P_HAPPENED, "What happened, from your side?", text_input(
-                ids.A_P_HAPPENED, max_length=HAPPENED_MAX, multiline=True,
-                initial=first.what_happened, placeholder="The facts as you saw them")),
-            input_block(ids.B_P_IMPACT, "How did it affect you?", text_input(
-                ids.A_P_IMPACT, max_length=IMPACT_MAX, multiline=True, initial=first.impact,
-                placeholder="Time, money, customers, your team"), optional=True),
-            input_block(ids.B_P_RESOLUTION, "What would resolve it for you?", text_input(
-                ids.A_P_RESOLUTION, max_length=RESOLUTION_MAX, multiline=True,
-                initial=first.resolution)),
-            input_block(ids.B_P_ACK, "What do you acknowledge of the other side's view?",
-                        text_input(ids.A_P_ACK, max_length=ACK_MAX, multiline=True,
-                                   initial=first.acknowledgement),
-                        optional=True,
-                        hint="Optional. Acknowledging one fair point often moves things forward."),
+            input_block(
+                ids.B_P_HAPPENED,
+                "What happened, from your side?",
+                text_input(
+                    ids.A_P_HAPPENED,
+                    max_length=HAPPENED_MAX,
+                    multiline=True,
+                    initial=first.what_happened,
+                    placeholder="The facts as you saw them",
+                ),
+            ),
+            input_block(
+                ids.B_P_IMPACT,
+                "How did it affect you?",
+                text_input(
+                    ids.A_P_IMPACT,
+                    max_length=IMPACT_MAX,
+                    multiline=True,
+                    initial=first.impact,
+                    placeholder="Time, money, customers, your team",
+                ),
+                optional=True,
+            ),
+            input_block(
+                ids.B_P_RESOLUTION,
+                "What would resolve it for you?",
+                text_input(
+                    ids.A_P_RESOLUTION, max_length=RESOLUTION_MAX, multiline=True, initial=first.resolution
+                ),
+            ),
+            input_block(
+                ids.B_P_ACK,
+                "What do you acknowledge of the other side's view?",
+                text_input(ids.A_P_ACK, max_length=ACK_MAX, multiline=True, initial=first.acknowledgement),
+                optional=True,
+                hint="Optional. Acknowledging one fair point often moves things forward.",
+            ),
         ],
     }
 
@@ -100,19 +132,25 @@ def _account(perspective: Perspective) -> list[dict[str, Any]]:
 def perspective_message(perspective: Perspective, who: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """One side's account, posted on its own (sealing off, or a revision after the reveal).
     `who`: "Cora (Client Co)"."""
-    heading = (md("*{who}'s side, revised (version {v})*", v=perspective.version, who=who)
-               if perspective.version > 1 else md("*{who}'s side*", who=who))
+    heading = (
+        md("*{who}'s side, revised (version {v})*", v=perspective.version, who=who)
+        if perspective.version > 1
+        else md("*{who}'s side*", who=who)
+    )
     return md("{who}'s side", who=who), [section(heading), *_account(perspective)]
 
 
-def both_sides(reference: str, accounts: list[tuple[str, Perspective]], *, first: bool = True,
-               last: bool = True) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+def both_sides(
+    reference: str, accounts: list[tuple[str, Perspective]], *, first: bool = True, last: bool = True
+) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """Both sides' accounts, revealed together: (who, perspective) each. In one message, unless
     they are too long for one (Block Kit's 50 blocks): then in several, in order (`first` opens
     the reveal, `last` closes it; see reveal_groups)."""
-    text = (md("Both sides have told their side of {ref}. Here they are, side by side.",
-               ref=reference) if first else
-            md("The accounts of {ref}, continued.", ref=reference))
+    text = (
+        md("Both sides have told their side of {ref}. Here they are, side by side.", ref=reference)
+        if first
+        else md("The accounts of {ref}, continued.", ref=reference)
+    )
     blocks: list[dict[str, Any]] = [section(text)]
     for who, perspective in accounts:
         blocks += [{"type": "divider"}, section(md("*{who}*", who=who)), *_account(perspective)]
@@ -139,8 +177,11 @@ def reveal_groups(perspectives: list[Perspective]) -> list[list[Perspective]]:
 
 def sealed_notice(who: str, waiting: list[str]) -> Mrkdwn:
     """(Rows from before the card said who has told its side.)"""
-    return md(":lock: {who} has told their side; it will be shown when {others} has told theirs.",
-              who=who, others=" and ".join(waiting) if waiting else "the other side")
+    return md(
+        ":lock: {who} has told their side; it will be shown when {others} has told theirs.",
+        who=who,
+        others=" and ".join(waiting) if waiting else "the other side",
+    )
 
 
 def reveal_intro(reference: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:

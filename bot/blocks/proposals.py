@@ -46,22 +46,36 @@ class ProposalValues:
     @classmethod
     def from_proposal(cls, proposal: Proposal) -> ProposalValues:
         return cls(
-            summary=proposal.summary, details=proposal.details, remedy=proposal.remedy,
+            summary=proposal.summary,
+            details=proposal.details,
+            remedy=proposal.remedy,
             amount=f"{proposal.amount}" if proposal.amount is not None else "",
             currency=proposal.currency,
             items=[ItemValues(i.text, i.owner_user, i.due_date.isoformat()) for i in proposal.items],
         )
 
 
-def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues, *,
-                   counter_label: str | None = None, tone: list[str] | None = None) -> dict[str, Any]:
-    intro = md("*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200),
-               note=(f"Your change to {counter_label} is posted as a new proposal in its place. "
-                     if counter_label else
-                     "Your proposal is posted in the dispute thread; the other side can accept "
-                     "it, suggest a change or decline it. ")
-               + "If they accept it, it becomes the agreement on exactly these words, approved "
-                 "by you as its author: propose only what you will stand by.")
+def proposal_modal(
+    dispute: Dispute,
+    meta: ProposalMeta,
+    values: ProposalValues,
+    *,
+    counter_label: str | None = None,
+    tone: list[str] | None = None,
+) -> dict[str, Any]:
+    intro = md(
+        "*{ref} · {title}*\n{note}",
+        ref=dispute.reference,
+        title=truncate(dispute.title, 200),
+        note=(
+            f"Your change to {counter_label} is posted as a new proposal in its place. "
+            if counter_label
+            else "Your proposal is posted in the dispute thread; the other side can accept "
+            "it, suggest a change or decline it. "
+        )
+        + "If they accept it, it becomes the agreement on exactly these words, approved "
+        "by you as its author: propose only what you will stand by.",
+    )
     return {
         "type": "modal",
         "callback_id": ids.PROPOSAL_MODAL,
@@ -72,22 +86,51 @@ def proposal_modal(dispute: Dispute, meta: ProposalMeta, values: ProposalValues,
         "blocks": [
             *tone_note(tone or []),
             section(intro),
-            input_block(ids.B_PR_SUMMARY, "Summary", text_input(
-                ids.A_PR_SUMMARY, max_length=SUMMARY_MAX, initial=values.summary,
-                placeholder="One line, e.g. Redo the screens by 14 March and a 10% credit")),
-            input_block(ids.B_PR_DETAILS, "Details", text_input(
-                ids.A_PR_DETAILS, max_length=DETAILS_MAX, multiline=True, initial=values.details)),
-            input_block(ids.B_PR_REMEDY, "Kind of remedy", static_select(
-                ids.A_PR_REMEDY, REMEDIES, initial=values.remedy, placeholder="Choose one")),
-            input_block(ids.B_PR_AMOUNT, "Compensation", text_input(
-                ids.A_PR_AMOUNT, max_length=20, initial=values.amount, placeholder="e.g. 500"),
-                optional=True, hint="Only if money is part of the proposal."),
-            input_block(ids.B_PR_CURRENCY, "Currency", static_select(
-                ids.A_PR_CURRENCY, {c: c for c in CURRENCIES}, initial=values.currency,
-                placeholder="Choose a currency"), optional=True),
-            *item_rows(meta.rows, values.items, ids.ADD_ITEM_ROW,
-                       "*Action items* (optional): who will do what, by when. They carry over "
-                       "into the written agreement."),
+            input_block(
+                ids.B_PR_SUMMARY,
+                "Summary",
+                text_input(
+                    ids.A_PR_SUMMARY,
+                    max_length=SUMMARY_MAX,
+                    initial=values.summary,
+                    placeholder="One line, e.g. Redo the screens by 14 March and a 10% credit",
+                ),
+            ),
+            input_block(
+                ids.B_PR_DETAILS,
+                "Details",
+                text_input(ids.A_PR_DETAILS, max_length=DETAILS_MAX, multiline=True, initial=values.details),
+            ),
+            input_block(
+                ids.B_PR_REMEDY,
+                "Kind of remedy",
+                static_select(ids.A_PR_REMEDY, REMEDIES, initial=values.remedy, placeholder="Choose one"),
+            ),
+            input_block(
+                ids.B_PR_AMOUNT,
+                "Compensation",
+                text_input(ids.A_PR_AMOUNT, max_length=20, initial=values.amount, placeholder="e.g. 500"),
+                optional=True,
+                hint="Only if money is part of the proposal.",
+            ),
+            input_block(
+                ids.B_PR_CURRENCY,
+                "Currency",
+                static_select(
+                    ids.A_PR_CURRENCY,
+                    {c: c for c in CURRENCIES},
+                    initial=values.currency,
+                    placeholder="Choose a currency",
+                ),
+                optional=True,
+            ),
+            *item_rows(
+                meta.rows,
+                values.items,
+                ids.ADD_ITEM_ROW,
+                "*Action items* (optional): who will do what, by when. They carry over "
+                "into the written agreement.",
+            ),
         ],
     }
 
@@ -119,32 +162,49 @@ def _status_line(proposal: Proposal, view: ProposalView) -> Mrkdwn:
     if proposal.status == ProposalStatus.WITHDRAWN:
         return Mrkdwn(":leftwards_arrow_with_hook: Withdrawn by its author")
     if view.replaced_by:
-        return md(":arrows_counterclockwise: Superseded by {label}, a counter-proposal",
-                  label=view.replaced_by)
+        return md(
+            ":arrows_counterclockwise: Superseded by {label}, a counter-proposal", label=view.replaced_by
+        )
     return Mrkdwn(":arrows_counterclockwise: Set aside: an agreement took effect")
 
 
 def _accept_dialog(proposal: Proposal, view: ProposalView) -> dict[str, Any]:
     a, b = view.between
-    what = (f"Accepting makes {proposal.label} the agreement between {a} and {b}, in effect at "
-            "once, on exactly these terms. Parley then checks in with both sides as agreed."
-            if view.binding else
-            f"Accepting makes {proposal.label} the agreement between {a} and {b} on exactly these "
-            "terms; it takes effect when the others who approve for it have approved too.")
-    return {"title": plain(f"Accept {proposal.label}?"), "text": plain(what[:300]),
-            "confirm": plain("Accept"), "deny": plain("Not yet")}
+    what = (
+        f"Accepting makes {proposal.label} the agreement between {a} and {b}, in effect at "
+        "once, on exactly these terms. Parley then checks in with both sides as agreed."
+        if view.binding
+        else f"Accepting makes {proposal.label} the agreement between {a} and {b} on exactly these "
+        "terms; it takes effect when the others who approve for it have approved too."
+    )
+    return {
+        "title": plain(f"Accept {proposal.label}?"),
+        "text": plain(what[:300]),
+        "confirm": plain("Accept"),
+        "deny": plain("Not yet"),
+    }
 
 
 def _withdraw_dialog(proposal: Proposal, view: ProposalView) -> dict[str, Any]:
-    text = (f"Only {view.author}, who proposed it, can withdraw {proposal.label}. Withdrawing "
-            "takes it off the table; the dispute goes on.")
-    return {"title": plain(f"Withdraw {proposal.label}?"), "text": plain(text[:300]),
-            "confirm": plain("Withdraw"), "deny": plain("Keep it")}
+    text = (
+        f"Only {view.author}, who proposed it, can withdraw {proposal.label}. Withdrawing "
+        "takes it off the table; the dispute goes on."
+    )
+    return {
+        "title": plain(f"Withdraw {proposal.label}?"),
+        "text": plain(text[:300]),
+        "confirm": plain("Withdraw"),
+        "deny": plain("Keep it"),
+    }
 
 
 def proposal_message(proposal: Proposal, view: ProposalView) -> tuple[Mrkdwn, list[dict[str, Any]]]:
-    head = md("*{label} · {summary}*\nProposed by {author}", label=proposal.label,
-              summary=proposal.summary, author=view.author)
+    head = md(
+        "*{label} · {summary}*\nProposed by {author}",
+        label=proposal.label,
+        summary=proposal.summary,
+        author=view.author,
+    )
     if view.answers:
         head += md(", in answer to {label}", label=view.answers)
     facts = [md("*Remedy*\n{remedy}", remedy=REMEDIES.get(proposal.remedy, proposal.remedy))]
@@ -162,16 +222,32 @@ def proposal_message(proposal: Proposal, view: ProposalView) -> tuple[Mrkdwn, li
         value = ProposalButton(p=proposal.id, d=proposal.dispute_id).encode()
         binds = ProposalButton(p=proposal.id, d=proposal.dispute_id, b=1).encode()
         if view.answering:
-            blocks.append(section(md("{who}: you can accept it, suggest a change, or decline it.",
-                                     who=mentions(view.answering))))
-        blocks.append({"type": "actions", "block_id": f"proposal_{proposal.id}", "elements": [
-            {**button("Accept", ids.ACCEPT_PROPOSAL, binds, style="primary"),
-             "confirm": _accept_dialog(proposal, view)},
-            button("Suggest a change", ids.COUNTER_PROPOSAL, value),
-            button("Decline", ids.DECLINE_PROPOSAL, value),
-            {**button("Withdraw", ids.WITHDRAW_PROPOSAL, value),
-             "confirm": _withdraw_dialog(proposal, view)},
-        ]})
+            blocks.append(
+                section(
+                    md(
+                        "{who}: you can accept it, suggest a change, or decline it.",
+                        who=mentions(view.answering),
+                    )
+                )
+            )
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"proposal_{proposal.id}",
+                "elements": [
+                    {
+                        **button("Accept", ids.ACCEPT_PROPOSAL, binds, style="primary"),
+                        "confirm": _accept_dialog(proposal, view),
+                    },
+                    button("Suggest a change", ids.COUNTER_PROPOSAL, value),
+                    button("Decline", ids.DECLINE_PROPOSAL, value),
+                    {
+                        **button("Withdraw", ids.WITHDRAW_PROPOSAL, value),
+                        "confirm": _withdraw_dialog(proposal, view),
+                    },
+                ],
+            }
+        )
     else:
         blocks.append(context(_status_line(proposal, view)))
     return md("{label}: {summary}", label=proposal.label, summary=proposal.summary), blocks
@@ -187,9 +263,13 @@ def decline_modal(proposal: Proposal, dispute: Dispute) -> dict[str, Any]:
         "private_metadata": DeclineMeta(d=dispute.id, p=proposal.id).encode(),
         "blocks": [
             section(md("*{label} · {summary}*", label=proposal.label, summary=proposal.summary)),
-            input_block(ids.B_DECLINE_REASON, "Why doesn't this work for you?", text_input(
-                ids.A_DECLINE_REASON, max_length=REASON_MAX, multiline=True), optional=True,
-                hint="Optional, but a reason helps the other side make a better proposal."),
+            input_block(
+                ids.B_DECLINE_REASON,
+                "Why doesn't this work for you?",
+                text_input(ids.A_DECLINE_REASON, max_length=REASON_MAX, multiline=True),
+                optional=True,
+                hint="Optional, but a reason helps the other side make a better proposal.",
+            ),
         ],
     }
 
@@ -197,14 +277,25 @@ def decline_modal(proposal: Proposal, dispute: Dispute) -> dict[str, Any]:
 def proposal_settled(verb: str, who: str, proposal: Proposal) -> Mrkdwn:
     """The thread note when a proposal is accepted, declined or withdrawn."""
     if verb == "accepted":
-        return md(":handshake: {who} accepted {label}: “{summary}”. Next, a written agreement that "
-                  "one person from each organization approves.", who=who, label=proposal.label,
-                  summary=proposal.summary)
+        return md(
+            ":handshake: {who} accepted {label}: “{summary}”. Next, a written agreement that "
+            "one person from each organization approves.",
+            who=who,
+            label=proposal.label,
+            summary=proposal.summary,
+        )
     if verb == "declined":
-        reason = (md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
-                  if proposal.decline_reason else "")
-        return md("{who} declined {label}. A counter-proposal is always welcome.{reason}", who=who,
-                  label=proposal.label, reason=reason)
+        reason = (
+            md("\n{why}", why=quoted(truncate(proposal.decline_reason, 1000)))
+            if proposal.decline_reason
+            else ""
+        )
+        return md(
+            "{who} declined {label}. A counter-proposal is always welcome.{reason}",
+            who=who,
+            label=proposal.label,
+            reason=reason,
+        )
     return md("{who} withdrew {label}.", who=who, label=proposal.label)
 
 
@@ -212,9 +303,13 @@ def accepted_blocks(text: Mrkdwn, draft_value: str) -> list[dict[str, Any]]:
     """The acceptance note, with the way on to a written agreement."""
     return [
         section(text),
-        {"type": "actions", "block_id": "accepted_next", "elements": [
-            button("Draft agreement", ids.DRAFT_AGREEMENT, draft_value, style="primary"),
-        ]},
+        {
+            "type": "actions",
+            "block_id": "accepted_next",
+            "elements": [
+                button("Draft agreement", ids.DRAFT_AGREEMENT, draft_value, style="primary"),
+            ],
+        },
     ]
 
 
@@ -226,5 +321,6 @@ def reason_too_long() -> str:
 def counter_posted_alone(gone: str, proposal: Proposal) -> Mrkdwn:
     """The private note when the proposal being countered was decided meanwhile: `gone` says how
     (bot/services/proposals.py: describe_state); the counter-proposal stands on its own."""
-    return md("{gone} Your counter-proposal was posted as {label} on its own.", gone=gone,
-              label=proposal.label)
+    return md(
+        "{gone} Your counter-proposal was posted as {label} on its own.", gone=gone, label=proposal.label
+    )

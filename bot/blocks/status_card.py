@@ -54,14 +54,21 @@ STATUS_WORDS: dict[str, str] = {
     DisputeStatus.RESOLVED: "Resolved",
     DisputeStatus.CLOSED: "Closed",
 }
-ENDINGS = {"resolved": "Resolved: {client} confirmed it", "closed": "Closed",
-           "withdrawn": "Withdrawn by the person who raised it"}
+ENDINGS = {
+    "resolved": "Resolved: {client} confirmed it",
+    "closed": "Closed",
+    "withdrawn": "Withdrawn by the person who raised it",
+}
 
 
 def card_text(dispute: Dispute) -> Mrkdwn:
     """Notification and accessibility fallback for the card."""
-    return md("{ref}: {title} ({status})", ref=dispute.reference, title=dispute.title,
-              status=STATUS_WORDS.get(dispute.status, dispute.status))
+    return md(
+        "{ref}: {title} ({status})",
+        ref=dispute.reference,
+        title=dispute.title,
+        status=STATUS_WORDS.get(dispute.status, dispute.status),
+    )
 
 
 def _sides(dispute: Dispute, names: CardNames) -> Mrkdwn:
@@ -72,41 +79,58 @@ def _sides(dispute: Dispute, names: CardNames) -> Mrkdwn:
             lines.append(md("*{org}*: {who}", org=names.org(side), who=", ".join(people)))
     for mediator in (p for p in dispute.parties if p.side == Side.MEDIATOR):
         accepted = [names.org(s) for s in (Side.PROVIDER, Side.CLIENT) if s in mediator.accepted_sides]
-        so_far = ("accepted by both" if len(accepted) == 2 else
-                  md("accepted by {org} so far", org=accepted[0]) if accepted else
-                  "not accepted by either side yet")
-        lines.append(md("*Mediator*: {who} ({so_far})", who=names.person(mediator.user_id),
-                        so_far=so_far))
+        so_far = (
+            "accepted by both"
+            if len(accepted) == 2
+            else md("accepted by {org} so far", org=accepted[0])
+            if accepted
+            else "not accepted by either side yet"
+        )
+        lines.append(md("*Mediator*: {who} ({so_far})", who=names.person(mediator.user_id), so_far=so_far))
     return Mrkdwn("\n").join(lines) or Mrkdwn("Nobody yet")
 
 
-def _next(dispute: Dispute, step: NextStep, names: CardNames,
-          next_checkin: datetime | None) -> Mrkdwn:
+def _next(dispute: Dispute, step: NextStep, names: CardNames, next_checkin: datetime | None) -> Mrkdwn:
     waiting = " and ".join(names.org(s) for s in sorted(step.waiting))
     if step.step == Step.SHARE:
         told = [names.org(s) for s in sorted(step.shared)]
-        sealed = ("" if not told else
-                  md(" {told} has told its side.", told=" and ".join(told)) if step.revealed else
-                  md(" {told} has told its side; both are shown together once both have.",
-                     told=" and ".join(told)))
-        return md("{waiting} tells its side of what happened.{sealed}", waiting=waiting,
-                  sealed=sealed)
+        sealed = (
+            ""
+            if not told
+            else md(" {told} has told its side.", told=" and ".join(told))
+            if step.revealed
+            else md(
+                " {told} has told its side; both are shown together once both have.", told=" and ".join(told)
+            )
+        )
+        return md("{waiting} tells its side of what happened.{sealed}", waiting=waiting, sealed=sealed)
     if step.step == Step.ANSWER:
         answers = step.answers or tuple((side, step.proposal or "") for side in sorted(step.waiting))
         if len(answers) == 1:
-            return md("{waiting} answers {label}: accept it, suggest a change, or decline.",
-                      waiting=names.org(answers[0][0]), label=answers[0][1])
-        each = Mrkdwn("; ").join(md("{org} answers {label}", org=names.org(side), label=label)
-                                 for side, label in answers[:10])
+            return md(
+                "{waiting} answers {label}: accept it, suggest a change, or decline.",
+                waiting=names.org(answers[0][0]),
+                label=answers[0][1],
+            )
+        each = Mrkdwn("; ").join(
+            md("{org} answers {label}", org=names.org(side), label=label) for side, label in answers[:10]
+        )
         return md("{each}: each can be accepted, changed or declined.", each=each)
     if step.step == Step.PROPOSE:
-        return Mrkdwn("Either side proposes a solution; the other can accept it, suggest a "
-                      "change or decline.")
+        return Mrkdwn(
+            "Either side proposes a solution; the other can accept it, suggest a change or decline."
+        )
     if step.step == Step.APPROVE:
         return md("The agreement waits for {waiting}'s approval.", waiting=waiting or "the last")
     if step.step == Step.CARRY_OUT:
-        when = (md(" Parley checks in with both sides on {when}.",
-                   when=slack_date(next_checkin, "{date_short_pretty}")) if next_checkin else "")
+        when = (
+            md(
+                " Parley checks in with both sides on {when}.",
+                when=slack_date(next_checkin, "{date_short_pretty}"),
+            )
+            if next_checkin
+            else ""
+        )
         return md("Both sides do what they agreed.{when}", when=when)
     return Mrkdwn("")
 
@@ -117,19 +141,27 @@ def _ended(dispute: Dispute, names: CardNames) -> list[dict[str, Any]]:
     if dispute.ended_how:
         reason = md(":\n{why}", why=quoted(dispute.ended_reason, 500)) if dispute.ended_reason else ""
         how = ENDINGS[dispute.ended_how].replace("{client}", names.org(Side.CLIENT))
-        blocks.append(section(md("*How it ended*\n{how}{reason}", how=how,
-                                 reason=reason)))
-    blocks.append({"type": "actions", "block_id": "dispute_raise_again", "elements": [
-        button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())]})
+        blocks.append(section(md("*How it ended*\n{how}{reason}", how=how, reason=reason)))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "dispute_raise_again",
+            "elements": [button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())],
+        }
+    )
     return blocks
 
 
 def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, Any]:
     """The rarer actions, in an overflow menu."""
-    options = [("share", "Revise your side" if step.revealed else "Share or revise your side"),
-               ("propose", "Propose a solution"), ("draft", "Write an agreement"),
-               ("party", "Add someone"), ("mediator", "Ask for a mediator"),
-               ("close", "Close or withdraw")]
+    options = [
+        ("share", "Revise your side" if step.revealed else "Share or revise your side"),
+        ("propose", "Propose a solution"),
+        ("draft", "Write an agreement"),
+        ("party", "Add someone"),
+        ("mediator", "Ask for a mediator"),
+        ("close", "Close or withdraw"),
+    ]
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
         options = [o for o in options if o[0] in ("mediator", "close")]
     options = [o for o in options if o[0] != primary]
@@ -138,17 +170,24 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
         if len(options) <= OVERFLOW_LIMIT:
             break
         options = [o for o in options if o[0] != verb]
-    return {"type": "overflow", "action_id": ids.CARD_MORE, "options": [
-        {"text": plain(label, 75), "value": CardOption(d=dispute.id, o=verb).encode()}  # type: ignore[arg-type]
-        for verb, label in options]}
+    return {
+        "type": "overflow",
+        "action_id": ids.CARD_MORE,
+        "options": [
+            {"text": plain(label, 75), "value": CardOption(d=dispute.id, o=verb).encode()}  # type: ignore[arg-type]
+            for verb, label in options
+        ],
+    }
 
 
 def _actions(dispute: Dispute, step: NextStep, names: CardNames) -> list[dict[str, Any]]:
     if step.step == Step.ENDED:
         return _ended(dispute, names)
     value = DisputeButton(d=dispute.id).encode()
-    primary = {Step.SHARE: ("share", "Share your side", ids.SHARE_PERSPECTIVE),
-               Step.PROPOSE: ("propose", "Propose a solution", ids.PROPOSE)}.get(step.step)
+    primary = {
+        Step.SHARE: ("share", "Share your side", ids.SHARE_PERSPECTIVE),
+        Step.PROPOSE: ("propose", "Propose a solution", ids.PROPOSE),
+    }.get(step.step)
     elements: list[dict[str, Any]] = []
     if primary is not None:
         elements.append(button(primary[1], primary[2], value, style="primary"))
@@ -159,18 +198,29 @@ def _actions(dispute: Dispute, step: NextStep, names: CardNames) -> list[dict[st
     return [{"type": "actions", "block_id": "dispute_actions", "elements": elements}]
 
 
-def status_card(dispute: Dispute, step: NextStep, names: CardNames,
-                next_checkin: datetime | None = None, *,
-                description: bool = False) -> list[dict[str, Any]]:
+def status_card(
+    dispute: Dispute,
+    step: NextStep,
+    names: CardNames,
+    next_checkin: datetime | None = None,
+    *,
+    description: bool = False,
+) -> list[dict[str, Any]]:
     """`description`: a dispute raised before the opener's account became their side's sealed
     perspective shows its description and outcome wanted on the card, as it always did."""
     facts = [
         md("*Reference*\n{ref}", ref=dispute.reference),
-        md("*Status*\n{status}{escalated}", status=STATUS_WORDS.get(dispute.status, dispute.status),
-           escalated=" · with a mediator" if dispute.escalated else ""),
+        md(
+            "*Status*\n{status}{escalated}",
+            status=STATUS_WORDS.get(dispute.status, dispute.status),
+            escalated=" · with a mediator" if dispute.escalated else "",
+        ),
         md("*Category*\n{category}", category=category_label(dispute.category)),
-        md("*Raised by*\n{who} on {when}", who=names.person(dispute.opened_by_user),
-           when=slack_date(dispute.created_at)),
+        md(
+            "*Raised by*\n{who} on {when}",
+            who=names.person(dispute.opened_by_user),
+            when=slack_date(dispute.created_at),
+        ),
     ]
     amount = format_amount(dispute.amount, dispute.currency)
     if amount:
@@ -181,18 +231,26 @@ def status_card(dispute: Dispute, step: NextStep, names: CardNames,
         section(md("*Who takes part*\n{sides}", sides=_sides(dispute, names))),
     ]
     if description:
-        blocks += [*quote_sections(Mrkdwn("*What happened*"), dispute.description),
-                   *quote_sections(Mrkdwn("*Outcome wanted*"), dispute.desired_outcome)]
+        blocks += [
+            *quote_sections(Mrkdwn("*What happened*"), dispute.description),
+            *quote_sections(Mrkdwn("*Outcome wanted*"), dispute.desired_outcome),
+        ]
     if step.step != Step.ENDED:
         blocks.append(section(md("*Next*\n{next}", next=_next(dispute, step, names, next_checkin))))
     if dispute.close_requested_side in (Side.PROVIDER, Side.CLIENT) and step.step != Step.ENDED:
         other = Side.CLIENT if dispute.close_requested_side == Side.PROVIDER else Side.PROVIDER
-        blocks.append(context(md(
-            "{asked} proposed closing {ref}; it closes if {other} agrees with *Close or "
-            "withdraw*. Anything new in the dispute (a proposal, an agreement) sets the proposal "
-            "aside.", asked=names.org(dispute.close_requested_side), ref=dispute.reference,
-            other=names.org(other))))
+        blocks.append(
+            context(
+                md(
+                    "{asked} proposed closing {ref}; it closes if {other} agrees with *Close or "
+                    "withdraw*. Anything new in the dispute (a proposal, an agreement) sets the proposal "
+                    "aside.",
+                    asked=names.org(dispute.close_requested_side),
+                    ref=dispute.reference,
+                    other=names.org(other),
+                )
+            )
+        )
     blocks += _actions(dispute, step, names)
-    blocks.append(context(md("Everything about {ref} happens in this thread.",
-                             ref=dispute.reference)))
+    blocks.append(context(md("Everything about {ref} happens in this thread.", ref=dispute.reference)))
     return blocks

@@ -21,8 +21,24 @@ from bot.blocks.mrkdwn import (
 from bot.services.people_text import many_lines
 
 __all__ = [
-    "Mrkdwn", "button", "channel_link", "context", "escape", "fields", "inline", "link", "md", "mention",
-    "mentions", "mrkdwn", "plain", "quote_sections", "quoted", "section", "slack_date", "truncate",
+    "Mrkdwn",
+    "button",
+    "channel_link",
+    "context",
+    "escape",
+    "fields",
+    "inline",
+    "link",
+    "md",
+    "mention",
+    "mentions",
+    "mrkdwn",
+    "plain",
+    "quote_sections",
+    "quoted",
+    "section",
+    "slack_date",
+    "truncate",
 ]
 
 SECTION_TEXT_LIMIT = 3000
@@ -33,8 +49,7 @@ BUTTON_TEXT_LIMIT = 75
 
 def plain(text: str, limit: int | None = None) -> dict[str, Any]:
     """A plain_text object: shown exactly as given, never parsed, so never escaped."""
-    return {"type": "plain_text", "text": truncate(str(text), limit) if limit else str(text),
-            "emoji": True}
+    return {"type": "plain_text", "text": truncate(str(text), limit) if limit else str(text), "emoji": True}
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
@@ -58,8 +73,10 @@ def quote_sections(heading: Mrkdwn | None, text: str) -> list[dict[str, Any]]:
     """People's multi-line text as a block quote under Parley's `heading`, in as many sections
     as it takes to show all of it (Block Kit takes 3,000 characters a section)."""
     parts = _parts(many_lines(text))
-    return [section(heading + Mrkdwn("\n") + quoted(part) if heading is not None and n == 0
-                    else quoted(part)) for n, part in enumerate(parts)]
+    return [
+        section(heading + Mrkdwn("\n") + quoted(part) if heading is not None and n == 0 else quoted(part))
+        for n, part in enumerate(parts)
+    ]
 
 
 def _parts(text: str, size: int = 450) -> list[str]:

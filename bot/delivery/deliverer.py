@@ -60,9 +60,10 @@ class Deliverer(Rounds):
             return self._prepare(session, row, self.names.cached())
         except NotCached:
             return None
-        except Exception:  # noqa: BLE001 - rendered again after the commit, where it is handled
-            log.debug("rendering delivery %s ahead failed; rendering it after the commit", row.id,
-                      exc_info=True)
+        except Exception:
+            log.debug(
+                "rendering delivery %s ahead failed; rendering it after the commit", row.id, exc_info=True
+            )
             return None
 
     def deliver_now(self, rows: Iterable[OutboxMessage], ahead: Prepared | None = None) -> None:
@@ -78,7 +79,7 @@ class Deliverer(Rounds):
             if self._deliver_in_order(claimed, ahead):
                 done = all([self._drain(dispute_ids=[d]) for d in disputes])
                 done = (not loose or self._drain(row_ids=loose)) and done
-        except Exception:  # noqa: BLE001 - the rows are saved; the tick delivers them
+        except Exception:
             log.exception("immediate delivery failed; the scheduler will deliver")
         if not done:
             self._remember_left([("dispute", d) for d in disputes] + [("row", r) for r in loose])
@@ -105,8 +106,7 @@ class Deliverer(Rounds):
             with self.db.transaction(deliver=False) as session:
                 ids = outbox.claim(session, self.worker_id, limit=limit, dispute_ids=disputes)
                 if loose and len(ids) < limit:
-                    ids += outbox.claim(session, self.worker_id, limit=limit - len(ids),
-                                        row_ids=loose)
+                    ids += outbox.claim(session, self.worker_id, limit=limit - len(ids), row_ids=loose)
                 return ids
 
         return self._pipeline(claim) if disputes or loose else 0
@@ -136,12 +136,12 @@ class Deliverer(Rounds):
             if done == 0 and ahead is not None and ahead.row_id == ids[0]:
                 run = [ahead]
             else:
-                run = self._prepare_run(ids[done:done + 1] if done == 0 else ids[done:])
+                run = self._prepare_run(ids[done : done + 1] if done == 0 else ids[done:])
             for item in run:
                 done += 1
                 try:
                     outcome = item.outcome or self._call(item, self.request_wait)
-                except Exception as error:  # noqa: BLE001 - recorded, like any other outcome
+                except Exception as error:
                     log.exception("delivering row %s failed unexpectedly", item.row_id)
                     outcome = unexpected(item, error)
                 if outcome.status == "deferred":  # due now: the tick's threads wait for its turn
@@ -163,18 +163,24 @@ class Deliverer(Rounds):
             for row_id in ids:
                 row = session.get(OutboxMessage, row_id)
                 if row is None:
-                    prepared.append(Prepared(row_id, "", None, None, 0, False, utcnow(),
-                                             Outcome("skipped", error="gone")))
+                    prepared.append(
+                        Prepared(row_id, "", None, None, 0, False, utcnow(), Outcome("skipped", error="gone"))
+                    )
                     continue
                 prepared.append(self._prepare(session, row))
                 if prepared[-1].kind is not None and prepared[-1].kind.after is not None:
                     break
         return prepared
 
-    def _finish(self, item: Prepared, outcome: Outcome,
-                delivered: list[tuple[Prepared, Outcome]] | None) -> Outcome:
-        if (delivered is not None and outcome.status == "sent" and item.kind is not None
-                and item.kind.after is None):
+    def _finish(
+        self, item: Prepared, outcome: Outcome, delivered: list[tuple[Prepared, Outcome]] | None
+    ) -> Outcome:
+        if (
+            delivered is not None
+            and outcome.status == "sent"
+            and item.kind is not None
+            and item.kind.after is None
+        ):
             delivered.append((item, outcome))
             self._slack_is_back()
             return outcome

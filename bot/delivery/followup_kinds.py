@@ -46,9 +46,11 @@ def _prefetch_checkins(session: Session, rows: list[OutboxMessage], to_render: b
     checkins = session.scalars(select(CheckIn).where(CheckIn.id.in_(ids))).all()
     if not to_render:
         return list(checkins)
-    agreements = session.scalars(select(Agreement).where(
-        Agreement.id.in_({c.agreement_id for c in checkins}))
-        .options(selectinload(Agreement.items))).all()
+    agreements = session.scalars(
+        select(Agreement)
+        .where(Agreement.id.in_({c.agreement_id for c in checkins}))
+        .options(selectinload(Agreement.items))
+    ).all()
     return [*checkins, *agreements]
 
 
@@ -65,14 +67,20 @@ def _checkin(ctx: Ctx) -> Call:
     return Post(text, blocks, thread_ts=ctx.thread())
 
 
-def _settle_checkins(session: Session, row: OutboxMessage, status: str, kind: str,
-                     **details: object) -> None:
+def _settle_checkins(session: Session, row: OutboxMessage, status: str, kind: str, **details: object) -> None:
     for checkin in _checkins(session, row):
         if checkin.status != CheckInStatus.POSTING:
             continue
         checkin.status = status
-        audit.record(session, team_id=row.team_id, dispute_id=row.dispute_id, kind=kind,
-                     actor=None, checkin_id=checkin.id, **details)
+        audit.record(
+            session,
+            team_id=row.team_id,
+            dispute_id=row.dispute_id,
+            kind=kind,
+            actor=None,
+            checkin_id=checkin.id,
+            **details,
+        )
 
 
 def _checkin_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
@@ -90,8 +98,7 @@ def _checkin_skipped(session: Session, row: OutboxMessage, reason: str) -> None:
 
 
 def _checkin_failed(session: Session, row: OutboxMessage, error: str) -> None:
-    _settle_checkins(session, row, CheckInStatus.FAILED, "checkin.failed", error=error,
-                     attempts=row.attempts)
+    _settle_checkins(session, row, CheckInStatus.FAILED, "checkin.failed", error=error, attempts=row.attempts)
 
 
 def _checkin_update(ctx: Ctx) -> Call:
@@ -99,9 +106,13 @@ def _checkin_update(ctx: Ctx) -> Call:
     checkin = ctx.session.get(CheckIn, ctx.params["checkin"])
     if checkin is None or not checkin.posted_ts:
         raise Skip("the check-in's message was never posted")
-    together = list(ctx.session.scalars(select(CheckIn).where(
-        CheckIn.dispute_id == checkin.dispute_id, CheckIn.posted_ts == checkin.posted_ts)
-        .order_by(CheckIn.id)))
+    together = list(
+        ctx.session.scalars(
+            select(CheckIn)
+            .where(CheckIn.dispute_id == checkin.dispute_id, CheckIn.posted_ts == checkin.posted_ts)
+            .order_by(CheckIn.id)
+        )
+    )
     answered_item = ctx.params["item"]
     items = checkin_items(ctx.session, together, keep=answered_item)
     answered = {answered_item: answered_line(ctx.params["value"], ctx.who())}
@@ -145,8 +156,9 @@ def _lessons_request(ctx: Ctx) -> Call:
 
 def _channel_welcome(ctx: Ctx) -> Call:
     provider = ctx.params.get("provider")  # rows written before providers were kept have none
-    text, blocks = channel_welcome(ctx.names.team_name(provider) if provider else None,
-                                   handover=bool(ctx.params.get("handover")))
+    text, blocks = channel_welcome(
+        ctx.names.team_name(provider) if provider else None, handover=bool(ctx.params.get("handover"))
+    )
     return Post(text, blocks)
 
 
@@ -167,13 +179,17 @@ def _saved(ctx: Ctx) -> Call:
 def _notice(ctx: Ctx) -> Call:
     failed = ctx.load(OutboxMessage, "failed", "failed message")
     dispute = ctx.session.get(Dispute, failed.dispute_id) if failed.dispute_id else None
-    return Post(delivery_failed(failed.kind, failed.channel_id,
-                                dispute.reference if dispute else None, failed.last_error or ""))
+    return Post(
+        delivery_failed(
+            failed.kind, failed.channel_id, dispute.reference if dispute else None, failed.last_error or ""
+        )
+    )
 
 
 FOLLOWUP_KINDS: dict[str, Kind] = {
-    "checkin": Kind(_checkin, _checkin_posted, _checkin_skipped, _checkin_failed,
-                    prefetch=_prefetch_checkins),
+    "checkin": Kind(
+        _checkin, _checkin_posted, _checkin_skipped, _checkin_failed, prefetch=_prefetch_checkins
+    ),
     "checkin.update": Kind(_checkin_update),
     "checkin.not_yet": Kind(_not_yet),
     "checkin.all_done": Kind(_all_done),

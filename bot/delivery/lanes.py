@@ -22,8 +22,14 @@ Lane = deque[Prepared]
 
 
 class Lanes:
-    def __init__(self, ready_at: Callable[[Prepared], float], deliver: Callable[[Prepared], Outcome],
-                 *, threads: int, patience: float) -> None:
+    def __init__(
+        self,
+        ready_at: Callable[[Prepared], float],
+        deliver: Callable[[Prepared], Outcome],
+        *,
+        threads: int,
+        patience: float,
+    ) -> None:
         self._ready_at = ready_at  # when a row's channel may take it (monotonic)
         self._patience = patience  # a row whose turn is further away is handed over at once
         self._deliver = deliver
@@ -50,8 +56,9 @@ class Lanes:
                 self._push(lane)
                 self._queued += len(lane)
             while len(self._threads) < min(self._most_threads, len(self._heap) + self._busy):
-                thread = threading.Thread(target=self._work, daemon=True,
-                                          name=f"delivery-{len(self._threads)}")
+                thread = threading.Thread(
+                    target=self._work, daemon=True, name=f"delivery-{len(self._threads)}"
+                )
                 self._threads.append(thread)
                 thread.start()
             self._turns.notify()
@@ -69,8 +76,9 @@ class Lanes:
     def wait(self, timeout: float, enough: int) -> None:
         """Until `enough` rows are finished, every row is, or `timeout` passes."""
         with self._changed:
-            self._changed.wait_for(lambda: len(self._finished) >= enough
-                                   or self._queued + self._busy == 0, timeout)
+            self._changed.wait_for(
+                lambda: len(self._finished) >= enough or self._queued + self._busy == 0, timeout
+            )
 
     def collect(self) -> tuple[list[tuple[Prepared, Outcome]], list[int]]:
         """What finished since the last call, and the rows to put back."""
@@ -115,7 +123,7 @@ class Lanes:
             item, lane = taken
             try:
                 outcome = item.outcome or self._deliver(item)
-            except Exception as error:  # noqa: BLE001 - a bug must not stop the lanes
+            except Exception as error:
                 log.exception("delivering row %s failed unexpectedly", item.row_id)
                 outcome = unexpected(item, error)
             with self._changed:

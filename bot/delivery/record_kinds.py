@@ -32,17 +32,26 @@ def _agreement(ctx: Ctx) -> Agreement:
 
 
 def _events(ctx: Ctx) -> list[AuditEvent]:
-    return list(ctx.session.scalars(select(AuditEvent).where(
-        AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)))
+    return list(
+        ctx.session.scalars(
+            select(AuditEvent).where(AuditEvent.dispute_id == ctx.d.id).order_by(AuditEvent.id)
+        )
+    )
 
 
 def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
     """The agreement's PDF, its record attached (bot/services/certificates.py), and its name."""
     valid = agreements.approval_state(ctx.d, agreement).valid
-    record = agreement_record(ctx.d, agreement, valid, _events(ctx), name=ctx.names.name_of,
-                              team_name=ctx.names.team_name, trail_head=ctx.params.get("trail"))
-    return (certificate_pdf(record),
-            f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf")
+    record = agreement_record(
+        ctx.d,
+        agreement,
+        valid,
+        _events(ctx),
+        name=ctx.names.name_of,
+        team_name=ctx.names.team_name,
+        trail_head=ctx.params.get("trail"),
+    )
+    return (certificate_pdf(record), f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf")
 
 
 def _said(ctx: Ctx, agreement: Agreement) -> InEffect:
@@ -51,11 +60,14 @@ def _said(ctx: Ctx, agreement: Agreement) -> InEffect:
     how = approved_how(_events(ctx), agreement.version)
     return InEffect(
         between=(names.org(Side.PROVIDER), names.org(Side.CLIENT)),
-        approved=[(ctx.names.describe(a.team_id, a.user_id), a.at, how.get((a.team_id, a.user_id)))
-                  for a in state.valid],
+        approved=[
+            (ctx.names.describe(a.team_id, a.user_id), a.at, how.get((a.team_id, a.user_id)))
+            for a in state.valid
+        ],
         items=[(ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items],
         next_checkin=next_checkin(ctx.session, ctx.d.id),
-        check=CheckButton(d=ctx.d.id, a=agreement.id, t=ctx.params.get("trail")).encode())
+        check=CheckButton(d=ctx.d.id, a=agreement.id, t=ctx.params.get("trail")).encode(),
+    )
 
 
 def _in_effect(ctx: Ctx) -> Call:
@@ -65,8 +77,9 @@ def _in_effect(ctx: Ctx) -> Call:
     text, blocks = in_effect(ctx.d, agreement, _said(ctx, agreement))
     if ctx.params.get("plain"):  # Slack refused the blocks of a file share: without the button
         blocks = [b for b in blocks if b.get("type") != "actions"]
-    return Upload(pdf, filename, f"{agreement.label} for {ctx.d.reference}", text,
-                  thread_ts=ctx.thread(), blocks=blocks)
+    return Upload(
+        pdf, filename, f"{agreement.label} for {ctx.d.reference}", text, thread_ts=ctx.thread(), blocks=blocks
+    )
 
 
 BLOCKS_REFUSED = frozenset({"invalid_blocks", "invalid_blocks_format"})
@@ -89,20 +102,34 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
         return
     tell = row.params.get("tell")
     notify = Person(team_id=tell[0], user_id=tell[1]) if isinstance(tell, list) and len(tell) == 2 else None
-    outbox.say(session, dispute, "agreement.in_effect.text", agreement=agreement.id,
-               trail=row.params.get("trail"), reason=reason, notify=notify)
+    outbox.say(
+        session,
+        dispute,
+        "agreement.in_effect.text",
+        agreement=agreement.id,
+        trail=row.params.get("trail"),
+        reason=reason,
+        notify=notify,
+    )
     for approval in agreements.approval_state(dispute, agreement).valid:
-        outbox.say(session, dispute, "agreement.certificate", channel_id=approval.user_id,
-                   agreement=agreement.id, trail=row.params.get("trail"), dm=True)
+        outbox.say(
+            session,
+            dispute,
+            "agreement.certificate",
+            channel_id=approval.user_id,
+            agreement=agreement.id,
+            trail=row.params.get("trail"),
+            dm=True,
+        )
 
 
 def _in_effect_text(ctx: Ctx) -> Call:
     agreement = _agreement(ctx)
     text, blocks = in_effect(ctx.d, agreement, _said(ctx, agreement), attached=False)
-    _, written = agreement_in_writing(ctx.d, agreement, [
-        (ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items])
-    return Post(text, (blocks + written)[:50], thread_ts=ctx.thread(),
-                witness=ctx.params.get("trail"))
+    _, written = agreement_in_writing(
+        ctx.d, agreement, [(ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items]
+    )
+    return Post(text, (blocks + written)[:50], thread_ts=ctx.thread(), witness=ctx.params.get("trail"))
 
 
 def _certificate(ctx: Ctx) -> Call:
@@ -111,9 +138,13 @@ def _certificate(ctx: Ctx) -> Call:
     agreement = _agreement(ctx)
     pdf, filename = _pdf(ctx, agreement)
     to_approver = bool(ctx.params.get("dm"))
-    return Upload(pdf, filename, f"{agreement.label} for {ctx.d.reference}",
-                  certificate_comment(ctx.d, agreement, in_dm=to_approver),
-                  thread_ts=None if to_approver else ctx.thread())
+    return Upload(
+        pdf,
+        filename,
+        f"{agreement.label} for {ctx.d.reference}",
+        certificate_comment(ctx.d, agreement, in_dm=to_approver),
+        thread_ts=None if to_approver else ctx.thread(),
+    )
 
 
 def _agreement_file(ctx: Ctx) -> Call:
@@ -122,10 +153,13 @@ def _agreement_file(ctx: Ctx) -> Call:
     valid = agreements.approval_state(ctx.d, agreement).valid
     document = agreement_markdown(ctx.d, agreement, valid, _events(ctx), ctx.names.describe)
     ref = ctx.d.reference
-    return Upload(document, f"{ref}-agreement-v{agreement.version}.md",
-                  f"{agreement.label} for {ref}",
-                  f"The written {agreement.label.lower()} for {ref}, for your records.",
-                  thread_ts=ctx.thread())
+    return Upload(
+        document,
+        f"{ref}-agreement-v{agreement.version}.md",
+        f"{agreement.label} for {ref}",
+        f"The written {agreement.label.lower()} for {ref}, for your records.",
+        thread_ts=ctx.thread(),
+    )
 
 
 def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> None:
@@ -144,15 +178,23 @@ def _old_certificate_refused(session: Session, row: OutboxMessage, reason: str) 
         return
     outbox.say(session, dispute, "agreement.text", agreement=agreement.id, reason=reason)
     for approval in agreements.approval_state(dispute, agreement).valid:
-        outbox.say(session, dispute, "agreement.certificate", channel_id=approval.user_id,
-                   agreement=agreement.id, trail=row.params.get("trail"), dm=True)
+        outbox.say(
+            session,
+            dispute,
+            "agreement.certificate",
+            channel_id=approval.user_id,
+            agreement=agreement.id,
+            trail=row.params.get("trail"),
+            dm=True,
+        )
 
 
 def _agreement_text(ctx: Ctx) -> Call:
     """(Rows from before: the agreement written out, after a refused certificate.)"""
     agreement = _agreement(ctx)
-    text, blocks = agreement_in_writing(ctx.d, agreement, [
-        (ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items])
+    text, blocks = agreement_in_writing(
+        ctx.d, agreement, [(ctx.names.describe(i.owner_team, i.owner_user), i) for i in agreement.items]
+    )
     return Post(text, blocks, thread_ts=ctx.thread())
 
 

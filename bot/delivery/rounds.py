@@ -61,8 +61,7 @@ class Rounds(RowDelivery):
             if not outbox.anything_due(session):
                 return []
         with self.db.transaction(deliver=False) as session:
-            return outbox.claim(session, self.worker_id, limit=limit,
-                                per_channel=ROUND_PER_CHANNEL)
+            return outbox.claim(session, self.worker_id, limit=limit, per_channel=ROUND_PER_CHANNEL)
 
     def _probe(self) -> int:
         """Rows are parked because Slack looked down: try the oldest one, now and then."""
@@ -84,8 +83,12 @@ class Rounds(RowDelivery):
     def _pipeline(self, claim: Claim) -> int:
         """Claim, deliver and record until nothing is left to claim and everything claimed is
         delivered or put back; returns how many were sent."""
-        lanes = Lanes(self._ready_at, lambda item: self._call(item, ROUND_WAIT),
-                      threads=self.workers, patience=ROUND_WAIT)
+        lanes = Lanes(
+            self._ready_at,
+            lambda item: self._call(item, ROUND_WAIT),
+            threads=self.workers,
+            patience=ROUND_WAIT,
+        )
         sent, feed_until = 0, time.monotonic() + FEED_FOR
         next_claim = kept_at = time.monotonic()
         try:
@@ -98,8 +101,9 @@ class Rounds(RowDelivery):
                 if now - kept_at >= KEEP_CLAIMS_EVERY:
                     kept_at = now
                     self._keep_claims(lanes.claimed())
-                if now < min(feed_until, self._stop_at) and (outstanding == 0 or (
-                        outstanding < self.batch // 2 and now >= next_claim)):
+                if now < min(feed_until, self._stop_at) and (
+                    outstanding == 0 or (outstanding < self.batch // 2 and now >= next_claim)
+                ):
                     got = self._add_lanes(lanes, claim(self.batch - outstanding))
                     if not got and not outstanding:
                         break
@@ -148,8 +152,11 @@ class Rounds(RowDelivery):
     def _render(self, lanes: Lanes, ids: list[int]) -> list[deque[Prepared]]:
         runs: dict[object, deque[Prepared]] = defaultdict(deque)
         with self.db.read() as session:
-            rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                                        .order_by(OutboxMessage.id)))
+            rows = list(
+                session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+                )
+            )
             prefetch(session, rows)
             for row in rows:
                 run = runs[row.dispute_id or ("row", row.id)]
@@ -158,12 +165,23 @@ class Rounds(RowDelivery):
                     continue
                 try:
                     run.append(self._prepare(session, row))
-                except Exception as error:  # noqa: BLE001 - one row must not hold up the rest
+                except Exception as error:
                     log.exception("rendering delivery %s failed; trying again later", row.id)
-                    later = Outcome("retry", error=f"render: {type(error).__name__}",
-                                    delay=backoff(row.attempts + 1))
-                    run.append(Prepared(row.id, row.channel_id, KINDS.get(row.kind), None,
-                                        row.attempts, False, row.created_at, later))
+                    later = Outcome(
+                        "retry", error=f"render: {type(error).__name__}", delay=backoff(row.attempts + 1)
+                    )
+                    run.append(
+                        Prepared(
+                            row.id,
+                            row.channel_id,
+                            KINDS.get(row.kind),
+                            None,
+                            row.attempts,
+                            False,
+                            row.created_at,
+                            later,
+                        )
+                    )
         return list(runs.values())
 
     def _record(self, finished: list[tuple[Prepared, Outcome]], untried: list[int]) -> int:
@@ -171,8 +189,7 @@ class Rounds(RowDelivery):
         if not finished and not untried:
             return 0
         with self.db.transaction(deliver=False) as session:  # a notice it owes: the next claim
-            prefetch(session, outbox.lock(session, [item.row_id for item, _ in finished]),
-                     to_render=False)
+            prefetch(session, outbox.lock(session, [item.row_id for item, _ in finished]), to_render=False)
             for item, outcome in finished:
                 self._record_in(session, item, outcome, locked=True)
             outbox.put_back(session, self.worker_id, untried)

@@ -38,8 +38,7 @@ log = logging.getLogger("parley.delivery")
 KINDS: dict[str, Kind] = {**THREAD_KINDS, **RECORD_KINDS, **FOLLOWUP_KINDS}
 # Slack's answers to a token that no longer works; in multi-workspace mode the row is tried
 # again (a few times) with whatever token the store then has, or another organization's.
-TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "token_expired",
-                        "not_authed"})
+TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "token_expired", "not_authed"})
 TOKEN_RETRIES = 3
 
 
@@ -69,8 +68,9 @@ def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = T
     keep += rows
     ids = {r.dispute_id for r in rows if r.dispute_id is not None}
     if ids and to_render:
-        keep += session.scalars(select(Dispute).where(Dispute.id.in_(ids))
-                                .options(selectinload(Dispute.parties))).all()
+        keep += session.scalars(
+            select(Dispute).where(Dispute.id.in_(ids)).options(selectinload(Dispute.parties))
+        ).all()
     by_kind: dict[str, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
         by_kind[row.kind].append(row)
@@ -95,8 +95,9 @@ def senders(row: OutboxMessage, dispute: Dispute | None) -> tuple[str, ...]:
 def unexpected(item: Prepared, error: Exception) -> Outcome:
     """A delivery that raised what no rule expects (a bug): tried again later, and looked up in
     Slack first, since it may have been posted."""
-    return Outcome("retry", error=f"unexpected: {type(error).__name__}",
-                   delay=backoff(item.attempts + 1), uncertain=True)
+    return Outcome(
+        "retry", error=f"unexpected: {type(error).__name__}", delay=backoff(item.attempts + 1), uncertain=True
+    )
 
 
 FLUSH_EVERY = 2.0  # after a success, look for rows parked by an outage at most this often
@@ -106,8 +107,16 @@ class RowDelivery:
     """Rendering, sending and recording single rows (the parts the request path and the rounds
     share)."""
 
-    def __init__(self, db: Database, sender: Sender, names: Directory, pacer: ChannelPacer, *,
-                 workers: int = 16, batch: int = outbox.BATCH) -> None:
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        names: Directory,
+        pacer: ChannelPacer,
+        *,
+        workers: int = 16,
+        batch: int = outbox.BATCH,
+    ) -> None:
         self.db = db
         self.sender = sender
         self.names = names
@@ -123,13 +132,20 @@ class RowDelivery:
         self.forget_token: Callable[[str], None] = lambda team: None
         self.tokens: Any = None  # the TokenBook behind both, in multi-workspace mode
 
-    def _prepare(self, session: Session, row: OutboxMessage,
-                 names: Directory | None = None) -> Prepared:
+    def _prepare(self, session: Session, row: OutboxMessage, names: Directory | None = None) -> Prepared:
         """Render a row from the database (in a read session), or say why it is not needed."""
         kind = KINDS.get(row.kind)
         dispute = session.get(Dispute, row.dispute_id) if row.dispute_id else None
-        item = Prepared(row.id, row.channel_id, kind, None, row.attempts, row.uncertain,
-                        row.created_at, teams=senders(row, dispute))
+        item = Prepared(
+            row.id,
+            row.channel_id,
+            kind,
+            None,
+            row.attempts,
+            row.uncertain,
+            row.created_at,
+            teams=senders(row, dispute),
+        )
         try:
             if kind is None:
                 raise Skip(f"unknown kind {row.kind}")
@@ -193,14 +209,23 @@ class RowDelivery:
             except SlackApiError as error:
                 lookup = classify_refusal(error, attempts)
                 if lookup.status == "retry":  # Slack cannot say now: ask again later
-                    return Outcome("retry", error=f"lookup: {lookup.error}", delay=lookup.delay,
-                                   uncertain=True, outage=lookup.outage)
-                log.warning("cannot look for delivery %s in Slack (%s); posting it", row_id,
-                            lookup.error)
+                    return Outcome(
+                        "retry",
+                        error=f"lookup: {lookup.error}",
+                        delay=lookup.delay,
+                        uncertain=True,
+                        outage=lookup.outage,
+                    )
+                log.warning("cannot look for delivery %s in Slack (%s); posting it", row_id, lookup.error)
                 found = None
             except Exception as error:  # noqa: BLE001 - cannot look: try again later
-                return Outcome("retry", error=f"lookup: {type(error).__name__}",
-                               delay=backoff(attempts + 1), uncertain=True, outage=True)
+                return Outcome(
+                    "retry",
+                    error=f"lookup: {type(error).__name__}",
+                    delay=backoff(attempts + 1),
+                    uncertain=True,
+                    outage=True,
+                )
             if found:
                 log.info("delivery %s was already in Slack (%s); not posting it again", row_id, found)
                 return Outcome("sent", Delivered(ts=found))
@@ -220,17 +245,25 @@ class RowDelivery:
             self._record_in(session, item, outcome)
         delivered.clear()
 
-    def _record_in(self, session: Session, item: Prepared, outcome: Outcome, *,
-                   locked: bool = False) -> None:
+    def _record_in(self, session: Session, item: Prepared, outcome: Outcome, *, locked: bool = False) -> None:
         """Record what happened to a row, with what it means for the domain (its kind's hooks).
         `locked`: the caller has locked the rows already (a round, recorded at once)."""
         row_id, kind = item.row_id, item.kind
         if outcome.status == "deferred":
-            outbox.put_back(session, self.worker_id, [row_id], not_before=utcnow() + timedelta(
-                seconds=outcome.delay) if outcome.delay else None)
+            outbox.put_back(
+                session,
+                self.worker_id,
+                [row_id],
+                not_before=utcnow() + timedelta(seconds=outcome.delay) if outcome.delay else None,
+            )
         elif outcome.status == "sent":
-            row = outbox.sent(session, self.worker_id, row_id,
-                              outcome.delivered.ts if outcome.delivered else None, locked=locked)
+            row = outbox.sent(
+                session,
+                self.worker_id,
+                row_id,
+                outcome.delivered.ts if outcome.delivered else None,
+                locked=locked,
+            )
             if row is not None and kind is not None and kind.after is not None:
                 kind.after(session, row, outcome.delivered or Delivered())
         elif outcome.status == "skipped":
@@ -245,10 +278,16 @@ class RowDelivery:
         else:
             if outcome.outage:  # as good as a probe: the next one waits its time (rounds.py)
                 self._last_probe = time.monotonic()
-            result = outbox.retry(session, self.worker_id, row_id, outcome.error,
-                                  delay=timedelta(seconds=outcome.delay),
-                                  uncertain=outcome.uncertain, outage=outcome.outage,
-                                  locked=locked)
+            result = outbox.retry(
+                session,
+                self.worker_id,
+                row_id,
+                outcome.error,
+                delay=timedelta(seconds=outcome.delay),
+                uncertain=outcome.uncertain,
+                outage=outcome.outage,
+                locked=locked,
+            )
             row = session.get(OutboxMessage, row_id)
             if result == "failed" and row is not None and kind is not None and kind.failed:
                 kind.failed(session, row, outcome.error)

@@ -30,8 +30,14 @@ from bot.slack.outgoing import NoToken
 log = logging.getLogger("parley.delivery")
 
 EVENT_TYPE = "parley_outbox"  # Slack message metadata: which outbox row made a message
-TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
-             "request_timeout", "team_added_to_org"}
+TRANSIENT = {
+    "ratelimited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "team_added_to_org",
+}
 MAX_BACKOFF = 300.0
 LOOKUP_PAGES = 5  # how far back (×200 messages) to look for a message whose answer was lost
 
@@ -91,8 +97,13 @@ class Sender:
             return Outcome("retry", error=str(error), delay=backoff(attempts + 1))
         except (URLError, OSError, http.client.HTTPException, SlackClientError) as error:
             refused = isinstance(error, URLError) and isinstance(error.reason, ConnectionRefusedError)
-            return Outcome("retry", error=f"{type(error).__name__}: {error}",
-                           delay=backoff(attempts + 1), uncertain=not refused, outage=True)
+            return Outcome(
+                "retry",
+                error=f"{type(error).__name__}: {error}",
+                delay=backoff(attempts + 1),
+                uncertain=not refused,
+                outage=True,
+            )
 
     def _send(self, call: Call, channel: str, row_id: int) -> Outcome:
         if isinstance(call, Update):
@@ -103,18 +114,28 @@ class Sender:
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]
             # Shared with a message of blocks, or with a comment (Slack takes one or the other).
             shared_with: dict[str, Any] = (
-                {"blocks": json.dumps(call.blocks)} if call.blocks else {"initial_comment": call.comment})
+                {"blocks": json.dumps(call.blocks)} if call.blocks else {"initial_comment": call.comment}
+            )
             uploaded = self.client.files_upload_v2(
-                content=call.content, filename=call.filename, title=call.title, channel=channel,
-                thread_ts=call.thread_ts, request_file_info=False, **shared_with)
+                content=call.content,
+                filename=call.filename,
+                title=call.title,
+                channel=channel,
+                thread_ts=call.thread_ts,
+                request_file_info=False,
+                **shared_with,
+            )
             files = uploaded.get("files") or [{}]
             return Outcome("sent", Delivered(file_id=files[0].get("id")))
         assert isinstance(call, Post)
         target = call.channel or channel
         if call.internal_only and not self._internal(target):
             return Outcome("skipped", error="the channel is shared with another organization")
-        kwargs: dict[str, Any] = {"channel": target, "text": call.text,
-                                  "metadata": metadata(row_id, call.witness)}
+        kwargs: dict[str, Any] = {
+            "channel": target,
+            "text": call.text,
+            "metadata": metadata(row_id, call.witness),
+        }
         if call.blocks is not None:
             kwargs["blocks"] = call.blocks
         if call.thread_ts:
@@ -122,7 +143,9 @@ class Sender:
         if not call.unfurl:
             kwargs.update(unfurl_links=False, unfurl_media=False)
         ts = self.client.chat_postMessage(**kwargs)["ts"]
-        return Outcome("sent", Delivered(ts=ts, permalink=self._permalink(target, ts) if call.permalink else None))
+        return Outcome(
+            "sent", Delivered(ts=ts, permalink=self._permalink(target, ts) if call.permalink else None)
+        )
 
     def _internal(self, channel: str) -> bool:
         """Only a channel Slack confirms is not shared; its errors are classified like a post's."""
@@ -150,8 +173,11 @@ class Sender:
             parley = self._bot_user()  # a person may share a file of the same name
 
             def shared_by_parley(message: dict[str, Any]) -> bool:
-                return bool(parley) and message.get("user") == parley and any(
-                    f.get("name") == call.filename for f in message.get("files") or [])
+                return (
+                    bool(parley)
+                    and message.get("user") == parley
+                    and any(f.get("name") == call.filename for f in message.get("files") or [])
+                )
 
             return self._find(call.thread_ts, channel, since, shared_by_parley)
         if not isinstance(call, Post):
@@ -159,19 +185,26 @@ class Sender:
 
         def ours(message: dict[str, Any]) -> bool:
             meta = message.get("metadata") or {}
-            return (meta.get("event_type") == EVENT_TYPE
-                    and (meta.get("event_payload") or {}).get("outbox_id") == row_id)
+            return (
+                meta.get("event_type") == EVENT_TYPE
+                and (meta.get("event_payload") or {}).get("outbox_id") == row_id
+            )
 
         return self._find(call.thread_ts, call.channel or channel, since, ours)
 
-    def _find(self, thread_ts: str | None, target: str, since: datetime,
-              matches: Callable[[dict[str, Any]], bool]) -> str | None:
+    def _find(
+        self, thread_ts: str | None, target: str, since: datetime, matches: Callable[[dict[str, Any]], bool]
+    ) -> str | None:
         if target[:1] in ("U", "W"):
             # A post to a person lands in the app's DM with them; Slack reads that back only by
             # the DM's own id (a user id is not a conversation: channel_not_found).
             target = self.client.conversations_open(users=target)["channel"]["id"]
-        kwargs: dict[str, Any] = {"channel": target, "include_all_metadata": True, "limit": 200,
-                                  "oldest": f"{since.timestamp() - 60:.6f}"}
+        kwargs: dict[str, Any] = {
+            "channel": target,
+            "include_all_metadata": True,
+            "limit": 200,
+            "oldest": f"{since.timestamp() - 60:.6f}",
+        }
         method = self.client.conversations_history
         if thread_ts:
             method = self.client.conversations_replies

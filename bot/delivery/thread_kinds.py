@@ -60,9 +60,13 @@ from models import (
 # ----- the status card ------------------------------------------------------------------------
 def _card_blocks(ctx: Ctx) -> list[dict[str, Any]]:
     d = ctx.d
-    return status_card(d, next_step(ctx.session, d), card_names(ctx.names, d),
-                       next_checkin(ctx.session, d.id),
-                       description=not account_given_in(ctx.session, d))
+    return status_card(
+        d,
+        next_step(ctx.session, d),
+        card_names(ctx.names, d),
+        next_checkin(ctx.session, d.id),
+        description=not account_given_in(ctx.session, d),
+    )
 
 
 def _card(ctx: Ctx) -> Call:
@@ -72,8 +76,7 @@ def _card(ctx: Ctx) -> Call:
 def _card_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
     dispute = session.get(disputes.Dispute, row.dispute_id)
     if dispute is not None and done.ts:
-        disputes.attach_thread(session, dispute, thread_ts=done.ts, permalink=done.permalink,
-                               actor=None)
+        disputes.attach_thread(session, dispute, thread_ts=done.ts, permalink=done.permalink, actor=None)
 
 
 def _card_update(ctx: Ctx) -> Call:
@@ -87,8 +90,11 @@ def _welcome(ctx: Ctx) -> Call:
 
 
 # ----- messages that are posted once and then updated in place --------------------------------
-def living_message(model: type[Proposal] | type[Agreement] | type[MediatorRequest], param: str,
-                   render: Callable[[Ctx, Any], tuple[str, list]]) -> tuple[Kind, Kind]:
+def living_message(
+    model: type[Proposal] | type[Agreement] | type[MediatorRequest],
+    param: str,
+    render: Callable[[Ctx, Any], tuple[str, list]],
+) -> tuple[Kind, Kind]:
     """Kinds for a message that stands for a row (a proposal, an agreement): posted once, its ts
     kept on the row (`message_ts`), then updated in place as the row changes."""
     what = model.__name__.lower()
@@ -128,11 +134,14 @@ def _render_proposal(ctx: Ctx, proposal: Proposal) -> tuple[str, list]:
         answering=[p.user_id for p in d.parties if p.side == other],
         between=(names.org(Side.PROVIDER), names.org(Side.CLIENT)),
         binding=rule != EVERYONE and author.can_approve,
-        decided_by=(ctx.names.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
-                    if proposal.decided_by else None),
-        answers=(ctx.session.get(Proposal, proposal.supersedes_id).label
-                 if proposal.supersedes_id else None),
-        replaced_by=_replaced_by(ctx, proposal))
+        decided_by=(
+            ctx.names.describe(proposal.decided_by.team_id, proposal.decided_by.user_id)
+            if proposal.decided_by
+            else None
+        ),
+        answers=(ctx.session.get(Proposal, proposal.supersedes_id).label if proposal.supersedes_id else None),
+        replaced_by=_replaced_by(ctx, proposal),
+    )
     return proposal_message(proposal, view)
 
 
@@ -147,8 +156,9 @@ def _proposal_settled(ctx: Ctx) -> Call:
     proposal = _proposal(ctx)
     verb = ctx.params["verb"]
     text = proposal_settled(verb, ctx.who(), proposal)
-    blocks = (accepted_blocks(text, DraftButton(d=ctx.d.id, p=proposal.id).encode())
-              if verb == "accepted" else None)
+    blocks = (
+        accepted_blocks(text, DraftButton(d=ctx.d.id, p=proposal.id).encode()) if verb == "accepted" else None
+    )
     return Post(text, blocks, thread_ts=ctx.thread())
 
 
@@ -160,9 +170,12 @@ def _agreement(ctx: Ctx) -> Agreement:
 def _render_agreement(ctx: Ctx, agreement: Agreement) -> tuple[str, list]:
     later = None
     if agreement.status == AgreementStatus.SUPERSEDED:
-        later = ctx.session.scalar(select(Agreement.version).where(
-            Agreement.dispute_id == agreement.dispute_id, Agreement.version > agreement.version)
-            .order_by(Agreement.version.desc()).limit(1))
+        later = ctx.session.scalar(
+            select(Agreement.version)
+            .where(Agreement.dispute_id == agreement.dispute_id, Agreement.version > agreement.version)
+            .order_by(Agreement.version.desc())
+            .limit(1)
+        )
     view = approval_view(ctx.names, ctx.d, agreement)
     source = ctx.session.get(Proposal, agreement.proposal_id) if agreement.proposal_id else None
     if source is not None:
@@ -171,8 +184,7 @@ def _render_agreement(ctx: Ctx, agreement: Agreement) -> tuple[str, list]:
 
 
 def _changes(ctx: Ctx) -> Call:
-    return Post(changes_requested(ctx.who(), _agreement(ctx), ctx.params["what"]),
-                thread_ts=ctx.thread())
+    return Post(changes_requested(ctx.who(), _agreement(ctx), ctx.params["what"]), thread_ts=ctx.thread())
 
 
 # ----- perspectives ---------------------------------------------------------------------------
@@ -224,8 +236,10 @@ def _parties_added(ctx: Ctx) -> Call:
 
 
 def _mediator_joined(ctx: Ctx) -> Call:
-    return Post(mediator_joined(ctx.d, ctx.who(), ctx.params["mediator"], ctx.params["reason"]),
-                thread_ts=ctx.thread())
+    return Post(
+        mediator_joined(ctx.d, ctx.who(), ctx.params["mediator"], ctx.params["reason"]),
+        thread_ts=ctx.thread(),
+    )
 
 
 def _render_mediator_request(ctx: Ctx, asked: MediatorRequest) -> tuple[str, list]:
@@ -235,19 +249,23 @@ def _render_mediator_request(ctx: Ctx, asked: MediatorRequest) -> tuple[str, lis
     view = RequestView(
         asked_by=ctx.names.describe(asked.requested_by_team, asked.requested_by_user),
         mediator_from=side_name(ctx.names, d, asked.from_side).removesuffix("'s side")
-        if asked.from_side else None,
+        if asked.from_side
+        else None,
         deciding=side_name(ctx.names, d, deciding) if deciding else None,
         deciders=[p.user_id for p in d.parties if deciding and p.side == deciding],
         accepted_by_both=mediator is not None and mediator.accepted_sides >= set(mediation.SIDES),
         declined_by=side_name(ctx.names, d, mediation.other(asked.requested_side))
-        if asked.status == MediatorRequestStatus.DECLINED else None)
+        if asked.status == MediatorRequestStatus.DECLINED
+        else None,
+    )
     return mediator_request(d, asked, view)
 
 
 def _new_date(ctx: Ctx) -> Call:
     item = ctx.load(ActionItem, "item", "action item")
-    return Post(new_date_set(ctx.d, ctx.who(), item, date.fromisoformat(ctx.params["when"])),
-                thread_ts=ctx.thread())
+    return Post(
+        new_date_set(ctx.d, ctx.who(), item, date.fromisoformat(ctx.params["when"])), thread_ts=ctx.thread()
+    )
 
 
 def _reopened(ctx: Ctx) -> Call:
@@ -267,13 +285,13 @@ def _ended(ctx: Ctx) -> Call:
 def _close_requested(ctx: Ctx) -> Call:
     asked = ctx.d.close_requested_side
     waiting = side_name(ctx.names, ctx.d, mediation.other(asked)) if asked else "the other side"
-    return Post(close_requested(ctx.d, ctx.who(), ctx.params["reason"], waiting),
-                thread_ts=ctx.thread())
+    return Post(close_requested(ctx.d, ctx.who(), ctx.params["reason"], waiting), thread_ts=ctx.thread())
 
 
 PROPOSAL, PROPOSAL_UPDATE = living_message(Proposal, "proposal", _render_proposal)
-MEDIATOR_REQUEST, MEDIATOR_REQUEST_UPDATE = living_message(MediatorRequest, "request",
-                                                           _render_mediator_request)
+MEDIATOR_REQUEST, MEDIATOR_REQUEST_UPDATE = living_message(
+    MediatorRequest, "request", _render_mediator_request
+)
 AGREEMENT, AGREEMENT_UPDATE = living_message(Agreement, "agreement", _render_agreement)
 
 THREAD_KINDS: dict[str, Kind] = {

@@ -42,9 +42,17 @@ TIMESTAMP = re.compile(r"[0-9]{1,12}")
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 OAUTH_PATHS = (INSTALL_PATH, REDIRECT_PATH)
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
-            500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    411: "Length Required",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def waitress_options(threads: int) -> dict[str, Any]:
@@ -63,8 +71,13 @@ def waitress_options(threads: int) -> dict[str, Any]:
     above 1023. `channel_timeout` stays at 120 s, above the 60 s for which load balancers
     commonly keep an idle connection to the app open, so that none sends a request on a
     connection waitress has just closed."""
-    return {"threads": threads, "ident": "parley", "max_request_body_size": MAX_BODY_BYTES + 1,
-            "connection_limit": connection_limit(), "asyncore_use_poll": True}
+    return {
+        "threads": threads,
+        "ident": "parley",
+        "max_request_body_size": MAX_BODY_BYTES + 1,
+        "connection_limit": connection_limit(),
+        "asyncore_use_poll": True,
+    }
 
 
 def connection_limit(most: int = MAX_CONNECTIONS) -> int:
@@ -83,8 +96,9 @@ def connection_limit(most: int = MAX_CONNECTIONS) -> int:
     return max(100, min(most, (soft - FILES_KEPT_BACK) // 2))
 
 
-def _reply(start_response: StartResponse, status: int, body: str | bytes,
-           headers: dict[str, list[str]] | None = None) -> Iterable[bytes]:
+def _reply(
+    start_response: StartResponse, status: int, body: str | bytes, headers: dict[str, list[str]] | None = None
+) -> Iterable[bytes]:
     data = body.encode() if isinstance(body, str) else body
     out = [(k, v) for k, values in (headers or {}).items() for v in values]
     if not any(k.lower() == "content-type" for k, _ in out):
@@ -102,14 +116,14 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 
 class WebApp:
-    def __init__(self, bolt: App | None, db: Database, signing_secret: str | None, *,
-                 metrics_token: str = "") -> None:
+    def __init__(
+        self, bolt: App | None, db: Database, signing_secret: str | None, *, metrics_token: str = ""
+    ) -> None:
         self.bolt = bolt
         self.db = db
         self.metrics = metrics_page.MetricsPage(db)
         # Multi-workspace mode: Slack's install flow, served by Bolt's own WSGI adapter.
-        self.oauth = (SlackRequestHandler(bolt) if getattr(bolt, "oauth_flow", None) is not None
-                      else None)
+        self.oauth = SlackRequestHandler(bolt) if getattr(bolt, "oauth_flow", None) is not None else None
         self.metrics_token = metrics_token  # when set, GET /metrics wants "Bearer <it>"
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.readiness = Readiness(db)
@@ -119,18 +133,25 @@ class WebApp:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz":  # liveness: the process answers (the database is /readyz's)
-            return _reply(start_response, 200, json.dumps({"ok": True}),
-                          {"Content-Type": ["application/json"]})
+            return _reply(
+                start_response, 200, json.dumps({"ok": True}), {"Content-Type": ["application/json"]}
+            )
         if path == "/metrics" and method == "GET":
             if not metrics_page.authorized(environ, self.metrics_token):
-                return _reply(start_response, 401, "Unauthorized",
-                              {"WWW-Authenticate": [metrics_page.CHALLENGE]})
-            return _reply(start_response, 200, self.metrics.render(),
-                          {"Content-Type": [metrics_page.CONTENT_TYPE]})
+                return _reply(
+                    start_response, 401, "Unauthorized", {"WWW-Authenticate": [metrics_page.CHALLENGE]}
+                )
+            return _reply(
+                start_response, 200, self.metrics.render(), {"Content-Type": [metrics_page.CONTENT_TYPE]}
+            )
         if path == "/readyz":
             ready, found = self.readiness.check()
-            return _reply(start_response, 200 if ready else 503, json.dumps(found),
-                          {"Content-Type": ["application/json"]})
+            return _reply(
+                start_response,
+                200 if ready else 503,
+                json.dumps(found),
+                {"Content-Type": ["application/json"]},
+            )
         if self.oauth is not None and method == "GET" and path in OAUTH_PATHS:
             return self._install_flow(environ, start_response)
         if path == "/slack/events" and self.bolt is not None and self.verifier is not None:
@@ -144,8 +165,9 @@ class WebApp:
         with logs.fields(request=logs.new_request_id()):
             return self._slack_request(environ, start_response, received)
 
-    def _slack_request(self, environ: dict[str, Any], start_response: StartResponse,
-                       received: float) -> Iterable[bytes]:
+    def _slack_request(
+        self, environ: dict[str, Any], start_response: StartResponse, received: float
+    ) -> Iterable[bytes]:
         assert self.bolt is not None and self.verifier is not None
         declared = environ.get("CONTENT_LENGTH")
         if not declared:  # e.g. chunked, under a server that passes it through
@@ -179,25 +201,33 @@ class WebApp:
         try:
             # In a context of its own: what the request binds (its installation's token) stays
             # with it and the work after its ack, never with this server thread's next request.
-            response = contextvars.copy_context().run(self.bolt.dispatch, BoltRequest(
-                body=body, query=environ.get("QUERY_STRING", ""), headers=headers,
-                context={RECEIVED_AT: received, REQUEST_KIND: kind}))
+            response = contextvars.copy_context().run(
+                self.bolt.dispatch,
+                BoltRequest(
+                    body=body,
+                    query=environ.get("QUERY_STRING", ""),
+                    headers=headers,
+                    context={RECEIVED_AT: received, REQUEST_KIND: kind},
+                ),
+            )
         except Exception as error:  # noqa: BLE001 - the envelope should have made this impossible
-            log.warning("refused a Slack request that Bolt could not handle (%s)",
-                        type(error).__name__)
+            log.warning("refused a Slack request that Bolt could not handle (%s)", type(error).__name__)
             return _reply(start_response, 400, "Malformed request")
         metrics.observe(metrics.ACK_SECONDS, kind, time.monotonic() - received)
         return _reply(start_response, response.status, response.body or "", response.headers)
-
 
     def _install_flow(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         assert self.oauth is not None
         try:
             return self.oauth(environ, start_response)
-        except Exception:  # noqa: BLE001 - the person sees a page saying so, not a traceback
+        except Exception:
             log.exception("the install flow failed")
-            return _reply(start_response, 500, failure_page("error", INSTALL_PATH),
-                          {"Content-Type": ["text/html; charset=utf-8"]})
+            return _reply(
+                start_response,
+                500,
+                failure_page("error", INSTALL_PATH),
+                {"Content-Type": ["text/html; charset=utf-8"]},
+            )
 
     def _signed(self, body: str, headers: dict[str, str]) -> bool:
         """Signed with the signing secret, and recent. The timestamp must look like Slack's before
@@ -216,8 +246,11 @@ class WebApp:
 def team_of(data: dict[str, Any]) -> str | None:
     """The workspace a request came from (where the person acting belongs)."""
     team, user = data.get("team"), data.get("user")
-    for found in (data.get("team_id"), team.get("id") if isinstance(team, dict) else None,
-                  user.get("team_id") if isinstance(user, dict) else None):
+    for found in (
+        data.get("team_id"),
+        team.get("id") if isinstance(team, dict) else None,
+        user.get("team_id") if isinstance(user, dict) else None,
+    ):
         if isinstance(found, str):
             return found[:32]
     return None

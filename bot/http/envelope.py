@@ -53,8 +53,7 @@ SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,40}$")]
 ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID)]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=255)]  # action/callback/block ids
 Token = Annotated[str, StringConstraints(min_length=1, max_length=255)]  # trigger ids, hashes
-Url = Annotated[str, StringConstraints(pattern=r"^https?://[!-~]+$", max_length=2048),
-                AfterValidator(_url)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[!-~]+$", max_length=2048), AfterValidator(_url)]
 
 
 class _Model(BaseModel):
@@ -293,11 +292,14 @@ class EventCallback(_Body):
     def _names_its_workspace(self) -> EventCallback:
         """A team, or for an org-wide installation's own events its organization: Bolt finds
         the installation by them (and deletes it by them on an uninstall)."""
-        if self.team_id is None and not (self.enterprise_id is not None
-                                         and self.event.type in ORG_WIDE_EVENTS):
+        if self.team_id is None and not (
+            self.enterprise_id is not None and self.event.type in ORG_WIDE_EVENTS
+        ):
             raise PydanticCustomError(
-                "no_team", "team_id required (an org-wide installation's app_uninstalled and "
-                "tokens_revoked may name its enterprise_id instead)")
+                "no_team",
+                "team_id required (an org-wide installation's app_uninstalled and "
+                "tokens_revoked may name its enterprise_id instead)",
+            )
         return self
 
 
@@ -395,9 +397,9 @@ def _first_problem(error: ValidationError, data: Any) -> str:
     path: list[str] = []
     value = data
     for part in first["loc"]:
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        in_dict = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if in_dict or in_list:
             value = value[part]
         elif isinstance(part, str) and _union_member(part):
             continue
@@ -410,8 +412,9 @@ def _first_problem(error: ValidationError, data: Any) -> str:
 
 def _union_member(part: str) -> bool:
     """pydantic names the member of a union it tried (`str`, `_Named`, `function-after[…]`)."""
-    return part in {"str", "int", "bool", "float", "none", "dict", "list"} or part.startswith("_") \
-        or "[" in part
+    return (
+        part in {"str", "int", "bool", "float", "none", "dict", "list"} or part.startswith("_") or "[" in part
+    )
 
 
 def _safe(text: str, limit: int) -> str:

@@ -69,40 +69,69 @@ class DatabaseCollector(Collector):
         started = time.monotonic()
         try:
             with self.db.read() as session:
-                audit = dict(session.execute(
-                    select(AuditEvent.kind, func.count()).where(AuditEvent.kind.in_(
-                        ["dispute.opened", "agreement.ratified"])).group_by(AuditEvent.kind)).all())
-                resolved = session.scalar(select(func.count()).where(
-                    AuditEvent.kind == "dispute.status_changed",
-                    AuditEvent.payload["new"].as_string() == "resolved"))
-                checkins = dict(session.execute(
-                    select(CheckIn.status, func.count()).where(CheckIn.status.in_(
-                        [CheckInStatus.POSTED, CheckInStatus.ANSWERED, CheckInStatus.FAILED]))
-                    .group_by(CheckIn.status)).all())
+                audit = dict(
+                    session.execute(
+                        select(AuditEvent.kind, func.count())
+                        .where(AuditEvent.kind.in_(["dispute.opened", "agreement.ratified"]))
+                        .group_by(AuditEvent.kind)
+                    ).all()
+                )
+                resolved = session.scalar(
+                    select(func.count()).where(
+                        AuditEvent.kind == "dispute.status_changed",
+                        AuditEvent.payload["new"].as_string() == "resolved",
+                    )
+                )
+                checkins = dict(
+                    session.execute(
+                        select(CheckIn.status, func.count())
+                        .where(
+                            CheckIn.status.in_(
+                                [CheckInStatus.POSTED, CheckInStatus.ANSWERED, CheckInStatus.FAILED]
+                            )
+                        )
+                        .group_by(CheckIn.status)
+                    ).all()
+                )
                 backlog, oldest = session.execute(
-                    select(func.count(), func.min(OutboxMessage.created_at))
-                    .where(OutboxMessage.status.in_(UNDELIVERED))).one()
-        except Exception:  # noqa: BLE001 - a scrape says the database is down, never a 500
+                    select(func.count(), func.min(OutboxMessage.created_at)).where(
+                        OutboxMessage.status.in_(UNDELIVERED)
+                    )
+                ).one()
+        except Exception:
             log.warning("metrics: the database did not answer", exc_info=True)
             yield GaugeMetricFamily("parley_database_up", "The database answered this scrape", 0)
             return
         yield GaugeMetricFamily("parley_database_up", "The database answered this scrape", 1)
         yield _counter("parley_disputes_opened", "Disputes opened", audit.get("dispute.opened", 0))
-        yield _counter("parley_disputes_agreed",
-                       "Agreements ratified (approved by both sides)", audit.get("agreement.ratified", 0))
+        yield _counter(
+            "parley_disputes_agreed",
+            "Agreements ratified (approved by both sides)",
+            audit.get("agreement.ratified", 0),
+        )
         yield _counter("parley_disputes_resolved", "Disputes marked resolved", resolved or 0)
-        yield _counter("parley_checkins_posted", "Check-ins posted in Slack",
-                       checkins.get(CheckInStatus.POSTED, 0) + checkins.get(CheckInStatus.ANSWERED, 0))
-        yield _counter("parley_checkins_failed", "Check-ins Slack refused for good",
-                       checkins.get(CheckInStatus.FAILED, 0))
-        yield GaugeMetricFamily("parley_delivery_backlog",
-                                "Messages in the outbox not delivered yet", backlog)
+        yield _counter(
+            "parley_checkins_posted",
+            "Check-ins posted in Slack",
+            checkins.get(CheckInStatus.POSTED, 0) + checkins.get(CheckInStatus.ANSWERED, 0),
+        )
+        yield _counter(
+            "parley_checkins_failed",
+            "Check-ins Slack refused for good",
+            checkins.get(CheckInStatus.FAILED, 0),
+        )
+        yield GaugeMetricFamily(
+            "parley_delivery_backlog", "Messages in the outbox not delivered yet", backlog
+        )
         age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
-        yield GaugeMetricFamily("parley_delivery_oldest_seconds",
-                                "Age of the oldest message not delivered yet", max(age, 0.0))
-        yield GaugeMetricFamily("parley_metrics_query_seconds",
-                                "Time this scrape spent reading the database",
-                                time.monotonic() - started)
+        yield GaugeMetricFamily(
+            "parley_delivery_oldest_seconds", "Age of the oldest message not delivered yet", max(age, 0.0)
+        )
+        yield GaugeMetricFamily(
+            "parley_metrics_query_seconds",
+            "Time this scrape spent reading the database",
+            time.monotonic() - started,
+        )
 
 
 def _counter(name: str, documentation: str, value: int) -> CounterMetricFamily:
@@ -131,17 +160,23 @@ def authorized(environ: dict[str, Any], token: str) -> bool:
     constant time, so the answer's timing says nothing about how much of a guess was right)."""
     if not token:
         return True
-    return hmac.compare_digest(environ.get("HTTP_AUTHORIZATION", "").encode(),
-                               f"Bearer {token}".encode())
+    return hmac.compare_digest(environ.get("HTTP_AUTHORIZATION", "").encode(), f"Bearer {token}".encode())
 
 
 def token_required(app: WSGIApp, token: str) -> WSGIApp:
     """`app`, answering 401 to a request without the token (see `authorized`)."""
+
     def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if authorized(environ, token):
             return app(environ, start_response)
-        start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8"),
-                                            ("Content-Length", "12"), ("WWW-Authenticate", CHALLENGE)])
+        start_response(
+            "401 Unauthorized",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", "12"),
+                ("WWW-Authenticate", CHALLENGE),
+            ],
+        )
         return [b"Unauthorized"]
 
     return guarded
@@ -157,8 +192,13 @@ def serve_process_metrics(host: str, port: int, token: str) -> Any:
     request limit are plenty."""
     import waitress
 
-    server = waitress.create_server(token_required(make_wsgi_app(REGISTRY), token), host=host,
-                                    port=port, threads=2, ident="parley",
-                                    max_request_body_size=65536)
+    server = waitress.create_server(
+        token_required(make_wsgi_app(REGISTRY), token),
+        host=host,
+        port=port,
+        threads=2,
+        ident="parley",
+        max_request_body_size=65536,
+    )
     threading.Thread(target=server.run, name="metrics-server", daemon=True).start()
     return server

@@ -1,7 +1,7 @@
 """Readiness (`GET /readyz`): can this process do its work now? The database answers, its schema
-is at the migrations' head (a deploy that skipped the release step, `python -m bot.release`, fails every command), and
-in Socket Mode the socket to Slack is connected. Liveness (`GET /healthz`) only says the process
-answers."""
+is at the migrations' head (a deploy that skipped the release step, `python -m bot.release`,
+fails every command), and in Socket Mode the socket to Slack is connected. Liveness
+(`GET /healthz`) only says the process answers."""
 
 from __future__ import annotations
 
@@ -45,8 +45,7 @@ class Readiness:
         """(ready, what each part says). A schema newer than this release knows is ready: every
         migration is safe while the previous release still serves (docs/upgrading.md), so the
         old processes go on serving while the new release's start."""
-        found: dict[str, Any] = {"version": version(), "database": "up", "schema": None,
-                                 "socket_mode": "off"}
+        found: dict[str, Any] = {"version": version(), "database": "up", "schema": None, "socket_mode": "off"}
         schema_ready = False
         try:
             with self.db.engine.connect() as conn:

@@ -47,16 +47,21 @@ def forget(db: Database) -> int:
     outbox rows go after two weeks; install states (anyone opening the install page makes one)
     once expired."""
     with db.transaction() as session:
-        return (replays.forget_old(session) + outbox.forget_delivered(session)
-                + installs.forget_expired_states(session))
+        return (
+            replays.forget_old(session)
+            + outbox.forget_delivered(session)
+            + installs.forget_expired_states(session)
+        )
 
 
 def tasks(db: Database, settings: Settings, deliverer: Deliverer) -> list[Periodic]:
     every = settings.scheduler_tick_seconds
-    return [Periodic("checkins", lambda: queue_checkins(db), every),
-            Periodic("nudges", lambda: remind_stalled(db), every),
-            Periodic("deliveries", deliverer),
-            Periodic("forget", lambda: forget(db), max(every, 3600.0))]
+    return [
+        Periodic("checkins", lambda: queue_checkins(db), every),
+        Periodic("nudges", lambda: remind_stalled(db), every),
+        Periodic("deliveries", deliverer),
+        Periodic("forget", lambda: forget(db), max(every, 3600.0)),
+    ]
 
 
 def start(db: Database, settings: Settings, deliverer: Deliverer) -> BaseScheduler:

@@ -42,9 +42,15 @@ class Answered:
 
 
 def in_effect(session: Session, dispute: Dispute) -> Agreement:
-    agreement = session.scalars(select(Agreement).where(
-        Agreement.dispute_id == dispute.id, Agreement.status == AgreementStatus.RATIFIED,
-    ).order_by(Agreement.version.desc()).limit(1)).first()
+    agreement = session.scalars(
+        select(Agreement)
+        .where(
+            Agreement.dispute_id == dispute.id,
+            Agreement.status == AgreementStatus.RATIFIED,
+        )
+        .order_by(Agreement.version.desc())
+        .limit(1)
+    ).first()
     if agreement is None:
         raise NotFound(f"{dispute.reference} has no agreement in effect.")
     return agreement
@@ -61,11 +67,20 @@ def item_of(session: Session, dispute: Dispute, item_id: int) -> ActionItem:
 def require_agreed(dispute: Dispute, doing: str) -> None:
     if dispute.status != DisputeStatus.AGREED:
         raise IllegalTransition(
-            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so you can't {doing} any more.")
+            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so you can't {doing} any more."
+        )
 
 
-def answer(session: Session, dispute: Dispute, checkin_id: int, item_id: int, party: Party,
-           value: str, *, actor: Person) -> Answered:
+def answer(
+    session: Session,
+    dispute: Dispute,
+    checkin_id: int,
+    item_id: int,
+    party: Party,
+    value: str,
+    *,
+    actor: Person,
+) -> Answered:
     if value not in ANSWERS:
         raise ValueError(value)
     require_agreed(dispute, "answer this check-in")
@@ -82,22 +97,37 @@ def answer(session: Session, dispute: Dispute, checkin_id: int, item_id: int, pa
     for row in followups.settled_by(session, checkin, item):
         row.status = CheckInStatus.ANSWERED
         row.answer = value
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="checkin.answered", actor=actor, checkin_id=row.id, item=item.text,
-                     answer=value, side=party.side)
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="checkin.answered",
+            actor=actor,
+            checkin_id=row.id,
+            item=item.text,
+            answer=value,
+            side=party.side,
+        )
     agreement = in_effect(session, dispute)
-    return Answered(item, all(i.status == "done" for i in agreement.items),
-                    next_checkin_moved=followups.next_checkin(session, dispute.id) != before)
+    return Answered(
+        item,
+        all(i.status == "done" for i in agreement.items),
+        next_checkin_moved=followups.next_checkin(session, dispute.id) != before,
+    )
 
 
 def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor: Person) -> int:
     """The client side confirms: agreed → resolved, and the pending check-ins are cancelled."""
     if party.side == Side.MEDIATOR:
-        raise NotAllowed("As the mediator you stay neutral: the people the work was for confirm "
-                         f"that {dispute.reference} is resolved.")
+        raise NotAllowed(
+            "As the mediator you stay neutral: the people the work was for confirm "
+            f"that {dispute.reference} is resolved."
+        )
     if party.side != Side.CLIENT:
-        raise NotAllowed(f"The other organization confirms that {dispute.reference} is resolved; "
-                         "your side can't confirm it for them.")
+        raise NotAllowed(
+            f"The other organization confirms that {dispute.reference} is resolved; "
+            "your side can't confirm it for them."
+        )
     require_agreed(dispute, "confirm it is resolved")
     transition(session, dispute, DisputeStatus.RESOLVED, actor=actor)
     dispute.ended_how = "resolved"
@@ -109,16 +139,27 @@ def reopen(session: Session, dispute: Dispute, *, actor: Person, why: str) -> in
     Only a party may."""
     require_party(dispute, actor, "reopen the dispute")
     if dispute.status not in (DisputeStatus.AGREED, DisputeStatus.RESOLVED):
-        raise IllegalTransition(f"{dispute.reference} is {dispute.status.replace('_', ' ')}; "
-                                "only an agreed or resolved dispute can be reopened.")
+        raise IllegalTransition(
+            f"{dispute.reference} is {dispute.status.replace('_', ' ')}; "
+            "only an agreed or resolved dispute can be reopened."
+        )
     transition(session, dispute, DisputeStatus.DISCUSSING, actor=actor)
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="dispute.reopened",
-                 actor=actor, why=why)
+    audit.record(
+        session, team_id=dispute.team_id, dispute_id=dispute.id, kind="dispute.reopened", actor=actor, why=why
+    )
     return followups.cancel_pending(session, dispute, actor=actor, reason="reopened")
 
 
-def new_date(session: Session, dispute: Dispute, item_id: int, when: date, *, actor: Person,
-             tz: str | None, today: date) -> CheckIn:
+def new_date(
+    session: Session,
+    dispute: Dispute,
+    item_id: int,
+    when: date,
+    *,
+    actor: Person,
+    tz: str | None,
+    today: date,
+) -> CheckIn:
     require_party(dispute, actor, "set a new date")
     require_agreed(dispute, "set a new date")
     if when < today:
@@ -126,33 +167,65 @@ def new_date(session: Session, dispute: Dispute, item_id: int, when: date, *, ac
     item = item_of(session, dispute, item_id)
     old = item.due_date
     item.due_date = when
-    row = CheckIn(dispute_id=dispute.id, agreement_id=item.agreement_id, action_item_id=item.id,
-                  kind="item_due", due_at=checkins.civil_moment(when, checkins.zone(tz)),
-                  status=CheckInStatus.PENDING, created_at=utcnow())
+    row = CheckIn(
+        dispute_id=dispute.id,
+        agreement_id=item.agreement_id,
+        action_item_id=item.id,
+        kind="item_due",
+        due_at=checkins.civil_moment(when, checkins.zone(tz)),
+        status=CheckInStatus.PENDING,
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="item.rescheduled",
-                 actor=actor, item=item.text, old=old.isoformat(), new=when.isoformat())
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="item.rescheduled",
+        actor=actor,
+        item=item.text,
+        old=old.isoformat(),
+        new=when.isoformat(),
+    )
     return row
 
 
-def record_feedback(session: Session, dispute: Dispute, party: Party, rating: int,
-                    comment: str | None, *, actor: Person) -> bool:
+def record_feedback(
+    session: Session, dispute: Dispute, party: Party, rating: int, comment: str | None, *, actor: Person
+) -> bool:
     """False when this person already gave feedback on this dispute."""
     if party.side == Side.MEDIATOR:
-        raise NotAllowed("As the mediator you stay neutral: feedback is asked of the people the "
-                         "work was for.")
+        raise NotAllowed(
+            "As the mediator you stay neutral: feedback is asked of the people the work was for."
+        )
     if party.side != Side.CLIENT:
-        raise NotAllowed(f"Feedback on how {dispute.reference} was handled is asked of the other "
-                         "organization, not of yours.")
+        raise NotAllowed(
+            f"Feedback on how {dispute.reference} was handled is asked of the other "
+            "organization, not of yours."
+        )
     if not 1 <= rating <= 5:
         raise ValueError(rating)
     try:
         with session.begin_nested():
-            session.add(Feedback(dispute_id=dispute.id, team_id=party.team_id, user_id=party.user_id,
-                                 rating=rating, comment=many_lines(comment) or None, at=utcnow()))
+            session.add(
+                Feedback(
+                    dispute_id=dispute.id,
+                    team_id=party.team_id,
+                    user_id=party.user_id,
+                    rating=rating,
+                    comment=many_lines(comment) or None,
+                    at=utcnow(),
+                )
+            )
     except IntegrityError:
         return False
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="feedback.given",
-                 actor=actor, rating=rating)
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="feedback.given",
+        actor=actor,
+        rating=rating,
+    )
     return True

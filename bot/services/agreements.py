@@ -73,22 +73,26 @@ class Approved:
 
 
 def content_hash(agreement: Agreement, reference: str) -> str:
-    canonical = json.dumps(agreement.canonical(reference), sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        agreement.canonical(reference), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def latest(session: Session, dispute_id: int) -> Agreement | None:
     return session.scalars(
-        select(Agreement).where(Agreement.dispute_id == dispute_id)
+        select(Agreement)
+        .where(Agreement.dispute_id == dispute_id)
         .options(selectinload(Agreement.items), selectinload(Agreement.approvals))
-        .order_by(Agreement.version.desc()).limit(1)
+        .order_by(Agreement.version.desc())
+        .limit(1)
     ).first()
 
 
 def get(session: Session, dispute: Dispute, agreement_id: int) -> Agreement:
     agreement = session.scalars(
-        select(Agreement).where(Agreement.id == agreement_id, Agreement.dispute_id == dispute.id)
+        select(Agreement)
+        .where(Agreement.id == agreement_id, Agreement.dispute_id == dispute.id)
         .options(selectinload(Agreement.items), selectinload(Agreement.approvals))
     ).one_or_none()
     if agreement is None:
@@ -102,8 +106,10 @@ def describe_state(session: Session, agreement: Agreement) -> str:
     if agreement.status == AgreementStatus.SUPERSEDED:
         newest = latest(session, agreement.dispute_id)
         newer = f" by v{newest.version}" if newest and newest.version > agreement.version else ""
-        return (f"{agreement.label} was superseded{newer}; please review the latest version in "
-                "the thread. Nothing changed.")
+        return (
+            f"{agreement.label} was superseded{newer}; please review the latest version in "
+            "the thread. Nothing changed."
+        )
     return f"{agreement.label} is awaiting approvals."
 
 
@@ -112,36 +118,66 @@ def ensure_changeable(session: Session, dispute: Dispute) -> None:
     if dispute.status in (DisputeStatus.AGREED, DisputeStatus.RESOLVED):
         raise IllegalTransition(
             f"The agreement for {dispute.reference} is in effect and can no longer change. A new "
-            "agreement needs the dispute to be reopened first.")
+            "agreement needs the dispute to be reopened first."
+        )
     if dispute.status not in DRAFTABLE:
         raise IllegalTransition(
-            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so it can't take an agreement.")
+            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so it can't take an agreement."
+        )
 
 
-def draft(session: Session, dispute: Dispute, drafter: Party, data: AgreementDraft, *,
-          actor: Person, approvals_rule: str) -> tuple[Agreement, Agreement | None]:
+def draft(
+    session: Session,
+    dispute: Dispute,
+    drafter: Party,
+    data: AgreementDraft,
+    *,
+    actor: Person,
+    approvals_rule: str,
+) -> tuple[Agreement, Agreement | None]:
     """A new version; the pending one (if any) becomes superseded. Caller holds the dispute lock."""
     ensure_changeable(session, dispute)
     dispute.close_requested_side = None  # the dispute moved on from a proposal to close it
     previous = latest(session, dispute.id)
     superseded = None
     if previous is not None and previous.status == AgreementStatus.PENDING:
-        session.execute(update(Agreement).where(
-            Agreement.id == previous.id, Agreement.status == AgreementStatus.PENDING,
-        ).values(status=AgreementStatus.SUPERSEDED).execution_options(synchronize_session=False))
+        session.execute(
+            update(Agreement)
+            .where(
+                Agreement.id == previous.id,
+                Agreement.status == AgreementStatus.PENDING,
+            )
+            .values(status=AgreementStatus.SUPERSEDED)
+            .execution_options(synchronize_session=False)
+        )
         session.refresh(previous)
         superseded = previous
     agreement = Agreement(
-        dispute_id=dispute.id, version=(previous.version + 1) if previous else 1,
-        proposal_id=data.proposal_id, drafted_by_party_id=drafter.id, terms=many_lines(data.terms),
-        amount=data.amount, currency=data.currency if data.amount is not None else None,
-        checkin_days=sorted(set(data.checkin_days)), checkin_on_due_dates=data.checkin_on_due_dates,
-        approvals_rule=approvals_rule, status=AgreementStatus.PENDING, created_at=utcnow(),
-        content_hash="", items=[
-            ActionItem(position=i, text=one_line(item.text), owner_team=item.owner.team_id,
-                       owner_user=item.owner.user_id, due_date=item.due, agreed_due=item.due,
-                       status="open")
-            for i, item in enumerate(data.items)],
+        dispute_id=dispute.id,
+        version=(previous.version + 1) if previous else 1,
+        proposal_id=data.proposal_id,
+        drafted_by_party_id=drafter.id,
+        terms=many_lines(data.terms),
+        amount=data.amount,
+        currency=data.currency if data.amount is not None else None,
+        checkin_days=sorted(set(data.checkin_days)),
+        checkin_on_due_dates=data.checkin_on_due_dates,
+        approvals_rule=approvals_rule,
+        status=AgreementStatus.PENDING,
+        created_at=utcnow(),
+        content_hash="",
+        items=[
+            ActionItem(
+                position=i,
+                text=one_line(item.text),
+                owner_team=item.owner.team_id,
+                owner_user=item.owner.user_id,
+                due_date=item.due,
+                agreed_due=item.due,
+                status="open",
+            )
+            for i, item in enumerate(data.items)
+        ],
     )
     agreement.drafted_by = drafter
     agreement.content_hash = content_hash(agreement, dispute.reference)
@@ -150,12 +186,26 @@ def draft(session: Session, dispute: Dispute, drafter: Party, data: AgreementDra
     if dispute.status != DisputeStatus.AGREEMENT_PENDING:
         transition(session, dispute, DisputeStatus.AGREEMENT_PENDING, actor=actor)
     if superseded is not None:
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="agreement.superseded", actor=actor, version=superseded.version,
-                     by_version=agreement.version)
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="agreement.drafted",
-                 actor=actor, version=agreement.version, content_hash=agreement.content_hash,
-                 agreement_id=agreement.id, proposal_id=data.proposal_id)
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="agreement.superseded",
+            actor=actor,
+            version=superseded.version,
+            by_version=agreement.version,
+        )
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="agreement.drafted",
+        actor=actor,
+        version=agreement.version,
+        content_hash=agreement.content_hash,
+        agreement_id=agreement.id,
+        proposal_id=data.proposal_id,
+    )
     return agreement, superseded
 
 
@@ -164,15 +214,27 @@ def from_proposal(proposal: Proposal, checkin_days: tuple[int, ...] | list[int])
     compensation and action items, and the policy's check-ins."""
     return AgreementDraft(
         terms=f"{one_line(proposal.summary)}\n\n{proposal.details}".strip(),
-        items=[ItemDraft(i.text, Person(i.owner_team, i.owner_user), i.due_date)
-               for i in proposal.items],
-        amount=proposal.amount, currency=proposal.currency, checkin_days=list(checkin_days),
-        checkin_on_due_dates=True, proposal_id=proposal.id)
+        items=[ItemDraft(i.text, Person(i.owner_team, i.owner_user), i.due_date) for i in proposal.items],
+        amount=proposal.amount,
+        currency=proposal.currency,
+        checkin_days=list(checkin_days),
+        checkin_on_due_dates=True,
+        proposal_id=proposal.id,
+    )
 
 
-def accept_as_agreement(session: Session, dispute: Dispute, proposal: Proposal, accepter: Party, *,
-                        actor: Person, approvals_rule: str, checkin_days: tuple[int, ...],
-                        tz: str | None, today: date) -> Approved:
+def accept_as_agreement(
+    session: Session,
+    dispute: Dispute,
+    proposal: Proposal,
+    accepter: Party,
+    *,
+    actor: Person,
+    approvals_rule: str,
+    checkin_days: tuple[int, ...],
+    tz: str | None,
+    today: date,
+) -> Approved:
     """Accepting a proposal is agreeing to it: the agreement is drafted from it and approved by
     its author (who proposed exactly this) and by whoever accepted it (who was shown exactly
     this, and told that accepting makes it binding), each approval bound to its content hash.
@@ -182,14 +244,30 @@ def accept_as_agreement(session: Session, dispute: Dispute, proposal: Proposal, 
     person's: a proposal with a due date before it is not agreed (nothing is written)."""
     require_dates_ahead(proposal, today)
     author = proposal.author
-    agreement, superseded = draft(session, dispute, author, from_proposal(proposal, checkin_days),
-                                  actor=actor, approvals_rule=approvals_rule)
+    agreement, superseded = draft(
+        session,
+        dispute,
+        author,
+        from_proposal(proposal, checkin_days),
+        actor=actor,
+        approvals_rule=approvals_rule,
+    )
     outcome = Approved(agreement, approval_state(dispute, agreement))
-    for party, who, via in ((author, Person(author.team_id, author.user_id), "proposed"),
-                            (accepter, actor, "accepted")):
+    for party, who, via in (
+        (author, Person(author.team_id, author.user_id), "proposed"),
+        (accepter, actor, "accepted"),
+    ):
         if party.can_approve and party.side != Side.MEDIATOR:
-            outcome = approve(session, dispute, agreement, party, shown_hash=agreement.content_hash,
-                              actor=who, tz=tz, via=via)
+            outcome = approve(
+                session,
+                dispute,
+                agreement,
+                party,
+                shown_hash=agreement.content_hash,
+                actor=who,
+                tz=tz,
+                via=via,
+            )
     outcome.superseded = superseded
     return outcome
 
@@ -207,12 +285,14 @@ def approval_state(dispute: Dispute, agreement: Agreement) -> ApprovalState:
     valid = [a for a in agreement.approvals if a.content_hash == agreement.content_hash]
     approved = {(a.team_id, a.user_id) for a in valid}
     groups = approver_groups(dispute)
-    missing = [key for key, members in groups.items()
-               if not any((p.team_id, p.user_id) in approved for p in members)]
+    missing = [
+        key for key, members in groups.items() if not any((p.team_id, p.user_id) in approved for p in members)
+    ]
     missing_people: list[Party] = []
     if agreement.approvals_rule == EVERYONE:
-        missing_people = [p for members in groups.values() for p in members
-                          if (p.team_id, p.user_id) not in approved]
+        missing_people = [
+            p for members in groups.values() for p in members if (p.team_id, p.user_id) not in approved
+        ]
         missing = []
     return ApprovalState(valid, missing, missing_people)
 
@@ -221,18 +301,29 @@ def check_can_approve(session: Session, agreement: Agreement, party: Party, show
     if agreement.status != AgreementStatus.PENDING:
         raise DomainError(describe_state(session, agreement))
     if party.side == Side.MEDIATOR:
-        raise NotAllowed("As the mediator you stay neutral: each side approves the agreement, "
-                         "not the mediator.")
+        raise NotAllowed(
+            "As the mediator you stay neutral: each side approves the agreement, not the mediator."
+        )
     if not party.can_approve:
         raise NotAllowed(f"You take part in this dispute but can't approve {agreement.label}.")
     if shown_hash is not None and shown_hash != agreement.content_hash:
-        raise DomainError(f"The text you approved is not the current {agreement.label}; please "
-                          "review the latest version in the thread. Nothing changed.")
+        raise DomainError(
+            f"The text you approved is not the current {agreement.label}; please "
+            "review the latest version in the thread. Nothing changed."
+        )
 
 
-def approve(session: Session, dispute: Dispute, agreement: Agreement, party: Party, *,
-            shown_hash: str | None, actor: Person, tz: str | None,
-            via: str | None = None) -> Approved:
+def approve(
+    session: Session,
+    dispute: Dispute,
+    agreement: Agreement,
+    party: Party,
+    *,
+    shown_hash: str | None,
+    actor: Person,
+    tz: str | None,
+    via: str | None = None,
+) -> Approved:
     """Record one approval (once per person and version) and ratify when it completes the set.
 
     The caller holds the dispute's row lock, so two approvers at the same instant are serialized
@@ -242,68 +333,113 @@ def approve(session: Session, dispute: Dispute, agreement: Agreement, party: Par
     outcome = Approved(agreement, approval_state(dispute, agreement))
     try:
         with session.begin_nested():
-            session.add(Approval(agreement_id=agreement.id, version=agreement.version,
-                                 party_id=party.id, team_id=party.team_id, user_id=party.user_id,
-                                 decision="approved", content_hash=agreement.content_hash,
-                                 at=utcnow()))
+            session.add(
+                Approval(
+                    agreement_id=agreement.id,
+                    version=agreement.version,
+                    party_id=party.id,
+                    team_id=party.team_id,
+                    user_id=party.user_id,
+                    decision="approved",
+                    content_hash=agreement.content_hash,
+                    at=utcnow(),
+                )
+            )
     except IntegrityError:
         outcome.already = True
         return outcome
     session.refresh(agreement, ["approvals"])
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="agreement.approved",
-                 actor=actor, version=agreement.version, content_hash=agreement.content_hash,
-                 **({"via": via} if via else {}))
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="agreement.approved",
+        actor=actor,
+        version=agreement.version,
+        content_hash=agreement.content_hash,
+        **({"via": via} if via else {}),
+    )
     outcome.state = approval_state(dispute, agreement)
     if outcome.state.complete:
         outcome.ratified, outcome.checkins = ratify(session, dispute, agreement, actor=actor, tz=tz)
         if outcome.ratified:
-            outcome.set_aside = set_aside_open(session, dispute, actor=actor,
-                                               by=f"agreement version {agreement.version}")
+            outcome.set_aside = set_aside_open(
+                session, dispute, actor=actor, by=f"agreement version {agreement.version}"
+            )
     return outcome
 
 
-def ratify(session: Session, dispute: Dispute, agreement: Agreement, *, actor: Person,
-           tz: str | None) -> tuple[bool, list[CheckIn]]:
+def ratify(
+    session: Session, dispute: Dispute, agreement: Agreement, *, actor: Person, tz: str | None
+) -> tuple[bool, list[CheckIn]]:
     """pending → ratified exactly once; the dispute is agreed and check-ins are written."""
     now = utcnow()
-    done = session.execute(update(Agreement).where(
-        Agreement.id == agreement.id, Agreement.status == AgreementStatus.PENDING,
-    ).values(status=AgreementStatus.RATIFIED, ratified_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+    done = session.execute(
+        update(Agreement)
+        .where(
+            Agreement.id == agreement.id,
+            Agreement.status == AgreementStatus.PENDING,
+        )
+        .values(status=AgreementStatus.RATIFIED, ratified_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if done != 1:
         return False, []
     session.refresh(agreement)
     transition(session, dispute, DisputeStatus.AGREED, actor=actor)
     rows = checkins.schedule(session, agreement, now, tz)
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                 kind="agreement.ratified", actor=actor, version=agreement.version,
-                 content_hash=agreement.content_hash, checkins=[c.due_at.isoformat() for c in rows])
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="agreement.ratified",
+        actor=actor,
+        version=agreement.version,
+        content_hash=agreement.content_hash,
+        checkins=[c.due_at.isoformat() for c in rows],
+    )
     return True, rows
 
 
-def request_changes(session: Session, dispute: Dispute, agreement: Agreement, party: Party,
-                    what: str, *, actor: Person) -> None:
+def request_changes(
+    session: Session, dispute: Dispute, agreement: Agreement, party: Party, what: str, *, actor: Person
+) -> None:
     if agreement.status != AgreementStatus.PENDING:
         raise DomainError(describe_state(session, agreement))
     if party.side == Side.MEDIATOR:
         raise NotAllowed("As the mediator, edit the draft instead of requesting changes.")
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                 kind="agreement.changes_requested", actor=actor, version=agreement.version,
-                 what=many_lines(what))
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="agreement.changes_requested",
+        actor=actor,
+        version=agreement.version,
+        what=many_lines(what),
+    )
 
 
-
-def ratified_with_hash(session: Session, content_hash: str, *,
-                       reachable: ColumnElement[bool]) -> Agreement | None:
+def ratified_with_hash(
+    session: Session, content_hash: str, *, reachable: ColumnElement[bool]
+) -> Agreement | None:
     """The agreement in effect whose content hash this is (ratified, and no later version of its
     dispute ratified since), among the disputes `reachable` (a where-clause:
     bot/services/disputes.py's reachable_from) lets the asker see."""
     later = aliased(Agreement)
-    superseded = exists().where(later.dispute_id == Agreement.dispute_id,
-                                later.version > Agreement.version,
-                                later.status == AgreementStatus.RATIFIED)
+    superseded = exists().where(
+        later.dispute_id == Agreement.dispute_id,
+        later.version > Agreement.version,
+        later.status == AgreementStatus.RATIFIED,
+    )
     return session.scalars(
-        select(Agreement).join(Dispute, Dispute.id == Agreement.dispute_id)
-        .where(Agreement.content_hash == content_hash,
-               Agreement.status == AgreementStatus.RATIFIED, ~superseded, reachable)
-        .options(selectinload(Agreement.approvals)).limit(1)).first()
+        select(Agreement)
+        .join(Dispute, Dispute.id == Agreement.dispute_id)
+        .where(
+            Agreement.content_hash == content_hash,
+            Agreement.status == AgreementStatus.RATIFIED,
+            ~superseded,
+            reachable,
+        )
+        .options(selectinload(Agreement.approvals))
+        .limit(1)
+    ).first()

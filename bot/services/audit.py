@@ -63,6 +63,5 @@ def _lock_chain(session: Session, team_id: str, dispute_id: int | None) -> None:
     if dispute_id is not None:
         session.execute(select(Dispute.id).where(Dispute.id == dispute_id).with_for_update())
         return
-    key = int.from_bytes(hashlib.sha256(f"audit:t:{team_id}".encode()).digest()[:8], "big",
-                         signed=True)
+    key = int.from_bytes(hashlib.sha256(f"audit:t:{team_id}".encode()).digest()[:8], "big", signed=True)
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -38,34 +38,63 @@ def when(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else None
 
 
-def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[Approval],
-                     events: list[AuditEvent], *, name: Name, team_name: TeamName,
-                     trail_head: str | None) -> dict[str, Any]:
+def agreement_record(
+    dispute: Dispute,
+    agreement: Agreement,
+    approvals: list[Approval],
+    events: list[AuditEvent],
+    *,
+    name: Name,
+    team_name: TeamName,
+    trail_head: str | None,
+) -> dict[str, Any]:
     person = people(name, team_name)
     how = approved_how(events, agreement.version)
     # Up to the moment it took effect (the trail's head then), however late this is written.
     upto = next((e.id for e in events if trail_head and e.hash == trail_head), None)
-    timeline = [{"at": when(e.at), "what": _step(e)} for e in events
-                if e.kind in TIMELINE_KINDS and (upto is None or e.id <= upto)][-TIMELINE_MAX:]
+    timeline = [
+        {"at": when(e.at), "what": _step(e)}
+        for e in events
+        if e.kind in TIMELINE_KINDS and (upto is None or e.id <= upto)
+    ][-TIMELINE_MAX:]
     return {
-        "format": FORMAT, "v": VERSION,
-        "dispute": {"reference": dispute.reference, "team_id": dispute.team_id,
-                    "title": dispute.title, "category": dispute.category,
-                    "channel_id": dispute.channel_id, "opened_at": when(dispute.created_at)},
+        "format": FORMAT,
+        "v": VERSION,
+        "dispute": {
+            "reference": dispute.reference,
+            "team_id": dispute.team_id,
+            "title": dispute.title,
+            "category": dispute.category,
+            "channel_id": dispute.channel_id,
+            "opened_at": when(dispute.created_at),
+        },
         **who_took_part(dispute, person, team_name),
         "agreement": {
-            "version": agreement.version, "terms": agreement.terms,
+            "version": agreement.version,
+            "terms": agreement.terms,
             "compensation": money(agreement.amount, agreement.currency),
-            "action_items": [{"text": i.text, "owner": person(i.owner_team, i.owner_user),
-                              "due": i.due_as_agreed.isoformat()} for i in agreement.items],
+            "action_items": [
+                {
+                    "text": i.text,
+                    "owner": person(i.owner_team, i.owner_user),
+                    "due": i.due_as_agreed.isoformat(),
+                }
+                for i in agreement.items
+            ],
             "content_hash": agreement.content_hash,
             "approvals_rule": agreement.approvals_rule,
             "ratified_at": when(agreement.ratified_at),
         },
-        "approvals": [{**person(a.team_id, a.user_id), "at": when(a.at), "version": a.version,
-                       "content_hash": a.content_hash,
-                       **({"how": how[(a.team_id, a.user_id)]} if (a.team_id, a.user_id) in how else {})}
-                      for a in approvals],
+        "approvals": [
+            {
+                **person(a.team_id, a.user_id),
+                "at": when(a.at),
+                "version": a.version,
+                "content_hash": a.content_hash,
+                **({"how": how[(a.team_id, a.user_id)]} if (a.team_id, a.user_id) in how else {}),
+            }
+            for a in approvals
+        ],
         "timeline": timeline,
         "audit_trail_head": trail_head,
     }
@@ -74,9 +103,13 @@ def agreement_record(dispute: Dispute, agreement: Agreement, approvals: list[App
 def approved_how(events: list[AuditEvent], version: int) -> dict[tuple[str, str], str]:
     """Who approved a version by proposing it or by accepting it ("proposed", "accepted"), from
     its agreement.approved events; an approval given with the Approve button is not listed."""
-    return {(e.actor_team or "", e.actor_user or ""): e.payload["via"] for e in events
-            if e.kind == "agreement.approved" and e.payload.get("version") == version
-            and e.payload.get("via") in ("proposed", "accepted")}
+    return {
+        (e.actor_team or "", e.actor_user or ""): e.payload["via"]
+        for e in events
+        if e.kind == "agreement.approved"
+        and e.payload.get("version") == version
+        and e.payload.get("via") in ("proposed", "accepted")
+    }
 
 
 def money(amount: Decimal | None, currency: str | None) -> dict[str, str | None] | None:
@@ -85,26 +118,34 @@ def money(amount: Decimal | None, currency: str | None) -> dict[str, str | None]
 
 def people(name: Name, team_name: TeamName) -> Callable[[str, str], dict[str, str]]:
     """(team_id, user_id) -> the person as a record holds them."""
+
     def person(team_id: str, user_id: str) -> dict[str, str]:
-        return {"team_id": team_id, "user_id": user_id, "name": name(team_id, user_id),
-                "organization": team_name(team_id) or team_id}
+        return {
+            "team_id": team_id,
+            "user_id": user_id,
+            "name": name(team_id, user_id),
+            "organization": team_name(team_id) or team_id,
+        }
+
     return person
 
 
-def who_took_part(dispute: Dispute, person: Callable[[str, str], dict[str, str]],
-                  team_name: TeamName) -> dict[str, list[dict[str, str]]]:
+def who_took_part(
+    dispute: Dispute, person: Callable[[str, str], dict[str, str]], team_name: TeamName
+) -> dict[str, list[dict[str, str]]]:
     """The organizations (the dispute's workspace is the provider), parties and mediators."""
     sides: dict[str, str] = {dispute.team_id: Side.PROVIDER.value}
     for party in dispute.parties:
         if party.side == Side.CLIENT:
             sides.setdefault(party.team_id, Side.CLIENT.value)
     return {
-        "organizations": [{"team_id": t, "name": team_name(t) or t, "side": s}
-                          for t, s in sides.items()],
-        "parties": [{**person(p.team_id, p.user_id), "side": p.side} for p in dispute.parties
-                    if p.side != Side.MEDIATOR],
-        "mediators": [person(p.team_id, p.user_id) for p in dispute.parties
-                      if p.side == Side.MEDIATOR],
+        "organizations": [{"team_id": t, "name": team_name(t) or t, "side": s} for t, s in sides.items()],
+        "parties": [
+            {**person(p.team_id, p.user_id), "side": p.side}
+            for p in dispute.parties
+            if p.side != Side.MEDIATOR
+        ],
+        "mediators": [person(p.team_id, p.user_id) for p in dispute.parties if p.side == Side.MEDIATOR],
     }
 
 

@@ -39,17 +39,27 @@ def plan(agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[Ch
     local_zone = zone(tz)
     start = ratified_at.astimezone(local_zone).date()
     rows = [
-        CheckIn(dispute_id=agreement.dispute_id, agreement_id=agreement.id, kind="after_days",
-                due_at=civil_moment(start + timedelta(days=days), local_zone),
-                status=CheckInStatus.PENDING, created_at=utcnow())
+        CheckIn(
+            dispute_id=agreement.dispute_id,
+            agreement_id=agreement.id,
+            kind="after_days",
+            due_at=civil_moment(start + timedelta(days=days), local_zone),
+            status=CheckInStatus.PENDING,
+            created_at=utcnow(),
+        )
         for days in sorted(set(agreement.checkin_days))
     ]
     if agreement.checkin_on_due_dates:
         rows += [
-            CheckIn(dispute_id=agreement.dispute_id, agreement_id=agreement.id,
-                    action_item_id=item.id, kind="item_due",
-                    due_at=civil_moment(max(item.due_date, start), local_zone),
-                    status=CheckInStatus.PENDING, created_at=utcnow())
+            CheckIn(
+                dispute_id=agreement.dispute_id,
+                agreement_id=agreement.id,
+                action_item_id=item.id,
+                kind="item_due",
+                due_at=civil_moment(max(item.due_date, start), local_zone),
+                status=CheckInStatus.PENDING,
+                created_at=utcnow(),
+            )
             for item in agreement.items
         ]
     return sorted(rows, key=lambda c: c.due_at)

@@ -40,8 +40,10 @@ def how_it_ends(dispute: Dispute, party: Party) -> str:
     withdraws their own dispute while no agreement is in effect; otherwise it closes once both
     sides want it (a mediator both sides accepted speaks for both), and is a proposal to close
     until then (an agreement both approved is not undone by one side)."""
-    if ((party.team_id, party.user_id) == (dispute.opened_by_team, dispute.opened_by_user)
-            and dispute.status in WITHDRAWABLE):
+    if (party.team_id, party.user_id) == (
+        dispute.opened_by_team,
+        dispute.opened_by_user,
+    ) and dispute.status in WITHDRAWABLE:
         return WITHDRAWN
     if agreeing_sides(dispute, party) >= {Side.PROVIDER, Side.CLIENT}:
         return CLOSED
@@ -52,8 +54,14 @@ def end(session: Session, dispute: Dispute, how: str, reason: str, *, actor: Per
     transition(session, dispute, DisputeStatus.CLOSED, actor=actor)
     dispute.ended_how = how
     dispute.ended_reason = many_lines(reason) or None
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind=f"dispute.{how}",
-                 actor=actor, reason=dispute.ended_reason)
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind=f"dispute.{how}",
+        actor=actor,
+        reason=dispute.ended_reason,
+    )
     return followups.cancel_pending(session, dispute, actor=actor, reason=how)
 
 
@@ -63,18 +71,27 @@ def close(session: Session, dispute: Dispute, party: Party, reason: str, *, acto
     how = how_it_ends(dispute, party)
     if how == "request":
         mine = agreeing_sides(dispute, party) - (
-            {dispute.close_requested_side} if dispute.close_requested_side else set())
+            {dispute.close_requested_side} if dispute.close_requested_side else set()
+        )
         if not mine:
             if party.side == Side.MEDIATOR and not party.accepted_sides:
-                raise NotAllowed("Neither side has accepted you as mediator yet, so closing "
-                                 "is for the two sides.")
+                raise NotAllowed(
+                    "Neither side has accepted you as mediator yet, so closing is for the two sides."
+                )
             if party.side == Side.MEDIATOR:
-                raise DomainError("The side that accepted you has already proposed closing; the "
-                                  "other side needs to agree.")
+                raise DomainError(
+                    "The side that accepted you has already proposed closing; the other side needs to agree."
+                )
             raise DomainError("Your side has already proposed closing; the other side needs to agree.")
         dispute.close_requested_side = sorted(mine)[0]
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="dispute.close_requested", actor=actor, side=dispute.close_requested_side,
-                     reason=many_lines(reason))
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="dispute.close_requested",
+            actor=actor,
+            side=dispute.close_requested_side,
+            reason=many_lines(reason),
+        )
         return Closing(None)
     return Closing(how, end(session, dispute, how, reason, actor=actor))

@@ -59,9 +59,7 @@ def next_dispute_number(session: Session, team_id: str) -> int:
     """Atomically take the workspace's next reference number (row lock held until commit)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(Workspace).values(team_id=team_id, created_at=utcnow()).on_conflict_do_nothing()
-    )
+    session.execute(insert(Workspace).values(team_id=team_id, created_at=utcnow()).on_conflict_do_nothing())
     return session.execute(
         update(Workspace)
         .where(Workspace.team_id == team_id)
@@ -70,11 +68,15 @@ def next_dispute_number(session: Session, team_id: str) -> int:
     ).scalar_one()
 
 
-ONE_SIDED = ("A dispute is between two organizations: choose at least one person from the other "
-             "one, so that nothing is decided by one side alone.")
-MIXED = ("A dispute is between two organizations: the people you chose from outside your own "
-         "are from more than one. Choose people from one of them (someone from a third can take "
-         "part as a mediator).")
+ONE_SIDED = (
+    "A dispute is between two organizations: choose at least one person from the other "
+    "one, so that nothing is decided by one side alone."
+)
+MIXED = (
+    "A dispute is between two organizations: the people you chose from outside your own "
+    "are from more than one. Choose people from one of them (someone from a third can take "
+    "part as a mediator)."
+)
 
 
 def client_teams(people: list[Participant], provider: str) -> set[str]:
@@ -159,7 +161,11 @@ def open_dispute(session: Session, data: NewDispute, *, account: bool = False) -
 
 
 def attach_thread(
-    session: Session, dispute: Dispute, *, thread_ts: str, permalink: str | None,
+    session: Session,
+    dispute: Dispute,
+    *,
+    thread_ts: str,
+    permalink: str | None,
     actor: Person | None,
 ) -> None:
     dispute.thread_ts = thread_ts
@@ -204,8 +210,9 @@ def reachable_from(team_id: str) -> ColumnElement[bool]:
     """The disputes a request carried by `team_id`'s installation may touch: that workspace's
     own, and those in which one of its people is a party (a shared channel's dispute that the
     other organization holds). Nothing else, whatever ids a request names."""
-    return or_(Dispute.team_id == team_id,
-               exists().where(Party.dispute_id == Dispute.id, Party.team_id == team_id))
+    return or_(
+        Dispute.team_id == team_id, exists().where(Party.dispute_id == Dispute.id, Party.team_id == team_id)
+    )
 
 
 def load(session: Session, team_id: str, dispute_id: int, *, lock: bool = False) -> Dispute:
@@ -235,8 +242,9 @@ def require_active(dispute: Dispute, doing: str) -> None:
         raise IllegalTransition(f"{dispute.reference} is {state}, so you can no longer {doing}.")
 
 
-def get_by_reference(session: Session, team_id: str, reference: str, *,
-                     carrier: str | None = None, channel: str | None = None) -> Dispute:
+def get_by_reference(
+    session: Session, team_id: str, reference: str, *, carrier: str | None = None, channel: str | None = None
+) -> Dispute:
     """A dispute by its reference (D-7). References are numbered per workspace, and after a
     shared channel changed provider two workspaces may each have a D-7 in it; so, among the
     D-7s the carrying workspace may reach (see reachable_from), the first of: in `channel` and
@@ -281,8 +289,7 @@ def list_active_in_channel(
     )
     rows = list(
         session.scalars(
-            select(Dispute).where(*where)
-            .order_by(Dispute.created_at.desc(), Dispute.id.desc()).limit(limit)
+            select(Dispute).where(*where).order_by(Dispute.created_at.desc(), Dispute.id.desc()).limit(limit)
         )
     )
     total = len(rows)

@@ -48,11 +48,14 @@ def holdings(session: Session, team_id: str) -> Holdings:
     return Holdings(
         disputes=count(select(func.count()).select_from(Dispute).where(Dispute.team_id == team_id)),
         settings=count(select(func.count()).select_from(Policy).where(Policy.team_id == team_id)),
-        channels=count(select(func.count()).select_from(ChannelProvider)
-                       .where(ChannelProvider.team_id == team_id)),
-        others=count(select(func.count(func.distinct(Party.dispute_id)))
-                     .join(Dispute, Dispute.id == Party.dispute_id)
-                     .where(Party.team_id == team_id, Dispute.team_id != team_id)),
+        channels=count(
+            select(func.count()).select_from(ChannelProvider).where(ChannelProvider.team_id == team_id)
+        ),
+        others=count(
+            select(func.count(func.distinct(Party.dispute_id)))
+            .join(Dispute, Dispute.id == Party.dispute_id)
+            .where(Party.team_id == team_id, Dispute.team_id != team_id)
+        ),
     )
 
 
@@ -60,9 +63,12 @@ def erase(session: Session, team_id: str, *, by: Person) -> Holdings:
     """Delete the workspace's data (see the module docstring); returns what there was."""
     before = holdings(session, team_id)
     open_threads = session.execute(
-        select(Dispute.channel_id, Dispute.thread_ts, Dispute.number)
-        .where(Dispute.team_id == team_id, Dispute.thread_ts.is_not(None),
-               Dispute.status.in_([s.value for s in ACTIVE_STATUSES]))).all()
+        select(Dispute.channel_id, Dispute.thread_ts, Dispute.number).where(
+            Dispute.team_id == team_id,
+            Dispute.thread_ts.is_not(None),
+            Dispute.status.in_([s.value for s in ACTIVE_STATUSES]),
+        )
+    ).all()
     # The database deletes what hangs off a dispute with it (ON DELETE CASCADE).
     session.execute(delete(OutboxMessage).where(OutboxMessage.team_id == team_id))
     session.execute(delete(Dispute).where(Dispute.team_id == team_id))
@@ -72,9 +78,17 @@ def erase(session: Session, team_id: str, *, by: Person) -> Holdings:
     # The workspace's row stays: its dispute counter (a new D-1 would be confused with the old
     # thread still in Slack) and its Grid organization are no one's personal data.
     session.expire_all()
-    audit.record(session, team_id=team_id, kind="workspace.erased", actor=by,
-                 disputes=before.disputes, settings=before.settings, channels=before.channels)
+    audit.record(
+        session,
+        team_id=team_id,
+        kind="workspace.erased",
+        actor=by,
+        disputes=before.disputes,
+        settings=before.settings,
+        channels=before.channels,
+    )
     for channel_id, thread_ts, number in open_threads:  # both sides see the buttons stop
-        outbox.say_outside(session, team_id, channel_id, "dispute.erased", thread_ts=thread_ts,
-                           reference=f"D-{number}")
+        outbox.say_outside(
+            session, team_id, channel_id, "dispute.erased", thread_ts=thread_ts, reference=f"D-{number}"
+        )
     return before

@@ -47,9 +47,12 @@ def check_export(session: Session, record: dict[str, Any]) -> Checked:
     head = record["audit_trail_head"]
     hashes = [head] + [step["hash"] for step in record["timeline"]]
     exported = _moment(record["exported_at"])
-    if record["scope"] not in (FULL, CLIENT) or exported is None or not all(
-            isinstance(h, str) and HASH.fullmatch(h) for h in hashes) or not all(
-            bounded_int(a["version"]) for a in record["agreements"]):
+    if (
+        record["scope"] not in (FULL, CLIENT)
+        or exported is None
+        or not all(isinstance(h, str) and HASH.fullmatch(h) for h in hashes)
+        or not all(bounded_int(a["version"]) for a in record["agreements"])
+    ):
         return Checked(False, SHAPE)
     dispute = dispute_named(session, record)
     if isinstance(dispute, str):
@@ -59,13 +62,17 @@ def check_export(session: Session, record: dict[str, Any]) -> Checked:
     scope = "full record" if full else "client side's record"
     upto = next((n for n, e in enumerate(held.events) if e.hash == head), None)
     if upto is None:
-        return Checked(False, f"the {scope} of {dispute.reference} differs from Parley's record: "
-                              "the audit trail's hash (it is not in this dispute's trail)")
+        return Checked(
+            False,
+            f"the {scope} of {dispute.reference} differs from Parley's record: "
+            "the audit trail's hash (it is not in this dispute's trail)",
+        )
     trail = Trail(held.events, upto)
     differs = [what for what, same in _comparisons(record, dispute, held, trail) if not same]
     if differs:
-        return Checked(False, f"the {scope} of {dispute.reference} differs from Parley's record: "
-                              + ", ".join(differs))
+        return Checked(
+            False, f"the {scope} of {dispute.reference} differs from Parley's record: " + ", ".join(differs)
+        )
     # From here on every word is the database's, but for people's names and the export's date,
     # which are the file's and said to be.
     since = len(held.events) - upto - 1
@@ -76,14 +83,19 @@ def check_export(session: Session, record: dict[str, Any]) -> Checked:
         a = in_effect[-1]
         names = names_in([x for listed in record["agreements"] for x in listed["approvals"]])
         valid = agreements.approval_state(dispute, a).valid
-        agreed = (f"agreement v{a.version} in effect since {at_minute(a.ratified_at)}, approved by "
-                  f"{approved_by(valid, names)}")
+        agreed = (
+            f"agreement v{a.version} in effect since {at_minute(a.ratified_at)}, approved by "
+            f"{approved_by(valid, names)}"
+        )
     later = f"{since} recorded since" if since else "none recorded since"
-    return Checked(True, f"Matches the {scope} of {dispute.reference} (workspace "
-                         f"{dispute.team_id}; the file says it was exported "
-                         f"{exported:%Y-%m-%d %H:%M:%S} UTC, not checked): {agreed}; its timeline "
-                         f"({shown} events) is the audit trail's up to "
-                         f"{trail.events[-1].hash[:12]}…, {later}.")
+    return Checked(
+        True,
+        f"Matches the {scope} of {dispute.reference} (workspace "
+        f"{dispute.team_id}; the file says it was exported "
+        f"{exported:%Y-%m-%d %H:%M:%S} UTC, not checked): {agreed}; its timeline "
+        f"({shown} events) is the audit trail's up to "
+        f"{trail.events[-1].hash[:12]}…, {later}.",
+    )
 
 
 def _moment(value: Any) -> datetime | None:
@@ -102,11 +114,15 @@ class Trail:
     """The dispute's events up to the export's head: what the record must hold."""
 
     def __init__(self, events: list[AuditEvent], upto: int) -> None:
-        self.events = events[:upto + 1]
+        self.events = events[: upto + 1]
         # Perspectives that a reveal ever released (whenever): shared sealed, they were not
         # revealed before that reveal. Any other was released as it was shared.
-        self._sealed = {i for e in events if e.kind == "perspectives.revealed"
-                        for i in (e.payload or {}).get("perspective_ids") or []}
+        self._sealed = {
+            i
+            for e in events
+            if e.kind == "perspectives.revealed"
+            for i in (e.payload or {}).get("perspective_ids") or []
+        }
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return [e.payload or {} for e in self.events if e.kind == kind]
@@ -118,23 +134,29 @@ class Trail:
         found = set()
         for p in self.of("dispute.opened"):
             found |= {tuple(str(x).split(":", 2)) for x in p.get("parties") or []}
-        found |= {(*str(p.get("party")).split(":", 1), str(p.get("side")))
-                  for p in self.of("party.added")}
-        found |= {(*str(p["mediator"]).split(":", 1), Side.MEDIATOR.value)
-                  for p in self.of("dispute.escalated") if p.get("mediator")}
+        found |= {(*str(p.get("party")).split(":", 1), str(p.get("side"))) for p in self.of("party.added")}
+        found |= {
+            (*str(p["mediator"]).split(":", 1), Side.MEDIATOR.value)
+            for p in self.of("dispute.escalated")
+            if p.get("mediator")
+        }
         return found
 
     def revealed(self, perspective_id: int) -> bool:
         if perspective_id in self._sealed:
-            return any(perspective_id in (p.get("perspective_ids") or [])
-                       for p in self.of("perspectives.revealed"))
+            return any(
+                perspective_id in (p.get("perspective_ids") or []) for p in self.of("perspectives.revealed")
+            )
         return any(p.get("perspective_id") == perspective_id for p in self.of("perspective.shared"))
 
     def proposal_status(self, label: str) -> str:
         status = "open"
         for e in self.events:
-            if e.kind in ("proposal.accepted", "proposal.declined", "proposal.withdrawn",
-                          "proposal.superseded") and (e.payload or {}).get("proposal") == label:
+            if (
+                e.kind
+                in ("proposal.accepted", "proposal.declined", "proposal.withdrawn", "proposal.superseded")
+                and (e.payload or {}).get("proposal") == label
+            ):
                 status = e.kind.removeprefix("proposal.")
         return status
 
@@ -146,74 +168,199 @@ class Trail:
         return "pending"
 
 
-def _comparisons(record: dict[str, Any], dispute: Dispute, held: Record,
-                 trail: Trail) -> list[tuple[str, bool]]:
+def _comparisons(
+    record: dict[str, Any], dispute: Dispute, held: Record, trail: Trail
+) -> list[tuple[str, bool]]:
     d = record["dispute"]
     full = record["scope"] == FULL
     # The opener's account is their perspective when the dispute was opened so (it is then in
     # the record's perspectives, once revealed, and nowhere else).
     account = account_given(trail.of("dispute.opened"))
-    shown = [("the dispute as opened", (
-        d["title"], d["category"], d["channel_id"], d["opened_at"], d["description"],
-        d["desired_outcome"], d["amount"], _who(d["opened_by"])) == (
-        dispute.title, dispute.category, dispute.channel_id, when(dispute.created_at),
-        None if account else dispute.description, None if account else dispute.desired_outcome,
-        money(dispute.amount, dispute.currency), (dispute.opened_by_team, dispute.opened_by_user)))]
+    shown = [
+        (
+            "the dispute as opened",
+            (
+                d["title"],
+                d["category"],
+                d["channel_id"],
+                d["opened_at"],
+                d["description"],
+                d["desired_outcome"],
+                d["amount"],
+                _who(d["opened_by"]),
+            )
+            == (
+                dispute.title,
+                dispute.category,
+                dispute.channel_id,
+                when(dispute.created_at),
+                None if account else dispute.description,
+                None if account else dispute.desired_outcome,
+                money(dispute.amount, dispute.currency),
+                (dispute.opened_by_team, dispute.opened_by_user),
+            ),
+        )
+    ]
     parties = trail.parties()
-    listed = {(p["team_id"], p["user_id"], p["side"]) for p in record["parties"]} | \
-        {(m["team_id"], m["user_id"], Side.MEDIATOR.value) for m in record["mediators"]}
+    listed = {(p["team_id"], p["user_id"], p["side"]) for p in record["parties"]} | {
+        (m["team_id"], m["user_id"], Side.MEDIATOR.value) for m in record["mediators"]
+    }
     sides = {(dispute.team_id, Side.PROVIDER.value)} | {
-        (team, Side.CLIENT.value) for team, _, side in parties
-        if side == Side.CLIENT and team != dispute.team_id}
-    shown.append(("the parties", listed == parties and len(record["parties"]) + len(
-        record["mediators"]) == len(listed)))
-    shown.append(("the organizations", {(o["team_id"], o["side"]) for o in record["organizations"]}
-                  == sides and len(record["organizations"]) == len(sides)))
+        (team, Side.CLIENT.value)
+        for team, _, side in parties
+        if side == Side.CLIENT and team != dispute.team_id
+    }
+    shown.append(
+        (
+            "the parties",
+            listed == parties and len(record["parties"]) + len(record["mediators"]) == len(listed),
+        )
+    )
+    shown.append(
+        (
+            "the organizations",
+            {(o["team_id"], o["side"]) for o in record["organizations"]} == sides
+            and len(record["organizations"]) == len(sides),
+        )
+    )
     revealed = [p for p in held.perspectives if p.released_at and trail.revealed(p.id)]
-    shown.append(("the perspectives", _same(
-        [(_who(p["author"]), p["author"]["side"], p["version"], p["at"], p["what_happened"],
-          p["impact"], p["resolution"], p["acknowledgement"]) for p in record["perspectives"]],
-        [((p.party.team_id, p.party.user_id), p.party.side, p.version, when(p.created_at),
-          p.what_happened, p.impact, p.resolution, p.acknowledgement) for p in revealed])))
+    shown.append(
+        (
+            "the perspectives",
+            _same(
+                [
+                    (
+                        _who(p["author"]),
+                        p["author"]["side"],
+                        p["version"],
+                        p["at"],
+                        p["what_happened"],
+                        p["impact"],
+                        p["resolution"],
+                        p["acknowledgement"],
+                    )
+                    for p in record["perspectives"]
+                ],
+                [
+                    (
+                        (p.party.team_id, p.party.user_id),
+                        p.party.side,
+                        p.version,
+                        when(p.created_at),
+                        p.what_happened,
+                        p.impact,
+                        p.resolution,
+                        p.acknowledgement,
+                    )
+                    for p in revealed
+                ],
+            ),
+        )
+    )
     made = {p.get("proposal") for p in trail.of("proposal.made")}
     then = [p for p in held.proposals if p.label in made]
-    shown.append(("the proposals", _same(
-        [(p["number"], p["summary"], p["details"], p["remedy"], p["compensation"], _who(p["author"]),
-          p["at"], p["status"], p["decline_reason"],
-          [(i["text"], _who(i["owner"]), i["due"]) for i in p["action_items"]])
-         for p in record["proposals"]],
-        [(p.number, p.summary, p.details, p.remedy, money(p.amount, p.currency),
-          (p.author.team_id, p.author.user_id), when(p.created_at), trail.proposal_status(p.label),
-          p.decline_reason if trail.proposal_status(p.label) == "declined" else None,
-          [(i.text, (i.owner_team, i.owner_user), i.due_date.isoformat()) for i in p.items])
-         for p in then])))
+    shown.append(
+        (
+            "the proposals",
+            _same(
+                [
+                    (
+                        p["number"],
+                        p["summary"],
+                        p["details"],
+                        p["remedy"],
+                        p["compensation"],
+                        _who(p["author"]),
+                        p["at"],
+                        p["status"],
+                        p["decline_reason"],
+                        [(i["text"], _who(i["owner"]), i["due"]) for i in p["action_items"]],
+                    )
+                    for p in record["proposals"]
+                ],
+                [
+                    (
+                        p.number,
+                        p.summary,
+                        p.details,
+                        p.remedy,
+                        money(p.amount, p.currency),
+                        (p.author.team_id, p.author.user_id),
+                        when(p.created_at),
+                        trail.proposal_status(p.label),
+                        p.decline_reason if trail.proposal_status(p.label) == "declined" else None,
+                        [(i.text, (i.owner_team, i.owner_user), i.due_date.isoformat()) for i in p.items],
+                    )
+                    for p in then
+                ],
+            ),
+        )
+    )
     shown += _agreements(record["agreements"], held.agreements, dispute, trail)
     written = len(trail.of("item.rescheduled")) + sum(
-        len(p.get("checkins") or []) for p in trail.of("agreement.ratified"))
+        len(p.get("checkins") or []) for p in trail.of("agreement.ratified")
+    )
     answered = Counter(p.get("checkin_id") for p in trail.of("checkin.answered"))
-    shown.append(("the check-ins", len(record["checkins"]) == written and _within(
-        [(c["due_at"], c["kind"], c["answer"]) for c in record["checkins"]],
-        [(when(c.due_at), c.kind, c.answer if answered[c.id] else None) for c in held.checkins])))
+    shown.append(
+        (
+            "the check-ins",
+            len(record["checkins"]) == written
+            and _within(
+                [(c["due_at"], c["kind"], c["answer"]) for c in record["checkins"]],
+                [(when(c.due_at), c.kind, c.answer if answered[c.id] else None) for c in held.checkins],
+            ),
+        )
+    )
     if full:
-        shown.append(("the feedback", len(trail.of("feedback.given")) == len(record["feedback"])
-                      and _within(
-            [(_who(f), f["rating"], f["comment"], f["at"]) for f in record["feedback"]],
-            [((f.team_id, f.user_id), f.rating, f.comment, when(f.at)) for f in held.feedback])))
-        shown.append(("the lessons learned", _same(
-            [(x["root_cause"], x["what_to_change"], x["at"]) for x in record["lessons"]],
-            [(x.root_cause, x.what_to_change, when(x.at)) for x in held.lessons
-             if any(p.get("lesson_id") == x.id for p in trail.of("lessons.recorded"))])))
+        shown.append(
+            (
+                "the feedback",
+                len(trail.of("feedback.given")) == len(record["feedback"])
+                and _within(
+                    [(_who(f), f["rating"], f["comment"], f["at"]) for f in record["feedback"]],
+                    [((f.team_id, f.user_id), f.rating, f.comment, when(f.at)) for f in held.feedback],
+                ),
+            )
+        )
+        shown.append(
+            (
+                "the lessons learned",
+                _same(
+                    [(x["root_cause"], x["what_to_change"], x["at"]) for x in record["lessons"]],
+                    [
+                        (x.root_cause, x.what_to_change, when(x.at))
+                        for x in held.lessons
+                        if any(p.get("lesson_id") == x.id for p in trail.of("lessons.recorded"))
+                    ],
+                ),
+            )
+        )
     visible = [e for e in trail.events if full or e.kind not in INTERNAL_EVENTS]
-    shown.append(("the timeline", [
-        (s["hash"], s["kind"], s["at"], s["detail"], _who(s["actor"]) if s["actor"] else None)
-        for s in record["timeline"]] == [
-        (e.hash, e.kind, when(e.at), event_detail(e.kind, e.payload),
-         (e.actor_team, e.actor_user) if e.actor_team and e.actor_user else None) for e in visible]))
+    shown.append(
+        (
+            "the timeline",
+            [
+                (s["hash"], s["kind"], s["at"], s["detail"], _who(s["actor"]) if s["actor"] else None)
+                for s in record["timeline"]
+            ]
+            == [
+                (
+                    e.hash,
+                    e.kind,
+                    when(e.at),
+                    event_detail(e.kind, e.payload),
+                    (e.actor_team, e.actor_user) if e.actor_team and e.actor_user else None,
+                )
+                for e in visible
+            ],
+        )
+    )
     return shown
 
 
-def _agreements(listed: list[dict[str, Any]], held: list[Agreement], dispute: Dispute,
-                trail: Trail) -> list[tuple[str, bool]]:
+def _agreements(
+    listed: list[dict[str, Any]], held: list[Agreement], dispute: Dispute, trail: Trail
+) -> list[tuple[str, bool]]:
     drafted = {p.get("version") for p in trail.of("agreement.drafted")}
     out = [("the agreements", sorted(a["version"] for a in listed) == sorted(drafted))]
     by_version = {a.version: a for a in held}
@@ -223,22 +370,57 @@ def _agreements(listed: list[dict[str, Any]], held: list[Agreement], dispute: Di
             out.append((f"agreement v{a['version']} (not in this database)", False))
             continue
         v = found.version
-        out.append((f"agreement v{v} in the database no longer matches its content hash",
-                    found.content_hash == agreements.content_hash(found, dispute.reference)))
-        out.append((f"agreement v{v}", (
-            a["terms"], a["content_hash"], a["compensation"], a["drafted_at"], a["approvals_rule"],
-            a["status"], [(i["text"], _who(i["owner"]), i["due"]) for i in a["action_items"]]) == (
-            found.terms, found.content_hash, money(found.amount, found.currency),
-            when(found.created_at), found.approvals_rule, trail.agreement_status(v),
-            [(i.text, (i.owner_team, i.owner_user), i.due_as_agreed.isoformat())
-             for i in found.items])))
+        out.append(
+            (
+                f"agreement v{v} in the database no longer matches its content hash",
+                found.content_hash == agreements.content_hash(found, dispute.reference),
+            )
+        )
+        out.append(
+            (
+                f"agreement v{v}",
+                (
+                    a["terms"],
+                    a["content_hash"],
+                    a["compensation"],
+                    a["drafted_at"],
+                    a["approvals_rule"],
+                    a["status"],
+                    [(i["text"], _who(i["owner"]), i["due"]) for i in a["action_items"]],
+                )
+                == (
+                    found.terms,
+                    found.content_hash,
+                    money(found.amount, found.currency),
+                    when(found.created_at),
+                    found.approvals_rule,
+                    trail.agreement_status(v),
+                    [
+                        (i.text, (i.owner_team, i.owner_user), i.due_as_agreed.isoformat())
+                        for i in found.items
+                    ],
+                ),
+            )
+        )
         took_effect = when(found.ratified_at) if v in trail.ratified() else None
         out.append((f"when agreement v{v} took effect", a["ratified_at"] == took_effect))
         approvals = sum(1 for p in trail.of("agreement.approved") if p.get("version") == v)
-        out.append((f"the approvals of agreement v{v}", len(a["approvals"]) == approvals and _within(
-            [(_who(x), x["decision"], x["at"], x["version"], x["content_hash"]) for x in a["approvals"]],
-            [((x.team_id, x.user_id), x.decision, when(x.at), x.version, x.content_hash)
-             for x in found.approvals])))
+        out.append(
+            (
+                f"the approvals of agreement v{v}",
+                len(a["approvals"]) == approvals
+                and _within(
+                    [
+                        (_who(x), x["decision"], x["at"], x["version"], x["content_hash"])
+                        for x in a["approvals"]
+                    ],
+                    [
+                        ((x.team_id, x.user_id), x.decision, when(x.at), x.version, x.content_hash)
+                        for x in found.approvals
+                    ],
+                ),
+            )
+        )
     return out
 
 

@@ -36,15 +36,27 @@ def event_detail(kind: str, payload: dict[str, Any] | None) -> str | None:
     """What a timeline entry names besides its kind: the proposal (P2), the agreement's version
     (v1), the new status."""
     payload = payload or {}
-    value = (payload.get("proposal") if kind.startswith("proposal.") else
-             f"v{payload['version']}" if kind.startswith("agreement.") and isinstance(
-                 payload.get("version"), int) else
-             payload.get("new") if kind == "dispute.status_changed" else None)
+    value = (
+        payload.get("proposal")
+        if kind.startswith("proposal.")
+        else f"v{payload['version']}"
+        if kind.startswith("agreement.") and isinstance(payload.get("version"), int)
+        else payload.get("new")
+        if kind == "dispute.status_changed"
+        else None
+    )
     return value if isinstance(value, str) else None
 
 
-def dispute_record(dispute: Dispute, record: Record, *, internal: bool, name: Name,
-                   team_name: TeamName, exported_at: datetime) -> dict[str, Any]:
+def dispute_record(
+    dispute: Dispute,
+    record: Record,
+    *,
+    internal: bool,
+    name: Name,
+    team_name: TeamName,
+    exported_at: datetime,
+) -> dict[str, Any]:
     """`record` is what bot/services/records.gather loaded; `name` and `team_name` give
     people's and organizations' names (looked up outside any transaction)."""
     person = people(name, team_name)
@@ -53,58 +65,121 @@ def dispute_record(dispute: Dispute, record: Record, *, internal: bool, name: Na
     # their words are in "perspectives", once revealed, and never here (sealed means sealed).
     account = account_given([e.payload or {} for e in record.events if e.kind == "dispute.opened"])
     out: dict[str, Any] = {
-        "format": FORMAT, "v": VERSION, "scope": FULL if internal else CLIENT,
+        "format": FORMAT,
+        "v": VERSION,
+        "scope": FULL if internal else CLIENT,
         "exported_at": when(exported_at),
         "dispute": {
-            "reference": dispute.reference, "team_id": dispute.team_id, "title": dispute.title,
-            "category": dispute.category, "channel_id": dispute.channel_id,
+            "reference": dispute.reference,
+            "team_id": dispute.team_id,
+            "title": dispute.title,
+            "category": dispute.category,
+            "channel_id": dispute.channel_id,
             "opened_at": when(dispute.created_at),
             "opened_by": person(dispute.opened_by_team, dispute.opened_by_user),
             "amount": money(dispute.amount, dispute.currency),
             "description": None if account else dispute.description,
             "desired_outcome": None if account else dispute.desired_outcome,
-            "status": dispute.status, "ended_how": dispute.ended_how,
-            "ended_reason": dispute.ended_reason, "ended_at": when(dispute.ended_at),
+            "status": dispute.status,
+            "ended_how": dispute.ended_how,
+            "ended_reason": dispute.ended_reason,
+            "ended_at": when(dispute.ended_at),
         },
         **who_took_part(dispute, person, team_name),
-        "perspectives": [{
-            "author": {**person(p.party.team_id, p.party.user_id), "side": p.party.side},
-            "version": p.version, "at": when(p.created_at), "revealed_at": when(p.released_at),
-            "what_happened": p.what_happened, "impact": p.impact, "resolution": p.resolution,
-            "acknowledgement": p.acknowledgement,
-        } for p in record.perspectives if p.released_at],
-        "proposals": [{
-            "number": p.number, "summary": p.summary, "details": p.details, "remedy": p.remedy,
-            "compensation": money(p.amount, p.currency), "status": p.status,
-            "author": person(p.author.team_id, p.author.user_id), "at": when(p.created_at),
-            "decided_at": when(p.decided_at), "decline_reason": p.decline_reason,
-            "action_items": [{"text": i.text, "owner": person(i.owner_team, i.owner_user),
-                              "due": i.due_date.isoformat()} for i in p.items],
-        } for p in record.proposals],
-        "agreements": [{
-            "version": a.version, "status": a.status, "terms": a.terms,
-            "compensation": money(a.amount, a.currency), "content_hash": a.content_hash,
-            "approvals_rule": a.approvals_rule, "drafted_at": when(a.created_at),
-            "ratified_at": when(a.ratified_at),
-            "action_items": [{"text": i.text, "owner": person(i.owner_team, i.owner_user),
-                              "due": i.due_as_agreed.isoformat(), "due_now": i.due_date.isoformat(),
-                              "status": i.status} for i in a.items],
-            "approvals": [{**person(x.team_id, x.user_id), "decision": x.decision,
-                           "at": when(x.at), "version": x.version,
-                           "content_hash": x.content_hash} for x in a.approvals],
-        } for a in record.agreements],
-        "checkins": [{"due_at": when(c.due_at), "kind": c.kind, "status": c.status,
-                      "answer": c.answer} for c in record.checkins],
-        "timeline": [{"at": when(e.at), "kind": e.kind, "hash": e.hash,
-                      "detail": event_detail(e.kind, e.payload),
-                      "actor": (person(e.actor_team, e.actor_user)
-                                if e.actor_team and e.actor_user else None)} for e in events],
+        "perspectives": [
+            {
+                "author": {**person(p.party.team_id, p.party.user_id), "side": p.party.side},
+                "version": p.version,
+                "at": when(p.created_at),
+                "revealed_at": when(p.released_at),
+                "what_happened": p.what_happened,
+                "impact": p.impact,
+                "resolution": p.resolution,
+                "acknowledgement": p.acknowledgement,
+            }
+            for p in record.perspectives
+            if p.released_at
+        ],
+        "proposals": [
+            {
+                "number": p.number,
+                "summary": p.summary,
+                "details": p.details,
+                "remedy": p.remedy,
+                "compensation": money(p.amount, p.currency),
+                "status": p.status,
+                "author": person(p.author.team_id, p.author.user_id),
+                "at": when(p.created_at),
+                "decided_at": when(p.decided_at),
+                "decline_reason": p.decline_reason,
+                "action_items": [
+                    {
+                        "text": i.text,
+                        "owner": person(i.owner_team, i.owner_user),
+                        "due": i.due_date.isoformat(),
+                    }
+                    for i in p.items
+                ],
+            }
+            for p in record.proposals
+        ],
+        "agreements": [
+            {
+                "version": a.version,
+                "status": a.status,
+                "terms": a.terms,
+                "compensation": money(a.amount, a.currency),
+                "content_hash": a.content_hash,
+                "approvals_rule": a.approvals_rule,
+                "drafted_at": when(a.created_at),
+                "ratified_at": when(a.ratified_at),
+                "action_items": [
+                    {
+                        "text": i.text,
+                        "owner": person(i.owner_team, i.owner_user),
+                        "due": i.due_as_agreed.isoformat(),
+                        "due_now": i.due_date.isoformat(),
+                        "status": i.status,
+                    }
+                    for i in a.items
+                ],
+                "approvals": [
+                    {
+                        **person(x.team_id, x.user_id),
+                        "decision": x.decision,
+                        "at": when(x.at),
+                        "version": x.version,
+                        "content_hash": x.content_hash,
+                    }
+                    for x in a.approvals
+                ],
+            }
+            for a in record.agreements
+        ],
+        "checkins": [
+            {"due_at": when(c.due_at), "kind": c.kind, "status": c.status, "answer": c.answer}
+            for c in record.checkins
+        ],
+        "timeline": [
+            {
+                "at": when(e.at),
+                "kind": e.kind,
+                "hash": e.hash,
+                "detail": event_detail(e.kind, e.payload),
+                "actor": (person(e.actor_team, e.actor_user) if e.actor_team and e.actor_user else None),
+            }
+            for e in events
+        ],
         # The last event shown: the trail up to it says what this record must hold.
         "audit_trail_head": events[-1].hash if events else None,
     }
     if internal:
-        out["feedback"] = [{**person(f.team_id, f.user_id), "rating": f.rating,
-                            "comment": f.comment, "at": when(f.at)} for f in record.feedback]
-        out["lessons"] = [{"root_cause": x.root_cause, "what_to_change": x.what_to_change,
-                           "at": when(x.at)} for x in record.lessons]
+        out["feedback"] = [
+            {**person(f.team_id, f.user_id), "rating": f.rating, "comment": f.comment, "at": when(f.at)}
+            for f in record.feedback
+        ]
+        out["lessons"] = [
+            {"root_cause": x.root_cause, "what_to_change": x.what_to_change, "at": when(x.at)}
+            for x in record.lessons
+        ]
     return out

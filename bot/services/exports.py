@@ -17,9 +17,12 @@ def full_record_for(dispute: Dispute, person: Person, *, is_admin: bool) -> bool
     party or the mediator). Anyone else may not export it."""
     party = dispute.party_of(person.team_id, person.user_id)
     if (party is not None and party.side == Side.PROVIDER) or (
-            is_admin and person.team_id == dispute.team_id):
+        is_admin and person.team_id == dispute.team_id
+    ):
         return True
     if party is not None:
         return False
-    raise NotAllowed(f"Only the parties to {dispute.reference} can export its record. If you need "
-                     "it, ask one of them or a workspace admin.")
+    raise NotAllowed(
+        f"Only the parties to {dispute.reference} can export its record. If you need "
+        "it, ask one of them or a workspace admin."
+    )

@@ -32,9 +32,12 @@ def queue_due(session: Session, *, now: datetime | None = None, limit: int = BAT
     Rows are locked with SKIP LOCKED, so two scheduler processes never queue one twice."""
     now = now or utcnow()
     due = session.scalars(
-        select(CheckIn).where(CheckIn.status == CheckInStatus.PENDING, CheckIn.due_at <= now)
-        .order_by(CheckIn.dispute_id, CheckIn.due_at, CheckIn.id).limit(limit)
-        .with_for_update(skip_locked=True)).all()
+        select(CheckIn)
+        .where(CheckIn.status == CheckInStatus.PENDING, CheckIn.due_at <= now)
+        .order_by(CheckIn.dispute_id, CheckIn.due_at, CheckIn.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
     by_dispute: dict[int, list[CheckIn]] = defaultdict(list)
     for checkin in due:
         checkin.status = CheckInStatus.POSTING
@@ -44,13 +47,17 @@ def queue_due(session: Session, *, now: datetime | None = None, limit: int = BAT
     disputes = {d.id: d for d in session.scalars(select(Dispute).where(Dispute.id.in_(by_dispute)))}
     for dispute_id, checkins in by_dispute.items():
         dispute = disputes[dispute_id]
-        outbox.say(session, dispute, "checkin", checkins=[c.id for c in checkins],
-                   notify=Person(team_id=dispute.opened_by_team, user_id=dispute.opened_by_user))
+        outbox.say(
+            session,
+            dispute,
+            "checkin",
+            checkins=[c.id for c in checkins],
+            notify=Person(team_id=dispute.opened_by_team, user_id=dispute.opened_by_user),
+        )
     return len(by_dispute)
 
 
-def checkin_items(session: Session, checkins: list[CheckIn], *,
-                  keep: int | None = None) -> list[ActionItem]:
+def checkin_items(session: Session, checkins: list[CheckIn], *, keep: int | None = None) -> list[ActionItem]:
     """The action items these check-ins ask about, each once, in the agreement's order: the item
     an item's check-in names, or every item of the agreement for a check-in on the whole of it;
     items already done are left out (except `keep`, the one just answered)."""
@@ -68,13 +75,24 @@ def checkin_items(session: Session, checkins: list[CheckIn], *,
 def cancel_pending(session: Session, dispute: Dispute, *, actor: Person | None, reason: str) -> int:
     """Cancel every check-in of the dispute that has not been posted yet."""
     count = session.execute(
-        update(CheckIn).where(CheckIn.dispute_id == dispute.id,
-                              CheckIn.status.in_([CheckInStatus.PENDING, CheckInStatus.POSTING]))
+        update(CheckIn)
+        .where(
+            CheckIn.dispute_id == dispute.id,
+            CheckIn.status.in_([CheckInStatus.PENDING, CheckInStatus.POSTING]),
+        )
         .values(status=CheckInStatus.CANCELLED, answer_note=reason)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if count:
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="checkins.cancelled", actor=actor, count=count, reason=reason)
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="checkins.cancelled",
+            actor=actor,
+            count=count,
+            reason=reason,
+        )
     return count
 
 
@@ -84,12 +102,20 @@ def settled_by(session: Session, checkin: CheckIn, item: ActionItem) -> list[Che
     about the item, the item's own or one on the whole agreement. Just `checkin` when none does."""
     together = [checkin]
     if checkin.posted_ts:
-        together = list(session.scalars(select(CheckIn).where(
-            CheckIn.dispute_id == checkin.dispute_id, CheckIn.posted_ts == checkin.posted_ts,
-            CheckIn.status.in_([CheckInStatus.POSTED, CheckInStatus.ANSWERED]),
-        ).order_by(CheckIn.id)))
-    asking = [c for c in together
-              if c.agreement_id == item.agreement_id and c.action_item_id in (None, item.id)]
+        together = list(
+            session.scalars(
+                select(CheckIn)
+                .where(
+                    CheckIn.dispute_id == checkin.dispute_id,
+                    CheckIn.posted_ts == checkin.posted_ts,
+                    CheckIn.status.in_([CheckInStatus.POSTED, CheckInStatus.ANSWERED]),
+                )
+                .order_by(CheckIn.id)
+            )
+        )
+    asking = [
+        c for c in together if c.agreement_id == item.agreement_id and c.action_item_id in (None, item.id)
+    ]
     return asking or [checkin]
 
 
@@ -102,8 +128,10 @@ def asks_something() -> ColumnElement[bool]:
     own item is not done, or, for a check-in on the whole agreement, some item of it is not. One
     that has nothing left would be skipped when due, so it is neither coming nor waiting."""
     return exists().where(
-        ActionItem.agreement_id == CheckIn.agreement_id, ActionItem.status != "done",
-        or_(CheckIn.action_item_id.is_(None), ActionItem.id == CheckIn.action_item_id))
+        ActionItem.agreement_id == CheckIn.agreement_id,
+        ActionItem.status != "done",
+        or_(CheckIn.action_item_id.is_(None), ActionItem.id == CheckIn.action_item_id),
+    )
 
 
 def next_checkin(session: Session, dispute_id: int) -> datetime | None:
@@ -111,6 +139,13 @@ def next_checkin(session: Session, dispute_id: int) -> datetime | None:
     over yet and has something to ask. A posted one counts until it is answered, so what the card
     showed stays true from the moment the check-in is posted until someone answers it (and the
     answer updates the card); None when no check-in is coming."""
-    return session.scalar(select(CheckIn.due_at).where(
-        CheckIn.dispute_id == dispute_id, CheckIn.status.in_(NOT_OVER), asks_something(),
-    ).order_by(CheckIn.due_at).limit(1))
+    return session.scalar(
+        select(CheckIn.due_at)
+        .where(
+            CheckIn.dispute_id == dispute_id,
+            CheckIn.status.in_(NOT_OVER),
+            asks_something(),
+        )
+        .order_by(CheckIn.due_at)
+        .limit(1)
+    )

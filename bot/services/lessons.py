@@ -14,8 +14,10 @@ from bot.services.people_text import many_lines
 from bot.services.vocabulary import ROOT_CAUSES
 from models import Dispute, DisputeStatus, LessonLearned, Side, utcnow
 
-ONLY_PROVIDER = ("Lessons learned are internal to {org}'s team: only its people in {ref} (or its "
-                 "workspace's admins) record them.")
+ONLY_PROVIDER = (
+    "Lessons learned are internal to {org}'s team: only its people in {ref} (or its "
+    "workspace's admins) record them."
+)
 
 
 def host_contact(dispute: Dispute) -> str | None:
@@ -24,8 +26,9 @@ def host_contact(dispute: Dispute) -> str | None:
     dispute from before both sides were required): then nobody is asked, rather than someone of
     the other organization."""
     own = [p for p in dispute.parties if p.side == Side.PROVIDER and p.team_id == dispute.team_id]
-    opener = next((p for p in own if (p.team_id, p.user_id) ==
-                   (dispute.opened_by_team, dispute.opened_by_user)), None)
+    opener = next(
+        (p for p in own if (p.team_id, p.user_id) == (dispute.opened_by_team, dispute.opened_by_user)), None
+    )
     chosen = opener or (own[0] if own else None)
     return chosen.user_id if chosen else None
 
@@ -33,14 +36,22 @@ def host_contact(dispute: Dispute) -> str | None:
 def require_may_record(dispute: Dispute, actor: Person, *, is_admin: bool, org: str) -> None:
     """A provider-side party of the provider's own workspace, or one of its admins."""
     party = dispute.party_of(actor.team_id, actor.user_id)
-    own_party = (party is not None and party.side == Side.PROVIDER
-                 and party.team_id == dispute.team_id)
+    own_party = party is not None and party.side == Side.PROVIDER and party.team_id == dispute.team_id
     if not (own_party or (is_admin and actor.team_id == dispute.team_id)):
         raise NotAllowed(ONLY_PROVIDER.format(org=org, ref=dispute.reference))
 
 
-def record(session: Session, dispute: Dispute, *, actor: Person, is_admin: bool, org: str,
-           root_cause: str, what: str, owner: Person | None) -> LessonLearned:
+def record(
+    session: Session,
+    dispute: Dispute,
+    *,
+    actor: Person,
+    is_admin: bool,
+    org: str,
+    root_cause: str,
+    what: str,
+    owner: Person | None,
+) -> LessonLearned:
     require_may_record(dispute, actor, is_admin=is_admin, org=org)
     if dispute.status not in (DisputeStatus.RESOLVED, DisputeStatus.CLOSED):
         raise IllegalTransition(f"{dispute.reference} has not ended yet.")
@@ -48,12 +59,25 @@ def record(session: Session, dispute: Dispute, *, actor: Person, is_admin: bool,
         raise ValueError(root_cause)
     if owner is not None and owner.team_id != dispute.team_id:
         raise NotAllowed(f"The owner of a lesson is someone of {org}'s own team.")
-    lesson = LessonLearned(dispute_id=dispute.id, root_cause=root_cause, what_to_change=many_lines(what),
-                           owner_team=owner.team_id if owner else None,
-                           owner_user=owner.user_id if owner else None,
-                           recorded_by_team=actor.team_id, recorded_by_user=actor.user_id, at=utcnow())
+    lesson = LessonLearned(
+        dispute_id=dispute.id,
+        root_cause=root_cause,
+        what_to_change=many_lines(what),
+        owner_team=owner.team_id if owner else None,
+        owner_user=owner.user_id if owner else None,
+        recorded_by_team=actor.team_id,
+        recorded_by_user=actor.user_id,
+        at=utcnow(),
+    )
     session.add(lesson)
     session.flush()
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="lessons.recorded",
-                 actor=actor, root_cause=root_cause, lesson_id=lesson.id)
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="lessons.recorded",
+        actor=actor,
+        root_cause=root_cause,
+        lesson_id=lesson.id,
+    )
     return lesson

@@ -31,8 +31,12 @@ from models import (
     utcnow,
 )
 
-OPEN_TO_MEDIATION = (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING,
-                     DisputeStatus.AGREED)
+OPEN_TO_MEDIATION = (
+    DisputeStatus.OPEN,
+    DisputeStatus.DISCUSSING,
+    DisputeStatus.AGREEMENT_PENDING,
+    DisputeStatus.AGREED,
+)
 SIDES = (Side.PROVIDER, Side.CLIENT)
 
 
@@ -46,8 +50,7 @@ def affiliation(dispute: Dispute, candidate: Participant) -> str | None:
     client's people are its guests, and as the provider's otherwise (Slack does not say whose a
     guest is: the side that could have brought them in is assumed)."""
     team = candidate.person.team_id
-    client = dispute.client_team or next(
-        (p.team_id for p in dispute.parties if p.side == Side.CLIENT), None)
+    client = dispute.client_team or next((p.team_id for p in dispute.parties if p.side == Side.CLIENT), None)
     if team == dispute.team_id:
         return Side.CLIENT if candidate.is_guest and client == dispute.team_id else Side.PROVIDER
     return Side.CLIENT if team == client else None
@@ -59,15 +62,18 @@ class Requested:
     mediator: Party | None  # None while the other side decides
 
 
-def request(session: Session, dispute: Dispute, candidate: Participant, *, asker: Party,
-            actor: Person, reason: str) -> Requested:
+def request(
+    session: Session, dispute: Dispute, candidate: Participant, *, asker: Party, actor: Person, reason: str
+) -> Requested:
     """One side (`asker`, a party of it) asks for `candidate` to mediate."""
     if asker.side not in SIDES:
-        raise NotAllowed(f"As the mediator of {dispute.reference} you stay neutral; a side asks "
-                         "for another mediator.")
+        raise NotAllowed(
+            f"As the mediator of {dispute.reference} you stay neutral; a side asks for another mediator."
+        )
     if dispute.status not in OPEN_TO_MEDIATION:
-        raise IllegalTransition(f"{dispute.reference} is {dispute.status.replace('_', ' ')}; it "
-                                "no longer takes a mediator.")
+        raise IllegalTransition(
+            f"{dispute.reference} is {dispute.status.replace('_', ' ')}; it no longer takes a mediator."
+        )
     person = candidate.person
     existing = dispute.party_of(person.team_id, person.user_id)
     if existing is not None and existing.side != Side.MEDIATOR:
@@ -75,36 +81,67 @@ def request(session: Session, dispute: Dispute, candidate: Participant, *, asker
     if existing is not None:
         raise DomainError(f"The person you chose is already the mediator of {dispute.reference}.")
     if waiting(session, dispute, person) is not None:
-        raise DomainError(f"The person you chose is already waiting for an answer to mediate "
-                          f"{dispute.reference}.")
+        raise DomainError(
+            f"The person you chose is already waiting for an answer to mediate {dispute.reference}."
+        )
     from_side = affiliation(dispute, candidate)
     asked = MediatorRequest(
-        dispute_id=dispute.id, team_id=person.team_id, user_id=person.user_id, from_side=from_side,
-        requested_side=asker.side, requested_by_team=actor.team_id, requested_by_user=actor.user_id,
-        reason=many_lines(reason), status=MediatorRequestStatus.WAITING, created_at=utcnow())
+        dispute_id=dispute.id,
+        team_id=person.team_id,
+        user_id=person.user_id,
+        from_side=from_side,
+        requested_side=asker.side,
+        requested_by_team=actor.team_id,
+        requested_by_user=actor.user_id,
+        reason=many_lines(reason),
+        status=MediatorRequestStatus.WAITING,
+        created_at=utcnow(),
+    )
     session.add(asked)
     session.flush()
     if from_side == asker.side:  # one of the asking side's own: the other side decides
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="mediator.proposed", actor=actor, request_id=asked.id,
-                     mediator=f"{person.team_id}:{person.user_id}", side=asker.side,
-                     reason=asked.reason)
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="mediator.proposed",
+            actor=actor,
+            request_id=asked.id,
+            mediator=f"{person.team_id}:{person.user_id}",
+            side=asker.side,
+            reason=asked.reason,
+        )
         return Requested(asked, None)
     return Requested(asked, _join(session, dispute, asked, actor=actor, accepted={asker.side}))
 
 
-def _join(session: Session, dispute: Dispute, asked: MediatorRequest, *, actor: Person,
-          accepted: set[str]) -> Party:
-    party = Party(team_id=asked.team_id, user_id=asked.user_id, side=Side.MEDIATOR,
-                  can_approve=False, added_by_user=asked.requested_by_user, created_at=utcnow(),
-                  accepted_by=",".join(sorted(accepted)))
+def _join(
+    session: Session, dispute: Dispute, asked: MediatorRequest, *, actor: Person, accepted: set[str]
+) -> Party:
+    party = Party(
+        team_id=asked.team_id,
+        user_id=asked.user_id,
+        side=Side.MEDIATOR,
+        can_approve=False,
+        added_by_user=asked.requested_by_user,
+        created_at=utcnow(),
+        accepted_by=",".join(sorted(accepted)),
+    )
     dispute.parties.append(party)
     dispute.escalated = True
     asked.status = MediatorRequestStatus.JOINED
     session.flush()
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="dispute.escalated",
-                 actor=actor, mediator=f"{asked.team_id}:{asked.user_id}", reason=asked.reason,
-                 accepted_by=party.accepted_by, request_id=asked.id)
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="dispute.escalated",
+        actor=actor,
+        mediator=f"{asked.team_id}:{asked.user_id}",
+        reason=asked.reason,
+        accepted_by=party.accepted_by,
+        request_id=asked.id,
+    )
     return party
 
 
@@ -116,10 +153,14 @@ def get(session: Session, dispute: Dispute, request_id: int) -> MediatorRequest:
 
 
 def waiting(session: Session, dispute: Dispute, person: Person) -> MediatorRequest | None:
-    return session.scalars(select(MediatorRequest).where(
-        MediatorRequest.dispute_id == dispute.id, MediatorRequest.team_id == person.team_id,
-        MediatorRequest.user_id == person.user_id,
-        MediatorRequest.status == MediatorRequestStatus.WAITING)).first()
+    return session.scalars(
+        select(MediatorRequest).where(
+            MediatorRequest.dispute_id == dispute.id,
+            MediatorRequest.team_id == person.team_id,
+            MediatorRequest.user_id == person.user_id,
+            MediatorRequest.status == MediatorRequestStatus.WAITING,
+        )
+    ).first()
 
 
 def mediator_of(dispute: Dispute, asked: MediatorRequest) -> Party | None:
@@ -139,36 +180,55 @@ def deciding_side(dispute: Dispute, asked: MediatorRequest) -> str | None:
     return missing[0] if len(missing) == 1 else None
 
 
-def answer(session: Session, dispute: Dispute, asked: MediatorRequest, party: Party, *,
-           accept: bool, actor: Person) -> Party | None:
+def answer(
+    session: Session, dispute: Dispute, asked: MediatorRequest, party: Party, *, accept: bool, actor: Person
+) -> Party | None:
     """The other side accepts (or declines) a mediator; returns the mediator's party when they
     take or keep the role. Only a party of the deciding side may, and only once."""
     deciding = deciding_side(dispute, asked)
     if deciding is None:
         raise IllegalTransition("This has been decided already; the message shows how.")
     if party.side != deciding:
-        raise NotAllowed("The other side decides whether this person mediates: your side asked "
-                         "for them, or has accepted them already.")
+        raise NotAllowed(
+            "The other side decides whether this person mediates: your side asked "
+            "for them, or has accepted them already."
+        )
     if dispute.status not in OPEN_TO_MEDIATION and asked.status == MediatorRequestStatus.WAITING:
         raise IllegalTransition(f"{dispute.reference} no longer takes a mediator.")
-    asked.decided_at, asked.decided_by_team, asked.decided_by_user = (
-        utcnow(), actor.team_id, actor.user_id)
+    asked.decided_at, asked.decided_by_team, asked.decided_by_user = (utcnow(), actor.team_id, actor.user_id)
     mediator = mediator_of(dispute, asked)
     if mediator is None and dispute.party_of(asked.team_id, asked.user_id) is not None:
-        raise DomainError(f"The person asked for has since joined {dispute.reference} as a party, "
-                          "so they cannot mediate it; either side can ask for someone else.")
+        raise DomainError(
+            f"The person asked for has since joined {dispute.reference} as a party, "
+            "so they cannot mediate it; either side can ask for someone else."
+        )
     if not accept:
         if mediator is not None:
-            raise DomainError("This mediator has joined already; your side can accept them, or "
-                              "ask for another one.")
+            raise DomainError(
+                "This mediator has joined already; your side can accept them, or ask for another one."
+            )
         asked.status = MediatorRequestStatus.DECLINED
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="mediator.declined", actor=actor, request_id=asked.id, side=party.side)
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="mediator.declined",
+            actor=actor,
+            request_id=asked.id,
+            side=party.side,
+        )
         return None
     if mediator is None:
         return _join(session, dispute, asked, actor=actor, accepted={asked.requested_side, party.side})
     mediator.accepted_by = ",".join(sorted(mediator.accepted_sides | {party.side}))
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="mediator.accepted",
-                 actor=actor, request_id=asked.id, side=party.side,
-                 mediator=f"{mediator.team_id}:{mediator.user_id}")
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="mediator.accepted",
+        actor=actor,
+        request_id=asked.id,
+        side=party.side,
+        mediator=f"{mediator.team_id}:{mediator.user_id}",
+    )
     return mediator

@@ -55,14 +55,16 @@ def next_step(session: Session, dispute: Dispute) -> NextStep:
             waiting = {side for side, _ in state.missing} | {p.side for p in state.missing_people}
             return NextStep(Step.APPROVE, frozenset(waiting), **base)
     open_proposals = session.scalars(
-        select(Proposal).where(Proposal.dispute_id == dispute.id,
-                               Proposal.status == ProposalStatus.OPEN)
-        .order_by(Proposal.number)).all()
+        select(Proposal)
+        .where(Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.OPEN)
+        .order_by(Proposal.number)
+    ).all()
     if open_proposals:
-        answers = tuple((Side.CLIENT if p.author.side == Side.PROVIDER else Side.PROVIDER, p.label)
-                        for p in open_proposals)
-        return NextStep(Step.ANSWER, frozenset(side for side, _ in answers), answers[-1][1],
-                        answers, **base)
+        answers = tuple(
+            (Side.CLIENT if p.author.side == Side.PROVIDER else Side.PROVIDER, p.label)
+            for p in open_proposals
+        )
+        return NextStep(Step.ANSWER, frozenset(side for side, _ in answers), answers[-1][1], answers, **base)
     missing = sides_present(dispute) - shared
     if missing:  # (when the channel does not seal accounts, the first is out before the second)
         return NextStep(Step.SHARE, frozenset(missing), **base)

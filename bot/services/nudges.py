@@ -38,14 +38,18 @@ def _perspectives(session: Session, dispute: Dispute, policy: EffectivePolicy, n
     shared = shared_sides_of(session, dispute.id)
     if sides_present(dispute) <= shared:
         return None
-    waiting = [p for p in dispute.parties if p.side != Side.MEDIATOR and p.side not in shared
-               and add_business_days(p.perspective_asked_at or dispute.created_at, days) <= now]
+    waiting = [
+        p
+        for p in dispute.parties
+        if p.side != Side.MEDIATOR
+        and p.side not in shared
+        and add_business_days(p.perspective_asked_at or dispute.created_at, days) <= now
+    ]
     return Nudge(dispute.id, PERSPECTIVES, waiting, policy.escalation_channel) if waiting else None
 
 
 def _agreement(dispute: Dispute, policy: EffectivePolicy, now: datetime) -> Nudge | None:
-    if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING,
-                              DisputeStatus.AGREEMENT_PENDING):
+    if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING):
         return None
     period = timedelta(days=policy.agreement_nudge_days)
     if dispute.created_at + period > now:
@@ -57,19 +61,27 @@ def _agreement(dispute: Dispute, policy: EffectivePolicy, now: datetime) -> Nudg
 
 def due(session: Session, *, now: datetime | None = None) -> list[Nudge]:
     now = now or utcnow()
-    active = session.scalars(select(Dispute).where(
-        Dispute.status.in_([DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING]),
-        Dispute.thread_ts.is_not(None),
-        Dispute.created_at <= now - timedelta(days=1),
-    ).options(selectinload(Dispute.parties))).all()
+    active = session.scalars(
+        select(Dispute)
+        .where(
+            Dispute.status.in_(
+                [DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING]
+            ),
+            Dispute.thread_ts.is_not(None),
+            Dispute.created_at <= now - timedelta(days=1),
+        )
+        .options(selectinload(Dispute.parties))
+    ).all()
     policies: dict[tuple[str, str], EffectivePolicy] = {}
     found = []
     for dispute in active:
         key = (dispute.team_id, dispute.channel_id)
         if key not in policies:
             policies[key] = effective_policy(session, *key)
-        for nudge in (_perspectives(session, dispute, policies[key], now),
-                      _agreement(dispute, policies[key], now)):
+        for nudge in (
+            _perspectives(session, dispute, policies[key], now),
+            _agreement(dispute, policies[key], now),
+        ):
             if nudge is not None:
                 found.append(nudge)
     return found
@@ -79,7 +91,11 @@ def still_due(session: Session, dispute: Dispute, kind: str, *, now: datetime | 
     """Re-check under the dispute's lock, so two scheduler processes remind only once."""
     now = now or utcnow()
     policy = effective_policy(session, dispute.team_id, dispute.channel_id)
-    return _perspectives(session, dispute, policy, now) if kind == PERSPECTIVES else _agreement(dispute, policy, now)
+    return (
+        _perspectives(session, dispute, policy, now)
+        if kind == PERSPECTIVES
+        else _agreement(dispute, policy, now)
+    )
 
 
 def mark(session: Session, dispute: Dispute, nudge: Nudge, *, now: datetime | None = None) -> None:
@@ -88,8 +104,15 @@ def mark(session: Session, dispute: Dispute, nudge: Nudge, *, now: datetime | No
         dispute.perspectives_nudged_at = now
     else:
         dispute.agreement_nudged_at = now
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="dispute.nudged",
-                 actor=None, what=nudge.kind, waiting=[f"{p.team_id}:{p.user_id}" for p in nudge.waiting])
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="dispute.nudged",
+        actor=None,
+        what=nudge.kind,
+        waiting=[f"{p.team_id}:{p.user_id}" for p in nudge.waiting],
+    )
 
 
 def remind(session: Session, dispute: Dispute, nudge: Nudge) -> None:
@@ -97,8 +120,15 @@ def remind(session: Session, dispute: Dispute, nudge: Nudge) -> None:
     escalation channel (posted only if Slack confirms that channel is internal)."""
     mark(session, dispute, nudge)
     opener = Person(team_id=dispute.opened_by_team, user_id=dispute.opened_by_user)
-    outbox.say(session, dispute, "nudge", notify=opener, nudge=nudge.kind,
-               waiting=[p.user_id for p in nudge.waiting])
+    outbox.say(
+        session, dispute, "nudge", notify=opener, nudge=nudge.kind, waiting=[p.user_id for p in nudge.waiting]
+    )
     if nudge.escalation_channel:
-        outbox.say(session, dispute, "internal.nudge", channel_id=nudge.escalation_channel,
-                   notify=opener, nudge=nudge.kind)
+        outbox.say(
+            session,
+            dispute,
+            "internal.nudge",
+            channel_id=nudge.escalation_channel,
+            notify=opener,
+            nudge=nudge.kind,
+        )

@@ -30,17 +30,23 @@ def open_with_account(session: Session, data: disputes.NewDispute, *, seal: bool
     opener = dispute.party_of(data.opener.person.team_id, data.opener.person.user_id)
     assert opener is not None  # open_dispute made them a party
     shared = perspectives.share(
-        session, dispute, opener,
-        PerspectiveText(what_happened=dispute.description, impact="",
-                        resolution=dispute.desired_outcome),
-        seal=seal, actor=data.opener.person)
+        session,
+        dispute,
+        opener,
+        PerspectiveText(what_happened=dispute.description, impact="", resolution=dispute.desired_outcome),
+        seal=seal,
+        actor=data.opener.person,
+    )
     return Opened(dispute, shared)
 
 
 def account_given_in(session: Session, dispute: Dispute) -> bool:
     """account_given, read from the dispute's trail."""
-    payloads = session.scalars(select(AuditEvent.payload).where(
-        AuditEvent.dispute_id == dispute.id, AuditEvent.kind == "dispute.opened")).all()
+    payloads = session.scalars(
+        select(AuditEvent.payload).where(
+            AuditEvent.dispute_id == dispute.id, AuditEvent.kind == "dispute.opened"
+        )
+    ).all()
     return account_given([p or {} for p in payloads])
 
 

@@ -39,34 +39,57 @@ KEEP_DELIVERED = timedelta(days=14)
 SLACK_UNAVAILABLE = "slack unavailable: "  # last_error prefix of rows parked by an outage
 
 
-def say(session: Session, dispute: Dispute, kind: str, *, notify: Person | None = None,
-        channel_id: str | None = None, **params: Any) -> OutboxMessage:
+def say(
+    session: Session,
+    dispute: Dispute,
+    kind: str,
+    *,
+    notify: Person | None = None,
+    channel_id: str | None = None,
+    **params: Any,
+) -> OutboxMessage:
     """Owe one Slack call about `dispute` (in its channel unless `channel_id` says otherwise).
     `notify` is told if Slack refuses it for good."""
-    return _add(session, dispute.team_id, dispute.id, channel_id or dispute.channel_id, kind,
-                notify, params)
+    return _add(session, dispute.team_id, dispute.id, channel_id or dispute.channel_id, kind, notify, params)
 
 
-def say_outside(session: Session, team_id: str, channel_id: str, kind: str, *,
-                notify: Person | None = None, **params: Any) -> OutboxMessage:
+def say_outside(
+    session: Session, team_id: str, channel_id: str, kind: str, *, notify: Person | None = None, **params: Any
+) -> OutboxMessage:
     """Owe a Slack call that belongs to no dispute (a channel welcome, a notice to a person)."""
     return _add(session, team_id, None, channel_id, kind, notify, params)
 
 
-def _add(session: Session, team_id: str, dispute_id: int | None, channel_id: str, kind: str,
-         notify: Person | None, params: dict[str, Any]) -> OutboxMessage:
-    row = OutboxMessage(team_id=team_id, dispute_id=dispute_id, channel_id=channel_id, kind=kind,
-                        params=params, notify_team=notify.team_id if notify else None,
-                        notify_user=notify.user_id if notify else None,
-                        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
-                        created_at=utcnow())
+def _add(
+    session: Session,
+    team_id: str,
+    dispute_id: int | None,
+    channel_id: str,
+    kind: str,
+    notify: Person | None,
+    params: dict[str, Any],
+) -> OutboxMessage:
+    row = OutboxMessage(
+        team_id=team_id,
+        dispute_id=dispute_id,
+        channel_id=channel_id,
+        kind=kind,
+        params=params,
+        notify_team=notify.team_id if notify else None,
+        notify_user=notify.user_id if notify else None,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        created_at=utcnow(),
+    )
     session.add(row)
     session.info.setdefault(OUTBOX, []).append(row)
     return row
 
 
-def claim_new(session: Session, worker: str, rows: list[OutboxMessage], *,
-              now: datetime | None = None) -> list[OutboxMessage]:
+def claim_new(
+    session: Session, worker: str, rows: list[OutboxMessage], *, now: datetime | None = None
+) -> list[OutboxMessage]:
     """Claim rows this transaction is writing, for the thread that will deliver them after the
     commit: those of a dispute with nothing earlier still waiting (order), and those of no
     dispute. Saves that thread a claim of its own; the rest is claimed later, as usual."""
@@ -74,9 +97,19 @@ def claim_new(session: Session, worker: str, rows: list[OutboxMessage], *,
     disputes = {r.dispute_id for r in rows if r.dispute_id is not None}
     own = [r.id for r in rows if r.id is not None]  # already flushed by a query meanwhile
     with session.no_autoflush:
-        busy = set(session.scalars(select(OutboxMessage.dispute_id).where(
-            OutboxMessage.dispute_id.in_(disputes), OutboxMessage.status.in_(UNDELIVERED),
-            OutboxMessage.id.not_in(own))).all()) if disputes else set()
+        busy = (
+            set(
+                session.scalars(
+                    select(OutboxMessage.dispute_id).where(
+                        OutboxMessage.dispute_id.in_(disputes),
+                        OutboxMessage.status.in_(UNDELIVERED),
+                        OutboxMessage.id.not_in(own),
+                    )
+                ).all()
+            )
+            if disputes
+            else set()
+        )
     mine = [r for r in rows if r.dispute_id not in busy]
     for row in mine:
         row.status = OutboxStatus.SENDING
@@ -89,8 +122,7 @@ def _claimable(now: datetime, *, parked_too: bool = False) -> Any:
     pending = OutboxMessage.status == OutboxStatus.PENDING
     return or_(
         pending if parked_too else and_(pending, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == OutboxStatus.SENDING,
-             OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
     )
 
 
@@ -115,18 +147,35 @@ def _whole_runs(session: Session, locked: list[tuple[int, int | None]]) -> list[
     disputes = {dispute_id for _, dispute_id in locked if dispute_id is not None}
     left_out: dict[int, int] = {}
     if disputes:
-        left_out = dict(session.execute(
-            select(OutboxMessage.dispute_id, func.min(OutboxMessage.id))
-            .where(OutboxMessage.dispute_id.in_(disputes), OutboxMessage.status.in_(UNDELIVERED),
-                   OutboxMessage.id.not_in(ids))
-            .group_by(OutboxMessage.dispute_id)).all())
-    return [row_id for row_id, dispute_id in locked
-            if dispute_id is None or row_id < left_out.get(dispute_id, row_id + 1)]
+        left_out = dict(
+            session.execute(
+                select(OutboxMessage.dispute_id, func.min(OutboxMessage.id))
+                .where(
+                    OutboxMessage.dispute_id.in_(disputes),
+                    OutboxMessage.status.in_(UNDELIVERED),
+                    OutboxMessage.id.not_in(ids),
+                )
+                .group_by(OutboxMessage.dispute_id)
+            ).all()
+        )
+    return [
+        row_id
+        for row_id, dispute_id in locked
+        if dispute_id is None or row_id < left_out.get(dispute_id, row_id + 1)
+    ]
 
 
-def claim(session: Session, worker: str, *, now: datetime | None = None, limit: int = BATCH,
-          per_channel: int | None = 1, dispute_ids: list[int] | None = None,
-          row_ids: list[int] | None = None, parked_too: bool = False) -> list[int]:
+def claim(
+    session: Session,
+    worker: str,
+    *,
+    now: datetime | None = None,
+    limit: int = BATCH,
+    per_channel: int | None = 1,
+    dispute_ids: list[int] | None = None,
+    row_ids: list[int] | None = None,
+    parked_too: bool = False,
+) -> list[int]:
     """Take rows to deliver, oldest first, as runs: a dispute's due rows from its first
     undelivered one on, delivered in order by one worker. With `dispute_ids`, only rows of those
     disputes (a request delivering what it just saved; channels held by others are not waited
@@ -144,24 +193,38 @@ def claim(session: Session, worker: str, *, now: datetime | None = None, limit: 
     if not mine:
         other = aliased(OutboxMessage)
         held_elsewhere = select(other.channel_id).where(
-            other.status == OutboxStatus.SENDING, other.claimed_by != worker,
-            other.claimed_at >= now - CLAIM_TIMEOUT)
+            other.status == OutboxStatus.SENDING,
+            other.claimed_by != worker,
+            other.claimed_at >= now - CLAIM_TIMEOUT,
+        )
         free = and_(free, OutboxMessage.channel_id.not_in(held_elsewhere))
     if per_channel is not None and not mine:
         # The oldest rows of each channel up to its per_channel-th message, counting the messages
         # this worker holds there already (updates in place between them ride along: Slack does
         # not pace them).
-        held_here = and_(OutboxMessage.status == OutboxStatus.SENDING,
-                         OutboxMessage.claimed_by == worker,
-                         OutboxMessage.claimed_at >= now - CLAIM_TIMEOUT)
+        held_here = and_(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_by == worker,
+            OutboxMessage.claimed_at >= now - CLAIM_TIMEOUT,
+        )
         ours = case((held_here, 1), else_=0)
         paced = case((OutboxMessage.kind.endswith(UPDATE), 0), else_=1)
-        ranked = (select(OutboxMessage.id.label("id"), ours.label("ours"), func.sum(paced).over(
-            partition_by=OutboxMessage.channel_id,
-            order_by=(ours.desc(), OutboxMessage.id)).label("messages"))
-            .where(or_(free, held_here)).subquery())
-        eligible = (select(ranked.c.id).where(ranked.c.messages <= per_channel, ranked.c.ours == 0)
-                    .order_by(ranked.c.id))
+        ranked = (
+            select(
+                OutboxMessage.id.label("id"),
+                ours.label("ours"),
+                func.sum(paced)
+                .over(partition_by=OutboxMessage.channel_id, order_by=(ours.desc(), OutboxMessage.id))
+                .label("messages"),
+            )
+            .where(or_(free, held_here))
+            .subquery()
+        )
+        eligible = (
+            select(ranked.c.id)
+            .where(ranked.c.messages <= per_channel, ranked.c.ours == 0)
+            .order_by(ranked.c.id)
+        )
     else:
         eligible = select(OutboxMessage.id).where(free).order_by(OutboxMessage.id)
     # Chosen, then locked (PostgreSQL locks no rows of a query with a window function), then
@@ -171,21 +234,38 @@ def claim(session: Session, worker: str, *, now: datetime | None = None, limit: 
     if not chosen:
         return []
     locked = session.execute(
-        select(OutboxMessage.id, OutboxMessage.dispute_id).where(OutboxMessage.id.in_(chosen), due)
-        .order_by(OutboxMessage.id).with_for_update(skip_locked=True)).all()
+        select(OutboxMessage.id, OutboxMessage.dispute_id)
+        .where(OutboxMessage.id.in_(chosen), due)
+        .order_by(OutboxMessage.id)
+        .with_for_update(skip_locked=True)
+    ).all()
     runs = _whole_runs(session, locked)
     if not runs:
         return []
-    return sorted(session.execute(
-        update(OutboxMessage).where(OutboxMessage.id.in_(runs), due)
-        # A claim taken over from a worker that died may have posted before it died.
-        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
-                uncertain=or_(OutboxMessage.uncertain, OutboxMessage.status == OutboxStatus.SENDING))
-        .returning(OutboxMessage.id).execution_options(synchronize_session=False)).scalars())
+    return sorted(
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(runs), due)
+            # A claim taken over from a worker that died may have posted before it died.
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                uncertain=or_(OutboxMessage.uncertain, OutboxMessage.status == OutboxStatus.SENDING),
+            )
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
 
 
-def anything_due(session: Session, *, now: datetime | None = None,
-                 dispute_ids: list[int] | None = None, row_ids: list[int] | None = None) -> bool:
+def anything_due(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    dispute_ids: list[int] | None = None,
+    row_ids: list[int] | None = None,
+) -> bool:
     """A cheap read before a claim (which takes SQLite's write lock): is anything due (of these
     disputes, of these rows)?"""
     now = now or utcnow()
@@ -199,9 +279,17 @@ def anything_due(session: Session, *, now: datetime | None = None,
 
 def parked(session: Session) -> bool:
     """Are rows waiting out what looked like a Slack outage?"""
-    return session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.status == OutboxStatus.PENDING,
-        OutboxMessage.last_error.startswith(SLACK_UNAVAILABLE)).limit(1)) is not None
+    return (
+        session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.last_error.startswith(SLACK_UNAVAILABLE),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def still_waiting(session: Session, row_id: int) -> bool:
@@ -214,19 +302,23 @@ def lock(session: Session, row_ids: list[int]) -> list[OutboxMessage]:
     keeps the list (the session's identity map holds rows only while someone does)."""
     if not row_ids:
         return []
-    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids))
-                                .with_for_update()))
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).with_for_update()))
 
 
 def _held(session: Session, worker: str, row_id: int, locked: bool = False) -> OutboxMessage | None:
-    row = (session.get(OutboxMessage, row_id) if locked
-           else session.get(OutboxMessage, row_id, with_for_update=True))
+    row = (
+        session.get(OutboxMessage, row_id)
+        if locked
+        else session.get(OutboxMessage, row_id, with_for_update=True)
+    )
     if row is None or row.status != OutboxStatus.SENDING or row.claimed_by != worker:
         return None  # our claim expired and another worker took the row
     return row
 
 
-def sent(session: Session, worker: str, row_id: int, ts: str | None, *, locked: bool = False) -> OutboxMessage | None:
+def sent(
+    session: Session, worker: str, row_id: int, ts: str | None, *, locked: bool = False
+) -> OutboxMessage | None:
     """Slack took it. Returns the row, or None when the claim was lost meanwhile."""
     row = _held(session, worker, row_id, locked)
     if row is None:
@@ -239,9 +331,18 @@ def sent(session: Session, worker: str, row_id: int, ts: str | None, *, locked: 
     return row
 
 
-def retry(session: Session, worker: str, row_id: int, error: str, *, delay: timedelta,
-          uncertain: bool = False, outage: bool = False, now: datetime | None = None,
-          locked: bool = False) -> str:
+def retry(
+    session: Session,
+    worker: str,
+    row_id: int,
+    error: str,
+    *,
+    delay: timedelta,
+    uncertain: bool = False,
+    outage: bool = False,
+    now: datetime | None = None,
+    locked: bool = False,
+) -> str:
     """Try again after `delay` ('retry'), or give up when the row is too old ('failed')."""
     now = now or utcnow()
     row = _held(session, worker, row_id, locked)
@@ -256,35 +357,55 @@ def retry(session: Session, worker: str, row_id: int, error: str, *, delay: time
     row.claimed_by = None
     row.next_attempt_at = now + delay
     row.last_error = (SLACK_UNAVAILABLE if outage else "") + error
-    log.warning("delivery %s (%s) attempt %d failed (%s); trying again at %s", row.id, row.kind,
-                row.attempts, error, row.next_attempt_at.isoformat())
+    log.warning(
+        "delivery %s (%s) attempt %d failed (%s); trying again at %s",
+        row.id,
+        row.kind,
+        row.attempts,
+        error,
+        row.next_attempt_at.isoformat(),
+    )
     return "retry"
 
 
-def keep_claims(session: Session, worker: str, row_ids: list[int], *,
-                now: datetime | None = None) -> None:
+def keep_claims(session: Session, worker: str, row_ids: list[int], *, now: datetime | None = None) -> None:
     """The worker still holds these rows (queued behind a slow Slack): their claims stay live."""
-    session.execute(update(OutboxMessage).where(
-        OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.SENDING,
-        OutboxMessage.claimed_by == worker).values(claimed_at=now or utcnow())
-        .execution_options(synchronize_session=False))
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(row_ids),
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_by == worker,
+        )
+        .values(claimed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
-def put_back(session: Session, worker: str, row_ids: list[int], *,
-             not_before: datetime | None = None) -> None:
+def put_back(
+    session: Session, worker: str, row_ids: list[int], *, not_before: datetime | None = None
+) -> None:
     """Claimed but not tried (an earlier row of the dispute failed; its channel's turn is later):
     pending again, as it was or due `not_before`."""
     if row_ids:
         values: dict[str, Any] = {"status": OutboxStatus.PENDING, "claimed_by": None}
         if not_before is not None:
             values["next_attempt_at"] = not_before
-        session.execute(update(OutboxMessage).where(
-            OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_by == worker).values(**values)
-            .execution_options(synchronize_session=False))
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(row_ids),
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.claimed_by == worker,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
-def failed(session: Session, worker: str, row_id: int, error: str, *, locked: bool = False) -> OutboxMessage | None:
+def failed(
+    session: Session, worker: str, row_id: int, error: str, *, locked: bool = False
+) -> OutboxMessage | None:
     """Slack refused it for good: record it, audit it, and owe the person a notice."""
     row = _held(session, worker, row_id, locked)
     if row is None:
@@ -302,10 +423,18 @@ def _fail(session: Session, row: OutboxMessage, error: str) -> None:
     row.last_error = error
     row.done_at = utcnow()
     row.claimed_by = None
-    log.error("delivery %s (%s) of dispute %s failed for good: %s", row.id, row.kind,
-              row.dispute_id, error)
-    audit.record(session, team_id=row.team_id, dispute_id=row.dispute_id, kind="delivery.failed",
-                 actor=None, outbox_id=row.id, what=row.kind, channel=row.channel_id, error=error)
+    log.error("delivery %s (%s) of dispute %s failed for good: %s", row.id, row.kind, row.dispute_id, error)
+    audit.record(
+        session,
+        team_id=row.team_id,
+        dispute_id=row.dispute_id,
+        kind="delivery.failed",
+        actor=None,
+        outbox_id=row.id,
+        what=row.kind,
+        channel=row.channel_id,
+        error=error,
+    )
     # A person is told about a message that never appeared; an update that could not be made (the
     # message was deleted, say) leaves the thread as it was, and what it showed is in the database.
     if row.notify_user and row.kind != NOTICE and not row.kind.endswith(UPDATE):
@@ -325,32 +454,55 @@ def skipped(session: Session, worker: str, row_id: int, reason: str, *, locked: 
 def slack_is_back(session: Session, *, now: datetime | None = None) -> int:
     """A delivery went through: rows parked by the outage are due now, not at their backoff."""
     now = now or utcnow()
-    return session.execute(update(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at > now,
-        OutboxMessage.last_error.startswith(SLACK_UNAVAILABLE))
-        .values(next_attempt_at=now).execution_options(synchronize_session=False)).rowcount
+    return session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at > now,
+            OutboxMessage.last_error.startswith(SLACK_UNAVAILABLE),
+        )
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
-def needs_attention(session: Session, team_id: str, user_id: str, *,
-                    limit: int = 5) -> list[tuple[OutboxMessage, str | None]]:
+def needs_attention(
+    session: Session, team_id: str, user_id: str, *, limit: int = 5
+) -> list[tuple[OutboxMessage, str | None]]:
     """What Parley could not post for this person lately (their App Home shows it), each with
     its dispute's reference."""
-    rows = list(session.scalars(select(OutboxMessage).where(
-        OutboxMessage.notify_user == user_id,
-        or_(OutboxMessage.notify_team == team_id, OutboxMessage.notify_team.is_(None)),
-        OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.kind != NOTICE,
-        ~OutboxMessage.kind.endswith(UPDATE),
-        OutboxMessage.done_at >= utcnow() - KEEP_DELIVERED,
-    ).order_by(OutboxMessage.id.desc()).limit(limit)))
-    refs = {d.id: d.reference for d in session.scalars(
-        select(Dispute).where(Dispute.id.in_({r.dispute_id for r in rows if r.dispute_id})))}
+    rows = list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.notify_user == user_id,
+                or_(OutboxMessage.notify_team == team_id, OutboxMessage.notify_team.is_(None)),
+                OutboxMessage.status == OutboxStatus.FAILED,
+                OutboxMessage.kind != NOTICE,
+                ~OutboxMessage.kind.endswith(UPDATE),
+                OutboxMessage.done_at >= utcnow() - KEEP_DELIVERED,
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+    refs = {
+        d.id: d.reference
+        for d in session.scalars(
+            select(Dispute).where(Dispute.id.in_({r.dispute_id for r in rows if r.dispute_id}))
+        )
+    }
     return [(row, refs.get(row.dispute_id)) for row in rows]
 
 
 def forget_delivered(session: Session, *, now: datetime | None = None) -> int:
     """Delivered and skipped rows go after two weeks; failed ones stay for App Home and audit."""
     now = now or utcnow()
-    return session.execute(delete(OutboxMessage).where(
-        OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.SKIPPED]),
-        OutboxMessage.done_at < now - KEEP_DELIVERED).execution_options(
-        synchronize_session=False)).rowcount
+    return session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.SKIPPED]),
+            OutboxMessage.done_at < now - KEEP_DELIVERED,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -54,60 +54,120 @@ def awaiting(session: Session, person: Person, limit: int = 20) -> Awaiting:
     """What waits for this person's side, as the card says it: its side to tell (until someone
     of it has, or both are revealed), an approval (from its organization, or from them where
     everyone approves), a check-in to answer."""
-    mine = (select(Party.dispute_id).where(Party.team_id == person.team_id, Party.user_id == person.user_id,
-                                          Party.side != Side.MEDIATOR))
+    mine = select(Party.dispute_id).where(
+        Party.team_id == person.team_id, Party.user_id == person.user_id, Party.side != Side.MEDIATOR
+    )
     me = aliased(Party)  # the person's party in the dispute: their side
     told = aliased(Party)
-    to_share = session.scalars(select(Dispute).join(me, and_(
-        me.dispute_id == Dispute.id, me.team_id == person.team_id, me.user_id == person.user_id,
-        me.side != Side.MEDIATOR)).where(
-        Dispute.status.in_([DisputeStatus.OPEN, DisputeStatus.DISCUSSING]),
-        ~exists().where(Perspective.dispute_id == Dispute.id, Perspective.party_id == told.id,
-                        told.side == me.side),
-    ).order_by(Dispute.created_at.desc()).limit(limit)).all()
+    to_share = session.scalars(
+        select(Dispute)
+        .join(
+            me,
+            and_(
+                me.dispute_id == Dispute.id,
+                me.team_id == person.team_id,
+                me.user_id == person.user_id,
+                me.side != Side.MEDIATOR,
+            ),
+        )
+        .where(
+            Dispute.status.in_([DisputeStatus.OPEN, DisputeStatus.DISCUSSING]),
+            ~exists().where(
+                Perspective.dispute_id == Dispute.id, Perspective.party_id == told.id, told.side == me.side
+            ),
+        )
+        .order_by(Dispute.created_at.desc())
+        .limit(limit)
+    ).all()
     approver = aliased(Party)
-    mine_approved = exists().where(Approval.agreement_id == Agreement.id,
-                                   Approval.team_id == person.team_id,
-                                   Approval.user_id == person.user_id)
-    org_approved = exists().where(Approval.agreement_id == Agreement.id,
-                                  Approval.party_id == approver.id, approver.side == me.side,
-                                  approver.team_id == me.team_id)
-    to_approve = session.scalars(select(Dispute).join(Agreement, Agreement.dispute_id == Dispute.id)
-                                 .join(me, and_(me.dispute_id == Dispute.id,
-                                                me.team_id == person.team_id,
-                                                me.user_id == person.user_id,
-                                                me.side != Side.MEDIATOR, me.can_approve)).where(
-        Dispute.status == DisputeStatus.AGREEMENT_PENDING, Agreement.status == "pending",
-        ~mine_approved, or_(Agreement.approvals_rule == EVERYONE, ~org_approved),
-    ).order_by(Dispute.created_at.desc()).limit(limit)).all()
+    mine_approved = exists().where(
+        Approval.agreement_id == Agreement.id,
+        Approval.team_id == person.team_id,
+        Approval.user_id == person.user_id,
+    )
+    org_approved = exists().where(
+        Approval.agreement_id == Agreement.id,
+        Approval.party_id == approver.id,
+        approver.side == me.side,
+        approver.team_id == me.team_id,
+    )
+    to_approve = session.scalars(
+        select(Dispute)
+        .join(Agreement, Agreement.dispute_id == Dispute.id)
+        .join(
+            me,
+            and_(
+                me.dispute_id == Dispute.id,
+                me.team_id == person.team_id,
+                me.user_id == person.user_id,
+                me.side != Side.MEDIATOR,
+                me.can_approve,
+            ),
+        )
+        .where(
+            Dispute.status == DisputeStatus.AGREEMENT_PENDING,
+            Agreement.status == "pending",
+            ~mine_approved,
+            or_(Agreement.approvals_rule == EVERYONE, ~org_approved),
+        )
+        .order_by(Dispute.created_at.desc())
+        .limit(limit)
+    ).all()
     # A posted check-in nobody has answered, with something left to ask (an answer elsewhere may
     # have marked its items done): the same rule as the card's next check-in.
-    to_answer = session.scalars(select(Dispute).where(
-        Dispute.id.in_(mine), Dispute.status == DisputeStatus.AGREED,
-        exists().where(CheckIn.dispute_id == Dispute.id, CheckIn.status == CheckInStatus.POSTED,
-                       asks_something()),
-    ).order_by(Dispute.created_at.desc()).limit(limit)).all()
+    to_answer = session.scalars(
+        select(Dispute)
+        .where(
+            Dispute.id.in_(mine),
+            Dispute.status == DisputeStatus.AGREED,
+            exists().where(
+                CheckIn.dispute_id == Dispute.id, CheckIn.status == CheckInStatus.POSTED, asks_something()
+            ),
+        )
+        .order_by(Dispute.created_at.desc())
+        .limit(limit)
+    ).all()
     return Awaiting(list(to_share), list(to_approve), list(to_answer))
 
 
 def figures(session: Session, team_id: str, *, now: datetime | None = None) -> Figures:
     since = (now or utcnow()) - WINDOW
     recent = and_(Dispute.team_id == team_id, Dispute.created_at >= since)
-    open_count = session.scalar(select(func.count()).select_from(Dispute).where(
-        Dispute.team_id == team_id, Dispute.status.in_([s.value for s in ACTIVE_STATUSES]))) or 0
-    categories = Counter(dict(session.execute(
-        select(Dispute.category, func.count()).where(recent).group_by(Dispute.category)).all()))
-    ended = dict(session.execute(select(Dispute.status, func.count()).where(
-        recent, Dispute.status.in_([DisputeStatus.RESOLVED, DisputeStatus.CLOSED])).group_by(Dispute.status)).all())
+    open_count = (
+        session.scalar(
+            select(func.count())
+            .select_from(Dispute)
+            .where(Dispute.team_id == team_id, Dispute.status.in_([s.value for s in ACTIVE_STATUSES]))
+        )
+        or 0
+    )
+    categories = Counter(
+        dict(
+            session.execute(
+                select(Dispute.category, func.count()).where(recent).group_by(Dispute.category)
+            ).all()
+        )
+    )
+    ended = dict(
+        session.execute(
+            select(Dispute.status, func.count())
+            .where(recent, Dispute.status.in_([DisputeStatus.RESOLVED, DisputeStatus.CLOSED]))
+            .group_by(Dispute.status)
+        ).all()
+    )
     total_ended = sum(ended.values())
-    pairs = session.execute(select(Dispute.created_at, Agreement.ratified_at)
-                            .join(Agreement, Agreement.dispute_id == Dispute.id)
-                            .where(recent, Agreement.status == "ratified")).all()
+    pairs = session.execute(
+        select(Dispute.created_at, Agreement.ratified_at)
+        .join(Agreement, Agreement.dispute_id == Dispute.id)
+        .where(recent, Agreement.status == "ratified")
+    ).all()
     days = [(ratified - created).total_seconds() / 86400 for created, ratified in pairs]
-    rating = session.scalar(select(func.avg(Feedback.rating)).join(Dispute, Dispute.id == Feedback.dispute_id)
-                            .where(recent))
+    rating = session.scalar(
+        select(func.avg(Feedback.rating)).join(Dispute, Dispute.id == Feedback.dispute_id).where(recent)
+    )
     return Figures(
-        open_disputes=open_count, opened=sum(categories.values()),
+        open_disputes=open_count,
+        opened=sum(categories.values()),
         median_days_to_agreement=statistics.median(days) if days else None,
         share_resolved=(ended.get(DisputeStatus.RESOLVED, 0) / total_ended) if total_ended else None,
         by_category=dict(categories.most_common()),

@@ -40,9 +40,11 @@ def can_manage(dispute: Dispute, person: Person) -> bool:
     return party is not None and party.side == Side.MEDIATOR
 
 
-THIRD_ORGANIZATION = ("{ref} is between two organizations, and one of the people you chose is from "
-                      "neither (or is a guest in the workspace {ref} belongs to): they can take "
-                      "part as a mediator, which both sides accept, but not on a side.")
+THIRD_ORGANIZATION = (
+    "{ref} is between two organizations, and one of the people you chose is from "
+    "neither (or is a guest in the workspace {ref} belongs to): they can take "
+    "part as a mediator, which both sides accept, but not on a side."
+)
 
 
 def of_the_two(dispute: Dispute, participant: Participant) -> bool:
@@ -52,17 +54,15 @@ def of_the_two(dispute: Dispute, participant: Participant) -> bool:
     are then always its own organization's."""
     if side_for(participant, dispute.team_id) == Side.PROVIDER:
         return True
-    client = dispute.client_team or next(
-        (p.team_id for p in dispute.parties if p.side == Side.CLIENT), None)
+    client = dispute.client_team or next((p.team_id for p in dispute.parties if p.side == Side.CLIENT), None)
     return client is None or participant.person.team_id == client
 
 
-def add_parties(session: Session, dispute: Dispute, newcomers: list[Participant], *,
-                actor: Person) -> list[Party]:
+def add_parties(
+    session: Session, dispute: Dispute, newcomers: list[Participant], *, actor: Person
+) -> list[Party]:
     if not can_manage(dispute, actor):
-        raise NotAllowed(
-            f"Only the person who opened {dispute.reference}, or its mediator, can add parties."
-        )
+        raise NotAllowed(f"Only the person who opened {dispute.reference}, or its mediator, can add parties.")
     now = utcnow()
     added = []
     for participant in newcomers:
@@ -71,15 +71,28 @@ def add_parties(session: Session, dispute: Dispute, newcomers: list[Participant]
             continue
         if not of_the_two(dispute, participant):
             raise NotAllowed(THIRD_ORGANIZATION.format(ref=dispute.reference))
-        party = Party(team_id=person.team_id, user_id=person.user_id,
-                      side=side_for(participant, dispute.team_id), can_approve=True,
-                      added_by_user=actor.user_id, created_at=now, perspective_asked_at=now)
+        party = Party(
+            team_id=person.team_id,
+            user_id=person.user_id,
+            side=side_for(participant, dispute.team_id),
+            can_approve=True,
+            added_by_user=actor.user_id,
+            created_at=now,
+            perspective_asked_at=now,
+        )
         dispute.parties.append(party)
         added.append(party)
     if not added:
         raise DomainError(f"Everyone you picked is already a party to {dispute.reference}.")
     session.flush()
     for party in added:
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="party.added",
-                     actor=actor, party=f"{party.team_id}:{party.user_id}", side=party.side)
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="party.added",
+            actor=actor,
+            party=f"{party.team_id}:{party.user_id}",
+            side=party.side,
+        )
     return added

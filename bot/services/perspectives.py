@@ -42,10 +42,14 @@ class ShareOutcome:
 
 
 def all_perspectives(session: Session, dispute_id: int) -> list[Perspective]:
-    return list(session.scalars(
-        select(Perspective).where(Perspective.dispute_id == dispute_id)
-        .options(selectinload(Perspective.party)).order_by(Perspective.id)
-    ))
+    return list(
+        session.scalars(
+            select(Perspective)
+            .where(Perspective.dispute_id == dispute_id)
+            .options(selectinload(Perspective.party))
+            .order_by(Perspective.id)
+        )
+    )
 
 
 def latest_by_party(perspectives: list[Perspective]) -> list[Perspective]:
@@ -61,48 +65,70 @@ def sides_shared(perspectives: list[Perspective]) -> set[str]:
 
 
 def shared_sides_of(session: Session, dispute_id: int) -> set[str]:
-    return set(session.scalars(
-        select(Party.side).join(Perspective, Perspective.party_id == Party.id)
-        .where(Perspective.dispute_id == dispute_id).distinct()
-    ))
+    return set(
+        session.scalars(
+            select(Party.side)
+            .join(Perspective, Perspective.party_id == Party.id)
+            .where(Perspective.dispute_id == dispute_id)
+            .distinct()
+        )
+    )
 
 
 def is_revealed(session: Session, dispute_id: int) -> bool:
-    return session.scalar(
-        select(func.count()).select_from(Perspective)
-        .where(Perspective.dispute_id == dispute_id, Perspective.released_at.is_not(None))
-    ) > 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Perspective)
+            .where(Perspective.dispute_id == dispute_id, Perspective.released_at.is_not(None))
+        )
+        > 0
+    )
 
 
 def latest_for(session: Session, party: Party) -> Perspective | None:
     return session.scalars(
-        select(Perspective).where(Perspective.party_id == party.id)
-        .order_by(Perspective.version.desc()).limit(1)
+        select(Perspective)
+        .where(Perspective.party_id == party.id)
+        .order_by(Perspective.version.desc())
+        .limit(1)
     ).first()
 
 
-def share(session: Session, dispute: Dispute, party: Party, text: PerspectiveText, *,
-          seal: bool, actor: Person) -> ShareOutcome:
+def share(
+    session: Session, dispute: Dispute, party: Party, text: PerspectiveText, *, seal: bool, actor: Person
+) -> ShareOutcome:
     """Store a new version of the party's perspective and say what should be posted now.
 
     The caller holds the dispute's row lock (disputes.load(lock=True)), so two sides sharing at the same
     instant cannot both conclude that the other has not shared yet."""
     require_active(dispute, "share a perspective")
-    version = (session.scalar(
-        select(func.max(Perspective.version)).where(Perspective.party_id == party.id)
-    ) or 0) + 1
+    version = (
+        session.scalar(select(func.max(Perspective.version)).where(Perspective.party_id == party.id)) or 0
+    ) + 1
     perspective = Perspective(
-        dispute_id=dispute.id, party_id=party.id, version=version,
-        what_happened=many_lines(text.what_happened), impact=many_lines(text.impact),
+        dispute_id=dispute.id,
+        party_id=party.id,
+        version=version,
+        what_happened=many_lines(text.what_happened),
+        impact=many_lines(text.impact),
         resolution=many_lines(text.resolution),
-        acknowledgement=many_lines(text.acknowledgement) or None, created_at=utcnow(),
+        acknowledgement=many_lines(text.acknowledgement) or None,
+        created_at=utcnow(),
     )
     perspective.party = party
     session.add(perspective)
     session.flush()
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                 kind="perspective.shared", actor=actor, version=version, side=party.side,
-                 perspective_id=perspective.id)
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="perspective.shared",
+        actor=actor,
+        version=version,
+        side=party.side,
+        perspective_id=perspective.id,
+    )
 
     everything = all_perspectives(session, dispute.id)
     already_revealed = any(p.released_at for p in everything)
@@ -114,9 +140,14 @@ def share(session: Session, dispute: Dispute, party: Party, text: PerspectiveTex
     elif complete:
         outcome.kind = Shared.REVEAL
         outcome.to_post = latest_by_party(everything)
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="perspectives.revealed", actor=actor,
-                     perspective_ids=[p.id for p in outcome.to_post])
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="perspectives.revealed",
+            actor=actor,
+            perspective_ids=[p.id for p in outcome.to_post],
+        )
     else:
         outcome.kind = Shared.SEALED
         outcome.to_post = []
@@ -126,5 +157,3 @@ def share(session: Session, dispute: Dispute, party: Party, text: PerspectiveTex
     if complete:
         outcome.status_changed = start_discussion(session, dispute, actor=actor)
     return outcome
-
-

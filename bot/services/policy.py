@@ -13,8 +13,15 @@ from models import Policy
 
 ONE_PER_SIDE = "one_per_side"
 EVERYONE = "everyone"
-FIELDS = ("seal_perspectives", "approvals_required", "checkin_days", "perspective_nudge_days",
-          "agreement_nudge_days", "escalation_channel", "mediators")
+FIELDS = (
+    "seal_perspectives",
+    "approvals_required",
+    "checkin_days",
+    "perspective_nudge_days",
+    "agreement_nudge_days",
+    "escalation_channel",
+    "mediators",
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,9 @@ def effective_policy(session: Session, team_id: str, channel_id: str) -> Effecti
     return EffectivePolicy(**values)  # type: ignore[arg-type]
 
 
-def set_policy(session: Session, team_id: str, *, actor: Person, channel_id: str = "",
-               **changes: object) -> Policy:
+def set_policy(
+    session: Session, team_id: str, *, actor: Person, channel_id: str = "", **changes: object
+) -> Policy:
     """Set policy fields (None clears one back to the default); every change is audited."""
     unknown = set(changes) - set(FIELDS)
     if unknown:
@@ -68,8 +76,16 @@ def set_policy(session: Session, team_id: str, *, actor: Person, channel_id: str
     for name, new in changes.items():
         old = getattr(row, name)
         setattr(row, name, new)
-        audit.record(session, team_id=team_id, kind="policy.changed", actor=actor,
-                     channel_id=channel_id, field=name, old=old, new=new)
+        audit.record(
+            session,
+            team_id=team_id,
+            kind="policy.changed",
+            actor=actor,
+            channel_id=channel_id,
+            field=name,
+            old=old,
+            new=new,
+        )
     row.updated_by = actor.user_id
     session.flush()
     return row

@@ -48,7 +48,8 @@ class Proposed:
 
 def get(session: Session, dispute: Dispute, proposal_id: int) -> Proposal:
     proposal = session.scalars(
-        select(Proposal).where(Proposal.id == proposal_id, Proposal.dispute_id == dispute.id)
+        select(Proposal)
+        .where(Proposal.id == proposal_id, Proposal.dispute_id == dispute.id)
         .options(selectinload(Proposal.items), selectinload(Proposal.author))
     ).one_or_none()
     if proposal is None:
@@ -58,9 +59,15 @@ def get(session: Session, dispute: Dispute, proposal_id: int) -> Proposal:
 
 def latest_accepted(session: Session, dispute: Dispute) -> Proposal | None:
     """The dispute's most recent accepted proposal (what a new agreement starts from), if any."""
-    return session.scalars(select(Proposal).where(
-        Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.ACCEPTED,
-    ).order_by(Proposal.number.desc()).limit(1)).first()
+    return session.scalars(
+        select(Proposal)
+        .where(
+            Proposal.dispute_id == dispute.id,
+            Proposal.status == ProposalStatus.ACCEPTED,
+        )
+        .order_by(Proposal.number.desc())
+        .limit(1)
+    ).first()
 
 
 def describe_state(proposal: Proposal, session: Session) -> str:
@@ -85,8 +92,15 @@ def replaced_by(session: Session, proposal: Proposal) -> Proposal | None:
     return session.scalars(select(Proposal).where(Proposal.supersedes_id == proposal.id)).first()
 
 
-def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDraft, *,
-            actor: Person, counter_of: int | None = None) -> Proposed:
+def propose(
+    session: Session,
+    dispute: Dispute,
+    author: Party,
+    draft: ProposalDraft,
+    *,
+    actor: Person,
+    counter_of: int | None = None,
+) -> Proposed:
     """Create a proposal (the caller holds the dispute's row lock)."""
     require_active(dispute, "propose solutions")
     if author.side == Side.MEDIATOR:
@@ -96,18 +110,33 @@ def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDr
     if len(draft.items) > MAX_ITEMS:
         raise ValueError("too many action items")
     dispute.close_requested_side = None  # the dispute moved on from a proposal to close it
-    number = (session.scalar(
-        select(func.max(Proposal.number)).where(Proposal.dispute_id == dispute.id)
-    ) or 0) + 1
-    result = Proposed(proposal=Proposal(
-        dispute_id=dispute.id, number=number, author_party_id=author.id,
-        summary=one_line(draft.summary), details=many_lines(draft.details), remedy=draft.remedy,
-        amount=draft.amount, currency=draft.currency if draft.amount is not None else None,
-        status=ProposalStatus.OPEN, created_at=utcnow(),
-        items=[ProposalItem(position=i, text=one_line(item.text), owner_team=item.owner.team_id,
-                            owner_user=item.owner.user_id, due_date=item.due)
-               for i, item in enumerate(draft.items)],
-    ))
+    number = (
+        session.scalar(select(func.max(Proposal.number)).where(Proposal.dispute_id == dispute.id)) or 0
+    ) + 1
+    result = Proposed(
+        proposal=Proposal(
+            dispute_id=dispute.id,
+            number=number,
+            author_party_id=author.id,
+            summary=one_line(draft.summary),
+            details=many_lines(draft.details),
+            remedy=draft.remedy,
+            amount=draft.amount,
+            currency=draft.currency if draft.amount is not None else None,
+            status=ProposalStatus.OPEN,
+            created_at=utcnow(),
+            items=[
+                ProposalItem(
+                    position=i,
+                    text=one_line(item.text),
+                    owner_team=item.owner.team_id,
+                    owner_user=item.owner.user_id,
+                    due_date=item.due,
+                )
+                for i, item in enumerate(draft.items)
+            ],
+        )
+    )
     proposal = result.proposal
     proposal.author = author
     if counter_of is not None:
@@ -122,13 +151,27 @@ def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDr
     session.add(proposal)
     session.flush()
     if result.superseded is not None:
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="proposal.superseded", actor=actor, proposal=result.superseded.label,
-                     by=proposal.label)
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id, kind="proposal.made",
-                 actor=actor, proposal=proposal.label, proposal_id=proposal.id,
-                 remedy=proposal.remedy, supersedes=result.superseded.label if result.superseded else None,
-                 items=len(proposal.items))
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="proposal.superseded",
+            actor=actor,
+            proposal=result.superseded.label,
+            by=proposal.label,
+        )
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="proposal.made",
+        actor=actor,
+        proposal=proposal.label,
+        proposal_id=proposal.id,
+        remedy=proposal.remedy,
+        supersedes=result.superseded.label if result.superseded else None,
+        items=len(proposal.items),
+    )
     result.status_changed = start_discussion(session, dispute, actor=actor)
     return result
 
@@ -136,13 +179,24 @@ def propose(session: Session, dispute: Dispute, author: Party, draft: ProposalDr
 def set_aside_open(session: Session, dispute: Dispute, *, actor: Person, by: str) -> list[Proposal]:
     """An agreement took effect (`by`: "the agreement, version 2"): the proposals still open
     are off the table. Each is marked superseded, with no counter-proposal replacing it."""
-    found = list(session.scalars(select(Proposal).where(
-        Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.OPEN)
-        .order_by(Proposal.number)))
+    found = list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.OPEN)
+            .order_by(Proposal.number)
+        )
+    )
     aside = [p for p in found if _decide(session, p, ProposalStatus.SUPERSEDED)]
     for proposal in aside:
-        audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                     kind="proposal.superseded", actor=actor, proposal=proposal.label, by=by)
+        audit.record(
+            session,
+            team_id=dispute.team_id,
+            dispute_id=dispute.id,
+            kind="proposal.superseded",
+            actor=actor,
+            proposal=proposal.label,
+            by=by,
+        )
     return aside
 
 
@@ -154,19 +208,27 @@ def require_dates_ahead(proposal: Proposal, today: date) -> None:
         raise DomainError(
             f"{proposal.label} has an action item due on {late[0]:%-d %B %Y}, which has passed, "
             "so it can't be agreed as it stands. Use “Suggest a change” to give it a new date; "
-            "nothing changed.")
+            "nothing changed."
+        )
 
 
-def _decide(session: Session, proposal: Proposal, status: ProposalStatus,
-            by: Party | None = None, reason: str | None = None) -> bool:
+def _decide(
+    session: Session,
+    proposal: Proposal,
+    status: ProposalStatus,
+    by: Party | None = None,
+    reason: str | None = None,
+) -> bool:
     """Move an open proposal to `status`; False if someone else decided it first."""
     now = utcnow()
     values: dict[str, object] = {"status": status}
     if by is not None:
         values.update(decided_by_party_id=by.id, decided_at=now, decline_reason=reason)
     done = session.execute(
-        update(Proposal).where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.OPEN)
-        .values(**values).execution_options(synchronize_session=False)
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.OPEN)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(proposal)
     return done == 1
@@ -182,25 +244,46 @@ def check_can_answer(session: Session, proposal: Proposal, party: Party, verb: s
         raise DomainError(describe_state(proposal, session))
 
 
-def answer(session: Session, dispute: Dispute, proposal: Proposal, party: Party, *,
-           accept: bool, actor: Person, reason: str | None = None) -> Proposal:
+def answer(
+    session: Session,
+    dispute: Dispute,
+    proposal: Proposal,
+    party: Party,
+    *,
+    accept: bool,
+    actor: Person,
+    reason: str | None = None,
+) -> Proposal:
     """The other side accepts or declines an open proposal."""
     check_can_answer(session, proposal, party, "accept" if accept else "decline")
     status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
     if not _decide(session, proposal, status, by=party, reason=many_lines(reason) or None):
         raise DomainError(describe_state(proposal, session))
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                 kind=f"proposal.{status.value}", actor=actor, proposal=proposal.label,
-                 reason=proposal.decline_reason)
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind=f"proposal.{status.value}",
+        actor=actor,
+        proposal=proposal.label,
+        reason=proposal.decline_reason,
+    )
     return proposal
 
 
-def withdraw(session: Session, dispute: Dispute, proposal: Proposal, party: Party, *,
-             actor: Person) -> Proposal:
+def withdraw(
+    session: Session, dispute: Dispute, proposal: Proposal, party: Party, *, actor: Person
+) -> Proposal:
     if party.id != proposal.author_party_id:
         raise NotAllowed(f"Only the author of {proposal.label} can withdraw it.")
     if not _decide(session, proposal, ProposalStatus.WITHDRAWN, by=party):
         raise DomainError(describe_state(proposal, session))
-    audit.record(session, team_id=dispute.team_id, dispute_id=dispute.id,
-                 kind="proposal.withdrawn", actor=actor, proposal=proposal.label)
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="proposal.withdrawn",
+        actor=actor,
+        proposal=proposal.label,
+    )
     return proposal

@@ -25,8 +25,9 @@ def provider_of(session: Session, channel_id: str, default: str) -> str:
 
 
 def _holder_of_disputes(session: Session, channel_id: str) -> str | None:
-    return session.scalars(select(Dispute.team_id).where(Dispute.channel_id == channel_id)
-                           .order_by(Dispute.id.desc()).limit(1)).first()
+    return session.scalars(
+        select(Dispute.team_id).where(Dispute.channel_id == channel_id).order_by(Dispute.id.desc()).limit(1)
+    ).first()
 
 
 def claim(session: Session, channel_id: str, team_id: str, *, by: Person | None) -> str:
@@ -41,8 +42,13 @@ def claim(session: Session, channel_id: str, team_id: str, *, by: Person | None)
     team_id = _holder_of_disputes(session, channel_id) or team_id
     added = session.execute(
         insert(ChannelProvider)
-        .values(channel_id=channel_id, team_id=team_id, set_by_team=by.team_id if by else None,
-                set_by_user=by.user_id if by else None, set_at=utcnow())
+        .values(
+            channel_id=channel_id,
+            team_id=team_id,
+            set_by_team=by.team_id if by else None,
+            set_by_user=by.user_id if by else None,
+            set_at=utcnow(),
+        )
         .on_conflict_do_nothing()
         .returning(ChannelProvider.team_id)
     ).scalar_one_or_none()
@@ -53,19 +59,25 @@ def claim(session: Session, channel_id: str, team_id: str, *, by: Person | None)
     ).one()
 
 
-def hand_over(session: Session, channel_id: str, *, from_team: str, to_team: str,
-              by: Person) -> None:
+def hand_over(session: Session, channel_id: str, *, from_team: str, to_team: str, by: Person) -> None:
     """The provider's admins give the role to another organization in the channel: disputes
     opened from now on are that organization's (those already open stay where they are)."""
     claim(session, channel_id, from_team, by=by)  # a row to lock, whoever writes it first
     row = session.get(ChannelProvider, channel_id, with_for_update=True, populate_existing=True)
     if row is None or row.team_id != from_team:
-        raise NotAllowed("Only the provider organization's admins can hand this channel over, "
-                         "and another organization is the provider here now.")
-    row.team_id, row.set_by_team, row.set_by_user, row.set_at = (
-        to_team, by.team_id, by.user_id, utcnow())
+        raise NotAllowed(
+            "Only the provider organization's admins can hand this channel over, "
+            "and another organization is the provider here now."
+        )
+    row.team_id, row.set_by_team, row.set_by_user, row.set_at = (to_team, by.team_id, by.user_id, utcnow())
     sides = {from_team: {"to_team": to_team}, to_team: {"from_team": from_team}}
     for team in sorted(sides):  # two workspaces' chains: their locks in one order for everyone
-        audit.record(session, team_id=team, kind="channel.provider_handed_over", actor=by,
-                     channel_id=channel_id, **sides[team])
+        audit.record(
+            session,
+            team_id=team,
+            kind="channel.provider_handed_over",
+            actor=by,
+            channel_id=channel_id,
+            **sides[team],
+        )
     session.flush()

@@ -66,18 +66,23 @@ def read_record(path: Path) -> dict[str, Any]:
     data = read_bounded(path)
     name = one_line(path.name, limit=NAME_LIMIT)
     if not data.startswith(b"%PDF-"):
-        raise NotARecord(f"{name} is not a PDF; parley verify checks the agreement "
-                         "certificates (…-certificate.pdf) and exported records (…-record.pdf) "
-                         "Parley makes")
+        raise NotARecord(
+            f"{name} is not a PDF; parley verify checks the agreement "
+            "certificates (…-certificate.pdf) and exported records (…-record.pdf) "
+            "Parley makes"
+        )
     try:
         attached = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT)
     except Exception as error:  # noqa: BLE001 - any broken PDF (pypdf's own errors too): one line
         said = str(error).strip() or type(error).__name__
-        raise NotARecord(f"{name} is not a readable PDF (it may be cut short): "
-                         f"{one_line(said, limit=200)}") from None
+        raise NotARecord(
+            f"{name} is not a readable PDF (it may be cut short): {one_line(said, limit=200)}"
+        ) from None
     if not attached:
-        raise NotARecord(f"{name} carries no Parley record ({ATTACHMENT}): it is not a "
-                         "certificate or an exported record Parley made")
+        raise NotARecord(
+            f"{name} carries no Parley record ({ATTACHMENT}): it is not a "
+            "certificate or an exported record Parley made"
+        )
     try:
         record = json.loads(attached[0])
     except (ValueError, RecursionError, TypeError):
@@ -106,8 +111,10 @@ def read_bounded(path: Path) -> bytes:
         kind = _not_regular(info.st_mode)
         if kind:
             raise NotARecord(f"{shown} is {kind}; {READS}")
-        too_big = NotARecord(f"{shown} is larger than {MAX_FILE_BYTES // 2**20} MB: no "
-                             "certificate or exported record Parley makes is near that size")
+        too_big = NotARecord(
+            f"{shown} is larger than {MAX_FILE_BYTES // 2**20} MB: no "
+            "certificate or exported record Parley makes is near that size"
+        )
         if info.st_size > MAX_FILE_BYTES:
             raise too_big
         try:
@@ -123,9 +130,17 @@ def _not_regular(mode: int) -> str | None:
     """What a file that is not a regular file is, in words (None for a regular file)."""
     if stat.S_ISREG(mode):
         return None
-    return ("a directory" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return (
+        "a directory"
+        if stat.S_ISDIR(mode)
+        else "a named pipe"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
 
 
 def bounded_int(value: Any) -> bool:
@@ -135,19 +150,29 @@ def bounded_int(value: Any) -> bool:
     return type(value) is int and 1 <= value <= MAX_DB_ID
 
 
-def shape_checked(check: Callable[[Session, dict[str, Any]], Checked]
-                  ) -> Callable[[Session, dict[str, Any]], Checked]:
+def shape_checked(
+    check: Callable[[Session, dict[str, Any]], Checked],
+) -> Callable[[Session, dict[str, Any]], Checked]:
     """Only the attached record is compared (it is what the PDF's text was drawn from); one
     that is not in the shape Parley writes is said so in one line."""
+
     @functools.wraps(check)
     def checked(session: Session, record: dict[str, Any]) -> Checked:
         try:
             return check(session, record)
-        except (LookupError, TypeError, ValueError, AttributeError, RecursionError,
-                ArithmeticError, DataError):
+        except (
+            LookupError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            RecursionError,
+            ArithmeticError,
+            DataError,
+        ):
             # Values that reach a query are checked first (bounded_int, HASH, TEAM); should one
             # slip through, the database refusing it (DataError) is still the file's fault.
             return Checked(False, SHAPE)
+
     return checked
 
 
@@ -158,9 +183,11 @@ def dispute_named(session: Session, record: dict[str, Any]) -> Dispute | str:
     number = REFERENCE.fullmatch(reference) if isinstance(reference, str) else None
     if not (number and isinstance(team, str) and TEAM.fullmatch(team)):
         return "the attached record names no dispute Parley could have"
-    dispute = session.scalars(select(Dispute).where(Dispute.team_id == team,
-                                                    Dispute.number == int(number[1]))
-                              .options(selectinload(Dispute.parties))).one_or_none()
+    dispute = session.scalars(
+        select(Dispute)
+        .where(Dispute.team_id == team, Dispute.number == int(number[1]))
+        .options(selectinload(Dispute.parties))
+    ).one_or_none()
     return dispute or f"there is no dispute D-{int(number[1])} of workspace {team} in this database"
 
 
@@ -177,54 +204,77 @@ def check(session: Session, record: dict[str, Any]) -> Checked:
         return Checked(False, dispute)
     reference = dispute.reference
     agreement = session.scalars(
-        select(Agreement).where(Agreement.dispute_id == dispute.id, Agreement.version == version)
-        .options(selectinload(Agreement.items), selectinload(Agreement.approvals))).one_or_none()
+        select(Agreement)
+        .where(Agreement.dispute_id == dispute.id, Agreement.version == version)
+        .options(selectinload(Agreement.items), selectinload(Agreement.approvals))
+    ).one_or_none()
     if agreement is None:
         return Checked(False, f"{reference} has no agreement v{version} in this database")
     if agreement.status != AgreementStatus.RATIFIED:
-        return Checked(False, f"{reference} agreement v{version} never took effect "
-                              f"(it is {agreement.status})")
+        return Checked(
+            False, f"{reference} agreement v{version} never took effect (it is {agreement.status})"
+        )
     valid = agreements.approval_state(dispute, agreement).valid
-    differs = [what for what, same in _comparisons(session, record, dispute, agreement, valid)
-               if not same]
+    differs = [what for what, same in _comparisons(session, record, dispute, agreement, valid) if not same]
     if differs:
-        return Checked(False, f"{reference} agreement v{version} differs from Parley's record: "
-                              + ", ".join(differs))
+        return Checked(
+            False, f"{reference} agreement v{version} differs from Parley's record: " + ", ".join(differs)
+        )
     # Every word of this line is the database's, but for the names the file gives people.
-    return Checked(True, f"Matches {reference} (workspace {dispute.team_id}) agreement "
-                         f"v{agreement.version}, in effect since "
-                         f"{at_minute(agreement.ratified_at)}, approved by "
-                         f"{approved_by(valid, names_in(record['approvals']))}.")
+    return Checked(
+        True,
+        f"Matches {reference} (workspace {dispute.team_id}) agreement "
+        f"v{agreement.version}, in effect since "
+        f"{at_minute(agreement.ratified_at)}, approved by "
+        f"{approved_by(valid, names_in(record['approvals']))}.",
+    )
 
 
-def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
-                 agreement: Agreement, valid: list[Any]) -> list[tuple[str, bool]]:
+def _comparisons(
+    session: Session, record: dict[str, Any], dispute: Dispute, agreement: Agreement, valid: list[Any]
+) -> list[tuple[str, bool]]:
     d, a = record["dispute"], record["agreement"]
     compensation = money(agreement.amount, agreement.currency)
     parties = sorted((p.team_id, p.user_id, p.side) for p in dispute.parties)
-    shown_parties = sorted((p["team_id"], p["user_id"], p["side"]) for p in record["parties"]) + \
-        sorted((m["team_id"], m["user_id"], "mediator") for m in record["mediators"])
+    shown_parties = sorted((p["team_id"], p["user_id"], p["side"]) for p in record["parties"]) + sorted(
+        (m["team_id"], m["user_id"], "mediator") for m in record["mediators"]
+    )
     head = record.get("audit_trail_head")
-    in_chain = head is not None and session.scalar(
-        select(AuditEvent.id).where(AuditEvent.dispute_id == dispute.id,
-                                    AuditEvent.hash == head)) is not None
+    in_chain = (
+        head is not None
+        and session.scalar(
+            select(AuditEvent.id).where(AuditEvent.dispute_id == dispute.id, AuditEvent.hash == head)
+        )
+        is not None
+    )
     return [
-        ("the database's own agreement no longer matches its content hash",
-         agreement.content_hash == agreements.content_hash(agreement, dispute.reference)),
+        (
+            "the database's own agreement no longer matches its content hash",
+            agreement.content_hash == agreements.content_hash(agreement, dispute.reference),
+        ),
         ("the content hash", a["content_hash"] == agreement.content_hash),
-        ("the dispute's title, channel or date",
-         (d["title"], d["channel_id"], d["opened_at"]) ==
-         (dispute.title, dispute.channel_id, when(dispute.created_at))),
+        (
+            "the dispute's title, channel or date",
+            (d["title"], d["channel_id"], d["opened_at"])
+            == (dispute.title, dispute.channel_id, when(dispute.created_at)),
+        ),
         ("the terms", a["terms"] == agreement.terms),
         ("the compensation", a["compensation"] == compensation),
-        ("the action items",
-         [(i["text"], i["owner"]["team_id"], i["owner"]["user_id"], i["due"]) for i in a["action_items"]]
-         == [(i.text, i.owner_team, i.owner_user, i.due_as_agreed.isoformat()) for i in agreement.items]),
+        (
+            "the action items",
+            [(i["text"], i["owner"]["team_id"], i["owner"]["user_id"], i["due"]) for i in a["action_items"]]
+            == [(i.text, i.owner_team, i.owner_user, i.due_as_agreed.isoformat()) for i in agreement.items],
+        ),
         ("when it took effect", a["ratified_at"] == when(agreement.ratified_at)),
         ("the parties", shown_parties == sorted(parties)),
-        ("the approvals",
-         [(x["team_id"], x["user_id"], x["at"], x["version"], x["content_hash"]) for x in record["approvals"]]
-         == [(x.team_id, x.user_id, when(x.at), x.version, x.content_hash) for x in valid]),
+        (
+            "the approvals",
+            [
+                (x["team_id"], x["user_id"], x["at"], x["version"], x["content_hash"])
+                for x in record["approvals"]
+            ]
+            == [(x.team_id, x.user_id, when(x.at), x.version, x.content_hash) for x in valid],
+        ),
         ("the audit trail's hash (it is not in this dispute's trail)", in_chain),
     ]
 
@@ -232,15 +282,17 @@ def _comparisons(session: Session, record: dict[str, Any], dispute: Dispute,
 def names_in(people: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
     """The names a record gives people, by Slack ids (from Slack when the file was made; the
     database has none to hold them against)."""
-    return {(x["team_id"], x["user_id"]): x["name"] for x in people
-            if isinstance(x.get("name"), str)}
+    return {(x["team_id"], x["user_id"]): x["name"] for x in people if isinstance(x.get("name"), str)}
 
 
 def approved_by(valid: list[Approval], names: dict[tuple[str, str], str]) -> str:
     """Who approved and when, as the database's approvals say: Slack ids. A name is the file's
     own and said so, so that a file calling an approver "Mallory" cannot have Parley confirm it."""
-    return ", ".join(f"{x.user_id} of {x.team_id}{_called(names.get((x.team_id, x.user_id)), x.user_id)}"
-                     f" at {at_minute(x.at)}" for x in valid)
+    return ", ".join(
+        f"{x.user_id} of {x.team_id}{_called(names.get((x.team_id, x.user_id)), x.user_id)}"
+        f" at {at_minute(x.at)}"
+        for x in valid
+    )
 
 
 def _called(name: str | None, user_id: str) -> str:

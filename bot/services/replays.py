@@ -33,8 +33,10 @@ def first_time(session: Session, key: str) -> bool:
 # A Core statement on the table (not an ORM insert of the entity): this runs before the work of
 # nearly every request, and the ORM's bulk-insert machinery would cost it twice the CPU.
 _TABLE = HandledRequest.__table__
-_CLAIM = {postgresql: insert(_TABLE).on_conflict_do_nothing(index_elements=["key"]).returning(_TABLE.c.key)
-          for postgresql, insert in ((True, postgresql_insert), (False, sqlite_insert))}
+_CLAIM = {
+    postgresql: insert(_TABLE).on_conflict_do_nothing(index_elements=["key"]).returning(_TABLE.c.key)
+    for postgresql, insert in ((True, postgresql_insert), (False, sqlite_insert))
+}
 
 
 def forget_older_than(session: Session, cutoff: datetime) -> int:

@@ -13,11 +13,50 @@ from dataclasses import dataclass, field
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-ACRONYMS = frozenset({
-    "USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "PDF", "CEO", "CTO", "API", "ASAP", "SLA",
-    "FAQ", "CSS", "HTML", "SEO", "URL", "ETA", "UX", "UI", "QA", "PM", "AM", "OK", "SMS", "CRM",
-    "VAT", "NDA", "SOW", "MVP", "KPI", "ROI", "CMS", "IOS", "APP", "USA", "UK", "EU", "TBD",
-})
+ACRONYMS = frozenset(
+    {
+        "USD",
+        "EUR",
+        "GBP",
+        "CAD",
+        "AUD",
+        "CHF",
+        "JPY",
+        "PDF",
+        "CEO",
+        "CTO",
+        "API",
+        "ASAP",
+        "SLA",
+        "FAQ",
+        "CSS",
+        "HTML",
+        "SEO",
+        "URL",
+        "ETA",
+        "UX",
+        "UI",
+        "QA",
+        "PM",
+        "AM",
+        "OK",
+        "SMS",
+        "CRM",
+        "VAT",
+        "NDA",
+        "SOW",
+        "MVP",
+        "KPI",
+        "ROI",
+        "CMS",
+        "IOS",
+        "APP",
+        "USA",
+        "UK",
+        "EU",
+        "TBD",
+    }
+)
 INSULTS = re.compile(
     r"\b(idiot\w*|stupid\w*|moron\w*|incompeten\w*|useless|pathetic|liars?|lied|lying|"
     r"scam\w*|fraud\w*|clowns?|garbage|trash|crap\w*|shit\w*|fuck\w*|bullshit|wtf|asshole\w*|"

@@ -12,9 +12,21 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, Dispute
 from models.audit import event_hash
 
-COLUMNS = [AuditEvent.__table__.c[name] for name in (
-    "id", "team_id", "dispute_id", "actor_team", "actor_user", "kind", "payload", "at",
-    "prev_hash", "hash")]
+COLUMNS = [
+    AuditEvent.__table__.c[name]
+    for name in (
+        "id",
+        "team_id",
+        "dispute_id",
+        "actor_team",
+        "actor_user",
+        "kind",
+        "payload",
+        "at",
+        "prev_hash",
+        "hash",
+    )
+]
 
 
 @dataclass(frozen=True)
@@ -37,8 +49,9 @@ def walk(session: Session, *, dispute: Dispute | None = None) -> Walk:
     if dispute is not None:
         query = query.where(AuditEvent.dispute_id == dispute.id).order_by(AuditEvent.id)
     else:  # each dispute's chain, then each workspace's, each in the order written
-        query = query.order_by(AuditEvent.dispute_id.is_(None), AuditEvent.dispute_id,
-                               AuditEvent.team_id, AuditEvent.id)
+        query = query.order_by(
+            AuditEvent.dispute_id.is_(None), AuditEvent.dispute_id, AuditEvent.team_id, AuditEvent.id
+        )
     events = chains = 0
     chain: tuple[str, int | None] | None = None
     prev: str | None = None
@@ -48,11 +61,21 @@ def walk(session: Session, *, dispute: Dispute | None = None) -> Walk:
             chain, prev, chains = key, None, chains + 1
         events += 1
         if event.prev_hash != prev:
-            return Walk(events, chains, Break(event, "it does not follow the event before it "
-                                                     "in its chain (an event was changed, "
-                                                     "removed or put in between)"))
+            return Walk(
+                events,
+                chains,
+                Break(
+                    event,
+                    "it does not follow the event before it "
+                    "in its chain (an event was changed, "
+                    "removed or put in between)",
+                ),
+            )
         if event.hash != event_hash(event, prev):
-            return Walk(events, chains, Break(event, "its content does not match its hash "
-                                                     "(it was changed after it was written)"))
+            return Walk(
+                events,
+                chains,
+                Break(event, "its content does not match its hash (it was changed after it was written)"),
+            )
         prev = event.hash
     return Walk(events, chains, None)

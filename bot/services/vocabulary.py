@@ -33,8 +33,26 @@ ROOT_CAUSES: dict[str, str] = {
 }
 
 CURRENCIES: tuple[str, ...] = (
-    "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN",
-    "CZK", "INR", "SGD", "HKD", "BRL", "MXN", "ZAR", "AED",
+    "USD",
+    "EUR",
+    "GBP",
+    "CAD",
+    "AUD",
+    "NZD",
+    "CHF",
+    "JPY",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "INR",
+    "SGD",
+    "HKD",
+    "BRL",
+    "MXN",
+    "ZAR",
+    "AED",
 )
 
 MAX_AMOUNT = Decimal("999999999999.99")

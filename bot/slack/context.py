@@ -48,7 +48,7 @@ def use_deps(deps: Deps) -> Callable[..., None]:
     """Global middleware: what listeners need (settings, database, directory …) on the context,
     so they can be plain module-level functions."""
 
-    def middleware(context: BoltContext, next: Any) -> None:  # noqa: A002
+    def middleware(context: BoltContext, next: Any) -> None:
         context["deps"] = deps
         next()
 
@@ -69,8 +69,7 @@ def host_team_id(context: BoltContext) -> str:
     return team
 
 
-def channel_provider(session: Session, context: BoltContext, channel_id: str,
-                     host: str | None = None) -> str:
+def channel_provider(session: Session, context: BoltContext, channel_id: str, host: str | None = None) -> str:
     """The provider organization in that channel (bot/services/providers.py), whichever
     installation carried the request. Where none is recorded yet, the organization that hosts
     the channel (`host`, else the one last seen in conversations.info) if Parley works for it,
@@ -82,8 +81,11 @@ def channel_provider(session: Session, context: BoltContext, channel_id: str,
     host = host or deps.membership.known_host(channel_id)
     default = first_provider(session, deps, carrier, host)
     provider = providers.provider_of(session, channel_id, default)
-    if (provider != carrier and deps.settings.multi_workspace
-            and not _works_for(session, deps, carrier, provider)):
+    if (
+        provider != carrier
+        and deps.settings.multi_workspace
+        and not _works_for(session, deps, carrier, provider)
+    ):
         return carrier
     return provider
 
@@ -97,12 +99,15 @@ def first_provider(session: Session, deps: Deps, team: str, host: str | None) ->
 def _works_for(session: Session, deps: Deps, carrier: str, team: str) -> bool:
     """Parley can act for `team` here: it is the carrying workspace's, or (any-workspace mode)
     that organization has installed Parley too."""
-    return team == carrier or (deps.settings.multi_workspace and installs.installation_of(
-        session, deps.settings.slack_client_id, team) is not None)
+    return team == carrier or (
+        deps.settings.multi_workspace
+        and installs.installation_of(session, deps.settings.slack_client_id, team) is not None
+    )
 
 
-def settle_provider(session: Session, context: BoltContext, channel_id: str, by: Person,
-                    host: str | None = None) -> str:
+def settle_provider(
+    session: Session, context: BoltContext, channel_id: str, by: Person, host: str | None = None
+) -> str:
     """channel_provider, recorded: the first provider of the channel, or the carrying workspace
     taking over from one that removed Parley (audited as a hand-over). `host`: the channel's
     host organization, as Slack said it just now (outside the transaction)."""
@@ -124,7 +129,7 @@ def actor_from_body(body: dict[str, Any]) -> Person | None:
     return None
 
 
-def resolve_actor(context: BoltContext, body: dict[str, Any], next: Any) -> None:  # noqa: A002
+def resolve_actor(context: BoltContext, body: dict[str, Any], next: Any) -> None:
     """Global middleware: put the acting person on the context as `actor`."""
     context["actor"] = actor_from_body(body)
     next()
@@ -136,7 +141,7 @@ def use_client(client: WebClient) -> Callable[..., None]:
     multi-workspace mode its calls take the token Bolt authorized this request with
     (bot/slack/tokens.py), here and in the work after the ack."""
 
-    def middleware(context: BoltContext, next: Any) -> None:  # noqa: A002
+    def middleware(context: BoltContext, next: Any) -> None:
         context["client"] = client
         if not client.token:
             # Bolt runs its middleware one after the other, not nested: the listener (and the

@@ -41,8 +41,7 @@ class _NoSlack:
 class Directory:
     FAILED_TEAM_TTL = 60.0  # a team.info Slack refused is asked again after a minute
 
-    def __init__(self, client: WebClient, ttl_seconds: float = 600.0, *,
-                 per_workspace: bool = False) -> None:
+    def __init__(self, client: WebClient, ttl_seconds: float = 600.0, *, per_workspace: bool = False) -> None:
         """`per_workspace` (multi-workspace mode): whether someone is an admin is asked again
         with the token of the installation at hand before saying no, since a profile looked
         up through another organization's installation may not say it."""

@@ -78,8 +78,11 @@ def guarded(listener: Callable[..., None]) -> Callable[..., None]:
     `ack`, `body` and `client` as well."""
     signature = inspect.signature(listener)
     own = list(signature.parameters)
-    extra = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-             for name in ("ack", "body", "client") if name not in own]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for name in ("ack", "body", "client")
+        if name not in own
+    ]
 
     def wrapper(**kwargs: Any) -> None:
         try:
@@ -91,7 +94,8 @@ def guarded(listener: Callable[..., None]) -> Callable[..., None]:
             report(error, kwargs["body"], kwargs["client"])
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(), *extra])
+        parameters=[*signature.parameters.values(), *extra]
+    )
     wrapper.__name__ = listener.__name__
     wrapper.__qualname__ = listener.__qualname__
     return wrapper
@@ -99,8 +103,9 @@ def guarded(listener: Callable[..., None]) -> Callable[..., None]:
 
 def register(app: App) -> None:
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], client: WebClient,
-                 response: BoltResponse | None) -> None:
+    def on_error(
+        error: Exception, body: dict[str, Any], client: WebClient, response: BoltResponse | None
+    ) -> None:
         """Fallback for errors outside guarded listeners (middleware, before the ack)."""
         report(error, body, client)
         if response is not None:

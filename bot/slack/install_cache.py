@@ -33,9 +33,15 @@ STALE = 300.0
 
 
 class TimedInstallationStore(InstallationStore):
-    def __init__(self, reads: InstallationStore, writes: InstallationStore | None = None, *,
-                 fresh: float = FRESH, stale: float = STALE,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        reads: InstallationStore,
+        writes: InstallationStore | None = None,
+        *,
+        fresh: float = FRESH,
+        stale: float = STALE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         """`reads` answers the finds (on SQLite, a read that takes no write lock); `writes`
         (default: `reads`) takes the saves and deletes."""
         self.reads = reads
@@ -61,8 +67,12 @@ class TimedInstallationStore(InstallationStore):
             if team_id is None and enterprise_id is None:
                 self._bots.clear()
                 return
-            for key in [k for k in self._bots if (team_id is not None and k[1] == team_id)
-                        or (enterprise_id is not None and k[0] == enterprise_id)]:
+            for key in [
+                k
+                for k in self._bots
+                if (team_id is not None and k[1] == team_id)
+                or (enterprise_id is not None and k[0] == enterprise_id)
+            ]:
                 del self._bots[key]
 
     def save(self, installation: Installation) -> None:
@@ -73,8 +83,9 @@ class TimedInstallationStore(InstallationStore):
         self.writes.save_bot(bot)
         self.forget()
 
-    def find_bot(self, *, enterprise_id: str | None, team_id: str | None,
-                 is_enterprise_install: bool | None = False) -> Bot | None:
+    def find_bot(
+        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
+    ) -> Bot | None:
         key = (enterprise_id, team_id, bool(is_enterprise_install))
         with self._lock:
             hit = self._bots.get(key)
@@ -93,8 +104,9 @@ class TimedInstallationStore(InstallationStore):
         with self._lock:
             forgets = self._forgets
         try:
-            bot = self.reads.find_bot(enterprise_id=enterprise_id, team_id=team_id,
-                                      is_enterprise_install=org_wide)
+            bot = self.reads.find_bot(
+                enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
+            )
         except Exception:
             log.exception("cannot read the installation store")  # the kept answer stays
             with self._lock:
@@ -108,21 +120,29 @@ class TimedInstallationStore(InstallationStore):
                 self._bots.pop(key, None)
         return bot
 
-    def find_installation(self, *, enterprise_id: str | None, team_id: str | None,
-                          user_id: str | None = None,
-                          is_enterprise_install: bool | None = False) -> Installation | None:
-        return self.reads.find_installation(enterprise_id=enterprise_id, team_id=team_id,
-                                            user_id=user_id,
-                                            is_enterprise_install=is_enterprise_install)
+    def find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        return self.reads.find_installation(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            is_enterprise_install=is_enterprise_install,
+        )
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self.writes.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
         self.forget()
 
-    def delete_installation(self, *, enterprise_id: str | None, team_id: str | None,
-                            user_id: str | None = None) -> None:
-        self.writes.delete_installation(enterprise_id=enterprise_id, team_id=team_id,
-                                        user_id=user_id)
+    def delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        self.writes.delete_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
         self.forget()
 
     def delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:

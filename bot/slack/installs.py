@@ -64,9 +64,14 @@ class ParleyOAuthFlow(OAuthFlow):
 
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         store = self.settings.installation_store
-        request.context[_AGAIN] = store.find_bot(
-            enterprise_id=installation.enterprise_id, team_id=installation.team_id,
-            is_enterprise_install=installation.is_enterprise_install) is not None
+        request.context[_AGAIN] = (
+            store.find_bot(
+                enterprise_id=installation.enterprise_id,
+                team_id=installation.team_id,
+                is_enterprise_install=installation.is_enterprise_install,
+            )
+            is not None
+        )
         super().store_installation(request, installation)
 
 
@@ -74,10 +79,15 @@ def _installed(args: SuccessArgs) -> BoltResponse:
     done = args.installation
     name = done.team_name or done.enterprise_name or "your workspace"
     team = done.team_id or done.enterprise_id
-    log.info("installed in %s (%s)%s", team, "organization" if done.is_enterprise_install else
-             "workspace", " again" if args.request.context.get(_AGAIN) else "")
-    app_url = (f"https://slack.com/app_redirect?app={done.app_id}&team={team}"
-               if done.app_id and team else None)
+    log.info(
+        "installed in %s (%s)%s",
+        team,
+        "organization" if done.is_enterprise_install else "workspace",
+        " again" if args.request.context.get(_AGAIN) else "",
+    )
+    app_url = (
+        f"https://slack.com/app_redirect?app={done.app_id}&team={team}" if done.app_id and team else None
+    )
     page = installed_page(name, again=bool(args.request.context.get(_AGAIN)), app_url=app_url)
     return BoltResponse(status=200, body=page, headers=dict(_HTML))
 
@@ -85,14 +95,17 @@ def _installed(args: SuccessArgs) -> BoltResponse:
 def _not_installed(args: FailureArgs) -> BoltResponse:
     log.info("an install did not complete: %r", args.reason[:80])
     status = args.suggested_status_code if args.suggested_status_code < 500 else 500
-    return BoltResponse(status=status, body=failure_page(args.reason, INSTALL_PATH),
-                        headers=dict(_HTML))
+    return BoltResponse(status=status, body=failure_page(args.reason, INSTALL_PATH), headers=dict(_HTML))
 
 
 def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
     return SQLAlchemyInstallationStore(
-        client_id=settings.slack_client_id, engine=engine, bots_table_name=BOTS_TABLE,
-        installations_table_name=INSTALLATIONS_TABLE, logger=log)
+        client_id=settings.slack_client_id,
+        engine=engine,
+        bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE,
+        logger=log,
+    )
 
 
 def installation_of(session: Session, client_id: str, team_id: str) -> tuple[str | None, bool] | None:
@@ -101,17 +114,26 @@ def installation_of(session: Session, client_id: str, team_id: str) -> tuple[str
     org-wide one (the organization is known once Slack has named it in a request from that
     workspace: models/workspace.py); None when there is neither."""
     own = session.execute(
-        select(bots.c.enterprise_id).where(bots.c.client_id == client_id, bots.c.team_id == team_id)
-        .order_by(bots.c.installed_at.desc()).limit(1)).first()
+        select(bots.c.enterprise_id)
+        .where(bots.c.client_id == client_id, bots.c.team_id == team_id)
+        .order_by(bots.c.installed_at.desc())
+        .limit(1)
+    ).first()
     if own is not None:
         return own.enterprise_id, False
     org = session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
     if org is None:
         return None
     org_wide = session.execute(
-        select(bots.c.id).where(bots.c.client_id == client_id, bots.c.enterprise_id == org,
-                                bots.c.team_id.is_(None), bots.c.is_enterprise_install.is_(True))
-        .limit(1)).first()
+        select(bots.c.id)
+        .where(
+            bots.c.client_id == client_id,
+            bots.c.enterprise_id == org,
+            bots.c.team_id.is_(None),
+            bots.c.is_enterprise_install.is_(True),
+        )
+        .limit(1)
+    ).first()
     return (org, True) if org_wide is not None else None
 
 
@@ -120,20 +142,25 @@ def shared_store(settings: Settings, engine: Engine) -> TimedInstallationStore:
     (bot/slack/install_cache.py), read without a write lock, written by the install flow and
     the revocation listeners (which so clear what it kept)."""
     reads = engine.execution_options(**{READ_ONLY: True})  # on every request: no write lock
-    return TimedInstallationStore(installation_store(settings, reads),
-                                  installation_store(settings, engine))
+    return TimedInstallationStore(installation_store(settings, reads), installation_store(settings, engine))
 
 
-def authorizer(settings: Settings, store: TimedInstallationStore,
-               client: WebClient) -> InstallationStoreAuthorize:
+def authorizer(
+    settings: Settings, store: TimedInstallationStore, client: WebClient
+) -> InstallationStoreAuthorize:
     """Bolt's authorization from the installation store (bot tokens only), refreshing a rotating
     token before it expires, with auth.test's answer kept per token (not asked on every
     request)."""
     return InstallationStoreAuthorize(
-        logger=log, installation_store=store,
-        client_id=settings.slack_client_id, client_secret=settings.slack_client_secret,
-        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES, bot_only=True,
-        cache_enabled=True, client=client)
+        logger=log,
+        installation_store=store,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
+        bot_only=True,
+        cache_enabled=True,
+        client=client,
+    )
 
 
 class TokenBook:
@@ -148,8 +175,9 @@ class TokenBook:
 
     KEEP = 60.0
 
-    def __init__(self, authorize: InstallationStoreAuthorize, client: WebClient, db: Database,
-                 client_id: str) -> None:
+    def __init__(
+        self, authorize: InstallationStoreAuthorize, client: WebClient, db: Database, client_id: str
+    ) -> None:
         self.authorize = authorize
         self.client = client
         self.db = db
@@ -175,8 +203,7 @@ class TokenBook:
             raise NotInstalled(f"Parley is no longer installed in workspace {team_id}")
         enterprise_id, org_wide = found
         context = BoltContext({"client": self.client, "is_enterprise_install": org_wide})
-        result = self.authorize(context=context, enterprise_id=enterprise_id, team_id=team_id,
-                                user_id=None)
+        result = self.authorize(context=context, enterprise_id=enterprise_id, team_id=team_id, user_id=None)
         token = result.bot_token if result is not None else None
         if token is not None:  # a workspace without one is asked again (it may install soon)
             with self._lock:
@@ -242,8 +269,11 @@ def revocation_listeners(store: InstallationStore, book: TokenBook) -> dict[str,
             store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
         finally:
             book.forget_installation(enterprise_id, team_id)
-        log.info("Parley was uninstalled from %s %s", "workspace" if team_id else "organization",
-                 team_id or enterprise_id)
+        log.info(
+            "Parley was uninstalled from %s %s",
+            "workspace" if team_id else "organization",
+            team_id or enterprise_id,
+        )
 
     def revoked(event: dict[str, Any], context: BoltContext) -> None:
         found = revoked_installation(context)
@@ -253,8 +283,7 @@ def revocation_listeners(store: InstallationStore, book: TokenBook) -> dict[str,
         gone = event.get("tokens") or {}  # its shape is checked by bot/http/envelope.py
         try:
             for user_id in gone.get("oauth") or []:
-                store.delete_installation(enterprise_id=enterprise_id, team_id=team_id,
-                                          user_id=user_id)
+                store.delete_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
             if gone.get("bot"):
                 store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
         finally:
@@ -274,26 +303,31 @@ def remember_enterprise(db: Database) -> Callable[..., None]:
     def record(team: str, org: str) -> None:
         try:
             with db.transaction() as session:
-                insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-                          else sqlite.insert)
-                session.execute(insert(Workspace).values(team_id=team, enterprise_id=org)
-                                .on_conflict_do_update(
-                                    index_elements=["team_id"], set_={"enterprise_id": org},
-                                    where=Workspace.enterprise_id.is_distinct_from(org)))
-        except Exception:  # noqa: BLE001 - asked again by the next request from that workspace
+                insert = (
+                    postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+                )
+                session.execute(
+                    insert(Workspace)
+                    .values(team_id=team, enterprise_id=org)
+                    .on_conflict_do_update(
+                        index_elements=["team_id"],
+                        set_={"enterprise_id": org},
+                        where=Workspace.enterprise_id.is_distinct_from(org),
+                    )
+                )
+        except Exception:
             log.exception("cannot record the organization of workspace %s", team)
             with lock:
                 seen.discard(team)
 
-    def middleware(context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
+    def middleware(context: BoltContext, next: Callable[[], Any]) -> Any:
         team, org = context.team_id, context.enterprise_id
         if team and org:
             with lock:
                 fresh = team not in seen
                 seen.add(team)
             if fresh:
-                threading.Thread(target=record, args=(team, org), daemon=True,
-                                 name="parley-grid").start()
+                threading.Thread(target=record, args=(team, org), daemon=True, name="parley-grid").start()
         return next()
 
     return middleware
@@ -303,9 +337,11 @@ def team_of_bot(db: Database, client_id: str, bot_user_id: str) -> str | None:
     """The workspace whose installation has this bot user (each installation has its own)."""
     with db.read() as session:
         return session.execute(
-            select(bots.c.team_id).where(bots.c.client_id == client_id,
-                                         bots.c.bot_user_id == bot_user_id)
-            .order_by(bots.c.installed_at.desc()).limit(1)).scalar()
+            select(bots.c.team_id)
+            .where(bots.c.client_id == client_id, bots.c.bot_user_id == bot_user_id)
+            .order_by(bots.c.installed_at.desc())
+            .limit(1)
+        ).scalar()
 
 
 def installed_teams(session: Session, client_id: str, teams: Iterable[str]) -> set[str]:
@@ -314,8 +350,9 @@ def installed_teams(session: Session, client_id: str, teams: Iterable[str]) -> s
     return {team for team in dict.fromkeys(teams) if installation_of(session, client_id, team)}
 
 
-def build_oauth_flow(settings: Settings, engine: Engine, store: TimedInstallationStore,
-                     client: WebClient) -> ParleyOAuthFlow:
+def build_oauth_flow(
+    settings: Settings, engine: Engine, store: TimedInstallationStore, client: WebClient
+) -> ParleyOAuthFlow:
     """`client` makes the flow's own calls (oauth.v2.access, auth.test): SLACK_API_URL's."""
     oauth = OAuthSettings(
         client_id=settings.slack_client_id,
@@ -325,8 +362,9 @@ def build_oauth_flow(settings: Settings, engine: Engine, store: TimedInstallatio
         installation_store=store,
         installation_store_bot_only=True,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
-        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine,
-                                              table_name=OAUTH_STATES_TABLE, logger=log),
+        state_store=SQLAlchemyOAuthStateStore(
+            expiration_seconds=STATE_SECONDS, engine=engine, table_name=OAUTH_STATES_TABLE, logger=log
+        ),
         state_expiration_seconds=STATE_SECONDS,
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,

@@ -71,8 +71,7 @@ def register(app: App, table: Iterable[On]) -> None:
         lazily(getattr(app, row.kind)(row.key), once=row.once, ack=row.ack)(row.work)
 
 
-def lazily(registrar: Registrar, *, once: bool,
-           ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
+def lazily(registrar: Registrar, *, once: bool, ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
     """Acknowledge with `ack` (default: at once), then run the function after it, once per Slack
     request (`ONCE`: recorded in the app's database), or each time it comes when its work is
     `REPEAT_IS_HARMLESS` (see the module docstring).
@@ -111,8 +110,9 @@ def first_delivery(db: Database, body: dict[str, Any]) -> bool:
     with db.transaction() as session:
         fresh = replays.first_time(session, key)
     if not fresh:
-        log.info("a %s was delivered again (a retry or a replay); its work is already done",
-                 key.split(":")[0])
+        log.info(
+            "a %s was delivered again (a retry or a replay); its work is already done", key.split(":")[0]
+        )
     return fresh
 
 
@@ -137,8 +137,11 @@ def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
         finally:
             _measure(kwargs["context"])
 
-    extra = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-             for name in ("body", "context") if name not in own]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for name in ("body", "context")
+        if name not in own
+    ]
     run.__signature__ = inspect.Signature([*own.values(), *extra])  # type: ignore[attr-defined]
     run.__name__ = work.__name__
     run.__qualname__ = work.__qualname__

@@ -33,8 +33,12 @@ calls_log = logging.getLogger("parley.slack")
 # slack_sdk's and Bolt's loggers log whole bodies at DEBUG; slack_sdk's WebhookClient also logs a
 # response_url (a secret: anyone holding it can post as Parley to that person) at INFO when it
 # retries, so the logger it is given says nothing at all and reply() logs for it.
-QUIET_LOGGERS = {"slack_sdk": logging.INFO, "parley.slack_api": logging.INFO,
-                 "parley.bolt": logging.INFO, "parley.slack_webhook": logging.CRITICAL + 1}
+QUIET_LOGGERS = {
+    "slack_sdk": logging.INFO,
+    "parley.slack_api": logging.INFO,
+    "parley.bolt": logging.INFO,
+    "parley.slack_webhook": logging.CRITICAL + 1,
+}
 
 _TOP_LEVEL = ("text", "initial_comment")
 _NESTED = ("blocks", "view", "attachments")
@@ -129,8 +133,12 @@ class ParleyClient(KeepAliveWebClient):
         try:
             response = super().api_call(api_method, **kwargs)
         except SlackApiError as error:
-            calls_log.debug("%s: %s (%.0f ms)", api_method, error.response.get("error"),
-                            (time.monotonic() - started) * 1000)
+            calls_log.debug(
+                "%s: %s (%.0f ms)",
+                api_method,
+                error.response.get("error"),
+                (time.monotonic() - started) * 1000,
+            )
             if 200 <= error.response.status_code < 300:  # other answers: counted per attempt
                 metrics.slack_call(api_method, "error")
             raise
@@ -156,21 +164,31 @@ def _use_current_token(api_method: str, kwargs: dict[str, Any]) -> None:
     kwargs[part] = {**given, "token": token}
 
 
-def reply(response_url: str, text: str, blocks: list[dict[str, Any]] | None = None, *,
-          replace_original: bool = False) -> bool:
+def reply(
+    response_url: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+    *,
+    replace_original: bool = False,
+) -> bool:
     """An ephemeral reply through a response_url (only the person who acted sees it). False when
     it could not be delivered; that is logged (never the URL), as there is nobody else to tell."""
     check_no_transaction("response_url")
     body = guard("response_url", {"text": text, "blocks": blocks})
     started = time.monotonic()
     try:
-        response = WebhookClient(response_url, timeout=10,
-                                 logger=logging.getLogger("parley.slack_webhook")).send(
-            text=body["text"], blocks=body["blocks"], response_type="ephemeral",
-            replace_original=replace_original)
+        response = WebhookClient(
+            response_url, timeout=10, logger=logging.getLogger("parley.slack_webhook")
+        ).send(
+            text=body["text"],
+            blocks=body["blocks"],
+            response_type="ephemeral",
+            replace_original=replace_original,
+        )
     except (OSError, ValueError) as error:  # unreachable, refused, timed out, a malformed URL
-        calls_log.warning("a private answer through a response_url was not delivered: %s",
-                          type(error).__name__)
+        calls_log.warning(
+            "a private answer through a response_url was not delivered: %s", type(error).__name__
+        )
         return False
     calls_log.debug("response_url: %s (%.0f ms)", response.status_code, (time.monotonic() - started) * 1000)
     return 200 <= response.status_code < 300

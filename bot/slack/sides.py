@@ -17,8 +17,9 @@ def _teams(dispute: Dispute, side: str) -> list[str]:
         return [dispute.team_id]
     if dispute.client_team:
         return [dispute.client_team] if dispute.client_team != dispute.team_id else []
-    return list(dict.fromkeys(p.team_id for p in dispute.parties
-                              if p.side == side and p.team_id != dispute.team_id))
+    return list(
+        dict.fromkeys(p.team_id for p in dispute.parties if p.side == side and p.team_id != dispute.team_id)
+    )
 
 
 def org_name(directory: Directory, dispute: Dispute, side: str) -> str | None:
@@ -29,7 +30,7 @@ def org_name(directory: Directory, dispute: Dispute, side: str) -> str | None:
 
 
 def side_name(directory: Directory, dispute: Dispute, side: str) -> str:
-    """"Studio's side", or "the client" when the organization has no name Parley can find."""
+    """ "Studio's side", or "the client" when the organization has no name Parley can find."""
     name = org_name(directory, dispute, side)
     return f"{name}'s side" if name else FALLBACK.get(side, "the other side")
 
@@ -42,9 +43,11 @@ def side_names(directory: Directory, dispute: Dispute, sides: Iterable[str]) -> 
 def card_names(directory: Directory, dispute: Dispute) -> CardNames:
     """The names a card (and the messages like it) shows: each side's organization, and every
     person in the dispute."""
-    orgs = {side: name for side in (Side.PROVIDER, Side.CLIENT)
-            if (name := org_name(directory, dispute, side))}
+    orgs = {
+        side: name for side in (Side.PROVIDER, Side.CLIENT) if (name := org_name(directory, dispute, side))
+    }
     people = {p.user_id: directory.name_of(p.team_id, p.user_id) for p in dispute.parties}
-    people.setdefault(dispute.opened_by_user,
-                      directory.name_of(dispute.opened_by_team, dispute.opened_by_user))
+    people.setdefault(
+        dispute.opened_by_user, directory.name_of(dispute.opened_by_team, dispute.opened_by_user)
+    )
     return CardNames(orgs, people)

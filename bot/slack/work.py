@@ -47,8 +47,9 @@ class Work:
 
 
 @contextmanager
-def on_dispute(context: BoltContext, dispute_id: int, *, party: str | None = None,
-               side: str | None = None) -> Iterator[Work]:
+def on_dispute(
+    context: BoltContext, dispute_id: int, *, party: str | None = None, side: str | None = None
+) -> Iterator[Work]:
     """`party`: what the person wants to do, if only a party may ("answer proposals"); `side`: the
     same, when only the two sides may (not a mediator)."""
     actor: Person = context["actor"]
@@ -57,6 +58,11 @@ def on_dispute(context: BoltContext, dispute_id: int, *, party: str | None = Non
     with deps_of(context).db.transaction() as session:
         dispute = disputes.load(session, host_team_id(context), dispute_id, lock=True)
         logs.bind(dispute=dispute.reference)
-        member = (require_party(dispute, actor, party) if party else
-                  require_side(dispute, actor, side) if side else None)
+        member = (
+            require_party(dispute, actor, party)
+            if party
+            else require_side(dispute, actor, side)
+            if side
+            else None
+        )
         yield Work(session, dispute, actor, member)

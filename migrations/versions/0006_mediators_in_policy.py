@@ -7,9 +7,8 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"
@@ -19,15 +18,11 @@ depends_on = None
 
 def upgrade() -> None:
 
-    with op.batch_alter_table('policies', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('mediators', sa.String(length=600), nullable=True))
-
-
+    with op.batch_alter_table("policies", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("mediators", sa.String(length=600), nullable=True))
 
 
 def downgrade() -> None:
 
-    with op.batch_alter_table('policies', schema=None) as batch_op:
-        batch_op.drop_column('mediators')
-
-
+    with op.batch_alter_table("policies", schema=None) as batch_op:
+        batch_op.drop_column("mediators")

@@ -8,8 +8,6 @@ Create Date: 2026-11-23
 from __future__ import annotations
 
 from alembic import op
-import sqlalchemy as sa
-
 
 revision = "0007"
 down_revision = "0006"
@@ -19,21 +17,17 @@ depends_on = None
 
 def upgrade() -> None:
 
-    with op.batch_alter_table('disputes', schema=None) as batch_op:
-        batch_op.create_index('ix_disputes_team_created', ['team_id', 'created_at'], unique=False)
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.create_index("ix_disputes_team_created", ["team_id", "created_at"], unique=False)
 
-    with op.batch_alter_table('parties', schema=None) as batch_op:
-        batch_op.create_index('ix_parties_person', ['team_id', 'user_id'], unique=False)
-
-
+    with op.batch_alter_table("parties", schema=None) as batch_op:
+        batch_op.create_index("ix_parties_person", ["team_id", "user_id"], unique=False)
 
 
 def downgrade() -> None:
 
-    with op.batch_alter_table('parties', schema=None) as batch_op:
-        batch_op.drop_index('ix_parties_person')
+    with op.batch_alter_table("parties", schema=None) as batch_op:
+        batch_op.drop_index("ix_parties_person")
 
-    with op.batch_alter_table('disputes', schema=None) as batch_op:
-        batch_op.drop_index('ix_disputes_team_created')
-
-
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.drop_index("ix_disputes_team_created")

@@ -10,9 +10,8 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"
@@ -41,8 +40,9 @@ def upgrade() -> None:
         sa.Column("result_ts", sa.String(length=32), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["dispute_id"], ["disputes.id"],
-                                name=op.f("fk_outbox_dispute_id_disputes"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["dispute_id"], ["disputes.id"], name=op.f("fk_outbox_dispute_id_disputes"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:

@@ -50,8 +50,11 @@ def upgrade() -> None:
         sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_installations")),
     )
-    op.create_index("slack_installations_idx", "slack_installations",
-                    ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"])
+    op.create_index(
+        "slack_installations_idx",
+        "slack_installations",
+        ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"],
+    )
     op.create_table(
         "slack_bots",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -71,8 +74,7 @@ def upgrade() -> None:
         sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_bots")),
     )
-    op.create_index("slack_bots_idx", "slack_bots",
-                    ["client_id", "enterprise_id", "team_id", "installed_at"])
+    op.create_index("slack_bots_idx", "slack_bots", ["client_id", "enterprise_id", "team_id", "installed_at"])
     op.create_table(
         "slack_oauth_states",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),

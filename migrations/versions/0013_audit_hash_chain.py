@@ -29,17 +29,24 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
         batch_op.create_index("ix_audit_events_chain", ["dispute_id", "id"], unique=False)
-        batch_op.create_index("ix_audit_events_team_chain", ["team_id", "dispute_id", "id"],
-                              unique=False)
+        batch_op.create_index("ix_audit_events_team_chain", ["team_id", "dispute_id", "id"], unique=False)
     _chain_existing(op.get_bind())
 
 
 # audit_events as this revision knows it (not the model, which later revisions may change)
 EVENTS = sa.table(
-    "audit_events", sa.column("id", sa.Integer), sa.column("team_id", sa.String),
-    sa.column("dispute_id", sa.Integer), sa.column("actor_team", sa.String),
-    sa.column("actor_user", sa.String), sa.column("kind", sa.String), sa.column("payload", sa.JSON),
-    sa.column("at", UTCDateTime()), sa.column("prev_hash", sa.String), sa.column("hash", sa.String))
+    "audit_events",
+    sa.column("id", sa.Integer),
+    sa.column("team_id", sa.String),
+    sa.column("dispute_id", sa.Integer),
+    sa.column("actor_team", sa.String),
+    sa.column("actor_user", sa.String),
+    sa.column("kind", sa.String),
+    sa.column("payload", sa.JSON),
+    sa.column("at", UTCDateTime()),
+    sa.column("prev_hash", sa.String),
+    sa.column("hash", sa.String),
+)
 
 
 def _chain_existing(conn: sa.Connection) -> None:
@@ -47,8 +54,7 @@ def _chain_existing(conn: sa.Connection) -> None:
     heads: dict[tuple[str, int | None], str | None] = {}
     last = 0
     while True:
-        rows = conn.execute(sa.select(table).where(table.c.id > last).order_by(table.c.id)
-                            .limit(BATCH)).all()
+        rows = conn.execute(sa.select(table).where(table.c.id > last).order_by(table.c.id).limit(BATCH)).all()
         if not rows:
             return
         updates = []
@@ -57,8 +63,12 @@ def _chain_existing(conn: sa.Connection) -> None:
             prev = heads.get(chain)
             heads[chain] = event_hash(row, prev)
             updates.append({"event_id": row.id, "prev": prev, "own": heads[chain]})
-        conn.execute(table.update().where(table.c.id == sa.bindparam("event_id"))
-                     .values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("own")), updates)
+        conn.execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("event_id"))
+            .values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("own")),
+            updates,
+        )
         last = rows[-1].id
 
 

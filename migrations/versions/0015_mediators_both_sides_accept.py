@@ -19,9 +19,15 @@ branch_labels = None
 depends_on = None
 
 # The table as this migration knows it, whatever the model says later.
-parties = sa.table("parties", sa.column("id", sa.Integer), sa.column("dispute_id", sa.Integer),
-                   sa.column("user_id", sa.String), sa.column("side", sa.String),
-                   sa.column("added_by_user", sa.String), sa.column("accepted_by", sa.String))
+parties = sa.table(
+    "parties",
+    sa.column("id", sa.Integer),
+    sa.column("dispute_id", sa.Integer),
+    sa.column("user_id", sa.String),
+    sa.column("side", sa.String),
+    sa.column("added_by_user", sa.String),
+    sa.column("accepted_by", sa.String),
+)
 
 
 def upgrade() -> None:
@@ -42,24 +48,32 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decided_by_team", sa.String(length=32), nullable=True),
         sa.Column("decided_by_user", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(["dispute_id"], ["disputes.id"],
-                                name=op.f("fk_mediator_requests_dispute_id_disputes"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["dispute_id"],
+            ["disputes.id"],
+            name=op.f("fk_mediator_requests_dispute_id_disputes"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mediator_requests")),
     )
     with op.batch_alter_table("mediator_requests", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_mediator_requests_dispute_id"), ["dispute_id"],
-                              unique=False)
+        batch_op.create_index(batch_op.f("ix_mediator_requests_dispute_id"), ["dispute_id"], unique=False)
     with op.batch_alter_table("parties", schema=None) as batch_op:
         batch_op.add_column(sa.Column("accepted_by", sa.String(length=32), nullable=True))
     bringer = parties.alias("bringer")
-    side_of_bringer = (sa.select(bringer.c.side)
-                       .where(bringer.c.dispute_id == parties.c.dispute_id,
-                              bringer.c.user_id == parties.c.added_by_user,
-                              bringer.c.side != "mediator")
-                       .limit(1).scalar_subquery())
-    op.get_bind().execute(parties.update().where(parties.c.side == "mediator")
-                          .values(accepted_by=side_of_bringer))
+    side_of_bringer = (
+        sa.select(bringer.c.side)
+        .where(
+            bringer.c.dispute_id == parties.c.dispute_id,
+            bringer.c.user_id == parties.c.added_by_user,
+            bringer.c.side != "mediator",
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    op.get_bind().execute(
+        parties.update().where(parties.c.side == "mediator").values(accepted_by=side_of_bringer)
+    )
 
 
 def downgrade() -> None:

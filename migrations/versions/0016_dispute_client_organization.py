@@ -19,16 +19,25 @@ depends_on = None
 
 # The tables as this migration knows them, whatever the models say later.
 disputes = sa.table("disputes", sa.column("id", sa.Integer), sa.column("client_team", sa.String))
-parties = sa.table("parties", sa.column("id", sa.Integer), sa.column("dispute_id", sa.Integer),
-                   sa.column("team_id", sa.String), sa.column("side", sa.String))
+parties = sa.table(
+    "parties",
+    sa.column("id", sa.Integer),
+    sa.column("dispute_id", sa.Integer),
+    sa.column("team_id", sa.String),
+    sa.column("side", sa.String),
+)
 
 
 def upgrade() -> None:
     with op.batch_alter_table("disputes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client_team", sa.String(length=32), nullable=True))
-    first_client = (sa.select(parties.c.team_id)
-                    .where(parties.c.dispute_id == disputes.c.id, parties.c.side == "client")
-                    .order_by(parties.c.id).limit(1).scalar_subquery())
+    first_client = (
+        sa.select(parties.c.team_id)
+        .where(parties.c.dispute_id == disputes.c.id, parties.c.side == "client")
+        .order_by(parties.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     op.get_bind().execute(disputes.update().values(client_team=first_client))
 
 

@@ -17,8 +17,7 @@ DAYS = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true, i
 
 
 def read_values(values: dict[str, Any], rows: int) -> AgreementValues:
-    days = [int(v) for v in state.checked(values, ids.B_AG_CHECKINS, ids.A_AG_CHECKINS)
-            if DAYS.fullmatch(v)]
+    days = [int(v) for v in state.checked(values, ids.B_AG_CHECKINS, ids.A_AG_CHECKINS) if DAYS.fullmatch(v)]
     return AgreementValues(
         terms=state.text(values, ids.B_AG_TERMS, ids.A_AG_TERMS),
         amount=state.line(values, ids.B_AG_AMOUNT, ids.A_AG_AMOUNT),
@@ -29,18 +28,25 @@ def read_values(values: dict[str, Any], rows: int) -> AgreementValues:
     )
 
 
-def validate(values: AgreementValues, *, author_id: str, directory: Directory,
-             proposal_id: int | None) -> AgreementDraft | dict[str, str]:
+def validate(
+    values: AgreementValues, *, author_id: str, directory: Directory, proposal_id: int | None
+) -> AgreementDraft | dict[str, str]:
     errors: dict[str, str] = {}
     required_text(errors, ids.B_AG_TERMS, values.terms, TERMS_MAX, "Write the terms both sides agree to.")
-    amount = money(errors, values.amount, values.currency, amount_block=ids.B_AG_AMOUNT,
-                   currency_block=ids.B_AG_CURRENCY)
+    amount = money(
+        errors, values.amount, values.currency, amount_block=ids.B_AG_AMOUNT, currency_block=ids.B_AG_CURRENCY
+    )
     if any(d not in CHECKIN_CHOICES for d in values.checkin_days):
         errors[ids.B_AG_CHECKINS] = "Choose check-in points from the list."
     items = check_items(values.items, today_for(directory, author_id), directory, errors)
     if errors:
         return errors
-    return AgreementDraft(terms=values.terms, items=items, amount=amount,
-                          currency=values.currency if amount is not None else None,
-                          checkin_days=values.checkin_days, checkin_on_due_dates=values.on_due_dates,
-                          proposal_id=proposal_id)
+    return AgreementDraft(
+        terms=values.terms,
+        items=items,
+        amount=amount,
+        currency=values.currency if amount is not None else None,
+        checkin_days=values.checkin_days,
+        checkin_on_due_dates=values.on_due_dates,
+        proposal_id=proposal_id,
+    )

@@ -43,8 +43,9 @@ def read_form(values: dict[str, Any]) -> DisputeForm:
     )
 
 
-def _parties(form: DisputeForm, opener_id: str, directory: Directory,
-             errors: dict[str, str]) -> list[Participant]:
+def _parties(
+    form: DisputeForm, opener_id: str, directory: Directory, errors: dict[str, str]
+) -> list[Participant]:
     others = list(dict.fromkeys(u for u in form.party_ids if u != opener_id))
     if not form.party_ids:
         errors[ids.B_PARTIES] = "Choose at least one person from the other side."
@@ -64,11 +65,15 @@ def _parties(form: DisputeForm, opener_id: str, directory: Directory,
 def one_sided(opener: Participant, provider: str, directory: Directory) -> str:
     """The parties field's error when everyone chosen is on the opener's side."""
     if side_for(opener, provider) == Side.PROVIDER:
-        return ("Choose at least one person from the client's organization: a dispute is between "
-                "two organizations, and nothing is decided by one side alone.")
+        return (
+            "Choose at least one person from the client's organization: a dispute is between "
+            "two organizations, and nothing is decided by one side alone."
+        )
     name = directory.team_name(provider) or "the provider's organization"
-    return (f"Choose at least one person from {name}: a dispute is between two organizations, "
-            "and nothing is decided by one side alone.")
+    return (
+        f"Choose at least one person from {name}: a dispute is between two organizations, "
+        "and nothing is decided by one side alone."
+    )
 
 
 def validate(
@@ -84,8 +89,9 @@ def validate(
         errors[ids.B_CATEGORY] = "Choose the category that fits best."
     required_text(errors, ids.B_HAPPENED, form.happened, HAPPENED_MAX, "Describe what happened.")
     required_text(errors, ids.B_OUTCOME, form.outcome, OUTCOME_MAX, "Say what outcome you want.")
-    amount = money(errors, form.amount, form.currency, amount_block=ids.B_AMOUNT,
-                   currency_block=ids.B_CURRENCY)
+    amount = money(
+        errors, form.amount, form.currency, amount_block=ids.B_AMOUNT, currency_block=ids.B_CURRENCY
+    )
     opener: Participant | None = None
     if not errors:
         try:

@@ -19,8 +19,9 @@ def optional_text(errors: dict[str, str], block: str, text: str, limit: int) -> 
         errors[block] = f"Please keep this under {limit:,} characters (it is {len(text):,})."
 
 
-def money(errors: dict[str, str], raw_amount: str, currency: str | None, *, amount_block: str,
-          currency_block: str) -> Decimal | None:
+def money(
+    errors: dict[str, str], raw_amount: str, currency: str | None, *, amount_block: str, currency_block: str
+) -> Decimal | None:
     """A positive amount with a currency, both or neither."""
     amount: Decimal | None = None
     if raw_amount:

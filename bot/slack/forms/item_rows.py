@@ -18,11 +18,14 @@ from bot.slack.forms.people_check import resolve_people
 
 
 def read_items(values: dict[str, Any], rows: int) -> list[ItemValues]:
-    return [ItemValues(
-        text=state.line(values, ids.B_ITEM_TEXT.format(i), ids.A_ITEM_TEXT),
-        owner=state.user(values, ids.B_ITEM_OWNER.format(i), ids.A_ITEM_OWNER),
-        due=state.date(values, ids.B_ITEM_DUE.format(i), ids.A_ITEM_DUE),
-    ) for i in range(rows)]
+    return [
+        ItemValues(
+            text=state.line(values, ids.B_ITEM_TEXT.format(i), ids.A_ITEM_TEXT),
+            owner=state.user(values, ids.B_ITEM_OWNER.format(i), ids.A_ITEM_OWNER),
+            due=state.date(values, ids.B_ITEM_DUE.format(i), ids.A_ITEM_DUE),
+        )
+        for i in range(rows)
+    ]
 
 
 def today_for(directory: Directory, user_id: str) -> date:
@@ -34,15 +37,17 @@ def today_for(directory: Directory, user_id: str) -> date:
     return datetime.now(zone).date()
 
 
-def check_items(items: list[ItemValues], today: date, directory: Directory,
-                errors: dict[str, str]) -> list[ItemDraft]:
+def check_items(
+    items: list[ItemValues], today: date, directory: Directory, errors: dict[str, str]
+) -> list[ItemDraft]:
     """Drafts for the rows that are filled in; a partly filled row gets inline errors."""
     drafts = []
     for row, item in enumerate(items):
         if not (item.text or item.owner or item.due):
             continue
-        text_block, owner_block, due_block = (b.format(row) for b in (
-            ids.B_ITEM_TEXT, ids.B_ITEM_OWNER, ids.B_ITEM_DUE))
+        text_block, owner_block, due_block = (
+            b.format(row) for b in (ids.B_ITEM_TEXT, ids.B_ITEM_OWNER, ids.B_ITEM_DUE)
+        )
         required_text(errors, text_block, item.text, ITEM_MAX, "Say what will be done.")
         due: date | None = None
         if not item.due:
@@ -67,5 +72,3 @@ def check_items(items: list[ItemValues], today: date, directory: Directory,
         if owner is not None and due is not None and text_block not in errors:
             drafts.append(ItemDraft(item.text, owner, due))
     return drafts
-
-

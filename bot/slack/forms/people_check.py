@@ -15,7 +15,10 @@ def resolve_people(directory: Directory, user_ids: list[str]) -> tuple[list[Part
         try:
             profile = directory.lookup(user_id)
         except SlackApiError:
-            return [], "Parley couldn't look up one of the people you chose. Choose someone else or try again."
+            return (
+                [],
+                "Parley couldn't look up one of the people you chose. Choose someone else or try again.",
+            )
         if profile.is_bot:
             return [], f"{profile.name} is an app, not a person. Choose people from the other side."
         if profile.deleted:

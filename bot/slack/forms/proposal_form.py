@@ -25,19 +25,27 @@ def read_values(values: dict[str, Any], rows: int) -> ProposalValues:
     )
 
 
-def validate(values: ProposalValues, *, author_id: str, directory: Directory) -> ProposalDraft | dict[str, str]:
+def validate(
+    values: ProposalValues, *, author_id: str, directory: Directory
+) -> ProposalDraft | dict[str, str]:
     errors: dict[str, str] = {}
-    required_text(errors, ids.B_PR_SUMMARY, values.summary, SUMMARY_MAX,
-                  "Sum the proposal up in one line.")
-    required_text(errors, ids.B_PR_DETAILS, values.details, DETAILS_MAX,
-                  "Describe the proposal in a few sentences.")
+    required_text(errors, ids.B_PR_SUMMARY, values.summary, SUMMARY_MAX, "Sum the proposal up in one line.")
+    required_text(
+        errors, ids.B_PR_DETAILS, values.details, DETAILS_MAX, "Describe the proposal in a few sentences."
+    )
     if values.remedy not in REMEDIES:
         errors[ids.B_PR_REMEDY] = "Choose the kind of remedy."
-    amount = money(errors, values.amount, values.currency, amount_block=ids.B_PR_AMOUNT,
-                   currency_block=ids.B_PR_CURRENCY)
+    amount = money(
+        errors, values.amount, values.currency, amount_block=ids.B_PR_AMOUNT, currency_block=ids.B_PR_CURRENCY
+    )
     items = check_items(values.items, today_for(directory, author_id), directory, errors)
     if errors:
         return errors
-    return ProposalDraft(summary=values.summary, details=values.details,
-                         remedy=values.remedy or "other", amount=amount,
-                         currency=values.currency if amount is not None else None, items=items)
+    return ProposalDraft(
+        summary=values.summary,
+        details=values.details,
+        remedy=values.remedy or "other",
+        amount=amount,
+        currency=values.currency if amount is not None else None,
+        items=items,
+    )

@@ -23,8 +23,21 @@ from bot.slack.listeners import (
     settings,
 )
 
-FEATURES = (disputes, channels, home, perspectives, proposals, parties, agreements, checkins,
-            closing, mediation, card, settings, erasure)
+FEATURES = (
+    disputes,
+    channels,
+    home,
+    perspectives,
+    proposals,
+    parties,
+    agreements,
+    checkins,
+    closing,
+    mediation,
+    card,
+    settings,
+    erasure,
+)
 
 
 def register_all(app: App, deps: Deps) -> None:

@@ -41,8 +41,9 @@ from models import AgreementStatus, Dispute, Proposal
 log = logging.getLogger("parley.agreements")
 
 
-def _starting_values(session: Session, dispute: Dispute,
-                     proposal_id: int | None) -> tuple[AgreementValues, int | None, int | None]:
+def _starting_values(
+    session: Session, dispute: Dispute, proposal_id: int | None
+) -> tuple[AgreementValues, int | None, int | None]:
     """(values, proposal it starts from, version being edited) for a new draft."""
     current = agreements.latest(session, dispute.id)
     if current is not None and current.status == AgreementStatus.PENDING and proposal_id is None:
@@ -59,8 +60,14 @@ def _starting_values(session: Session, dispute: Dispute,
     return AgreementValues.from_proposal(source, days), source.id, editing
 
 
-def _open_form(client: WebClient, body: dict[str, Any], context: BoltContext, dispute_id: int,
-               proposal_id: int | None = None, agreement_id: int | None = None) -> None:
+def _open_form(
+    client: WebClient,
+    body: dict[str, Any],
+    context: BoltContext,
+    dispute_id: int,
+    proposal_id: int | None = None,
+    agreement_id: int | None = None,
+) -> None:
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), dispute_id)
         require_party(dispute, context["actor"], "draft the agreement")
@@ -69,8 +76,11 @@ def _open_form(client: WebClient, body: dict[str, Any], context: BoltContext, di
             agreement = agreements.get(session, dispute, agreement_id)
             if agreement.status != AgreementStatus.PENDING:
                 raise DomainError(agreements.describe_state(session, agreement))
-            values, source, editing = (AgreementValues.from_agreement(agreement),
-                                       agreement.proposal_id, agreement.version)
+            values, source, editing = (
+                AgreementValues.from_agreement(agreement),
+                agreement.proposal_id,
+                agreement.version,
+            )
         else:
             values, source, editing = _starting_values(session, dispute, proposal_id)
         meta = AgreementMeta(d=dispute.id, p=source, rows=min(MAX_ITEMS, max(1, len(values.items))))
@@ -113,8 +123,7 @@ def check_agreement(ack: Ack, view: dict[str, Any], client: WebClient, context: 
         return
     actor: Person = context["actor"]
     values = read_values(view["state"]["values"], meta.rows)
-    data = validate(values, author_id=actor.user_id, directory=deps_of(context).directory,
-                    proposal_id=meta.p)
+    data = validate(values, author_id=actor.user_id, directory=deps_of(context).directory, proposal_id=meta.p)
     if isinstance(data, dict):
         ack(response_action="errors", errors=data)
         return
@@ -126,10 +135,12 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     """A new version is posted for approval; the pending one (if any) is marked superseded."""
     form = context["form"]
     with on_dispute(context, form["meta"].d, party="draft the agreement") as work:
-        rule = effective_policy(work.session, work.dispute.team_id,
-                                work.dispute.channel_id).approvals_required
-        agreement, old = agreements.draft(work.session, work.dispute, work.party, form["data"],
-                                          actor=work.actor, approvals_rule=rule)
+        rule = effective_policy(
+            work.session, work.dispute.team_id, work.dispute.channel_id
+        ).approvals_required
+        agreement, old = agreements.draft(
+            work.session, work.dispute, work.party, form["data"], actor=work.actor, approvals_rule=rule
+        )
         work.say("agreement", agreement=agreement.id)
         if old is not None:
             work.say("agreement.update", agreement=old.id)  # "Superseded by v2"
@@ -147,8 +158,9 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     tz = checkin_zone(deps, opener)
     with on_dispute(context, ref.d, party="approve the agreement") as work:
         agreement = agreements.get(work.session, work.dispute, ref.a)
-        outcome = agreements.approve(work.session, work.dispute, agreement, work.party,
-                                     shown_hash=ref.h, actor=work.actor, tz=tz)
+        outcome = agreements.approve(
+            work.session, work.dispute, agreement, work.party, shown_hash=ref.h, actor=work.actor, tz=tz
+        )
         if not outcome.already:
             work.say("agreement.update", agreement=agreement.id)
         if outcome.ratified:
@@ -172,8 +184,14 @@ def announce_in_effect(work: Work, outcome: agreements.Approved) -> None:
     agreement = outcome.agreement
     if outcome.superseded is not None:
         work.say("agreement.update", agreement=outcome.superseded.id)
-    outbox.say(work.session, work.dispute, "agreement.in_effect", agreement=agreement.id,
-               trail=work.trail_head(), tell=by_person(work.actor.team_id, work.actor.user_id))
+    outbox.say(
+        work.session,
+        work.dispute,
+        "agreement.in_effect",
+        agreement=agreement.id,
+        trail=work.trail_head(),
+        tell=by_person(work.actor.team_id, work.actor.user_id),
+    )
     for proposal in outcome.set_aside:
         work.say("proposal.update", proposal=proposal.id)
     work.update_card()
@@ -204,8 +222,12 @@ def check_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     meta = metadata(view, ChangesMeta)
     what = state.text(view["state"]["values"], ids.B_CHANGES, ids.A_CHANGES)
     if meta is None or not what or len(what) > 1000:
-        ack(response_action="errors", errors={ids.B_CHANGES: (
-            messages.form_out_of_date() if meta is None else say_what_should_change())})
+        ack(
+            response_action="errors",
+            errors={
+                ids.B_CHANGES: (messages.form_out_of_date() if meta is None else say_what_should_change())
+            },
+        )
         return
     context["form"] = {"meta": meta, "what": what}
     ack()
@@ -216,8 +238,9 @@ def on_changes(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     with on_dispute(context, form["meta"].d, party="request changes") as work:
         agreement = agreements.get(work.session, work.dispute, form["meta"].a)
-        agreements.request_changes(work.session, work.dispute, agreement, work.party,
-                                   form["what"], actor=work.actor)
+        agreements.request_changes(
+            work.session, work.dispute, agreement, work.party, form["what"], actor=work.actor
+        )
         work.say_by_actor("agreement.changes", agreement=agreement.id, what=form["what"])
 
 

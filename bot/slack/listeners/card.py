@@ -25,9 +25,12 @@ from bot.slack.listeners import closing, mediation, parties, perspectives, propo
 
 Opens = Callable[[dict[str, Any], WebClient, BoltContext], None]
 OPTIONS: dict[str, Opens] = {
-    "share": perspectives.on_share, "propose": proposals.on_propose,
-    "draft": agreement_listeners.on_draft, "party": parties.on_add,
-    "mediator": mediation.open_form, "close": closing.on_close,
+    "share": perspectives.on_share,
+    "propose": proposals.on_propose,
+    "draft": agreement_listeners.on_draft,
+    "party": parties.on_add,
+    "mediator": mediation.open_form,
+    "close": closing.on_close,
 }
 
 

@@ -32,12 +32,17 @@ def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltCont
         deps.membership.joined(event["channel"])
     host = deps.membership.host(client, event["channel"])  # before the transaction
     with deps.db.transaction() as session:
-        provider = providers.claim(session, event["channel"],
-                                   first_provider(session, deps, team, host), by=None)
-        outbox.say_outside(session, team, event["channel"], "channel.welcome", provider=provider,
-                           handover=deps.settings.multi_workspace)
+        provider = providers.claim(
+            session, event["channel"], first_provider(session, deps, team, host), by=None
+        )
+        outbox.say_outside(
+            session,
+            team,
+            event["channel"],
+            "channel.welcome",
+            provider=provider,
+            handover=deps.settings.multi_workspace,
+        )
 
 
-LISTENERS = (
-    On("event", "member_joined_channel", on_member_joined, ONCE),
-)
+LISTENERS = (On("event", "member_joined_channel", on_member_joined, ONCE),)

@@ -53,8 +53,7 @@ def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltCo
     """One of the three buttons under a check-in's action item."""
     ref = button_value(body, CheckInAnswer)
     with on_dispute(context, ref.d, party="answer check-ins") as work:
-        done = aftercare.answer(work.session, work.dispute, ref.c, ref.i, work.party, value,
-                                actor=work.actor)
+        done = aftercare.answer(work.session, work.dispute, ref.c, ref.i, work.party, value, actor=work.actor)
         if done.next_checkin_moved:  # the card names it; the card goes first, as in the outbox
             work.update_card()
         work.say_by_actor("checkin.update", checkin=ref.c, item=done.item.id, value=value)
@@ -101,8 +100,10 @@ def check_feedback(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
     rating = state.selected(view["state"]["values"], ids.B_RATING, ids.A_RATING)
     comment = state.text(view["state"]["values"], ids.B_COMMENT, ids.A_COMMENT)
     if meta is None or rating not in {"1", "2", "3", "4", "5"} or len(comment) > 1000:
-        ack(response_action="errors", errors={ids.B_RATING: (
-            choose_a_rating() if meta else messages.form_out_of_date())})
+        ack(
+            response_action="errors",
+            errors={ids.B_RATING: (choose_a_rating() if meta else messages.form_out_of_date())},
+        )
         return
     context["form"] = {"meta": meta, "rating": int(rating), "comment": comment}
     ack()
@@ -114,8 +115,9 @@ def on_feedback_submit(client: WebClient, context: BoltContext) -> None:
     with deps_of(context).db.transaction() as session:
         dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
         party = require_party(dispute, actor, "give feedback")
-        fresh = aftercare.record_feedback(session, dispute, party, form["rating"], form["comment"],
-                                          actor=actor)
+        fresh = aftercare.record_feedback(
+            session, dispute, party, form["rating"], form["comment"], actor=actor
+        )
     tell_privately(client, {"user": {"id": actor.user_id}}, feedback_thanks(fresh))
 
 
@@ -158,8 +160,7 @@ def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
     today = today_for(names, actor.user_id)
     with on_dispute(context, form["meta"].d, party="set a new date") as work:
         item = aftercare.item_of(work.session, work.dispute, form["meta"].i)
-        aftercare.new_date(work.session, work.dispute, item.id, form["when"], actor=actor,
-                           tz=tz, today=today)
+        aftercare.new_date(work.session, work.dispute, item.id, form["when"], actor=actor, tz=tz, today=today)
         work.say_by_actor("item.new_date", item=item.id, when=form["when"].isoformat())
         work.update_card()
 
@@ -167,8 +168,7 @@ def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
 def on_reopen(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, ItemButton)
     with on_dispute(context, ref.d, party="reopen the dispute") as work:
-        aftercare.reopen(work.session, work.dispute, actor=work.actor,
-                         why="an action item was not done")
+        aftercare.reopen(work.session, work.dispute, actor=work.actor, why="an action item was not done")
         work.say_by_actor("dispute.reopened")
         work.update_card()
 

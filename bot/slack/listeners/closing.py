@@ -41,8 +41,7 @@ def ask_for_lessons(work: Work) -> None:
     people); nobody is asked when it has nobody in the dispute."""
     contact = lessons.host_contact(work.dispute)
     if contact is not None:
-        outbox.say(work.session, work.dispute, "lessons.request", channel_id=contact,
-                   notify=work.actor)
+        outbox.say(work.session, work.dispute, "lessons.request", channel_id=contact, notify=work.actor)
 
 
 def _may_record(context: BoltContext, dispute: Dispute) -> dict[str, Any]:
@@ -50,9 +49,11 @@ def _may_record(context: BoltContext, dispute: Dispute) -> dict[str, Any]:
     whether they are an admin of the provider's workspace, and its name for the messages."""
     deps = deps_of(context)
     actor: Person = context["actor"]
-    return {"is_admin": actor.team_id == dispute.team_id
-            and deps.directory.is_admin_of(actor.user_id, dispute.team_id),
-            "org": deps.directory.team_name(dispute.team_id) or "the provider"}
+    return {
+        "is_admin": actor.team_id == dispute.team_id
+        and deps.directory.is_admin_of(actor.user_id, dispute.team_id),
+        "org": deps.directory.team_name(dispute.team_id) or "the provider",
+    }
 
 
 def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -68,8 +69,10 @@ def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     meta = metadata(view, DisputeButton)
     reason = state.text(view["state"]["values"], ids.B_CLOSE_REASON, ids.A_CLOSE_REASON)
     if meta is None or not reason:
-        ack(response_action="errors", errors={ids.B_CLOSE_REASON: (
-            say_why() if meta else messages.form_out_of_date())})
+        ack(
+            response_action="errors",
+            errors={ids.B_CLOSE_REASON: (say_why() if meta else messages.form_out_of_date())},
+        )
         return
     context["form"] = {"meta": meta, "reason": reason}
     ack()
@@ -78,8 +81,7 @@ def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 def on_close_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     with on_dispute(context, form["meta"].d, party="close or withdraw it") as work:
-        outcome = closing.close(work.session, work.dispute, work.party, form["reason"],
-                                actor=work.actor)
+        outcome = closing.close(work.session, work.dispute, work.party, form["reason"], actor=work.actor)
         if outcome.ended:
             work.say_by_actor("dispute.ended", how=outcome.ended)
         else:
@@ -120,8 +122,12 @@ def check_lessons(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     if problem:
         ack(response_action="errors", errors={ids.B_LESSON_OWNER: problem})
         return
-    context["form"] = {"meta": meta, "cause": cause, "what": what,
-                       "owner": found[0].person if found else None}
+    context["form"] = {
+        "meta": meta,
+        "cause": cause,
+        "what": what,
+        "owner": found[0].person if found else None,
+    }
     ack()
 
 
@@ -140,12 +146,25 @@ def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
     if channel and not is_internal_channel(client, channel):
         channel = None
     with on_dispute(context, form["meta"].d) as work:
-        lesson = lessons.record(work.session, work.dispute, actor=work.actor, **who,
-                                root_cause=form["cause"], what=form["what"], owner=owner)
+        lesson = lessons.record(
+            work.session,
+            work.dispute,
+            actor=work.actor,
+            **who,
+            root_cause=form["cause"],
+            what=form["what"],
+            owner=owner,
+        )
         text = lessons_posted(work.dispute, lesson)
         if channel:
-            outbox.say(work.session, work.dispute, "internal.lessons", channel_id=channel,
-                       notify=work.actor, lesson=lesson.id)
+            outbox.say(
+                work.session,
+                work.dispute,
+                "internal.lessons",
+                channel_id=channel,
+                notify=work.actor,
+                lesson=lesson.id,
+            )
     tell_privately(client, {"user": {"id": work.actor.user_id}}, lessons_saved(channel, text))
 
 

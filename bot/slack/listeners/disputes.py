@@ -77,10 +77,15 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
     if word == "list":
         with deps.db.read() as session:
             rows, total = service.list_active_in_channel(
-                session, channel_provider(session, context, channel_id), channel_id,
-                messages.LIST_LIMIT, carrier=host_team_id(context))
-            upcoming = {d.id: when for d in rows
-                        if (when := followups.next_checkin(session, d.id)) is not None}
+                session,
+                channel_provider(session, context, channel_id),
+                channel_id,
+                messages.LIST_LIMIT,
+                carrier=host_team_id(context),
+            )
+            upcoming = {
+                d.id: when for d in rows if (when := followups.next_checkin(session, d.id)) is not None
+            }
             blocks = messages.active_disputes(rows, total, channel_id, upcoming)
         reply(answer, messages.active_disputes_text(total), blocks)
         return
@@ -116,23 +121,21 @@ def _open_form(client: WebClient, trigger_id: str, channel_id: str, title: str =
     client.views_open(trigger_id=trigger_id, view=open_dispute_modal(channel_id, title))
 
 
-def _visible(session: Session, command: dict[str, Any], context: BoltContext,
-             reference: str) -> Dispute:
+def _visible(session: Session, command: dict[str, Any], context: BoltContext, reference: str) -> Dispute:
     """The dispute, if the person may see it: a party, or someone in its channel."""
     dispute = _by_reference(session, command, context, reference)
     actor: Person = context["actor"]
-    if (dispute.party_of(actor.team_id, actor.user_id) is None
-            and command["channel_id"] != dispute.channel_id):
+    if dispute.party_of(actor.team_id, actor.user_id) is None and command["channel_id"] != dispute.channel_id:
         raise NotAllowed(messages.only_parties_or_channel(dispute))
     return dispute
 
 
-def _by_reference(session: Session, command: dict[str, Any], context: BoltContext,
-                  reference: str) -> Dispute:
+def _by_reference(session: Session, command: dict[str, Any], context: BoltContext, reference: str) -> Dispute:
     """D-7 as this channel and this installation mean it (disputes.get_by_reference)."""
     home = channel_provider(session, context, command["channel_id"])
-    return service.get_by_reference(session, home, reference, carrier=host_team_id(context),
-                                    channel=command["channel_id"])
+    return service.get_by_reference(
+        session, home, reference, carrier=host_team_id(context), channel=command["channel_id"]
+    )
 
 
 def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None:
@@ -145,8 +148,7 @@ def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None
     reply(command["response_url"], show_text(dispute), blocks)
 
 
-def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
-            reference: str) -> None:
+def _export(client: WebClient, command: dict[str, Any], context: BoltContext, reference: str) -> None:
     """Only parties (and the workspace's admins) may export; the client side's record leaves out
     what is internal to the provider's team (bot/services/exports.py). A replayed command sends
     no second file."""
@@ -162,15 +164,27 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext,
         gathered = records.gather(session, dispute)
     # What was read is all loaded; names come from Slack now that the session is closed.
     names = deps.directory
-    document = export_markdown(dispute, gathered, internal=internal, name=names.describe,
-                               provider=names.team_name(dispute.team_id))
-    record = dispute_record(dispute, gathered, internal=internal, name=names.name_of,
-                            team_name=names.team_name, exported_at=utcnow())
+    document = export_markdown(
+        dispute, gathered, internal=internal, name=names.describe, provider=names.team_name(dispute.team_id)
+    )
+    record = dispute_record(
+        dispute,
+        gathered,
+        internal=internal,
+        name=names.name_of,
+        team_name=names.team_name,
+        exported_at=utcnow(),
+    )
     dm = client.conversations_open(users=person.user_id)["channel"]["id"]
     file = export_file(dispute, internal)
-    client.files_upload_v2(channel=dm, initial_comment=file.comment, file_uploads=[
-        {"content": document, "filename": file.filename, "title": f"{file.title} (Markdown)"},
-        {"content": export_pdf(record), "filename": file.pdf_filename, "title": f"{file.title} (PDF)"}])
+    client.files_upload_v2(
+        channel=dm,
+        initial_comment=file.comment,
+        file_uploads=[
+            {"content": document, "filename": file.filename, "title": f"{file.title} (Markdown)"},
+            {"content": export_pdf(record), "filename": file.pdf_filename, "title": f"{file.title} (PDF)"},
+        ],
+    )
     reply(command["response_url"], file.where)
 
 
@@ -185,11 +199,15 @@ def _verify(command: dict[str, Any], context: BoltContext, given: str) -> None:
     deps = deps_of(context)
     with deps.db.read() as session:
         found = agreements.ratified_with_hash(
-            session, wanted, reachable=service.reachable_from(host_team_id(context)))
+            session, wanted, reachable=service.reachable_from(host_team_id(context))
+        )
         dispute = session.get(Dispute, found.dispute_id) if found is not None else None
         actor: Person = context["actor"]
-        if found is None or dispute is None or not (
-                dispute.party_of(actor.team_id, actor.user_id) or actor.team_id == dispute.team_id):
+        if (
+            found is None
+            or dispute is None
+            or not (dispute.party_of(actor.team_id, actor.user_id) or actor.team_id == dispute.team_id)
+        ):
             reply(answer, messages.hash_unknown())  # nothing said of others' agreements
             return
         valid = agreements.approval_state(dispute, found).valid
@@ -201,8 +219,7 @@ def _verify(command: dict[str, Any], context: BoltContext, given: str) -> None:
 
 def on_raise(body: dict[str, Any], client: WebClient) -> None:
     """The "Raise a dispute" button of Parley's channel welcome (the client side's way in)."""
-    channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id")
+    channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     if not channel_id or not body.get("trigger_id"):
         tell_privately(client, body, messages.stale_button())
         return
@@ -219,8 +236,13 @@ def check_form(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     form = read_form(view["state"]["values"])
     with deps.db.read() as session:  # one indexed read: whose channel it is, as it stands
         provider = channel_provider(session, context, meta.channel_id)
-    result = validate(form, opener_id=actor.user_id, host_team_id=provider,
-                      channel_id=meta.channel_id, directory=deps.directory)
+    result = validate(
+        form,
+        opener_id=actor.user_id,
+        host_team_id=provider,
+        channel_id=meta.channel_id,
+        directory=deps.directory,
+    )
     if isinstance(result, dict):
         ack(response_action="errors", errors=result)
         return
@@ -243,8 +265,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             # else the opener's).
             home = settle_provider(session, context, new.channel_id, actor, host)
             seal = effective_policy(session, home, new.channel_id).seal_perspectives
-            opened = opening.open_with_account(session, replace(new, host_team_id=home),
-                                               seal=seal)
+            opened = opening.open_with_account(session, replace(new, host_team_id=home), seal=seal)
             dispute = opened.dispute
             logs.bind(dispute=dispute.reference)
             card = outbox.say(session, dispute, "card", notify=actor)
@@ -252,19 +273,23 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             for account in opened.account.to_post:  # sealing off: the opener's side, posted
                 outbox.say(session, dispute, "perspective", perspective=account.id)
     except DomainError as refused:  # the channel's provider changed since the form's check
-        tell_privately(client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
-                       not_opened(refused.message, new.description))
+        tell_privately(
+            client,
+            {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
+            not_opened(refused.message, new.description),
+        )
         return
     with deps.db.read() as session:
         waiting = outbox.still_waiting(session, card.id)
     if waiting and not tell_privately(
-            client, {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
-            saved_not_posted(dispute.reference, new.channel_id)):
+        client,
+        {"user": {"id": actor.user_id}, "channel": {"id": new.channel_id}},
+        saved_not_posted(dispute.reference, new.channel_id),
+    ):
         # Slack took neither the card nor the note (an outage): the note is owed too, after
         # the card (the outbox keeps a dispute's order), as a direct message.
         with deps.db.transaction() as session:
-            outbox.say(session, session.get(Dispute, dispute.id), "notice.saved",
-                       channel_id=actor.user_id)
+            outbox.say(session, session.get(Dispute, dispute.id), "notice.saved", channel_id=actor.user_id)
 
 
 LISTENERS = (

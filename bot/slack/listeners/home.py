@@ -18,18 +18,27 @@ from bot.slack.context import deps_of, host_team_id
 from bot.slack.listen import ONCE, On
 
 
-def build_home(session: Session, person: Person, host_team: str,
-               cache: overview.FiguresCache) -> dict[str, Any]:
+def build_home(
+    session: Session, person: Person, host_team: str, cache: overview.FiguresCache
+) -> dict[str, Any]:
     """The figures are internal: only people of the installing workspace see them."""
     figures = cache.get(session, host_team) if person.team_id == host_team else None
-    attention = [attention_line(row.kind, row.channel_id, ref, row.last_error or "")
-                 for row, ref in outbox.needs_attention(session, person.team_id, person.user_id)]
-    return home_view(disputes_for_person(session, person), overview.awaiting(session, person),
-                     figures, attention, version=version())
+    attention = [
+        attention_line(row.kind, row.channel_id, ref, row.last_error or "")
+        for row, ref in outbox.needs_attention(session, person.team_id, person.user_id)
+    ]
+    return home_view(
+        disputes_for_person(session, person),
+        overview.awaiting(session, person),
+        figures,
+        attention,
+        version=version(),
+    )
 
 
-def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient,
-                   context: BoltContext) -> None:
+def on_home_opened(
+    event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     if event.get("tab", "home") != "home":
         return
     deps = deps_of(context)
@@ -43,6 +52,4 @@ def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClien
     client.views_publish(user_id=user_id, view=view)
 
 
-LISTENERS = (
-    On("event", "app_home_opened", on_home_opened, ONCE),
-)
+LISTENERS = (On("event", "app_home_opened", on_home_opened, ONCE),)

@@ -52,15 +52,20 @@ def note_destination(session: Session, deps: Deps, dispute: Dispute, asker: Part
     channel where it has installed Parley, or its colleagues (the client side's other parties
     of the same workspace). None when there is nobody of theirs to tell."""
     team = asker.team_id
-    colleagues = [p.user_id for p in dispute.parties if p.side == asker.side
-                  and p.team_id == team and p.user_id != asker.user_id]
+    colleagues = [
+        p.user_id
+        for p in dispute.parties
+        if p.side == asker.side and p.team_id == team and p.user_id != asker.user_id
+    ]
     if asker.side == Side.PROVIDER:
         channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
         return NoteDestination(dispute.team_id, channel, colleagues) if channel or colleagues else None
-    installed = team != dispute.team_id and deps.settings.multi_workspace and (
-        installs.installation_of(session, deps.settings.slack_client_id, team) is not None)
-    channel = (effective_policy(session, team, dispute.channel_id).escalation_channel
-               if installed else None)
+    installed = (
+        team != dispute.team_id
+        and deps.settings.multi_workspace
+        and (installs.installation_of(session, deps.settings.slack_client_id, team) is not None)
+    )
+    channel = effective_policy(session, team, dispute.channel_id).escalation_channel if installed else None
     if channel:
         return NoteDestination(team, channel, colleagues)
     # Direct messages to the client's own people, sent by its installation where it has one.
@@ -80,10 +85,12 @@ def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
         policy = effective_policy(session, dispute.team_id, dispute.channel_id)
         where = note_destination(session, deps, dispute, asker)
     view = mediator_modal(
-        dispute, {u: names.lookup(u).name for u in policy.mediators},
+        dispute,
+        {u: names.lookup(u).name for u in policy.mediators},
         list_owner=names.team_name(dispute.team_id) or "the provider",
         other_side=side_name(names, dispute, mediation.other(asker.side)),
-        note_to=note_goes_to(where.channel, where.colleagues) if where else None)
+        note_to=note_goes_to(where.channel, where.colleagues) if where else None,
+    )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -107,8 +114,12 @@ def check(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    context["form"] = {"meta": meta, "mediator": people[0], "reason": reason,
-                       "note": state.text(values, ids.B_MEDIATOR_NOTE, ids.A_MEDIATOR_NOTE)}
+    context["form"] = {
+        "meta": meta,
+        "mediator": people[0],
+        "reason": reason,
+        "note": state.text(values, ids.B_MEDIATOR_NOTE, ids.A_MEDIATOR_NOTE),
+    }
     ack()
 
 
@@ -120,8 +131,14 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     with on_dispute(context, form["meta"].d, side="request a mediator") as work:
         assert work.party is not None
-        asked = mediation.request(work.session, work.dispute, form["mediator"], asker=work.party,
-                                  actor=work.actor, reason=form["reason"])
+        asked = mediation.request(
+            work.session,
+            work.dispute,
+            form["mediator"],
+            asker=work.party,
+            actor=work.actor,
+            reason=form["reason"],
+        )
         work.say("mediator.request", request=asked.request.id)
         work.update_card()
         if form["note"]:
@@ -134,8 +151,16 @@ def _send_note(work: Work, deps: Deps, mediator: str, note: str) -> None:
         return
     sender = {"send_as": where.team} if where.team != work.dispute.team_id else {}
     for channel in [where.channel] if where.channel else where.colleagues:
-        outbox.say(work.session, work.dispute, "internal.mediator", channel_id=channel,
-                   notify=work.actor, mediator=mediator, note=note, **sender)
+        outbox.say(
+            work.session,
+            work.dispute,
+            "internal.mediator",
+            channel_id=channel,
+            notify=work.actor,
+            mediator=mediator,
+            note=note,
+            **sender,
+        )
 
 
 def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -151,8 +176,7 @@ def _answer(body: dict[str, Any], context: BoltContext, *, accept: bool) -> None
     with on_dispute(context, ref.d, side="decide on a mediator") as work:
         assert work.party is not None
         asked = mediation.get(work.session, work.dispute, ref.r)
-        mediation.answer(work.session, work.dispute, asked, work.party, accept=accept,
-                         actor=work.actor)
+        mediation.answer(work.session, work.dispute, asked, work.party, accept=accept, actor=work.actor)
         work.say("mediator.request.update", request=asked.id)
         work.update_card()
 

@@ -39,8 +39,7 @@ def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context
     meta = metadata(view, AddPartyMeta)
     picked = state.users(view["state"]["values"], ids.B_NEW_PARTIES, ids.A_NEW_PARTIES)
     actor: Person = context["actor"]
-    newcomers, problem = resolve_people(deps_of(context).directory,
-                                        [u for u in picked if u != actor.user_id])
+    newcomers, problem = resolve_people(deps_of(context).directory, [u for u in picked if u != actor.user_id])
     if meta is None:
         problem = messages.form_out_of_date()
     elif not newcomers and not problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -54,22 +55,36 @@ def check(text: PerspectiveText) -> dict[str, str]:
     return errors
 
 
-def _modal_for(deps: Deps, dispute_id: int, actor: Person, team: str,
-               typed: PerspectiveText | None = None, tone: list[str] | None = None,
-               tone_key: str | None = None) -> dict[str, Any]:
+def _modal_for(
+    deps: Deps,
+    dispute_id: int,
+    actor: Person,
+    team: str,
+    typed: PerspectiveText | None = None,
+    tone: list[str] | None = None,
+    tone_key: str | None = None,
+) -> dict[str, Any]:
     with deps.db.read() as session:
         dispute = disputes.load(session, team, dispute_id)
         party = require_side(dispute, actor, "share a perspective")
         disputes.require_active(dispute, "share a perspective")
         latest = perspectives.latest_for(session, party)
-        sealed = (effective_policy(session, dispute.team_id, dispute.channel_id).seal_perspectives
-                  and not perspectives.is_revealed(session, dispute.id))
-        initial = typed or (PerspectiveText(latest.what_happened, latest.impact,
-                                            latest.resolution, latest.acknowledgement)
-                            if latest else None)
-        return perspective_modal(dispute, PerspectiveMeta(d=dispute.id, tone=tone_key),
-                                 initial=initial, sealed=sealed, tone=tone,
-                                 version=(latest.version + 1) if latest else 1)
+        sealed = effective_policy(
+            session, dispute.team_id, dispute.channel_id
+        ).seal_perspectives and not perspectives.is_revealed(session, dispute.id)
+        initial = typed or (
+            PerspectiveText(latest.what_happened, latest.impact, latest.resolution, latest.acknowledgement)
+            if latest
+            else None
+        )
+        return perspective_modal(
+            dispute,
+            PerspectiveMeta(d=dispute.id, tone=tone_key),
+            initial=initial,
+            sealed=sealed,
+            tone=tone,
+            version=(latest.version + 1) if latest else 1,
+        )
 
 
 def on_share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -91,11 +106,14 @@ def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context
         return
     actor: Person = context["actor"]
     team = host_team_id(context)
-    tone, key = note_to_show(deps.tone, meta.tone, text.what_happened, text.impact,
-                             text.resolution, text.acknowledgement)
+    tone, key = note_to_show(
+        deps.tone, meta.tone, text.what_happened, text.impact, text.resolution, text.acknowledgement
+    )
     if tone:
-        ack(response_action="update",
-            view=_modal_for(deps, meta.d, actor, team, typed=text, tone=tone, tone_key=key))
+        ack(
+            response_action="update",
+            view=_modal_for(deps, meta.d, actor, team, typed=text, tone=tone, tone_key=key),
+        )
         return
     context["form"] = {"meta": meta, "text": text, "actor": actor, "team": team}
     ack()
@@ -105,27 +123,29 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     deps_of(context)
     form = context["form"]
     with on_dispute(context, form["meta"].d, side="share a perspective") as work:
-        seal = effective_policy(work.session, work.dispute.team_id,
-                                work.dispute.channel_id).seal_perspectives
-        outcome = perspectives.share(work.session, work.dispute, work.party, form["text"],
-                                     seal=seal, actor=work.actor)
+        seal = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id).seal_perspectives
+        outcome = perspectives.share(
+            work.session, work.dispute, work.party, form["text"], seal=seal, actor=work.actor
+        )
         # Sealed: the card says who has told its side (no post). Both told: both sides' accounts
         # in one message. Otherwise (sealing off, a revision after the reveal) this one.
         if outcome.kind == Shared.REVEAL:
             groups = reveal_groups(outcome.to_post)  # one message, unless too long for one
             for part, group in enumerate(groups):
-                work.say("perspectives.revealed", perspectives=[p.id for p in group], part=part,
-                         parts=len(groups))
+                work.say(
+                    "perspectives.revealed", perspectives=[p.id for p in group], part=part, parts=len(groups)
+                )
         else:
             for released in outcome.to_post:
                 work.say("perspective", perspective=released.id)
         work.update_card()
-    try:
-        client.chat_postEphemeral(channel=work.dispute.channel_id, user=work.actor.user_id,
-                                  thread_ts=work.dispute.thread_ts,
-                                  text=shared_confirmation(outcome.kind))
-    except SlackApiError:
-        pass  # the thread itself shows what happened
+    with contextlib.suppress(SlackApiError):  # if it fails, the thread itself shows what happened
+        client.chat_postEphemeral(
+            channel=work.dispute.channel_id,
+            user=work.actor.user_id,
+            thread_ts=work.dispute.thread_ts,
+            text=shared_confirmation(outcome.kind),
+        )
 
 
 LISTENERS = (

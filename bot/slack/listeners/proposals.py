@@ -45,8 +45,14 @@ from models import Dispute, Party, Proposal
 log = logging.getLogger("parley.proposals")
 
 
-def _modal(session: Session, team: str, actor: Person, meta: ProposalMeta,
-           values: ProposalValues | None = None, tone: list[str] | None = None) -> dict[str, Any]:
+def _modal(
+    session: Session,
+    team: str,
+    actor: Person,
+    meta: ProposalMeta,
+    values: ProposalValues | None = None,
+    tone: list[str] | None = None,
+) -> dict[str, Any]:
     """The proposal modal; a counter-proposal starts from the proposal it answers."""
     dispute = disputes.load(session, team, meta.d)
     party = require_side(dispute, actor, "propose solutions")
@@ -59,12 +65,10 @@ def _modal(session: Session, team: str, actor: Person, meta: ProposalMeta,
             values = ProposalValues.from_proposal(original)
             meta = meta.model_copy(update={"rows": max(1, len(values.items))})
         label = original.label
-    return proposal_modal(dispute, meta, values or ProposalValues(), counter_label=label,
-                          tone=tone)
+    return proposal_modal(dispute, meta, values or ProposalValues(), counter_label=label, tone=tone)
 
 
-def _open_form(client: WebClient, body: dict[str, Any], context: BoltContext,
-               meta: ProposalMeta) -> None:
+def _open_form(client: WebClient, body: dict[str, Any], context: BoltContext, meta: ProposalMeta) -> None:
     with deps_of(context).db.read() as session:
         view = _modal(session, host_team_id(context), context["actor"], meta)
     client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -123,17 +127,22 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     meta = form["meta"]
     with on_dispute(context, meta.d, side="propose solutions") as work:
-        done = proposals.propose(work.session, work.dispute, work.party, form["draft"],
-                                 actor=work.actor, counter_of=meta.counter)
+        done = proposals.propose(
+            work.session, work.dispute, work.party, form["draft"], actor=work.actor, counter_of=meta.counter
+        )
         work.say("proposal", proposal=done.proposal.id)
         if done.superseded:
             work.say("proposal.update", proposal=done.superseded.id)
         work.update_card()  # its "Next" line now waits for the other side's answer
-        gone = (proposals.describe_state(done.counter_target_gone, work.session)
-                if done.counter_target_gone else None)
+        gone = (
+            proposals.describe_state(done.counter_target_gone, work.session)
+            if done.counter_target_gone
+            else None
+        )
     if gone:
-        tell_privately(client, {"user": {"id": work.actor.user_id}},
-                       counter_posted_alone(gone, done.proposal))
+        tell_privately(
+            client, {"user": {"id": work.actor.user_id}}, counter_posted_alone(gone, done.proposal)
+        )
 
 
 Step = Callable[[Session, Dispute, Proposal, Party, Person], None]
@@ -173,13 +182,19 @@ def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     today = today_for(deps.directory, context["actor"].user_id)
     with on_dispute(context, ref.d, party="answer proposals") as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
-        proposals.answer(work.session, work.dispute, proposal, work.party, accept=True,
-                         actor=work.actor)
+        proposals.answer(work.session, work.dispute, proposal, work.party, accept=True, actor=work.actor)
         policy = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id)
         outcome = agreements.accept_as_agreement(
-            work.session, work.dispute, proposal, work.party, actor=work.actor,
-            approvals_rule=policy.approvals_required, checkin_days=policy.checkin_days, tz=tz,
-            today=today)
+            work.session,
+            work.dispute,
+            proposal,
+            work.party,
+            actor=work.actor,
+            approvals_rule=policy.approvals_required,
+            checkin_days=policy.checkin_days,
+            tz=tz,
+            today=today,
+        )
         work.say("proposal.update", proposal=proposal.id)
         if outcome.ratified:
             announce_in_effect(work, outcome)
@@ -207,8 +222,10 @@ def check_decline(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     meta = metadata(view, DeclineMeta)
     reason = state.text(view["state"]["values"], ids.B_DECLINE_REASON, ids.A_DECLINE_REASON)
     if meta is None or len(reason) > 1000:
-        ack(response_action="errors", errors={ids.B_DECLINE_REASON: (
-            reason_too_long() if meta else messages.form_out_of_date())})
+        ack(
+            response_action="errors",
+            errors={ids.B_DECLINE_REASON: (reason_too_long() if meta else messages.form_out_of_date())},
+        )
         return
     context["form"] = {"meta": meta, "reason": reason}
     ack()

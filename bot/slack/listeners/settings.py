@@ -77,15 +77,17 @@ def _hand_over_choices(deps: Deps, client: WebClient, channel: str, own: str) ->
         info = client.conversations_info(channel=channel)["channel"]
     except SlackApiError:
         return {}
-    teams = [t for t in (info.get("connected_team_ids") or info.get("shared_team_ids") or [])
-             if isinstance(t, str) and t != own]
+    teams = [
+        t
+        for t in (info.get("connected_team_ids") or info.get("shared_team_ids") or [])
+        if isinstance(t, str) and t != own
+    ]
     with deps.db.read() as session:
         others = installs.installed_teams(session, deps.settings.slack_client_id, teams)
     if not others:
         return {}
     name = deps.directory.team_name
-    return {own: f"{name(own) or own} (your organization)",
-            **{t: name(t) or t for t in sorted(others)}}
+    return {own: f"{name(own) or own} (your organization)", **{t: name(t) or t for t in sorted(others)}}
 
 
 def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -94,8 +96,10 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
     meta = metadata(view, SettingsMeta)
     actor: Person = context["actor"]
     if meta is None or not deps.directory.is_admin_of(actor.user_id, host_team_id(context)):
-        ack(response_action="errors",
-            errors={ids.B_S_SCOPE: ONLY_ADMINS if meta else messages.form_out_of_date_command()})
+        ack(
+            response_action="errors",
+            errors={ids.B_S_SCOPE: ONLY_ADMINS if meta else messages.form_out_of_date_command()},
+        )
         return
     escalation = state.conversation(values, ids.B_S_ESCALATION, ids.A_S_ESCALATION)
     if escalation and not is_internal_channel(client, escalation):
@@ -104,7 +108,11 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
     nudge = state.selected(values, ids.B_S_NUDGE, ids.A_S_NUDGE)
     agreement = state.selected(values, ids.B_S_AGREEMENT, ids.A_S_AGREEMENT)
     approvals = state.selected(values, ids.B_S_APPROVALS, ids.A_S_APPROVALS)
-    if nudge not in NUDGE_DAYS or agreement not in AGREEMENT_DAYS or approvals not in (ONE_PER_SIDE, EVERYONE):
+    if (
+        nudge not in NUDGE_DAYS
+        or agreement not in AGREEMENT_DAYS
+        or approvals not in (ONE_PER_SIDE, EVERYONE)
+    ):
         ack(response_action="errors", errors={ids.B_S_NUDGE: CHOOSE_FROM_LISTS})
         return
     days = state.checked(values, ids.B_S_CHECKINS, ids.A_S_CHECKINS)
@@ -129,11 +137,13 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
         ack(response_action="errors", errors={ids.B_S_PROVIDER: CANNOT_HAND_OVER})
         return
     context["form"] = {
-        "hand_to": hand_to, "in": meta.channel,
+        "hand_to": hand_to,
+        "in": meta.channel,
         "channel": meta.channel if scope == "channel" else "",
         "changes": {
             "checkin_days": ",".join(days),
-            "perspective_nudge_days": int(nudge), "agreement_nudge_days": int(agreement),
+            "perspective_nudge_days": int(nudge),
+            "agreement_nudge_days": int(agreement),
             "escalation_channel": escalation,
             "mediators": ",".join(mediators) or None,
             "seal_perspectives": state.selected(values, ids.B_S_SEAL, ids.A_S_SEAL) != "open",
@@ -155,15 +165,13 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         if form["hand_to"]:
             if not installs.installed_teams(session, deps.settings.slack_client_id, [form["hand_to"]]):
                 raise NotAllowed(CANNOT_HAND_OVER)  # removed Parley since the modal opened
-            providers.hand_over(session, form["in"], from_team=carrier, to_team=form["hand_to"],
-                                by=actor)
+            providers.hand_over(session, form["in"], from_team=carrier, to_team=form["hand_to"], by=actor)
     saved = settings_saved(form["channel"])
     if form["hand_to"]:
-        saved = handed_over(saved, form["in"], deps.directory.team_name(form["hand_to"]) or
-                            "the other organization")
+        saved = handed_over(
+            saved, form["in"], deps.directory.team_name(form["hand_to"]) or "the other organization"
+        )
     tell_privately(client, {"user": {"id": actor.user_id}}, saved)
 
 
-LISTENERS = (
-    On("view", ids.SETTINGS_MODAL, on_submit, ONCE, ack=check),
-)
+LISTENERS = (On("view", ids.SETTINGS_MODAL, on_submit, ONCE, ack=check),)
