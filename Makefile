@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-tools-stamp
 
-.PHONY: run test migrate bench lock clean screenshots docs
+.PHONY: run test lint migrate bench lock clean screenshots docs
 
 # Exact versions, hashes included, from the lock files (`make lock` writes them from pyproject.toml);
 # then Parley itself, without looking for dependencies again. `make run` needs the runtime lock
@@ -52,6 +52,13 @@ $(PDFTOPPM):
 	@command -v apt-get >/dev/null || { echo "the certificate tests need pdftoppm at $(PDFTOPPM)"; exit 1; }
 	$(SUDO) apt-get install -y -q poppler-utils >/dev/null || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q poppler-utils >/dev/null; }
+
+# ruff (lint, and the format check) and mypy, configured in pyproject.toml; CI runs it first.
+LINTED := bot models app.py gunicorn.conf.py migrations
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 
 test: $(TEST_STAMP) $(CHROMIUM) $(PDFTOPPM)
 	$(PY) -m pytest

@@ -100,7 +100,7 @@ def build_client(
         logger=logging.getLogger("parley.slack_api"),
         token=settings.slack_bot_token or None,  # multi-workspace: each call's (bot/slack/tokens.py)
         base_url=settings.slack_api_url,
-        timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; a float works
+        timeout=timeout,  # slack_sdk says int; a float works
         retry_handlers=handlers,
     )
 
@@ -181,7 +181,7 @@ def create_app(
     db = Database(engine or engine_for(settings))
     client = client or build_client(settings)
     executor = ListenerExecutor(max_workers=LISTENER_THREADS)
-    oauth = {}
+    oauth: dict[str, Any] = {}
     store = installs.shared_store(settings, db.engine) if settings.multi_workspace else None
     if not settings.multi_workspace:
         # Bolt starts its own install flow when these are merely present in the environment,

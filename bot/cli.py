@@ -99,7 +99,7 @@ def _missing_sqlite_file(url: str) -> str | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return None if Path(parsed.database).exists() else parsed.database
+    return None if Path(parsed.database or "").exists() else parsed.database
 
 
 def _verify_audit(db: Database, reference: str, team: str | None) -> int:

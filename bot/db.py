@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import normalize_database_url
@@ -51,6 +51,12 @@ def build_engine(url: str, *, pool_size: int = 4, max_overflow: int = 2, **kwarg
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE; how many rows it changed (its cursor's rowcount)."""
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount or 0
 
 
 class Database:

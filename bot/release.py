@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
+
 from bot import preflight, version
 from bot.config import load_settings_or_exit
 
@@ -24,7 +26,6 @@ def main() -> None:
     from alembic import command
     from alembic.config import Config
     from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     from bot.db import build_engine
 
@@ -57,9 +58,9 @@ def main() -> None:
     print(f"parley {version()}: the database schema is at the migrations' head ({head}; {done})")
 
 
-def _known(scripts: object, revision: str) -> bool:
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
     try:
-        return scripts.get_revision(revision) is not None  # type: ignore[attr-defined]
+        return scripts.get_revision(revision) is not None
     except Exception:  # noqa: BLE001 - alembic's "no such revision" has several types
         return False
 

@@ -281,7 +281,12 @@ def agreement_blocks(
         )
     else:
         blocks.append(
-            context(md(":white_check_mark: In effect since {when}", when=slack_date(agreement.ratified_at)))
+            context(
+                md(
+                    ":white_check_mark: In effect since {when}",
+                    when=slack_date(agreement.ratified_at or agreement.created_at),
+                )
+            )
         )
     blocks.append(context("Each approval is tied to this exact wording; any change needs new approvals."))
     return md("{label} for {ref}", label=agreement.label, ref=dispute.reference), blocks

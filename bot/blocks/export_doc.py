@@ -88,23 +88,23 @@ def export_markdown(
             out += ["What they acknowledge:", verbatim(p.acknowledgement)]
         out.append("")
     out += ["## Proposals", ""]
-    for p in record.proposals:
+    for pr in record.proposals:
         out += [
-            f"### {p.label}: {inline(p.summary)} ({p.status})",
-            f"- By {who(p.author.team_id, p.author.user_id)} at {_when(p.created_at)}",
-            f"- Remedy: {REMEDIES.get(p.remedy, p.remedy)}; compensation: "
-            f"{format_amount(p.amount, p.currency) or '-'}",
+            f"### {pr.label}: {inline(pr.summary)} ({pr.status})",
+            f"- By {who(pr.author.team_id, pr.author.user_id)} at {_when(pr.created_at)}",
+            f"- Remedy: {REMEDIES.get(pr.remedy, pr.remedy)}; compensation: "
+            f"{format_amount(pr.amount, pr.currency) or '-'}",
             "",
             "Details:",
-            verbatim(p.details),
+            verbatim(pr.details),
             "",
         ]
         out += [
             f"- Action item: {inline(i.text)} ({who(i.owner_team, i.owner_user)}, due {i.due_date})"
-            for i in p.items
+            for i in pr.items
         ]
-        if p.decline_reason:
-            out += ["Declined because:", verbatim(p.decline_reason)]
+        if pr.decline_reason:
+            out += ["Declined because:", verbatim(pr.decline_reason)]
         out.append("")
     out += ["## Agreements", ""]
     for a in record.agreements:

@@ -60,7 +60,7 @@ def static_select(
         "options": [option(k, v) for k, v in options.items()],
     }
     if initial in options:
-        element["initial_option"] = option(initial, options[initial])  # type: ignore[index]
+        element["initial_option"] = option(initial, options[initial])
     if placeholder:
         element["placeholder"] = plain(placeholder)
     return element

@@ -40,7 +40,7 @@ class Mrkdwn(str):
 
     __slots__ = ()
 
-    def __add__(self, other: str) -> Mrkdwn:  # type: ignore[override]
+    def __add__(self, other: str) -> Mrkdwn:
         if not isinstance(other, str):
             return NotImplemented
         return Mrkdwn(str.__add__(self, escape(other)))
@@ -50,14 +50,14 @@ class Mrkdwn(str):
             return NotImplemented
         return Mrkdwn(str.__add__(escape(other), self))
 
-    def join(self, parts: Iterable[str]) -> Mrkdwn:  # type: ignore[override]
+    def join(self, parts: Iterable[str]) -> Mrkdwn:
         return Mrkdwn(str.join(self, [escape(p) for p in parts]))
 
-    def format(self, *args: Any, **kwargs: Any) -> Mrkdwn:  # type: ignore[override]
+    def format(self, *args: Any, **kwargs: Any) -> Mrkdwn:
         # A Mrkdwn may hold people's (escaped) text, whose braces str.format would read as fields.
         raise TypeError("fill a template with md(), whose template is a literal")
 
-    def __mul__(self, count: SupportsIndex) -> Mrkdwn:  # type: ignore[override]
+    def __mul__(self, count: SupportsIndex) -> Mrkdwn:
         return Mrkdwn(str.__mul__(self, count))
 
     def __repr__(self) -> str:

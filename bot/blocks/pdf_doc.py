@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -119,13 +119,18 @@ class Document(FPDF):
             # adds, which made up most of a certificate's time (bench/certificate.py).
             self.cell(width, height, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         else:
-            first, *rest = self.multi_cell(width, height, shown, dry_run=True, output=MethodReturnValue.LINES)
+            first, *rest = self._lines(width, height, shown)
             self.cell(width, height, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_x(self.l_margin + indent + HANG)
             self.multi_cell(
                 width - HANG, height, " ".join(rest), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
             )
         self.set_text_color(*INK)
+
+    def _lines(self, width: float, height: float, text: str) -> list[str]:
+        """How fpdf2 would break `text` into lines of `width`, drawing nothing."""
+        lines = self.multi_cell(width, height, text, align="L", dry_run=True, output=MethodReturnValue.LINES)
+        return cast(list[str], lines)  # what output=LINES returns (fpdf2 types every output's)
 
     def quote(self, text: str, size: float = 10, indent: float = 0) -> None:
         """People's own words (what happened, terms, a title): each line indented, in their
@@ -136,14 +141,7 @@ class Document(FPDF):
         self.set_line_width(0.7)
         height, left = size * 0.5, self.l_margin + indent
         width = self.epw - indent - QUOTE_INDENT
-        lines = self.multi_cell(
-            width,
-            height,
-            drawable(many_lines(text)) or " ",
-            align="L",
-            dry_run=True,
-            output=MethodReturnValue.LINES,
-        )
+        lines = self._lines(width, height, drawable(many_lines(text)) or " ")
         for line in lines:
             if self.will_page_break(height):
                 self.add_page()

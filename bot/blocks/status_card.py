@@ -174,7 +174,7 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
         "type": "overflow",
         "action_id": ids.CARD_MORE,
         "options": [
-            {"text": plain(label, 75), "value": CardOption(d=dispute.id, o=verb).encode()}  # type: ignore[arg-type]
+            {"text": plain(label, 75), "value": CardOption(d=dispute.id, o=verb).encode()}
             for verb, label in options
         ],
     }

@@ -111,16 +111,16 @@ class Deliverer(Rounds):
 
         return self._pipeline(claim) if disputes or loose else 0
 
-    def _drain(self, **which: list[int]) -> bool:
+    def _drain(self, *, dispute_ids: list[int] | None = None, row_ids: list[int] | None = None) -> bool:
         """Claim and deliver until nothing of these is left (rows another request added while
         this one delivered included: whoever delivers a dispute's messages claims again after);
         False when some are left for the tick."""
         while True:
             with self.db.read() as session:  # usually nothing: then no write at all
-                if not outbox.anything_due(session, **which):
+                if not outbox.anything_due(session, dispute_ids=dispute_ids, row_ids=row_ids):
                     return True
             with self.db.transaction(deliver=False) as session:
-                ids = outbox.claim(session, self.worker_id, **which)
+                ids = outbox.claim(session, self.worker_id, dispute_ids=dispute_ids, row_ids=row_ids)
             if not ids or not self._deliver_in_order(ids):
                 return False
 

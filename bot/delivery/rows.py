@@ -203,9 +203,11 @@ class RowDelivery:
     def _call_as(self, item: Prepared, max_wait: float | None) -> Outcome:
         call, channel, row_id, attempts = item.call, item.channel, item.row_id, item.attempts
         created = item.created
+        if call is None or channel is None:  # (only a row with its outcome already has neither)
+            return item.outcome or Outcome("skipped", error="nothing to send")
         if item.uncertain:
             try:
-                found = self.sender.find_posted(call, channel, row_id, created)  # type: ignore[arg-type]
+                found = self.sender.find_posted(call, channel, row_id, created)
             except SlackApiError as error:
                 lookup = classify_refusal(error, attempts)
                 if lookup.status == "retry":  # Slack cannot say now: ask again later
@@ -235,7 +237,7 @@ class RowDelivery:
             if max_wait is not None and later > max_wait:
                 return Outcome("deferred", error="the channel's turn is later", delay=later)
             self.pacer.wait_turn(target)
-        outcome = self.sender.send(call, channel, row_id, attempts)  # type: ignore[arg-type]
+        outcome = self.sender.send(call, channel, row_id, attempts)
         if outcome.error == "ratelimited":
             self.pacer.hold(channel, outcome.delay)
         return outcome

@@ -22,6 +22,7 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web import SlackResponse
 
 from bot.delivery.calls import Call, Delivered, Post, Update, Upload
 from bot.slack import tokens
@@ -205,7 +206,7 @@ class Sender:
             "limit": 200,
             "oldest": f"{since.timestamp() - 60:.6f}",
         }
-        method = self.client.conversations_history
+        method: Callable[..., SlackResponse] = self.client.conversations_history
         if thread_ts:
             method = self.client.conversations_replies
             kwargs["ts"] = thread_ts

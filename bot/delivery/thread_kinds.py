@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -104,7 +104,7 @@ def living_message(
         return Post(text, blocks, thread_ts=ctx.thread())
 
     def posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
-        found = session.get(model, row.params[param])
+        found = cast(Proposal | Agreement | MediatorRequest | None, session.get(model, row.params[param]))
         if found is not None:
             found.message_ts = done.ts
 
@@ -139,10 +139,14 @@ def _render_proposal(ctx: Ctx, proposal: Proposal) -> tuple[str, list]:
             if proposal.decided_by
             else None
         ),
-        answers=(ctx.session.get(Proposal, proposal.supersedes_id).label if proposal.supersedes_id else None),
+        answers=_label(ctx.session.get(Proposal, proposal.supersedes_id) if proposal.supersedes_id else None),
         replaced_by=_replaced_by(ctx, proposal),
     )
     return proposal_message(proposal, view)
+
+
+def _label(proposal: Proposal | None) -> str | None:
+    return proposal.label if proposal is not None else None
 
 
 def _replaced_by(ctx: Ctx, proposal: Proposal) -> str | None:

@@ -13,8 +13,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from slack_bolt import App
@@ -97,7 +97,10 @@ def connection_limit(most: int = MAX_CONNECTIONS) -> int:
 
 
 def _reply(
-    start_response: StartResponse, status: int, body: str | bytes, headers: dict[str, list[str]] | None = None
+    start_response: StartResponse,
+    status: int,
+    body: str | bytes,
+    headers: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterable[bytes]:
     data = body.encode() if isinstance(body, str) else body
     out = [(k, v) for k, values in (headers or {}).items() for v in values]
@@ -123,7 +126,9 @@ class WebApp:
         self.db = db
         self.metrics = metrics_page.MetricsPage(db)
         # Multi-workspace mode: Slack's install flow, served by Bolt's own WSGI adapter.
-        self.oauth = SlackRequestHandler(bolt) if getattr(bolt, "oauth_flow", None) is not None else None
+        self.oauth = (
+            SlackRequestHandler(bolt) if bolt is not None and getattr(bolt, "oauth_flow", None) else None
+        )
         self.metrics_token = metrics_token  # when set, GET /metrics wants "Bearer <it>"
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.readiness = Readiness(db)
@@ -182,11 +187,12 @@ class WebApp:
         if len(raw) != length:
             return _reply(start_response, 400, "Body shorter than its Content-Length")
         headers = _headers(environ)
+        as_bolt_reads: dict[str, str | Sequence[str]] = {**headers}  # (the same, as Bolt types it)
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError:
             return _reply(start_response, 400, "Body is not UTF-8")
-        content_type = extract_content_type(build_normalized_headers(headers))
+        content_type = extract_content_type(build_normalized_headers(as_bolt_reads))
         if _is_ssl_check(body, content_type):
             return _reply(start_response, 200, "")
         if not self._signed(body, headers):
@@ -206,7 +212,7 @@ class WebApp:
                 BoltRequest(
                     body=body,
                     query=environ.get("QUERY_STRING", ""),
-                    headers=headers,
+                    headers=as_bolt_reads,
                     context={RECEIVED_AT: received, REQUEST_KIND: kind},
                 ),
             )
@@ -219,7 +225,7 @@ class WebApp:
     def _install_flow(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         assert self.oauth is not None
         try:
-            return self.oauth(environ, start_response)
+            return self.oauth(environ, cast(Any, start_response))  # a WSGI start_response
         except Exception:
             log.exception("the install flow failed")
             return _reply(

@@ -10,6 +10,7 @@ middleware, or Parley's listeners read typed strictly (no coercion). Anything el
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -149,9 +150,10 @@ class _Body(_Context):
     """A whole body. Parley's own helpers (context.actor_from_body, errors.tell_privately) read
     `team`, `user` and `channel` at the top as objects, so a plain string is refused there."""
 
-    team: _Team | None = None
-    user: _Actor | None = None
-    channel: _Channel | None = None
+    # A body's own fields are narrower than a context's (objects only): pydantic takes that.
+    team: _Team | None = None  # type: ignore[assignment]
+    user: _Actor | None = None  # type: ignore[assignment]
+    channel: _Channel | None = None  # type: ignore[assignment]
     user_id: SlackId | None = None
     channel_id: str | None = None
 
@@ -340,6 +342,7 @@ def _check_nesting_and_text(data: dict[str, Any]) -> None:
         container, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise Malformed(f"body is nested more than {MAX_DEPTH} levels deep")
+        children: Iterable[Any]
         if isinstance(container, dict):
             for key in container:
                 _check_text(key)
@@ -366,16 +369,17 @@ def check(body: str, content_type: str | None) -> dict[str, Any]:
 
     `content_type` is the media type as Bolt sees it (the header up to any `;`)."""
     data = parse(body, content_type)
+    model: type[_Model]
     if "command" in data:
         kind, model = "command", SlashCommand
     else:
-        kind = data.get("type")
-        if not isinstance(kind, str):
+        said = data.get("type")
+        if not isinstance(said, str):
             raise Malformed("unknown request: no type")
-        found = REQUESTS.get(kind)
+        found = REQUESTS.get(said)
         if found is None:
             raise Malformed("unsupported request type")
-        model = found
+        kind, model = said, found
     try:
         model.model_validate(data)
     except ValidationError as error:

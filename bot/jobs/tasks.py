@@ -32,8 +32,10 @@ def remind_stalled(db: Database) -> int:
     reminded = 0
     for candidate in candidates:
         with db.transaction(deliver=False) as session:
-            team = session.get(Dispute, candidate.dispute_id).team_id
-            dispute = disputes.load(session, team, candidate.dispute_id, lock=True)
+            found = session.get(Dispute, candidate.dispute_id)
+            if found is None:  # erased meanwhile
+                continue
+            dispute = disputes.load(session, found.team_id, candidate.dispute_id, lock=True)
             nudge = nudges.still_due(session, dispute, candidate.kind)
             if nudge is None:
                 continue  # another scheduler process reminded first, or things moved on

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from bot.db import rows_changed
 from bot.services import audit, checkins
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
@@ -374,15 +375,16 @@ def ratify(
 ) -> tuple[bool, list[CheckIn]]:
     """pending → ratified exactly once; the dispute is agreed and check-ins are written."""
     now = utcnow()
-    done = session.execute(
+    done = rows_changed(
+        session,
         update(Agreement)
         .where(
             Agreement.id == agreement.id,
             Agreement.status == AgreementStatus.PENDING,
         )
         .values(status=AgreementStatus.RATIFIED, ratified_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if done != 1:
         return False, []
     session.refresh(agreement)

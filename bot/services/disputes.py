@@ -260,7 +260,7 @@ def get_by_reference(
     if carrier is None:
         query = query.where(Dispute.team_id == team_id)
     else:
-        near = [Dispute.team_id.in_([team_id, carrier])]
+        near: list[ColumnElement[bool]] = [Dispute.team_id.in_([team_id, carrier])]
         if channel:
             near.append(Dispute.channel_id == channel)
         query = query.where(reachable_from(carrier), or_(*near))

@@ -12,8 +12,9 @@ record was deleted. Parley stays installed; uninstalling it from Slack deletes i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.services import audit, outbox
@@ -42,8 +43,8 @@ class Holdings:
 
 
 def holdings(session: Session, team_id: str) -> Holdings:
-    def count(query: object) -> int:
-        return session.scalar(query) or 0  # type: ignore[arg-type]
+    def count(query: Select[Any]) -> int:
+        return session.scalar(query) or 0
 
     return Holdings(
         disputes=count(select(func.count()).select_from(Dispute).where(Dispute.team_id == team_id)),

@@ -94,7 +94,7 @@ def check_export(session: Session, record: dict[str, Any]) -> Checked:
         f"{dispute.team_id}; the file says it was exported "
         f"{exported:%Y-%m-%d %H:%M:%S} UTC, not checked): {agreed}; its timeline "
         f"({shown} events) is the audit trail's up to "
-        f"{trail.events[-1].hash[:12]}…, {later}.",
+        f"{(trail.events[-1].hash or '')[:12]}…, {later}.",
     )
 
 
@@ -361,7 +361,7 @@ def _comparisons(
 def _agreements(
     listed: list[dict[str, Any]], held: list[Agreement], dispute: Dispute, trail: Trail
 ) -> list[tuple[str, bool]]:
-    drafted = {p.get("version") for p in trail.of("agreement.drafted")}
+    drafted: set[Any] = {p.get("version") for p in trail.of("agreement.drafted")}
     out = [("the agreements", sorted(a["version"] for a in listed) == sorted(drafted))]
     by_version = {a.version: a for a in held}
     for a in listed:

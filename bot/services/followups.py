@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.db import rows_changed
 from bot.services import audit, outbox
 from bot.services.people import Person
 from models import ActionItem, Agreement, CheckIn, CheckInStatus, Dispute, utcnow
@@ -74,15 +75,16 @@ def checkin_items(session: Session, checkins: list[CheckIn], *, keep: int | None
 
 def cancel_pending(session: Session, dispute: Dispute, *, actor: Person | None, reason: str) -> int:
     """Cancel every check-in of the dispute that has not been posted yet."""
-    count = session.execute(
+    count = rows_changed(
+        session,
         update(CheckIn)
         .where(
             CheckIn.dispute_id == dispute.id,
             CheckIn.status.in_([CheckInStatus.PENDING, CheckInStatus.POSTING]),
         )
         .values(status=CheckInStatus.CANCELLED, answer_note=reason)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if count:
         audit.record(
             session,

@@ -3,7 +3,7 @@ side") and which button it puts first. Read from the database as it stands."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -43,17 +43,17 @@ class NextStep:
 def next_step(session: Session, dispute: Dispute) -> NextStep:
     shared = frozenset(perspectives.shared_sides_of(session, dispute.id))
     revealed = perspectives.is_revealed(session, dispute.id)
-    base = {"shared": shared, "revealed": revealed}
+    base = NextStep(Step.PROPOSE, shared=shared, revealed=revealed)
     if dispute.status in (DisputeStatus.RESOLVED, DisputeStatus.CLOSED):
-        return NextStep(Step.ENDED, **base)
+        return replace(base, step=Step.ENDED)
     if dispute.status == DisputeStatus.AGREED:
-        return NextStep(Step.CARRY_OUT, **base)
+        return replace(base, step=Step.CARRY_OUT)
     if dispute.status == DisputeStatus.AGREEMENT_PENDING:
         pending = agreements.latest(session, dispute.id)
         if pending is not None and pending.status == AgreementStatus.PENDING:
             state = agreements.approval_state(dispute, pending)
             waiting = {side for side, _ in state.missing} | {p.side for p in state.missing_people}
-            return NextStep(Step.APPROVE, frozenset(waiting), **base)
+            return replace(base, step=Step.APPROVE, waiting=frozenset(waiting))
     open_proposals = session.scalars(
         select(Proposal)
         .where(Proposal.dispute_id == dispute.id, Proposal.status == ProposalStatus.OPEN)
@@ -64,8 +64,14 @@ def next_step(session: Session, dispute: Dispute) -> NextStep:
             (Side.CLIENT if p.author.side == Side.PROVIDER else Side.PROVIDER, p.label)
             for p in open_proposals
         )
-        return NextStep(Step.ANSWER, frozenset(side for side, _ in answers), answers[-1][1], answers, **base)
+        return replace(
+            base,
+            step=Step.ANSWER,
+            waiting=frozenset(side for side, _ in answers),
+            proposal=answers[-1][1],
+            answers=answers,
+        )
     missing = sides_present(dispute) - shared
     if missing:  # (when the channel does not seal accounts, the first is out before the second)
-        return NextStep(Step.SHARE, frozenset(missing), **base)
-    return NextStep(Step.PROPOSE, **base)
+        return replace(base, step=Step.SHARE, waiting=frozenset(missing))
+    return base

@@ -9,7 +9,9 @@ description is then the opener's perspective, shown where perspectives are."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,7 +44,7 @@ def open_with_account(session: Session, data: disputes.NewDispute, *, seal: bool
 
 def account_given_in(session: Session, dispute: Dispute) -> bool:
     """account_given, read from the dispute's trail."""
-    payloads = session.scalars(
+    payloads: Sequence[dict[str, Any] | None] = session.scalars(
         select(AuditEvent.payload).where(
             AuditEvent.dispute_id == dispute.id, AuditEvent.kind == "dispute.opened"
         )

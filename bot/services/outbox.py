@@ -17,13 +17,14 @@ Rules the claims keep (each proved by a test in tests/integration/test_outbox_cl
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.db import OUTBOX
+from bot.db import OUTBOX, rows_changed
 from bot.services import audit
 from bot.services.people import Person
 from models import UNDELIVERED, Dispute, OutboxMessage, OutboxStatus, utcnow
@@ -139,13 +140,13 @@ def _nothing_waiting(now: datetime, *, parked_too: bool = False) -> Any:
     return or_(OutboxMessage.dispute_id.is_(None), OutboxMessage.dispute_id.not_in(busy))
 
 
-def _whole_runs(session: Session, locked: list[tuple[int, int | None]]) -> list[int]:
+def _whole_runs(session: Session, locked: Sequence[tuple[int, int | None]]) -> list[int]:
     """Of the rows just locked, those whose dispute's earlier undelivered rows are all among them:
     a run is claimed from its dispute's first undelivered row on, never from its middle (a row
     passed over because another worker was claiming it at that moment would be overtaken)."""
     ids = [row_id for row_id, _ in locked]
     disputes = {dispute_id for _, dispute_id in locked if dispute_id is not None}
-    left_out: dict[int, int] = {}
+    left_out: dict[int | None, int] = {}
     if disputes:
         left_out = dict(
             session.execute(
@@ -230,7 +231,7 @@ def claim(
     # Chosen, then locked (PostgreSQL locks no rows of a query with a window function), then
     # claimed, each statement linear in the rows at hand. `due` is re-checked against the newest
     # version of a row another worker claimed meanwhile.
-    chosen = session.scalars(eligible.limit(limit)).all()
+    chosen: Sequence[int] = session.scalars(eligible.limit(limit)).all()
     if not chosen:
         return []
     locked = session.execute(
@@ -454,7 +455,8 @@ def skipped(session: Session, worker: str, row_id: int, reason: str, *, locked: 
 def slack_is_back(session: Session, *, now: datetime | None = None) -> int:
     """A delivery went through: rows parked by the outage are due now, not at their backoff."""
     now = now or utcnow()
-    return session.execute(
+    return rows_changed(
+        session,
         update(OutboxMessage)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
@@ -462,8 +464,8 @@ def slack_is_back(session: Session, *, now: datetime | None = None) -> int:
             OutboxMessage.last_error.startswith(SLACK_UNAVAILABLE),
         )
         .values(next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
 
 
 def needs_attention(
@@ -492,17 +494,18 @@ def needs_attention(
             select(Dispute).where(Dispute.id.in_({r.dispute_id for r in rows if r.dispute_id}))
         )
     }
-    return [(row, refs.get(row.dispute_id)) for row in rows]
+    return [(row, refs.get(row.dispute_id) if row.dispute_id else None) for row in rows]
 
 
 def forget_delivered(session: Session, *, now: datetime | None = None) -> int:
     """Delivered and skipped rows go after two weeks; failed ones stay for App Home and audit."""
     now = now or utcnow()
-    return session.execute(
+    return rows_changed(
+        session,
         delete(OutboxMessage)
         .where(
             OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.SKIPPED]),
             OutboxMessage.done_at < now - KEEP_DELIVERED,
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )

@@ -161,7 +161,7 @@ def figures(session: Session, team_id: str, *, now: datetime | None = None) -> F
         .join(Agreement, Agreement.dispute_id == Dispute.id)
         .where(recent, Agreement.status == "ratified")
     ).all()
-    days = [(ratified - created).total_seconds() / 86400 for created, ratified in pairs]
+    days = [(ratified - created).total_seconds() / 86400 for created, ratified in pairs if ratified]
     rating = session.scalar(
         select(func.avg(Feedback.rating)).join(Dispute, Dispute.id == Feedback.dispute_id).where(recent)
     )

@@ -82,8 +82,8 @@ def is_revealed(session: Session, dispute_id: int) -> bool:
             .select_from(Perspective)
             .where(Perspective.dispute_id == dispute_id, Perspective.released_at.is_not(None))
         )
-        > 0
-    )
+        or 0
+    ) > 0
 
 
 def latest_for(session: Session, party: Party) -> Perspective | None:

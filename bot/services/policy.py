@@ -57,7 +57,7 @@ def effective_policy(session: Session, team_id: str, channel_id: str) -> Effecti
                 elif name == "mediators":
                     value = tuple(u for u in value.split(",") if u)
                 values[name] = value
-    return EffectivePolicy(**values)  # type: ignore[arg-type]
+    return EffectivePolicy(**values)  # type: ignore[arg-type]  # each value is its field's (FIELDS)
 
 
 def set_policy(

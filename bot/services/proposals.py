@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from bot.db import rows_changed
 from bot.services import audit
 from bot.services.disputes import require_active, start_discussion
 from bot.services.errors import DomainError, NotAllowed, NotFound
@@ -224,12 +225,13 @@ def _decide(
     values: dict[str, object] = {"status": status}
     if by is not None:
         values.update(decided_by_party_id=by.id, decided_at=now, decline_reason=reason)
-    done = session.execute(
+    done = rows_changed(
+        session,
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.OPEN)
         .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     session.refresh(proposal)
     return done == 1
 

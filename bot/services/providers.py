@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -70,7 +72,7 @@ def hand_over(session: Session, channel_id: str, *, from_team: str, to_team: str
             "and another organization is the provider here now."
         )
     row.team_id, row.set_by_team, row.set_by_user, row.set_at = (to_team, by.team_id, by.user_id, utcnow())
-    sides = {from_team: {"to_team": to_team}, to_team: {"from_team": from_team}}
+    sides: dict[str, dict[str, Any]] = {from_team: {"to_team": to_team}, to_team: {"from_team": from_team}}
     for team in sorted(sides):  # two workspaces' chains: their locks in one order for everyone
         audit.record(
             session,

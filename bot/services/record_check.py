@@ -301,5 +301,5 @@ def _called(name: str | None, user_id: str) -> str:
     return f" (the file calls them {quoted(name, limit=NAME_LIMIT)}, not checked)"
 
 
-def at_minute(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+def at_minute(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "an unrecorded time"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.db import rows_changed
 from models import HandledRequest, utcnow
 
 KEEP = timedelta(days=1)  # Slack retries an event for about an hour; signatures age out in 5 min
@@ -32,7 +34,7 @@ def first_time(session: Session, key: str) -> bool:
 
 # A Core statement on the table (not an ORM insert of the entity): this runs before the work of
 # nearly every request, and the ORM's bulk-insert machinery would cost it twice the CPU.
-_TABLE = HandledRequest.__table__
+_TABLE = cast(Table, HandledRequest.__table__)
 _CLAIM = {
     postgresql: insert(_TABLE).on_conflict_do_nothing(index_elements=["key"]).returning(_TABLE.c.key)
     for postgresql, insert in ((True, postgresql_insert), (False, sqlite_insert))
@@ -40,8 +42,7 @@ _CLAIM = {
 
 
 def forget_older_than(session: Session, cutoff: datetime) -> int:
-    result = session.execute(delete(HandledRequest).where(HandledRequest.at < cutoff))
-    return result.rowcount  # type: ignore[attr-defined]
+    return rows_changed(session, delete(HandledRequest).where(HandledRequest.at < cutoff))
 
 
 def forget_old(session: Session) -> int:

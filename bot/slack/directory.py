@@ -56,7 +56,7 @@ class Directory:
         """The same directory answering only from its cache (NotCached otherwise): for use where
         Slack must not be called, inside a database transaction."""
         view = copy.copy(self)
-        view._client = _NoSlack()  # type: ignore[assignment]
+        view._client = _NoSlack()  # type: ignore[assignment]  # a WebClient's stand-in that refuses
         return view
 
     def lookup(self, user_id: str, *, fresh: bool = False) -> Profile:

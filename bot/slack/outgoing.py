@@ -122,7 +122,7 @@ class ParleyClient(KeepAliveWebClient):
     def __deepcopy__(self, memo: dict[int, Any]) -> ParleyClient:
         return self
 
-    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         check_no_transaction(api_method)
         if not self.token:  # multi-workspace mode: the installation this call acts for
             _use_current_token(api_method, kwargs)

@@ -9,7 +9,10 @@ from bot.blocks.status_card import CardNames
 from bot.slack.directory import Directory
 from models import Dispute, Side
 
-FALLBACK = {Side.PROVIDER: "the provider", Side.CLIENT: "the client"}  # Slack could not name it
+FALLBACK: dict[str, str] = {
+    Side.PROVIDER: "the provider",
+    Side.CLIENT: "the client",
+}  # Slack could not name it
 
 
 def _teams(dispute: Dispute, side: str) -> list[str]:
@@ -36,14 +39,14 @@ def side_name(directory: Directory, dispute: Dispute, side: str) -> str:
 
 
 def side_names(directory: Directory, dispute: Dispute, sides: Iterable[str]) -> list[str]:
-    order = {Side.PROVIDER: 0, Side.CLIENT: 1}
+    order: dict[str, int] = {Side.PROVIDER: 0, Side.CLIENT: 1}
     return [side_name(directory, dispute, s) for s in sorted(sides, key=lambda s: order.get(s, 2))]
 
 
 def card_names(directory: Directory, dispute: Dispute) -> CardNames:
     """The names a card (and the messages like it) shows: each side's organization, and every
     person in the dispute."""
-    orgs = {
+    orgs: dict[str, str] = {
         side: name for side in (Side.PROVIDER, Side.CLIENT) if (name := org_name(directory, dispute, side))
     }
     people = {p.user_id: directory.name_of(p.team_id, p.user_id) for p in dispute.parties}

@@ -30,6 +30,14 @@ class Work:
     actor: Person
     party: Party | None
 
+    @property
+    def member(self) -> Party:
+        """The acting party, where `on_dispute` was told that only a party (`party=`) or one of
+        the two sides (`side=`) may act: it checked them already."""
+        if self.party is None:
+            raise TypeError("on_dispute was not asked to require a party")
+        return self.party
+
     def say(self, kind: str, **params: Any) -> OutboxMessage:
         """Owe a message about the dispute; the acting person is told if Slack refuses it."""
         return outbox.say(self.session, self.dispute, kind, notify=self.actor, **params)

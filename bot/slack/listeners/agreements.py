@@ -72,6 +72,7 @@ def _open_form(
         dispute = disputes.load(session, host_team_id(context), dispute_id)
         require_party(dispute, context["actor"], "draft the agreement")
         agreements.ensure_changeable(session, dispute)
+        editing: int | None
         if agreement_id is not None:
             agreement = agreements.get(session, dispute, agreement_id)
             if agreement.status != AgreementStatus.PENDING:
@@ -139,7 +140,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             work.session, work.dispute.team_id, work.dispute.channel_id
         ).approvals_required
         agreement, old = agreements.draft(
-            work.session, work.dispute, work.party, form["data"], actor=work.actor, approvals_rule=rule
+            work.session, work.dispute, work.member, form["data"], actor=work.actor, approvals_rule=rule
         )
         work.say("agreement", agreement=agreement.id)
         if old is not None:
@@ -159,7 +160,7 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     with on_dispute(context, ref.d, party="approve the agreement") as work:
         agreement = agreements.get(work.session, work.dispute, ref.a)
         outcome = agreements.approve(
-            work.session, work.dispute, agreement, work.party, shown_hash=ref.h, actor=work.actor, tz=tz
+            work.session, work.dispute, agreement, work.member, shown_hash=ref.h, actor=work.actor, tz=tz
         )
         if not outcome.already:
             work.say("agreement.update", agreement=agreement.id)
@@ -239,7 +240,7 @@ def on_changes(client: WebClient, context: BoltContext) -> None:
     with on_dispute(context, form["meta"].d, party="request changes") as work:
         agreement = agreements.get(work.session, work.dispute, form["meta"].a)
         agreements.request_changes(
-            work.session, work.dispute, agreement, work.party, form["what"], actor=work.actor
+            work.session, work.dispute, agreement, work.member, form["what"], actor=work.actor
         )
         work.say_by_actor("agreement.changes", agreement=agreement.id, what=form["what"])
 

@@ -23,9 +23,10 @@ def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltCont
     if joined == context.bot_user_id:
         team = host_team_id(context)
     elif deps.settings.multi_workspace and isinstance(joined, str):
-        team = installs.team_of_bot(deps.db, deps.settings.slack_client_id, joined)
-        if team is None:
+        bots_team = installs.team_of_bot(deps.db, deps.settings.slack_client_id, joined)
+        if bots_team is None:
             return  # someone else joined; nothing to say
+        team = bots_team
     else:
         return
     if team == host_team_id(context):

@@ -53,7 +53,9 @@ def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltCo
     """One of the three buttons under a check-in's action item."""
     ref = button_value(body, CheckInAnswer)
     with on_dispute(context, ref.d, party="answer check-ins") as work:
-        done = aftercare.answer(work.session, work.dispute, ref.c, ref.i, work.party, value, actor=work.actor)
+        done = aftercare.answer(
+            work.session, work.dispute, ref.c, ref.i, work.member, value, actor=work.actor
+        )
         if done.next_checkin_moved:  # the card names it; the card goes first, as in the outbox
             work.update_card()
         work.say_by_actor("checkin.update", checkin=ref.c, item=done.item.id, value=value)
@@ -68,7 +70,7 @@ def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltCo
 def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, DisputeButton)
     with on_dispute(context, ref.d, party="confirm the outcome") as work:
-        aftercare.confirm_resolved(work.session, work.dispute, work.party, actor=work.actor)
+        aftercare.confirm_resolved(work.session, work.dispute, work.member, actor=work.actor)
         work.say_by_actor("dispute.resolved", trail=work.trail_head())
         work.update_card()
         ask_for_lessons(work)

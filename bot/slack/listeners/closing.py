@@ -81,7 +81,7 @@ def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 def on_close_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     with on_dispute(context, form["meta"].d, party="close or withdraw it") as work:
-        outcome = closing.close(work.session, work.dispute, work.party, form["reason"], actor=work.actor)
+        outcome = closing.close(work.session, work.dispute, work.member, form["reason"], actor=work.actor)
         if outcome.ended:
             work.say_by_actor("dispute.ended", how=outcome.ended)
         else:

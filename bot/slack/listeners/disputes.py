@@ -289,7 +289,9 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         # Slack took neither the card nor the note (an outage): the note is owed too, after
         # the card (the outbox keeps a dispute's order), as a direct message.
         with deps.db.transaction() as session:
-            outbox.say(session, session.get(Dispute, dispute.id), "notice.saved", channel_id=actor.user_id)
+            saved = session.get(Dispute, dispute.id)
+            if saved is not None:  # (not erased meanwhile)
+                outbox.say(session, saved, "notice.saved", channel_id=actor.user_id)
 
 
 LISTENERS = (

@@ -108,7 +108,7 @@ def check(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         errors[ids.B_MEDIATOR_REASON] = say_why_both_sides_see()
     if bool(listed) == bool(anyone):
         errors[ids.B_MEDIATOR_ANYONE] = choose_one_mediator()
-    people, problem = resolve_people(names, [listed or anyone]) if (listed or anyone) else ([], None)
+    people, problem = resolve_people(names, [listed or anyone or ""]) if (listed or anyone) else ([], None)
     if problem:
         errors[ids.B_MEDIATOR_ANYONE] = problem
     if errors:
@@ -130,12 +130,11 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     deps = deps_of(context)
     with on_dispute(context, form["meta"].d, side="request a mediator") as work:
-        assert work.party is not None
         asked = mediation.request(
             work.session,
             work.dispute,
             form["mediator"],
-            asker=work.party,
+            asker=work.member,
             actor=work.actor,
             reason=form["reason"],
         )
@@ -146,7 +145,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
 
 
 def _send_note(work: Work, deps: Deps, mediator: str, note: str) -> None:
-    where = note_destination(work.session, deps, work.dispute, work.party)  # type: ignore[arg-type]
+    where = note_destination(work.session, deps, work.dispute, work.member)
     if where is None:  # the form had no note field: a submission made some other way
         return
     sender = {"send_as": where.team} if where.team != work.dispute.team_id else {}
@@ -174,9 +173,8 @@ def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) ->
 def _answer(body: dict[str, Any], context: BoltContext, *, accept: bool) -> None:
     ref = button_value(body, MediatorButton)
     with on_dispute(context, ref.d, side="decide on a mediator") as work:
-        assert work.party is not None
         asked = mediation.get(work.session, work.dispute, ref.r)
-        mediation.answer(work.session, work.dispute, asked, work.party, accept=accept, actor=work.actor)
+        mediation.answer(work.session, work.dispute, asked, work.member, accept=accept, actor=work.actor)
         work.say("mediator.request.update", request=asked.id)
         work.update_card()
 

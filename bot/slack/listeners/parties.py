@@ -44,7 +44,7 @@ def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context
         problem = messages.form_out_of_date()
     elif not newcomers and not problem:
         problem = no_newcomers()
-    if not problem:
+    if not problem and meta is not None:
         with deps_of(context).db.read() as session:  # whose dispute it is: one indexed read
             dispute = disputes.load(session, host_team_id(context), meta.d)
             if not all(of_the_two(dispute, n) for n in newcomers):

@@ -125,7 +125,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     with on_dispute(context, form["meta"].d, side="share a perspective") as work:
         seal = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id).seal_perspectives
         outcome = perspectives.share(
-            work.session, work.dispute, work.party, form["text"], seal=seal, actor=work.actor
+            work.session, work.dispute, work.member, form["text"], seal=seal, actor=work.actor
         )
         # Sealed: the card says who has told its side (no post). Both told: both sides' accounts
         # in one message. Otherwise (sealing off, a revision after the reveal) this one.

@@ -128,7 +128,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     meta = form["meta"]
     with on_dispute(context, meta.d, side="propose solutions") as work:
         done = proposals.propose(
-            work.session, work.dispute, work.party, form["draft"], actor=work.actor, counter_of=meta.counter
+            work.session, work.dispute, work.member, form["draft"], actor=work.actor, counter_of=meta.counter
         )
         work.say("proposal", proposal=done.proposal.id)
         if done.superseded:
@@ -152,7 +152,7 @@ def _settle(context: BoltContext, ref: ProposalButton | DeclineMeta, step: Step,
     """Decide a proposal (`step`), then say so in the thread and update its message."""
     with on_dispute(context, ref.d, party="answer proposals") as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
-        step(work.session, work.dispute, proposal, work.party, work.actor)
+        step(work.session, work.dispute, proposal, work.member, work.actor)
         work.say_by_actor("proposal.settled", proposal=proposal.id, verb=verb)
         work.say("proposal.update", proposal=proposal.id)
         work.update_card()
@@ -182,13 +182,13 @@ def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     today = today_for(deps.directory, context["actor"].user_id)
     with on_dispute(context, ref.d, party="answer proposals") as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
-        proposals.answer(work.session, work.dispute, proposal, work.party, accept=True, actor=work.actor)
+        proposals.answer(work.session, work.dispute, proposal, work.member, accept=True, actor=work.actor)
         policy = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id)
         outcome = agreements.accept_as_agreement(
             work.session,
             work.dispute,
             proposal,
-            work.party,
+            work.member,
             actor=work.actor,
             approvals_rule=policy.approvals_required,
             checkin_days=policy.checkin_days,

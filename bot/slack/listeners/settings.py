@@ -3,11 +3,12 @@ and handing the provider role in a shared channel to the other organization."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import String
 
 from bot import ids
 from bot.blocks import messages
@@ -47,7 +48,7 @@ from bot.slack.internal import is_internal_channel
 from bot.slack.listen import ONCE, On
 from models import Policy
 
-MEDIATORS_COLUMN = Policy.__table__.c.mediators.type.length  # "U1,U2,…" must fit
+MEDIATORS_COLUMN: int = cast(String, Policy.__table__.c.mediators.type).length or 0  # "U1,U2,…" must fit
 
 
 def open_settings(client: WebClient, command: dict[str, Any], context: BoltContext) -> None:
