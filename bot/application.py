@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.db import Database, build_engine
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.pacer import ChannelPacer
+from bot.delivery.rows import check_kinds
 from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
 from bot.http.app import WebApp
@@ -123,6 +124,7 @@ def build_deliverer(
     """The outbox's delivery, wired to `db`: every transaction's messages go right after its
     commit. One per process (web or worker): its pacer is that process's view of each channel.
     `store`: the process's installation store, when it has one already (a web process)."""
+    check_kinds()  # a message kind without a renderer stops start-up, not a delivery
     client = build_client(settings, delivery=True, timeout=timeout)
     deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
     if settings.multi_workspace:  # each row with its workspace's token

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.rounds import Rounds
 from bot.delivery.rows import Prepared, unexpected
-from bot.delivery.sender import Outcome
+from bot.delivery.sender import Outcome, OutcomeStatus
 from bot.services import outbox
 from bot.slack.directory import NotCached
 from models import OutboxMessage, utcnow
@@ -144,8 +144,8 @@ class Deliverer(Rounds):
                 except Exception as error:
                     log.exception("delivering row %s failed unexpectedly", item.row_id)
                     outcome = unexpected(item, error)
-                if outcome.status == "deferred":  # due now: the tick's threads wait for its turn
-                    outcome = Outcome("deferred", error=outcome.error)
+                if outcome.status == OutcomeStatus.DEFERRED:  # due now: the tick's threads wait for its turn
+                    outcome = Outcome(OutcomeStatus.DEFERRED, error=outcome.error)
                 if not self._finish(item, outcome, delivered).final:
                     with self.db.transaction(deliver=False) as session:
                         outbox.put_back(session, self.worker_id, ids[done:])
@@ -164,7 +164,16 @@ class Deliverer(Rounds):
                 row = session.get(OutboxMessage, row_id)
                 if row is None:
                     prepared.append(
-                        Prepared(row_id, "", None, None, 0, False, utcnow(), Outcome("skipped", error="gone"))
+                        Prepared(
+                            row_id,
+                            "",
+                            None,
+                            None,
+                            0,
+                            False,
+                            utcnow(),
+                            Outcome(OutcomeStatus.SKIPPED, error="gone"),
+                        )
                     )
                     continue
                 prepared.append(self._prepare(session, row))
@@ -177,7 +186,7 @@ class Deliverer(Rounds):
     ) -> Outcome:
         if (
             delivered is not None
-            and outcome.status == "sent"
+            and outcome.status == OutcomeStatus.SENT
             and item.kind is not None
             and item.kind.after is None
         ):
@@ -187,6 +196,6 @@ class Deliverer(Rounds):
         with self.db.transaction() as session:
             self._record_many_in(session, delivered or [])
             self._record_in(session, item, outcome)
-        if outcome.status == "sent":
+        if outcome.status == OutcomeStatus.SENT:
             self._slack_is_back()
         return outcome

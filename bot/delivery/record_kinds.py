@@ -22,6 +22,7 @@ from bot.payloads import CheckButton
 from bot.services import agreements, outbox
 from bot.services.certificates import agreement_record, approved_how
 from bot.services.followups import next_checkin
+from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
 from bot.slack.sides import card_names
 from models import Agreement, AuditEvent, Dispute, OutboxMessage, Side
@@ -98,14 +99,14 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
     if reason in BLOCKS_REFUSED and not row.params.get("plain"):
         # Slack documents a file share's blocks loosely ("rich text blocks"): if it will not
         # take the "How to check this record" button there, the same share goes without it.
-        outbox.say(session, dispute, "agreement.in_effect", **{**row.params, "plain": True})
+        outbox.say(session, dispute, MessageKind.AGREEMENT_IN_EFFECT, **{**row.params, "plain": True})
         return
     tell = row.params.get("tell")
     notify = Person(team_id=tell[0], user_id=tell[1]) if isinstance(tell, list) and len(tell) == 2 else None
     outbox.say(
         session,
         dispute,
-        "agreement.in_effect.text",
+        MessageKind.AGREEMENT_IN_EFFECT_TEXT,
         agreement=agreement.id,
         trail=row.params.get("trail"),
         reason=reason,
@@ -115,7 +116,7 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
         outbox.say(
             session,
             dispute,
-            "agreement.certificate",
+            MessageKind.AGREEMENT_CERTIFICATE,
             channel_id=approval.user_id,
             agreement=agreement.id,
             trail=row.params.get("trail"),
@@ -176,12 +177,12 @@ def _old_certificate_refused(session: Session, row: OutboxMessage, reason: str) 
     agreement = session.get(Agreement, row.params["agreement"])
     if dispute is None or agreement is None:
         return
-    outbox.say(session, dispute, "agreement.text", agreement=agreement.id, reason=reason)
+    outbox.say(session, dispute, MessageKind.AGREEMENT_TEXT, agreement=agreement.id, reason=reason)
     for approval in agreements.approval_state(dispute, agreement).valid:
         outbox.say(
             session,
             dispute,
-            "agreement.certificate",
+            MessageKind.AGREEMENT_CERTIFICATE,
             channel_id=approval.user_id,
             agreement=agreement.id,
             trail=row.params.get("trail"),

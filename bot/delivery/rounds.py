@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.delivery.lanes import Lanes
 from bot.delivery.rows import KINDS, Prepared, RowDelivery, prefetch
-from bot.delivery.sender import Outcome, backoff
+from bot.delivery.sender import Outcome, OutcomeStatus, backoff
 from bot.services import outbox
 from models import OutboxMessage
 
@@ -168,7 +168,9 @@ class Rounds(RowDelivery):
                 except Exception as error:
                     log.exception("rendering delivery %s failed; trying again later", row.id)
                     later = Outcome(
-                        "retry", error=f"render: {type(error).__name__}", delay=backoff(row.attempts + 1)
+                        OutcomeStatus.RETRY,
+                        error=f"render: {type(error).__name__}",
+                        delay=backoff(row.attempts + 1),
                     )
                     run.append(
                         Prepared(
@@ -193,7 +195,7 @@ class Rounds(RowDelivery):
             for item, outcome in finished:
                 self._record_in(session, item, outcome, locked=True)
             outbox.put_back(session, self.worker_id, untried)
-        sent = sum(1 for _, outcome in finished if outcome.status == "sent")
+        sent = sum(1 for _, outcome in finished if outcome.status == OutcomeStatus.SENT)
         if sent:
             self._slack_is_back()
         return sent

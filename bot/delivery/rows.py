@@ -26,9 +26,10 @@ from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Upload
 from bot.delivery.followup_kinds import FOLLOWUP_KINDS
 from bot.delivery.pacer import ChannelPacer
 from bot.delivery.record_kinds import RECORD_KINDS
-from bot.delivery.sender import Outcome, Sender, backoff, classify_refusal
+from bot.delivery.sender import Outcome, OutcomeStatus, Sender, backoff, classify_refusal
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services import outbox
+from bot.services.message_kinds import MessageKind
 from bot.slack import tokens
 from bot.slack.directory import Directory
 from models import Dispute, OutboxMessage, utcnow
@@ -36,6 +37,20 @@ from models import Dispute, OutboxMessage, utcnow
 log = logging.getLogger("parley.delivery")
 
 KINDS: dict[str, Kind] = {**THREAD_KINDS, **RECORD_KINDS, **FOLLOWUP_KINDS}
+# A stored row of a kind this release cannot render (a newer release wrote it, and this one
+# still runs): kept, and tried again this much later, by which time the newer release may have it.
+UNKNOWN_KIND_DELAY = 600.0
+
+
+def check_kinds() -> None:
+    """Every message kind has a renderer, and every renderer a kind: at start-up (build_deliverer)
+    and in a test, never when a message is first due."""
+    known = {kind.value for kind in MessageKind}
+    missing, strays = sorted(known - set(KINDS)), sorted(set(KINDS) - known)
+    if missing or strays:
+        raise RuntimeError(f"message kinds without a renderer: {missing}; renderers of no kind: {strays}")
+
+
 # Slack's answers to a token that no longer works; in multi-workspace mode the row is tried
 # again (a few times) with whatever token the store then has, or another organization's.
 TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "token_expired", "not_authed"})
@@ -96,7 +111,10 @@ def unexpected(item: Prepared, error: Exception) -> Outcome:
     """A delivery that raised what no rule expects (a bug): tried again later, and looked up in
     Slack first, since it may have been posted."""
     return Outcome(
-        "retry", error=f"unexpected: {type(error).__name__}", delay=backoff(item.attempts + 1), uncertain=True
+        OutcomeStatus.RETRY,
+        error=f"unexpected: {type(error).__name__}",
+        delay=backoff(item.attempts + 1),
+        uncertain=True,
     )
 
 
@@ -146,17 +164,27 @@ class RowDelivery:
             row.created_at,
             teams=senders(row, dispute),
         )
+        if kind is None:
+            log.warning(
+                "outbox row %s is of kind %r, which this release of Parley does not know: kept, "
+                "and tried again in %d s",
+                row.id,
+                row.kind,
+                UNKNOWN_KIND_DELAY,
+            )
+            item.outcome = Outcome(
+                OutcomeStatus.RETRY, error=f"unknown kind {row.kind}", delay=UNKNOWN_KIND_DELAY
+            )
+            return item
         try:
-            if kind is None:
-                raise Skip(f"unknown kind {row.kind}")
             # Names it may look up: with the workspace's token, found only if a lookup is made
             # (never while a transaction renders a message ahead: names come from the cache).
             with tokens.acting_as(lambda: self._token(item.teams)[1]):
                 item.call = kind.render(Ctx(session, row, dispute, names or self.names))
         except Skip as skip:
-            item.outcome = Outcome("skipped", error=skip.reason)
+            item.outcome = Outcome(OutcomeStatus.SKIPPED, error=skip.reason)
         except tokens.NotInstalled as gone:  # the workspace removed Parley: nothing to send
-            item.outcome = Outcome("skipped", error=str(gone))
+            item.outcome = Outcome(OutcomeStatus.SKIPPED, error=str(gone))
         return item
 
     @staticmethod
@@ -178,15 +206,15 @@ class RowDelivery:
         try:
             team, token = self._token(item.teams)
         except tokens.NotInstalled as gone:  # the workspace removed Parley: nothing to send
-            return Outcome("skipped", error=str(gone))
+            return Outcome(OutcomeStatus.SKIPPED, error=str(gone))
         with tokens.acting_as(token):
             outcome = self._call_as(item, max_wait)
-        if token and outcome.status == "failed" and outcome.error in TOKEN_GONE:
+        if token and outcome.status == OutcomeStatus.FAILED and outcome.error in TOKEN_GONE:
             # Revoked since it was looked up (another process heard of it first): look again,
             # and send with another organization's installation if this one is gone.
             self.forget_token(team)
             if item.attempts < TOKEN_RETRIES:
-                return Outcome("retry", error=outcome.error, delay=backoff(item.attempts + 1))
+                return Outcome(OutcomeStatus.RETRY, error=outcome.error, delay=backoff(item.attempts + 1))
         return outcome
 
     def _token(self, teams: tuple[str, ...]) -> tuple[str, str | None]:
@@ -204,15 +232,15 @@ class RowDelivery:
         call, channel, row_id, attempts = item.call, item.channel, item.row_id, item.attempts
         created = item.created
         if call is None or channel is None:  # (only a row with its outcome already has neither)
-            return item.outcome or Outcome("skipped", error="nothing to send")
+            return item.outcome or Outcome(OutcomeStatus.SKIPPED, error="nothing to send")
         if item.uncertain:
             try:
                 found = self.sender.find_posted(call, channel, row_id, created)
             except SlackApiError as error:
                 lookup = classify_refusal(error, attempts)
-                if lookup.status == "retry":  # Slack cannot say now: ask again later
+                if lookup.status == OutcomeStatus.RETRY:  # Slack cannot say now: ask again later
                     return Outcome(
-                        "retry",
+                        OutcomeStatus.RETRY,
                         error=f"lookup: {lookup.error}",
                         delay=lookup.delay,
                         uncertain=True,
@@ -222,7 +250,7 @@ class RowDelivery:
                 found = None
             except Exception as error:  # noqa: BLE001 - cannot look: try again later
                 return Outcome(
-                    "retry",
+                    OutcomeStatus.RETRY,
                     error=f"lookup: {type(error).__name__}",
                     delay=backoff(attempts + 1),
                     uncertain=True,
@@ -230,12 +258,12 @@ class RowDelivery:
                 )
             if found:
                 log.info("delivery %s was already in Slack (%s); not posting it again", row_id, found)
-                return Outcome("sent", Delivered(ts=found))
+                return Outcome(OutcomeStatus.SENT, Delivered(ts=found))
         target = self._paced_in(item)
         if target is not None:
             later = self.pacer.ready_at(target) - time.monotonic()
             if max_wait is not None and later > max_wait:
-                return Outcome("deferred", error="the channel's turn is later", delay=later)
+                return Outcome(OutcomeStatus.DEFERRED, error="the channel's turn is later", delay=later)
             self.pacer.wait_turn(target)
         outcome = self.sender.send(call, channel, row_id, attempts)
         if outcome.error == "ratelimited":
@@ -251,14 +279,14 @@ class RowDelivery:
         """Record what happened to a row, with what it means for the domain (its kind's hooks).
         `locked`: the caller has locked the rows already (a round, recorded at once)."""
         row_id, kind = item.row_id, item.kind
-        if outcome.status == "deferred":
+        if outcome.status == OutcomeStatus.DEFERRED:
             outbox.put_back(
                 session,
                 self.worker_id,
                 [row_id],
                 not_before=utcnow() + timedelta(seconds=outcome.delay) if outcome.delay else None,
             )
-        elif outcome.status == "sent":
+        elif outcome.status == OutcomeStatus.SENT:
             row = outbox.sent(
                 session,
                 self.worker_id,
@@ -268,12 +296,12 @@ class RowDelivery:
             )
             if row is not None and kind is not None and kind.after is not None:
                 kind.after(session, row, outcome.delivered or Delivered())
-        elif outcome.status == "skipped":
+        elif outcome.status == OutcomeStatus.SKIPPED:
             outbox.skipped(session, self.worker_id, row_id, outcome.error, locked=locked)
             row = session.get(OutboxMessage, row_id)
             if row is not None and kind is not None and kind.skipped is not None:
                 kind.skipped(session, row, outcome.error)
-        elif outcome.status == "failed":
+        elif outcome.status == OutcomeStatus.FAILED:
             row = outbox.failed(session, self.worker_id, row_id, outcome.error, locked=locked)
             if row is not None and kind is not None and kind.failed is not None:
                 kind.failed(session, row, outcome.error)

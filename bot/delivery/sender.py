@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from urllib.error import URLError
 
@@ -43,9 +44,19 @@ MAX_BACKOFF = 300.0
 LOOKUP_PAGES = 5  # how far back (×200 messages) to look for a message whose answer was lost
 
 
+class OutcomeStatus(StrEnum):
+    """What became of one attempt to deliver an outbox row."""
+
+    SENT = "sent"
+    RETRY = "retry"  # try again after `delay`
+    FAILED = "failed"  # Slack refused it for good
+    SKIPPED = "skipped"  # nothing to send any more (the row's subject is gone, say)
+    DEFERRED = "deferred"  # due now, left for the tick (a busy channel)
+
+
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent" | "retry" | "failed" | "skipped" | "deferred" (left for the tick)
+    status: OutcomeStatus
     delivered: Delivered | None = None
     error: str = ""
     delay: float = 0.0  # seconds before trying again
@@ -54,7 +65,7 @@ class Outcome:
 
     @property
     def final(self) -> bool:
-        return self.status not in ("retry", "deferred")
+        return self.status not in (OutcomeStatus.RETRY, OutcomeStatus.DEFERRED)
 
 
 def backoff(attempts: int) -> float:
@@ -95,11 +106,11 @@ class Sender:
         except SlackApiError as error:
             return classify_refusal(error, attempts)
         except NoToken as error:  # nothing was sent: the workspace's token could not be found now
-            return Outcome("retry", error=str(error), delay=backoff(attempts + 1))
+            return Outcome(OutcomeStatus.RETRY, error=str(error), delay=backoff(attempts + 1))
         except (URLError, OSError, http.client.HTTPException, SlackClientError) as error:
             refused = isinstance(error, URLError) and isinstance(error.reason, ConnectionRefusedError)
             return Outcome(
-                "retry",
+                OutcomeStatus.RETRY,
                 error=f"{type(error).__name__}: {error}",
                 delay=backoff(attempts + 1),
                 uncertain=not refused,
@@ -109,7 +120,7 @@ class Sender:
     def _send(self, call: Call, channel: str, row_id: int) -> Outcome:
         if isinstance(call, Update):
             self.client.chat_update(channel=channel, ts=call.ts, text=call.text, blocks=call.blocks)
-            return Outcome("sent", Delivered(ts=call.ts))
+            return Outcome(OutcomeStatus.SENT, Delivered(ts=call.ts))
         if isinstance(call, Upload):
             if channel.startswith(("U", "W")):  # to a person: their direct message with Parley
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]
@@ -127,11 +138,11 @@ class Sender:
                 **shared_with,
             )
             files = uploaded.get("files") or [{}]
-            return Outcome("sent", Delivered(file_id=files[0].get("id")))
+            return Outcome(OutcomeStatus.SENT, Delivered(file_id=files[0].get("id")))
         assert isinstance(call, Post)
         target = call.channel or channel
         if call.internal_only and not self._internal(target):
-            return Outcome("skipped", error="the channel is shared with another organization")
+            return Outcome(OutcomeStatus.SKIPPED, error="the channel is shared with another organization")
         kwargs: dict[str, Any] = {
             "channel": target,
             "text": call.text,
@@ -145,7 +156,8 @@ class Sender:
             kwargs.update(unfurl_links=False, unfurl_media=False)
         ts = self.client.chat_postMessage(**kwargs)["ts"]
         return Outcome(
-            "sent", Delivered(ts=ts, permalink=self._permalink(target, ts) if call.permalink else None)
+            OutcomeStatus.SENT,
+            Delivered(ts=ts, permalink=self._permalink(target, ts) if call.permalink else None),
         )
 
     def _internal(self, channel: str) -> bool:
@@ -227,8 +239,10 @@ def classify_refusal(error: SlackApiError, attempts: int) -> Outcome:
     code = str(response.get("error") or response.status_code)
     if response.status_code == 429 or code == "ratelimited":
         retry_after = float(response.headers.get("Retry-After") or response.headers.get("retry-after") or 1)
-        return Outcome("retry", error="ratelimited", delay=retry_after)
+        return Outcome(OutcomeStatus.RETRY, error="ratelimited", delay=retry_after)
     if response.status_code >= 500 or code in TRANSIENT:
         # A 5xx may come after Slack did the work: a post is looked up before it is made again.
-        return Outcome("retry", error=code, delay=backoff(attempts + 1), uncertain=True, outage=True)
-    return Outcome("failed", error=code)
+        return Outcome(
+            OutcomeStatus.RETRY, error=code, delay=backoff(attempts + 1), uncertain=True, outage=True
+        )
+    return Outcome(OutcomeStatus.FAILED, error=code)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import audit, outbox
 from bot.services.disputes import ACTIVE_STATUSES
+from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
 from models import (
     AuditEvent,
@@ -90,6 +91,11 @@ def erase(session: Session, team_id: str, *, by: Person) -> Holdings:
     )
     for channel_id, thread_ts, number in open_threads:  # both sides see the buttons stop
         outbox.say_outside(
-            session, team_id, channel_id, "dispute.erased", thread_ts=thread_ts, reference=f"D-{number}"
+            session,
+            team_id,
+            channel_id,
+            MessageKind.DISPUTE_ERASED,
+            thread_ts=thread_ts,
+            reference=f"D-{number}",
         )
     return before

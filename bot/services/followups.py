@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import rows_changed
 from bot.services import audit, outbox
+from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
 from models import ActionItem, Agreement, CheckIn, CheckInStatus, Dispute, utcnow
 
@@ -51,7 +52,7 @@ def queue_due(session: Session, *, now: datetime | None = None, limit: int = BAT
         outbox.say(
             session,
             dispute,
-            "checkin",
+            MessageKind.CHECKIN,
             checkins=[c.id for c in checkins],
             notify=Person(team_id=dispute.opened_by_team, user_id=dispute.opened_by_user),
         )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.services import audit, outbox
 from bot.services.disputes import add_business_days
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import sides_present
 from bot.services.people import Person
 from bot.services.perspectives import shared_sides_of
@@ -121,13 +122,18 @@ def remind(session: Session, dispute: Dispute, nudge: Nudge) -> None:
     mark(session, dispute, nudge)
     opener = Person(team_id=dispute.opened_by_team, user_id=dispute.opened_by_user)
     outbox.say(
-        session, dispute, "nudge", notify=opener, nudge=nudge.kind, waiting=[p.user_id for p in nudge.waiting]
+        session,
+        dispute,
+        MessageKind.NUDGE,
+        notify=opener,
+        nudge=nudge.kind,
+        waiting=[p.user_id for p in nudge.waiting],
     )
     if nudge.escalation_channel:
         outbox.say(
             session,
             dispute,
-            "internal.nudge",
+            MessageKind.INTERNAL_NUDGE,
             channel_id=nudge.escalation_channel,
             notify=opener,
             nudge=nudge.kind,

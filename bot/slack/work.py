@@ -17,6 +17,7 @@ from bot.blocks import messages
 from bot.delivery.calls import by_person
 from bot.services import audit, disputes, outbox
 from bot.services.errors import NotAllowed
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
 from bot.slack.context import deps_of, host_team_id
@@ -38,11 +39,11 @@ class Work:
             raise TypeError("on_dispute was not asked to require a party")
         return self.party
 
-    def say(self, kind: str, **params: Any) -> OutboxMessage:
+    def say(self, kind: MessageKind, **params: Any) -> OutboxMessage:
         """Owe a message about the dispute; the acting person is told if Slack refuses it."""
         return outbox.say(self.session, self.dispute, kind, notify=self.actor, **params)
 
-    def say_by_actor(self, kind: str, **params: Any) -> OutboxMessage:
+    def say_by_actor(self, kind: MessageKind, **params: Any) -> OutboxMessage:
         """A message that names the acting person ("Cora (Client Co) accepted P-2")."""
         return self.say(kind, by=by_person(self.actor.team_id, self.actor.user_id), **params)
 
@@ -51,7 +52,7 @@ class Work:
         return audit.head(self.session, team_id=self.dispute.team_id, dispute_id=self.dispute.id)
 
     def update_card(self) -> OutboxMessage:
-        return self.say("card.update")
+        return self.say(MessageKind.CARD_UPDATE)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from bot.delivery.calls import by_person
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
 from bot.services import agreements, disputes, outbox, proposals
 from bot.services.errors import DomainError
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_party
 from bot.services.people import Person
 from bot.services.policy import effective_policy
@@ -142,9 +143,9 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         agreement, old = agreements.draft(
             work.session, work.dispute, work.member, form["data"], actor=work.actor, approvals_rule=rule
         )
-        work.say("agreement", agreement=agreement.id)
+        work.say(MessageKind.AGREEMENT, agreement=agreement.id)
         if old is not None:
-            work.say("agreement.update", agreement=old.id)  # "Superseded by v2"
+            work.say(MessageKind.AGREEMENT_UPDATE, agreement=old.id)  # "Superseded by v2"
         work.update_card()
 
 
@@ -163,7 +164,7 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
             work.session, work.dispute, agreement, work.member, shown_hash=ref.h, actor=work.actor, tz=tz
         )
         if not outcome.already:
-            work.say("agreement.update", agreement=agreement.id)
+            work.say(MessageKind.AGREEMENT_UPDATE, agreement=agreement.id)
         if outcome.ratified:
             announce_in_effect(work, outcome)
         elif not outcome.already:
@@ -184,17 +185,17 @@ def announce_in_effect(work: Work, outcome: agreements.Approved) -> None:
     the person is told only if that fails too (`tell`), not about the file."""
     agreement = outcome.agreement
     if outcome.superseded is not None:
-        work.say("agreement.update", agreement=outcome.superseded.id)
+        work.say(MessageKind.AGREEMENT_UPDATE, agreement=outcome.superseded.id)
     outbox.say(
         work.session,
         work.dispute,
-        "agreement.in_effect",
+        MessageKind.AGREEMENT_IN_EFFECT,
         agreement=agreement.id,
         trail=work.trail_head(),
         tell=by_person(work.actor.team_id, work.actor.user_id),
     )
     for proposal in outcome.set_aside:
-        work.say("proposal.update", proposal=proposal.id)
+        work.say(MessageKind.PROPOSAL_UPDATE, proposal=proposal.id)
     work.update_card()
 
 
@@ -242,7 +243,7 @@ def on_changes(client: WebClient, context: BoltContext) -> None:
         agreements.request_changes(
             work.session, work.dispute, agreement, work.member, form["what"], actor=work.actor
         )
-        work.say_by_actor("agreement.changes", agreement=agreement.id, what=form["what"])
+        work.say_by_actor(MessageKind.AGREEMENT_CHANGES, agreement=agreement.id, what=form["what"])
 
 
 LISTENERS = (

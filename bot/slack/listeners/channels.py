@@ -8,6 +8,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.services import outbox, providers
+from bot.services.message_kinds import MessageKind
 from bot.slack import installs
 from bot.slack.context import deps_of, first_provider, host_team_id
 from bot.slack.listen import ONCE, On
@@ -40,7 +41,7 @@ def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltCont
             session,
             team,
             event["channel"],
-            "channel.welcome",
+            MessageKind.CHANNEL_WELCOME,
             provider=provider,
             handover=deps.settings.multi_workspace,
         )

@@ -24,6 +24,7 @@ from bot.blocks.checkins import (
 )
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from bot.services import aftercare, disputes
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_party
 from bot.services.people import Person
 from bot.slack.buttons import button_value, metadata
@@ -58,11 +59,11 @@ def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltCo
         )
         if done.next_checkin_moved:  # the card names it; the card goes first, as in the outbox
             work.update_card()
-        work.say_by_actor("checkin.update", checkin=ref.c, item=done.item.id, value=value)
+        work.say_by_actor(MessageKind.CHECKIN_UPDATE, checkin=ref.c, item=done.item.id, value=value)
         if value == "not_yet":
-            work.say_by_actor("checkin.not_yet", item=done.item.id)
+            work.say_by_actor(MessageKind.CHECKIN_NOT_YET, item=done.item.id)
         elif done.all_done:
-            work.say("checkin.all_done")
+            work.say(MessageKind.CHECKIN_ALL_DONE)
     if value == "partly":
         tell_privately(client, body, ask_again_next_time())
 
@@ -71,7 +72,7 @@ def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     ref = button_value(body, DisputeButton)
     with on_dispute(context, ref.d, party="confirm the outcome") as work:
         aftercare.confirm_resolved(work.session, work.dispute, work.member, actor=work.actor)
-        work.say_by_actor("dispute.resolved", trail=work.trail_head())
+        work.say_by_actor(MessageKind.DISPUTE_RESOLVED, trail=work.trail_head())
         work.update_card()
         ask_for_lessons(work)
 
@@ -163,7 +164,7 @@ def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
     with on_dispute(context, form["meta"].d, party="set a new date") as work:
         item = aftercare.item_of(work.session, work.dispute, form["meta"].i)
         aftercare.new_date(work.session, work.dispute, item.id, form["when"], actor=actor, tz=tz, today=today)
-        work.say_by_actor("item.new_date", item=item.id, when=form["when"].isoformat())
+        work.say_by_actor(MessageKind.ITEM_NEW_DATE, item=item.id, when=form["when"].isoformat())
         work.update_card()
 
 
@@ -171,7 +172,7 @@ def on_reopen(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
     ref = button_value(body, ItemButton)
     with on_dispute(context, ref.d, party="reopen the dispute") as work:
         aftercare.reopen(work.session, work.dispute, actor=work.actor, why="an action item was not done")
-        work.say_by_actor("dispute.reopened")
+        work.say_by_actor(MessageKind.DISPUTE_REOPENED)
         work.update_card()
 
 

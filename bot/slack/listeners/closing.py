@@ -21,6 +21,7 @@ from bot.blocks.closing import (
 )
 from bot.payloads import DisputeButton
 from bot.services import closing, disputes, lessons, outbox
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_party
 from bot.services.people import Person
 from bot.services.policy import effective_policy
@@ -41,7 +42,9 @@ def ask_for_lessons(work: Work) -> None:
     people); nobody is asked when it has nobody in the dispute."""
     contact = lessons.host_contact(work.dispute)
     if contact is not None:
-        outbox.say(work.session, work.dispute, "lessons.request", channel_id=contact, notify=work.actor)
+        outbox.say(
+            work.session, work.dispute, MessageKind.LESSONS_REQUEST, channel_id=contact, notify=work.actor
+        )
 
 
 def _may_record(context: BoltContext, dispute: Dispute) -> dict[str, Any]:
@@ -83,9 +86,9 @@ def on_close_submit(client: WebClient, context: BoltContext) -> None:
     with on_dispute(context, form["meta"].d, party="close or withdraw it") as work:
         outcome = closing.close(work.session, work.dispute, work.member, form["reason"], actor=work.actor)
         if outcome.ended:
-            work.say_by_actor("dispute.ended", how=outcome.ended)
+            work.say_by_actor(MessageKind.DISPUTE_ENDED, how=outcome.ended)
         else:
-            work.say_by_actor("dispute.close_requested", reason=form["reason"])
+            work.say_by_actor(MessageKind.DISPUTE_CLOSE_REQUESTED, reason=form["reason"])
         work.update_card()
         if outcome.ended:
             ask_for_lessons(work)
@@ -160,7 +163,7 @@ def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
             outbox.say(
                 work.session,
                 work.dispute,
-                "internal.lessons",
+                MessageKind.INTERNAL_LESSONS,
                 channel_id=channel,
                 notify=work.actor,
                 lesson=lesson.id,

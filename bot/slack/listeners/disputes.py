@@ -23,6 +23,7 @@ from bot.services import agreements, exports, followups, opening, outbox, record
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.export_record import dispute_record
+from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.slack.approvals_view import approval_view
@@ -268,10 +269,10 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             opened = opening.open_with_account(session, replace(new, host_team_id=home), seal=seal)
             dispute = opened.dispute
             logs.bind(dispute=dispute.reference)
-            card = outbox.say(session, dispute, "card", notify=actor)
-            outbox.say(session, dispute, "welcome", notify=actor)
+            card = outbox.say(session, dispute, MessageKind.CARD, notify=actor)
+            outbox.say(session, dispute, MessageKind.WELCOME, notify=actor)
             for account in opened.account.to_post:  # sealing off: the opener's side, posted
-                outbox.say(session, dispute, "perspective", perspective=account.id)
+                outbox.say(session, dispute, MessageKind.PERSPECTIVE, perspective=account.id)
     except DomainError as refused:  # the channel's provider changed since the form's check
         tell_privately(
             client,
@@ -291,7 +292,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         with deps.db.transaction() as session:
             saved = session.get(Dispute, dispute.id)
             if saved is not None:  # (not erased meanwhile)
-                outbox.say(session, saved, "notice.saved", channel_id=actor.user_id)
+                outbox.say(session, saved, MessageKind.NOTICE_SAVED, channel_id=actor.user_id)
 
 
 LISTENERS = (

@@ -23,6 +23,7 @@ from bot.blocks.mediation import (
 )
 from bot.payloads import DisputeButton, ItemButton, MediatorButton, decode
 from bot.services import disputes, mediation, outbox
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_side
 from bot.services.policy import effective_policy
 from bot.slack import installs
@@ -138,7 +139,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             actor=work.actor,
             reason=form["reason"],
         )
-        work.say("mediator.request", request=asked.request.id)
+        work.say(MessageKind.MEDIATOR_REQUEST, request=asked.request.id)
         work.update_card()
         if form["note"]:
             _send_note(work, deps, asked.request.user_id, form["note"])
@@ -153,7 +154,7 @@ def _send_note(work: Work, deps: Deps, mediator: str, note: str) -> None:
         outbox.say(
             work.session,
             work.dispute,
-            "internal.mediator",
+            MessageKind.INTERNAL_MEDIATOR,
             channel_id=channel,
             notify=work.actor,
             mediator=mediator,
@@ -175,7 +176,7 @@ def _answer(body: dict[str, Any], context: BoltContext, *, accept: bool) -> None
     with on_dispute(context, ref.d, side="decide on a mediator") as work:
         asked = mediation.get(work.session, work.dispute, ref.r)
         mediation.answer(work.session, work.dispute, asked, work.member, accept=accept, actor=work.actor)
-        work.say("mediator.request.update", request=asked.id)
+        work.say(MessageKind.MEDIATOR_REQUEST_UPDATE, request=asked.id)
         work.update_card()
 
 

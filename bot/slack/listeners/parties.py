@@ -13,6 +13,7 @@ from bot.blocks.parties import add_party_modal, no_newcomers, only_opener_or_med
 from bot.payloads import AddPartyMeta, DisputeButton
 from bot.services import disputes
 from bot.services.errors import NotAllowed
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import THIRD_ORGANIZATION, add_parties, can_manage, of_the_two
 from bot.services.people import Person
 from bot.slack.buttons import button_value, metadata
@@ -61,7 +62,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     with on_dispute(context, form["meta"].d) as work:
         disputes.require_active(work.dispute, "add parties")
         added = add_parties(work.session, work.dispute, form["newcomers"], actor=work.actor)
-        work.say_by_actor("parties.added", added=[p.user_id for p in added])
+        work.say_by_actor(MessageKind.PARTIES_ADDED, added=[p.user_id for p in added])
         work.update_card()
 
 

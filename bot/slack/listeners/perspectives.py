@@ -24,6 +24,7 @@ from bot.blocks.perspectives import (
 )
 from bot.payloads import DisputeButton, PerspectiveMeta
 from bot.services import disputes, perspectives
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_side
 from bot.services.people import Person
 from bot.services.perspectives import PerspectiveText, Shared
@@ -133,11 +134,14 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             groups = reveal_groups(outcome.to_post)  # one message, unless too long for one
             for part, group in enumerate(groups):
                 work.say(
-                    "perspectives.revealed", perspectives=[p.id for p in group], part=part, parts=len(groups)
+                    MessageKind.PERSPECTIVES_REVEALED,
+                    perspectives=[p.id for p in group],
+                    part=part,
+                    parts=len(groups),
                 )
         else:
             for released in outcome.to_post:
-                work.say("perspective", perspective=released.id)
+                work.say(MessageKind.PERSPECTIVE, perspective=released.id)
         work.update_card()
     with contextlib.suppress(SlackApiError):  # if it fails, the thread itself shows what happened
         client.chat_postEphemeral(

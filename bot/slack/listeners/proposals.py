@@ -26,6 +26,7 @@ from bot.payloads import (
     ProposalMeta,
 )
 from bot.services import agreements, disputes, proposals
+from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_party, require_side
 from bot.services.people import Person
 from bot.services.policy import effective_policy
@@ -130,9 +131,9 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         done = proposals.propose(
             work.session, work.dispute, work.member, form["draft"], actor=work.actor, counter_of=meta.counter
         )
-        work.say("proposal", proposal=done.proposal.id)
+        work.say(MessageKind.PROPOSAL, proposal=done.proposal.id)
         if done.superseded:
-            work.say("proposal.update", proposal=done.superseded.id)
+            work.say(MessageKind.PROPOSAL_UPDATE, proposal=done.superseded.id)
         work.update_card()  # its "Next" line now waits for the other side's answer
         gone = (
             proposals.describe_state(done.counter_target_gone, work.session)
@@ -153,8 +154,8 @@ def _settle(context: BoltContext, ref: ProposalButton | DeclineMeta, step: Step,
     with on_dispute(context, ref.d, party="answer proposals") as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
         step(work.session, work.dispute, proposal, work.member, work.actor)
-        work.say_by_actor("proposal.settled", proposal=proposal.id, verb=verb)
-        work.say("proposal.update", proposal=proposal.id)
+        work.say_by_actor(MessageKind.PROPOSAL_SETTLED, proposal=proposal.id, verb=verb)
+        work.say(MessageKind.PROPOSAL_UPDATE, proposal=proposal.id)
         work.update_card()
 
 
@@ -195,13 +196,13 @@ def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
             tz=tz,
             today=today,
         )
-        work.say("proposal.update", proposal=proposal.id)
+        work.say(MessageKind.PROPOSAL_UPDATE, proposal=proposal.id)
         if outcome.ratified:
             announce_in_effect(work, outcome)
         else:
-            work.say("agreement", agreement=outcome.agreement.id)
+            work.say(MessageKind.AGREEMENT, agreement=outcome.agreement.id)
             if outcome.superseded is not None:
-                work.say("agreement.update", agreement=outcome.superseded.id)
+                work.say(MessageKind.AGREEMENT_UPDATE, agreement=outcome.superseded.id)
             work.update_card()
 
 
