@@ -15,7 +15,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import percentile  # noqa: E402
-from bot.blocks.certificate_pdf import certificate_pdf  # noqa: E402
+from bot.records.documents.agreement_pdf import certificate_pdf  # noqa: E402
 
 PEOPLE = [("T0HOST", "U0SAM", "Sam Øster", "Studio"), ("T0CLIENT", "U0CORA", "Кора Ξανθή", "Client Co"),
           ("T0HOST", "U0SOL", "Sol Ñúñez", "Studio"), ("T0CLIENT", "U0CLIVE", "Clive 李", "Client Co"),

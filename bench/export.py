@@ -37,11 +37,11 @@ from bench.common import (  # noqa: E402
     start_server,
     stop,
 )
-from bot.blocks.export_doc import export_markdown  # noqa: E402
-from bot.blocks.export_pdf import export_pdf  # noqa: E402
+from bot.records.documents.export_markdown import export_markdown  # noqa: E402
+from bot.records.documents.export_pdf import export_pdf  # noqa: E402
 from bot.db import Database, build_engine  # noqa: E402
-from bot.services import records  # noqa: E402
-from bot.services.export_record import dispute_record  # noqa: E402
+from bot.records import history  # noqa: E402
+from bot.records.export import dispute_record  # noqa: E402
 from bot.services.people import Person  # noqa: E402
 from models import Dispute, utcnow  # noqa: E402
 from tests.fakeslack.server import HOST_TEAM, FakeSlack  # noqa: E402
@@ -59,7 +59,7 @@ def one_export(db: Database, dispute_id: int) -> tuple[float, float, float, int]
     with db.snapshot() as session:
         dispute = session.get(Dispute, dispute_id)
         _ = dispute.parties
-        gathered = records.gather(session, dispute)
+        gathered = history.gather(session, dispute)
     read = time.perf_counter()
     export_markdown(dispute, gathered, internal=True, name=lambda t, u: NAMES.get(u, u))
     record = dispute_record(dispute, gathered, internal=True, name=lambda t, u: NAMES.get(u, u),

@@ -25,10 +25,10 @@ from sqlalchemy.engine import make_url
 
 from bot.config import normalize_database_url
 from bot.db import Database, build_engine
+from bot.records.export import FORMAT as EXPORT_FORMAT
+from bot.records.verify_agreement import TEAM, NotARecord, check, read_record
+from bot.records.verify_export import check_export
 from bot.services.disputes import NotFound, get_by_reference
-from bot.services.export_check import check_export
-from bot.services.export_record import FORMAT as EXPORT_FORMAT
-from bot.services.record_check import TEAM, NotARecord, check, read_record
 from bot.services.trail import walk
 from bot.terminal import one_line, quoted
 from models import Dispute

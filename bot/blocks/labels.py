@@ -71,5 +71,5 @@ def event_words(kind: str) -> str:
     return EVENT_WORDS.get(kind) or kind.replace(".", ": ").replace("_", " ").capitalize()
 
 
-# How an approval was given, when it was not with the Approve button (bot/services/certificates.py)
+# How an approval was given, when it was not with the Approve button (bot/records/agreement.py)
 HOW_APPROVED = {"proposed": ", by proposing it", "accepted": ", by accepting it"}

@@ -123,8 +123,3 @@ class Kind:
     # A round's rows at once: load what they render from (or, with False, what recording them
     # touches) and return it, to be kept alive meanwhile.
     prefetch: Callable[[Session, list[OutboxMessage], bool], list[object]] | None = None
-
-
-def by_person(team_id: str, user_id: str) -> list[str]:
-    """How params name a person; the name itself is looked up when the message is rendered."""
-    return [team_id, user_id]

@@ -1,5 +1,5 @@
 """The agreement when it takes effect: one message in the thread that says so, with the
-agreement's PDF (bot/blocks/certificate_pdf.py) attached; and what happens when Slack refuses
+agreement's PDF (bot/records/documents/agreement_pdf.py) attached; and what happens when Slack refuses
 files there (the same message with the agreement written out, and the PDF to each approver).
 The Markdown file is /dispute export's; rows of the older kinds ("agreement.file", a separate
 "agreement.certificate") are still delivered as they were."""
@@ -9,18 +9,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.blocks.agreement_doc import agreement_markdown
 from bot.blocks.agreements import (
     InEffect,
     agreement_in_writing,
     certificate_comment,
     in_effect,
 )
-from bot.blocks.certificate_pdf import certificate_pdf
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Upload
 from bot.payloads import CheckButton
+from bot.records.agreement import agreement_record, approved_how
+from bot.records.documents.agreement_markdown import agreement_markdown
+from bot.records.documents.agreement_pdf import certificate_pdf
 from bot.services import agreements, outbox
-from bot.services.certificates import agreement_record, approved_how
 from bot.services.followups import next_checkin
 from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
@@ -41,7 +41,7 @@ def _events(ctx: Ctx) -> list[AuditEvent]:
 
 
 def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
-    """The agreement's PDF, its record attached (bot/services/certificates.py), and its name."""
+    """The agreement's PDF, its record attached (bot/records/agreement.py), and its name."""
     valid = agreements.approval_state(ctx.d, agreement).valid
     record = agreement_record(
         ctx.d,

@@ -41,6 +41,11 @@ KEEP_DELIVERED = timedelta(days=14)
 SLACK_UNAVAILABLE = "slack unavailable: "  # last_error prefix of rows parked by an outage
 
 
+def by_person(team_id: str, user_id: str) -> list[str]:
+    """How params name a person; the name itself is looked up when the message is rendered."""
+    return [team_id, user_id]
+
+
 def say(
     session: Session,
     dispute: Dispute,

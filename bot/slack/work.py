@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from bot import logs
 from bot.blocks import messages
-from bot.delivery.calls import by_person
 from bot.services import audit, disputes, outbox
 from bot.services.errors import NotAllowed
 from bot.services.message_kinds import MessageKind
@@ -45,7 +44,7 @@ class Work:
 
     def say_by_actor(self, kind: MessageKind, **params: Any) -> OutboxMessage:
         """A message that names the acting person ("Cora (Client Co) accepted P-2")."""
-        return self.say(kind, by=by_person(self.actor.team_id, self.actor.user_id), **params)
+        return self.say(kind, by=outbox.by_person(self.actor.team_id, self.actor.user_id), **params)
 
     def trail_head(self) -> str | None:
         """The hash of the dispute's latest audit event, as this transaction leaves it."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.payloads import AgreementButton, decode
-from bot.services.certificates import ATTACHMENT
+from bot.records.agreement import ATTACHMENT
 from models import Agreement, Approval, AuditEvent, CheckIn, Dispute, OutboxMessage
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.agreement_steps import DUE, post_agreement, proposal_to_draft

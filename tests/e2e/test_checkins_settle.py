@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.services import outbox, records
-from bot.services.export_check import check_export
-from bot.services.export_record import dispute_record
+from bot.records import history
+from bot.services import outbox
+from bot.records.verify_export import check_export
+from bot.records.export import dispute_record
 from bot.services.people import Person
 from models import ActionItem, AuditEvent, CheckIn, Dispute, utcnow
 from tests.conftest import CORA, SAM
@@ -78,7 +79,7 @@ def record_checks_out(db) -> None:
     its audit trail, as `parley verify` checks it."""
     with db.read() as s:
         dispute = s.scalars(select(Dispute)).one()
-        record = dispute_record(dispute, records.gather(s, dispute), internal=True,
+        record = dispute_record(dispute, history.gather(s, dispute), internal=True,
                                 name=lambda team, user: user, team_name=lambda team: team,
                                 exported_at=utcnow())
         checked = check_export(s, record)

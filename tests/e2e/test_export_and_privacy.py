@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot import ids
-from bot.services import exports
-from bot.services.certificates import ATTACHMENT
+from bot.records import export_access
+from bot.records.agreement import ATTACHMENT
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
 from bot.services.policy import set_policy
@@ -143,7 +143,7 @@ def test_only_the_provider_side_and_admins_get_the_full_record():
                        Party(team_id="T0CLIENT", user_id="U0CORA", side="client"),
                        Party(team_id="T0HOST", user_id="U0GUEST", side="client"),
                        Party(team_id="T0HOST", user_id="U0SOL", side="mediator")]
-    full = exports.full_record_for
+    full = export_access.full_record_for
     assert full(dispute, Person("T0HOST", "U0SAM"), is_admin=False) is True
     assert full(dispute, Person("T0CLIENT", "U0CORA"), is_admin=False) is False
     assert full(dispute, Person("T0HOST", "U0GUEST"), is_admin=False) is False

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot import ids
-from bot.services.certificates import ATTACHMENT
+from bot.records.agreement import ATTACHMENT
 from bot.services.people import Person
 from bot.services.policy import set_policy
 from models import CheckIn, utcnow

@@ -16,10 +16,10 @@ from fpdf import FPDF
 from pypdf import PdfReader
 from sqlalchemy import select, text
 
-from bot.blocks.certificate_pdf import REPLACEMENT, certificate_pdf, drawable
-from bot.blocks.pdf_doc import long_day, long_moment
+from bot.records.documents.agreement_pdf import REPLACEMENT, certificate_pdf, drawable
+from bot.records.documents.pdf import long_day, long_moment
 from bot.services import agreements, audit
-from bot.services.certificates import (
+from bot.records.agreement import (
     ATTACHMENT,
     agreement_record,
     canonical,

@@ -15,10 +15,11 @@ from fpdf import FPDF
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from bot.blocks.export_pdf import export_pdf
-from bot.services import audit, disputes, records
-from bot.services.certificates import ATTACHMENT, canonical, record_hash
-from bot.services.export_record import dispute_record
+from bot.records.documents.export_pdf import export_pdf
+from bot.records import history
+from bot.services import audit, disputes
+from bot.records.agreement import ATTACHMENT, canonical, record_hash
+from bot.records.export import dispute_record
 from bot.services.people import Participant, Person
 from bot.services.perspectives import PerspectiveText, Shared, share
 from models import Dispute, utcnow
@@ -40,7 +41,7 @@ INTERNAL = ("Fair in the end", "Check dates weekly", "Lessons learned (internal)
 def exported(db, dispute_id: int, *, internal: bool, names: dict[str, str] = NAMES) -> dict:
     with db.read() as session:
         dispute = session.get(Dispute, dispute_id)
-        gathered = records.gather(session, dispute)
+        gathered = history.gather(session, dispute)
         _ = dispute.parties
     return dispute_record(dispute, gathered, internal=internal,
                           name=lambda team, user: names.get(user, user),
@@ -251,10 +252,10 @@ def test_an_export_reads_the_trail_and_its_rows_at_one_moment(db):
     read transaction on SQLite is one already), so its timeline and its rows agree."""
     dispute_id = whole_story(db, PROVIDER, CLIENT)
     with db.snapshot() as session:
-        before = len(records.gather(session, session.get(Dispute, dispute_id)).events)
+        before = len(history.gather(session, session.get(Dispute, dispute_id)).events)
         with db.transaction() as other:
             audit.record(other, team_id="T0HOST", dispute_id=dispute_id, kind="dispute.nudged",
                          actor=None)
-        assert len(records.gather(session, session.get(Dispute, dispute_id)).events) == before
+        assert len(history.gather(session, session.get(Dispute, dispute_id)).events) == before
     with db.read() as session:
-        assert len(records.gather(session, session.get(Dispute, dispute_id)).events) == before + 1
+        assert len(history.gather(session, session.get(Dispute, dispute_id)).events) == before + 1

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from bot.blocks.export_doc import export_markdown
-from bot.services import aftercare, agreements, records
+from bot.records.documents.export_markdown import export_markdown
+from bot.records import history
+from bot.services import aftercare, agreements
 from bot.services.people import Person
-from bot.services.record_check import check
+from bot.records.verify_agreement import check
 from models import ActionItem, Dispute
 from tests.conftest import SAM
 from tests.integration.test_certificate import record_for
@@ -37,7 +38,7 @@ def test_a_new_date_leaves_the_agreement_as_it_was_approved(db):
         assert agreement.content_hash == agreements.content_hash(agreement, dispute.reference)
         checked = check(s, record)
         assert checked.matches, checked.line
-        gathered = records.gather(s, dispute)
+        gathered = history.gather(s, dispute)
     document = export_markdown(dispute, gathered, internal=True, name=lambda t, u: u)
     assert f"due {agreed}, moved to {moved}, open" in document
 

@@ -9,11 +9,11 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bot.blocks.certificate_pdf import certificate_pdf
-from bot.blocks.export_pdf import export_pdf
-from bot.blocks.pdf_doc import HANG, MARGIN, QUOTE_INDENT
+from bot.records.documents.agreement_pdf import certificate_pdf
+from bot.records.documents.export_pdf import export_pdf
+from bot.records.documents.pdf import HANG, MARGIN, QUOTE_INDENT
 from bot.services import agreements
-from bot.services.certificates import agreement_record
+from bot.records.agreement import agreement_record
 from models import AuditEvent, Dispute
 from tests.integration.test_certificate import NAMES
 from tests.integration.test_export_record import CLIENT, PROVIDER, exported

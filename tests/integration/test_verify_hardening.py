@@ -17,10 +17,10 @@ import pytest
 from fpdf import FPDF
 
 from bot import cli
-from bot.blocks.certificate_pdf import certificate_pdf
-from bot.blocks.export_pdf import export_pdf
-from bot.services import record_check
-from bot.services.certificates import ATTACHMENT
+from bot.records.documents.agreement_pdf import certificate_pdf
+from bot.records.documents.export_pdf import export_pdf
+from bot.records import verify_agreement
+from bot.records.agreement import ATTACHMENT
 from tests.integration.test_certificate import record_for, verify
 from tests.integration.test_export_record import CLIENT, PROVIDER, exported
 from tests.support.scenarios import whole_story
@@ -103,7 +103,7 @@ def test_an_export_s_names_and_date_are_the_file_s_never_confirmed(db, run, tmp_
     for said, exported_at in cases.items():
         path.write_bytes(carrying({**record, "exported_at": exported_at}))
         status, _, err = run(path)
-        assert status == 1 and one_line(err) == record_check.SHAPE, (said, err)
+        assert status == 1 and one_line(err) == verify_agreement.SHAPE, (said, err)
 
 
 @pytest.mark.parametrize("version", [2**63, 2**31, -1, 0, "1", True, 1.0, None, [1]])
@@ -122,10 +122,10 @@ def test_every_malformed_value_in_a_certificate_is_one_line_and_exit_1(db, run, 
     huge = "x\n" * 500_000
     differs = "differs from Parley's record: "
     cases: dict[str, tuple[dict[str, Any], str]] = {
-        "head: a list": ({"audit_trail_head": ["0" * 64]}, record_check.SHAPE),
-        "head: 2**63": ({"audit_trail_head": 2**63}, record_check.SHAPE),
-        "head: not hex": ({"audit_trail_head": "Z" * 64}, record_check.SHAPE),
-        "head: huge": ({"audit_trail_head": huge}, record_check.SHAPE),
+        "head: a list": ({"audit_trail_head": ["0" * 64]}, verify_agreement.SHAPE),
+        "head: 2**63": ({"audit_trail_head": 2**63}, verify_agreement.SHAPE),
+        "head: not hex": ({"audit_trail_head": "Z" * 64}, verify_agreement.SHAPE),
+        "head: huge": ({"audit_trail_head": huge}, verify_agreement.SHAPE),
         "team: 2**63": ({"dispute": {**d, "team_id": 2**63}}, "names no dispute"),
         "team: a newline": ({"dispute": {**d, "team_id": "T0HOST\n"}}, "names no dispute"),
         "reference: huge": ({"dispute": {**d, "reference": huge}}, "names no dispute"),
@@ -139,9 +139,9 @@ def test_every_malformed_value_in_a_certificate_is_one_line_and_exit_1(db, run, 
                           differs + "when it took effect"),
         "user id: 2**63": ({"approvals": [{**x, "user_id": 2**63} for x in record["approvals"]]},
                            differs + "the approvals"),
-        "approvals: a string": ({"approvals": huge}, record_check.SHAPE),
-        "parties: numbers": ({"parties": [1, 2]}, record_check.SHAPE),
-        "dispute: a list": ({"dispute": [d]}, record_check.SHAPE),
+        "approvals: a string": ({"approvals": huge}, verify_agreement.SHAPE),
+        "parties: numbers": ({"parties": [1, 2]}, verify_agreement.SHAPE),
+        "dispute: a list": ({"dispute": [d]}, verify_agreement.SHAPE),
     }
     path = tmp_path / "malformed.pdf"
     for name, (changed, said) in cases.items():
@@ -165,7 +165,7 @@ def test_every_malformed_value_in_an_export_is_one_line_and_exit_1(db, run, tmp_
     for name, changed in cases.items():
         path.write_bytes(carrying({**record, **changed}))
         status, _, err = run(path)
-        assert (status, one_line(err)) == (1, record_check.SHAPE), (name, err)
+        assert (status, one_line(err)) == (1, verify_agreement.SHAPE), (name, err)
 
 
 def test_what_is_not_a_regular_file_of_a_sane_size_is_refused_unread(run, tmp_path, monkeypatch):
@@ -182,7 +182,7 @@ def test_what_is_not_a_regular_file_of_a_sane_size_is_refused_unread(run, tmp_pa
     big = tmp_path / "big.pdf"
     with big.open("wb") as file:  # sparse: no disk is used for it
         file.write(b"%PDF-1.7\n")
-        file.truncate(record_check.MAX_FILE_BYTES + 1)
+        file.truncate(verify_agreement.MAX_FILE_BYTES + 1)
     status, _, err = run(big)
     assert status == 1 and one_line(err).endswith("is larger than 25 MB: no certificate or "
                                                   "exported record Parley makes is near that size")
@@ -190,7 +190,7 @@ def test_what_is_not_a_regular_file_of_a_sane_size_is_refused_unread(run, tmp_pa
     # itself stops one byte past the bound.
     growing = Path("/proc/self/mountinfo")
     assert growing.stat().st_size == 0 and len(growing.read_bytes()) > 20
-    monkeypatch.setattr(record_check, "MAX_FILE_BYTES", 20)
+    monkeypatch.setattr(verify_agreement, "MAX_FILE_BYTES", 20)
     status, _, err = run(growing)
     assert status == 1 and "is larger than" in one_line(err)
 

@@ -21,7 +21,6 @@ from bot.blocks.agreements import (
     changes_modal,
     say_what_should_change,
 )
-from bot.delivery.calls import by_person
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
 from bot.services import agreements, disputes, outbox, proposals
 from bot.services.errors import DomainError
@@ -192,7 +191,7 @@ def announce_in_effect(work: Work, outcome: agreements.Approved) -> None:
         MessageKind.AGREEMENT_IN_EFFECT,
         agreement=agreement.id,
         trail=work.trail_head(),
-        tell=by_person(work.actor.team_id, work.actor.user_id),
+        tell=outbox.by_person(work.actor.team_id, work.actor.user_id),
     )
     for proposal in outcome.set_aside:
         work.say(MessageKind.PROPOSAL_UPDATE, proposal=proposal.id)

@@ -15,14 +15,15 @@ from bot import ids, logs
 from bot.blocks import messages
 from bot.blocks.delivery import saved_not_posted
 from bot.blocks.dispute_modal import not_opened, open_dispute_modal
-from bot.blocks.export_doc import export_file, export_markdown
-from bot.blocks.export_pdf import export_pdf
 from bot.blocks.show import show_dispute, show_text
 from bot.payloads import OpenDisputeMeta, decode
-from bot.services import agreements, exports, followups, opening, outbox, records
+from bot.records import export_access, history
+from bot.records.documents.export_markdown import export_file, export_markdown
+from bot.records.documents.export_pdf import export_pdf
+from bot.records.export import dispute_record
+from bot.services import agreements, followups, opening, outbox
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
-from bot.services.export_record import dispute_record
 from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
 from bot.services.policy import effective_policy
@@ -151,7 +152,7 @@ def _show(command: dict[str, Any], context: BoltContext, reference: str) -> None
 
 def _export(client: WebClient, command: dict[str, Any], context: BoltContext, reference: str) -> None:
     """Only parties (and the workspace's admins) may export; the client side's record leaves out
-    what is internal to the provider's team (bot/services/exports.py). A replayed command sends
+    what is internal to the provider's team (bot/records/export_access.py). A replayed command sends
     no second file."""
     deps = deps_of(context)
     if not first_delivery(deps.db, command):
@@ -161,8 +162,8 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext, re
     is_admin = deps.directory.is_admin_of(person.user_id, host)
     with deps.db.snapshot() as session:  # the trail and the rows it speaks of agree
         dispute = _by_reference(session, command, context, reference)
-        internal = exports.full_record_for(dispute, person, is_admin=is_admin)
-        gathered = records.gather(session, dispute)
+        internal = export_access.full_record_for(dispute, person, is_admin=is_admin)
+        gathered = history.gather(session, dispute)
     # What was read is all loaded; names come from Slack now that the session is closed.
     names = deps.directory
     document = export_markdown(

@@ -3,7 +3,7 @@
 The provider side's record is complete. The client side's record leaves out what is internal to
 the provider's team: lessons learned, the feedback the team asked for (the feedback form promises
 that only the team sees it), and their timeline entries. People's text is escaped (see
-bot/blocks/markdown_file.py)."""
+bot/records/documents/markdown.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.blocks.labels import PARTY_ROLE, category_label
-from bot.blocks.markdown_file import inline, verbatim
 from bot.blocks.mrkdwn import Mrkdwn, md
-from bot.services.exports import INTERNAL_EVENTS
+from bot.records.documents.markdown import inline, verbatim
+from bot.records.export_access import INTERNAL_EVENTS
+from bot.records.history import Record
 from bot.services.opening import account_given
-from bot.services.records import Record
 from bot.services.vocabulary import REMEDIES, ROOT_CAUSES, format_amount
 from models import Dispute
 

@@ -1,6 +1,6 @@
 """`parley verify FILE`: the record attached to an agreement certificate
-(bot/services/certificates.py) or to an exported record (bot/services/export_record.py, checked
-in bot/services/export_check.py) against the database. Says what it matches, or each thing
+(bot/records/agreement.py) or to an exported record (bot/records/export.py, checked
+in bot/records/verify_export.py) against the database. Says what it matches, or each thing
 that differs, in one line.
 
 What the line says it matched comes from the database's rows. People's names do not: the
@@ -29,9 +29,9 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.payloads import MAX_DB_ID
+from bot.records.agreement import ATTACHMENT, FORMAT, money, when
+from bot.records.export import FORMAT as EXPORT_FORMAT
 from bot.services import agreements
-from bot.services.certificates import ATTACHMENT, FORMAT, money, when
-from bot.services.export_record import FORMAT as EXPORT_FORMAT
 from bot.terminal import one_line, quoted
 from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute
 

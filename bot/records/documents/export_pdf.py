@@ -1,5 +1,5 @@
-"""A dispute's exported record as a PDF (bot/blocks/pdf_doc.py), drawn from the record
-bot/services/export_record.py builds, which it carries attached as JSON for `parley verify`.
+"""A dispute's exported record as a PDF (bot/records/documents/pdf.py), drawn from the record
+bot/records/export.py builds, which it carries attached as JSON for `parley verify`.
 
 It opens in plain words: what the dispute is about, between whom, how it stands and what was
 agreed; then the whole story (each side's view, proposals, agreements, check-ins, timeline).
@@ -12,11 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.blocks.certificate_pdf import ROLES, between, joined, together
 from bot.blocks.labels import CHECKIN_WORDS, category_label, event_words
-from bot.blocks.pdf_doc import Document, long_day, long_moment, render, stamp
-from bot.services.certificates import canonical, record_hash
-from bot.services.export_record import ATTACHMENT, FULL
+from bot.records.agreement import canonical, record_hash
+from bot.records.documents.agreement_pdf import ROLES, between, joined, together
+from bot.records.documents.pdf import Document, long_day, long_moment, render, stamp
+from bot.records.export import ATTACHMENT, FULL
 from bot.services.vocabulary import REMEDIES, ROOT_CAUSES, format_amount
 
 _VERSION = re.compile(r"^v(\d+)$")  # a timeline entry's "v1"

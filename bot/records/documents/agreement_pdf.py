@@ -1,5 +1,5 @@
-"""The agreement certificate as a PDF (bot/blocks/pdf_doc.py), drawn from the record built in
-bot/services/certificates.py and carrying it attached as JSON, so that checking it never depends
+"""The agreement certificate as a PDF (bot/records/documents/pdf.py), drawn from the record built in
+bot/records/agreement.py and carrying it attached as JSON, so that checking it never depends
 on reading the text back.
 
 It reads as a letter to the two organizations: what was agreed, by whom and what happens next,
@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.blocks.labels import HOW_APPROVED, category_label
-from bot.blocks.pdf_doc import (
+from bot.records.agreement import ATTACHMENT, canonical, record_hash
+from bot.records.documents.pdf import (
     REPLACEMENT,
     Document,
     drawable,
@@ -23,7 +24,6 @@ from bot.blocks.pdf_doc import (
     render,
     stamp,
 )
-from bot.services.certificates import ATTACHMENT, canonical, record_hash
 from bot.services.vocabulary import format_amount
 
 __all__ = ["REPLACEMENT", "between", "certificate_pdf", "drawable", "joined", "together"]

@@ -1,5 +1,5 @@
 """The agreement's record: what the PDF certificate shows and carries as an attached file
-(bot/blocks/certificate_pdf.py), in a canonical JSON form that `parley verify` checks against
+(bot/records/documents/agreement_pdf.py), in a canonical JSON form that `parley verify` checks against
 the database. Names come from the caller (they are Slack's, looked up outside any transaction);
 everything else from the database."""
 

@@ -1,4 +1,4 @@
-"""`parley verify FILE` for an exported record (bot/services/export_record.py).
+"""`parley verify FILE` for an exported record (bot/records/export.py).
 
 An export is a snapshot: the dispute may have gone on after it. Its record names the last event
 of the dispute's audit trail it shows (the head); the trail up to that event says what the
@@ -22,12 +22,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.services import agreements
-from bot.services.certificates import when
-from bot.services.export_record import CLIENT, FULL, event_detail, money
-from bot.services.exports import INTERNAL_EVENTS
-from bot.services.opening import account_given
-from bot.services.record_check import (
+from bot.records.agreement import when
+from bot.records.export import CLIENT, FULL, event_detail, money
+from bot.records.export_access import INTERNAL_EVENTS
+from bot.records.history import Record, gather
+from bot.records.verify_agreement import (
     HASH,
     SHAPE,
     Checked,
@@ -38,7 +37,8 @@ from bot.services.record_check import (
     names_in,
     shape_checked,
 )
-from bot.services.records import Record, gather
+from bot.services import agreements
+from bot.services.opening import account_given
 from models import Agreement, AuditEvent, Dispute, Side
 
 
@@ -99,7 +99,7 @@ def check_export(session: Session, record: dict[str, Any]) -> Checked:
 
 
 def _moment(value: Any) -> datetime | None:
-    """When the record says it was exported (as bot/services/certificates.when writes it), in
+    """When the record says it was exported (as bot/records/agreement.when writes it), in
     UTC; None if it is not such a time."""
     if not (isinstance(value, str) and len(value) <= 32):
         return None

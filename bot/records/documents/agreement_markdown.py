@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.blocks.labels import EVENT_WORDS, PARTY_ROLE, category_label
-from bot.blocks.markdown_file import inline, verbatim
+from bot.records.documents.markdown import inline, verbatim
 from bot.services.vocabulary import format_amount
 from models import Agreement, Approval, AuditEvent, Dispute
 
@@ -40,7 +40,7 @@ def agreement_markdown(
     name: Callable[[str, str], str],
 ) -> str:
     """`name(team_id, user_id)` gives "Name (Organization)". People's text is escaped (see
-    bot/blocks/markdown_file.py)."""
+    bot/records/documents/markdown.py)."""
 
     def who(team_id: str, user_id: str) -> str:
         return inline(name(team_id, user_id))

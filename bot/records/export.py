@@ -1,10 +1,10 @@
 """A dispute's whole record, as `/dispute export` gives it to one side: what the exported PDF
-shows and carries as an attached file (bot/blocks/export_pdf.py), in the canonical JSON form of
-bot/services/certificates.py, which `parley verify` checks against the database
-(bot/services/export_check.py).
+shows and carries as an attached file (bot/records/documents/export_pdf.py), in the canonical JSON form of
+bot/records/agreement.py, which `parley verify` checks against the database
+(bot/records/verify_export.py).
 
 The provider side's record is complete. The client side's leaves out what is internal to the
-provider's team (bot/services/exports.py). Sealed perspectives never revealed are left out of
+provider's team (bot/records/export_access.py). Sealed perspectives never revealed are left out of
 both: the record must not show what the other side was never shown."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.services.certificates import (
+from bot.records.agreement import (
     ATTACHMENT,
     Name,
     TeamName,
@@ -21,9 +21,9 @@ from bot.services.certificates import (
     when,
     who_took_part,
 )
-from bot.services.exports import INTERNAL_EVENTS
+from bot.records.export_access import INTERNAL_EVENTS
+from bot.records.history import Record
 from bot.services.opening import account_given
-from bot.services.records import Record
 from models import Dispute
 
 FORMAT = "parley/dispute-record"
@@ -57,7 +57,7 @@ def dispute_record(
     team_name: TeamName,
     exported_at: datetime,
 ) -> dict[str, Any]:
-    """`record` is what bot/services/records.gather loaded; `name` and `team_name` give
+    """`record` is what bot/records/history.gather loaded; `name` and `team_name` give
     people's and organizations' names (looked up outside any transaction)."""
     person = people(name, team_name)
     events = [e for e in record.events if internal or e.kind not in INTERNAL_EVENTS]

@@ -21,7 +21,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from bot.services.people_text import many_lines, one_line
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "fonts"
 FAMILY = "DejaVu"
 REPLACEMENT = "\ufffd"
 MARGIN = 20  # mm: A4's 210 mm less two margins is narrower than Letter's 216 mm
