@@ -36,7 +36,7 @@ from bot.slack.context import Deps
 from bot.slack.directory import Directory
 from bot.slack.listeners import register_all
 from bot.slack.membership import Membership
-from bot.slack.outgoing import ParleyClient, keep_bodies_out_of_the_log
+from bot.slack.outgoing import ParleyClient, keep_bodies_out_of_the_log, strict_transactions
 
 LISTENER_THREADS = 32
 GUNICORN_WORKER_BOOT_ERROR = 3  # gunicorn's Arbiter.WORKER_BOOT_ERROR: the master stops
@@ -88,6 +88,7 @@ def build_client(
     LOG_LEVEL says: at DEBUG slack_sdk would log every request and response body (see
     bot/slack/outgoing.py)."""
     keep_bodies_out_of_the_log()
+    strict_transactions(settings.strict_transactions)
     handlers = (
         []
         if delivery

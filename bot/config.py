@@ -161,6 +161,13 @@ class Settings(BaseSettings):
             ),
         ),
     ] = 2
+    strict_transactions: bool = Field(
+        False,
+        description=(
+            "For development and tests: a Slack call made while a database transaction is open is an "
+            "error instead of a logged one (the tests set it, so the whole suite proves the rule)."
+        ),
+    )
     log_level: str = Field(
         "INFO", description=("`DEBUG`, `INFO`, `WARNING` or `ERROR`. No level logs private text.")
     )

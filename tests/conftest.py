@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from bot.application import Parley, create_app
 from bot.config import Settings, load_settings
 from bot.db import Database
+from bot.slack.outgoing import strict_transactions
 from tests.fakeslack import FakeSlack
 from tests.fakeslack.server import HOST_TEAM
 from tests.support.app_server import AppServer
@@ -24,8 +25,10 @@ pytest_plugins = ["tests.support.multi_workspace"]  # any_settings, any_server
 # Settings come from the tests alone, never from a .env file someone keeps in their checkout.
 os.environ["PARLEY_ENV_FILE"] = ""
 
-# Every Slack call made inside a database transaction fails its test (bot/slack/outgoing.py).
-os.environ["PARLEY_STRICT_TRANSACTIONS"] = "1"
+# Every Slack call made inside a database transaction fails its test (bot/slack/outgoing.py), in
+# this process and in the processes the tests start.
+os.environ["STRICT_TRANSACTIONS"] = "true"
+strict_transactions(True)
 
 # Property-based tests: on CI the same examples every run (no random seed, no example database),
 # so a failure there is reproducible and a pass means the same thing each time.

@@ -39,8 +39,8 @@ class Deps:
     figures: FiguresCache = field(default_factory=FiguresCache)  # App Home's team figures
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
-        """Bolt deep-copies a request's context for its lazy listeners: these are shared, never
-        copied (an engine, caches, connections)."""
+        """Must stay: Bolt deep-copies a request's context for its lazy listeners, and these are
+        shared, never copied (an engine, caches, connections)."""
         return self
 
 
@@ -144,8 +144,9 @@ def use_client(client: WebClient) -> Callable[..., None]:
     def middleware(context: BoltContext, next: Any) -> None:
         context["client"] = client
         if not client.token:
-            # Bolt runs its middleware one after the other, not nested: the listener (and the
-            # submission of its work) comes after this returns, so the token is bound, not scoped.
+            # Must stay unscoped: Bolt runs its middleware one after the other, not nested, so the
+            # listener (and the submission of its work) comes after this returns. Each request
+            # runs in a context of its own (bot/http/app.py), which the binding does not outlive.
             tokens.bind(context.bot_token)
         next()
 

@@ -93,6 +93,8 @@ def guarded(listener: Callable[..., None]) -> Callable[..., None]:
                 ack()
             report(error, kwargs["body"], kwargs["client"])
 
+    # Must stay: Bolt passes a listener only the arguments its signature names, so the wrapper
+    # names the listener's own and those it needs itself.
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), *extra]
     )

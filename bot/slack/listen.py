@@ -142,6 +142,7 @@ def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
         for name in ("body", "context")
         if name not in own
     ]
+    # Must stay: Bolt passes a listener only the arguments its signature names (see errors.py).
     run.__signature__ = inspect.Signature([*own.values(), *extra])  # type: ignore[attr-defined]
     run.__name__ = work.__name__
     run.__qualname__ = work.__qualname__

@@ -14,7 +14,6 @@ Two promises are kept at this one place, whatever code path built the message:
 from __future__ import annotations
 
 import logging
-import os
 import time
 from typing import Any
 
@@ -58,14 +57,24 @@ class NoToken(SlackClientError):
     failed, or nothing bound it). Retried like a connection error, never sent tokenless."""
 
 
+class _Rule:
+    """Whether a Slack call inside a transaction is an error (STRICT_TRANSACTIONS, set for the
+    process by build_client from its settings) or logged."""
+
+    strict = False
+
+
+def strict_transactions(strict: bool) -> None:
+    _Rule.strict = strict
+
+
 def check_no_transaction(method: str) -> None:
     """No Slack call while a database transaction is open: a slow Slack would hold its locks, and
-    a Slack failure would undo what a person did. Tests (PARLEY_STRICT_TRANSACTIONS=1, set by
-    tests/conftest.py) make this an error, so the whole suite proves the rule; in production it
-    is logged."""
+    a Slack failure would undo what a person did. With STRICT_TRANSACTIONS (development; the
+    tests set it, so the whole suite proves the rule) it is an error; otherwise it is logged."""
     if not in_transaction():
         return
-    if os.environ.get("PARLEY_STRICT_TRANSACTIONS") == "1":
+    if _Rule.strict:
         raise SlackCallInTransaction(f"{method} called inside a database transaction")
     log.error("%s called inside a database transaction", method)
 
@@ -120,7 +129,7 @@ class ParleyClient(KeepAliveWebClient):
     listeners, and a copy of this client must be the client itself (it holds the connections)."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ParleyClient:
-        return self
+        return self  # must stay: a copy would not share the connections (see the docstring)
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         check_no_transaction(api_method)

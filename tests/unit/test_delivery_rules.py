@@ -11,6 +11,7 @@ from sqlalchemy import create_engine
 from bot.db import Database, in_transaction
 from bot.delivery.pacer import ChannelPacer
 from bot.delivery.sender import classify_refusal
+from bot.slack import outgoing
 from bot.slack.outgoing import ParleyClient, SlackCallInTransaction, reply
 
 
@@ -44,7 +45,8 @@ def test_the_pacer_allows_a_burst_then_one_message_per_interval(monkeypatch):
     assert pacer.ready_at("C2") == pytest.approx(clock[0] + 30)
 
 
-def test_a_slack_call_inside_a_transaction_is_refused():
+def test_a_slack_call_inside_a_transaction_is_refused(monkeypatch):
+    monkeypatch.setattr(outgoing._Rule, "strict", True)  # as STRICT_TRANSACTIONS sets it
     db = Database(create_engine("sqlite://"))
     client = ParleyClient(token="xoxb-x", base_url="http://127.0.0.1:9/api/")
     with db.transaction():
@@ -56,3 +58,12 @@ def test_a_slack_call_inside_a_transaction_is_refused():
     assert not in_transaction()
     with db.read():  # a read-only session holds no lock: the directory may be consulted there
         assert not in_transaction()
+
+
+def test_without_strict_transactions_such_a_call_is_logged(monkeypatch, caplog):
+    monkeypatch.setattr(outgoing._Rule, "strict", False)
+    db = Database(create_engine("sqlite://"))
+    with db.transaction(), caplog.at_level("ERROR", logger="parley.outgoing"):
+        outgoing.check_no_transaction("chat.postMessage")
+    assert [r.getMessage() for r in caplog.records] == ["chat.postMessage called inside a database transaction"]
+    caplog.clear()  # (seen: not a builder's unmarked text, which conftest looks for in this log)
