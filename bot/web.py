@@ -1,7 +1,8 @@
 """The web process (Procfile `web:`, the containers' `web`): gunicorn with gunicorn.conf.py,
-after the checks every entry point makes. A mistake in the settings, a database that does not
-answer, or a Slack that refuses the token is one line and exit status 2 here, before gunicorn
-starts any web process, rather than web processes that fail and are restarted in a loop.
+after the checks every entry point makes. A mistake in the settings, a database or Slack that
+does not answer, a refused token or a taken port is one line and a non-zero exit here (2 or 75:
+bot/preflight.py), before gunicorn starts any web process, rather than web processes that fail
+and are restarted in a loop.
 
 Arguments go to gunicorn (`python -m bot.web --check-config`)."""
 
