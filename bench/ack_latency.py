@@ -1,4 +1,5 @@
-"""Ack latency of /dispute: Parley (real app.py) against a bare Bolt app that only acks (the floor).
+"""Ack latency of /dispute: Parley (real app.py) against a bare Bolt app that acks (the floor;
+with --floor-opens-modal it opens a modal too, as Parley's /dispute does).
 
 Both run as their own processes, served the same way, against the fake Slack Web API (also its own
 process). Prints p50/p95/p99 and throughput for each, and the Parley/floor ratio.
@@ -66,6 +67,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--floor-opens-modal", action="store_true",
+                        help="the floor opens a modal after its ack, as Parley's /dispute does")
     parser.add_argument("--rate", type=float, default=None,
                         help="requests per second (open loop); default: closed loop, as fast as replies come")
     options = parser.parse_args()
@@ -84,7 +87,8 @@ def main() -> None:
     print(f"/dispute ack latency: {options.requests} requests at concurrency {options.concurrency}, "
           f"{mode} (after {options.warmup} warm-up), {os.cpu_count()} CPUs", flush=True)
     try:
-        floor = measure("floor", ["bench/floor_app.py"], env, fake_url, options.requests,
+        floor_env = {**env, "FLOOR_OPENS_MODAL": "1" if options.floor_opens_modal else "0"}
+        floor = measure("floor", ["bench/floor_app.py"], floor_env, fake_url, options.requests,
                         options.concurrency, options.warmup, options.rate)
         parley = measure("parley", ["app.py"], env, fake_url, options.requests,
                          options.concurrency, options.warmup, options.rate)
