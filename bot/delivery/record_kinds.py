@@ -112,16 +112,7 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
         reason=reason,
         notify=notify,
     )
-    for approval in agreements.approval_state(dispute, agreement).valid:
-        outbox.say(
-            session,
-            dispute,
-            MessageKind.AGREEMENT_CERTIFICATE,
-            channel_id=approval.user_id,
-            agreement=agreement.id,
-            trail=row.params.get("trail"),
-            dm=True,
-        )
+    _certificate_to_each_approver(session, dispute, agreement, row.params.get("trail"))
 
 
 def _in_effect_text(ctx: Ctx) -> Call:
@@ -169,6 +160,22 @@ def _file_uploaded(session: Session, row: OutboxMessage, done: Delivered) -> Non
         agreement.file_id = done.file_id
 
 
+def _certificate_to_each_approver(
+    session: Session, dispute: Dispute, agreement: Agreement, trail: str | None
+) -> None:
+    """The certificate in a direct message to each approver (the thread would not take it)."""
+    for approval in agreements.approval_state(dispute, agreement).valid:
+        outbox.say(
+            session,
+            dispute,
+            MessageKind.AGREEMENT_CERTIFICATE,
+            channel_id=approval.user_id,
+            agreement=agreement.id,
+            trail=trail,
+            dm=True,
+        )
+
+
 def _old_certificate_refused(session: Session, row: OutboxMessage, reason: str) -> None:
     """(A thread certificate row from before: refused, it goes to each approver.)"""
     if (row.params or {}).get("dm") or row.dispute_id is None:
@@ -178,16 +185,7 @@ def _old_certificate_refused(session: Session, row: OutboxMessage, reason: str) 
     if dispute is None or agreement is None:
         return
     outbox.say(session, dispute, MessageKind.AGREEMENT_TEXT, agreement=agreement.id, reason=reason)
-    for approval in agreements.approval_state(dispute, agreement).valid:
-        outbox.say(
-            session,
-            dispute,
-            MessageKind.AGREEMENT_CERTIFICATE,
-            channel_id=approval.user_id,
-            agreement=agreement.id,
-            trail=row.params.get("trail"),
-            dm=True,
-        )
+    _certificate_to_each_approver(session, dispute, agreement, row.params.get("trail"))
 
 
 def _agreement_text(ctx: Ctx) -> Call:
