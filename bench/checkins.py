@@ -55,7 +55,7 @@ def seed(db: Database, checkins: int, channels: int) -> None:
     (check-ins of one dispute that fall due together are one message; here every check-in is a
     message of its own)."""
     now = utcnow()
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         s.add(Workspace(team_id=HOST_TEAM, last_dispute_number=checkins, created_at=now))
         for n in range(checkins):
             dispute = Dispute(team_id=HOST_TEAM, number=n + 1, channel_id=f"C0BENCH{n % channels}",

@@ -44,7 +44,7 @@ BURST = 3
 
 def seed(db: Database, fake: FakeSlack, count: int, channels: int) -> list[int]:
     ids = []
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         for n in range(count):
             channel = f"C0OUT{n % channels}"
             d = disputes.open_dispute(s, disputes.NewDispute(
@@ -59,7 +59,7 @@ def seed(db: Database, fake: FakeSlack, count: int, channels: int) -> list[int]:
 
 def owe(db: Database, dispute_id: int, kind: str) -> None:
     """What a listener saves with a change: here a reminder in the thread, or a card update."""
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         dispute = s.get(Dispute, dispute_id)
         params = {"nudge": "agreement", "waiting": []} if kind == "nudge" else {}
         outbox.say(s, dispute, kind, notify=STUDIO, **params)

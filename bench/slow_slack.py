@@ -89,7 +89,7 @@ def accept(n: int, dispute_id: int, proposal_id: int, channel: str, response_url
 
 def seed_proposals(db: Database, fake: FakeSlack, count: int) -> list[tuple[int, int, str]]:
     made = []
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         for n in range(count):
             channel = f"C0ACT{n}"
             fake.add_channel(channel)

@@ -25,12 +25,13 @@ from bot.config import Settings
 from bot.db import Database, build_engine
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.pacer import ChannelPacer
-from bot.delivery.rows import check_kinds
+from bot.delivery.render import check_kinds
 from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
 from bot.http.app import WebApp
 from bot.logs import JsonFormatter, TextFormatter
 from bot.services.tone import ToneChecker
+from bot.services.unit_of_work import UnitOfWork
 from bot.slack import installs
 from bot.slack.context import Deps
 from bot.slack.directory import Directory
@@ -122,21 +123,18 @@ def build_deliverer(
     timeout: float = 10,
     store: installs.TimedInstallationStore | None = None,
 ) -> Deliverer:
-    """The outbox's delivery, wired to `db`: every transaction's messages go right after its
-    commit. One per process (web or worker): its pacer is that process's view of each channel.
-    `store`: the process's installation store, when it has one already (a web process)."""
+    """The outbox's delivery for this process (web or worker): its pacer is that process's view
+    of each channel. `store`: the process's installation store, when it has one already (a web
+    process)."""
     check_kinds()  # a message kind without a renderer stops start-up, not a delivery
     client = build_client(settings, delivery=True, timeout=timeout)
-    deliverer = Deliverer(db, Sender(client), Directory(client), ChannelPacer())
+    book = None
     if settings.multi_workspace:  # each row with its workspace's token
         store = store or installs.shared_store(settings, db.engine)
-        deliverer.tokens = installs.TokenBook(
+        book = installs.TokenBook(
             installs.authorizer(settings, store, client), client, db, settings.slack_client_id
         )
-        deliverer.token_for, deliverer.forget_token = (deliverer.tokens.bot_token, deliverer.tokens.forget)
-    db.before_commit = deliverer.claim_new
-    db.after_commit = deliverer.deliver_now
-    return deliverer
+    return Deliverer(db, Sender(client), Directory(client), ChannelPacer(), installations=book)
 
 
 @dataclass
@@ -148,6 +146,7 @@ class Parley:
     wsgi: WebApp
     executor: ListenerExecutor
     deliverer: Deliverer
+    unit_of_work: UnitOfWork  # the listeners' (Deps): a transaction delivered after its commit
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -210,21 +209,22 @@ def create_app(
         process_before_response=True,  # acks answer from the request thread; see bot/slack/listen.py
         **oauth,
     )
+    deliverer = build_deliverer(settings, db, store=store)
     deps = Deps(
         settings=settings,
         db=db,
+        unit_of_work=UnitOfWork(db, deliverer),
         membership=Membership(),
         directory=Directory(client, per_workspace=settings.multi_workspace),
         tone=ToneChecker(),
         logger=logger,
     )
     register_all(bolt, deps)
-    deliverer = build_deliverer(settings, db, store=store)
     if settings.multi_workspace:
         # app_uninstalled and tokens_revoked delete the installation's tokens from the store (a
         # workspace's, or an Enterprise Grid organization's org-wide one), and this process's
         # deliveries forget them; other processes read the store again (installs.TokenBook).
-        assert store is not None and deliverer.tokens is not None
+        assert store is not None and isinstance(deliverer.tokens, installs.TokenBook)
         for event, listener in installs.revocation_listeners(store, deliverer.tokens).items():
             bolt.event(event)(listener)
         bolt.use(installs.remember_enterprise(db))
@@ -233,7 +233,7 @@ def create_app(
         bolt.event("tokens_revoked")(_uninstalled_here)
     secret = None if settings.socket_mode else settings.slack_signing_secret
     web = WebApp(bolt, db, secret, metrics_token=settings.metrics_token)
-    return Parley(settings, db, client, bolt, web, executor, deliverer)
+    return Parley(settings, db, client, bolt, web, executor, deliverer, deps.unit_of_work)
 
 
 def create_app_or_exit(settings: Settings) -> Parley:

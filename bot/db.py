@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import normalize_database_url
 
 READ_ONLY = "parley_read_only"
-OUTBOX = "parley_outbox"  # Session.info key: the outbox rows a transaction wrote
 
 _open = threading.local()
 
@@ -64,10 +63,6 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # With the outbox rows a transaction wrote (bot/delivery/): just before its commit (to
-        # claim them for this thread; what it returns is handed on) and after it (to deliver them).
-        self.before_commit: Callable[[Session, list[Any]], Any] | None = None
-        self.after_commit: Callable[[list[Any], Any], None] | None = None
         self._factory = sessionmaker(engine, expire_on_commit=False)
         self._read_factory = sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
@@ -80,21 +75,15 @@ class Database:
         )
 
     @contextmanager
-    def transaction(self, *, deliver: bool = True) -> Iterator[Session]:
-        """One unit of work. After it commits, the Slack messages it saved in the outbox are
-        delivered at once, in this thread (unless `deliver=False`: the tick delivers them)."""
+    def transaction(self) -> Iterator[Session]:
+        """One transaction that writes. It delivers nothing: the messages it saves in the outbox
+        wait for the scheduler's tick (bot/services/unit_of_work.py delivers them at once)."""
         _open.depth = getattr(_open, "depth", 0) + 1
-        ahead = None
         try:
             with self._factory() as session, session.begin():
                 yield session
-                rows = session.info.pop(OUTBOX, [])
-                if rows and deliver and self.before_commit is not None:
-                    ahead = self.before_commit(session, rows)
         finally:
             _open.depth -= 1
-        if rows and deliver and self.after_commit is not None:
-            self.after_commit(rows, ahead)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

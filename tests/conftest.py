@@ -111,7 +111,7 @@ def parley(settings: Settings, engine: Engine) -> Iterator[Parley]:
     # No scheduler runs in these tests, so a request's own thread waits for a busy channel's
     # turn instead of leaving the message to the tick (tests/integration/test_deliveries.py
     # covers the hand-over).
-    app.deliverer.request_wait = 30.0
+    app.deliverer.right_away.request_wait = 30.0
     app.wsgi.metrics.collector.fresh_for = 0.0  # each scrape reads the records (tests compare two)
     yield app
     app.close()

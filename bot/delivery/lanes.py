@@ -14,7 +14,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.delivery.rows import Prepared, unexpected
+from bot.delivery.render import Prepared
+from bot.delivery.send import unexpected
 from bot.delivery.sender import Outcome
 
 log = logging.getLogger("parley.delivery")

@@ -10,16 +10,15 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 
-from sqlalchemy import select
-
+from bot.delivery.claims import Claims
 from bot.delivery.lanes import Lanes
-from bot.delivery.rows import KINDS, Prepared, RowDelivery, prefetch
-from bot.delivery.sender import Outcome, OutcomeStatus, backoff
+from bot.delivery.record import Recorder
+from bot.delivery.render import Renderer
+from bot.delivery.send import RowSender
+from bot.delivery.sender import OutcomeStatus
 from bot.services import outbox
-from models import OutboxMessage
 
 log = logging.getLogger("parley.delivery")
 
@@ -40,10 +39,27 @@ FEED_FOR = 60.0  # a tick claims for at most this long, so the tick's other task
 Claim = Callable[[int], list[int]]
 
 
-class Rounds(RowDelivery):
-    """The tick's part of the Deliverer (bot/delivery/deliverer.py)."""
+class Rounds:
+    """The tick's delivery, from the four parts: claims, rendering, sending and recording."""
 
-    _stop_at = math.inf  # monotonic; see stop_by
+    def __init__(
+        self,
+        claims: Claims,
+        renderer: Renderer,
+        sending: RowSender,
+        recorder: Recorder,
+        *,
+        workers: int = 16,
+        batch: int = outbox.BATCH,
+    ) -> None:
+        self.claims = claims
+        self.renderer = renderer
+        self.sending = sending
+        self.recorder = recorder
+        self.workers = workers
+        self.batch = batch
+        self._stop_at = math.inf  # monotonic; see stop_by
+        self._last_probe = 0.0
 
     def stop_by(self, deadline: float) -> None:
         """Shutting down (bot/shutdown.py): claim nothing more after `deadline` (monotonic), and
@@ -51,41 +67,36 @@ class Rounds(RowDelivery):
         already in Slack's hands are recorded first."""
         self._stop_at = deadline
 
+    @property
+    def stopping(self) -> bool:
+        return time.monotonic() >= self._stop_at
+
     def __call__(self) -> int:
         """Deliver everything that is due (the scheduler's task); returns how many were sent."""
-        sent = self._pipeline(self._claim_due)
-        return sent if time.monotonic() >= self._stop_at else sent + self._probe()
-
-    def _claim_due(self, limit: int) -> list[int]:
-        with self.db.read() as session:  # usually nothing: then no write at all
-            if not outbox.anything_due(session):
-                return []
-        with self.db.transaction(deliver=False) as session:
-            return outbox.claim(session, self.worker_id, limit=limit, per_channel=ROUND_PER_CHANNEL)
+        sent = self.pipeline(lambda limit: self.claims.due(limit, ROUND_PER_CHANNEL))
+        return sent if self.stopping else sent + self._probe()
 
     def _probe(self) -> int:
         """Rows are parked because Slack looked down: try the oldest one, now and then."""
-        if time.monotonic() - self._last_probe < PROBE_EVERY:
+        last = max(self._last_probe, self.recorder.outage_seen_at)  # an outage outcome is a probe
+        if time.monotonic() - last < PROBE_EVERY:
             return 0
-        with self.db.read() as session:
-            if not outbox.parked(session):
-                return 0
-        self._last_probe = time.monotonic()
-        with self.db.transaction(deliver=False) as session:
-            ids = outbox.claim(session, self.worker_id, limit=1, parked_too=True)
-        return self.deliver_many(ids)
+        ids = self.claims.parked_one()
+        if ids:
+            self._last_probe = time.monotonic()
+        return self.deliver_many(ids) if ids else 0
 
     def deliver_many(self, ids: list[int]) -> int:
         """Deliver rows already claimed (and whatever becomes due meanwhile is left to the tick)."""
         given = [ids]
-        return self._pipeline(lambda limit: given.pop() if given else [])
+        return self.pipeline(lambda limit: given.pop() if given else [])
 
-    def _pipeline(self, claim: Claim) -> int:
+    def pipeline(self, claim: Claim) -> int:
         """Claim, deliver and record until nothing is left to claim and everything claimed is
         delivered or put back; returns how many were sent."""
         lanes = Lanes(
-            self._ready_at,
-            lambda item: self._call(item, ROUND_WAIT),
+            self.sending.ready_at,
+            lambda item: self.sending.send(item, ROUND_WAIT),
             threads=self.workers,
             patience=ROUND_WAIT,
         )
@@ -100,7 +111,7 @@ class Rounds(RowDelivery):
                 outstanding = lanes.outstanding()
                 if now - kept_at >= KEEP_CLAIMS_EVERY:
                     kept_at = now
-                    self._keep_claims(lanes.claimed())
+                    self.claims.keep(lanes.claimed())
                 if now < min(feed_until, self._stop_at) and (
                     outstanding == 0 or (outstanding < self.batch // 2 and now >= next_claim)
                 ):
@@ -122,80 +133,22 @@ class Rounds(RowDelivery):
         return sent
 
     def _record_from(self, lanes: Lanes) -> int:
+        """Record what the threads finished; what the kinds' hooks owe waits for the next claim."""
         finished, untried = lanes.collect()
         try:
-            return self._record(finished, untried)
+            self.recorder.record(finished, untried)
         except BaseException:
             lanes.restore(finished, untried)  # tried again with the next batch
             raise
-
-    def _keep_claims(self, row_ids: list[int]) -> None:
-        """Rows queued here for long (a slow Slack, a busy channel) keep their claims alive, so
-        no other worker takes them as abandoned meanwhile."""
-        if row_ids:
-            with self.db.transaction(deliver=False) as session:
-                outbox.keep_claims(session, self.worker_id, row_ids)
+        return sum(1 for _, outcome in finished if outcome.status == OutcomeStatus.SENT)
 
     def _add_lanes(self, lanes: Lanes, ids: list[int]) -> int:
-        """Render claimed rows in one read and hand them to the threads, a lane per dispute. A
-        lane ends at a row whose delivery changes what later ones render from (a card's ts is its
-        thread): the rest of it is put back, to be claimed once that row is recorded."""
+        """Render claimed rows in one read and hand them to the threads, a lane per dispute."""
         if not ids:
             return 0
         try:
-            lanes.add(self._render(lanes, ids))
+            lanes.add(self.renderer.runs(ids, lanes.leave))
         except BaseException:
             lanes.leave(ids)  # put back with the next record
             raise
         return len(ids)
-
-    def _render(self, lanes: Lanes, ids: list[int]) -> list[deque[Prepared]]:
-        runs: dict[object, deque[Prepared]] = defaultdict(deque)
-        with self.db.read() as session:
-            rows = list(
-                session.scalars(
-                    select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-                )
-            )
-            prefetch(session, rows)
-            for row in rows:
-                run = runs[row.dispute_id or ("row", row.id)]
-                if run and run[-1].kind is not None and run[-1].kind.after is not None:
-                    lanes.leave([row.id])
-                    continue
-                try:
-                    run.append(self._prepare(session, row))
-                except Exception as error:
-                    log.exception("rendering delivery %s failed; trying again later", row.id)
-                    later = Outcome(
-                        OutcomeStatus.RETRY,
-                        error=f"render: {type(error).__name__}",
-                        delay=backoff(row.attempts + 1),
-                    )
-                    run.append(
-                        Prepared(
-                            row.id,
-                            row.channel_id,
-                            KINDS.get(row.kind),
-                            None,
-                            row.attempts,
-                            False,
-                            row.created_at,
-                            later,
-                        )
-                    )
-        return list(runs.values())
-
-    def _record(self, finished: list[tuple[Prepared, Outcome]], untried: list[int]) -> int:
-        """Record a batch of outcomes (and put back the rows not tried) in one transaction."""
-        if not finished and not untried:
-            return 0
-        with self.db.transaction(deliver=False) as session:  # a notice it owes: the next claim
-            prefetch(session, outbox.lock(session, [item.row_id for item, _ in finished]), to_render=False)
-            for item, outcome in finished:
-                self._record_in(session, item, outcome, locked=True)
-            outbox.put_back(session, self.worker_id, untried)
-        sent = sum(1 for _, outcome in finished if outcome.status == OutcomeStatus.SENT)
-        if sent:
-            self._slack_is_back()
-        return sent

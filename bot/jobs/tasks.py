@@ -19,7 +19,7 @@ def queue_checkins(db: Database) -> int:
     """Due check-ins become outbox rows (one message per dispute); the delivery task posts them."""
     queued = 0
     while True:
-        with db.transaction(deliver=False) as session:
+        with db.transaction() as session:
             written = followups.queue_due(session)
         if not written:
             return queued
@@ -31,7 +31,7 @@ def remind_stalled(db: Database) -> int:
         candidates = nudges.due(session)
     reminded = 0
     for candidate in candidates:
-        with db.transaction(deliver=False) as session:
+        with db.transaction() as session:
             found = session.get(Dispute, candidate.dispute_id)
             if found is None:  # erased meanwhile
                 continue

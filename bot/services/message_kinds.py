@@ -1,6 +1,6 @@
 """Every message Parley may owe: the kinds of outbox rows (bot/services/outbox.py writes them,
 bot/delivery renders and sends them). A kind no renderer knows stops start-up
-(bot/delivery/rows.py, check_kinds); a stored row of a kind this release does not know (a newer
+(bot/delivery/render.py, check_kinds); a stored row of a kind this release does not know (a newer
 release wrote it) is kept and tried again later, never dropped."""
 
 from __future__ import annotations

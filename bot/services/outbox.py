@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.db import OUTBOX, rows_changed
+from bot.db import rows_changed
 from bot.services import audit
 from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
@@ -39,6 +39,7 @@ UPDATE = ".update"
 GIVE_UP_AFTER = timedelta(days=2)  # Slack unreachable that long: tell a person, stop trying
 KEEP_DELIVERED = timedelta(days=14)
 SLACK_UNAVAILABLE = "slack unavailable: "  # last_error prefix of rows parked by an outage
+_OWED = "parley_owed"  # Session.info key: the rows a transaction wrote
 
 
 def by_person(team_id: str, user_id: str) -> list[str]:
@@ -96,8 +97,14 @@ def _add(
         created_at=utcnow(),
     )
     session.add(row)
-    session.info.setdefault(OUTBOX, []).append(row)
+    session.info.setdefault(_OWED, []).append(row)  # see owed()
     return row
+
+
+def owed(session: Session) -> list[OutboxMessage]:
+    """The rows this transaction has written so far (and forgets them): what its unit of work
+    delivers after the commit (bot/services/unit_of_work.py)."""
+    return session.info.pop(_OWED, [])
 
 
 def claim_new(

@@ -17,6 +17,7 @@ from bot.services import providers
 from bot.services.overview import FiguresCache
 from bot.services.people import Person
 from bot.services.tone import ToneChecker
+from bot.services.unit_of_work import UnitOfWork
 from bot.slack import installs, tokens
 from bot.slack.directory import Directory
 from bot.slack.membership import Membership
@@ -32,6 +33,7 @@ REQUEST_KIND = "parley_request_kind"
 class Deps:
     settings: Settings
     db: Database
+    unit_of_work: UnitOfWork  # a transaction whose messages are delivered after its commit
     directory: Directory
     membership: Membership
     tone: ToneChecker

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from dataclasses import dataclass
@@ -29,15 +28,6 @@ class Profile:
         return Participant(self.person, is_guest=self.is_guest)
 
 
-class NotCached(Exception):
-    """A cache-only directory was asked about someone it has not looked up recently."""
-
-
-class _NoSlack:
-    def __getattr__(self, name: str) -> object:
-        raise NotCached(name)
-
-
 class Directory:
     FAILED_TEAM_TTL = 60.0  # a team.info Slack refused is asked again after a minute
 
@@ -51,13 +41,6 @@ class Directory:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Profile]] = {}
         self._teams: dict[str, tuple[float, str | None]] = {}
-
-    def cached(self) -> Directory:
-        """The same directory answering only from its cache (NotCached otherwise): for use where
-        Slack must not be called, inside a database transaction."""
-        view = copy.copy(self)
-        view._client = _NoSlack()  # type: ignore[assignment]  # a WebClient's stand-in that refuses
-        return view
 
     def lookup(self, user_id: str, *, fresh: bool = False) -> Profile:
         now = time.monotonic()

@@ -171,7 +171,7 @@ class TokenBook:
     Nothing tells a process that another one heard of an uninstall: after KEEP seconds each
     workspace's installation is read from the database again (installation_of: the org-wide one
     through the workspace's organization), and a token Slack refuses is forgotten at once
-    (bot/delivery/rows.py). The process that hears it forgets at once (revocation_listeners)."""
+    (bot/delivery/send.py). The process that hears it forgets at once (revocation_listeners)."""
 
     KEEP = 60.0
 

@@ -1,6 +1,6 @@
 """The unit of work behind a thread action: one transaction that loads and locks the dispute,
 checks the person may act, and collects what Parley must say in the outbox. The messages are
-delivered right after the commit (bot/db.py calls the outbox's delivery), never inside it."""
+delivered right after the commit by the unit of work (bot/services/unit_of_work.py), never inside it."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def on_dispute(
     actor: Person = context["actor"]
     if not actor.team_id:  # Slack named no organization for them: no side to put them on
         raise NotAllowed(messages.cannot_place())
-    with deps_of(context).db.transaction() as session:
+    with deps_of(context).unit_of_work() as session:
         dispute = disputes.load(session, host_team_id(context), dispute_id, lock=True)
         logs.bind(dispute=dispute.reference)
         member = (

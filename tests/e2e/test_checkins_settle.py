@@ -120,7 +120,7 @@ def test_an_item_due_on_the_day_of_the_7_day_check_in_is_settled_by_one_answer(
         rows = named(s)
         item(s, 1).due_date = rows["week"].due_at.date()
         rows["item 1"].due_at = rows["week"].due_at
-    with parley.db.transaction(deliver=False) as s:  # the card as drawn when it came into effect
+    with parley.db.transaction() as s:  # the card as drawn when it came into effect
         outbox.say(s, s.scalars(select(Dispute)).one(), "card.update")
     assert parley.deliverer() == 1
     drawn = moment(db, "week")

@@ -116,10 +116,10 @@ def test_a_claim_left_by_a_dead_process_expires_and_is_delivered(parley, fake_sl
     with_threads(fake_slack, db)
     make_checkins_due(db)
     tasks.queue_checkins(db)
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         held = outbox.claim(s, "dead-worker")  # claimed, then the process died
     assert parley.deliverer() == 0  # the claim is still live: nobody delivers it
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         s.execute(update(OutboxMessage).values(
             claimed_at=utcnow() - outbox.CLAIM_TIMEOUT - timedelta(seconds=1)))
     assert parley.deliverer() == len(held) == 1
@@ -223,7 +223,7 @@ def test_a_worker_killed_mid_post_causes_no_duplicate(settings, parley, fake_sla
     with db.read() as s:
         assert {r.status for r in s.scalars(select(OutboxMessage))} == {"sending"}
     assert parley.deliverer() == 0  # the dead worker's claims are live for CLAIM_TIMEOUT
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         s.execute(update(OutboxMessage).values(
             claimed_at=utcnow() - outbox.CLAIM_TIMEOUT - timedelta(seconds=1)))
     assert parley.deliverer() == len(channels)
@@ -234,10 +234,10 @@ def test_a_worker_killed_mid_post_causes_no_duplicate(settings, parley, fake_sla
 def test_a_busy_channel_is_left_to_the_tick_rather_than_waited_for_in_a_request(parley, fake_slack, db):
     """A request's thread posts what Slack's burst allows at once; a channel whose next turn is
     further away is the tick's (its delivery threads wait for turns; request threads do not)."""
-    parley.deliverer.request_wait = 0.3  # as in production
+    parley.deliverer.right_away.request_wait = 0.3  # as in production
     ids_ = [ratified_dispute(db, STUDIO, CLIENT) for _ in range(5)]  # five disputes, one channel
     with_threads(fake_slack, db)
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         rows = [outbox.say(s, s.get(Dispute, d), "dispute.reopened", by=[SAM.team_id, SAM.id])
                 for d in ids_]
     for row in rows:  # five requests, each delivering its own row after its commit

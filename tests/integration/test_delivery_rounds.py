@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.delivery.calls import Kind
-from bot.delivery.rows import KINDS
+from bot.delivery.render import KINDS
 from bot.services import disputes, outbox
 from bot.services.people import Participant
 from models import Dispute, OutboxMessage, utcnow
@@ -18,7 +18,7 @@ NUDGE = {"nudge": "agreement", "waiting": []}
 
 
 def new_dispute(db, channel: str = "C0SHARED") -> int:
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         return disputes.open_dispute(s, disputes.NewDispute(
             host_team_id=SAM.team_id, channel_id=channel, title="Checkout screens",
             category="quality", description="d", desired_outcome="o",
@@ -26,7 +26,7 @@ def new_dispute(db, channel: str = "C0SHARED") -> int:
 
 
 def owe(db, dispute_id: int, *kinds: str) -> list[int]:
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         d = s.get(Dispute, dispute_id)
         rows = [outbox.say(s, d, kind, notify=STUDIO, **(NUDGE if kind == "nudge" else {}))
                 for kind in kinds]
@@ -68,7 +68,7 @@ def test_a_row_slack_does_not_take_now_holds_back_the_rest_of_its_run(parley, fa
     parley.deliverer()
     assert statuses(db) == {card: "sent", first: "pending", second: "pending", third: "pending"}
     assert thread_of(fake_slack, db, dispute_id) == ["card"]
-    with db.transaction(deliver=False) as s:  # its backoff is over
+    with db.transaction() as s:  # its backoff is over
         s.get(OutboxMessage, first).next_attempt_at = s.get(OutboxMessage, first).created_at
     assert parley.deliverer() == 3
     assert thread_of(fake_slack, db, dispute_id) == ["card", "nudge", "nudge", "nudge"]

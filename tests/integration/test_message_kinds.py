@@ -9,7 +9,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.delivery import rows
+from bot.delivery import render
 from bot.services import outbox
 from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
@@ -21,21 +21,21 @@ STUDIO, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
 
 
 def test_every_kind_has_a_renderer_and_every_renderer_a_kind(monkeypatch):
-    rows.check_kinds()
-    monkeypatch.delitem(rows.KINDS, MessageKind.CARD_UPDATE.value)
+    render.check_kinds()
+    monkeypatch.delitem(render.KINDS, MessageKind.CARD_UPDATE.value)
     with pytest.raises(RuntimeError, match="without a renderer: \\['card.update'\\]"):
-        rows.check_kinds()
+        render.check_kinds()
 
 
 def test_a_kind_nobody_renders_is_refused_where_it_is_written(db):
     ratified_dispute(db, STUDIO, CLIENT)
-    with pytest.raises(ValueError), db.transaction(deliver=False) as session:
+    with pytest.raises(ValueError), db.transaction() as session:
         outbox.say(session, session.scalars(select(Dispute)).one(), "card.updated")  # type: ignore[arg-type]
 
 
 def test_a_stored_row_of_a_newer_kind_is_kept_and_holds_its_dispute(parley, fake_slack, db, caplog):
     ratified_dispute(db, STUDIO, CLIENT)
-    with db.transaction(deliver=False) as session:
+    with db.transaction() as session:
         dispute = session.scalars(select(Dispute)).one()
         newer = outbox.say(session, dispute, MessageKind.CARD_UPDATE)
         session.flush()

@@ -26,7 +26,7 @@ def dispute_in(db, channel: str) -> int:
 
 
 def owe(db, dispute_id: int, *kinds: str) -> list[int]:
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         d = disputes.load(s, HOST, dispute_id)
         rows = [outbox.say(s, d, kind, notify=sam) for kind in kinds]
         s.flush()
@@ -34,12 +34,12 @@ def owe(db, dispute_id: int, *kinds: str) -> list[int]:
 
 
 def claim(db, worker: str, **kwargs) -> list[int]:
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         return outbox.claim(s, worker, **kwargs)
 
 
 def mark_sent(db, worker: str, ids: list[int]) -> None:
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         for row_id in ids:
             assert outbox.sent(s, worker, row_id, "1.1") is not None
 
@@ -50,20 +50,20 @@ def test_a_dispute_s_rows_are_claimed_as_one_run_from_its_first_undelivered_row(
     (other,) = owe(db, two, "card")
     # two messages per channel at most; the update in place between them rides along
     assert claim(db, "w1", per_channel=1) == [card, other]
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         outbox.put_back(s, "w1", [card, other])
     assert claim(db, "w1", per_channel=2) == [card, welcome, update_, other]
     assert claim(db, "w2", per_channel=None) == []  # all held by w1's live claims
     mark_sent(db, "w1", [card])
-    with db.transaction(deliver=False) as s:  # a retry puts it back, later; the rest of the run
+    with db.transaction() as s:  # a retry puts it back, later; the rest of the run
         outbox.retry(s, "w1", welcome, "fatal_error", delay=timedelta(minutes=1))
         outbox.put_back(s, "w1", [update_])  # goes back untried
     assert claim(db, "w2", per_channel=None) == []  # the update waits behind the welcome
     assert claim(db, "w2", dispute_ids=[one]) == []
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         s.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
     assert claim(db, "w2", dispute_ids=[one]) == [welcome, update_]  # a request's run
-    with db.transaction(deliver=False) as s:  # a row refused for good does not block the rest
+    with db.transaction() as s:  # a row refused for good does not block the rest
         outbox.failed(s, "w2", welcome, "msg_too_long")
         outbox.put_back(s, "w2", [update_])
     taken = claim(db, "w2", per_channel=None)
@@ -77,7 +77,7 @@ def test_a_run_is_never_claimed_from_its_middle(db):
     passes over it) must not take the rows after it: they would overtake it."""
     one = dispute_in(db, "C1")
     first, second = owe(db, one, "card", "welcome")
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         assert outbox.claim(s, "w1", per_channel=1) == [first]  # still uncommitted, and locked
         if db.engine.dialect.name == "postgresql":  # SQLite has one writer at a time anyway
             assert claim(db, "w2", per_channel=None) == []
@@ -109,7 +109,7 @@ def test_an_expired_claim_comes_back_uncertain_and_the_old_worker_cannot_mark(db
     assert claim(db, "alive") == []  # still live
     later = utcnow() + outbox.CLAIM_TIMEOUT + timedelta(seconds=1)
     assert claim(db, "alive", now=later) == [row]
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         assert outbox.sent(s, "dead", row, "1.1") is None
         assert s.get(OutboxMessage, row).uncertain  # the dead worker may have posted it
         assert outbox.sent(s, "alive", row, "1.2") is not None
@@ -118,9 +118,9 @@ def test_an_expired_claim_comes_back_uncertain_and_the_old_worker_cannot_mark(db
 def test_a_row_undelivered_for_days_fails_and_its_person_is_owed_a_notice(db):
     row, = owe(db, dispute_in(db, "C1"), "card")
     claim(db, "w")
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         s.get(OutboxMessage, row).created_at = utcnow() - outbox.GIVE_UP_AFTER - timedelta(minutes=1)
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         assert outbox.retry(s, "w", row, "fatal_error", delay=timedelta(seconds=2)) == "failed"
     with db.read() as s:
         rows = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
@@ -133,14 +133,14 @@ def test_a_row_undelivered_for_days_fails_and_its_person_is_owed_a_notice(db):
 def test_rows_parked_by_an_outage_are_due_as_soon_as_slack_answers(db):
     row, = owe(db, dispute_in(db, "C1"), "card")
     claim(db, "w")
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         outbox.retry(s, "w", row, "fatal_error", delay=timedelta(minutes=4), outage=True)
     with db.read() as s:
         assert outbox.parked(s) and not outbox.anything_due(s)
     assert claim(db, "w", limit=1, parked_too=True) == [row]  # the probe
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         outbox.put_back(s, "w", [row])
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         assert outbox.slack_is_back(s) == 1
     with db.read() as s:
         assert outbox.anything_due(s)
@@ -190,7 +190,7 @@ def test_due_checkins_of_a_dispute_become_one_message(db):
     first = ratified_dispute(db, sam, cora, channel="C1", items=2)
     second = ratified_dispute(db, sam, cora, channel="C2")
     make_checkins_due(db, first)  # two after-days check-ins and one per item: four
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         assert followups.queue_due(s) == 1
         assert followups.queue_due(s) == 0  # each is queued once
     with db.read() as s:
@@ -218,10 +218,10 @@ def test_delivered_rows_are_forgotten_after_two_weeks_failed_ones_kept(db):
     claim(db, "w")
     mark_sent(db, "w", [sent])
     claim(db, "w")
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         outbox.failed(s, "w", failed, "is_archived")
         s.execute(update(OutboxMessage).values(done_at=utcnow() - timedelta(days=15)))
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         assert outbox.forget_delivered(s) == 1
     with db.read() as s:
         assert {r.kind for r in s.scalars(select(OutboxMessage))} == {"welcome", "notice.failed"}
@@ -230,7 +230,7 @@ def test_delivered_rows_are_forgotten_after_two_weeks_failed_ones_kept(db):
 def test_a_transaction_claims_its_own_rows_unless_earlier_ones_wait(db):
     one, two = dispute_in(db, "C1"), dispute_in(db, "C2")
     waiting, = owe(db, two, "card")  # an earlier row of the second dispute is still undelivered
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         rows = [outbox.say(s, disputes.load(s, HOST, d), "card.update") for d in (one, two)]
         rows.append(outbox.say_outside(s, HOST, "U0SAM", "notice.failed", failed=waiting))
         claimed = outbox.claim_new(s, "web-1", rows)
@@ -254,11 +254,11 @@ def test_a_worker_keeps_its_claims_alive_while_rows_wait_in_its_queue(db):
     row, = owe(db, dispute_in(db, "C1"), "card")
     assert claim(db, "slow") == [row]
     almost = utcnow() + outbox.CLAIM_TIMEOUT - timedelta(seconds=1)
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         outbox.keep_claims(s, "other", [row], now=almost)  # not its claim: nothing changes
     later = utcnow() + outbox.CLAIM_TIMEOUT + timedelta(seconds=1)
     with db.read() as s:
         assert s.get(OutboxMessage, row).claimed_at < later - outbox.CLAIM_TIMEOUT
-    with db.transaction(deliver=False) as s:
+    with db.transaction() as s:
         outbox.keep_claims(s, "slow", [row], now=almost)
     assert claim(db, "other", now=later) == []  # still live

@@ -32,7 +32,7 @@ def any_settings(fake_slack, database_url):
 @pytest.fixture
 def any_server(any_settings, engine) -> Iterator[AppServer]:
     parley = create_app(any_settings, engine=engine)
-    parley.deliverer.request_wait = 30.0
+    parley.deliverer.right_away.request_wait = 30.0
     srv = AppServer(parley).start()
     yield srv
     srv.stop()

@@ -27,7 +27,7 @@ def deliver_what_is_left(parley: Parley) -> int:
     undelivered row is due now; deliver until nothing is left. Returns the messages delivered."""
     delivered = 0
     for _ in range(20):
-        with parley.db.transaction(deliver=False) as session:
+        with parley.db.transaction() as session:
             waiting = session.execute(update(OutboxMessage).where(
                 OutboxMessage.status == OutboxStatus.PENDING).values(next_attempt_at=utcnow())).rowcount
         if not waiting:

@@ -9,7 +9,7 @@ from collections import deque
 from datetime import UTC, datetime
 
 from bot.delivery.lanes import Lanes
-from bot.delivery.rows import Prepared
+from bot.delivery.render import Prepared
 from bot.delivery.sender import Outcome
 from bot.executor import ListenerExecutor
 from bot.shutdown import wind_down

@@ -33,7 +33,7 @@ def on_member_joined(event: dict[str, Any], client: WebClient, context: BoltCont
     if team == host_team_id(context):
         deps.membership.joined(event["channel"])
     host = deps.membership.host(client, event["channel"])  # before the transaction
-    with deps.db.transaction() as session:
+    with deps.unit_of_work() as session:
         provider = providers.claim(
             session, event["channel"], first_provider(session, deps, team, host), by=None
         )

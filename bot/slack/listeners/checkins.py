@@ -115,7 +115,7 @@ def check_feedback(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
 def on_feedback_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     actor: Person = context["actor"]
-    with deps_of(context).db.transaction() as session:
+    with deps_of(context).unit_of_work() as session:
         dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
         party = require_party(dispute, actor, "give feedback")
         fresh = aftercare.record_feedback(

@@ -261,7 +261,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     actor: Person = context["actor"]
     host = deps.membership.host(client, new.channel_id)  # asked before the transaction
     try:
-        with deps.db.transaction() as session:
+        with deps.unit_of_work() as session:
             # The dispute is the channel's provider organization's, whoever opens it (the first
             # dispute in a channel Parley never saw joining makes its host's workspace it, or
             # else the opener's).
@@ -290,7 +290,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     ):
         # Slack took neither the card nor the note (an outage): the note is owed too, after
         # the card (the outbox keeps a dispute's order), as a direct message.
-        with deps.db.transaction() as session:
+        with deps.unit_of_work() as session:
             saved = session.get(Dispute, dispute.id)
             if saved is not None:  # (not erased meanwhile)
                 outbox.say(session, saved, MessageKind.NOTICE_SAVED, channel_id=actor.user_id)

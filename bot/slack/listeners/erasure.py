@@ -56,7 +56,7 @@ def on_erase(client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     actor: Person = context["actor"]
     team = context["form"]["team"]
-    with deps.db.transaction() as session:
+    with deps.unit_of_work() as session:
         held = erasure.erase(session, team, by=actor)
     name = deps.directory.team_name(team) or "this workspace"
     tell_privately(client, {"user": {"id": actor.user_id}}, erased(name, held))
