@@ -99,7 +99,15 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
     if reason in BLOCKS_REFUSED and not row.params.get("plain"):
         # Slack documents a file share's blocks loosely ("rich text blocks"): if it will not
         # take the "How to check this record" button there, the same share goes without it.
-        outbox.say(session, dispute, MessageKind.AGREEMENT_IN_EFFECT, **{**row.params, "plain": True})
+        outbox.say(
+            session,
+            dispute,
+            MessageKind.AGREEMENT_IN_EFFECT,
+            agreement=agreement.id,
+            trail=row.params.get("trail"),
+            tell=row.params.get("tell"),
+            plain=True,
+        )
         return
     tell = row.params.get("tell")
     notify = Person(team_id=tell[0], user_id=tell[1]) if isinstance(tell, list) and len(tell) == 2 else None

@@ -21,6 +21,7 @@ from bot.delivery.sender import Outcome, OutcomeStatus, backoff
 from bot.delivery.teams import Installations, first_installed
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services.message_kinds import MessageKind
+from bot.services.message_params import PARAMS
 from bot.slack import tokens
 from bot.slack.directory import Directory
 from models import Dispute, OutboxMessage, utcnow
@@ -34,12 +35,15 @@ UNKNOWN_KIND_DELAY = 600.0
 
 
 def check_kinds() -> None:
-    """Every message kind has a renderer, and every renderer a kind: at start-up (build_deliverer)
-    and in a test, never when a message is first due."""
+    """Every message kind has a renderer and a model of its parameters, and every renderer a
+    kind: at start-up (build_deliverer) and in a test, never when a message is first due."""
     known = {kind.value for kind in MessageKind}
     missing, strays = sorted(known - set(KINDS)), sorted(set(KINDS) - known)
     if missing or strays:
         raise RuntimeError(f"message kinds without a renderer: {missing}; renderers of no kind: {strays}")
+    unchecked = sorted(known - {kind.value for kind in PARAMS})
+    if unchecked:
+        raise RuntimeError(f"message kinds without a model of their parameters: {unchecked}")
 
 
 @dataclass

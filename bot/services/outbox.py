@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.db import rows_changed
 from bot.services import audit
 from bot.services.message_kinds import MessageKind
+from bot.services.message_params import checked
 from bot.services.people import Person
 from models import UNDELIVERED, Dispute, OutboxMessage, OutboxStatus, utcnow
 
@@ -83,12 +84,13 @@ def _add(
     notify: Person | None,
     params: dict[str, Any],
 ) -> OutboxMessage:
+    kind = MessageKind(kind)  # a kind this release does not know is a bug: raised here
     row = OutboxMessage(
         team_id=team_id,
         dispute_id=dispute_id,
         channel_id=channel_id,
-        kind=MessageKind(kind).value,  # a kind this release does not know is a bug: raised here
-        params=params,
+        kind=kind.value,
+        params=checked(kind, params),  # … and so are parameters its model does not take
         notify_team=notify.team_id if notify else None,
         notify_user=notify.user_id if notify else None,
         status=OutboxStatus.PENDING,
