@@ -109,6 +109,7 @@ class Delivered:
 
 Render = Callable[[Ctx], Call]
 After = Callable[[Session, OutboxMessage, Delivered], None]
+AfterMany = Callable[[Session, list[tuple[OutboxMessage, Delivered]]], None]
 
 
 Settle = Callable[[Session, OutboxMessage, str], None]  # (session, row, reason)
@@ -123,3 +124,6 @@ class Kind:
     # A round's rows at once: load what they render from (or, with False, what recording them
     # touches) and return it, to be kept alive meanwhile.
     prefetch: Callable[[Session, list[OutboxMessage], bool], list[object]] | None = None
+    # Many delivered at once (a tick's round), instead of `after` for each: the same effect in
+    # a few statements.
+    after_many: AfterMany | None = None

@@ -84,10 +84,28 @@ def _settle_checkins(session: Session, row: OutboxMessage, status: str, kind: st
 
 
 def _checkin_posted(session: Session, row: OutboxMessage, done: Delivered) -> None:
-    for checkin in _checkins(session, row):
-        if checkin.status == CheckInStatus.POSTING:
+    _checkins_posted(session, [(row, done)])
+
+
+def _checkins_posted(session: Session, delivered: list[tuple[OutboxMessage, Delivered]]) -> None:
+    """Check-in messages posted (a tick's round at once): each check-in keeps its message's ts,
+    and their audit events are written together (audit.record_many)."""
+    events = []
+    for row, done in delivered:
+        for checkin in _checkins(session, row):
+            if checkin.status != CheckInStatus.POSTING:
+                continue
             checkin.posted_ts = done.ts
-    _settle_checkins(session, row, CheckInStatus.POSTED, "checkin.posted", ts=done.ts)
+            checkin.status = CheckInStatus.POSTED
+            events.append(
+                audit.NewEvent(
+                    row.team_id,
+                    "checkin.posted",
+                    row.dispute_id,
+                    payload={"checkin_id": checkin.id, "ts": done.ts},
+                )
+            )
+    audit.record_many(session, events)
 
 
 def _checkin_skipped(session: Session, row: OutboxMessage, reason: str) -> None:
@@ -188,7 +206,12 @@ def _notice(ctx: Ctx) -> Call:
 
 FOLLOWUP_KINDS: dict[str, Kind] = {
     "checkin": Kind(
-        _checkin, _checkin_posted, _checkin_skipped, _checkin_failed, prefetch=_prefetch_checkins
+        _checkin,
+        _checkin_posted,
+        _checkin_skipped,
+        _checkin_failed,
+        prefetch=_prefetch_checkins,
+        after_many=_checkins_posted,
     ),
     "checkin.update": Kind(_checkin_update),
     "checkin.not_yet": Kind(_not_yet),

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.db import Database
-from bot.delivery.calls import Delivered
+from bot.delivery.calls import Delivered, Kind
 from bot.delivery.render import Prepared, prefetch
 from bot.delivery.sender import Outcome, OutcomeStatus
 from bot.services import outbox
@@ -22,6 +23,10 @@ log = logging.getLogger("parley.delivery")
 
 FLUSH_EVERY = 2.0  # after a success, look for rows parked by an outage at most this often
 Finished = list[tuple[Prepared, Outcome]]
+
+
+def _ts(outcome: Outcome) -> str | None:
+    return outcome.delivered.ts if outcome.delivered else None
 
 
 class Recorder:
@@ -39,8 +44,17 @@ class Recorder:
         with self.db.transaction() as session:
             held = outbox.lock(session, [item.row_id for item, _ in finished])
             prefetch(session, held, to_render=False)
+            together: dict[Kind, list[tuple[OutboxMessage, Delivered]]] = defaultdict(list)
             for item, outcome in finished:
-                self._record_one(session, item, outcome)
+                if outcome.status == OutcomeStatus.SENT and item.kind is not None and item.kind.after_many:
+                    row = outbox.sent(session, self.worker_id, item.row_id, _ts(outcome), locked=True)
+                    if row is not None:
+                        together[item.kind].append((row, outcome.delivered or Delivered()))
+                else:
+                    self._record_one(session, item, outcome)
+            for kind, delivered in together.items():
+                assert kind.after_many is not None
+                kind.after_many(session, delivered)
             outbox.put_back(session, self.worker_id, list(untried))
             owed = outbox.owed(session)
         if any(outcome.status == OutcomeStatus.SENT for _, outcome in finished):
@@ -53,8 +67,7 @@ class Recorder:
             later = utcnow() + timedelta(seconds=outcome.delay) if outcome.delay else None
             outbox.put_back(session, self.worker_id, [row_id], not_before=later)
         elif outcome.status == OutcomeStatus.SENT:
-            ts = outcome.delivered.ts if outcome.delivered else None
-            row = outbox.sent(session, self.worker_id, row_id, ts, locked=True)
+            row = outbox.sent(session, self.worker_id, row_id, _ts(outcome), locked=True)
             if row is not None and kind is not None and kind.after is not None:
                 kind.after(session, row, outcome.delivered or Delivered())
         elif outcome.status == OutcomeStatus.SKIPPED:

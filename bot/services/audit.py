@@ -5,9 +5,11 @@ workspace) by hash (models/audit.py)."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.services.people import Person
@@ -40,6 +42,57 @@ def record(
     session.add(event)
     session.flush()  # the next event of this chain finds this one
     return event
+
+
+@dataclass
+class NewEvent:
+    """An event for record_many: the same fields as record's."""
+
+    team_id: str
+    kind: str
+    dispute_id: int | None
+    actor: Person | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def record_many(session: Session, events: list[NewEvent]) -> None:
+    """Record many events at once (a tick's round of delivered check-ins): each chain is locked
+    and its head read once, the hashes are chained here in order, and all the events are
+    inserted in one statement, instead of a read and two flushes per event (record)."""
+    if not events:
+        return
+    session.flush()
+    disputes = sorted({e.dispute_id for e in events if e.dispute_id is not None})
+    teams = sorted({e.team_id for e in events if e.dispute_id is None})
+    for dispute_id in disputes:  # in one order, as every writer takes them
+        _lock_chain(session, "", dispute_id)
+    for team_id in teams:
+        _lock_chain(session, team_id, None)
+    heads: dict[object, str | None] = {("t", t): head(session, team_id=t, dispute_id=None) for t in teams}
+    if disputes:
+        latest = (
+            select(func.max(AuditEvent.id))
+            .where(AuditEvent.dispute_id.in_(disputes))
+            .group_by(AuditEvent.dispute_id)
+        )
+        query = select(AuditEvent.dispute_id, AuditEvent.hash).where(AuditEvent.id.in_(latest))
+        heads.update({("d", d): h for d, h in session.execute(query).all()})
+    rows = []
+    for new in events:
+        row: dict[str, Any] = {
+            "team_id": new.team_id,
+            "dispute_id": new.dispute_id,
+            "actor_team": new.actor.team_id if new.actor else None,
+            "actor_user": new.actor.user_id if new.actor else None,
+            "kind": new.kind,
+            "payload": stored(new.payload),
+            "at": utcnow(),
+        }
+        chain = ("d", new.dispute_id) if new.dispute_id is not None else ("t", new.team_id)
+        row["prev_hash"] = heads.get(chain)
+        row["hash"] = heads[chain] = event_hash(SimpleNamespace(**row), row["prev_hash"])
+        rows.append(row)
+    session.execute(insert(AuditEvent), rows)
 
 
 def head(session: Session, *, team_id: str, dispute_id: int | None) -> str | None:

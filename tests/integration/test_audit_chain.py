@@ -46,6 +46,27 @@ def test_every_event_is_chained_to_the_one_before_in_its_dispute(db):
     assert result.first_break is None and result.chains == 2 and result.events == len(events) + 1
 
 
+def test_events_recorded_together_chain_as_if_recorded_one_by_one(db):
+    """record_many (a round of delivered check-ins) interleaves chains: two disputes and a
+    workspace, each continued from its head and continued after by record."""
+    first, second = ratified_dispute(db, PROVIDER, CLIENT), ratified_dispute(db, PROVIDER, CLIENT)
+    with db.transaction() as session:
+        audit.record(session, team_id=SAM.team_id, kind="policy.changed", actor=PROVIDER, field="x")
+        audit.record_many(session, [
+            audit.NewEvent(SAM.team_id, "checkin.posted", first, payload={"checkin_id": 1, "ts": "1.1"}),
+            audit.NewEvent(SAM.team_id, "checkin.posted", second, payload={"checkin_id": 2}),
+            audit.NewEvent(SAM.team_id, "policy.changed", None, PROVIDER, {"field": "y"}),
+            audit.NewEvent(SAM.team_id, "checkin.posted", first, payload={"checkin_id": 3}),
+        ])
+        audit.record(session, team_id=SAM.team_id, kind="checkin.answered", actor=CLIENT, dispute_id=first)
+    with db.read() as session:
+        result = walk(session)
+        kinds = list(session.scalars(select(AuditEvent.kind).where(AuditEvent.dispute_id == first)
+                                     .order_by(AuditEvent.id)))
+    assert result.first_break is None and result.chains == 3
+    assert kinds[-3:] == ["checkin.posted", "checkin.posted", "checkin.answered"]
+
+
 def test_a_changed_or_removed_event_is_named(db, database_url):
     dispute_id = ratified_dispute(db, PROVIDER, CLIENT)
     ok = parley(database_url, "verify", "--audit")
