@@ -214,6 +214,7 @@ def create_app(
         settings=settings,
         db=db,
         unit_of_work=UnitOfWork(db, deliverer),
+        executor=executor,
         membership=Membership(),
         directory=Directory(client, per_workspace=settings.multi_workspace),
         tone=ToneChecker(),

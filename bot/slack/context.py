@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db import Database
+from bot.executor import ListenerExecutor
 from bot.services import providers
 from bot.services.overview import FiguresCache
 from bot.services.people import Person
@@ -34,6 +35,7 @@ class Deps:
     settings: Settings
     db: Database
     unit_of_work: UnitOfWork  # a transaction whose messages are delivered after its commit
+    executor: ListenerExecutor  # runs each listener's work after its ack (bot/slack/listen.py)
     directory: Directory
     membership: Membership
     tone: ToneChecker

@@ -1,9 +1,10 @@
 """How Parley registers listeners: the ack happens in the request thread, the work after it, and
 the work happens once per Slack request.
 
-Bolt runs with process_before_response=True, so a listener's ack function runs in the HTTP
-request's own thread and its answer goes back to Slack as soon as that function returns; the
-slow work is a lazy function on the listener executor. Acks therefore never wait behind a busy
+Bolt runs with process_before_response=True, so a listener runs in the HTTP request's own thread
+and its ack goes back to Slack as soon as it returns. Each Parley listener acks, then queues its
+work on the listener executor (with the same arguments: Bolt's own lazy listeners would deep-copy
+the whole request first, in the thread that acks). Acks therefore never wait behind a busy
 executor, a slow database lock or a slow Slack call.
 
 Slack re-sends an event it did not see acked in time (same `event_id`, `X-Slack-Retry-Num`), and a
@@ -81,10 +82,32 @@ def lazily(registrar: Registrar, *, once: bool, ack: Callable[..., None] = ack_n
     that form is there (not when the modal went back with errors or was shown again)."""
 
     def register(work: Work) -> Work:
-        registrar(ack=guarded(ack), lazy=[guarded(_after_ack(work, once, needs_form=ack is not ack_now))])
+        registrar(_then(guarded(ack), guarded(_after_ack(work, once, needs_form=ack is not ack_now))))
         return work
 
     return register
+
+
+def _then(ack: Callable[..., None], work: Work) -> Callable[..., None]:
+    """One Bolt listener: `ack` in the request's thread, then `work` queued on the listener
+    executor (Deps.executor) with the arguments it names."""
+    acks = list(inspect.signature(ack).parameters)
+    works = list(inspect.signature(work).parameters)
+
+    def listener(**kwargs: Any) -> None:
+        ack(**{name: kwargs[name] for name in acks})
+        deps_of(kwargs["context"]).executor.submit(work, **{name: kwargs[name] for name in works})
+
+    # Must stay: Bolt passes a listener only the arguments its signature names.
+    listener.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for name in dict.fromkeys([*acks, *works, "context"])
+        ]
+    )
+    listener.__name__ = work.__name__
+    listener.__qualname__ = work.__qualname__
+    return listener
 
 
 def request_key(body: dict[str, Any]) -> str | None:
