@@ -1,6 +1,6 @@
 """The outbox's delivery, assembled from parts with one job each:
 
-- claims.py   takes rows for this process (the rules are bot/services/outbox.py's);
+- claims.py   takes rows for this process (the rules are bot/services/outbox_claims.py's);
 - render.py   renders each row from the database into the Slack call it owes;
 - send.py     looks for an earlier attempt, waits for the channel's turn, calls Slack;
 - record.py   records each outcome, with what it means for the domain.
@@ -26,7 +26,7 @@ from bot.delivery.rounds import Rounds
 from bot.delivery.send import RowSender
 from bot.delivery.sender import Sender
 from bot.delivery.teams import Installations, OneWorkspace
-from bot.services import outbox
+from bot.services import outbox_claims
 from bot.slack.directory import Directory
 from models import OutboxMessage
 
@@ -43,7 +43,7 @@ class Deliverer:
         *,
         installations: Installations | None = None,
         workers: int = 16,
-        batch: int = outbox.BATCH,
+        batch: int = outbox_claims.BATCH,
     ) -> None:
         self.db = db
         self.sender = sender

@@ -16,7 +16,7 @@ from bot.db import Database
 from bot.delivery.calls import Delivered, Kind
 from bot.delivery.render import Prepared, prefetch
 from bot.delivery.sender import Outcome, OutcomeStatus
-from bot.services import outbox
+from bot.services import outbox, outbox_claims
 from models import OutboxMessage, utcnow
 
 log = logging.getLogger("parley.delivery")
@@ -42,7 +42,7 @@ class Recorder:
         if not finished and not untried:
             return []
         with self.db.transaction() as session:
-            held = outbox.lock(session, [item.row_id for item, _ in finished])
+            held = outbox_claims.lock(session, [item.row_id for item, _ in finished])
             prefetch(session, held, to_render=False)
             together: dict[Kind, list[tuple[OutboxMessage, Delivered]]] = defaultdict(list)
             for item, outcome in finished:
@@ -55,7 +55,7 @@ class Recorder:
             for kind, delivered in together.items():
                 assert kind.after_many is not None
                 kind.after_many(session, delivered)
-            outbox.put_back(session, self.worker_id, list(untried))
+            outbox_claims.put_back(session, self.worker_id, list(untried))
             owed = outbox.owed(session)
         if any(outcome.status == OutcomeStatus.SENT for _, outcome in finished):
             self._slack_is_back()
@@ -65,7 +65,7 @@ class Recorder:
         row_id, kind = item.row_id, item.kind
         if outcome.status == OutcomeStatus.DEFERRED:
             later = utcnow() + timedelta(seconds=outcome.delay) if outcome.delay else None
-            outbox.put_back(session, self.worker_id, [row_id], not_before=later)
+            outbox_claims.put_back(session, self.worker_id, [row_id], not_before=later)
         elif outcome.status == OutcomeStatus.SENT:
             row = outbox.sent(session, self.worker_id, row_id, _ts(outcome), locked=True)
             if row is not None and kind is not None and kind.after is not None:
@@ -102,7 +102,7 @@ class Recorder:
             return
         self._last_flush = time.monotonic()
         with self.db.read() as session:
-            if not outbox.parked(session):
+            if not outbox_claims.parked(session):
                 return
         with self.db.transaction() as session:
             count = outbox.slack_is_back(session)

@@ -18,7 +18,7 @@ from bot.delivery.record import Recorder
 from bot.delivery.render import Renderer
 from bot.delivery.send import RowSender
 from bot.delivery.sender import OutcomeStatus
-from bot.services import outbox
+from bot.services import outbox_claims
 
 log = logging.getLogger("parley.delivery")
 
@@ -33,7 +33,7 @@ RECORD_EVERY = 0.25  # seconds between records of what was delivered (or sooner,
 RECORD_BATCH = 500
 CLAIM_EVERY = 0.25  # at most this often, claim more while fewer than half a batch is outstanding
 IDLE_CLAIM_EVERY = 1.0  # … or this often after a claim that found nothing
-KEEP_CLAIMS_EVERY = outbox.CLAIM_TIMEOUT.total_seconds() / 4
+KEEP_CLAIMS_EVERY = outbox_claims.CLAIM_TIMEOUT.total_seconds() / 4
 FEED_FOR = 60.0  # a tick claims for at most this long, so the tick's other tasks run too
 
 Claim = Callable[[int], list[int]]
@@ -50,7 +50,7 @@ class Rounds:
         recorder: Recorder,
         *,
         workers: int = 16,
-        batch: int = outbox.BATCH,
+        batch: int = outbox_claims.BATCH,
     ) -> None:
         self.claims = claims
         self.renderer = renderer

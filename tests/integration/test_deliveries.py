@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from bot.jobs import tasks
 from bot.jobs.clock import TICK_JOB_ID
 from bot.payloads import CheckInAnswer, decode
-from bot.services import outbox
+from bot.services import outbox, outbox_claims
 from bot.services.people import Person
 from models import ActionItem, AuditEvent, CheckIn, Dispute, OutboxMessage, utcnow
 from tests.conftest import CORA, SAM
@@ -117,11 +117,11 @@ def test_a_claim_left_by_a_dead_process_expires_and_is_delivered(parley, fake_sl
     make_checkins_due(db)
     tasks.queue_checkins(db)
     with db.transaction() as s:
-        held = outbox.claim(s, "dead-worker")  # claimed, then the process died
+        held = outbox_claims.claim(s, "dead-worker")  # claimed, then the process died
     assert parley.deliverer() == 0  # the claim is still live: nobody delivers it
     with db.transaction() as s:
         s.execute(update(OutboxMessage).values(
-            claimed_at=utcnow() - outbox.CLAIM_TIMEOUT - timedelta(seconds=1)))
+            claimed_at=utcnow() - outbox_claims.CLAIM_TIMEOUT - timedelta(seconds=1)))
     assert parley.deliverer() == len(held) == 1
     assert len(checkin_messages(fake_slack)) == 1
     assert fake_slack.calls_to("conversations.replies")  # it looked before posting
@@ -225,7 +225,7 @@ def test_a_worker_killed_mid_post_causes_no_duplicate(settings, parley, fake_sla
     assert parley.deliverer() == 0  # the dead worker's claims are live for CLAIM_TIMEOUT
     with db.transaction() as s:
         s.execute(update(OutboxMessage).values(
-            claimed_at=utcnow() - outbox.CLAIM_TIMEOUT - timedelta(seconds=1)))
+            claimed_at=utcnow() - outbox_claims.CLAIM_TIMEOUT - timedelta(seconds=1)))
     assert parley.deliverer() == len(channels)
     assert len(checkin_messages(fake_slack)) == len(channels)  # found, not posted again
     assert statuses(db) == {"posted"}

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bot.services import disputes, followups, outbox
+from bot.services import disputes, followups, outbox, outbox_claims
 from bot.services.people import Participant, Person
 from models import CheckIn, OutboxMessage, OutboxStatus, utcnow
 from tests.support.scenarios import make_checkins_due, ratified_dispute
@@ -35,7 +35,7 @@ def owe(db, dispute_id: int, *kinds: str) -> list[int]:
 
 def claim(db, worker: str, **kwargs) -> list[int]:
     with db.transaction() as s:
-        return outbox.claim(s, worker, **kwargs)
+        return outbox_claims.claim(s, worker, **kwargs)
 
 
 def mark_sent(db, worker: str, ids: list[int]) -> None:
@@ -51,13 +51,13 @@ def test_a_dispute_s_rows_are_claimed_as_one_run_from_its_first_undelivered_row(
     # two messages per channel at most; the update in place between them rides along
     assert claim(db, "w1", per_channel=1) == [card, other]
     with db.transaction() as s:
-        outbox.put_back(s, "w1", [card, other])
+        outbox_claims.put_back(s, "w1", [card, other])
     assert claim(db, "w1", per_channel=2) == [card, welcome, update_, other]
     assert claim(db, "w2", per_channel=None) == []  # all held by w1's live claims
     mark_sent(db, "w1", [card])
     with db.transaction() as s:  # a retry puts it back, later; the rest of the run
         outbox.retry(s, "w1", welcome, "fatal_error", delay=timedelta(minutes=1))
-        outbox.put_back(s, "w1", [update_])  # goes back untried
+        outbox_claims.put_back(s, "w1", [update_])  # goes back untried
     assert claim(db, "w2", per_channel=None) == []  # the update waits behind the welcome
     assert claim(db, "w2", dispute_ids=[one]) == []
     with db.transaction() as s:
@@ -65,7 +65,7 @@ def test_a_dispute_s_rows_are_claimed_as_one_run_from_its_first_undelivered_row(
     assert claim(db, "w2", dispute_ids=[one]) == [welcome, update_]  # a request's run
     with db.transaction() as s:  # a row refused for good does not block the rest
         outbox.failed(s, "w2", welcome, "msg_too_long")
-        outbox.put_back(s, "w2", [update_])
+        outbox_claims.put_back(s, "w2", [update_])
     taken = claim(db, "w2", per_channel=None)
     with db.read() as s:
         assert [s.get(OutboxMessage, i).kind for i in taken] == ["card.update", "notice.failed"]
@@ -78,7 +78,7 @@ def test_a_run_is_never_claimed_from_its_middle(db):
     one = dispute_in(db, "C1")
     first, second = owe(db, one, "card", "welcome")
     with db.transaction() as s:
-        assert outbox.claim(s, "w1", per_channel=1) == [first]  # still uncommitted, and locked
+        assert outbox_claims.claim(s, "w1", per_channel=1) == [first]  # still uncommitted, and locked
         if db.engine.dialect.name == "postgresql":  # SQLite has one writer at a time anyway
             assert claim(db, "w2", per_channel=None) == []
     assert claim(db, "w2", per_channel=None) == []  # w1's claim is live
@@ -107,7 +107,7 @@ def test_an_expired_claim_comes_back_uncertain_and_the_old_worker_cannot_mark(db
     row, = owe(db, dispute_in(db, "C1"), "card")
     assert claim(db, "dead") == [row]
     assert claim(db, "alive") == []  # still live
-    later = utcnow() + outbox.CLAIM_TIMEOUT + timedelta(seconds=1)
+    later = utcnow() + outbox_claims.CLAIM_TIMEOUT + timedelta(seconds=1)
     assert claim(db, "alive", now=later) == [row]
     with db.transaction() as s:
         assert outbox.sent(s, "dead", row, "1.1") is None
@@ -136,14 +136,14 @@ def test_rows_parked_by_an_outage_are_due_as_soon_as_slack_answers(db):
     with db.transaction() as s:
         outbox.retry(s, "w", row, "fatal_error", delay=timedelta(minutes=4), outage=True)
     with db.read() as s:
-        assert outbox.parked(s) and not outbox.anything_due(s)
+        assert outbox_claims.parked(s) and not outbox_claims.anything_due(s)
     assert claim(db, "w", limit=1, parked_too=True) == [row]  # the probe
     with db.transaction() as s:
-        outbox.put_back(s, "w", [row])
+        outbox_claims.put_back(s, "w", [row])
     with db.transaction() as s:
         assert outbox.slack_is_back(s) == 1
     with db.read() as s:
-        assert outbox.anything_due(s)
+        assert outbox_claims.anything_due(s)
 
 
 @pytest.mark.parametrize("per_channel", [1, None])
@@ -233,7 +233,7 @@ def test_a_transaction_claims_its_own_rows_unless_earlier_ones_wait(db):
     with db.transaction() as s:
         rows = [outbox.say(s, disputes.load(s, HOST, d), "card.update") for d in (one, two)]
         rows.append(outbox.say_outside(s, HOST, "U0SAM", "notice.failed", failed=waiting))
-        claimed = outbox.claim_new(s, "web-1", rows)
+        claimed = outbox_claims.claim_new(s, "web-1", rows)
     assert [r.dispute_id for r in claimed] == [one, None]
     with db.read() as s:
         assert [(r.dispute_id, r.status, r.claimed_by) for r in s.scalars(
@@ -253,12 +253,12 @@ def test_a_claim_counts_the_messages_its_worker_already_holds_in_a_channel(db):
 def test_a_worker_keeps_its_claims_alive_while_rows_wait_in_its_queue(db):
     row, = owe(db, dispute_in(db, "C1"), "card")
     assert claim(db, "slow") == [row]
-    almost = utcnow() + outbox.CLAIM_TIMEOUT - timedelta(seconds=1)
+    almost = utcnow() + outbox_claims.CLAIM_TIMEOUT - timedelta(seconds=1)
     with db.transaction() as s:
-        outbox.keep_claims(s, "other", [row], now=almost)  # not its claim: nothing changes
-    later = utcnow() + outbox.CLAIM_TIMEOUT + timedelta(seconds=1)
+        outbox_claims.keep_claims(s, "other", [row], now=almost)  # not its claim: nothing changes
+    later = utcnow() + outbox_claims.CLAIM_TIMEOUT + timedelta(seconds=1)
     with db.read() as s:
-        assert s.get(OutboxMessage, row).claimed_at < later - outbox.CLAIM_TIMEOUT
+        assert s.get(OutboxMessage, row).claimed_at < later - outbox_claims.CLAIM_TIMEOUT
     with db.transaction() as s:
-        outbox.keep_claims(s, "slow", [row], now=almost)
+        outbox_claims.keep_claims(s, "slow", [row], now=almost)
     assert claim(db, "other", now=later) == []  # still live
