@@ -50,7 +50,12 @@ def main() -> int:
     # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     from bot import preflight, version
-    from bot.application import configure_logging, connect_socket_mode_or_exit, create_app_or_exit
+    from bot.application import (
+        configure_logging,
+        connect_socket_mode_or_exit,
+        create_app_or_exit,
+        settle_heap,
+    )
     from bot.config import load_settings_or_exit
     from bot.http.app import FILES_KEPT_BACK, MAX_CONNECTIONS, waitress_options
     from bot.jobs import tasks
@@ -93,6 +98,7 @@ def main() -> int:
     try:
         signal.signal(signal.SIGTERM, _Stopping.handle)
         signal.signal(signal.SIGINT, _Stopping.handle)
+        settle_heap()
         server.run()  # until SIGTERM or Ctrl-C; waitress then lets its request threads finish
     finally:
         server.close()  # no new connections: refused, so a load balancer tries elsewhere

@@ -1,5 +1,5 @@
 """Ack latency of /dispute: Parley (real app.py) against a bare Bolt app that acks (the floor;
-with --floor-opens-modal it opens a modal too, as Parley's /dispute does).
+with --floor-opens-modal it opens the same form too, as Parley's /dispute does).
 
 Both run as their own processes, served the same way, against the fake Slack Web API (also its own
 process). Prints p50/p95/p99 and throughput for each, and the Parley/floor ratio.
@@ -41,10 +41,13 @@ def command_body(i: int, fake_url: str) -> bytes:
     }).encode()
 
 
-def measure(name: str, args: list[str], env: dict[str, str], fake_url: str, count: int,
+def measure(name: str, args: list[str], env: dict[str, str], count: int,
             concurrency: int, warmup: int, rate: float | None = None) -> dict[str, float]:
+    """Each app meets a fake Slack of its own, fresh: the fake keeps what it was sent (every view
+    opened), and one that had served the first app would be slower for the second."""
+    fake, fake_url = start_fake_slack()
     port = free_port()
-    proc = start_server(args, {**env, "PORT": str(port)}, port)
+    proc = start_server(args, {**env, "SLACK_API_URL": fake_url, "PORT": str(port)}, port)
     try:
         offset = [0]
 
@@ -56,6 +59,7 @@ def measure(name: str, args: list[str], env: dict[str, str], fake_url: str, coun
         latencies, wall = run_load(send, count, concurrency, rate)
     finally:
         stop(proc)
+        stop(fake)  # SIGTERM, then SIGKILL: a bench never leaves its fake Slack running
     result = summary(latencies, wall)
     print(f"{name:>7}: p50 {result['p50_ms']:6.1f} ms  p95 {result['p95_ms']:6.1f} ms  "
           f"p99 {result['p99_ms']:6.1f} ms  {result['req_per_s']:7.1f} req/s", flush=True)
@@ -67,16 +71,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--floor-opens-modal", action="store_true",
-                        help="the floor opens a modal after its ack, as Parley's /dispute does")
+    parser.add_argument("--floor-opens-modal", nargs="?", const="same", default=None,
+                        choices=["same", "small"],
+                        help="the floor opens a modal after its ack, as Parley's /dispute does: the "
+                             "same form (default), or a one-block modal (small)")
     parser.add_argument("--rate", type=float, default=None,
                         help="requests per second (open loop); default: closed loop, as fast as replies come")
     options = parser.parse_args()
 
-    fake, fake_url = start_fake_slack()
     workdir = tempfile.mkdtemp(prefix="parley-bench-")
     env = {
-        "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_url,
+        "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
         "DATABASE_URL": f"sqlite:///{workdir}/bench.db", "RUN_SCHEDULER": "false",
         "LOG_LEVEL": "WARNING", "WEB_THREADS": "16",
     }
@@ -86,14 +91,12 @@ def main() -> None:
     mode = f"paced at {options.rate:g}/s" if options.rate else "closed loop"
     print(f"/dispute ack latency: {options.requests} requests at concurrency {options.concurrency}, "
           f"{mode} (after {options.warmup} warm-up), {os.cpu_count()} CPUs", flush=True)
-    try:
-        floor_env = {**env, "FLOOR_OPENS_MODAL": "1" if options.floor_opens_modal else "0"}
-        floor = measure("floor", ["bench/floor_app.py"], floor_env, fake_url, options.requests,
-                        options.concurrency, options.warmup, options.rate)
-        parley = measure("parley", ["app.py"], env, fake_url, options.requests,
-                         options.concurrency, options.warmup, options.rate)
-    finally:
-        stop(fake)  # SIGTERM, then SIGKILL: a bench never leaves its fake Slack running
+    opens = {"same": "1", "small": "small", None: "0"}[options.floor_opens_modal]
+    floor_env = {**env, "FLOOR_OPENS_MODAL": opens}
+    floor = measure("floor", ["bench/floor_app.py"], floor_env, options.requests,
+                    options.concurrency, options.warmup, options.rate)
+    parley = measure("parley", ["app.py"], env, options.requests,
+                     options.concurrency, options.warmup, options.rate)
     print(f"  ratio: p50 {parley['p50_ms'] / floor['p50_ms']:.2f}x  "
           f"p99 {parley['p99_ms'] / floor['p99_ms']:.2f}x  "
           f"throughput {parley['req_per_s'] / floor['req_per_s']:.2f}x of the floor")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -327,6 +328,16 @@ def _cannot_start(status: int) -> NoReturn:
     raise SystemExit(GUNICORN_WORKER_BOOT_ERROR)
 
 
+def settle_heap() -> None:
+    """Once a process has built what it runs: what start-up allocated (modules, the app and its
+    clients) leaves the garbage collector's full passes (gc.freeze). A full pass otherwise walks
+    some 150,000 objects and stops every thread for 50-60 ms, a few times a second under load:
+    the tail of the acks' latency (docs/performance.md). Entry points only: a test process builds
+    many apps, and frozen objects are never freed."""
+    gc.collect()
+    gc.freeze()
+
+
 def wsgi_from_env() -> WebApp:
     """Factory for gunicorn, run in each web process: settings from the environment, and the
     scheduler too unless RUN_SCHEDULER=false, as under app.py. gunicorn.conf.py's worker_exit
@@ -356,4 +367,5 @@ def wsgi_from_env() -> WebApp:
         parley.close()
 
     parley.wsgi.on_exit = on_exit
+    settle_heap()
     return parley.wsgi

@@ -20,7 +20,7 @@ def main() -> None:
     # gunicorn's processes), so prometheus_client must not see the variable when it is imported.
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     from bot import preflight, version
-    from bot.application import build_deliverer, configure_logging, engine_for
+    from bot.application import build_deliverer, configure_logging, engine_for, settle_heap
     from bot.config import load_settings_or_exit
     from bot.db import Database
     from bot.http.metrics import serve_process_metrics
@@ -56,6 +56,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     scheduler = tasks.start(db, settings, deliverer)
+    settle_heap()
     log.info("Parley %s: worker started; the scheduler runs here", version())
     while not stop.wait(1.0):
         pass
