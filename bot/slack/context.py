@@ -42,11 +42,6 @@ class Deps:
     logger: logging.Logger
     figures: FiguresCache = field(default_factory=FiguresCache)  # App Home's team figures
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
-        """Must stay: Bolt deep-copies a request's context for its lazy listeners, and these are
-        shared, never copied (an engine, caches, connections)."""
-        return self
-
 
 def use_deps(deps: Deps) -> Callable[..., None]:
     """Global middleware: what listeners need (settings, database, directory …) on the context,

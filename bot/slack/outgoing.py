@@ -124,12 +124,7 @@ def guard(method: str, args: dict[str, Any]) -> dict[str, Any]:
 
 class ParleyClient(KeepAliveWebClient):
     """The app's Web API client: guarded (see the module docstring), over persistent connections.
-
-    One instance serves every listener; Bolt deep-copies a request's context for its lazy
-    listeners, and a copy of this client must be the client itself (it holds the connections)."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> ParleyClient:
-        return self  # must stay: a copy would not share the connections (see the docstring)
+    One instance serves every listener."""
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         check_no_transaction(api_method)
