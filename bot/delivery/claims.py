@@ -1,6 +1,6 @@
-"""Claiming outbox rows for this process's delivery (the rules are bot/services/outbox_claims.py's):
-each claim reads first and writes only when there is something to take, since most ticks find
-nothing."""
+"""Claiming outbox rows for this process's delivery (the rules are bot/services/outbox_claims.py's).
+The tick's claims read first and write only when there is something to take, since most ticks
+find nothing; the request path asks `anything_due` itself before it claims."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from bot.blocks.mediation import mediator_escalation
 from bot.blocks.messages import channel_welcome, dispute_erased
 from bot.blocks.nudges import nudge_internal, nudge_message
 from bot.blocks.text import section
+from bot.db import one_of
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
 from bot.services import audit
 from bot.services.followups import checkin_items
@@ -43,12 +44,12 @@ def _checkins(session: Session, row: OutboxMessage) -> list[CheckIn]:
 def _prefetch_checkins(session: Session, rows: list[OutboxMessage], to_render: bool) -> list[object]:
     """A round's check-ins (and, to render them, their agreements' items) in two queries."""
     ids = {checkin_id for row in rows for checkin_id in row.params.get("checkins", [])}
-    checkins = session.scalars(select(CheckIn).where(CheckIn.id.in_(ids))).all()
+    checkins = session.scalars(select(CheckIn).where(one_of(session, CheckIn.id, ids))).all()
     if not to_render:
         return list(checkins)
     agreements = session.scalars(
         select(Agreement)
-        .where(Agreement.id.in_({c.agreement_id for c in checkins}))
+        .where(one_of(session, Agreement.id, {c.agreement_id for c in checkins}))
         .options(selectinload(Agreement.items))
     ).all()
     return [*checkins, *agreements]
@@ -90,6 +91,7 @@ def _checkin_posted(session: Session, row: OutboxMessage, done: Delivered) -> No
 def _checkins_posted(session: Session, delivered: list[tuple[OutboxMessage, Delivered]]) -> None:
     """Check-in messages posted (a tick's round at once): each check-in keeps its message's ts,
     and their audit events are written together (audit.record_many)."""
+    audit.lock_disputes(session, [row.dispute_id for row, _ in delivered if row.dispute_id is not None])
     events = []
     for row, done in delivered:
         for checkin in _checkins(session, row):

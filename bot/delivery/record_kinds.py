@@ -23,6 +23,7 @@ from bot.records.documents.agreement_pdf import certificate_pdf
 from bot.services import agreements, outbox
 from bot.services.followups import next_checkin
 from bot.services.message_kinds import MessageKind
+from bot.services.message_params import REASON_MAX
 from bot.services.people import Person
 from bot.slack.sides import card_names
 from models import Agreement, AuditEvent, Dispute, OutboxMessage, Side
@@ -117,7 +118,7 @@ def _in_effect_refused(session: Session, row: OutboxMessage, reason: str) -> Non
         MessageKind.AGREEMENT_IN_EFFECT_TEXT,
         agreement=agreement.id,
         trail=row.params.get("trail"),
-        reason=reason,
+        reason=reason[:REASON_MAX],
         notify=notify,
     )
     _certificate_to_each_approver(session, dispute, agreement, row.params.get("trail"))
@@ -192,7 +193,9 @@ def _old_certificate_refused(session: Session, row: OutboxMessage, reason: str) 
     agreement = session.get(Agreement, row.params["agreement"])
     if dispute is None or agreement is None:
         return
-    outbox.say(session, dispute, MessageKind.AGREEMENT_TEXT, agreement=agreement.id, reason=reason)
+    outbox.say(
+        session, dispute, MessageKind.AGREEMENT_TEXT, agreement=agreement.id, reason=reason[:REASON_MAX]
+    )
     _certificate_to_each_approver(session, dispute, agreement, row.params.get("trail"))
 
 

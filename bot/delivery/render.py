@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db import Database
+from bot.db import Database, one_of
 from bot.delivery.calls import Call, Ctx, Kind, Skip
 from bot.delivery.followup_kinds import FOLLOWUP_KINDS
 from bot.delivery.record_kinds import RECORD_KINDS
@@ -79,7 +79,7 @@ def prefetch(session: Session, rows: list[OutboxMessage], *, to_render: bool = T
     ids = {r.dispute_id for r in rows if r.dispute_id is not None}
     if ids and to_render:
         keep += session.scalars(
-            select(Dispute).where(Dispute.id.in_(ids)).options(selectinload(Dispute.parties))
+            select(Dispute).where(one_of(session, Dispute.id, ids)).options(selectinload(Dispute.parties))
         ).all()
     by_kind: dict[str, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
@@ -134,7 +134,9 @@ class Renderer:
         with self.db.read() as session:
             rows = list(
                 session.scalars(
-                    select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+                    select(OutboxMessage)
+                    .where(one_of(session, OutboxMessage.id, ids))
+                    .order_by(OutboxMessage.id)
                 )
             )
             prefetch(session, rows)

@@ -81,9 +81,8 @@ class Rounds:
         last = max(self._last_probe, self.recorder.outage_seen_at)  # an outage outcome is a probe
         if time.monotonic() - last < PROBE_EVERY:
             return 0
+        self._last_probe = time.monotonic()
         ids = self.claims.parked_one()
-        if ids:
-            self._last_probe = time.monotonic()
         return self.deliver_many(ids) if ids else 0
 
     def deliver_many(self, ids: list[int]) -> int:

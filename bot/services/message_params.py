@@ -12,10 +12,14 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from bot.services.message_kinds import MessageKind
 
+REASON_MAX = 500
 SlackId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Pair = tuple[SlackId, SlackId]  # a person: [team_id, user_id]
 Hash = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 Text = Annotated[str, StringConstraints(max_length=4000)]  # a person's words, bounded by the form
+# What Slack (or the network) answered, kept on the row for operators: as long as an exception's
+# text may be (a connection error names its host), cut where it is written.
+Reason = Annotated[str, StringConstraints(max_length=REASON_MAX)]
 
 
 class Params(BaseModel):
@@ -102,7 +106,7 @@ class InEffect(Params):
 class InEffectText(Params):
     agreement: int
     trail: Hash | None = None
-    reason: SlackId | None = None  # what Slack said of the file (kept on the row, for operators)
+    reason: Reason | None = None  # what Slack said of the file (kept on the row, for operators)
 
 
 class Certificate(Params):
@@ -113,7 +117,7 @@ class Certificate(Params):
 
 class AgreementText(Params):
     agreement: int
-    reason: SlackId | None = None  # what Slack said of the file (kept on the row, for operators)
+    reason: Reason | None = None  # what Slack said of the file (kept on the row, for operators)
 
 
 class CheckIn(Params):

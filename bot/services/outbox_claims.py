@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot.db import one_of
 from bot.services.outbox import SLACK_UNAVAILABLE, UPDATE
 from models import UNDELIVERED, OutboxMessage, OutboxStatus, utcnow
 
@@ -238,7 +239,11 @@ def lock(session: Session, row_ids: list[int]) -> list[OutboxMessage]:
     keeps the list (the session's identity map holds rows only while someone does)."""
     if not row_ids:
         return []
-    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).with_for_update()))
+    return list(
+        session.scalars(
+            select(OutboxMessage).where(one_of(session, OutboxMessage.id, row_ids)).with_for_update()
+        )
+    )
 
 
 def keep_claims(session: Session, worker: str, row_ids: list[int], *, now: datetime | None = None) -> None:

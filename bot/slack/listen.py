@@ -69,10 +69,12 @@ class On:
 
 def register(app: App, table: Iterable[On]) -> None:
     for row in table:
-        lazily(getattr(app, row.kind)(row.key), once=row.once, ack=row.ack)(row.work)
+        ack_then_work(getattr(app, row.kind)(row.key), once=row.once, ack=row.ack)(row.work)
 
 
-def lazily(registrar: Registrar, *, once: bool, ack: Callable[..., None] = ack_now) -> Callable[[Work], Work]:
+def ack_then_work(
+    registrar: Registrar, *, once: bool, ack: Callable[..., None] = ack_now
+) -> Callable[[Work], Work]:
     """Acknowledge with `ack` (default: at once), then run the function after it, once per Slack
     request (`ONCE`: recorded in the app's database), or each time it comes when its work is
     `REPEAT_IS_HARMLESS` (see the module docstring).

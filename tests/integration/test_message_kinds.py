@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.delivery import render
 from bot.services import outbox
 from bot.services.message_kinds import MessageKind
-from bot.services.message_params import PARAMS
+from bot.services.message_params import PARAMS, REASON_MAX, checked
 from bot.services.people import Person
 from models import Dispute, OutboxMessage
 from tests.conftest import CORA, SAM
@@ -98,3 +98,13 @@ def test_a_stored_row_of_a_newer_kind_is_kept_and_holds_its_dispute(parley, fake
     assert found["card.update"][0] == "pending"  # behind it, in the dispute's order
     assert len(fake_slack.calls_to("chat.update")) == before
     assert any("card.celebrate" in r.getMessage() and "kept" in r.getMessage() for r in caplog.records)
+
+
+def test_what_slack_or_the_network_answered_is_taken_however_long_it_is_cut():
+    """A row that failed for two days records its last error in the message it owes instead; a
+    connection error's text runs past 64 characters, and a refused write would roll back the
+    whole round's recording."""
+    lost = "URLError: <urlopen error [Errno -3] Temporary failure in name resolution>"
+    assert checked(MessageKind.AGREEMENT_TEXT, {"agreement": 1, "reason": lost})["reason"] == lost
+    with pytest.raises(ValidationError):
+        checked(MessageKind.AGREEMENT_TEXT, {"agreement": 1, "reason": "x" * (REASON_MAX + 1)})
