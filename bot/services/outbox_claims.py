@@ -246,15 +246,20 @@ def lock(session: Session, row_ids: list[int]) -> list[OutboxMessage]:
     )
 
 
+def _still_held(worker: str, row_ids: list[int]) -> Any:
+    """Of these rows, those this worker claimed and still holds (not taken since as abandoned)."""
+    return and_(
+        OutboxMessage.id.in_(row_ids),
+        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.claimed_by == worker,
+    )
+
+
 def keep_claims(session: Session, worker: str, row_ids: list[int], *, now: datetime | None = None) -> None:
     """The worker still holds these rows (queued behind a slow Slack): their claims stay live."""
     session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(row_ids),
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_by == worker,
-        )
+        .where(_still_held(worker, row_ids))
         .values(claimed_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -271,11 +276,7 @@ def put_back(
             values["next_attempt_at"] = not_before
         session.execute(
             update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(row_ids),
-                OutboxMessage.status == OutboxStatus.SENDING,
-                OutboxMessage.claimed_by == worker,
-            )
+            .where(_still_held(worker, row_ids))
             .values(**values)
             .execution_options(synchronize_session=False)
         )
