@@ -39,6 +39,7 @@ from bot.slack.directory import Directory
 from bot.slack.listeners import register_all
 from bot.slack.membership import Membership
 from bot.slack.outgoing import ParleyClient, keep_bodies_out_of_the_log, strict_transactions
+from bot.store import open_store
 
 LISTENER_THREADS = 32
 GUNICORN_WORKER_BOOT_ERROR = 3  # gunicorn's Arbiter.WORKER_BOOT_ERROR: the master stops
@@ -220,6 +221,7 @@ def create_app(
         directory=Directory(client, per_workspace=settings.multi_workspace),
         tone=ToneChecker(),
         logger=logger,
+        store=open_store(settings.evidence_store),
     )
     register_all(bolt, deps)
     if settings.multi_workspace:

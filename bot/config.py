@@ -17,7 +17,7 @@ DEFAULT_METRICS_HOST = "127.0.0.1"
 # The bot scopes Parley asks for when it is installed (manifest.json lists the same).
 DEFAULT_SCOPES = (
     "commands,chat:write,channels:read,groups:read,users:read,team:read,files:write,"
-    "im:write,channels:history,groups:history"
+    "im:write,channels:history,groups:history,files:read"
 )
 
 
@@ -207,8 +207,45 @@ class Settings(BaseSettings):
         ),
     )
 
+    evidence_store: str = Field(
+        "database",
+        description=(
+            "Where Parley keeps its copies of evidence: `database` (in Parley's own database), a "
+            "directory (`/var/lib/parley/evidence`), or an S3-compatible bucket (`s3://bucket/prefix`; "
+            "install the `s3` extra, and set the standard `AWS_*` variables and `AWS_ENDPOINT_URL`)."
+        ),
+    )
+    evidence_max_file_mb: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1024,
+            description="The largest file Parley keeps as evidence, in MB (Slack's forms take 10).",
+        ),
+    ] = 10
+    evidence_max_files: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=10,
+            description="Files one form may attach at once (Slack's file input takes at most 10).",
+        ),
+    ] = 10
+    evidence_max_dispute_mb: Annotated[
+        int,
+        Field(ge=1, le=100_000, description="All the evidence Parley keeps for one dispute, in MB."),
+    ] = 200
+
     @field_validator(
-        "port", "web_concurrency", "web_threads", "db_pool_size", "db_max_overflow", mode="before"
+        "port",
+        "web_concurrency",
+        "web_threads",
+        "db_pool_size",
+        "db_max_overflow",
+        "evidence_max_file_mb",
+        "evidence_max_files",
+        "evidence_max_dispute_mb",
+        mode="before",
     )
     @classmethod
     def _whole_number(cls, value: object) -> object:
@@ -281,6 +318,21 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("evidence_store")
+    @classmethod
+    def _evidence_store(cls, value: str) -> str:
+        value = value.strip() or "database"
+        if value == "database":
+            return value
+        if value.startswith("s3://"):
+            if not value.removeprefix("s3://").split("/")[0]:
+                raise ValueError("an S3 bucket is s3://bucket or s3://bucket/prefix")
+            return value
+        path = value.removeprefix("file://")
+        if not path.startswith("/"):
+            raise ValueError("must be `database`, an absolute directory path, or s3://bucket/prefix")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -126,3 +126,15 @@ B_S_PROVIDER, A_S_PROVIDER = "s_provider", "s_provider_input"
 ERASE_START = "settings_erase_start"  # the settings modal's "Delete this workspace's data…"
 ERASE_MODAL = "settings_erase_submit"
 B_ERASE_SURE, A_ERASE_SURE = "erase_sure", "erase_sure_input"
+
+# Evidence (bot/slack/listeners/evidence.py)
+ADD_EVIDENCE = "dispute_add_evidence"  # the card's button
+EVIDENCE_MODAL = "evidence_submit"
+EVIDENCE_SHORTCUT = "evidence_add_message"  # the message shortcut "Add to a dispute" (manifest.json)
+MESSAGE_EVIDENCE_MODAL = "evidence_message_submit"
+B_EV_FILES, A_EV_FILES = "ev_files", "ev_files_input"
+B_EV_LINK, A_EV_LINK = "ev_link", "ev_link_input"
+B_EV_NOTE, A_EV_NOTE = "ev_note", "ev_note_input"
+B_EV_DISPUTE, A_EV_DISPUTE = "ev_dispute", "ev_dispute_input"
+B_P_FILES, A_P_FILES = "p_files", "p_files_input"  # the perspective form's files
+B_PR_FILES, A_PR_FILES = "pr_files", "pr_files_input"  # the proposal form's files

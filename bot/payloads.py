@@ -223,3 +223,21 @@ class EraseMeta(Payload):
     limit: ClassVar[int] = MAX_METADATA_CHARS
     v: Literal[1] = 1
     team: TeamId
+
+
+class EvidenceMeta(Payload):
+    """private_metadata of the "Add evidence" modal: the dispute."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: DbId
+
+
+class MessageEvidenceMeta(Payload):
+    """private_metadata of the "Add to a dispute" modal (a message shortcut): the message."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    c: ConversationId
+    ts: Annotated[str, StringConstraints(pattern=r"^[0-9]{10}\.[0-9]{6}$")]
+    t: Annotated[str, StringConstraints(pattern=r"^[0-9]{10}\.[0-9]{6}$")] | None = None  # its thread

@@ -8,6 +8,7 @@ from models.base import Base, UTCDateTime, utcnow
 from models.channel import ChannelProvider
 from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
+from models.evidence import EvidenceBlob, EvidenceItem, EvidenceKind, EvidenceStatus
 from models.feedback import Feedback
 from models.handled_request import HandledRequest
 from models.lesson import LessonLearned
@@ -30,6 +31,10 @@ __all__ = [
     "Base",
     "Dispute",
     "DisputeStatus",
+    "EvidenceBlob",
+    "EvidenceItem",
+    "EvidenceKind",
+    "EvidenceStatus",
     "Feedback",
     "HandledRequest",
     "LessonLearned",

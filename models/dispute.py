@@ -74,6 +74,7 @@ class Dispute(Base):
     close_requested_side: Mapped[str | None] = mapped_column(String(16))
     perspectives_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     agreement_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    evidence_ts: Mapped[str | None] = mapped_column(String(32))  # the thread's one Evidence message
 
     parties: Mapped[list[Party]] = relationship(
         back_populates="dispute", order_by="Party.id", cascade="all, delete-orphan"

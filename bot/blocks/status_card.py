@@ -152,6 +152,15 @@ def _ended(dispute: Dispute, names: CardNames) -> list[dict[str, Any]]:
     return blocks
 
 
+# Until the dispute has ended, either side may add to its record (bot/services/evidence.py).
+EVIDENCE_OPEN = (
+    DisputeStatus.OPEN,
+    DisputeStatus.DISCUSSING,
+    DisputeStatus.AGREEMENT_PENDING,
+    DisputeStatus.AGREED,
+)
+
+
 def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, Any]:
     """The rarer actions, in an overflow menu."""
     options = [
@@ -194,6 +203,8 @@ def _actions(dispute: Dispute, step: NextStep, names: CardNames) -> list[dict[st
     elif step.step == Step.ANSWER and len(step.shared) < 2:  # a proposal came before both spoke
         primary = ("share", "Share your side", ids.SHARE_PERSPECTIVE)
         elements.append(button(primary[1], primary[2], value))
+    if dispute.status in EVIDENCE_OPEN:
+        elements.append(button("Add evidence", ids.ADD_EVIDENCE, value))
     elements.append(_more(dispute, step, primary[0] if primary else None))
     return [{"type": "actions", "block_id": "dispute_actions", "elements": elements}]
 

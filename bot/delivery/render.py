@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.db import Database, one_of
 from bot.delivery.calls import Call, Ctx, Kind, Skip
+from bot.delivery.evidence_kinds import EVIDENCE_KINDS
 from bot.delivery.followup_kinds import FOLLOWUP_KINDS
 from bot.delivery.record_kinds import RECORD_KINDS
 from bot.delivery.sender import Outcome, OutcomeStatus, backoff
@@ -28,7 +29,7 @@ from models import Dispute, OutboxMessage, utcnow
 
 log = logging.getLogger("parley.delivery")
 
-KINDS: dict[str, Kind] = {**THREAD_KINDS, **RECORD_KINDS, **FOLLOWUP_KINDS}
+KINDS: dict[str, Kind] = {**THREAD_KINDS, **EVIDENCE_KINDS, **RECORD_KINDS, **FOLLOWUP_KINDS}
 # A stored row of a kind this release cannot render (a newer release wrote it, and this one
 # still runs): kept, and tried again this much later, by which time the newer release may have it.
 UNKNOWN_KIND_DELAY = 600.0

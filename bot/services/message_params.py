@@ -171,6 +171,8 @@ K = MessageKind
 PARAMS: dict[MessageKind, type[Params]] = {
     K.CARD: NoParams,
     K.CARD_UPDATE: NoParams,
+    K.EVIDENCE: NoParams,
+    K.EVIDENCE_UPDATE: NoParams,
     K.WELCOME: NoParams,
     K.PROPOSAL: OfProposal,
     K.PROPOSAL_UPDATE: OfProposal,

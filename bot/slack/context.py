@@ -22,6 +22,8 @@ from bot.services.unit_of_work import UnitOfWork
 from bot.slack import installs, tokens
 from bot.slack.directory import Directory
 from bot.slack.membership import Membership
+from bot.store import EvidenceStore
+from bot.store.database import DatabaseStore
 
 # Set by the web app in a Slack request's Bolt context (the copy for the work after the ack keeps
 # them): when the request came in (time.monotonic()), and its kind ("command", or the payload's
@@ -41,6 +43,7 @@ class Deps:
     tone: ToneChecker
     logger: logging.Logger
     figures: FiguresCache = field(default_factory=FiguresCache)  # App Home's team figures
+    store: EvidenceStore = field(default_factory=DatabaseStore)  # evidence's copies (bot/store)
 
 
 def use_deps(deps: Deps) -> Callable[..., None]:

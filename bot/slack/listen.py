@@ -60,7 +60,7 @@ class On:
     command, an event type), the work after the ack, whether that work must happen once per Slack
     request, and the ack (default: at once; for a view submission, the form's check)."""
 
-    kind: Literal["action", "view", "command", "event"]
+    kind: Literal["action", "view", "command", "event", "shortcut"]
     key: str
     work: Work
     once: bool

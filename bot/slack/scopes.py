@@ -16,10 +16,12 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "chat_postEphemeral": frozenset({"chat:write"}),
     "chat_postMessage": frozenset({"chat:write"}),
     "chat_update": frozenset({"chat:write"}),
-    "conversations_history": frozenset({"channels:history", "groups:history"}),  # a lost answer
-    "conversations_replies": frozenset({"channels:history", "groups:history"}),  # looked up
+    # a lost answer looked up; a message kept as evidence
+    "conversations_history": frozenset({"channels:history", "groups:history"}),
+    "conversations_replies": frozenset({"channels:history", "groups:history"}),
     "conversations_info": frozenset({"channels:read", "groups:read"}),
     "conversations_open": frozenset({"im:write"}),  # a direct message to one person
+    "files_info": frozenset({"files:read"}),  # evidence: a file's download URL, then its bytes
     "files_upload_v2": frozenset({"files:write"}),  # the agreement's PDF, exports
     "team_info": frozenset({"team:read"}),  # organizations' names
     "users_info": frozenset({"users:read"}),  # people's names and workspaces

@@ -46,6 +46,8 @@ def _check_element(element: dict[str, Any], where: str, problems: list[str]) -> 
             problems.append(f"{where}: plain_text_input max_length over 3000")
         if len(element.get("initial_value", "")) > element.get("max_length", 3000):
             problems.append(f"{where}: initial_value longer than max_length")
+    if kind == "file_input" and not 1 <= int(element.get("max_files", 10)) <= 10:
+        problems.append(f"{where}: file_input max_files outside 1-10")
     if kind in {"static_select", "multi_static_select"} and len(element.get("options", [])) > 100:
         problems.append(f"{where}: more than 100 options")
 

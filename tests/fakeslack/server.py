@@ -77,6 +77,9 @@ class FakeSlack:
         self.install_codes: dict[str, dict[str, Any]] = {}
         self.refresh_tokens: dict[str, str] = {}  # rotating tokens' refresh tokens -> team id
         self.installed_elsewhere: set[str] = set()  # see _m_users_info
+        # Files people uploaded (a file input, a message's files): id -> Slack's file object,
+        # plus "bytes" and "readers" (the teams whose tokens may read it).
+        self.files: dict[str, dict[str, Any]] = {}
 
     # ----- set-up -------------------------------------------------------------------------
     def add_user(self, user_id: str, team_id: str, *, name: str | None = None, is_bot: bool = False,
@@ -112,6 +115,42 @@ class FakeSlack:
                 "user": user or self.bot_user, "channel": channel, "metadata": metadata,
             }
         return ts
+
+    def add_file(self, name: str, content: bytes, *, mimetype: str = "application/pdf",
+                 team: str | None = None, readers: set[str] | None = None,
+                 size: int | None = None) -> dict[str, Any]:
+        """A file someone uploaded (to a modal's file input, or with a message), as Slack
+        describes it in a view submission's `files`. `readers`: the teams whose bot tokens may
+        read it (default: every team's: the host's and the uploader's). `size`: what Slack says
+        its size is, when it should differ from the bytes (a test of a lying description)."""
+        file_id = f"F{next(self._ids):08d}"
+        team = team or self.host_team
+        base = self.base_url.replace("/api/", "")
+        described = {
+            "id": file_id, "name": name, "title": name, "mimetype": mimetype,
+            "filetype": name.rsplit(".", 1)[-1] if "." in name else "binary",
+            "size": len(content) if size is None else size, "user_team": team,
+            "url_private": f"{base}/files-pri/{team}-{file_id}/{_url_name(name)}",
+            "url_private_download": f"{base}/files-pri/{team}-{file_id}/download/{_url_name(name)}",
+            "permalink": f"https://parley-test.slack.com/files/U0/{file_id}/{_url_name(name)}",
+        }
+        with self._cond:
+            self.files[file_id] = {**described, "bytes": content, "readers": readers}
+        return described
+
+    def edit_message(self, channel: str, ts: str, text: str) -> None:
+        """Someone edits their message (as Slack keeps it: the text changes, the ts stays)."""
+        with self._cond:
+            self.messages[(channel, ts)]["text"] = text
+            self.messages[(channel, ts)]["edited"] = {"ts": self._new_ts()}
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        with self._cond:
+            del self.messages[(channel, ts)]
+
+    def delete_file(self, file_id: str) -> None:
+        with self._cond:
+            del self.files[file_id]
 
     def add_install(self, code: str, team_id: str, team_name: str, token: str, *,
                     enterprise_id: str | None = None, refresh_token: str | None = None) -> None:
@@ -230,7 +269,21 @@ class FakeSlack:
 
             def do_GET(self) -> None:  # noqa: N802
                 path, _, query = self.path.partition("?")
+                if path.startswith("/files-pri/"):
+                    self._download(path)
+                    return
                 self._answer(path, query)
+
+            def _download(self, path: str) -> None:
+                status, kind, data = fake._download(path, self.headers.get("Authorization") or "")
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _answer(self, path: str, raw: str) -> None:
                 status, headers, body = fake._handle(path, {k.lower(): v for k, v in self.headers.items()}, raw)
@@ -492,6 +545,8 @@ class FakeSlack:
         include_all_metadata; a thread root with replies carries thread_ts and reply_count."""
         shown = {"type": "message", "user": message.get("user"), "ts": message["ts"],
                  "text": message.get("text") or ""}
+        if message.get("edited"):
+            shown["edited"] = message["edited"]
         if message.get("blocks") is not None:
             shown["blocks"] = message["blocks"]
         if message.get("thread_ts"):
@@ -653,6 +708,35 @@ class FakeSlack:
                     "file_names": [self.uploads[f["id"]]["filename"] for f in done]}
         return {"ok": True, "files": done}
 
+    def _readable(self, file_id: str, team: str | None) -> dict[str, Any] | None:
+        with self._cond:
+            stored = self.files.get(file_id)
+        if stored is None or team is None:
+            return None
+        readers = stored["readers"]
+        return stored if readers is None or team in readers else None
+
+    def _m_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack answers file_not_found for a file the token's team cannot see."""
+        stored = self._readable(str(args.get("file", "")), args.get("_team"))
+        if stored is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": {k: v for k, v in stored.items() if k not in ("bytes", "readers")}}
+
+    _SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in</body></html>"
+
+    def _download(self, path: str, auth: str) -> tuple[int, str, bytes]:
+        """A file's private URL: its bytes for a bot token that may read it; otherwise, as Slack
+        does, its sign-in page (200, text/html), not an error."""
+        file_id = path.removeprefix("/files-pri/").split("/")[0].split("-", 1)[-1]
+        with self._cond:
+            team = self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+        self._record("download", {"file": file_id, "_team": team})
+        stored = self._readable(file_id, team)
+        if stored is None:
+            return 200, "text/html; charset=utf-8", self._SIGN_IN_PAGE
+        return 200, stored["mimetype"], stored["bytes"]
+
     def _view_result(self, view: dict[str, Any]) -> dict[str, Any]:
         """Like Slack: the view gets an id (kept by views.update) and a new hash. Both are also put
         on the recorded view, so a test can submit it as Slack would."""
@@ -683,6 +767,11 @@ class FakeSlack:
         problems = self._check_view(args.get("view"))
         self._violate("views.publish", problems)
         return {"ok": False, "error": "invalid_arguments"} if problems else self._view_result(args["view"])
+
+
+def _url_name(name: str) -> str:
+    from urllib.parse import quote
+    return quote(name.replace("/", "_")[:200], safe="")
 
 
 def _conversation_of(channel: str) -> str:

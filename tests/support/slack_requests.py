@@ -114,6 +114,20 @@ class SlackSender:
             "actions": [action],
         })
 
+    def message_shortcut(self, user: User, callback_id: str, message: dict[str, Any], *,
+                         channel: str = "C0SHARED", trigger_id: str | None = None) -> Reply:
+        """A message shortcut (type message_action), as Slack sends it: the message it was used
+        on, in full, and its channel."""
+        return self.payload({
+            "type": "message_action", "callback_id": callback_id,
+            "user": {"id": user.id, "username": user.name, "team_id": user.team_id},
+            "team": {"id": user.team_id, "domain": "x"}, "api_app_id": "A0PARLEY",
+            "trigger_id": trigger_id or new_trigger(), "action_ts": str(time.time()),
+            "message_ts": message["ts"], "message": message,
+            "channel": {"id": channel, "name": "studio-client"},
+            "response_url": self.fake.response_url(),
+        })
+
     def view_submission(self, user: User, view: dict[str, Any], answers: dict[str, Any]) -> Reply:
         return self.payload(self.view_submission_payload(user, view, answers))
 
@@ -170,6 +184,8 @@ def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any
             state = {"type": kind, "selected_options": chosen}
         elif kind == "multi_users_select":
             state = {"type": kind, "selected_users": list(answer or [])}
+        elif kind == "file_input":
+            state = {"type": kind, "files": list(answer or [])}
         elif kind == "conversations_select":
             state = {"type": kind, "selected_conversation": answer}
         elif kind in ("static_select", "radio_buttons"):

@@ -78,8 +78,9 @@ def test_card_shows_the_facts_and_escapes_user_text():
             "shown together once both have.") in text
     assert blocks[0]["text"] == {"type": "plain_text", "text": "Late <homepage> & co", "emoji": True}
     assert "<!date^" in text
-    found = actions(blocks)  # the next step is the one button; the rest are in the menu
-    assert [e["type"] for e in found.values()] == ["button", "overflow"]
+    found = actions(blocks)  # the next step, adding evidence, and the rest in the menu
+    assert [e["type"] for e in found.values()] == ["button", "button", "overflow"]
+    assert found[ids.ADD_EVIDENCE]["text"]["text"] == "Add evidence" and "style" not in found[ids.ADD_EVIDENCE]
     share = found[ids.SHARE_PERSPECTIVE]
     assert share["text"]["text"] == "Share your side" and share["style"] == "primary"
     assert decode(DisputeButton, share["value"]).d == 7

@@ -70,3 +70,23 @@ def checked(values: Any, block: str, action: str) -> list[str]:
 
 def conversation(values: Any, block: str, action: str) -> str | None:
     return _slack_id(_element(values, block, action).get("selected_conversation"))
+
+
+SLACK_FILE_ID = re.compile(r"F[A-Z0-9]{2,40}")
+
+
+def files(values: Any, block: str, action: str) -> list[dict[str, Any]]:
+    """A file input's files, as Slack describes them (id, name, size, mimetype, permalink):
+    only entries with a file id Slack could have given; the rest is ignored."""
+    raw = _element(values, block, action).get("files")
+    if not isinstance(raw, list):
+        return []
+    found = []
+    for entry in raw[:50]:
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("id"), str)
+            and SLACK_FILE_ID.fullmatch(entry["id"])
+        ):
+            found.append(entry)
+    return found

@@ -15,6 +15,7 @@ from bot.slack.listeners import (
     closing,
     disputes,
     erasure,
+    evidence,
     home,
     mediation,
     parties,
@@ -37,6 +38,7 @@ FEATURES = (
     card,
     settings,
     erasure,
+    evidence,
 )
 
 

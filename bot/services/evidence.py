@@ -1,0 +1,500 @@
+"""Evidence: what a side attaches to a dispute (files, Slack messages), kept as Parley's own copy,
+hashed, and written in the dispute's audit trail.
+
+Attaching happens in two steps, because the bytes come from Slack and no Slack call may be made
+with a transaction open: `attach_files` / `attach_message` write the items (waiting for their
+copy) in the person's transaction; after the commit the copy is fetched from Slack, then `keep`
+or `not_copied` records what became of it, each in a short transaction of its own. An item left
+waiting (a process stopped mid-download) is claimed again by the tick (`claim_waiting`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from bot.db import rows_changed
+from bot.services import audit, outbox
+from bot.services.errors import IllegalTransition, NotAllowed
+from bot.services.message_kinds import MessageKind
+from bot.services.parties import require_side
+from bot.services.people import Person
+from bot.services.people_text import many_lines, one_line
+from bot.store import EvidenceStore, sha256_of
+from models import (
+    Dispute,
+    DisputeStatus,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceStatus,
+    OutboxMessage,
+    Party,
+    Perspective,
+    Side,
+    utcnow,
+)
+
+NAME_MAX = 200  # characters of a file's name kept and shown (Slack allows far longer)
+NOTE_MAX = 300
+MB = 1024 * 1024
+CLAIM_TIMEOUT = timedelta(minutes=5)  # a fetch not finished by then is taken again
+GIVE_UP_AFTER = 5  # attempts, then the item stays a link only
+OPEN_TO_EVIDENCE = (
+    DisputeStatus.OPEN,
+    DisputeStatus.DISCUSSING,
+    DisputeStatus.AGREEMENT_PENDING,
+    DisputeStatus.AGREED,
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 10 * MB
+    files: int = 10
+    dispute_bytes: int = 200 * MB
+
+    @classmethod
+    def in_mb(cls, file_mb: int, files: int, dispute_mb: int) -> Limits:
+        return cls(file_mb * MB, files, dispute_mb * MB)
+
+
+@dataclass(frozen=True)
+class OfferedFile:
+    """A file as Slack described it in a form's submission (or a message's files)."""
+
+    slack_file_id: str
+    name: str
+    size: int | None
+    claimed_type: str | None = None
+    permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class CapturedMessage:
+    """A Slack message as Parley read it when it was attached: its words are kept as they were
+    then, whatever happens to the message later."""
+
+    channel_id: str
+    ts: str
+    author_team: str | None
+    author_user: str | None
+    text: str
+    files: tuple[str, ...]  # the names of its files (each attached as an item of its own)
+    permalink: str | None
+
+    def canonical(self) -> bytes:
+        """What is kept and hashed: sorted-key JSON, UTF-8."""
+        body = {
+            "format": "parley/slack-message",
+            "v": 1,
+            "channel": self.channel_id,
+            "ts": self.ts,
+            "author": {"team_id": self.author_team, "user_id": self.author_user},
+            "posted_at": _ts_time(self.ts),
+            "text": self.text,
+            "files": list(self.files),
+            "permalink": self.permalink,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _ts_time(ts: str) -> str | None:
+    try:
+        return datetime.fromtimestamp(float(ts)).astimezone().isoformat(timespec="seconds")
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def clean_name(name: str | None, fallback: str = "file") -> str:
+    """A file's name as Parley keeps and shows it: one line, no control or direction-changing
+    characters, no path (only what follows the last slash), bounded."""
+    kept = one_line(name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if kept in ("", ".", ".."):
+        kept = fallback
+    return kept[:NAME_MAX]
+
+
+def too_large(files: list[OfferedFile], limits: Limits) -> list[OfferedFile]:
+    return [f for f in files if f.size is not None and f.size > limits.file_bytes]
+
+
+def check_space(session: Session, dispute: Dispute, files: list[OfferedFile], limits: Limits) -> str | None:
+    """Why these files cannot be attached (too many, too large, over the dispute's total), in
+    words for the form; None when they can."""
+    if len(files) > limits.files:
+        return f"Attach at most {limits.files} files at once."
+    big = too_large(files, limits)
+    if big:
+        return (
+            f"{clean_name(big[0].name)} is {_mb(big[0].size or 0)}; the limit is "
+            f"{_mb(limits.file_bytes)} a file."
+        )
+    used = used_bytes(session, dispute.id)
+    adding = sum(f.size or 0 for f in files)
+    if used + adding > limits.dispute_bytes:
+        return (
+            f"{dispute.reference} already holds {_mb(used)} of evidence; the limit is "
+            f"{_mb(limits.dispute_bytes)} a dispute."
+        )
+    return None
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size % MB else f"{size // MB} MB"
+
+
+def used_bytes(session: Session, dispute_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(EvidenceItem.size), 0)).where(
+                EvidenceItem.dispute_id == dispute_id,
+                EvidenceItem.status != EvidenceStatus.NOT_COPIED,
+            )
+        )
+        or 0
+    )
+
+
+def require_open(dispute: Dispute) -> None:
+    if dispute.status not in OPEN_TO_EVIDENCE:
+        raise IllegalTransition(f"{dispute.reference} has ended, so nothing more can be added to its record.")
+
+
+def _next_number(session: Session, dispute_id: int) -> int:
+    return (
+        session.scalar(select(func.max(EvidenceItem.number)).where(EvidenceItem.dispute_id == dispute_id))
+        or 0
+    ) + 1
+
+
+def attach_files(
+    session: Session,
+    dispute: Dispute,
+    actor: Person,
+    files: list[OfferedFile],
+    *,
+    source: str,
+    limits: Limits,
+    note: str = "",
+    perspective: Perspective | None = None,
+    proposal_id: int | None = None,
+    party: Party | None = None,
+) -> list[EvidenceItem]:
+    """Items for `files`, waiting for their copy. The caller holds the dispute's row lock
+    (disputes.load(lock=True)). Only the two sides' parties attach evidence; a file already
+    attached (same Slack file) is not attached twice."""
+    require_open(dispute)
+    party = party or require_side(dispute, actor, "add evidence")
+    problem = check_space(session, dispute, files, limits)
+    if problem:
+        raise NotAllowed(problem)
+    known = set(
+        session.scalars(
+            select(EvidenceItem.slack_file_id).where(
+                EvidenceItem.dispute_id == dispute.id, EvidenceItem.slack_file_id.is_not(None)
+            )
+        )
+    )
+    items = []
+    number = _next_number(session, dispute.id)
+    for offered in files:
+        if offered.slack_file_id in known:
+            continue
+        known.add(offered.slack_file_id)
+        item = _item(dispute, party, actor, EvidenceKind.FILE, clean_name(offered.name), number, source, note)
+        item.slack_file_id = offered.slack_file_id
+        item.size = offered.size
+        item.claimed_type = (offered.claimed_type or "")[:100] or None
+        item.permalink = (offered.permalink or "")[:500] or None
+        item.perspective = perspective
+        item.proposal_id = proposal_id
+        session.add(item)
+        items.append(item)
+        number += 1
+    session.flush()
+    return items
+
+
+def attach_message(
+    session: Session,
+    dispute: Dispute,
+    actor: Person,
+    captured: CapturedMessage | None,
+    *,
+    link: str,
+    refused: str | None,
+    source: str,
+    note: str = "",
+    store: EvidenceStore,
+) -> EvidenceItem | None:
+    """A Slack message, as `captured` (read from Slack before this transaction), kept at once;
+    or, when Slack would not give it (`refused` says why), recorded as a link only. None when
+    the same message, as it reads now, is on record already."""
+    require_open(dispute)
+    party = require_side(dispute, actor, "add evidence")
+    name = "Slack message" + (f" of {_short_date(captured.ts)}" if captured else "")
+    item = _item(
+        dispute, party, actor, EvidenceKind.MESSAGE, name, _next_number(session, dispute.id), source, note
+    )
+    item.permalink = ((captured.permalink if captured else None) or link)[:500] or None
+    if captured is not None:
+        item.channel_id, item.message_ts = captured.channel_id, captured.ts
+    session.add(item)
+    session.flush()
+    if captured is None:
+        _not_copied(session, dispute, item, refused or "Slack would not give Parley the message")
+        return item
+    kept = keep(session, item, captured.canonical(), store)
+    return item if kept.item is item else None
+
+
+def _short_date(ts: str) -> str:
+    try:
+        return datetime.fromtimestamp(float(ts)).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        return ""
+
+
+def _item(
+    dispute: Dispute,
+    party: Party,
+    actor: Person,
+    kind: EvidenceKind,
+    name: str,
+    number: int,
+    source: str,
+    note: str,
+) -> EvidenceItem:
+    return EvidenceItem(
+        dispute_id=dispute.id,
+        number=number,
+        kind=kind,
+        status=EvidenceStatus.WAITING,
+        name=name,
+        note=many_lines(note)[:NOTE_MAX] or None,
+        added_by_team=actor.team_id,
+        added_by_user=actor.user_id,
+        side=party.side,
+        added_at=utcnow(),
+        source=source,
+        attempts=0,
+        claimed_at=utcnow(),  # the person's own request fetches it; the tick only after a timeout
+    )
+
+
+@dataclass(frozen=True)
+class Kept:
+    item: EvidenceItem  # the item on record: this one, or the one that had the same bytes
+    duplicate: bool
+
+
+def keep(session: Session, item: EvidenceItem, data: bytes, store: EvidenceStore) -> Kept:
+    """Record `item`'s copy: stored, hashed, in the audit trail, and the thread's Evidence
+    message brought up to date. The same bytes already on record for this dispute: the item goes
+    and the one on record stands (one item for the same bytes)."""
+    sha = sha256_of(data)
+    dispute = session.get(Dispute, item.dispute_id, with_for_update=True)
+    assert dispute is not None
+    existing = session.scalar(
+        select(EvidenceItem).where(
+            EvidenceItem.dispute_id == item.dispute_id,
+            EvidenceItem.sha256 == sha,
+            EvidenceItem.id != item.id,
+        )
+    )
+    if existing is not None:
+        session.delete(item)
+        session.flush()
+        return Kept(existing, True)
+    item.stored_ref = store.put(session, sha, data)
+    item.sha256 = sha
+    item.size = len(data)
+    item.status = EvidenceStatus.KEPT
+    item.kept_at = utcnow()
+    item.claimed_at = None
+    _recorded(session, dispute, item, copied=True)
+    return Kept(item, False)
+
+
+def not_copied(session: Session, item_id: int, reason: str) -> EvidenceItem | None:
+    item = session.get(EvidenceItem, item_id, with_for_update=True)
+    if item is None or item.status != EvidenceStatus.WAITING:
+        return None
+    dispute = session.get(Dispute, item.dispute_id, with_for_update=True)
+    assert dispute is not None
+    _not_copied(session, dispute, item, reason)
+    return item
+
+
+def _not_copied(session: Session, dispute: Dispute, item: EvidenceItem, reason: str) -> None:
+    item.status = EvidenceStatus.NOT_COPIED
+    item.not_copied_reason = reason[:200]
+    item.claimed_at = None
+    _recorded(session, dispute, item, copied=False)
+
+
+def _recorded(session: Session, dispute: Dispute, item: EvidenceItem, *, copied: bool) -> None:
+    audit.record(
+        session,
+        team_id=dispute.team_id,
+        dispute_id=dispute.id,
+        kind="evidence.added",
+        actor=Person(team_id=item.added_by_team, user_id=item.added_by_user),
+        item=item.label,
+        what=item.kind,
+        name=item.name,
+        side=item.side,
+        source=item.source,
+        attached_at=item.added_at.isoformat(),
+        sha256=item.sha256,
+        size=item.size,
+        copied=copied,
+        reason=None if copied else item.not_copied_reason,
+        link=item.permalink,
+    )
+    owe_list(session, dispute)
+
+
+def owe_list(session: Session, dispute: Dispute) -> OutboxMessage:
+    """The thread's one Evidence message: posted with the first item, updated in place after."""
+    said = dispute.evidence_ts is not None or (
+        session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.dispute_id == dispute.id, OutboxMessage.kind == MessageKind.EVIDENCE)
+            .limit(1)
+        )
+        is not None
+    )
+    return outbox.say(session, dispute, MessageKind.EVIDENCE_UPDATE if said else MessageKind.EVIDENCE)
+
+
+def claim_waiting(
+    session: Session, *, ids: list[int] | None = None, now: datetime | None = None, limit: int = 20
+) -> list[EvidenceItem]:
+    """Items whose copy is still to fetch: `ids` (the person's own request, right after its
+    commit), or those whose fetch was left unfinished (the tick). Each claimed item is stamped so
+    that no other worker fetches it meanwhile."""
+    now = now or utcnow()
+    query = select(EvidenceItem).where(EvidenceItem.status == EvidenceStatus.WAITING)
+    if ids is not None:
+        query = query.where(EvidenceItem.id.in_(ids))
+    else:
+        query = query.where(
+            or_(EvidenceItem.claimed_at.is_(None), EvidenceItem.claimed_at < now - CLAIM_TIMEOUT)
+        )
+    found = list(
+        session.scalars(query.order_by(EvidenceItem.id).limit(limit).with_for_update(skip_locked=True))
+    )
+    for item in found:
+        item.claimed_at = now
+        item.attempts += 1
+    return found
+
+
+def put_back(session: Session, item_id: int, reason: str) -> None:
+    """A fetch failed for a reason that may pass (Slack down): try again later, or give up after
+    GIVE_UP_AFTER attempts (the item stays a link only)."""
+    item = session.get(EvidenceItem, item_id, with_for_update=True)
+    if item is None or item.status != EvidenceStatus.WAITING:
+        return
+    if item.attempts >= GIVE_UP_AFTER:
+        not_copied(session, item_id, reason)
+    else:
+        rows_changed(
+            session,
+            update(EvidenceItem)
+            .where(EvidenceItem.id == item_id)
+            .values(claimed_at=utcnow() - CLAIM_TIMEOUT + timedelta(seconds=30 * item.attempts))
+            .execution_options(synchronize_session=False),
+        )
+
+
+def on_record(session: Session, dispute_id: int) -> list[EvidenceItem]:
+    return list(
+        session.scalars(
+            select(EvidenceItem)
+            .where(EvidenceItem.dispute_id == dispute_id)
+            .options(selectinload(EvidenceItem.perspective))
+            .order_by(EvidenceItem.number)
+        )
+    )
+
+
+def shown_to_all(items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """What both sides may see: everything but what is sealed with a perspective not yet
+    revealed."""
+    return [i for i in items if not i.sealed]
+
+
+def visible_to(items: list[EvidenceItem], side: str | None) -> list[EvidenceItem]:
+    """What a person of `side` may see: their own side's sealed items too."""
+    return [i for i in items if not i.sealed or (side is not None and i.side == side)]
+
+
+def sealed_counts(items: list[EvidenceItem]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.sealed:
+            counts[item.side] = counts.get(item.side, 0) + 1
+    return counts
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def as_of(items: list[EvidenceItem], moment: datetime | None) -> list[EvidenceItem]:
+    """The items on record at `moment` (kept or recorded as a link by then), shown to both."""
+    if moment is None:
+        return []
+    return [
+        i
+        for i in items
+        if i.status != EvidenceStatus.WAITING
+        and (i.kept_at or i.added_at) <= moment
+        and not (i.perspective is not None and (i.perspective.released_at or moment) > moment)
+    ]
+
+
+def payload_of(item: EvidenceItem) -> dict[str, Any]:
+    """An item as the record lists it (export, certificate, bundle)."""
+    return {
+        "item": item.label,
+        "kind": item.kind,
+        "name": item.name,
+        "side": item.side,
+        "added_by": [item.added_by_team, item.added_by_user],
+        "added_at": item.added_at,
+        "sha256": item.sha256,
+        "size": item.size,
+        "copied": item.status == EvidenceStatus.KEPT,
+        "link": item.permalink,
+        "note": item.note,
+    }
+
+
+def open_in_channel(session: Session, team_id: str, channel_id: str, person: Person) -> list[Dispute]:
+    """The disputes of a channel that `person` may add evidence to (a party of either side),
+    newest first; only those the carrying installation may reach."""
+    from bot.services.disputes import reachable_from
+
+    found = session.scalars(
+        select(Dispute)
+        .join(Party, Party.dispute_id == Dispute.id)
+        .where(
+            Dispute.channel_id == channel_id,
+            Dispute.status.in_([s.value for s in OPEN_TO_EVIDENCE]),
+            reachable_from(team_id),
+            Party.team_id == person.team_id,
+            Party.user_id == person.user_id,
+            Party.side != Side.MEDIATOR,
+        )
+        .order_by(Dispute.id.desc())
+        .limit(100)
+    )
+    return list(found.unique())

@@ -1,0 +1,153 @@
+"""Reading evidence from Slack, with no transaction open: a file's bytes (files.info, then its
+private download URL with the bot token) and a message as it reads now (conversations.history
+or .replies, and its permalink).
+
+Whatever Slack refuses comes back as `Refused`, with what to tell the person in plain words; the
+item is then recorded as a link only. A file's bytes are never opened or interpreted: what is
+downloaded is checked only against the size Slack gave (Slack answers a download it will not
+serve with its sign-in page, not an error)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services.evidence import CapturedMessage
+
+log = logging.getLogger("parley.evidence")
+
+DOWNLOAD_TIMEOUT = 60  # seconds for one file
+CHUNK = 256 * 1024
+
+# https://acme.slack.com/archives/C0123/p1700000000123456 (?thread_ts=1700000000.000100&cid=C0123)
+_LINK = re.compile(
+    r"https://[A-Za-z0-9.-]+\.slack(?:-gov)?\.com/archives/([CGD][A-Z0-9]{2,30})/p([0-9]{10})([0-9]{6})"
+    r"(?:\?(?:[^ ]*&)?thread_ts=([0-9]{10}\.[0-9]{6}))?[^ ]*"
+)
+
+NOT_A_MEMBER = "Parley is not in that channel, so it could not read the message."
+NO_MESSAGE = "Slack could not find that message (it may have been deleted)."
+FILE_REFUSED = (
+    "Slack would not give Parley a copy of this file (it may belong to the other organization, or "
+    "have been deleted)."
+)
+
+
+@dataclass(frozen=True)
+class MessageLink:
+    channel_id: str
+    ts: str
+    thread_ts: str | None
+    url: str
+
+
+def parse_link(text: str) -> MessageLink | None:
+    """A Slack message link as people copy it ("Copy link"), or None."""
+    found = _LINK.fullmatch(text.strip())
+    if not found:
+        return None
+    channel, seconds, micros, thread = found.groups()
+    return MessageLink(channel, f"{seconds}.{micros}", thread, found.group(0))
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str  # in words for the person, and for the record
+
+
+def _slack_error(error: SlackApiError) -> str:
+    return str(error.response.get("error") or "") if error.response is not None else ""
+
+
+def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, dict[str, Any]] | Refused:
+    """The file's bytes and Slack's description of it, or why Parley cannot keep a copy."""
+    try:
+        info = client.files_info(file=file_id)["file"]
+    except SlackApiError as error:
+        log.info("files.info refused a file: %s", _slack_error(error))
+        return Refused(FILE_REFUSED)
+    size = info.get("size")
+    if isinstance(size, int) and size > max_bytes:
+        return Refused(f"The file is larger than the {max_bytes // (1024 * 1024)} MB Parley keeps.")
+    url = info.get("url_private_download") or info.get("url_private")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return Refused(FILE_REFUSED)
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as answer:
+            kind = answer.headers.get("Content-Type", "")
+            data = bytearray()
+            while chunk := answer.read(CHUNK):
+                data += chunk
+                if len(data) > max_bytes:
+                    return Refused(
+                        f"The file is larger than the {max_bytes // (1024 * 1024)} MB Parley keeps."
+                    )
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        log.info("a file download failed: %s", type(error).__name__)
+        return Refused("Slack did not send the file's contents; try attaching it again later.")
+    if isinstance(size, int) and len(data) != size:
+        # Slack's sign-in page instead of the file: the token may not read it
+        what = "a web page" if kind.startswith("text/html") else f"{len(data)} bytes"
+        log.info("a download gave %s where Slack said %d bytes", what, size)
+        return Refused(FILE_REFUSED)
+    return bytes(data), info
+
+
+def read_message(client: WebClient, link: MessageLink) -> CapturedMessage | Refused:
+    """The message as it reads now, with its permalink."""
+    try:
+        if link.thread_ts and link.thread_ts != link.ts:
+            answer = client.conversations_replies(
+                channel=link.channel_id,
+                ts=link.thread_ts,
+                latest=link.ts,
+                oldest=link.ts,
+                inclusive=True,
+                limit=1,
+            )
+        else:
+            answer = client.conversations_history(
+                channel=link.channel_id, latest=link.ts, oldest=link.ts, inclusive=True, limit=1
+            )
+        found = answer.get("messages") or []
+    except SlackApiError as error:
+        code = _slack_error(error)
+        if code in ("not_in_channel", "channel_not_found", "missing_scope", "access_denied"):
+            return Refused(NOT_A_MEMBER)
+        return Refused(f"Slack would not give Parley the message ({code or 'an error'}).")
+    message = next((m for m in found if isinstance(m, dict) and m.get("ts") == link.ts), None)
+    if message is None:
+        return Refused(NO_MESSAGE)
+    return capture(client, link.channel_id, message)
+
+
+def capture(client: WebClient, channel_id: str, message: dict[str, Any]) -> CapturedMessage:
+    """`message` as Slack gave it (an API answer, or a message shortcut's payload)."""
+    permalink = None
+    try:
+        permalink = client.chat_getPermalink(channel=channel_id, message_ts=message["ts"]).get("permalink")
+    except SlackApiError as error:
+        log.info("chat.getPermalink refused: %s", _slack_error(error))
+    listed = message.get("files")
+    files: list[Any] = listed if isinstance(listed, list) else []
+    return CapturedMessage(
+        channel_id=channel_id,
+        ts=str(message["ts"]),
+        author_team=_str(message.get("user_team") or message.get("team")),
+        author_user=_str(message.get("user") or message.get("bot_id")),
+        text=str(message.get("text") or ""),
+        files=tuple(str(f.get("name") or f.get("id")) for f in files if isinstance(f, dict)),
+        permalink=permalink if isinstance(permalink, str) else None,
+    )
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,116 @@
+"""Attaching files from a form, for every form that takes them (Add evidence, a perspective, a
+proposal): the inline check in the ack, and, after the person's transaction has committed, the
+copy from Slack and its record, then a private word to the person about what was kept."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.evidence import attached_note
+from bot.config import Settings
+from bot.services import evidence
+from bot.services.evidence import Limits, OfferedFile
+from bot.services.people import Person
+from bot.slack.context import Deps
+from bot.slack.evidence_fetch import Refused, file_bytes
+from bot.slack.forms import form_state as state
+from models import Dispute, EvidenceItem, EvidenceStatus
+
+log = logging.getLogger("parley.evidence")
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits.in_mb(
+        settings.evidence_max_file_mb, settings.evidence_max_files, settings.evidence_max_dispute_mb
+    )
+
+
+def offered(values: Any, block: str, action: str) -> list[OfferedFile]:
+    found = []
+    for entry in state.files(values, block, action):
+        size = entry.get("size")
+        found.append(
+            OfferedFile(
+                slack_file_id=entry["id"],
+                name=evidence.clean_name(entry.get("name") if isinstance(entry.get("name"), str) else None),
+                size=size if isinstance(size, int) and size >= 0 else None,
+                claimed_type=entry.get("mimetype") if isinstance(entry.get("mimetype"), str) else None,
+                permalink=entry.get("permalink") if isinstance(entry.get("permalink"), str) else None,
+            )
+        )
+    return found
+
+
+def check_files(errors: dict[str, str], block: str, files: list[OfferedFile], limits: Limits) -> None:
+    """Inline errors for what Slack's form let through: too many files, or one over the limit
+    (named, with the limit)."""
+    if len(files) > limits.files:
+        errors[block] = f"Attach at most {limits.files} files at once."
+        return
+    big = evidence.too_large(files, limits)
+    if big:
+        errors[block] = (
+            f"{big[0].name[:80]} is {(big[0].size or 0) / evidence.MB:.1f} MB; Parley keeps files of up to "
+            f"{limits.file_bytes // evidence.MB} MB."
+        )
+
+
+@dataclass
+class Copied:
+    kept: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
+    """Fetch the items' bytes from Slack (no transaction open), then record them all in one
+    unit of work (the thread's Evidence message is brought up to date after its commit)."""
+    outcome = Copied()
+    if not item_ids:
+        return outcome
+    with deps.db.read() as session:
+        waiting = [
+            (i.id, i.slack_file_id, i.name)
+            for i in (session.get(EvidenceItem, n) for n in item_ids)
+            if i is not None and i.status == EvidenceStatus.WAITING and i.slack_file_id
+        ]
+    limit = limits_of(deps.settings).file_bytes
+    fetched: list[tuple[int, str, bytes | Refused]] = []
+    for item_id, file_id, name in waiting:
+        answer = file_bytes(client, file_id or "", limit)
+        fetched.append((item_id, name, answer if isinstance(answer, Refused) else answer[0]))
+    with deps.unit_of_work() as session:
+        for item_id, name, got in fetched:
+            if isinstance(got, Refused):
+                if evidence.not_copied(session, item_id, got.reason) is not None:
+                    outcome.refused.append((name, got.reason))
+                continue
+            item = session.get(EvidenceItem, item_id)
+            if item is None or item.status != EvidenceStatus.WAITING:
+                continue
+            kept = evidence.keep(session, item, got, deps.store)
+            (outcome.duplicates if kept.duplicate else outcome.kept).append(name)
+    return outcome
+
+
+def tell(
+    client: WebClient, dispute: Dispute, actor: Person, copied: Copied, *, quiet_when_all_kept: bool = False
+) -> None:
+    """Privately, in the dispute's thread: what was kept, and in plain words what was not."""
+    if quiet_when_all_kept and not copied.duplicates and not copied.refused:
+        return
+    if not (copied.kept or copied.duplicates or copied.refused):
+        return
+    with contextlib.suppress(SlackApiError):
+        client.chat_postEphemeral(
+            channel=dispute.channel_id,
+            user=actor.user_id,
+            thread_ts=dispute.thread_ts,
+            text=attached_note(copied.kept, copied.duplicates, copied.refused),
+        )

@@ -1,0 +1,30 @@
+"""The embedded default: copies in Parley's own database (evidence_blobs), written in the same
+transaction as the item they belong to."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from models import EvidenceBlob, EvidenceItem
+
+
+class DatabaseStore:
+    kind = "database"
+
+    def put(self, session: Session, sha256: str, data: bytes) -> str:
+        if session.get(EvidenceBlob, sha256) is None:
+            session.add(EvidenceBlob(sha256=sha256, size=len(data), data=data))
+            session.flush()
+        return f"db:{sha256}"
+
+    def get(self, session: Session, ref: str) -> bytes | None:
+        blob = session.get(EvidenceBlob, ref.removeprefix("db:"))
+        return bytes(blob.data) if blob is not None else None
+
+    def delete(self, session: Session, ref: str) -> None:
+        """Only when no other item (of another dispute) holds the same bytes."""
+        sha = ref.removeprefix("db:")
+        others = session.scalar(select(EvidenceItem.id).where(EvidenceItem.stored_ref == ref).limit(1))
+        if others is None:
+            session.execute(delete(EvidenceBlob).where(EvidenceBlob.sha256 == sha))
