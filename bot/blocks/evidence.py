@@ -189,8 +189,7 @@ def evidence_message(
         blocks.append(
             context(
                 md(
-                    ":lock: {n} from {org}, sealed with their side of the story until both sides "
-                    "have shared.",
+                    ":lock: {n} from {org}, sealed with its account until both sides have shared.",
                     n=f"{n} item{'s' if n != 1 else ''}",
                     org=side_name(side),
                 )
@@ -208,7 +207,9 @@ def evidence_message(
 # ----- what the person who attached it is told ------------------------------------------------
 
 
-def attached_note(kept: list[str], duplicates: list[str], refused: list[tuple[str, str]]) -> Mrkdwn:
+def attached_note(
+    kept: list[str], duplicates: list[str], refused: list[tuple[str, str]], none_attached: str | None = None
+) -> Mrkdwn:
     """What the person who attached evidence is told privately: `kept` and `duplicates` are
     items' names, `refused` (name, why)."""
 
@@ -216,6 +217,8 @@ def attached_note(kept: list[str], duplicates: list[str], refused: list[tuple[st
         return Mrkdwn(", ").join(inline(n, 80) for n in found)
 
     lines = []
+    if none_attached:
+        lines.append(md("Your files were not attached: {why} The rest went through.", why=none_attached))
     if kept:
         lines.append(md("Added to the record: {names}.", names=names(kept)))
     if duplicates:

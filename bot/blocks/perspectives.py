@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
+from bot.blocks.evidence import files_block
 from bot.blocks.inputs import input_block, text_input, tone_note
 from bot.blocks.text import (
     Mrkdwn,
@@ -49,7 +50,9 @@ def perspective_modal(
     sealed: bool,
     tone: list[str] | None = None,
     version: int = 1,
+    files: tuple[int, int] = (10, 10),
 ) -> dict[str, Any]:
+    """`files`: how many files the form takes, and how many MB each."""
     first = initial or PerspectiveText("", "", "", None)
     note = (
         "It stays sealed until the other side has shared theirs; then both are posted together."
@@ -110,6 +113,7 @@ def perspective_modal(
                 optional=True,
                 hint="Optional. Acknowledging one fair point often moves things forward.",
             ),
+            files_block(ids.B_P_FILES, ids.A_P_FILES, files[0], files[1], sealed=sealed),
         ],
     }
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.agreements import item_lines
+from bot.blocks.evidence import files_block
 from bot.blocks.inputs import input_block, static_select, text_input, tone_note
 from bot.blocks.items import ItemValues, item_rows
 from bot.blocks.text import (
@@ -62,7 +63,9 @@ def proposal_modal(
     *,
     counter_label: str | None = None,
     tone: list[str] | None = None,
+    files: tuple[int, int] = (10, 10),
 ) -> dict[str, Any]:
+    """`files`: how many files the form takes, and how many MB each."""
     intro = md(
         "*{ref} · {title}*\n{note}",
         ref=dispute.reference,
@@ -124,6 +127,7 @@ def proposal_modal(
                 ),
                 optional=True,
             ),
+            files_block(ids.B_PR_FILES, ids.A_PR_FILES, files[0], files[1], sealed=False),
             *item_rows(
                 meta.rows,
                 values.items,

@@ -231,6 +231,19 @@ class ViewSubmission(_Body):
     view: _SubmittedView
 
 
+class MessageShortcut(_Body):
+    """A message shortcut (type message_action): the message it was used on, and its channel."""
+
+    type: Literal["message_action"]
+    callback_id: Annotated[str, StringConstraints(max_length=255)]
+    user: _Actor
+    trigger_id: Token
+    channel: _Channel
+    message: _Message
+    message_ts: Annotated[str, StringConstraints(max_length=32)] | None = None
+    response_url: Url | None = None
+
+
 class _ClosedView(_ViewRef):
     id: Token
     type: str
@@ -313,6 +326,7 @@ class UrlVerification(_Body):
 REQUESTS: dict[str, type[_Body]] = {
     "block_actions": BlockActions,
     "view_submission": ViewSubmission,
+    "message_action": MessageShortcut,
     "view_closed": ViewClosed,
     "event_callback": EventCallback,
     "url_verification": UrlVerification,

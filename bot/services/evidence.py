@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from bot.db import rows_changed
 from bot.services import audit, outbox
@@ -478,21 +478,34 @@ def payload_of(item: EvidenceItem) -> dict[str, Any]:
     }
 
 
+def had_sealed(session: Session, dispute_id: int) -> bool:
+    """Whether any item was attached to a perspective (so sealed until the reveal)."""
+    return (
+        session.scalar(
+            select(EvidenceItem.id)
+            .where(EvidenceItem.dispute_id == dispute_id, EvidenceItem.perspective_id.is_not(None))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def open_in_channel(session: Session, team_id: str, channel_id: str, person: Person) -> list[Dispute]:
     """The disputes of a channel that `person` may add evidence to (a party of either side),
     newest first; only those the carrying installation may reach."""
     from bot.services.disputes import reachable_from
 
+    member = aliased(Party)
     found = session.scalars(
         select(Dispute)
-        .join(Party, Party.dispute_id == Dispute.id)
+        .join(member, member.dispute_id == Dispute.id)
         .where(
             Dispute.channel_id == channel_id,
             Dispute.status.in_([s.value for s in OPEN_TO_EVIDENCE]),
             reachable_from(team_id),
-            Party.team_id == person.team_id,
-            Party.user_id == person.user_id,
-            Party.side != Side.MEDIATOR,
+            member.team_id == person.team_id,
+            member.user_id == person.user_id,
+            member.side != Side.MEDIATOR,
         )
         .order_by(Dispute.id.desc())
         .limit(100)

@@ -20,7 +20,8 @@ from bot.services.people import Person
 from bot.slack.context import Deps
 from bot.slack.evidence_fetch import Refused, file_bytes
 from bot.slack.forms import form_state as state
-from models import Dispute, EvidenceItem, EvidenceStatus
+from bot.slack.work import Work
+from models import Dispute, EvidenceItem, EvidenceStatus, Perspective
 
 log = logging.getLogger("parley.evidence")
 
@@ -59,6 +60,38 @@ def check_files(errors: dict[str, str], block: str, files: list[OfferedFile], li
             f"{big[0].name[:80]} is {(big[0].size or 0) / evidence.MB:.1f} MB; Parley keeps files of up to "
             f"{limits.file_bytes // evidence.MB} MB."
         )
+
+
+def attach_from_form(
+    work: Work,
+    files: list[OfferedFile],
+    *,
+    source: str,
+    settings: Settings,
+    perspective: Perspective | None = None,
+    proposal_id: int | None = None,
+) -> tuple[list[int], str | None]:
+    """A perspective's or a proposal's files, in its transaction: their items' ids. Files the
+    dispute has no room for are left out (the perspective or proposal still goes through), and
+    why is returned, for the person."""
+    if not files:
+        return [], None
+    limits = limits_of(settings)
+    problem = evidence.check_space(work.session, work.dispute, files, limits)
+    if problem:
+        return [], problem
+    items = evidence.attach_files(
+        work.session,
+        work.dispute,
+        work.actor,
+        files,
+        source=source,
+        limits=limits,
+        perspective=perspective,
+        proposal_id=proposal_id,
+        party=work.member,
+    )
+    return [i.id for i in items], None
 
 
 @dataclass
@@ -100,17 +133,16 @@ def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
 
 
 def tell(
-    client: WebClient, dispute: Dispute, actor: Person, copied: Copied, *, quiet_when_all_kept: bool = False
+    client: WebClient, dispute: Dispute, actor: Person, copied: Copied, *, refused_all: str | None = None
 ) -> None:
-    """Privately, in the dispute's thread: what was kept, and in plain words what was not."""
-    if quiet_when_all_kept and not copied.duplicates and not copied.refused:
-        return
-    if not (copied.kept or copied.duplicates or copied.refused):
+    """Privately, in the dispute's thread: what was kept, and in plain words what was not
+    (`refused_all`: why none of the files could be attached)."""
+    if not (copied.kept or copied.duplicates or copied.refused or refused_all):
         return
     with contextlib.suppress(SlackApiError):
         client.chat_postEphemeral(
             channel=dispute.channel_id,
             user=actor.user_id,
             thread_ts=dispute.thread_ts,
-            text=attached_note(copied.kept, copied.duplicates, copied.refused),
+            text=attached_note(copied.kept, copied.duplicates, copied.refused, refused_all),
         )

@@ -23,7 +23,7 @@ from bot.blocks.perspectives import (
     shared_confirmation,
 )
 from bot.payloads import DisputeButton, PerspectiveMeta
-from bot.services import disputes, perspectives
+from bot.services import disputes, evidence, perspectives
 from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_side
 from bot.services.people import Person
@@ -31,6 +31,7 @@ from bot.services.perspectives import PerspectiveText, Shared
 from bot.services.policy import effective_policy
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import Deps, deps_of, host_team_id
+from bot.slack.evidence_work import attach_from_form, check_files, copy_files, limits_of, offered, tell
 from bot.slack.forms import form_state as state
 from bot.slack.forms.form_checks import optional_text, required_text
 from bot.slack.forms.tone_gate import note_to_show
@@ -85,6 +86,7 @@ def _modal_for(
             sealed=sealed,
             tone=tone,
             version=(latest.version + 1) if latest else 1,
+            files=(deps.settings.evidence_max_files, deps.settings.evidence_max_file_mb),
         )
 
 
@@ -101,7 +103,9 @@ def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context
         ack(response_action="errors", errors={ids.B_P_HAPPENED: messages.form_out_of_date()})
         return
     text = read_text(view["state"]["values"])
+    files = offered(view["state"]["values"], ids.B_P_FILES, ids.A_P_FILES)
     errors = check(text)
+    check_files(errors, ids.B_P_FILES, files, limits_of(deps.settings))
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -116,18 +120,27 @@ def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context
             view=_modal_for(deps, meta.d, actor, team, typed=text, tone=tone, tone_key=key),
         )
         return
-    context["form"] = {"meta": meta, "text": text, "actor": actor, "team": team}
+    context["form"] = {"meta": meta, "text": text, "actor": actor, "team": team, "files": files}
     ack()
 
 
 def on_submit(client: WebClient, context: BoltContext) -> None:
-    deps_of(context)
+    deps = deps_of(context)
     form = context["form"]
     with on_dispute(context, form["meta"].d, side="share a perspective") as work:
         seal = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id).seal_perspectives
         outcome = perspectives.share(
             work.session, work.dispute, work.member, form["text"], seal=seal, actor=work.actor
         )
+        attached, problem = attach_from_form(
+            work,
+            form.get("files", []),
+            source="perspective",
+            settings=deps.settings,
+            perspective=outcome.perspective,
+        )
+        if outcome.kind == Shared.REVEAL and evidence.had_sealed(work.session, work.dispute.id):
+            evidence.owe_list(work.session, work.dispute)  # what was sealed is listed now
         # Sealed: the card says who has told its side (no post). Both told: both sides' accounts
         # in one message. Otherwise (sealing off, a revision after the reveal) this one.
         if outcome.kind == Shared.REVEAL:
@@ -150,6 +163,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
             thread_ts=work.dispute.thread_ts,
             text=shared_confirmation(outcome.kind),
         )
+    tell(client, work.dispute, work.actor, copy_files(deps, client, attached), refused_all=problem)
 
 
 LISTENERS = (

@@ -34,6 +34,7 @@ from bot.services.proposals import MAX_ITEMS
 from bot.slack.buttons import StaleButton, button_value, metadata
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
+from bot.slack.evidence_work import attach_from_form, check_files, copy_files, limits_of, offered, tell
 from bot.slack.forms import form_state as state
 from bot.slack.forms.item_rows import today_for
 from bot.slack.forms.proposal_form import read_values, validate
@@ -53,8 +54,11 @@ def _modal(
     meta: ProposalMeta,
     values: ProposalValues | None = None,
     tone: list[str] | None = None,
+    *,
+    files: tuple[int, int] = (10, 10),
 ) -> dict[str, Any]:
-    """The proposal modal; a counter-proposal starts from the proposal it answers."""
+    """The proposal modal; a counter-proposal starts from the proposal it answers. `files`: how
+    many files it takes, and how many MB each (the settings')."""
     dispute = disputes.load(session, team, meta.d)
     party = require_side(dispute, actor, "propose solutions")
     disputes.require_active(dispute, "propose solutions")
@@ -66,12 +70,19 @@ def _modal(
             values = ProposalValues.from_proposal(original)
             meta = meta.model_copy(update={"rows": max(1, len(values.items))})
         label = original.label
-    return proposal_modal(dispute, meta, values or ProposalValues(), counter_label=label, tone=tone)
+    return proposal_modal(
+        dispute, meta, values or ProposalValues(), counter_label=label, tone=tone, files=files
+    )
+
+
+def _files(context: BoltContext) -> tuple[int, int]:
+    settings = deps_of(context).settings
+    return settings.evidence_max_files, settings.evidence_max_file_mb
 
 
 def _open_form(client: WebClient, body: dict[str, Any], context: BoltContext, meta: ProposalMeta) -> None:
     with deps_of(context).db.read() as session:
-        view = _modal(session, host_team_id(context), context["actor"], meta)
+        view = _modal(session, host_team_id(context), context["actor"], meta, files=_files(context))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -95,7 +106,9 @@ def on_add_row(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     values = read_values((view.get("state") or {}).get("values") or {}, meta.rows)
     meta = meta.model_copy(update={"rows": min(MAX_ITEMS, meta.rows + 1)})
     with deps_of(context).db.read() as session:
-        new_view = _modal(session, host_team_id(context), context["actor"], meta, values)
+        new_view = _modal(
+            session, host_team_id(context), context["actor"], meta, values, files=_files(context)
+        )
     client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
 
 
@@ -109,27 +122,53 @@ def check_proposal(ack: Ack, view: dict[str, Any], client: WebClient, context: B
     team = host_team_id(context)
     values = read_values(view["state"]["values"], meta.rows)
     draft = validate(values, author_id=actor.user_id, directory=deps.directory)
-    if isinstance(draft, dict):
-        ack(response_action="errors", errors=draft)
+    files = offered(view["state"]["values"], ids.B_PR_FILES, ids.A_PR_FILES)
+    errors: dict[str, str] = draft if isinstance(draft, dict) else {}
+    check_files(errors, ids.B_PR_FILES, files, limits_of(deps.settings))
+    if errors or isinstance(draft, dict):
+        ack(response_action="errors", errors=errors)
         return
     tone, key = note_to_show(deps.tone, meta.tone, values.summary, values.details)
     if tone:
         with deps.db.read() as session:
-            again = _modal(session, team, actor, meta.model_copy(update={"tone": key}), values, tone)
+            again = _modal(
+                session,
+                team,
+                actor,
+                meta.model_copy(update={"tone": key}),
+                values,
+                tone,
+                files=_files(context),
+            )
         ack(response_action="update", view=again)
         return
-    context["form"] = {"meta": meta, "actor": actor, "team": team, "values": values, "draft": draft}
+    context["form"] = {
+        "meta": meta,
+        "actor": actor,
+        "team": team,
+        "values": values,
+        "draft": draft,
+        "files": files,
+    }
     ack()
 
 
 def on_submit(client: WebClient, context: BoltContext) -> None:
     """The proposal is posted in the thread; a counter-proposal supersedes the one it answers
     (if that one is still open; if not, the person is told privately)."""
+    deps = deps_of(context)
     form = context["form"]
     meta = form["meta"]
     with on_dispute(context, meta.d, side="propose solutions") as work:
         done = proposals.propose(
             work.session, work.dispute, work.member, form["draft"], actor=work.actor, counter_of=meta.counter
+        )
+        attached, problem = attach_from_form(
+            work,
+            form.get("files", []),
+            source="proposal",
+            settings=deps.settings,
+            proposal_id=done.proposal.id,
         )
         work.say(MessageKind.PROPOSAL, proposal=done.proposal.id)
         if done.superseded:
@@ -144,6 +183,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         tell_privately(
             client, {"user": {"id": work.actor.user_id}}, counter_posted_alone(gone, done.proposal)
         )
+    tell(client, work.dispute, work.actor, copy_files(deps, client, attached), refused_all=problem)
 
 
 Step = Callable[[Session, Dispute, Proposal, Party, Person], None]

@@ -1,0 +1,189 @@
+"""Evidence end to end: files and Slack messages attached to a dispute, kept as Parley's own
+copy, hashed in the audit trail, listed in one Evidence message, sealed with a perspective."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select
+
+from bot import ids
+from models import AuditEvent, EvidenceBlob, EvidenceItem
+from tests.conftest import CHANNEL, CLIVE, CORA, SAM
+from tests.e2e.helpers import raise_dispute
+from tests.e2e.test_perspectives import STORY
+from tests.e2e.threads import card_blocks, click_for_modal, text_of, thread_posts
+
+BRIEF = b"%PDF-1.4 the brief as approved on 3 March" + bytes(range(256)) * 40
+
+
+def opened(slack, fake):
+    return raise_dispute(slack, fake, SAM, [CORA, CLIVE])["welcome"]["thread_ts"]
+
+
+def add_evidence(slack, fake, user, ts, *, files=(), link=None, note=None):
+    """Open Add evidence on the card, submit it, and wait for Parley's private word."""
+    view = click_for_modal(slack, fake, user, card_blocks(fake, CHANNEL, ts), ids.ADD_EVIDENCE)
+    told = len(fake.calls_to("chat.postEphemeral"))
+    reply = slack.view_submission(
+        user, view, {ids.B_EV_FILES: list(files), ids.B_EV_LINK: link, ids.B_EV_NOTE: note}
+    )
+    assert reply.status == 200 and reply.body == "", reply
+    return fake.wait_for("chat.postEphemeral", told + 1)[-1].args["text"]
+
+
+def evidence_posts(fake, ts):
+    return [p for p in thread_posts(fake, ts) if p["text"].startswith("Evidence on record")]
+
+
+def evidence_message(fake, ts):
+    """The Evidence message as it reads now (posted once, then updated in place)."""
+    [found] = [m for (c, _), m in list(fake.messages.items())
+               if c == CHANNEL and m.get("thread_ts") == ts and m["text"].startswith("Evidence on record")]
+    return found
+
+
+def shown(fake, ts):
+    return text_of(evidence_message(fake, ts)["blocks"])
+
+
+def items(db):
+    with db.read() as session:
+        return [(i.label, i.name, i.status, i.sha256, i.side) for i in
+                session.scalars(select(EvidenceItem).order_by(EvidenceItem.number))]
+
+
+def test_a_file_is_kept_hashed_in_the_trail_and_listed_once(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    brief = fake_slack.add_file("brief-v2.pdf", BRIEF, team=CORA.team_id)
+    said = add_evidence(slack, fake_slack, CORA, ts, files=[brief], note="The brief we approved")
+    assert "Added to the record: brief-v2.pdf." in said
+    sha = hashlib.sha256(BRIEF).hexdigest()
+    assert items(db) == [("E1", "brief-v2.pdf", "kept", sha, "client")]
+    with db.read() as session:
+        assert session.get(EvidenceBlob, sha).data == BRIEF  # Parley's own copy
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.kind == "evidence.added"))
+        assert event.payload["sha256"] == sha and event.payload["side"] == "client"
+        assert (event.actor_team, event.actor_user) == (CORA.team_id, CORA.id)
+        assert event.payload["source"] == "form" and event.payload["copied"] is True
+    fake_slack.wait_until(lambda: len(evidence_posts(fake_slack, ts)) == 1, what="the Evidence message")
+    listed = shown(fake_slack, ts)
+    assert "brief-v2.pdf" in listed and "Cora (Client Co)" in listed and "The brief we approved" in listed
+    assert "<@" not in listed  # nobody is mentioned
+
+    # a second file: the same message, updated in place (no new post)
+    posts = len(thread_posts(fake_slack, ts))
+    invoice = fake_slack.add_file("invoice-114.pdf", b"%PDF invoice 114")
+    add_evidence(slack, fake_slack, SAM, ts, files=[invoice])
+    fake_slack.wait_until(lambda: "invoice-114.pdf" in shown(fake_slack, ts), what="the list's update")
+    assert len(thread_posts(fake_slack, ts)) == posts
+    # the same bytes again, under another name: one item
+    again = fake_slack.add_file("copy of brief.pdf", BRIEF)
+    said = add_evidence(slack, fake_slack, CLIVE, ts, files=[again])
+    assert "Already on record" in said and "copy of brief.pdf" in said
+    assert [i[0] for i in items(db)] == ["E1", "E2"]
+
+
+def test_a_message_kept_by_the_shortcut_outlives_its_edit_and_deletion(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    said_ts = fake_slack.add_message(CHANNEL, "Agreed: the homepage is due on 3 March.", user=CORA.id)
+    message = {"type": "message", "ts": said_ts, "user": CORA.id, "text": "Agreed: the homepage is due on 3 March."}
+    before = len(fake_slack.calls_to("views.open"))
+    assert slack.message_shortcut(SAM, ids.EVIDENCE_SHORTCUT, message).status == 200
+    view = fake_slack.wait_for("views.open", before + 1)[-1].args["view"]
+    picker = next(b for b in view["blocks"] if b.get("block_id") == ids.B_EV_DISPUTE)
+    assert [o["text"]["text"] for o in picker["element"]["options"]][0].startswith("D-1 · ")
+    told = len(fake_slack.calls_to("chat.postEphemeral"))
+    reply = slack.view_submission(SAM, view, {ids.B_EV_DISPUTE: picker["element"]["options"][0]["value"],
+                                              ids.B_EV_NOTE: "The deadline, in their words"})
+    assert reply.status == 200 and reply.body == ""
+    assert "Added to the record" in fake_slack.wait_for("chat.postEphemeral", told + 1)[-1].args["text"]
+    # the message is edited, then deleted, in Slack: Parley's copy keeps what it said
+    fake_slack.edit_message(CHANNEL, said_ts, "Agreed: the homepage is due whenever.")
+    fake_slack.delete_message(CHANNEL, said_ts)
+    with db.read() as session:
+        item = session.scalars(select(EvidenceItem)).one()
+        assert (item.kind, item.status, item.side, item.source) == ("message", "kept", "provider", "shortcut")
+        kept = json.loads(session.get(EvidenceBlob, item.sha256).data)
+    assert kept["text"] == "Agreed: the homepage is due on 3 March."
+    assert kept["author"]["user_id"] == CORA.id and kept["ts"] == said_ts
+    assert kept["permalink"].startswith("https://") and kept["posted_at"]
+
+
+def test_a_pasted_link_to_a_deleted_message_is_told_and_recorded_as_a_link(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    link = "https://parley-test.slack.com/archives/C0SHARED/p1700000000123456"
+    said = add_evidence(slack, fake_slack, CORA, ts, link=link)
+    assert "Not copied" in said and "could not find that message" in said and "link only" in said
+    [(label, _, status, sha, _)] = items(db)
+    assert (label, status, sha) == ("E1", "not_copied", None)
+    with db.read() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.kind == "evidence.added"))
+        assert event.payload["copied"] is False and event.payload["link"] == link
+    fake_slack.wait_until(lambda: evidence_posts(fake_slack, ts), what="the Evidence message")
+    assert "not copied" in shown(fake_slack, ts)
+
+
+def test_a_file_slack_will_not_give_is_told_and_recorded_as_not_copied(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    theirs = fake_slack.add_file("their-notes.docx", b"PK\x03\x04 notes", team=CORA.team_id,
+                                 readers={CORA.team_id})  # Parley's token (the studio's) may not read it
+    said = add_evidence(slack, fake_slack, CORA, ts, files=[theirs])
+    assert "Not copied: their-notes.docx" in said and "would not give Parley a copy" in said
+    assert items(db) == [("E1", "their-notes.docx", "not_copied", None, "client")]
+    # a token that may read the file's metadata but gets Slack's sign-in page for its bytes
+    lying = fake_slack.add_file("mockups.zip", b"PK\x03\x04 mockups", size=999)
+    said = add_evidence(slack, fake_slack, CORA, ts, files=[lying])
+    assert "Not copied: mockups.zip" in said
+
+
+def test_a_file_over_the_limit_is_refused_in_the_form_with_the_limit_named(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    huge = fake_slack.add_file("raw-footage.mov", b"x", size=11 * 1024 * 1024)
+    view = click_for_modal(slack, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts), ids.ADD_EVIDENCE)
+    reply = slack.view_submission(CORA, view, {ids.B_EV_FILES: [huge]})
+    errors = reply.json()["errors"]
+    assert "raw-footage.mov is 11.0 MB" in errors[ids.B_EV_FILES] and "10 MB" in errors[ids.B_EV_FILES]
+    reply = slack.view_submission(CORA, view, {})
+    assert reply.json()["errors"][ids.B_EV_FILES].startswith("Attach a file, or paste a link")
+    reply = slack.view_submission(CORA, view, {ids.B_EV_LINK: "not a link"})
+    assert "Copy link" in reply.json()["errors"][ids.B_EV_LINK]
+    assert items(db) == [] and fake_slack.calls_to("files.info") == []
+
+
+def test_a_file_with_a_sealed_perspective_stays_sealed_until_both_have_shared(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)  # Sam's account is his side's sealed perspective
+    secret = fake_slack.add_file("timesheets-march.xlsx", b"PK\x03\x04 timesheets")
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.SHARE_PERSPECTIVE)
+    files = next(b for b in view["blocks"] if b.get("block_id") == ids.B_P_FILES)
+    assert "sealed with your side" in files["hint"]["text"]
+    told = len(fake_slack.calls_to("chat.postEphemeral"))
+    slack.view_submission(SAM, view, {**STORY, ids.B_P_FILES: [secret]})
+    fake_slack.wait_for("chat.postEphemeral", told + 2)  # shared, then the file kept
+    assert items(db)[0][2] == "kept"
+    fake_slack.wait_until(lambda: evidence_posts(fake_slack, ts), what="the Evidence message")
+    everything_shared = text_of([c.args for c in fake_slack.calls if c.method in ("chat.postMessage", "chat.update")])
+    assert "timesheets-march" not in everything_shared  # nothing the other side sees names it
+    assert ":lock: 1 item from Studio's side, sealed with its account until both sides have shared." in shown(
+        fake_slack, ts)
+    # the client shares: the list names it now
+    view = click_for_modal(slack, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts), ids.SHARE_PERSPECTIVE)
+    told = len(fake_slack.calls_to("chat.postEphemeral"))
+    slack.view_submission(CORA, view, STORY)
+    fake_slack.wait_for("chat.postEphemeral", told + 1)
+    fake_slack.wait_until(lambda: "timesheets-march.xlsx" in shown(fake_slack, ts), what="the reveal")
+    assert "sealed" not in shown(fake_slack, ts)
+
+
+def test_hostile_file_names_are_shown_as_text(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    pathy = fake_slack.add_file("../../etc/passwd", b"root:x:0:0")
+    loud = fake_slack.add_file("<!channel> <@U0SAM> *urgent* \u202egpj.exe" + "x" * 1000,
+                               b"MZ not really an image", mimetype="image/png")
+    add_evidence(slack, fake_slack, CORA, ts, files=[pathy, loud])
+    [(_, first, status, _, _), (_, second, _, _, _)] = items(db)
+    assert status == "kept" and first == "passwd"
+    assert "\u202e" not in second and len(second) == 200 and second.startswith("<!channel> <@U0SAM>")
+    fake_slack.wait_until(lambda: evidence_posts(fake_slack, ts), what="the Evidence message")
+    assert "<!channel>" not in text_of([c.args for c in fake_slack.calls])
