@@ -20,7 +20,7 @@ from bot.payloads import CheckButton
 from bot.records.agreement import agreement_record, approved_how
 from bot.records.documents.agreement_markdown import agreement_markdown
 from bot.records.documents.agreement_pdf import certificate_pdf
-from bot.services import agreements, outbox
+from bot.services import agreements, evidence, outbox
 from bot.services.followups import next_checkin
 from bot.services.message_kinds import MessageKind
 from bot.services.message_params import REASON_MAX
@@ -52,6 +52,7 @@ def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
         name=ctx.names.name_of,
         team_name=ctx.names.team_name,
         trail_head=ctx.params.get("trail"),
+        evidence=evidence.as_of(evidence.on_record(ctx.session, ctx.d.id), agreement.ratified_at),
     )
     return (certificate_pdf(record), f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf")
 

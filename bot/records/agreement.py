@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from models import Agreement, Approval, AuditEvent, Dispute, Side
+from models import Agreement, Approval, AuditEvent, Dispute, EvidenceItem, EvidenceStatus, Side
 
 FORMAT = "parley/agreement-record"
 VERSION = 1
@@ -47,7 +47,9 @@ def agreement_record(
     name: Name,
     team_name: TeamName,
     trail_head: str | None,
+    evidence: list[EvidenceItem] | None = None,
 ) -> dict[str, Any]:
+    """`evidence`: the items on record when it took effect (bot/services/evidence.py, as_of)."""
     person = people(name, team_name)
     how = approved_how(events, agreement.version)
     # Up to the moment it took effect (the trail's head then), however late this is written.
@@ -96,8 +98,29 @@ def agreement_record(
             for a in approvals
         ],
         "timeline": timeline,
+        "evidence": evidence_entries(evidence or [], person),
         "audit_trail_head": trail_head,
     }
+
+
+def evidence_entries(
+    items: list[EvidenceItem], person: Callable[[str, str], dict[str, str]]
+) -> list[dict[str, Any]]:
+    """Evidence as a record lists it: what, whose, when, and its SHA-256 (None: not copied)."""
+    return [
+        {
+            "item": i.label,
+            "kind": i.kind,
+            "name": i.name,
+            "side": i.side,
+            "added_by": person(i.added_by_team, i.added_by_user),
+            "added_at": when(i.added_at),
+            "sha256": i.sha256,
+            "size": i.size if i.status == EvidenceStatus.KEPT else None,
+            "copied": i.status == EvidenceStatus.KEPT,
+        }
+        for i in items
+    ]
 
 
 def approved_how(events: list[AuditEvent], version: int) -> dict[tuple[str, str], str]:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.payloads import MAX_DB_ID
 from bot.records.agreement import ATTACHMENT, FORMAT, money, when
 from bot.records.export import FORMAT as EXPORT_FORMAT
-from bot.services import agreements
+from bot.services import agreements, evidence
 from bot.terminal import one_line, quoted
 from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute
 
@@ -275,7 +275,32 @@ def _comparisons(
             ]
             == [(x.team_id, x.user_id, when(x.at), x.version, x.content_hash) for x in valid],
         ),
+        ("the evidence on record", _evidence_listed(record) == _evidence_held(session, dispute, agreement)),
         ("the audit trail's hash (it is not in this dispute's trail)", in_chain),
+    ]
+
+
+def _evidence_listed(record: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """A record from before evidence was listed has none, and so must the database."""
+    listed = record.get("evidence", [])
+    return [
+        (
+            e["item"],
+            e["name"],
+            e["side"],
+            e["added_by"]["team_id"],
+            e["added_by"]["user_id"],
+            e["added_at"],
+            e["sha256"],
+        )
+        for e in listed
+    ]
+
+
+def _evidence_held(session: Session, dispute: Dispute, agreement: Agreement) -> list[tuple[Any, ...]]:
+    items = evidence.as_of(evidence.on_record(session, dispute.id), agreement.ratified_at)
+    return [
+        (i.label, i.name, i.side, i.added_by_team, i.added_by_user, when(i.added_at), i.sha256) for i in items
     ]
 
 

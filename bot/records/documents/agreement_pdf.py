@@ -131,6 +131,26 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str) -> None:
     for m in record["mediators"]:
         para(f"With the help of {m['name']} ({m['organization']}) as mediator.", soft=True)
 
+    if record.get("evidence"):
+        heading("Evidence on record")
+        para(
+            "What either side had put on the record when the agreement took effect. Parley keeps "
+            "its own copy of each item; their fingerprints are under Verification.",
+            9,
+            soft=True,
+        )
+        for item in record["evidence"]:
+            by = item["added_by"]
+            copied = "" if item["copied"] else " · not copied (a link only)"
+            para(
+                f"{item['item']} · added by {by['name']} of {by['organization']} ({item['side']} side), "
+                f"{long_moment(item['added_at'])}{copied}",
+                9,
+                bold=True,
+            )
+            pdf.quote(item["name"], 9, indent=4)
+            pdf.ln(1)
+
     if record["timeline"]:
         heading("How it got here")
         for step in record["timeline"]:
@@ -175,6 +195,12 @@ def _verification(pdf: Document, record: dict[str, Any]) -> None:
         para(f"Approved version {ap['version']} at {stamp(ap['at'])}", 9)
         para(f"Content hash of the wording approved: {ap['content_hash']}", 8, soft=True)
         pdf.ln(1.5)
+
+    if record.get("evidence"):
+        _part(pdf, "The evidence (SHA-256 of each copy Parley keeps)")
+        for item in record["evidence"]:
+            para(f"{item['item']} · {item['kind']} · {item.get('size') or 0} bytes", 9, bold=True)
+            para(item["sha256"] or "not copied: no fingerprint", 8, soft=not item["sha256"])
 
     _part(pdf, "This record")
     if record["audit_trail_head"]:

@@ -1,0 +1,86 @@
+"""Evidence in the agreement's record: the certificate lists what was on record when the
+agreement took effect (name, who, side, when, SHA-256), and `parley verify` holds that list
+against the database."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bot.records.agreement import agreement_record
+from bot.records.documents.agreement_pdf import certificate_pdf
+from bot.records.verify_agreement import check
+from bot.services import agreements, audit, evidence
+from bot.services.evidence import Limits, OfferedFile
+from bot.services.people import Person
+from bot.store.database import DatabaseStore
+from models import AuditEvent, Dispute, EvidenceItem
+from tests.conftest import CORA, SAM
+from tests.support.scenarios import ratified_dispute
+
+PROVIDER, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
+NAMES = {SAM.id: "Sam", CORA.id: "Cora"}
+
+
+def with_evidence(db) -> int:
+    """A ratified dispute with two items on record before it took effect (one a link only) and
+    one added after."""
+    dispute_id = ratified_dispute(db, PROVIDER, CLIENT)
+    with db.transaction() as s:
+        d = s.get(Dispute, dispute_id)
+        brief, notes, later = evidence.attach_files(
+            s, d, CLIENT, [OfferedFile("F1", "brief <v2>.pdf", 11), OfferedFile("F2", "notes.docx", 5),
+                           OfferedFile("F3", "later.png", 3)], source="form", limits=Limits())
+        evidence.keep(s, brief, b"brief bytes", DatabaseStore())
+        evidence.not_copied(s, notes.id, "Slack would not give Parley a copy of this file.")
+        evidence.keep(s, later, b"later", DatabaseStore())
+        ratified = agreements.latest(s, dispute_id).ratified_at
+        for item, minutes in ((brief, 2), (notes, 1)):
+            item.added_at = item.kept_at = ratified - timedelta(minutes=minutes + 1)
+    return dispute_id
+
+
+def record_of(db, dispute_id):
+    with db.read() as session:
+        dispute = session.get(Dispute, dispute_id)
+        agreement = agreements.latest(session, dispute_id)
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.dispute_id == dispute_id)))
+        return agreement_record(
+            dispute, agreement, agreements.approval_state(dispute, agreement).valid, events,
+            name=lambda team, user: NAMES.get(user, user),
+            team_name={"T0HOST": "Studio", "T0CLIENT": "Client Co"}.get,
+            trail_head=audit.head(session, team_id=dispute.team_id, dispute_id=dispute_id),
+            evidence=evidence.as_of(evidence.on_record(session, dispute_id), agreement.ratified_at))
+
+
+def test_the_certificate_lists_the_evidence_on_record_when_it_took_effect(db):
+    dispute_id = with_evidence(db)
+    record = record_of(db, dispute_id)
+    listed = [(e["item"], e["name"], e["side"], e["copied"]) for e in record["evidence"]]
+    assert listed == [("E1", "brief <v2>.pdf", "client", True), ("E2", "notes.docx", "client", False)]
+    with db.read() as session:
+        sha = session.scalars(select(EvidenceItem.sha256).where(EvidenceItem.number == 1)).one()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(certificate_pdf(record))).pages)
+    front, _, verification = text.partition("Verification\n")
+    front = " ".join(front.split())  # lines as the PDF wraps them
+    assert "Evidence on record" in front and "brief <v2>.pdf" in front and "later.png" not in text
+    assert "E1 · added by Cora of Client Co (client side)" in front and "not copied (a link only)" in front
+    assert sha not in front and sha in verification  # fingerprints are for whoever checks
+    with db.read() as session:
+        assert check(session, record).matches
+
+
+def test_verify_refuses_a_certificate_whose_evidence_was_changed(db):
+    dispute_id = with_evidence(db)
+    record = record_of(db, dispute_id)
+    changed = [dict(record, evidence=[{**record["evidence"][0], "sha256": "0" * 64}, record["evidence"][1]]),
+               dict(record, evidence=record["evidence"][:1]),
+               dict(record, evidence=[*record["evidence"], {**record["evidence"][0], "item": "E9"}]),
+               {k: v for k, v in record.items() if k != "evidence"}]
+    with db.read() as session:
+        for forged in changed:
+            said = check(session, forged)
+            assert not said.matches and "the evidence on record" in said.line
