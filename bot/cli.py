@@ -1,7 +1,8 @@
 """`parley`: the console script installed with the package.
 
-    parley verify FILE                        check an agreement certificate or an exported
-                                              record (PDF) against the database
+    parley verify FILE                        check an agreement certificate, an exported
+                                              record (PDF) or an export's bundle (ZIP)
+                                              against the database
     parley verify --audit [D-7] [--team T…]   walk the audit trail's hash chains
 
 It reads the database of DATABASE_URL (or the settings' default). Exit status: 0 when what was
@@ -25,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import normalize_database_url
 from bot.db import Database, build_engine
+from bot.records.bundle import check_bundle, is_bundle, read_bundle
 from bot.records.export import FORMAT as EXPORT_FORMAT
 from bot.records.verify_agreement import TEAM, NotARecord, check, read_record
 from bot.records.verify_export import check_export
@@ -50,7 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify", help="check a certificate or an export, or the audit trail's hash chains"
     )
     verify.add_argument(
-        "file", nargs="?", type=Path, help="an agreement certificate or an exported record (PDF)"
+        "file",
+        nargs="?",
+        type=Path,
+        help="an agreement certificate, an exported record (PDF) or a bundle (ZIP)",
     )
     verify.add_argument(
         "--audit", nargs="?", const="", metavar="D-7", help="walk every chain, or one dispute's"
@@ -60,9 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings would be a second line
     if (args.file is None) == (args.audit is None):
         parser.error("give a certificate or an exported record to check, or --audit")
+    bundle = None
     if args.file is not None:
         try:
-            record = read_record(args.file)
+            if is_bundle(args.file):
+                bundle = read_bundle(args.file)
+                record = bundle.record
+            else:
+                record = read_record(args.file)
         except NotARecord as error:
             return _say(str(error), 1)
     url = normalize_database_url(_database_url())
@@ -77,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.file is not None:
             checker = check_export if record["format"] == EXPORT_FORMAT else check
             with db.read() as session:
-                checked = checker(session, record)
+                checked = check_bundle(session, bundle) if bundle else checker(session, record)
             return _say(checked.line, 0 if checked.matches else 1)
         return _verify_audit(db, args.audit, args.team)
     except Exception as error:  # noqa: BLE001 - one line, never a traceback

@@ -9,6 +9,7 @@ both: the record must not show what the other side was never shown."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.records.agreement import (
     ATTACHMENT,
     Name,
     TeamName,
+    evidence_entries,
     money,
     people,
     when,
@@ -24,12 +26,27 @@ from bot.records.agreement import (
 from bot.records.export_access import INTERNAL_EVENTS
 from bot.records.history import Record
 from bot.services.opening import account_given
-from models import Dispute
+from models import Dispute, EvidenceItem, EvidenceKind, EvidenceStatus
 
 FORMAT = "parley/dispute-record"
 VERSION = 1
 __all__ = ["ATTACHMENT", "FORMAT", "dispute_record", "event_detail", "money"]
 FULL, CLIENT = "full", "client"
+
+
+def exported_evidence(items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """The items an export lists: recorded (kept, or a link only), and not sealed."""
+    return [i for i in items if i.status != EvidenceStatus.WAITING and not i.sealed]
+
+
+def bundle_path(item: EvidenceItem) -> str:
+    """Where a bundle holds an item's copy: its label and a name made of safe characters only
+    (letters, digits, dot, dash, underscore), so that no name can reach outside the folder
+    whatever tool extracts it."""
+    if item.kind == EvidenceKind.MESSAGE:
+        return f"evidence/{item.label}-slack-message.json"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", item.name).strip("._")[:80] or "file"
+    return f"evidence/{item.label}-{safe}"
 
 
 def event_detail(kind: str, payload: dict[str, Any] | None) -> str | None:
@@ -61,6 +78,7 @@ def dispute_record(
     people's and organizations' names (looked up outside any transaction)."""
     person = people(name, team_name)
     events = [e for e in record.events if internal or e.kind not in INTERNAL_EVENTS]
+    shown = exported_evidence(record.evidence)
     # Opened with the opener's account as their side's perspective (bot/services/opening.py):
     # their words are in "perspectives", once revealed, and never here (sealed means sealed).
     account = account_given([e.payload or {} for e in record.events if e.kind == "dispute.opened"])
@@ -169,6 +187,12 @@ def dispute_record(
                 "actor": (person(e.actor_team, e.actor_user) if e.actor_team and e.actor_user else None),
             }
             for e in events
+        ],
+        # What either side put on the record (sealed items are left out, as their perspective
+        # is): each copy is in the export's bundle, named by "file" (bot/records/bundle.py).
+        "evidence": [
+            {**entry, "file": bundle_path(item) if entry["copied"] else None}
+            for item, entry in zip(shown, evidence_entries(shown, person), strict=True)
         ],
         # The last event shown: the trail up to it says what this record must hold.
         "audit_trail_head": events[-1].hash if events else None,

@@ -12,6 +12,7 @@ from models import (
     AuditEvent,
     CheckIn,
     Dispute,
+    EvidenceItem,
     Feedback,
     LessonLearned,
     Perspective,
@@ -28,6 +29,7 @@ class Record:
     checkins: list[CheckIn]
     feedback: list[Feedback]
     lessons: list[LessonLearned]
+    evidence: list[EvidenceItem]
 
 
 def gather(session: Session, dispute: Dispute) -> Record:
@@ -66,4 +68,12 @@ def gather(session: Session, dispute: Dispute) -> Record:
         ),
         feedback=list(session.scalars(select(Feedback).where(Feedback.dispute_id == dispute.id))),
         lessons=list(session.scalars(select(LessonLearned).where(LessonLearned.dispute_id == dispute.id))),
+        evidence=list(
+            session.scalars(
+                select(EvidenceItem)
+                .where(EvidenceItem.dispute_id == dispute.id)
+                .options(selectinload(EvidenceItem.perspective))
+                .order_by(EvidenceItem.number)
+            )
+        ),
     )

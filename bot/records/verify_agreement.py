@@ -92,13 +92,14 @@ def read_record(path: Path) -> dict[str, Any]:
     return record
 
 
-def read_bounded(path: Path) -> bytes:
-    """The file's bytes, if it is a regular file of at most MAX_FILE_BYTES. A named pipe would
+def read_bounded(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes, if it is a regular file of at most `limit` bytes (MAX_FILE_BYTES). A named pipe would
     block a plain open() until a writer came, and /dev/zero (or a file growing as we read)
     would never end, so: refuse what is not a regular file before opening it, open without
     blocking, check again what was opened (it may have been swapped since), and read at most
     one byte more than the bound."""
     shown = one_line(str(path), limit=PATH_LIMIT)
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         kind = _not_regular(os.stat(path).st_mode)
         if kind:
@@ -112,16 +113,16 @@ def read_bounded(path: Path) -> bytes:
         if kind:
             raise NotARecord(f"{shown} is {kind}; {READS}")
         too_big = NotARecord(
-            f"{shown} is larger than {MAX_FILE_BYTES // 2**20} MB: no "
-            "certificate or exported record Parley makes is near that size"
+            f"{shown} is larger than {limit // 2**20} MB: no "
+            "certificate, exported record or bundle Parley makes is near that size"
         )
-        if info.st_size > MAX_FILE_BYTES:
+        if info.st_size > limit:
             raise too_big
         try:
-            data = file.read(MAX_FILE_BYTES + 1)
+            data = file.read(limit + 1)
         except OSError as error:
             raise NotARecord(f"cannot read {shown}: {error.strerror or error}") from None
-    if len(data) > MAX_FILE_BYTES:  # it grew while we read it
+    if len(data) > limit:  # it grew while we read it
         raise too_big
     return data
 

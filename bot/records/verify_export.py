@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.records.agreement import when
-from bot.records.export import CLIENT, FULL, event_detail, money
+from bot.records.export import CLIENT, FULL, bundle_path, event_detail, money
 from bot.records.export_access import INTERNAL_EVENTS
 from bot.records.history import Record, gather
 from bot.records.verify_agreement import (
@@ -39,7 +39,7 @@ from bot.records.verify_agreement import (
 )
 from bot.services import agreements
 from bot.services.opening import account_given
-from models import Agreement, AuditEvent, Dispute, Side
+from models import Agreement, AuditEvent, Dispute, EvidenceStatus, Side
 
 
 @shape_checked
@@ -96,6 +96,44 @@ def check_export(session: Session, record: dict[str, Any]) -> Checked:
         f"({shown} events) is the audit trail's up to "
         f"{(trail.events[-1].hash or '')[:12]}…, {later}.",
     )
+
+
+def _evidence_listed(record: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """An export from before evidence was kept lists none (and its trail holds none)."""
+    return [
+        (
+            e["item"],
+            e["kind"],
+            e["name"],
+            e["side"],
+            _who(e["added_by"]),
+            e["added_at"],
+            e["sha256"],
+            e["copied"],
+            e["file"] if e["copied"] else None,
+        )
+        for e in record.get("evidence", [])
+    ]
+
+
+def _evidence_then(held: Record, trail: Trail) -> list[tuple[Any, ...]]:
+    """The items recorded in the trail up to the head, but for those still sealed then."""
+    recorded = {p.get("item") for p in trail.of("evidence.added")}
+    return [
+        (
+            i.label,
+            i.kind,
+            i.name,
+            i.side,
+            (i.added_by_team, i.added_by_user),
+            when(i.added_at),
+            i.sha256,
+            i.status == EvidenceStatus.KEPT,
+            bundle_path(i) if i.status == EvidenceStatus.KEPT else None,
+        )
+        for i in held.evidence
+        if i.label in recorded and (i.perspective_id is None or trail.revealed(i.perspective_id))
+    ]
 
 
 def _moment(value: Any) -> datetime | None:
@@ -297,6 +335,7 @@ def _comparisons(
         )
     )
     shown += _agreements(record["agreements"], held.agreements, dispute, trail)
+    shown.append(("the evidence", _evidence_listed(record) == _evidence_then(held, trail)))
     written = len(trail.of("item.rescheduled")) + sum(
         len(p.get("checkins") or []) for p in trail.of("agreement.ratified")
     )

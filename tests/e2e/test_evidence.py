@@ -4,16 +4,22 @@ copy, hashed in the audit trail, listed in one Evidence message, sealed with a p
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
+
+from pypdf import PdfReader
 
 from sqlalchemy import select
 
 from bot import ids
 from models import AuditEvent, EvidenceBlob, EvidenceItem
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM
+from tests.e2e.agreement_steps import proposal_to_draft
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.test_perspectives import STORY
-from tests.e2e.threads import card_blocks, click_for_modal, text_of, thread_posts
+from tests.e2e.threads import card_blocks, click, click_for_modal, text_of, thread_posts
+from tests.integration.test_certificate import verify
 
 BRIEF = b"%PDF-1.4 the brief as approved on 3 March" + bytes(range(256)) * 40
 
@@ -187,3 +193,55 @@ def test_hostile_file_names_are_shown_as_text(slack, fake_slack, db):
     assert "\u202e" not in second and len(second) == 200 and second.startswith("<!channel> <@U0SAM>")
     fake_slack.wait_until(lambda: evidence_posts(fake_slack, ts), what="the Evidence message")
     assert "<!channel>" not in text_of([c.args for c in fake_slack.calls])
+
+
+def test_the_certificate_lists_evidence_and_an_export_bundle_verifies(slack, fake_slack, db, database_url,
+                                                                      tmp_path):
+    ts, drafting = proposal_to_draft(slack, fake_slack)
+    brief = fake_slack.add_file("brief-v2.pdf", BRIEF, team=CORA.team_id)
+    notes = fake_slack.add_file("call notes.txt", b"3 March: homepage due")
+    add_evidence(slack, fake_slack, CORA, ts, files=[brief, notes])
+    said_ts = fake_slack.add_message(CHANNEL, "Due on 3 March, agreed.", user=CORA.id)
+    add_evidence(slack, fake_slack, SAM, ts, link=f"https://parley-test.slack.com/archives/{CHANNEL}/p"
+                 + said_ts.replace(".", ""))
+    click(slack, fake_slack, CORA, drafting["proposal"]["blocks"], ids.ACCEPT_PROPOSAL)  # in effect
+    fake_slack.wait_until(lambda: any(u["filename"].endswith("certificate.pdf") and u["content"] is not None
+                                      for u in fake_slack.uploads.values()), what="the certificate")
+    certificate = next(u for u in fake_slack.uploads.values() if u["filename"].endswith("certificate.pdf"))
+    words = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(certificate["bytes"])).pages).split())
+    assert "Evidence on record" in words and "brief-v2.pdf" in words and "call notes.txt" in words
+    assert hashlib.sha256(BRIEF).hexdigest() in words
+
+    slack.command(SAM, "export D-1")
+    bundle = next(u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record-bundle.zip")
+    assert bundle["channel"] == "D0SAM"
+    good = tmp_path / "bundle.zip"
+    good.write_bytes(bundle["bytes"])
+    with zipfile.ZipFile(good) as z:
+        names = z.namelist()
+        assert z.read("evidence/E1-brief-v2.pdf") == BRIEF
+    assert names == ["README.txt", "record.json", "record.pdf", "evidence/E1-brief-v2.pdf",
+                     "evidence/E2-call_notes.txt", "evidence/E3-slack-message.json"]
+    checked = verify(database_url, good)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "The bundle's 3 evidence files match the SHA-256 in the audit trail" in checked.stdout
+
+    def altered(name, change):
+        path = tmp_path / name
+        with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as out:
+            for info in source.infolist():
+                data = change(info.filename, source.read(info))
+                if data is not None:
+                    out.writestr(info, data)
+            if name == "added.zip":
+                out.writestr("evidence/E9-extra.pdf", b"%PDF extra")
+        done = verify(database_url, path)
+        return done.returncode, done.stdout + done.stderr
+
+    one_byte = altered("byte.zip", lambda n, d: (d[:-1] + bytes([d[-1] ^ 1])) if n.endswith("brief-v2.pdf") else d)
+    assert one_byte == (1, 'The bundle\'s record matches Parley\'s, but the bundle "evidence/E1-brief-v2.pdf" '
+                        'differs from the copy on record.\n')
+    removed = altered("removed.zip", lambda n, d: None if n.endswith("call_notes.txt") else d)
+    assert removed[0] == 1 and 'missing "evidence/E2-call_notes.txt"' in removed[1]
+    added = altered("added.zip", lambda n, d: d)
+    assert added[0] == 1 and 'holds what its record does not list: "evidence/E9-extra.pdf"' in added[1]

@@ -184,8 +184,8 @@ def test_what_is_not_a_regular_file_of_a_sane_size_is_refused_unread(run, tmp_pa
         file.write(b"%PDF-1.7\n")
         file.truncate(verify_agreement.MAX_FILE_BYTES + 1)
     status, _, err = run(big)
-    assert status == 1 and one_line(err).endswith("is larger than 25 MB: no certificate or "
-                                                  "exported record Parley makes is near that size")
+    assert status == 1 and one_line(err).endswith("is larger than 25 MB: no certificate, exported "
+                                                  "record or bundle Parley makes is near that size")
     # A file whose size says nothing of its length (as one growing while it is read): the read
     # itself stops one byte past the bound.
     growing = Path("/proc/self/mountinfo")

@@ -168,7 +168,8 @@ class ExportFile:
     where: Mrkdwn  # the private answer to the command
 
 
-def export_file(dispute: Dispute, internal: bool) -> ExportFile:
+def export_file(dispute: Dispute, internal: bool, evidence: int = 0) -> ExportFile:
+    """`evidence`: how many evidence files go in the export's bundle (none: no bundle)."""
     which = "full record" if internal else "record"
     return ExportFile(
         f"{dispute.reference}-record.md",
@@ -178,6 +179,15 @@ def export_file(dispute: Dispute, internal: bool) -> ExportFile:
             "The {which} of {ref}, for you only: as a PDF, and as Markdown.",
             which=which,
             ref=dispute.reference,
+        )
+        if not evidence
+        else md(
+            "The {which} of {ref}, for you only: as a PDF, as Markdown, and as a ZIP bundle with "
+            "the record and the {n} evidence file{s} as Parley keeps them.",
+            which=which,
+            ref=dispute.reference,
+            n=evidence,
+            s="" if evidence == 1 else "s",
         ),
         md(
             "The {which} of {ref} is in your direct messages with Parley.", which=which, ref=dispute.reference

@@ -18,9 +18,10 @@ from bot.blocks.dispute_modal import not_opened, open_dispute_modal
 from bot.blocks.show import show_dispute, show_text
 from bot.payloads import OpenDisputeMeta, decode
 from bot.records import export_access, history
+from bot.records.bundle import export_bundle
 from bot.records.documents.export_markdown import export_file, export_markdown
 from bot.records.documents.export_pdf import export_pdf
-from bot.records.export import dispute_record
+from bot.records.export import dispute_record, exported_evidence
 from bot.services import agreements, followups, opening, outbox
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
@@ -164,29 +165,41 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext, re
         dispute = _by_reference(session, command, context, reference)
         internal = export_access.full_record_for(dispute, person, is_admin=is_admin)
         gathered = history.gather(session, dispute)
+        copies = {
+            i.label: copy
+            for i in exported_evidence(gathered.evidence)
+            if i.stored_ref and (copy := deps.store.get(session, i.stored_ref)) is not None
+        }
     # What was read is all loaded; names come from Slack now that the session is closed.
     names = deps.directory
     document = export_markdown(
         dispute, gathered, internal=internal, name=names.describe, provider=names.team_name(dispute.team_id)
     )
+    exported_at = utcnow()
     record = dispute_record(
         dispute,
         gathered,
         internal=internal,
         name=names.name_of,
         team_name=names.team_name,
-        exported_at=utcnow(),
+        exported_at=exported_at,
     )
     dm = client.conversations_open(users=person.user_id)["channel"]["id"]
-    file = export_file(dispute, internal)
-    client.files_upload_v2(
-        channel=dm,
-        initial_comment=file.comment,
-        file_uploads=[
-            {"content": document, "filename": file.filename, "title": f"{file.title} (Markdown)"},
-            {"content": export_pdf(record), "filename": file.pdf_filename, "title": f"{file.title} (PDF)"},
-        ],
-    )
+    file = export_file(dispute, internal, evidence=len(copies))
+    pdf = export_pdf(record)
+    uploads: list[dict[str, Any]] = [
+        {"content": document, "filename": file.filename, "title": f"{file.title} (Markdown)"},
+        {"content": pdf, "filename": file.pdf_filename, "title": f"{file.title} (PDF)"},
+    ]
+    if copies:
+        uploads.append(
+            {
+                "content": export_bundle(record, pdf, copies, exported_at),
+                "filename": f"{dispute.reference}-record-bundle.zip",
+                "title": f"{file.title} (bundle with evidence)",
+            }
+        )
+    client.files_upload_v2(channel=dm, initial_comment=file.comment, file_uploads=uploads)
     reply(command["response_url"], file.where)
 
 
