@@ -4,7 +4,6 @@ who attached something is told."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from bot import ids
@@ -230,7 +229,3 @@ def attached_note(
             md("Not copied: {name}. {why} It is recorded as a link only.", name=inline(name, 80), why=why)
         )
     return Mrkdwn("\n").join(lines) if lines else md("Nothing was added.")
-
-
-def when_kept(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""

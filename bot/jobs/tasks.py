@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.delivery.deliverer import Deliverer
 from bot.jobs.clock import Periodic, Tick, build_scheduler
-from bot.services import disputes, followups, installs, nudges, outbox, replays
+from bot.services import disputes, evidence, followups, installs, nudges, outbox, replays
 from models import Dispute
 
 DELIVERY_POLL_SECONDS = 1.0
@@ -44,6 +44,11 @@ def remind_stalled(db: Database) -> int:
     return reminded
 
 
+def stale_evidence(db: Database) -> int:
+    with db.transaction() as session:
+        return evidence.give_up_stale(session)
+
+
 def forget(db: Database) -> int:
     """Slack retries and replays come within the hour, so their keys go after a day; delivered
     outbox rows go after two weeks; install states (anyone opening the install page makes one)
@@ -61,6 +66,7 @@ def tasks(db: Database, settings: Settings, deliverer: Deliverer) -> list[Period
     return [
         Periodic("checkins", lambda: queue_checkins(db), every),
         Periodic("nudges", lambda: remind_stalled(db), every),
+        Periodic("evidence", lambda: stale_evidence(db), max(every, 60.0)),
         Periodic("deliveries", deliverer),
         Periodic("forget", lambda: forget(db), max(every, 3600.0)),
     ]

@@ -1,7 +1,8 @@
 """Deleting everything Parley holds for one workspace, when one of its admins asks.
 
 What goes: the workspace's disputes (with everything in them: parties, perspectives, proposals,
-agreements and approvals, check-ins, feedback, lessons learned), its settings, the channels where
+agreements and approvals, check-ins, feedback, lessons learned, evidence and Parley's copies of
+it, unless another dispute holds the same bytes), its settings, the channels where
 it is the provider, the messages it still owed, and its audit trail. What stays: disputes that
 another organization holds in a shared channel (they are that organization's record too, and
 this workspace's people remain parties to them), and one audit line saying that the data was
@@ -21,13 +22,18 @@ from bot.services import audit, outbox
 from bot.services.disputes import ACTIVE_STATUSES
 from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
+from bot.store import EvidenceStore
+from bot.store.database import DatabaseStore
 from models import (
+    Agreement,
     AuditEvent,
     ChannelProvider,
     Dispute,
+    EvidenceItem,
     OutboxMessage,
     Party,
     Policy,
+    Proposal,
 )
 
 
@@ -61,9 +67,17 @@ def holdings(session: Session, team_id: str) -> Holdings:
     )
 
 
-def erase(session: Session, team_id: str, *, by: Person) -> Holdings:
-    """Delete the workspace's data (see the module docstring); returns what there was."""
+def erase(session: Session, team_id: str, *, by: Person, store: EvidenceStore | None = None) -> Holdings:
+    """Delete the workspace's data (see the module docstring); returns what there was. `store`
+    keeps the evidence's copies (default: the database)."""
     before = holdings(session, team_id)
+    copies = set(
+        session.scalars(
+            select(EvidenceItem.stored_ref)
+            .join(Dispute, Dispute.id == EvidenceItem.dispute_id)
+            .where(Dispute.team_id == team_id, EvidenceItem.stored_ref.is_not(None))
+        )
+    )
     open_threads = session.execute(
         select(Dispute.channel_id, Dispute.thread_ts, Dispute.number).where(
             Dispute.team_id == team_id,
@@ -71,12 +85,20 @@ def erase(session: Session, team_id: str, *, by: Person) -> Holdings:
             Dispute.status.in_([s.value for s in ACTIVE_STATUSES]),
         )
     ).all()
-    # The database deletes what hangs off a dispute with it (ON DELETE CASCADE).
+    # The database deletes what hangs off a dispute with it (ON DELETE CASCADE); but agreements
+    # and proposals name the parties who drafted, approved or decided them without a cascade,
+    # and PostgreSQL checks those references as the parties go: they go first.
+    theirs = select(Dispute.id).where(Dispute.team_id == team_id)
     session.execute(delete(OutboxMessage).where(OutboxMessage.team_id == team_id))
+    session.execute(delete(Agreement).where(Agreement.dispute_id.in_(theirs)))
+    session.execute(delete(Proposal).where(Proposal.dispute_id.in_(theirs)))
     session.execute(delete(Dispute).where(Dispute.team_id == team_id))
     session.execute(delete(Policy).where(Policy.team_id == team_id))
     session.execute(delete(ChannelProvider).where(ChannelProvider.team_id == team_id))
     session.execute(delete(AuditEvent).where(AuditEvent.team_id == team_id))
+    session.flush()
+    for ref in sorted(r for r in copies if r):  # each, unless another dispute holds the same bytes
+        (store or DatabaseStore()).delete(session, ref)
     # The workspace's row stays: its dispute counter (a new D-1 would be confused with the old
     # thread still in Slack) and its Grid organization are no one's personal data.
     session.expire_all()

@@ -9,17 +9,15 @@ waiting (a process stopped mid-download) is claimed again by the tick (`claim_wa
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from bot.db import rows_changed
 from bot.services import audit, outbox
+from bot.services.disputes import reachable_from
 from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.message_kinds import MessageKind
 from bot.services.parties import require_side
@@ -42,8 +40,8 @@ from models import (
 NAME_MAX = 200  # characters of a file's name kept and shown (Slack allows far longer)
 NOTE_MAX = 300
 MB = 1024 * 1024
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a fetch not finished by then is taken again
-GIVE_UP_AFTER = 5  # attempts, then the item stays a link only
+STALE_AFTER = timedelta(minutes=15)  # a copy not made by then will not be (give_up_stale)
+STOPPED = "Parley stopped before it could copy this file; attach it again to keep a copy."
 OPEN_TO_EVIDENCE = (
     DisputeStatus.OPEN,
     DisputeStatus.DISCUSSING,
@@ -283,7 +281,7 @@ def _item(
         added_at=utcnow(),
         source=source,
         attempts=0,
-        claimed_at=utcnow(),  # the person's own request fetches it; the tick only after a timeout
+        claimed_at=utcnow(),  # the person's own request copies it (give_up_stale: if it never does)
     )
 
 
@@ -373,45 +371,20 @@ def owe_list(session: Session, dispute: Dispute) -> OutboxMessage:
     return outbox.say(session, dispute, MessageKind.EVIDENCE_UPDATE if said else MessageKind.EVIDENCE)
 
 
-def claim_waiting(
-    session: Session, *, ids: list[int] | None = None, now: datetime | None = None, limit: int = 20
-) -> list[EvidenceItem]:
-    """Items whose copy is still to fetch: `ids` (the person's own request, right after its
-    commit), or those whose fetch was left unfinished (the tick). Each claimed item is stamped so
-    that no other worker fetches it meanwhile."""
+def give_up_stale(session: Session, *, now: datetime | None = None, limit: int = 50) -> int:
+    """Items still waiting for their copy long after they were attached (the process copying them
+    stopped): recorded as a link only, in the trail and the thread. The person attaches the file
+    again to keep a copy."""
     now = now or utcnow()
-    query = select(EvidenceItem).where(EvidenceItem.status == EvidenceStatus.WAITING)
-    if ids is not None:
-        query = query.where(EvidenceItem.id.in_(ids))
-    else:
-        query = query.where(
-            or_(EvidenceItem.claimed_at.is_(None), EvidenceItem.claimed_at < now - CLAIM_TIMEOUT)
+    stale = list(
+        session.scalars(
+            select(EvidenceItem.id)
+            .where(EvidenceItem.status == EvidenceStatus.WAITING, EvidenceItem.claimed_at < now - STALE_AFTER)
+            .order_by(EvidenceItem.id)
+            .limit(limit)
         )
-    found = list(
-        session.scalars(query.order_by(EvidenceItem.id).limit(limit).with_for_update(skip_locked=True))
     )
-    for item in found:
-        item.claimed_at = now
-        item.attempts += 1
-    return found
-
-
-def put_back(session: Session, item_id: int, reason: str) -> None:
-    """A fetch failed for a reason that may pass (Slack down): try again later, or give up after
-    GIVE_UP_AFTER attempts (the item stays a link only)."""
-    item = session.get(EvidenceItem, item_id, with_for_update=True)
-    if item is None or item.status != EvidenceStatus.WAITING:
-        return
-    if item.attempts >= GIVE_UP_AFTER:
-        not_copied(session, item_id, reason)
-    else:
-        rows_changed(
-            session,
-            update(EvidenceItem)
-            .where(EvidenceItem.id == item_id)
-            .values(claimed_at=utcnow() - CLAIM_TIMEOUT + timedelta(seconds=30 * item.attempts))
-            .execution_options(synchronize_session=False),
-        )
+    return sum(1 for item_id in stale if not_copied(session, item_id, STOPPED) is not None)
 
 
 def on_record(session: Session, dispute_id: int) -> list[EvidenceItem]:
@@ -431,21 +404,12 @@ def shown_to_all(items: list[EvidenceItem]) -> list[EvidenceItem]:
     return [i for i in items if not i.sealed]
 
 
-def visible_to(items: list[EvidenceItem], side: str | None) -> list[EvidenceItem]:
-    """What a person of `side` may see: their own side's sealed items too."""
-    return [i for i in items if not i.sealed or (side is not None and i.side == side)]
-
-
 def sealed_counts(items: list[EvidenceItem]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for item in items:
         if item.sealed:
             counts[item.side] = counts.get(item.side, 0) + 1
     return counts
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def as_of(items: list[EvidenceItem], moment: datetime | None) -> list[EvidenceItem]:
@@ -459,23 +423,6 @@ def as_of(items: list[EvidenceItem], moment: datetime | None) -> list[EvidenceIt
         and (i.kept_at or i.added_at) <= moment
         and not (i.perspective is not None and (i.perspective.released_at or moment) > moment)
     ]
-
-
-def payload_of(item: EvidenceItem) -> dict[str, Any]:
-    """An item as the record lists it (export, certificate, bundle)."""
-    return {
-        "item": item.label,
-        "kind": item.kind,
-        "name": item.name,
-        "side": item.side,
-        "added_by": [item.added_by_team, item.added_by_user],
-        "added_at": item.added_at,
-        "sha256": item.sha256,
-        "size": item.size,
-        "copied": item.status == EvidenceStatus.KEPT,
-        "link": item.permalink,
-        "note": item.note,
-    }
 
 
 def had_sealed(session: Session, dispute_id: int) -> bool:
@@ -493,8 +440,6 @@ def had_sealed(session: Session, dispute_id: int) -> bool:
 def open_in_channel(session: Session, team_id: str, channel_id: str, person: Person) -> list[Dispute]:
     """The disputes of a channel that `person` may add evidence to (a party of either side),
     newest first; only those the carrying installation may reach."""
-    from bot.services.disputes import reachable_from
-
     member = aliased(Party)
     found = session.scalars(
         select(Dispute)

@@ -57,7 +57,7 @@ def on_erase(client: WebClient, context: BoltContext) -> None:
     actor: Person = context["actor"]
     team = context["form"]["team"]
     with deps.unit_of_work() as session:
-        held = erasure.erase(session, team, by=actor)
+        held = erasure.erase(session, team, by=actor, store=deps.store)
     name = deps.directory.team_name(team) or "this workspace"
     tell_privately(client, {"user": {"id": actor.user_id}}, erased(name, held))
 
