@@ -3,7 +3,8 @@
 An item is written when someone attaches it (waiting for its copy), and kept once its bytes are
 copied from Slack and hashed; an item Slack would not give (a file of another organization, a
 deleted message, a channel Parley is not in) stays a link, marked not copied. The same bytes
-attached twice to one dispute are one item."""
+attached twice by one side are one item (by both sides, two: each side's own evidence, and
+neither learns from it what the other has sealed)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class EvidenceKind(StrEnum):
 class EvidenceItem(Base):
     __tablename__ = "evidence_items"
     __table_args__ = (
-        UniqueConstraint("dispute_id", "sha256"),  # the same bytes are one item
+        UniqueConstraint("dispute_id", "side", "sha256"),  # the same bytes from one side: one item
         Index("ix_evidence_items_dispute", "dispute_id", "id"),
         Index("ix_evidence_items_waiting", "status", "claimed_at"),
     )
@@ -63,7 +64,7 @@ class EvidenceItem(Base):
     not_copied_reason: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a worker is fetching it
-    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # recorded: kept, or a link only
 
     perspective: Mapped[Perspective | None] = relationship()
 

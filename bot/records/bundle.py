@@ -35,6 +35,8 @@ from bot.terminal import quoted
 RECORD, PDF, README = "record.json", "record.pdf", "README.txt"
 MAX_BUNDLE_BYTES = 2**30
 MAX_RECORD_BYTES = 25 * 2**20
+MAX_UNPACKED_BYTES = 4 * 2**30  # what all its entries may declare, together
+MAX_ENTRIES = 10_000
 CHUNK = 2**20
 
 
@@ -67,7 +69,7 @@ def export_bundle(record: dict[str, Any], pdf: bytes, copies: dict[str, bytes], 
         put(RECORD, canonical(record), zipfile.ZIP_DEFLATED)
         put(PDF, pdf, zipfile.ZIP_STORED)
         for entry in record["evidence"]:
-            if entry["file"]:
+            if entry["file"] and entry["item"] in copies:  # a copy the store lost: verify says so
                 put(entry["file"], copies[entry["item"]], zipfile.ZIP_STORED)  # kept as they came
     return out.getvalue()
 
@@ -105,17 +107,21 @@ def read_bundle(path: Path) -> Bundle:
         raise NotARecord(f"{name} is not a readable ZIP bundle") from None
     hashes: dict[str, str] = {}
     record_bytes = pdf = None
+    out_of_bounds = NotARecord(f"{name} is not a bundle Parley made (an entry is out of bounds)")
+    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        raise out_of_bounds
     try:
         for info in infos:
-            if info.file_size > MAX_BUNDLE_BYTES or info.filename in hashes:
-                raise NotARecord(f"{name} is not a bundle Parley made (an entry is out of bounds)")
+            whole = info.filename in (RECORD, PDF)  # read whole: only what a record could be
+            if info.filename in hashes or (whole and info.file_size > MAX_RECORD_BYTES):
+                raise out_of_bounds
             digest, read = hashlib.sha256(), 0
-            kept = bytearray() if info.filename in (RECORD, PDF) else None
+            kept = bytearray() if whole else None
             with archive.open(info) as entry:
                 while chunk := entry.read(CHUNK):
                     read += len(chunk)
                     if read > info.file_size:  # more than it declares: not ours
-                        raise NotARecord(f"{name} is not a bundle Parley made (an entry is out of bounds)")
+                        raise out_of_bounds
                     digest.update(chunk)
                     if kept is not None:
                         kept += chunk

@@ -33,7 +33,7 @@ from bot.records.agreement import ATTACHMENT, FORMAT, money, when
 from bot.records.export import FORMAT as EXPORT_FORMAT
 from bot.services import agreements, evidence
 from bot.terminal import one_line, quoted
-from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute
+from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute, EvidenceStatus
 
 TEAM = re.compile(r"[A-Z0-9]{1,32}")  # a Slack workspace id (T…, or E… for a Grid org)
 HASH = re.compile(r"[0-9a-f]{64}")  # SHA-256, as Parley writes it
@@ -287,12 +287,15 @@ def _evidence_listed(record: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [
         (
             e["item"],
+            e["kind"],
             e["name"],
             e["side"],
             e["added_by"]["team_id"],
             e["added_by"]["user_id"],
             e["added_at"],
             e["sha256"],
+            e["size"],
+            e["copied"],
         )
         for e in listed
     ]
@@ -301,7 +304,19 @@ def _evidence_listed(record: dict[str, Any]) -> list[tuple[Any, ...]]:
 def _evidence_held(session: Session, dispute: Dispute, agreement: Agreement) -> list[tuple[Any, ...]]:
     items = evidence.as_of(evidence.on_record(session, dispute.id), agreement.ratified_at)
     return [
-        (i.label, i.name, i.side, i.added_by_team, i.added_by_user, when(i.added_at), i.sha256) for i in items
+        (
+            i.label,
+            i.kind,
+            i.name,
+            i.side,
+            i.added_by_team,
+            i.added_by_user,
+            when(i.added_at),
+            i.sha256,
+            i.size if i.status == EvidenceStatus.KEPT else None,
+            i.status == EvidenceStatus.KEPT,
+        )
+        for i in items
     ]
 
 

@@ -117,7 +117,9 @@ def _evidence_listed(record: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def _evidence_then(held: Record, trail: Trail) -> list[tuple[Any, ...]]:
-    """The items recorded in the trail up to the head, but for those still sealed then."""
+    """The items recorded in the trail up to the head, but for those still sealed then: with a
+    perspective not released yet (sealed now, so sealed then), or released by a reveal after the
+    head."""
     recorded = {p.get("item") for p in trail.of("evidence.added")}
     return [
         (
@@ -132,7 +134,11 @@ def _evidence_then(held: Record, trail: Trail) -> list[tuple[Any, ...]]:
             bundle_path(i) if i.status == EvidenceStatus.KEPT else None,
         )
         for i in held.evidence
-        if i.label in recorded and (i.perspective_id is None or trail.revealed(i.perspective_id))
+        if i.label in recorded
+        and (
+            i.perspective is None
+            or (i.perspective.released_at is not None and trail.revealed(i.perspective.id))
+        )
     ]
 
 

@@ -12,7 +12,7 @@ record was deleted. Parley stays installed; uninstalling it from Slack deletes i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select
@@ -43,6 +43,8 @@ class Holdings:
     settings: int
     channels: int
     others: int  # disputes other organizations hold in which this workspace's people take part
+    # Evidence copies in a store outside the database, to delete after the commit (erase()).
+    copies: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -69,7 +71,9 @@ def holdings(session: Session, team_id: str) -> Holdings:
 
 def erase(session: Session, team_id: str, *, by: Person, store: EvidenceStore | None = None) -> Holdings:
     """Delete the workspace's data (see the module docstring); returns what there was. `store`
-    keeps the evidence's copies (default: the database)."""
+    keeps the evidence's copies (default: the database); copies outside the database are
+    returned in `copies`, for the caller to delete once this has committed (store.delete keeps
+    any another dispute still holds)."""
     before = holdings(session, team_id)
     copies = set(
         session.scalars(
@@ -97,8 +101,13 @@ def erase(session: Session, team_id: str, *, by: Person, store: EvidenceStore | 
     session.execute(delete(ChannelProvider).where(ChannelProvider.team_id == team_id))
     session.execute(delete(AuditEvent).where(AuditEvent.team_id == team_id))
     session.flush()
-    for ref in sorted(r for r in copies if r):  # each, unless another dispute holds the same bytes
-        (store or DatabaseStore()).delete(session, ref)
+    store = store or DatabaseStore()
+    outside: tuple[str, ...] = ()
+    if store.kind == "database":  # each, unless another dispute holds the same bytes
+        for ref in sorted(r for r in copies if r):
+            store.delete(session, ref)
+    else:  # a directory or a bucket does not roll back: the caller deletes after the commit
+        outside = tuple(sorted(r for r in copies if r))
     # The workspace's row stays: its dispute counter (a new D-1 would be confused with the old
     # thread still in Slack) and its Grid organization are no one's personal data.
     session.expire_all()
@@ -120,4 +129,4 @@ def erase(session: Session, team_id: str, *, by: Person, store: EvidenceStore | 
             thread_ts=thread_ts,
             reference=f"D-{number}",
         )
-    return before
+    return replace(before, copies=outside)

@@ -5,13 +5,14 @@ Attaching happens in two steps, because the bytes come from Slack and no Slack c
 with a transaction open: `attach_files` / `attach_message` write the items (waiting for their
 copy) in the person's transaction; after the commit the copy is fetched from Slack, then `keep`
 or `not_copied` records what became of it, each in a short transaction of its own. An item left
-waiting (a process stopped mid-download) is claimed again by the tick (`claim_waiting`)."""
+waiting (the process copying it stopped) is recorded as a link only by the tick
+(`give_up_stale`)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -103,7 +104,7 @@ class CapturedMessage:
 
 def _ts_time(ts: str) -> str | None:
     try:
-        return datetime.fromtimestamp(float(ts)).astimezone().isoformat(timespec="seconds")
+        return datetime.fromtimestamp(float(ts), UTC).isoformat(timespec="seconds")
     except (ValueError, OverflowError, OSError):
         return None
 
@@ -136,8 +137,8 @@ def check_space(session: Session, dispute: Dispute, files: list[OfferedFile], li
     adding = sum(f.size or 0 for f in files)
     if used + adding > limits.dispute_bytes:
         return (
-            f"{dispute.reference} already holds {_mb(used)} of evidence; the limit is "
-            f"{_mb(limits.dispute_bytes)} a dispute."
+            f"These files would take the evidence of {dispute.reference} over its limit of "
+            f"{_mb(limits.dispute_bytes)}."
         )
     return None
 
@@ -185,7 +186,7 @@ def attach_files(
 ) -> list[EvidenceItem]:
     """Items for `files`, waiting for their copy. The caller holds the dispute's row lock
     (disputes.load(lock=True)). Only the two sides' parties attach evidence; a file already
-    attached (same Slack file) is not attached twice."""
+    attached by this side (the same Slack file, kept or being kept) is not attached twice."""
     require_open(dispute)
     party = party or require_side(dispute, actor, "add evidence")
     problem = check_space(session, dispute, files, limits)
@@ -194,7 +195,10 @@ def attach_files(
     known = set(
         session.scalars(
             select(EvidenceItem.slack_file_id).where(
-                EvidenceItem.dispute_id == dispute.id, EvidenceItem.slack_file_id.is_not(None)
+                EvidenceItem.dispute_id == dispute.id,
+                EvidenceItem.side == party.side,
+                EvidenceItem.slack_file_id.is_not(None),
+                EvidenceItem.status != EvidenceStatus.NOT_COPIED,  # attaching it again is trying again
             )
         )
     )
@@ -248,12 +252,12 @@ def attach_message(
         _not_copied(session, dispute, item, refused or "Slack would not give Parley the message")
         return item
     kept = keep(session, item, captured.canonical(), store)
-    return item if kept.item is item else None
+    return item if kept is not None and kept.item is item else None
 
 
 def _short_date(ts: str) -> str:
     try:
-        return datetime.fromtimestamp(float(ts)).strftime("%Y-%m-%d")
+        return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d")
     except (ValueError, OverflowError, OSError):
         return ""
 
@@ -291,16 +295,24 @@ class Kept:
     duplicate: bool
 
 
-def keep(session: Session, item: EvidenceItem, data: bytes, store: EvidenceStore) -> Kept:
+def keep(
+    session: Session, item: EvidenceItem, data: bytes, store: EvidenceStore, *, stored_ref: str | None = None
+) -> Kept | None:
     """Record `item`'s copy: stored, hashed, in the audit trail, and the thread's Evidence
-    message brought up to date. The same bytes already on record for this dispute: the item goes
-    and the one on record stands (one item for the same bytes)."""
+    message brought up to date. The same bytes already on record from the same side: the item
+    goes and the one on record stands (one item for the same bytes). `stored_ref`: the copy is
+    already in a store outside the database (put before this transaction). None when the item is
+    no longer waiting (recorded meanwhile). Locks the dispute, then the item (as not_copied)."""
     sha = sha256_of(data)
     dispute = session.get(Dispute, item.dispute_id, with_for_update=True)
     assert dispute is not None
+    session.refresh(item, with_for_update=True)
+    if item.status != EvidenceStatus.WAITING:
+        return None
     existing = session.scalar(
         select(EvidenceItem).where(
             EvidenceItem.dispute_id == item.dispute_id,
+            EvidenceItem.side == item.side,
             EvidenceItem.sha256 == sha,
             EvidenceItem.id != item.id,
         )
@@ -309,7 +321,7 @@ def keep(session: Session, item: EvidenceItem, data: bytes, store: EvidenceStore
         session.delete(item)
         session.flush()
         return Kept(existing, True)
-    item.stored_ref = store.put(session, sha, data)
+    item.stored_ref = stored_ref or store.put(session, sha, data)
     item.sha256 = sha
     item.size = len(data)
     item.status = EvidenceStatus.KEPT
@@ -320,11 +332,15 @@ def keep(session: Session, item: EvidenceItem, data: bytes, store: EvidenceStore
 
 
 def not_copied(session: Session, item_id: int, reason: str) -> EvidenceItem | None:
-    item = session.get(EvidenceItem, item_id, with_for_update=True)
-    if item is None or item.status != EvidenceStatus.WAITING:
+    """The item stays a link only, `reason` says why. Locks the dispute, then the item (as
+    keep does: the same order, so the two never wait on each other)."""
+    dispute_id = session.scalar(select(EvidenceItem.dispute_id).where(EvidenceItem.id == item_id))
+    if dispute_id is None:
         return None
-    dispute = session.get(Dispute, item.dispute_id, with_for_update=True)
-    assert dispute is not None
+    dispute = session.get(Dispute, dispute_id, with_for_update=True)
+    item = session.get(EvidenceItem, item_id, with_for_update=True, populate_existing=True)
+    if dispute is None or item is None or item.status != EvidenceStatus.WAITING:
+        return None
     _not_copied(session, dispute, item, reason)
     return item
 
@@ -332,6 +348,7 @@ def not_copied(session: Session, item_id: int, reason: str) -> EvidenceItem | No
 def _not_copied(session: Session, dispute: Dispute, item: EvidenceItem, reason: str) -> None:
     item.status = EvidenceStatus.NOT_COPIED
     item.not_copied_reason = reason[:200]
+    item.kept_at = utcnow()  # recorded (as a link only)
     item.claimed_at = None
     _recorded(session, dispute, item, copied=False)
 
@@ -421,8 +438,23 @@ def as_of(items: list[EvidenceItem], moment: datetime | None) -> list[EvidenceIt
         for i in items
         if i.status != EvidenceStatus.WAITING
         and (i.kept_at or i.added_at) <= moment
-        and not (i.perspective is not None and (i.perspective.released_at or moment) > moment)
+        and not (
+            i.perspective is not None
+            and (i.perspective.released_at is None or i.perspective.released_at > moment)
+        )
     ]
+
+
+def follow_revision(session: Session, perspective: Perspective) -> None:
+    """A party revised its account before the reveal: what was sealed with an earlier version
+    goes with the new one (the reveal releases each party's latest version only)."""
+    earlier = select(Perspective.id).where(
+        Perspective.party_id == perspective.party_id,
+        Perspective.id != perspective.id,
+        Perspective.released_at.is_(None),
+    )
+    for item in session.scalars(select(EvidenceItem).where(EvidenceItem.perspective_id.in_(earlier))):
+        item.perspective = perspective
 
 
 def had_sealed(session: Session, dispute_id: int) -> bool:

@@ -9,12 +9,14 @@ serve with its sign-in page, not an error)."""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -34,6 +36,10 @@ _LINK = re.compile(
 
 NOT_A_MEMBER = "Parley is not in that channel, so it could not read the message."
 NO_MESSAGE = "Slack could not find that message (it may have been deleted)."
+NOT_YOURS = (
+    "That message is in a channel your organization is not in, so Parley did not keep it: only "
+    "what your side can read itself can become evidence."
+)
 FILE_REFUSED = (
     "Slack would not give Parley a copy of this file (it may belong to the other organization, or "
     "have been deleted)."
@@ -57,6 +63,43 @@ def parse_link(text: str) -> MessageLink | None:
     return MessageLink(channel, f"{seconds}.{micros}", thread, found.group(0))
 
 
+SLACK_FILE_HOSTS = (".slack.com", ".slack-edge.com", ".slack-gov.com")
+
+
+def trusted(url: str, api_url: str) -> bool:
+    """Whether Parley sends its bot token to `url`: Slack's own file hosts over HTTPS, or the
+    host of the Web API it is configured with (SLACK_API_URL: GovSlack, or tests' fake Slack)."""
+    parsed, api = urlparse(url), urlparse(api_url)
+    if parsed.hostname and (parsed.scheme, parsed.hostname, parsed.port) == (
+        api.scheme,
+        api.hostname,
+        api.port,
+    ):
+        return True
+    return parsed.scheme == "https" and (parsed.hostname or "").endswith(SLACK_FILE_HOSTS)
+
+
+class _KeepTokenAtHome(urllib.request.HTTPRedirectHandler):
+    """A redirect keeps the bot token only to a host it would be sent to in the first place."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and not trusted(newurl, req.full_url):
+            new.remove_header("Authorization")
+        return new
+
+
+_OPENER = urllib.request.build_opener(_KeepTokenAtHome)
+
+
 @dataclass(frozen=True)
 class Refused:
     reason: str  # in words for the person, and for the record
@@ -77,11 +120,12 @@ def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, 
     if isinstance(size, int) and size > max_bytes:
         return Refused(f"The file is larger than the {max_bytes // (1024 * 1024)} MB Parley keeps.")
     url = info.get("url_private_download") or info.get("url_private")
-    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+    if not isinstance(url, str) or not trusted(url, client.base_url):
+        log.info("files.info gave a download address Parley does not send its token to")
         return Refused(FILE_REFUSED)
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
     try:
-        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as answer:
+        with _OPENER.open(request, timeout=DOWNLOAD_TIMEOUT) as answer:
             kind = answer.headers.get("Content-Type", "")
             data = bytearray()
             while chunk := answer.read(CHUNK):
@@ -90,7 +134,7 @@ def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, 
                     return Refused(
                         f"The file is larger than the {max_bytes // (1024 * 1024)} MB Parley keeps."
                     )
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         log.info("a file download failed: %s", type(error).__name__)
         return Refused("Slack did not send the file's contents; try attaching it again later.")
     if isinstance(size, int) and len(data) != size:
@@ -101,8 +145,16 @@ def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, 
     return bytes(data), info
 
 
-def read_message(client: WebClient, link: MessageLink) -> CapturedMessage | Refused:
-    """The message as it reads now, with its permalink."""
+def read_message(
+    client: WebClient, link: MessageLink, *, home: str, reader_team: str
+) -> CapturedMessage | Refused:
+    """The message as it reads now, with its permalink. `home`: the dispute's channel; a message
+    from any other channel is read only if the reader's organization is in that channel (Parley
+    may be in another organization's internal channels: nothing of theirs crosses this way)."""
+    if link.channel_id != home:
+        refused = _outside(client, link.channel_id, reader_team)
+        if refused is not None:
+            return refused
     try:
         if link.thread_ts and link.thread_ts != link.ts:
             answer = client.conversations_replies(
@@ -127,6 +179,16 @@ def read_message(client: WebClient, link: MessageLink) -> CapturedMessage | Refu
     if message is None:
         return Refused(NO_MESSAGE)
     return capture(client, link.channel_id, message)
+
+
+def _outside(client: WebClient, channel_id: str, team_id: str) -> Refused | None:
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        code = _slack_error(error)
+        return Refused(NOT_A_MEMBER if code in ("channel_not_found", "not_in_channel") else NO_MESSAGE)
+    teams = {channel.get("conversation_host_id"), *(channel.get("shared_team_ids") or [])}
+    return None if team_id in teams else Refused(NOT_YOURS)
 
 
 def capture(client: WebClient, channel_id: str, message: dict[str, Any]) -> CapturedMessage:

@@ -21,6 +21,7 @@ from bot.slack.context import Deps
 from bot.slack.evidence_fetch import Refused, file_bytes
 from bot.slack.forms import form_state as state
 from bot.slack.work import Work
+from bot.store import StoreError, sha256_of
 from models import Dispute, EvidenceItem, EvidenceStatus, Perspective
 
 log = logging.getLogger("parley.evidence")
@@ -102,8 +103,10 @@ class Copied:
 
 
 def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
-    """Fetch the items' bytes from Slack (no transaction open), then record them all in one
-    unit of work (the thread's Evidence message is brought up to date after its commit)."""
+    """Fetch the items' bytes from Slack and, for a store outside the database, put them there
+    (content-addressed: putting twice is harmless), with no transaction open; then record them
+    all in one unit of work (the thread's Evidence message is brought up to date after its
+    commit)."""
     outcome = Copied()
     if not item_ids:
         return outcome
@@ -114,22 +117,35 @@ def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
             if i is not None and i.status == EvidenceStatus.WAITING and i.slack_file_id
         ]
     limit = limits_of(deps.settings).file_bytes
-    fetched: list[tuple[int, str, bytes | Refused]] = []
+    fetched: list[tuple[int, str, bytes | Refused, str | None]] = []
     for item_id, file_id, name in waiting:
         answer = file_bytes(client, file_id or "", limit)
-        fetched.append((item_id, name, answer if isinstance(answer, Refused) else answer[0]))
+        if isinstance(answer, Refused):
+            fetched.append((item_id, name, answer, None))
+            continue
+        data, ref = answer[0], None
+        if deps.store.kind != "database":
+            try:
+                ref = deps.store.put(None, sha256_of(data), data)
+            except StoreError as error:
+                log.error("evidence could not be stored: %s", error)
+                fetched.append((item_id, name, Refused(NOT_STORED), None))
+                continue
+        fetched.append((item_id, name, data, ref))
     with deps.unit_of_work() as session:
-        for item_id, name, got in fetched:
+        for item_id, name, got, ref in fetched:
             if isinstance(got, Refused):
                 if evidence.not_copied(session, item_id, got.reason) is not None:
                     outcome.refused.append((name, got.reason))
                 continue
             item = session.get(EvidenceItem, item_id)
-            if item is None or item.status != EvidenceStatus.WAITING:
-                continue
-            kept = evidence.keep(session, item, got, deps.store)
-            (outcome.duplicates if kept.duplicate else outcome.kept).append(name)
+            kept = evidence.keep(session, item, got, deps.store, stored_ref=ref) if item is not None else None
+            if kept is not None:
+                (outcome.duplicates if kept.duplicate else outcome.kept).append(name)
     return outcome
+
+
+NOT_STORED = "Parley could not store its copy just now; attach the file again in a while."
 
 
 def tell(

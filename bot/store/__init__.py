@@ -20,12 +20,13 @@ class StoreError(Exception):
 
 class EvidenceStore(Protocol):
     """`put` keeps `data` under its SHA-256 and returns the reference to keep with the item (the
-    caller's transaction holds what the database store writes); `get` gives the bytes back, or
-    None when the copy is gone."""
+    caller's transaction holds what the database store writes; the other stores take no session,
+    and are written before the transaction); `get` gives the bytes back, or None when the copy
+    is gone."""
 
     kind: str
 
-    def put(self, session: Session, sha256: str, data: bytes) -> str: ...
+    def put(self, session: Session | None, sha256: str, data: bytes) -> str: ...
 
     def get(self, session: Session, ref: str) -> bytes | None: ...
 

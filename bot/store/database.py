@@ -12,7 +12,8 @@ from models import EvidenceBlob, EvidenceItem
 class DatabaseStore:
     kind = "database"
 
-    def put(self, session: Session, sha256: str, data: bytes) -> str:
+    def put(self, session: Session | None, sha256: str, data: bytes) -> str:
+        assert session is not None, "the database store writes in the caller's transaction"
         if session.get(EvidenceBlob, sha256) is None:
             session.add(EvidenceBlob(sha256=sha256, size=len(data), data=data))
             session.flush()

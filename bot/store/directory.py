@@ -33,7 +33,7 @@ class DirectoryStore:
             raise StoreError("not a SHA-256")
         return self.root / sha256[:2] / sha256
 
-    def put(self, session: Session, sha256: str, data: bytes) -> str:
+    def put(self, session: Session | None, sha256: str, data: bytes) -> str:
         path = self._path(sha256)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,7 @@ class S3Store:
             raise StoreError("not a SHA-256")
         return f"{self.prefix}/{sha256}" if self.prefix else sha256
 
-    def put(self, session: Session, sha256: str, data: bytes) -> str:
+    def put(self, session: Session | None, sha256: str, data: bytes) -> str:
         try:
             self.client.put_object(Bucket=self.bucket, Key=self._key(sha256), Body=data)
         except StoreError:

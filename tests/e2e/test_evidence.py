@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -20,6 +22,9 @@ from tests.e2e.helpers import raise_dispute
 from tests.e2e.test_perspectives import STORY
 from tests.e2e.threads import card_blocks, click, click_for_modal, text_of, thread_posts
 from tests.integration.test_certificate import verify
+from tests.support.slack_page import screenshot
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BRIEF = b"%PDF-1.4 the brief as approved on 3 March" + bytes(range(256)) * 40
 
@@ -158,9 +163,11 @@ def test_a_file_over_the_limit_is_refused_in_the_form_with_the_limit_named(slack
     assert items(db) == [] and fake_slack.calls_to("files.info") == []
 
 
-def test_a_file_with_a_sealed_perspective_stays_sealed_until_both_have_shared(slack, fake_slack, db):
+def test_a_file_with_a_sealed_perspective_stays_sealed_until_both_have_shared(slack, fake_slack, db,
+                                                                             database_url, tmp_path):
     ts = opened(slack, fake_slack)  # Sam's account is his side's sealed perspective
-    secret = fake_slack.add_file("timesheets-march.xlsx", b"PK\x03\x04 timesheets")
+    sheets = b"PK\x03\x04 timesheets"
+    secret = fake_slack.add_file("timesheets-march.xlsx", sheets)
     view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.SHARE_PERSPECTIVE)
     files = next(b for b in view["blocks"] if b.get("block_id") == ids.B_P_FILES)
     assert "sealed with your side" in files["hint"]["text"]
@@ -168,11 +175,28 @@ def test_a_file_with_a_sealed_perspective_stays_sealed_until_both_have_shared(sl
     slack.view_submission(SAM, view, {**STORY, ids.B_P_FILES: [secret]})
     fake_slack.wait_for("chat.postEphemeral", told + 2)  # shared, then the file kept
     assert items(db)[0][2] == "kept"
+    # he revises his side before the client has shared: the file goes with the new version
+    view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.SHARE_PERSPECTIVE)
+    told = len(fake_slack.calls_to("chat.postEphemeral"))
+    slack.view_submission(SAM, view, {**STORY, ids.B_P_IMPACT: "Two weeks, not one."})
+    fake_slack.wait_for("chat.postEphemeral", told + 1)
     fake_slack.wait_until(lambda: evidence_posts(fake_slack, ts), what="the Evidence message")
     everything_shared = text_of([c.args for c in fake_slack.calls if c.method in ("chat.postMessage", "chat.update")])
     assert "timesheets-march" not in everything_shared  # nothing the other side sees names it
     assert ":lock: 1 item from Studio's side, sealed with its account until both sides have shared." in shown(
         fake_slack, ts)
+    # the client attaches the very same bytes: their own item, and nothing said of the sealed one
+    same = fake_slack.add_file("our copy.xlsx", sheets, team=CORA.team_id)
+    said = add_evidence(slack, fake_slack, CORA, ts, files=[same])
+    assert "Added to the record: our copy.xlsx." in said and "Already" not in said
+    assert [(i[0], i[4]) for i in items(db)] == [("E1", "provider"), ("E2", "client")]
+    # an export now leaves the sealed file out (of the studio's own too), and still verifies
+    slack.command(SAM, "export D-1")
+    pdf = next(u for u in fake_slack.uploads.values() if u["filename"] == "D-1-record.pdf")
+    record = json.loads(PdfReader(io.BytesIO(pdf["bytes"])).attachments["parley-record.json"][0])
+    assert [e["item"] for e in record["evidence"]] == ["E2"]
+    (tmp_path / "D-1-record.pdf").write_bytes(pdf["bytes"])
+    assert verify(database_url, tmp_path / "D-1-record.pdf").returncode == 0
     # the client shares: the list names it now
     view = click_for_modal(slack, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts), ids.SHARE_PERSPECTIVE)
     told = len(fake_slack.calls_to("chat.postEphemeral"))
@@ -204,6 +228,11 @@ def test_the_certificate_lists_evidence_and_an_export_bundle_verifies(slack, fak
     said_ts = fake_slack.add_message(CHANNEL, "Due on 3 March, agreed.", user=CORA.id)
     add_evidence(slack, fake_slack, SAM, ts, link=f"https://parley-test.slack.com/archives/{CHANNEL}/p"
                  + said_ts.replace(".", ""))
+    fake_slack.wait_until(lambda: "E3" in shown(fake_slack, ts), what="the list's update")
+    # How the thread reads now (docs/screenshots with PARLEY_SCREENSHOTS=docs, `make screenshots`)
+    where = ROOT / "docs" / "screenshots" if os.environ.get("PARLEY_SCREENSHOTS") == "docs" else tmp_path
+    screenshot(fake_slack, CHANNEL, ts, where / "thread-evidence.png")
+    assert (where / "thread-evidence.png").stat().st_size > 20_000
     click(slack, fake_slack, CORA, drafting["proposal"]["blocks"], ids.ACCEPT_PROPOSAL)  # in effect
     fake_slack.wait_until(lambda: any(u["filename"].endswith("certificate.pdf") and u["content"] is not None
                                       for u in fake_slack.uploads.values()), what="the certificate")
@@ -245,3 +274,20 @@ def test_the_certificate_lists_evidence_and_an_export_bundle_verifies(slack, fak
     assert removed[0] == 1 and 'missing "evidence/E2-call_notes.txt"' in removed[1]
     added = altered("added.zip", lambda n, d: d)
     assert added[0] == 1 and 'holds what its record does not list: "evidence/E9-extra.pdf"' in added[1]
+
+
+def test_a_link_into_the_other_organization_s_internal_channel_is_not_read(slack, fake_slack, db):
+    """Parley is in the studio's internal channels; the client's people cannot make it copy
+    from them (the studio's own people can: it is theirs to share)."""
+    ts = opened(slack, fake_slack)
+    fake_slack.add_channel("C0INTERNAL", shared=False)
+    said_ts = fake_slack.add_message("C0INTERNAL", "Internal: we missed the date, our fault.", user=SAM.id)
+    link = "https://parley-test.slack.com/archives/C0INTERNAL/p" + said_ts.replace(".", "")
+    said = add_evidence(slack, fake_slack, CORA, ts, link=link)
+    assert "channel your organization is not in" in said
+    assert not [c for c in fake_slack.calls if c.method in ("conversations.history", "conversations.replies")
+                and c.args.get("channel") == "C0INTERNAL"]
+    with db.read() as session:
+        assert session.scalars(select(EvidenceBlob)).all() == []
+    said = add_evidence(slack, fake_slack, SAM, ts, link=link)  # the studio shares its own
+    assert "Added to the record" in said

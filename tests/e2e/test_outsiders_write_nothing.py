@@ -59,7 +59,17 @@ ANSWERS: dict[str, dict[str, Any]] = {
     ids.SETTINGS_MODAL: {ids.B_S_SCOPE: "workspace", ids.B_S_CHECKINS: ["14"], ids.B_S_NUDGE: "3",
                          ids.B_S_AGREEMENT: "14", ids.B_S_SEAL: "open", ids.B_S_APPROVALS: "everyone"},
     ids.ERASE_MODAL: {ids.B_ERASE_SURE: ["yes"]},
+    ids.EVIDENCE_MODAL: {ids.B_EV_LINK: "https://parley-test.slack.com/archives/C0SHARED/p1700000000000100",
+                         ids.B_EV_NOTE: "The brief."},
 }
+
+
+def answers_for(callback_id: str, view: dict[str, Any]) -> dict[str, Any]:
+    """ANSWERS, or for the message shortcut's form the first dispute it offers."""
+    if callback_id == ids.MESSAGE_EVIDENCE_MODAL:
+        picker = next(b for b in view["blocks"] if b.get("block_id") == ids.B_EV_DISPUTE)
+        return {ids.B_EV_DISPUTE: picker["element"]["options"][0]["value"], ids.B_EV_NOTE: "Said."}
+    return ANSWERS[callback_id]
 
 
 class Seen:
@@ -106,6 +116,10 @@ def stage(slack, fake_slack, parley, db) -> None:
     proposal = thread_posts(fake_slack, ts1)[-1]["blocks"]
     click_for_modal(slack, fake_slack, CORA, proposal, ids.DECLINE_PROPOSAL)
     click(slack, fake_slack, SAM, proposal_form["blocks"], ids.ADD_ITEM_ROW)  # one more item row
+    click_for_modal(slack, fake_slack, CORA, card, ids.ADD_EVIDENCE)
+    said = fake_slack.add_message(CHANNEL, "The brief, as approved.", user=CORA.id)
+    slack.message_shortcut(SAM, ids.EVIDENCE_SHORTCUT, {"type": "message", "ts": said, "user": CORA.id,
+                                                        "text": "The brief, as approved."})
     mediator_form = click_for_modal(slack, fake_slack, CORA, card, ids.ASK_MEDIATOR)
     slack.view_submission(CORA, mediator_form, {ids.B_MEDIATOR_ANYONE: CLARA.id,
                                                 ids.B_MEDIATOR_REASON: "Stuck."})
@@ -201,7 +215,7 @@ def test_people_who_may_not_act_change_nothing_through_any_button_or_form(
         for callback_id in sorted(registered("view") - OPEN_TO_EVERYONE):
             view = {**found_views[callback_id], "id": f"V-OUT-{next(_fresh)}", "hash": f"h{next(_fresh)}"}
             start = len(fake_slack.calls)
-            reply = slack.view_submission(user, view, ANSWERS[callback_id])
+            reply = slack.view_submission(user, view, answers_for(callback_id, view))
             assert_refused(user, callback_id, reply, fake_slack.calls[start:])
             attempts += 1
     assert attempts > 3 * 40

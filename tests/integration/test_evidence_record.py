@@ -17,7 +17,7 @@ from bot.services import agreements, audit, evidence
 from bot.services.evidence import Limits, OfferedFile
 from bot.services.people import Person
 from bot.store.database import DatabaseStore
-from models import AuditEvent, Dispute, EvidenceItem
+from models import AuditEvent, Dispute, EvidenceItem, Perspective
 from tests.conftest import CORA, SAM
 from tests.support.scenarios import ratified_dispute
 
@@ -84,3 +84,24 @@ def test_verify_refuses_a_certificate_whose_evidence_was_changed(db):
         for forged in changed:
             said = check(session, forged)
             assert not said.matches and "the evidence on record" in said.line
+
+
+def test_evidence_sealed_with_an_account_is_not_on_a_certificate_made_before_the_reveal(db):
+    """An agreement can take effect before both sides have shared (a proposal came first): what
+    is sealed with one side's account stays off the certificate the other side receives."""
+    dispute_id = ratified_dispute(db, PROVIDER, CLIENT)
+    with db.transaction() as s:
+        d = s.get(Dispute, dispute_id)
+        party = d.party_of(PROVIDER.team_id, PROVIDER.user_id)
+        sealed = Perspective(dispute_id=d.id, party_id=party.id, version=1, what_happened="w", impact="",
+                             resolution="r")
+        s.add(sealed)
+        s.flush()
+        [item] = evidence.attach_files(s, d, PROVIDER, [OfferedFile("F1", "timesheets.xlsx", 3)],
+                                       source="perspective", limits=Limits(), perspective=sealed)
+        evidence.keep(s, item, b"sheets", DatabaseStore())
+        item.added_at = item.kept_at = agreements.latest(s, dispute_id).ratified_at - timedelta(minutes=1)
+    record = record_of(db, dispute_id)
+    assert record["evidence"] == []
+    with db.read() as session:
+        assert check(session, record).matches

@@ -3,6 +3,7 @@ what stays, for the workspace's admins (bot/services/erasure.py)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -19,6 +20,8 @@ from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.forms import form_state as state
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
+
+log = logging.getLogger("parley.erasure")
 
 
 def on_erase_start(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -58,6 +61,12 @@ def on_erase(client: WebClient, context: BoltContext) -> None:
     team = context["form"]["team"]
     with deps.unit_of_work() as session:
         held = erasure.erase(session, team, by=actor, store=deps.store)
+    for ref in held.copies:  # a directory's or a bucket's copies, now that the erasure holds
+        try:
+            with deps.db.read() as session:
+                deps.store.delete(session, ref)
+        except Exception as error:  # noqa: BLE001 - the data is erased; a copy left is logged
+            log.error("an erased dispute's evidence copy could not be deleted (%s): %s", ref, error)
     name = deps.directory.team_name(team) or "this workspace"
     tell_privately(client, {"user": {"id": actor.user_id}}, erased(name, held))
 

@@ -6,6 +6,7 @@ items are written in one transaction, then files are copied (bot/slack/evidence_
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -27,6 +28,8 @@ from bot.slack.evidence_work import check_files, copy_files, limits_of, offered,
 from bot.slack.forms import form_state as state
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import on_dispute
+
+DISPUTE_ID = re.compile(r"[1-9][0-9]{0,8}")  # ASCII digits, within PostgreSQL's integer
 
 
 def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -94,7 +97,13 @@ def add(
     """Read the message (if any) from Slack, write the items in one transaction, then copy the
     files and tell the person privately what was kept."""
     deps = deps_of(context)
-    read = read_message(client, link) if link is not None else None
+    actor: Person = context["actor"]
+    with deps.db.read() as session:  # who may: before Slack is asked anything for them
+        dispute = disputes.load(session, host_team_id(context), dispute_id)
+        require_side(dispute, actor, "add evidence")
+        evidence.require_open(dispute)
+        home = dispute.channel_id
+    read = read_message(client, link, home=home, reader_team=actor.team_id) if link is not None else None
     captured = None if read is None or isinstance(read, Refused) else read
     with on_dispute(context, dispute_id, side="add evidence") as work:
         items = evidence.attach_files(
@@ -159,7 +168,7 @@ def on_shortcut(body: dict[str, Any], client: WebClient, context: BoltContext) -
 def check_message(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     meta = metadata(view, MessageEvidenceMeta)
     chosen = state.selected(view["state"]["values"], ids.B_EV_DISPUTE, ids.A_EV_DISPUTE)
-    if meta is None or chosen is None or not chosen.isdigit():
+    if meta is None or chosen is None or not DISPUTE_ID.fullmatch(chosen):
         ack(response_action="errors", errors={ids.B_EV_DISPUTE: "Choose the dispute to add it to."})
         return
     note = state.line(view["state"]["values"], ids.B_EV_NOTE, ids.A_EV_NOTE)

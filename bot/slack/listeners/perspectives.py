@@ -132,6 +132,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         outcome = perspectives.share(
             work.session, work.dispute, work.member, form["text"], seal=seal, actor=work.actor
         )
+        evidence.follow_revision(work.session, outcome.perspective)
         attached, problem = attach_from_form(
             work,
             form.get("files", []),
