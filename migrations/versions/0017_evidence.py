@@ -72,7 +72,9 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_items")),
-        sa.UniqueConstraint("dispute_id", "side", "sha256", name=op.f("uq_evidence_items_dispute_id_side_sha256")),
+        sa.UniqueConstraint(
+            "dispute_id", "side", "sha256", name=op.f("uq_evidence_items_dispute_id_side_sha256")
+        ),
     )
     with op.batch_alter_table("evidence_items", schema=None) as batch_op:
         batch_op.create_index("ix_evidence_items_dispute", ["dispute_id", "id"], unique=False)
