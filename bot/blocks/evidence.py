@@ -10,7 +10,7 @@ from bot import ids
 from bot.blocks.inputs import input_block, option, text_input
 from bot.blocks.text import Mrkdwn, context, inline, link, md, plain, quoted, section, slack_date, truncate
 from bot.payloads import EvidenceMeta, MessageEvidenceMeta
-from models import Dispute, EvidenceItem, EvidenceStatus
+from models import Dispute, EvidenceItem, EvidenceKind, EvidenceStatus
 
 NOTE_MAX = 300
 LINK_MAX = 500
@@ -146,7 +146,9 @@ def _line(item: EvidenceItem, who: str) -> Mrkdwn:
         "*{label}* · {name}{size}\n{who}, {when}",
         label=item.label,
         name=name,
-        size=f" ({_size(item.size)})" if item.size and item.status == EvidenceStatus.KEPT else "",
+        size=f" ({_size(item.size)})"
+        if item.size and item.status == EvidenceStatus.KEPT and item.kind == EvidenceKind.FILE
+        else "",
         who=who,
         when=slack_date(item.added_at),
     )

@@ -67,7 +67,7 @@ def test_the_certificate_lists_the_evidence_on_record_when_it_took_effect(db):
     front, _, verification = text.partition("Verification\n")
     front = " ".join(front.split())  # lines as the PDF wraps them
     assert "Evidence on record" in front and "brief <v2>.pdf" in front and "later.png" not in text
-    assert "E1 · added by Cora of Client Co (client side)" in front and "not copied (a link only)" in front
+    assert "E1 · added by Cora of Client Co (client side)" in front and "Not copied: Slack would not give Parley a copy" in front
     assert sha not in front and sha in verification  # fingerprints are for whoever checks
     with db.read() as session:
         assert check(session, record).matches

@@ -133,22 +133,23 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str) -> None:
 
     if record.get("evidence"):
         heading("Evidence on record")
-        para(
-            "What either side had put on the record when the agreement took effect. Parley keeps "
-            "its own copy of each item; their fingerprints are under Verification.",
-            9,
-            soft=True,
-        )
+        para("On the record when the agreement took effect. Parley keeps its own copy of each.", 9, soft=True)
         for item in record["evidence"]:
             by = item["added_by"]
-            copied = "" if item["copied"] else " · not copied (a link only)"
             para(
                 f"{item['item']} · added by {by['name']} of {by['organization']} ({item['side']} side), "
-                f"{long_moment(item['added_at'])}{copied}",
+                f"{long_moment(item['added_at'])}",
                 9,
                 bold=True,
             )
             pdf.quote(item["name"], 9, indent=4)
+            if not item["copied"]:
+                para(
+                    "Not copied: Slack would not give Parley a copy, so it is a link only.",
+                    8,
+                    soft=True,
+                    indent=4,
+                )
             pdf.ln(1)
 
     if record["timeline"]:
