@@ -83,8 +83,9 @@ class CapturedMessage:
     author_team: str | None
     author_user: str | None
     text: str
-    files: tuple[str, ...]  # the names of its files (each attached as an item of its own)
+    files: tuple[str, ...]  # the names of its files (each attached as an item of its own) …
     permalink: str | None
+    attached: tuple[OfferedFile, ...] = ()  # … as Slack described them (not part of what is kept)
 
     def canonical(self) -> bytes:
         """What is kept and hashed: sorted-key JSON, UTF-8."""

@@ -21,7 +21,8 @@ from urllib.parse import urlparse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services.evidence import CapturedMessage
+from bot.services.evidence import CapturedMessage, OfferedFile, clean_name
+from bot.slack.forms.form_state import SLACK_FILE_ID
 
 log = logging.getLogger("parley.evidence")
 
@@ -207,6 +208,17 @@ def capture(client: WebClient, channel_id: str, message: dict[str, Any]) -> Capt
         author_user=_str(message.get("user") or message.get("bot_id")),
         text=str(message.get("text") or ""),
         files=tuple(str(f.get("name") or f.get("id")) for f in files if isinstance(f, dict)),
+        attached=tuple(
+            OfferedFile(
+                slack_file_id=f["id"],
+                name=clean_name(f.get("name") if isinstance(f.get("name"), str) else None),
+                size=f["size"] if isinstance(f.get("size"), int) else None,
+                claimed_type=f.get("mimetype") if isinstance(f.get("mimetype"), str) else None,
+                permalink=f.get("permalink") if isinstance(f.get("permalink"), str) else None,
+            )
+            for f in files[:10]
+            if isinstance(f, dict) and isinstance(f.get("id"), str) and SLACK_FILE_ID.fullmatch(f["id"])
+        ),
         permalink=permalink if isinstance(permalink, str) else None,
     )
 

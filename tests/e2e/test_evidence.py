@@ -98,8 +98,11 @@ def test_a_file_is_kept_hashed_in_the_trail_and_listed_once(slack, fake_slack, d
 
 def test_a_message_kept_by_the_shortcut_outlives_its_edit_and_deletion(slack, fake_slack, db):
     ts = opened(slack, fake_slack)
-    said_ts = fake_slack.add_message(CHANNEL, "Agreed: the homepage is due on 3 March.", user=CORA.id)
-    message = {"type": "message", "ts": said_ts, "user": CORA.id, "text": "Agreed: the homepage is due on 3 March."}
+    plan = fake_slack.add_file("plan.pdf", b"%PDF the plan", team=CORA.team_id)
+    said_ts = fake_slack.add_message(CHANNEL, "Agreed: the homepage is due on 3 March.", user=CORA.id,
+                                     files=[plan])
+    message = {"type": "message", "ts": said_ts, "user": CORA.id, "files": [plan],
+               "text": "Agreed: the homepage is due on 3 March."}
     before = len(fake_slack.calls_to("views.open"))
     assert slack.message_shortcut(SAM, ids.EVIDENCE_SHORTCUT, message).status == 200
     view = fake_slack.wait_for("views.open", before + 1)[-1].args["view"]
@@ -114,10 +117,12 @@ def test_a_message_kept_by_the_shortcut_outlives_its_edit_and_deletion(slack, fa
     fake_slack.edit_message(CHANNEL, said_ts, "Agreed: the homepage is due whenever.")
     fake_slack.delete_message(CHANNEL, said_ts)
     with db.read() as session:
-        item = session.scalars(select(EvidenceItem)).one()
+        item, its_file = session.scalars(select(EvidenceItem).order_by(EvidenceItem.number))
         assert (item.kind, item.status, item.side, item.source) == ("message", "kept", "provider", "shortcut")
         kept = json.loads(session.get(EvidenceBlob, item.sha256).data)
-    assert kept["text"] == "Agreed: the homepage is due on 3 March."
+        assert (its_file.kind, its_file.name, its_file.status) == ("file", "plan.pdf", "kept")  # its file too
+        assert session.get(EvidenceBlob, its_file.sha256).data == b"%PDF the plan"
+    assert kept["text"] == "Agreed: the homepage is due on 3 March." and kept["files"] == ["plan.pdf"]
     assert kept["author"]["user_id"] == CORA.id and kept["ts"] == said_ts
     assert kept["permalink"].startswith("https://") and kept["posted_at"]
 
@@ -134,6 +139,16 @@ def test_a_pasted_link_to_a_deleted_message_is_told_and_recorded_as_a_link(slack
         assert event.payload["copied"] is False and event.payload["link"] == link
     fake_slack.wait_until(lambda: evidence_posts(fake_slack, ts), what="the Evidence message")
     assert "not copied" in shown(fake_slack, ts)
+
+
+def test_a_link_to_a_channel_parley_is_not_in_is_told_and_recorded_as_a_link(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    fake_slack.add_channel("C0WITHOUT", is_member=False)  # shared with the client, Parley not in it
+    said_ts = fake_slack.add_message("C0WITHOUT", "The sign-off.", user=CORA.id)
+    said = add_evidence(slack, fake_slack, CORA, ts,
+                        link="https://parley-test.slack.com/archives/C0WITHOUT/p" + said_ts.replace(".", ""))
+    assert "Parley is not in that channel" in said and "link only" in said
+    assert items(db)[0][2] == "not_copied"
 
 
 def test_a_file_slack_will_not_give_is_told_and_recorded_as_not_copied(slack, fake_slack, db):

@@ -105,14 +105,15 @@ class FakeSlack:
 
     def add_message(self, channel: str, text: str = "", *, thread_ts: str | None = None,
                     ts: str | None = None, metadata: dict[str, Any] | None = None,
-                    user: str | None = None) -> str:
+                    user: str | None = None, files: list[dict[str, Any]] | None = None) -> str:
         """Store a message as if it had been posted (e.g. a thread root a test seeded in the
-        database); returns its ts."""
+        database); returns its ts. `files`: files it shares (add_file's descriptions)."""
         ts = ts or self._new_ts()
         with self._cond:
             self.messages[(channel, ts)] = {
                 "ts": ts, "text": text, "blocks": None, "thread_ts": thread_ts,
                 "user": user or self.bot_user, "channel": channel, "metadata": metadata,
+                **({"file_objects": list(files)} if files else {}),
             }
         return ts
 
@@ -555,6 +556,8 @@ class FakeSlack:
             shown.update(thread_ts=message["ts"], reply_count=reply_count)
         if message.get("metadata") is not None and _truthy(args.get("include_all_metadata")):
             shown["metadata"] = message["metadata"]
+        if message.get("file_objects"):  # a person's message with files: Slack's file objects
+            shown["files"] = message["file_objects"]
         if message.get("files"):  # a file share: its files, as Slack lists them
             shown["files"] = [{"id": f, "name": n}
                               for f, n in zip(message["files"], message.get("file_names") or [])]

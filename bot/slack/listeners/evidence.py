@@ -24,7 +24,7 @@ from bot.slack.buttons import button_value, metadata
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.evidence_fetch import MessageLink, Refused, parse_link, read_message
-from bot.slack.evidence_work import check_files, copy_files, limits_of, offered, tell
+from bot.slack.evidence_work import attach_from_form, check_files, copy_files, limits_of, offered, tell
 from bot.slack.forms import form_state as state
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import on_dispute
@@ -131,6 +131,12 @@ def add(
             )
         item_ids = [i.id for i in items]
         message_name = message.name if message is not None else None
+        problem = None
+        if captured is not None and captured.attached:  # the message's own files, each an item
+            more, problem = attach_from_form(
+                work, list(captured.attached), source=source, settings=deps.settings
+            )
+            item_ids += more
         dispute = work.dispute
     copied = copy_files(deps, client, item_ids)
     if link is not None:
@@ -140,7 +146,7 @@ def add(
             copied.duplicates.append("the Slack message")
         else:
             copied.kept.append(message_name)
-    tell(client, dispute, work.actor, copied)
+    tell(client, dispute, work.actor, copied, refused_all=problem)
 
 
 # ----- the message shortcut -------------------------------------------------------------------
