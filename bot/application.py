@@ -246,6 +246,7 @@ def create_app_or_exit(settings: Settings) -> Parley:
     from bot import preflight
 
     preflight.database_or_exit(settings)
+    preflight.evidence_store_or_exit(settings)
     preflight.slack_or_exit(settings)
     try:
         return create_app(settings)

@@ -10,8 +10,11 @@ migrates."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import NamedTuple, NoReturn
 from urllib.error import URLError
 
@@ -72,6 +75,29 @@ def database_or_exit(settings: Settings) -> None:
         fail(f"cannot reach the database at {shown}: {first_line(error)}", UNAVAILABLE)
     finally:
         engine.dispose()
+
+
+def evidence_store_or_exit(settings: Settings) -> None:
+    """Where evidence is kept can be used: a directory that exists (or can be made) and can be
+    written; for an S3 bucket, boto3 installed (the bucket itself is only asked when a copy is
+    kept: a failure then is told to the person, and the item stays a link)."""
+    where = settings.evidence_store
+    if where == "database":
+        return
+    if where.startswith("s3://"):
+        if importlib.util.find_spec("boto3") is None:
+            fail(
+                "configuration error: EVIDENCE_STORE is an S3 bucket, but boto3 is not installed "
+                "(pip install 'parley[s3]', or use the container image)"
+            )
+        return
+    directory = Path(where.removeprefix("file://"))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"configuration error: EVIDENCE_STORE {directory} cannot be made: {error.strerror or error}")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        fail(f"configuration error: EVIDENCE_STORE {directory} is not writable by this process")
 
 
 def _not_slack(response: object) -> str | None:

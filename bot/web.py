@@ -38,6 +38,7 @@ def main() -> None:
     preflight.not_socket_mode_or_exit(settings)
     if "--check-config" not in sys.argv[1:]:
         preflight.database_or_exit(settings)
+        preflight.evidence_store_or_exit(settings)
         preflight.slack_or_exit(settings)
         port_free_or_exit(settings.port)
     os.environ["WEB_CONCURRENCY"] = str(settings.web_concurrency)  # as gunicorn reads it itself

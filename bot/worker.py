@@ -42,6 +42,7 @@ def main() -> None:
             )
             raise SystemExit(2) from None
     preflight.database_or_exit(settings)
+    preflight.evidence_store_or_exit(settings)
     preflight.slack_or_exit(settings)
     db = Database(engine_for(settings))
     deliverer = build_deliverer(settings, db)

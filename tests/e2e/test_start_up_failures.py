@@ -196,3 +196,16 @@ def test_a_port_already_taken(entry, fake_slack, tmp_path):
     assert done.stderr.strip().splitlines()[-1:] == [
         f"parley: cannot listen on PORT {port}: Address already in use"]
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("entry", ["app.py", "web", "worker"])
+def test_an_evidence_store_that_cannot_be_used_is_named(entry, fake_slack, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    assert start(entry, SLACK_BOT_TOKEN=fake_slack.token, SLACK_API_URL=fake_slack.base_url,
+                 DATABASE_URL=f"sqlite:///{tmp_path}/p.db", EVIDENCE_STORE=str(blocked / "evidence")) == [
+        f"parley: configuration error: EVIDENCE_STORE {blocked / 'evidence'} cannot be made: Not a directory"]
+    assert start(entry, SLACK_BOT_TOKEN=fake_slack.token, SLACK_API_URL=fake_slack.base_url,
+                 DATABASE_URL=f"sqlite:///{tmp_path}/p.db", EVIDENCE_STORE="evidence") == [
+        "parley: configuration error: EVIDENCE_STORE is invalid: must be `database`, an "
+        "absolute directory path, or s3://bucket/prefix"]
