@@ -211,8 +211,8 @@ class Settings(BaseSettings):
         "database",
         description=(
             "Where Parley keeps its copies of evidence: `database` (in Parley's own database), a "
-            "directory (`/var/lib/parley/evidence`), or an S3-compatible bucket (`s3://bucket/prefix`; "
-            "install the `s3` extra, and set the standard `AWS_*` variables and `AWS_ENDPOINT_URL`)."
+            "directory (`/var/lib/parley/evidence`), or an S3-compatible bucket (`s3://bucket/prefix`, "
+            "with the standard `AWS_*` variables, and `AWS_ENDPOINT_URL` for one that is not AWS)."
         ),
     )
     evidence_max_file_mb: Annotated[

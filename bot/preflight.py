@@ -10,7 +10,6 @@ migrates."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import sys
@@ -79,17 +78,12 @@ def database_or_exit(settings: Settings) -> None:
 
 def evidence_store_or_exit(settings: Settings) -> None:
     """Where evidence is kept can be used: a directory that exists (or can be made) and can be
-    written; for an S3 bucket, boto3 installed (the bucket itself is only asked when a copy is
-    kept: a failure then is told to the person, and the item stays a link)."""
+    written. An S3 bucket is only asked when a copy is kept: a failure then is told to the
+    person, and the item stays a link."""
     where = settings.evidence_store
     if where == "database":
         return
     if where.startswith("s3://"):
-        if importlib.util.find_spec("boto3") is None:
-            fail(
-                "configuration error: EVIDENCE_STORE is an S3 bucket, but boto3 is not installed "
-                "(pip install 'parley[s3]', or use the container image)"
-            )
         return
     directory = Path(where.removeprefix("file://"))
     try:

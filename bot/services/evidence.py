@@ -234,10 +234,12 @@ def attach_message(
     source: str,
     note: str = "",
     store: EvidenceStore,
+    stored_ref: str | None = None,
 ) -> EvidenceItem | None:
     """A Slack message, as `captured` (read from Slack before this transaction), kept at once;
     or, when Slack would not give it (`refused` says why), recorded as a link only. None when
-    the same message, as it reads now, is on record already."""
+    the same message, as it reads now, is on record already. `stored_ref`: its copy is already
+    in a store outside the database."""
     require_open(dispute)
     party = require_side(dispute, actor, "add evidence")
     name = "Slack message" + (f" of {_short_date(captured.ts)}" if captured else "")
@@ -252,7 +254,7 @@ def attach_message(
     if captured is None:
         _not_copied(session, dispute, item, refused or "Slack would not give Parley the message")
         return item
-    kept = keep(session, item, captured.canonical(), store)
+    kept = keep(session, item, captured.canonical(), store, stored_ref=stored_ref)
     return item if kept is not None and kept.item is item else None
 
 

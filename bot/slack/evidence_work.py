@@ -25,6 +25,7 @@ from bot.store import StoreError, sha256_of
 from models import Dispute, EvidenceItem, EvidenceStatus, Perspective
 
 log = logging.getLogger("parley.evidence")
+NOT_STORED = "Parley could not store its copy just now; attach it again in a while."
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -143,9 +144,6 @@ def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
             if kept is not None:
                 (outcome.duplicates if kept.duplicate else outcome.kept).append(name)
     return outcome
-
-
-NOT_STORED = "Parley could not store its copy just now; attach the file again in a while."
 
 
 def tell(

@@ -4,7 +4,7 @@ stored once and a copy can be checked against its name.
 EVIDENCE_STORE picks one: `database` (the default: the copies live in Parley's own database,
 table evidence_blobs), a directory (`/var/lib/parley/evidence` or `file:///…`), or an
 S3-compatible bucket (`s3://bucket/prefix`, credentials and endpoint from the standard AWS
-variables; needs the `s3` extra, boto3)."""
+variables, through boto3)."""
 
 from __future__ import annotations
 

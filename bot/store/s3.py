@@ -34,10 +34,8 @@ class S3Store:
     @property
     def client(self) -> Any:
         if self._client is None:
-            try:
-                import boto3  # the `s3` extra: pip install 'parley[s3]'
-            except ImportError as error:
-                raise StoreError("EVIDENCE_STORE is an S3 bucket, but boto3 is not installed") from error
+            import boto3  # here, not at import: it takes a while, and most installs never need it
+
             self._client = boto3.client("s3")
         return self._client
 

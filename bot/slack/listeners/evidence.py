@@ -24,10 +24,19 @@ from bot.slack.buttons import button_value, metadata
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.evidence_fetch import MessageLink, Refused, parse_link, read_message
-from bot.slack.evidence_work import attach_from_form, check_files, copy_files, limits_of, offered, tell
+from bot.slack.evidence_work import (
+    NOT_STORED,
+    attach_from_form,
+    check_files,
+    copy_files,
+    limits_of,
+    offered,
+    tell,
+)
 from bot.slack.forms import form_state as state
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.work import on_dispute
+from bot.store import StoreError, sha256_of
 
 DISPUTE_ID = re.compile(r"[1-9][0-9]{0,8}")  # ASCII digits, within PostgreSQL's integer
 
@@ -105,6 +114,13 @@ def add(
         home = dispute.channel_id
     read = read_message(client, link, home=home, reader_team=actor.team_id) if link is not None else None
     captured = None if read is None or isinstance(read, Refused) else read
+    stored_ref = None
+    if captured is not None and deps.store.kind != "database":  # written before the transaction
+        try:
+            data = captured.canonical()
+            stored_ref = deps.store.put(None, sha256_of(data), data)
+        except StoreError:
+            read, captured = Refused(NOT_STORED), None
     with on_dispute(context, dispute_id, side="add evidence") as work:
         items = evidence.attach_files(
             work.session,
@@ -128,6 +144,7 @@ def add(
                 source=source,
                 note=note,
                 store=deps.store,
+                stored_ref=stored_ref,
             )
         item_ids = [i.id for i in items]
         message_name = message.name if message is not None else None
