@@ -35,6 +35,9 @@ _LINK = re.compile(
     r"(?:\?(?:[^ ]*&)?thread_ts=([0-9]{10}\.[0-9]{6}))?[^ ]*"
 )
 
+NOT_ALLOWED_YET = (
+    "Parley is not yet allowed to read files in this workspace; an admin can allow it by updating the app."
+)
 NOT_A_MEMBER = "Parley is not in that channel, so it could not read the message."
 NO_MESSAGE = "Slack could not find that message (it may have been deleted)."
 NOT_YOURS = (
@@ -115,8 +118,9 @@ def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, 
     try:
         info = client.files_info(file=file_id)["file"]
     except SlackApiError as error:
-        log.info("files.info refused a file: %s", _slack_error(error))
-        return Refused(FILE_REFUSED)
+        code = _slack_error(error)
+        log.info("files.info refused a file: %s", code)
+        return Refused(NOT_ALLOWED_YET if code in ("missing_scope", "no_permission") else FILE_REFUSED)
     size = info.get("size")
     if isinstance(size, int) and size > max_bytes:
         return Refused(f"The file is larger than the {max_bytes // (1024 * 1024)} MB Parley keeps.")

@@ -162,6 +162,10 @@ def test_a_file_slack_will_not_give_is_told_and_recorded_as_not_copied(slack, fa
     lying = fake_slack.add_file("mockups.zip", b"PK\x03\x04 mockups", size=999)
     said = add_evidence(slack, fake_slack, CORA, ts, files=[lying])
     assert "Not copied: mockups.zip" in said
+    # an app not yet reinstalled with files:read
+    fake_slack.fail_next("files.info", "missing_scope")
+    said = add_evidence(slack, fake_slack, CORA, ts, files=[fake_slack.add_file("scope.pdf", b"%PDF")])
+    assert "not yet allowed to read files" in said and "updating the app" in said
 
 
 def test_a_file_over_the_limit_is_refused_in_the_form_with_the_limit_named(slack, fake_slack, db):
