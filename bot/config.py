@@ -233,7 +233,14 @@ class Settings(BaseSettings):
     ] = 10
     evidence_max_dispute_mb: Annotated[
         int,
-        Field(ge=1, le=100_000, description="All the evidence Parley keeps for one dispute, in MB."),
+        Field(
+            ge=1,
+            le=450,
+            description=(
+                "The evidence Parley keeps for each side of one dispute, in MB (at most 450, so that "
+                "an export's bundle stays under the 1 GB `parley verify` reads)."
+            ),
+        ),
     ] = 200
 
     @field_validator(

@@ -17,7 +17,7 @@ from bot.blocks.agreements import (
 )
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Upload
 from bot.payloads import CheckButton
-from bot.records.agreement import agreement_record, approved_how
+from bot.records.agreement import agreement_record, approved_how, evidence_then
 from bot.records.documents.agreement_markdown import agreement_markdown
 from bot.records.documents.agreement_pdf import certificate_pdf
 from bot.services import agreements, evidence, outbox
@@ -44,15 +44,18 @@ def _events(ctx: Ctx) -> list[AuditEvent]:
 def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
     """The agreement's PDF, its record attached (bot/records/agreement.py), and its name."""
     valid = agreements.approval_state(ctx.d, agreement).valid
+    events = _events(ctx)
     record = agreement_record(
         ctx.d,
         agreement,
         valid,
-        _events(ctx),
+        events,
         name=ctx.names.name_of,
         team_name=ctx.names.team_name,
         trail_head=ctx.params.get("trail"),
-        evidence=evidence.as_of(evidence.on_record(ctx.session, ctx.d.id), agreement.ratified_at),
+        evidence=evidence_then(
+            evidence.on_record(ctx.session, ctx.d.id), events, ctx.params.get("trail"), agreement.ratified_at
+        ),
     )
     return (certificate_pdf(record), f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf")
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.services.evidence import as_of
 from models import Agreement, Approval, AuditEvent, Dispute, EvidenceItem, EvidenceStatus, Side
 
 FORMAT = "parley/agreement-record"
@@ -101,6 +102,40 @@ def agreement_record(
         "evidence": evidence_entries(evidence or [], person),
         "audit_trail_head": trail_head,
     }
+
+
+def evidence_then(
+    items: list[EvidenceItem], events: list[AuditEvent], head: str | None, moment: datetime | None
+) -> list[EvidenceItem]:
+    """The items on record when the agreement took effect, as its audit trail says: recorded
+    (evidence.added) up to `head`, the trail's head then, and not sealed then (their account
+    revealed by then, or never sealed). Without a head (an agreement from before heads were
+    kept), by the clock: recorded by `moment`."""
+    if head is None or not any(e.hash == head for e in events):
+        return as_of(items, moment)
+    upto = next(n for n, e in enumerate(events) if e.hash == head)
+    then = events[: upto + 1]
+    recorded = {(e.payload or {}).get("item") for e in then if e.kind == "evidence.added"}
+
+    def released(trail: list[AuditEvent]) -> set[int]:
+        return {
+            pid
+            for e in trail
+            if e.kind == "perspectives.revealed"
+            for pid in (e.payload or {}).get("perspective_ids") or []
+        }
+
+    revealed, ever = released(then), released(events)
+    return [
+        i
+        for i in items
+        if i.label in recorded
+        and (
+            i.perspective is None
+            or i.perspective.id in revealed
+            or (i.perspective.id not in ever and i.perspective.released_at is not None)
+        )
+    ]
 
 
 def evidence_entries(

@@ -29,7 +29,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.payloads import MAX_DB_ID
-from bot.records.agreement import ATTACHMENT, FORMAT, money, when
+from bot.records.agreement import ATTACHMENT, FORMAT, evidence_then, money, when
 from bot.records.export import FORMAT as EXPORT_FORMAT
 from bot.services import agreements, evidence
 from bot.terminal import one_line, quoted
@@ -276,7 +276,10 @@ def _comparisons(
             ]
             == [(x.team_id, x.user_id, when(x.at), x.version, x.content_hash) for x in valid],
         ),
-        ("the evidence on record", _evidence_listed(record) == _evidence_held(session, dispute, agreement)),
+        (
+            "the evidence on record",
+            _evidence_listed(record) == _evidence_held(session, dispute, agreement, head),
+        ),
         ("the audit trail's hash (it is not in this dispute's trail)", in_chain),
     ]
 
@@ -301,8 +304,13 @@ def _evidence_listed(record: dict[str, Any]) -> list[tuple[Any, ...]]:
     ]
 
 
-def _evidence_held(session: Session, dispute: Dispute, agreement: Agreement) -> list[tuple[Any, ...]]:
-    items = evidence.as_of(evidence.on_record(session, dispute.id), agreement.ratified_at)
+def _evidence_held(
+    session: Session, dispute: Dispute, agreement: Agreement, head: str | None
+) -> list[tuple[Any, ...]]:
+    events = list(
+        session.scalars(select(AuditEvent).where(AuditEvent.dispute_id == dispute.id).order_by(AuditEvent.id))
+    )
+    items = evidence_then(evidence.on_record(session, dispute.id), events, head, agreement.ratified_at)
     return [
         (
             i.label,

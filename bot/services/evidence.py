@@ -26,6 +26,7 @@ from bot.services.people import Person
 from bot.services.people_text import many_lines, one_line
 from bot.store import EvidenceStore, sha256_of
 from models import (
+    UNDELIVERED,
     Dispute,
     DisputeStatus,
     EvidenceItem,
@@ -123,9 +124,12 @@ def too_large(files: list[OfferedFile], limits: Limits) -> list[OfferedFile]:
     return [f for f in files if f.size is not None and f.size > limits.file_bytes]
 
 
-def check_space(session: Session, dispute: Dispute, files: list[OfferedFile], limits: Limits) -> str | None:
-    """Why these files cannot be attached (too many, too large, over the dispute's total), in
-    words for the form; None when they can."""
+def check_space(
+    session: Session, dispute: Dispute, side: str, files: list[OfferedFile], limits: Limits
+) -> str | None:
+    """Why these files cannot be attached (too many, too large, over the side's total for the
+    dispute), in words for the form; None when they can. Each side has its own total, so that
+    nothing about what the other side keeps (sealed, perhaps) can be learnt from it."""
     if len(files) > limits.files:
         return f"Attach at most {limits.files} files at once."
     big = too_large(files, limits)
@@ -134,11 +138,11 @@ def check_space(session: Session, dispute: Dispute, files: list[OfferedFile], li
             f"{clean_name(big[0].name)} is {_mb(big[0].size or 0)}; the limit is "
             f"{_mb(limits.file_bytes)} a file."
         )
-    used = used_bytes(session, dispute.id)
+    used = used_bytes(session, dispute.id, side)
     adding = sum(f.size or 0 for f in files)
     if used + adding > limits.dispute_bytes:
         return (
-            f"These files would take the evidence of {dispute.reference} over its limit of "
+            f"These files would take your side's evidence in {dispute.reference} over its limit of "
             f"{_mb(limits.dispute_bytes)}."
         )
     return None
@@ -148,11 +152,12 @@ def _mb(size: int) -> str:
     return f"{size / MB:.1f} MB" if size % MB else f"{size // MB} MB"
 
 
-def used_bytes(session: Session, dispute_id: int) -> int:
+def used_bytes(session: Session, dispute_id: int, side: str) -> int:
     return int(
         session.scalar(
             select(func.coalesce(func.sum(EvidenceItem.size), 0)).where(
                 EvidenceItem.dispute_id == dispute_id,
+                EvidenceItem.side == side,
                 EvidenceItem.status != EvidenceStatus.NOT_COPIED,
             )
         )
@@ -186,29 +191,16 @@ def attach_files(
     party: Party | None = None,
 ) -> list[EvidenceItem]:
     """Items for `files`, waiting for their copy. The caller holds the dispute's row lock
-    (disputes.load(lock=True)). Only the two sides' parties attach evidence; a file already
-    attached by this side (the same Slack file, kept or being kept) is not attached twice."""
+    (disputes.load(lock=True)). Only the two sides' parties attach evidence; a file attached
+    again is one item once its bytes are known (keep)."""
     require_open(dispute)
     party = party or require_side(dispute, actor, "add evidence")
-    problem = check_space(session, dispute, files, limits)
+    problem = check_space(session, dispute, party.side, files, limits)
     if problem:
         raise NotAllowed(problem)
-    known = set(
-        session.scalars(
-            select(EvidenceItem.slack_file_id).where(
-                EvidenceItem.dispute_id == dispute.id,
-                EvidenceItem.side == party.side,
-                EvidenceItem.slack_file_id.is_not(None),
-                EvidenceItem.status != EvidenceStatus.NOT_COPIED,  # attaching it again is trying again
-            )
-        )
-    )
     items = []
     number = _next_number(session, dispute.id)
     for offered in files:
-        if offered.slack_file_id in known:
-            continue
-        known.add(offered.slack_file_id)
         item = _item(dispute, party, actor, EvidenceKind.FILE, clean_name(offered.name), number, source, note)
         item.slack_file_id = offered.slack_file_id
         item.size = offered.size
@@ -321,6 +313,9 @@ def keep(
         )
     )
     if existing is not None:
+        if existing.sealed and item.perspective is None:
+            existing.perspective = None  # the side now attaches openly what it had sealed
+            owe_list(session, dispute)
         session.delete(item)
         session.flush()
         return Kept(existing, True)
@@ -379,11 +374,16 @@ def _recorded(session: Session, dispute: Dispute, item: EvidenceItem, *, copied:
 
 
 def owe_list(session: Session, dispute: Dispute) -> OutboxMessage:
-    """The thread's one Evidence message: posted with the first item, updated in place after."""
+    """The thread's one Evidence message: posted with the first item, updated in place after
+    (posted again if the first post never made it)."""
     said = dispute.evidence_ts is not None or (
         session.scalar(
             select(OutboxMessage.id)
-            .where(OutboxMessage.dispute_id == dispute.id, OutboxMessage.kind == MessageKind.EVIDENCE)
+            .where(
+                OutboxMessage.dispute_id == dispute.id,
+                OutboxMessage.kind == MessageKind.EVIDENCE,
+                OutboxMessage.status.in_([s.value for s in UNDELIVERED]),  # a post still on its way
+            )
             .limit(1)
         )
         is not None

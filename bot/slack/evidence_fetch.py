@@ -38,6 +38,11 @@ _LINK = re.compile(
 NOT_ALLOWED_YET = (
     "Parley is not yet allowed to read files in this workspace; an admin can allow it by updating the app."
 )
+NOT_IN_IT = (
+    "That message is in a private conversation you are not in, so Parley did not keep it: only what "
+    "you can read yourself can become evidence."
+)
+MEMBER_PAGES = 10  # of 1,000 members: a private conversation bigger than that is not read
 NOT_A_MEMBER = "Parley is not in that channel, so it could not read the message."
 NO_MESSAGE = "Slack could not find that message (it may have been deleted)."
 NOT_YOURS = (
@@ -151,13 +156,14 @@ def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, 
 
 
 def read_message(
-    client: WebClient, link: MessageLink, *, home: str, reader_team: str
+    client: WebClient, link: MessageLink, *, home: str, reader_team: str, reader: str
 ) -> CapturedMessage | Refused:
     """The message as it reads now, with its permalink. `home`: the dispute's channel; a message
     from any other channel is read only if the reader's organization is in that channel (Parley
-    may be in another organization's internal channels: nothing of theirs crosses this way)."""
+    may be in another organization's internal channels: nothing of theirs crosses this way),
+    and, for a private one, only if the reader (`reader`, a user id) is in it themselves."""
     if link.channel_id != home:
-        refused = _outside(client, link.channel_id, reader_team)
+        refused = _outside(client, link.channel_id, reader_team, reader)
         if refused is not None:
             return refused
     try:
@@ -186,14 +192,34 @@ def read_message(
     return capture(client, link.channel_id, message)
 
 
-def _outside(client: WebClient, channel_id: str, team_id: str) -> Refused | None:
+def _outside(client: WebClient, channel_id: str, team_id: str, user_id: str) -> Refused | None:
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SlackApiError as error:
         code = _slack_error(error)
         return Refused(NOT_A_MEMBER if code in ("channel_not_found", "not_in_channel") else NO_MESSAGE)
     teams = {channel.get("conversation_host_id"), *(channel.get("shared_team_ids") or [])}
-    return None if team_id in teams else Refused(NOT_YOURS)
+    if team_id not in teams:
+        return Refused(NOT_YOURS)
+    private = any(channel.get(k) for k in ("is_private", "is_im", "is_mpim", "is_group"))
+    return Refused(NOT_IN_IT) if private and not _member(client, channel_id, user_id) else None
+
+
+def _member(client: WebClient, channel_id: str, user_id: str) -> bool:
+    """Whether the person is in the conversation (conversations.members, page by page)."""
+    cursor = None
+    for _ in range(MEMBER_PAGES):
+        try:
+            answer = client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
+        except SlackApiError as error:
+            log.info("conversations.members refused: %s", _slack_error(error))
+            return False
+        if user_id in (answer.get("members") or []):
+            return True
+        cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return False
+    return False
 
 
 def capture(client: WebClient, channel_id: str, message: dict[str, Any]) -> CapturedMessage:

@@ -28,6 +28,18 @@ log = logging.getLogger("parley.evidence")
 NOT_STORED = "Parley could not store its copy just now; attach it again in a while."
 
 
+def forget_unrecorded(deps: Deps, refs: set[str]) -> None:
+    """Copies put in a directory or a bucket whose item was not recorded after all (recorded
+    otherwise meanwhile, or the transaction failed): deleted, unless an item holds the same
+    bytes (store.delete checks), so that nothing of an erased dispute stays behind."""
+    for ref in sorted(refs):
+        try:
+            with deps.db.read() as session:
+                deps.store.delete(session, ref)
+        except Exception as error:  # noqa: BLE001 - a copy left behind is logged, never raised
+            log.error("an unrecorded evidence copy could not be deleted (%s): %s", ref, error)
+
+
 def limits_of(settings: Settings) -> Limits:
     return Limits.in_mb(
         settings.evidence_max_file_mb, settings.evidence_max_files, settings.evidence_max_dispute_mb
@@ -79,7 +91,7 @@ def attach_from_form(
     if not files:
         return [], None
     limits = limits_of(settings)
-    problem = evidence.check_space(work.session, work.dispute, files, limits)
+    problem = evidence.check_space(work.session, work.dispute, work.member.side, files, limits)
     if problem:
         return [], problem
     items = evidence.attach_files(
@@ -133,16 +145,22 @@ def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
                 fetched.append((item_id, name, Refused(NOT_STORED), None))
                 continue
         fetched.append((item_id, name, data, ref))
-    with deps.unit_of_work() as session:
-        for item_id, name, got, ref in fetched:
-            if isinstance(got, Refused):
-                if evidence.not_copied(session, item_id, got.reason) is not None:
-                    outcome.refused.append((name, got.reason))
-                continue
-            item = session.get(EvidenceItem, item_id)
-            kept = evidence.keep(session, item, got, deps.store, stored_ref=ref) if item is not None else None
-            if kept is not None:
-                (outcome.duplicates if kept.duplicate else outcome.kept).append(name)
+    put = {ref for _, _, _, ref in fetched if ref}
+    recorded: set[str] = set()
+    try:
+        with deps.unit_of_work() as session:
+            for item_id, name, got, ref in fetched:
+                if isinstance(got, Refused):
+                    if evidence.not_copied(session, item_id, got.reason) is not None:
+                        outcome.refused.append((name, got.reason))
+                    continue
+                item = session.get(EvidenceItem, item_id)
+                kept = None if item is None else evidence.keep(session, item, got, deps.store, stored_ref=ref)
+                if kept is not None:
+                    (outcome.duplicates if kept.duplicate else outcome.kept).append(name)
+                    recorded.add(kept.item.stored_ref or "")
+    finally:
+        forget_unrecorded(deps, put - recorded)
     return outcome
 
 

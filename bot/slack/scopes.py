@@ -20,6 +20,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "conversations_history": frozenset({"channels:history", "groups:history"}),
     "conversations_replies": frozenset({"channels:history", "groups:history"}),
     "conversations_info": frozenset({"channels:read", "groups:read"}),
+    "conversations_members": frozenset({"channels:read", "groups:read"}),  # a private link's reader
     "conversations_open": frozenset({"im:write"}),  # a direct message to one person
     "files_info": frozenset({"files:read"}),  # evidence: a file's download URL, then its bytes
     "files_upload_v2": frozenset({"files:write"}),  # the agreement's PDF, exports

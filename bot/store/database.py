@@ -4,9 +4,11 @@ transaction as the item they belong to."""
 from __future__ import annotations
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from models import EvidenceBlob, EvidenceItem
+from models import EvidenceBlob, EvidenceItem, utcnow
 
 
 class DatabaseStore:
@@ -14,9 +16,14 @@ class DatabaseStore:
 
     def put(self, session: Session | None, sha256: str, data: bytes) -> str:
         assert session is not None, "the database store writes in the caller's transaction"
-        if session.get(EvidenceBlob, sha256) is None:
-            session.add(EvidenceBlob(sha256=sha256, size=len(data), data=data))
-            session.flush()
+        # Another dispute's transaction may be keeping the same bytes at this moment: the first
+        # to commit writes them, the other finds them there (no error either way).
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(EvidenceBlob)
+            .values(sha256=sha256, size=len(data), data=data, stored_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["sha256"])
+        )
         return f"db:{sha256}"
 
     def get(self, session: Session, ref: str) -> bytes | None:

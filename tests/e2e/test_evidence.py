@@ -310,3 +310,20 @@ def test_a_link_into_the_other_organization_s_internal_channel_is_not_read(slack
         assert session.scalars(select(EvidenceBlob)).all() == []
     said = add_evidence(slack, fake_slack, SAM, ts, link=link)  # the studio shares its own
     assert "Added to the record" in said
+
+
+def test_a_link_into_a_private_conversation_needs_the_reader_in_it(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    fake_slack.add_channel("C0LEADS", private=True, shared=False, members=["U0SOL"])  # Sam is not in it
+    fake_slack.add_channel("C0MINE", private=True, shared=False, members=["U0SOL", SAM.id])
+    theirs = fake_slack.add_message("C0LEADS", "Leads only: we underquoted.", user="U0SOL")
+    mine = fake_slack.add_message("C0MINE", "The signed brief.", user="U0SOL")
+    said = add_evidence(slack, fake_slack, SAM, ts,
+                        link="https://parley-test.slack.com/archives/C0LEADS/p" + theirs.replace(".", ""))
+    assert "private conversation you are not in" in said
+    said = add_evidence(slack, fake_slack, SAM, ts,
+                        link="https://parley-test.slack.com/archives/C0MINE/p" + mine.replace(".", ""))
+    assert "Added to the record" in said
+    with db.read() as session:
+        kept = [json.loads(b.data)["text"] for b in session.scalars(select(EvidenceBlob))]
+    assert kept == ["The signed brief."]

@@ -92,15 +92,17 @@ class FakeSlack:
         }
 
     def add_channel(self, channel_id: str, *, is_member: bool = True, private: bool = False,
-                    shared: bool = True, name: str | None = None, host: str | None = None) -> None:
+                    shared: bool = True, name: str | None = None, host: str | None = None,
+                    members: list[str] | None = None) -> None:
         """`host`: the organization that created it (conversation_host_id), the host workspace
-        unless said."""
+        unless said. `members`: who is in it (conversations.members), every user unless said."""
         self.channels[channel_id] = {
             "id": channel_id, "name": name or channel_id.lower(), "is_channel": not private,
             "is_private": private, "is_member": is_member, "is_shared": shared,
             "is_ext_shared": shared, "conversation_host_id": host or self.host_team,
             # the organizations in it (every test's shared channel has the client's in it)
             "shared_team_ids": [self.host_team, "T0CLIENT"] if shared else [self.host_team],
+            **({"_members": list(members)} if members is not None else {}),
         }
 
     def add_message(self, channel: str, text: str = "", *, thread_ts: str | None = None,
@@ -495,7 +497,18 @@ class FakeSlack:
         channel = self.channels.get(args.get("channel", ""))
         if channel is None or (channel["is_private"] and not channel["is_member"]):
             return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "channel": channel}
+        return {"ok": True, "channel": {k: v for k, v in channel.items() if not k.startswith("_")}}
+
+    def _m_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args.get("channel", ""))
+        if channel is None or (channel["is_private"] and not channel["is_member"]):
+            return {"ok": False, "error": "channel_not_found"}
+        members = channel.get("_members", [u for u, d in self.users.items() if not d["is_bot"]])
+        cursor, limit = str(args.get("cursor") or "0"), str(args.get("limit") or 100)
+        start, size = int(cursor), max(int(limit), 1)
+        more = start + size < len(members)
+        return {"ok": True, "members": members[start:start + size],
+                "response_metadata": {"next_cursor": str(start + size) if more else ""}}
 
     def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id = str(args.get("channel", ""))

@@ -19,7 +19,7 @@ from bot.store import open_store, sha256_of
 from bot.store.database import DatabaseStore
 from bot.store.directory import DirectoryStore
 from bot.store.s3 import S3Store
-from models import AuditEvent, Dispute, EvidenceBlob, EvidenceItem, utcnow
+from models import AuditEvent, Dispute, EvidenceBlob, EvidenceItem, OutboxMessage, utcnow
 from tests.conftest import CORA, SAM
 from tests.support.scenarios import ratified_dispute
 
@@ -100,3 +100,26 @@ def test_erasing_a_workspace_removes_its_copies_but_not_another_dispute_s(db):
         erasure.erase(s, "T0OTHER", by=Person("T0OTHER", "U0OTHER"))
     with db.read() as s:
         assert s.get(EvidenceBlob, sha256_of(DATA)) is None
+
+
+def test_each_side_has_its_own_budget_and_learns_nothing_of_the_other_s(db):
+    dispute_id = ratified_dispute(db, PROVIDER, CLIENT)
+    small = Limits(file_bytes=10, files=10, dispute_bytes=10)
+    with db.transaction() as s:
+        d = s.get(Dispute, dispute_id)
+        evidence.attach_files(s, d, PROVIDER, [OfferedFile("F1", "a.pdf", 9)], source="form", limits=small)
+    with db.transaction() as s:
+        d = s.get(Dispute, dispute_id)
+        assert evidence.check_space(s, d, "client", [OfferedFile("F2", "b.pdf", 9)], small) is None
+        said = evidence.check_space(s, d, "provider", [OfferedFile("F3", "c.pdf", 9)], small)
+        assert said == "These files would take your side's evidence in D-1 over its limit of 0.0 MB."
+
+
+def test_the_evidence_message_is_posted_again_if_its_first_post_failed(db):
+    dispute_id, item_id = attached(db)
+    with db.transaction() as s:
+        evidence.keep(s, s.get(EvidenceItem, item_id), DATA, DatabaseStore())
+        [first] = [r for r in s.scalars(select(OutboxMessage)) if r.kind == "evidence"]
+        first.status = "failed"
+    with db.transaction() as s:
+        assert evidence.owe_list(s, s.get(Dispute, dispute_id)).kind == "evidence"  # not an update of nothing

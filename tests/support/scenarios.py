@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,8 +27,10 @@ from models import AuditEvent, CheckIn, Dispute, utcnow
 
 
 def ratified_dispute(db: Database, provider: Person, client: Person, *, channel: str = "C0SHARED",
-                     items: int = 1, thread_ts: str | None = None) -> int:
-    """An agreed dispute with a ratified agreement and its check-ins; returns the dispute id."""
+                     items: int = 1, thread_ts: str | None = None,
+                     before_agreement: Callable[[Session, Dispute], None] | None = None) -> int:
+    """An agreed dispute with a ratified agreement and its check-ins; returns the dispute id.
+    `before_agreement` runs in the same transaction, once the dispute is open."""
     with db.transaction() as s:
         d = disputes.open_dispute(s, disputes.NewDispute(
             host_team_id=provider.team_id, channel_id=channel, title="Checkout screens",
@@ -35,6 +38,8 @@ def ratified_dispute(db: Database, provider: Person, client: Person, *, channel:
             opener=Participant(provider), others=[Participant(client)]))
         disputes.attach_thread(s, d, thread_ts=thread_ts or f"1700000500.{d.id:06d}",
                                permalink=None, actor=provider)
+        if before_agreement is not None:
+            before_agreement(s, d)
         a, _ = agreements.draft(s, d, d.parties[0], AgreementDraft(
             terms="Redo it.", items=[ItemDraft(f"Redo screen {i + 1}", provider,
                                                date.today() + timedelta(days=3)) for i in range(items)]),

@@ -72,7 +72,7 @@ def conversation(values: Any, block: str, action: str) -> str | None:
     return _slack_id(_element(values, block, action).get("selected_conversation"))
 
 
-SLACK_FILE_ID = re.compile(r"F[A-Z0-9]{2,40}")
+SLACK_FILE_ID = re.compile(r"F[A-Z0-9]{2,30}")  # within the column (32)
 
 
 def files(values: Any, block: str, action: str) -> list[dict[str, Any]]:

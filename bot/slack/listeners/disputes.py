@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from dataclasses import replace
 from typing import Any
@@ -29,15 +30,17 @@ from bot.services.message_kinds import MessageKind
 from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.slack.approvals_view import approval_view
-from bot.slack.context import channel_provider, deps_of, host_team_id, settle_provider
+from bot.slack.context import Deps, channel_provider, deps_of, host_team_id, settle_provider
 from bot.slack.errors import tell_privately
 from bot.slack.forms.dispute_form import read_form, validate
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery
 from bot.slack.listeners.settings import open_settings
 from bot.slack.outgoing import reply
 from bot.slack.sides import card_names
+from bot.store import StoreError
 from models import Dispute, utcnow
 
+log = logging.getLogger("parley.disputes")
 REFERENCE = re.compile(r"d-?\d+", re.IGNORECASE)
 HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -165,12 +168,10 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext, re
         dispute = _by_reference(session, command, context, reference)
         internal = export_access.full_record_for(dispute, person, is_admin=is_admin)
         gathered = history.gather(session, dispute)
-        copies = {
-            i.label: copy
-            for i in exported_evidence(gathered.evidence)
-            if i.stored_ref and (copy := deps.store.get(session, i.stored_ref)) is not None
-        }
-    # What was read is all loaded; names come from Slack now that the session is closed.
+        kept = {i.label: i.stored_ref for i in exported_evidence(gathered.evidence) if i.stored_ref}
+    # What was read is all loaded; names come from Slack now that the session is closed, and the
+    # evidence's copies from their store (a bucket, perhaps: not inside the snapshot's read).
+    copies = _copies(deps, kept)
     names = deps.directory
     document = export_markdown(
         dispute, gathered, internal=internal, name=names.describe, provider=names.team_name(dispute.team_id)
@@ -201,6 +202,22 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext, re
         )
     client.files_upload_v2(channel=dm, initial_comment=file.comment, file_uploads=uploads)
     reply(command["response_url"], file.where)
+
+
+def _copies(deps: Deps, kept: dict[str, str]) -> dict[str, bytes]:
+    """Each item's copy, by its label; one its store cannot give now is left out of the bundle
+    (`parley verify` then says it is missing), never the whole export."""
+    copies: dict[str, bytes] = {}
+    with deps.db.read() as session:
+        for label, ref in kept.items():
+            try:
+                found = deps.store.get(session, ref)
+            except StoreError as error:
+                log.error("an evidence copy could not be read for an export: %s", error)
+                continue
+            if found is not None:
+                copies[label] = found
+    return copies
 
 
 def _verify(command: dict[str, Any], context: BoltContext, given: str) -> None:

@@ -29,6 +29,7 @@ from bot.slack.evidence_work import (
     attach_from_form,
     check_files,
     copy_files,
+    forget_unrecorded,
     limits_of,
     offered,
     tell,
@@ -112,7 +113,11 @@ def add(
         require_side(dispute, actor, "add evidence")
         evidence.require_open(dispute)
         home = dispute.channel_id
-    read = read_message(client, link, home=home, reader_team=actor.team_id) if link is not None else None
+    read = (
+        read_message(client, link, home=home, reader_team=actor.team_id, reader=actor.user_id)
+        if link is not None
+        else None
+    )
     captured = None if read is None or isinstance(read, Refused) else read
     stored_ref = None
     if captured is not None and deps.store.kind != "database":  # written before the transaction
@@ -121,40 +126,46 @@ def add(
             stored_ref = deps.store.put(None, sha256_of(data), data)
         except StoreError:
             read, captured = Refused(NOT_STORED), None
-    with on_dispute(context, dispute_id, side="add evidence") as work:
-        items = evidence.attach_files(
-            work.session,
-            work.dispute,
-            work.actor,
-            files,
-            source=source,
-            limits=limits_of(deps.settings),
-            note=note,
-            party=work.member,
-        )
-        message = None
-        if link is not None:
-            message = evidence.attach_message(
+    recorded_ref = None
+    try:
+        with on_dispute(context, dispute_id, side="add evidence") as work:
+            items = evidence.attach_files(
                 work.session,
                 work.dispute,
                 work.actor,
-                captured,
-                link=link.url,
-                refused=read.reason if isinstance(read, Refused) else None,
+                files,
                 source=source,
+                limits=limits_of(deps.settings),
                 note=note,
-                store=deps.store,
-                stored_ref=stored_ref,
+                party=work.member,
             )
-        item_ids = [i.id for i in items]
-        message_name = message.name if message is not None else None
-        problem = None
-        if captured is not None and captured.attached:  # the message's own files, each an item
-            more, problem = attach_from_form(
-                work, list(captured.attached), source=source, settings=deps.settings
-            )
-            item_ids += more
-        dispute = work.dispute
+            message = None
+            if link is not None:
+                message = evidence.attach_message(
+                    work.session,
+                    work.dispute,
+                    work.actor,
+                    captured,
+                    link=link.url,
+                    refused=read.reason if isinstance(read, Refused) else None,
+                    source=source,
+                    note=note,
+                    store=deps.store,
+                    stored_ref=stored_ref,
+                )
+            item_ids = [i.id for i in items]
+            message_name = message.name if message is not None else None
+            recorded_ref = message.stored_ref if message is not None else None
+            problem = None
+            if captured is not None and captured.attached:  # the message's own files, each an item
+                more, problem = attach_from_form(
+                    work, list(captured.attached), source=source, settings=deps.settings
+                )
+                item_ids += more
+            dispute = work.dispute
+    finally:  # its copy, put outside the database, if the message was not recorded with it
+        if stored_ref and recorded_ref != stored_ref:
+            forget_unrecorded(deps, {stored_ref})
     copied = copy_files(deps, client, item_ids)
     if link is not None:
         if isinstance(read, Refused):
