@@ -9,8 +9,8 @@ files as Parley keeps them; and `parley verify` of a bundle.
 Each evidence file's name is made of safe characters only (export.bundle_path), so no tool can
 extract it outside its folder; Parley itself never extracts a bundle: it reads each entry in
 memory and hashes it. A bundle verifies when its record matches the database (as an exported
-record does), every file the record lists is there with the SHA-256 the audit trail holds, and
-nothing else is in it."""
+record does: its list of evidence, with each item's SHA-256, is the audit trail's), every file
+the record lists is there with that SHA-256, and nothing else is in it."""
 
 from __future__ import annotations
 

@@ -119,18 +119,19 @@ def _evidence_listed(record: dict[str, Any]) -> list[tuple[Any, ...]]:
 def _evidence_then(held: Record, trail: Trail) -> list[tuple[Any, ...]]:
     """The items recorded in the trail up to the head, but for those still sealed then: with a
     perspective not released yet (sealed now, so sealed then), or released by a reveal after the
-    head."""
-    recorded = {p.get("item") for p in trail.of("evidence.added")}
+    head. What the trail itself says of each (its SHA-256, whether it was copied, its name and
+    side) is taken from the trail, so that a row changed in the database is not believed."""
+    recorded = {p.get("item"): p for p in trail.of("evidence.added")}
     return [
         (
             i.label,
             i.kind,
-            i.name,
-            i.side,
+            recorded[i.label].get("name"),
+            recorded[i.label].get("side"),
             (i.added_by_team, i.added_by_user),
             when(i.added_at),
-            i.sha256,
-            i.status == EvidenceStatus.KEPT,
+            recorded[i.label].get("sha256"),
+            recorded[i.label].get("copied") is True,
             bundle_path(i) if i.status == EvidenceStatus.KEPT else None,
         )
         for i in held.evidence

@@ -291,6 +291,16 @@ def test_the_certificate_lists_evidence_and_an_export_bundle_verifies(slack, fak
                         'differs from the copy on record.\n')
     removed = altered("removed.zip", lambda n, d: None if n.endswith("call_notes.txt") else d)
     assert removed[0] == 1 and 'missing "evidence/E2-call_notes.txt"' in removed[1]
+    def forged(n, d):  # a file swapped, and its fingerprint in record.json changed to match
+        if n.endswith("brief-v2.pdf"):
+            return b"%PDF another brief"
+        if n == "record.json":
+            return d.replace(hashlib.sha256(BRIEF).hexdigest().encode(),
+                             hashlib.sha256(b"%PDF another brief").hexdigest().encode())
+        return d
+
+    swapped = altered("swapped.zip", forged)
+    assert swapped[0] == 1 and "differs from Parley's record: the evidence" in swapped[1], swapped
     added = altered("added.zip", lambda n, d: d)
     assert added[0] == 1 and 'holds what its record does not list: "evidence/E9-extra.pdf"' in added[1]
 
