@@ -17,6 +17,7 @@ from models.outbox import UNDELIVERED, OutboxMessage, OutboxStatus
 from models.perspective import Perspective
 from models.policy import Policy
 from models.proposal import Proposal, ProposalItem, ProposalStatus
+from models.settlement import SealedOffer, Settlement, SettlementStatus
 from models.workspace import Workspace
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
     "Proposal",
     "ProposalItem",
     "ProposalStatus",
+    "SealedOffer",
+    "Settlement",
+    "SettlementStatus",
     "Side",
     "UTCDateTime",
     "Workspace",

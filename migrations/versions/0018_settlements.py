@@ -1,0 +1,91 @@
+"""settlements: an amount settled privately, by sealed offers whose limits only Parley sees
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-08
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "settlements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dispute_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("payer_side", sa.String(length=16), nullable=False),
+        sa.Column("in_question", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("max_rounds", sa.Integer(), nullable=False),
+        sa.Column("step", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("tell_bands", sa.Boolean(), nullable=False),
+        sa.Column("asked_side", sa.String(length=16), nullable=False),
+        sa.Column("asked_by_team", sa.String(length=32), nullable=False),
+        sa.Column("asked_by_user", sa.String(length=32), nullable=False),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("joined_by_team", sa.String(length=32), nullable=True),
+        sa.Column("joined_by_user", sa.String(length=32), nullable=True),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deadline_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("settled_amount", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ended_reason", sa.String(length=24), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["dispute_id"],
+            ["disputes.id"],
+            name=op.f("fk_settlements_dispute_id_disputes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["proposals.id"],
+            name=op.f("fk_settlements_proposal_id_proposals"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_settlements")),
+    )
+    with op.batch_alter_table("settlements", schema=None) as batch_op:
+        batch_op.create_index("ix_settlements_dispute_status", ["dispute_id", "status"], unique=False)
+
+    op.create_table(
+        "sealed_offers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("settlement_id", sa.Integer(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("side", sa.String(length=16), nullable=False),
+        sa.Column("limit_amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("salt", sa.String(length=64), nullable=False),
+        sa.Column("commitment", sa.String(length=64), nullable=False),
+        sa.Column("submitted_by_team", sa.String(length=32), nullable=False),
+        sa.Column("submitted_by_user", sa.String(length=32), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["settlement_id"],
+            ["settlements.id"],
+            name=op.f("fk_sealed_offers_settlement_id_settlements"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sealed_offers")),
+        sa.UniqueConstraint(
+            "settlement_id", "round", "side", name=op.f("uq_sealed_offers_settlement_id_round_side")
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("sealed_offers")
+    with op.batch_alter_table("settlements", schema=None) as batch_op:
+        batch_op.drop_index("ix_settlements_dispute_status")
+
+    op.drop_table("settlements")
