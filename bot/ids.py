@@ -138,3 +138,15 @@ B_EV_NOTE, A_EV_NOTE = "ev_note", "ev_note_input"
 B_EV_DISPUTE, A_EV_DISPUTE = "ev_dispute", "ev_dispute_input"
 B_P_FILES, A_P_FILES = "p_files", "p_files_input"  # the perspective form's files
 B_PR_FILES, A_PR_FILES = "pr_files", "pr_files_input"  # the proposal form's files
+
+# Settling the amount privately: sealed offers (bot/slack/listeners/settlements.py)
+SETTLE_ASK_MODAL = "settle_ask_submit"  # the card menu's "Settle the amount privately" opens it
+SETTLE_JOIN = "settle_join"
+SETTLE_DECLINE = "settle_decline"
+SETTLE_LIMIT = "settle_limit"  # opens the limit form, for a side's approver
+SETTLE_LIMIT_MODAL = "settle_limit_submit"
+SETTLE_WITHDRAW = "settle_withdraw"
+B_ST_PAYER, A_ST_PAYER = "st_payer", "st_payer_input"
+B_ST_AMOUNT, A_ST_AMOUNT = "st_amount", "st_amount_input"
+B_ST_CURRENCY, A_ST_CURRENCY = "st_currency", "st_currency_input"
+B_ST_LIMIT, A_ST_LIMIT = "st_limit", "st_limit_input"

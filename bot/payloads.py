@@ -186,7 +186,7 @@ class CardOption(Payload):
 
     v: Literal[1] = 1
     d: DbId
-    o: Literal["share", "propose", "draft", "party", "mediator", "close"]
+    o: Literal["share", "propose", "draft", "party", "mediator", "close", "settle"]
 
 
 class CheckButton(Payload):
@@ -241,3 +241,23 @@ class MessageEvidenceMeta(Payload):
     c: ConversationId
     ts: Annotated[str, StringConstraints(pattern=r"^[0-9]{10}\.[0-9]{6}$")]
     t: Annotated[str, StringConstraints(pattern=r"^[0-9]{10}\.[0-9]{6}$")] | None = None  # its thread
+
+
+class SettleAskMeta(Payload):
+    """private_metadata of the "Settle the amount privately" form: the dispute."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: DbId
+
+
+class SettlementButton(Payload):
+    """Value of a button on a private settlement's message (join, decline, enter a limit,
+    withdraw), and private_metadata of the limit form: the dispute, the settlement, the round
+    the button was shown for (0 before it is joined)."""
+
+    limit: ClassVar[int] = MAX_METADATA_CHARS
+    v: Literal[1] = 1
+    d: DbId
+    s: DbId
+    r: Annotated[int, Field(ge=0, le=10)] = 0

@@ -39,6 +39,7 @@ class Settlement(Base):
     max_rounds: Mapped[int] = mapped_column(Integer, default=3)
     step: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # a rounding step; None: minor unit
     tell_bands: Mapped[bool] = mapped_column(Boolean, default=False)  # "still apart: within 10%", …
+    last_band: Mapped[str | None] = mapped_column(String(16))  # the last round's, when told
     asked_side: Mapped[str] = mapped_column(String(16))
     asked_by_team: Mapped[str] = mapped_column(String(32))
     asked_by_user: Mapped[str] = mapped_column(String(32))
@@ -49,6 +50,7 @@ class Settlement(Base):
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     settled_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # its one message in the thread
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_reason: Mapped[str | None] = mapped_column(String(24))  # declined | withdrawn | apart | deadline
 

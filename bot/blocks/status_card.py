@@ -166,6 +166,7 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
     options = [
         ("share", "Revise your side" if step.revealed else "Share or revise your side"),
         ("propose", "Propose a solution"),
+        ("settle", "Settle the amount privately"),
         ("draft", "Write an agreement"),
         ("party", "Add someone"),
         ("mediator", "Ask for a mediator"),
@@ -173,6 +174,8 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
     ]
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
         options = [o for o in options if o[0] in ("mediator", "close")]
+    if dispute.status != DisputeStatus.DISCUSSING:  # once both sides have told theirs
+        options = [o for o in options if o[0] != "settle"]
     options = [o for o in options if o[0] != primary]
     # Slack shows five at most: revising an account both sides have read goes first
     for verb in ("share", "party"):

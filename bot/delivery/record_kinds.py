@@ -20,7 +20,7 @@ from bot.payloads import CheckButton
 from bot.records.agreement import agreement_record, approved_how, evidence_then
 from bot.records.documents.agreement_markdown import agreement_markdown
 from bot.records.documents.agreement_pdf import certificate_pdf
-from bot.services import agreements, evidence, outbox
+from bot.services import agreements, evidence, outbox, settlements
 from bot.services.followups import next_checkin
 from bot.services.message_kinds import MessageKind
 from bot.services.message_params import REASON_MAX
@@ -56,6 +56,7 @@ def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
         evidence=evidence_then(
             evidence.on_record(ctx.session, ctx.d.id), events, ctx.params.get("trail"), agreement.ratified_at
         ),
+        settled_privately=settlements.settled_privately(ctx.session, agreement),
     )
     return (certificate_pdf(record), f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf")
 

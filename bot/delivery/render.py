@@ -19,6 +19,7 @@ from bot.delivery.evidence_kinds import EVIDENCE_KINDS
 from bot.delivery.followup_kinds import FOLLOWUP_KINDS
 from bot.delivery.record_kinds import RECORD_KINDS
 from bot.delivery.sender import Outcome, OutcomeStatus, backoff
+from bot.delivery.settlement_kinds import SETTLEMENT_KINDS
 from bot.delivery.teams import Installations, first_installed
 from bot.delivery.thread_kinds import THREAD_KINDS
 from bot.services.message_kinds import MessageKind
@@ -29,7 +30,13 @@ from models import Dispute, OutboxMessage, utcnow
 
 log = logging.getLogger("parley.delivery")
 
-KINDS: dict[str, Kind] = {**THREAD_KINDS, **EVIDENCE_KINDS, **RECORD_KINDS, **FOLLOWUP_KINDS}
+KINDS: dict[str, Kind] = {
+    **THREAD_KINDS,
+    **EVIDENCE_KINDS,
+    **SETTLEMENT_KINDS,
+    **RECORD_KINDS,
+    **FOLLOWUP_KINDS,
+}
 # A stored row of a kind this release cannot render (a newer release wrote it, and this one
 # still runs): kept, and tried again this much later, by which time the newer release may have it.
 UNKNOWN_KIND_DELAY = 600.0

@@ -9,7 +9,8 @@ from bot.config import Settings
 from bot.db import Database
 from bot.delivery.deliverer import Deliverer
 from bot.jobs.clock import Periodic, Tick, build_scheduler
-from bot.services import disputes, evidence, followups, installs, nudges, outbox, replays
+from bot.services import disputes, evidence, followups, installs, nudges, outbox, replays, settlements
+from bot.services.message_kinds import MessageKind
 from models import Dispute
 
 DELIVERY_POLL_SECONDS = 1.0
@@ -49,6 +50,17 @@ def stale_evidence(db: Database) -> int:
         return evidence.give_up_stale(session)
 
 
+def settlements_due(db: Database) -> int:
+    """Private settlements past their deadline end (their messages say so)."""
+    with db.transaction() as session:
+        ended = settlements.expire(session)
+        for found in ended:
+            dispute = session.get(Dispute, found.dispute_id)
+            if dispute is not None:
+                outbox.say(session, dispute, MessageKind.SETTLEMENT_UPDATE, settlement=found.id)
+        return len(ended)
+
+
 def forget(db: Database) -> int:
     """Slack retries and replays come within the hour, so their keys go after a day; delivered
     outbox rows go after two weeks; install states (anyone opening the install page makes one)
@@ -67,6 +79,7 @@ def tasks(db: Database, settings: Settings, deliverer: Deliverer) -> list[Period
         Periodic("checkins", lambda: queue_checkins(db), every),
         Periodic("nudges", lambda: remind_stalled(db), every),
         Periodic("evidence", lambda: stale_evidence(db), max(every, 60.0)),
+        Periodic("settlements", lambda: settlements_due(db), max(every, 60.0)),
         Periodic("deliveries", deliverer),
         Periodic("forget", lambda: forget(db), max(every, 3600.0)),
     ]

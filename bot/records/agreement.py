@@ -49,8 +49,10 @@ def agreement_record(
     team_name: TeamName,
     trail_head: str | None,
     evidence: list[EvidenceItem] | None = None,
+    settled_privately: bool = False,
 ) -> dict[str, Any]:
-    """`evidence`: the items on record when it took effect (bot/services/evidence.py, as_of)."""
+    """`evidence`: the items on record when it took effect (evidence_then); `settled_privately`:
+    its amount was found by sealed offers (bot/services/settlements.py)."""
     person = people(name, team_name)
     how = approved_how(events, agreement.version)
     # Up to the moment it took effect (the trail's head then), however late this is written.
@@ -100,6 +102,7 @@ def agreement_record(
         ],
         "timeline": timeline,
         "evidence": evidence_entries(evidence or [], person),
+        **({"settled_privately": True} if settled_privately else {}),
         "audit_trail_head": trail_head,
     }
 

@@ -34,6 +34,8 @@ class MessageKind(StrEnum):
     DISPUTE_CLOSE_REQUESTED = "dispute.close_requested"
     EVIDENCE = "evidence"  # the thread's one list of evidence, posted once …
     EVIDENCE_UPDATE = "evidence.update"  # … and updated in place
+    SETTLEMENT = "settlement"  # a private settlement's one message …
+    SETTLEMENT_UPDATE = "settlement.update"  # … updated in place
     # The agreement's written record (bot/delivery/record_kinds.py)
     AGREEMENT_IN_EFFECT = "agreement.in_effect"
     AGREEMENT_IN_EFFECT_TEXT = "agreement.in_effect.text"

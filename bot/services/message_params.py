@@ -52,6 +52,10 @@ class AgreementChanges(ByPerson):
     what: Text
 
 
+class OfSettlement(Params):
+    settlement: int
+
+
 class OfPerspective(Params):
     perspective: int
 
@@ -173,6 +177,8 @@ PARAMS: dict[MessageKind, type[Params]] = {
     K.CARD_UPDATE: NoParams,
     K.EVIDENCE: NoParams,
     K.EVIDENCE_UPDATE: NoParams,
+    K.SETTLEMENT: OfSettlement,
+    K.SETTLEMENT_UPDATE: OfSettlement,
     K.WELCOME: NoParams,
     K.PROPOSAL: OfProposal,
     K.PROPOSAL_UPDATE: OfProposal,

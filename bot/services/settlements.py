@@ -31,7 +31,7 @@ from bot.services.errors import DomainError, IllegalTransition, NotAllowed
 from bot.services.parties import require_side
 from bot.services.people import Person
 from bot.services.vocabulary import CURRENCIES, MAX_AMOUNT
-from models import Dispute, Party, SealedOffer, Settlement, SettlementStatus, Side, utcnow
+from models import Agreement, Dispute, Party, SealedOffer, Settlement, SettlementStatus, Side, utcnow
 
 ACTIVE = (SettlementStatus.ASKED, SettlementStatus.OPEN)
 MAX_ROUNDS = 3
@@ -58,6 +58,14 @@ class Outcome:
     kind: str
     amount: Decimal | None = None
     band: str | None = None
+
+
+def settled_privately(session: Session, agreement: Agreement) -> bool:
+    """Whether the agreement's amount was found by sealed offers (its proposal came from one)."""
+    if agreement.proposal_id is None:
+        return False
+    found = select(Settlement.id).where(Settlement.proposal_id == agreement.proposal_id).limit(1)
+    return session.scalar(found) is not None
 
 
 def active_for(session: Session, dispute_id: int) -> Settlement | None:
@@ -269,6 +277,7 @@ def _resolve(
         )
         return Outcome("settled", amount=amount)
     band = gap_band(pays, accepts) if settlement.tell_bands else None
+    settlement.last_band = band
     if settlement.round >= settlement.max_rounds:
         _end(session, dispute, settlement, actor, "apart")
         return Outcome("ended", band=band)
@@ -305,8 +314,8 @@ def gap_band(pays: Decimal, accepts: Decimal) -> str:
     return "more than 25%"
 
 
-def expire(session: Session, *, now: datetime | None = None) -> int:
-    """Private settlements past their deadline end without an agreement."""
+def expire(session: Session, *, now: datetime | None = None) -> list[Settlement]:
+    """Private settlements past their deadline end without an agreement; returns them."""
     now = now or utcnow()
     due = list(
         session.scalars(
@@ -317,7 +326,7 @@ def expire(session: Session, *, now: datetime | None = None) -> int:
         dispute = session.get(Dispute, settlement.dispute_id, with_for_update=True)
         if dispute is not None:
             _end(session, dispute, settlement, None, "deadline")
-    return len(due)
+    return due
 
 
 def _end(

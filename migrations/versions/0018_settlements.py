@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("max_rounds", sa.Integer(), nullable=False),
         sa.Column("step", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column("tell_bands", sa.Boolean(), nullable=False),
+        sa.Column("last_band", sa.String(length=16), nullable=True),
         sa.Column("asked_side", sa.String(length=16), nullable=False),
         sa.Column("asked_by_team", sa.String(length=32), nullable=False),
         sa.Column("asked_by_user", sa.String(length=32), nullable=False),
@@ -39,6 +40,7 @@ def upgrade() -> None:
         sa.Column("deadline_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("settled_amount", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("message_ts", sa.String(length=32), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_reason", sa.String(length=24), nullable=True),
         sa.ForeignKeyConstraint(

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, select
 
 from bot import ids
-from bot.payloads import DisputeButton
+from bot.payloads import CardOption, DisputeButton
 from bot.slack.listeners import FEATURES
 from models import CheckIn, utcnow
 from tests.conftest import CHANNEL, CLIENT_TEAM, CLIVE, CORA, SAM, SOL
@@ -59,6 +59,8 @@ ANSWERS: dict[str, dict[str, Any]] = {
     ids.SETTINGS_MODAL: {ids.B_S_SCOPE: "workspace", ids.B_S_CHECKINS: ["14"], ids.B_S_NUDGE: "3",
                          ids.B_S_AGREEMENT: "14", ids.B_S_SEAL: "open", ids.B_S_APPROVALS: "everyone"},
     ids.ERASE_MODAL: {ids.B_ERASE_SURE: ["yes"]},
+    ids.SETTLE_ASK_MODAL: {ids.B_ST_PAYER: "provider", ids.B_ST_CURRENCY: "EUR", ids.B_ST_AMOUNT: "100"},
+    ids.SETTLE_LIMIT_MODAL: {ids.B_ST_LIMIT: "50"},
     ids.EVIDENCE_MODAL: {ids.B_EV_LINK: "https://parley-test.slack.com/archives/C0SHARED/p1700000000000100",
                          ids.B_EV_NOTE: "The brief."},
 }
@@ -120,6 +122,18 @@ def stage(slack, fake_slack, parley, db) -> None:
     said = fake_slack.add_message(CHANNEL, "The brief, as approved.", user=CORA.id)
     slack.message_shortcut(SAM, ids.EVIDENCE_SHORTCUT, {"type": "message", "ts": said, "user": CORA.id,
                                                         "text": "The brief, as approved."})
+    # … settling its amount privately, asked by the client, joined by the studio
+    d1 = json.loads(buttons(card)[ids.CARD_MORE]["options"][0]["value"])["d"]
+    slack.block_action(CORA, ids.CARD_MORE, option=CardOption(d=d1, o="settle").encode())
+    settle_form = fake_slack.calls_to("views.open")[-1].args["view"]
+    slack.view_submission(CORA, settle_form, ANSWERS[ids.SETTLE_ASK_MODAL])
+    asked = thread_posts(fake_slack, ts1)[-1]["blocks"]
+    click(slack, fake_slack, SAM, asked, ids.SETTLE_JOIN)
+    fake_slack.wait_until(lambda: any(ids.SETTLE_LIMIT in json.dumps(c.args.get("blocks"))
+                                      for c in fake_slack.calls_to("chat.update")), what="round 1")
+    round_one = next(c.args["blocks"] for c in reversed(fake_slack.calls_to("chat.update"))
+                     if ids.SETTLE_LIMIT in json.dumps(c.args.get("blocks")))
+    click_for_modal(slack, fake_slack, SAM, round_one, ids.SETTLE_LIMIT)
     mediator_form = click_for_modal(slack, fake_slack, CORA, card, ids.ASK_MEDIATOR)
     slack.view_submission(CORA, mediator_form, {ids.B_MEDIATOR_ANYONE: CLARA.id,
                                                 ids.B_MEDIATOR_REASON: "Stuck."})

@@ -138,8 +138,8 @@ def test_who_may_ask_join_and_enter_a_limit(db):
 def test_past_its_deadline_it_ends(db):
     dispute_id, settlement_id = joined(db)
     with db.transaction() as s:
-        assert settlements.expire(s) == 0
-        assert settlements.expire(s, now=utcnow() + timedelta(days=8)) == 1
+        assert settlements.expire(s) == []
+        assert [f.id for f in settlements.expire(s, now=utcnow() + timedelta(days=8))] == [settlement_id]
         assert s.get(Settlement, settlement_id).ended_reason == "deadline"
 
 

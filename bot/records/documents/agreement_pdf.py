@@ -105,6 +105,13 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str) -> None:
         para(
             "Compensation: " + (format_amount(Decimal(money["amount"]), money["currency"]) or money["amount"])
         )
+        if record.get("settled_privately"):
+            para(
+                "This amount was settled privately: each side's approver entered a limit that nobody "
+                "else saw, and it is halfway between the two.",
+                9,
+                soft=True,
+            )
 
     heading("What happens next")
     for n, item in enumerate(a["action_items"], 1):

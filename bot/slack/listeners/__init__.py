@@ -22,6 +22,7 @@ from bot.slack.listeners import (
     perspectives,
     proposals,
     settings,
+    settlements,
 )
 
 FEATURES = (
@@ -39,6 +40,7 @@ FEATURES = (
     settings,
     erasure,
     evidence,
+    settlements,
 )
 
 

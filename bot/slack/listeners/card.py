@@ -21,7 +21,7 @@ from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
 from bot.slack.listen import REPEAT_IS_HARMLESS, On
 from bot.slack.listeners import agreements as agreement_listeners
-from bot.slack.listeners import closing, mediation, parties, perspectives, proposals
+from bot.slack.listeners import closing, mediation, parties, perspectives, proposals, settlements
 
 Opens = Callable[[dict[str, Any], WebClient, BoltContext], None]
 OPTIONS: dict[str, Opens] = {
@@ -31,6 +31,7 @@ OPTIONS: dict[str, Opens] = {
     "party": parties.on_add,
     "mediator": mediation.open_form,
     "close": closing.on_close,
+    "settle": settlements.on_start,
 }
 
 
