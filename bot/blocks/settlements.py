@@ -81,7 +81,8 @@ def settlement_message(
     value = SettlementButton(d=dispute.id, s=settlement.id, r=settlement.round).encode()
     money = format_amount(settlement.in_question, settlement.currency) or ""
     head = md(
-        ":lock: *Settling the amount privately* · {payer} would pay {receiver}; in question: {money}",
+        ":lock: *Settling the amount privately* · {payer} would pay {receiver}; the amount in "
+        "question is {money}",
         payer=view.payer,
         receiver=view.receiver,
         money=money,

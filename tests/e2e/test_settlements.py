@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 import threading
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -19,6 +22,9 @@ from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import buttons, card_blocks, private_notes, text_of
 from tests.integration.test_certificate import verify
+from tests.support.slack_page import screenshot
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LIMITS = ("813.37", "611.11", "655.55", "777.77", "401.01", "999.91", "402.02", "998.81")
 
@@ -114,7 +120,7 @@ def test_an_overlap_in_round_one_becomes_the_agreement(slack, fake_slack, db, da
     no_limit_reached_slack(fake_slack, "813.37", "611.11")
 
 
-def test_still_apart_then_settled_in_round_two(slack, fake_slack, db):
+def test_still_apart_then_settled_in_round_two(slack, fake_slack, db, tmp_path):
     ts = opened(slack, fake_slack)
     joined(slack, fake_slack, ts)
     seal(slack, fake_slack, ts, SAM, "401.01")
@@ -122,6 +128,9 @@ def test_still_apart_then_settled_in_round_two(slack, fake_slack, db):
     fake_slack.wait_until(lambda: "Round 2 of 3" in text_of(settlement_message(fake_slack, ts)["blocks"]),
                           what="round 2")
     assert "Still apart after round 1." in text_of(settlement_message(fake_slack, ts)["blocks"])
+    # How the thread reads (docs/screenshots with PARLEY_SCREENSHOTS=docs, `make screenshots`)
+    where = ROOT / "docs" / "screenshots" if os.environ.get("PARLEY_SCREENSHOTS") == "docs" else tmp_path
+    screenshot(fake_slack, CHANNEL, ts, where / "thread-settling.png")
     seal(slack, fake_slack, ts, SAM, "777.77")
     assert "Settled privately at 716.66 EUR" in seal(slack, fake_slack, ts, CORA, "655.55")
     no_limit_reached_slack(fake_slack, "401.01", "999.91", "777.77", "655.55")
@@ -188,3 +197,18 @@ def test_both_sides_sealing_at_the_same_instant_make_one_outcome(slack, fake_sla
                           what="one outcome")
     with db.read() as session:
         assert len(session.scalars(select(Agreement)).all()) == 1
+
+
+def test_no_limit_in_any_log_line_even_at_debug(slack, fake_slack, db, caplog):
+    caplog.set_level(logging.DEBUG)  # what LOG_LEVEL=DEBUG does to the root logger
+    ts = opened(slack, fake_slack)
+    joined(slack, fake_slack, ts)
+    seal(slack, fake_slack, ts, SAM, "401.01")
+    seal(slack, fake_slack, ts, CORA, "999.91")
+    seal(slack, fake_slack, ts, SAM, "813.37")
+    seal(slack, fake_slack, ts, CORA, "611.11")
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.get_records("call"))
+    assert "parley" in logged  # the log was captured …
+    for limit in ("401.01", "999.91", "813.37", "611.11"):  # … and holds no limit
+        assert limit not in logged, limit
+    no_limit_reached_slack(fake_slack, "401.01", "999.91", "813.37", "611.11")
