@@ -8,8 +8,13 @@ import io
 import json
 import logging
 import os
+import re
 import threading
+from decimal import Decimal
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pypdf import PdfReader
 
@@ -83,6 +88,15 @@ def joined(slack, fake, ts):
     fake.wait_until(lambda: "Round 1 of 3" in text_of(settlement_message(fake, ts)["blocks"]), what="round 1")
 
 
+def holds(text: str, amount: str) -> bool:
+    """Whether `text` shows the amount as an amount (not as digits inside a Slack ts or an id),
+    with or without a thousands separator."""
+    whole, _, cents = amount.partition(".")
+    grouped = f"{int(whole):,}"
+    return any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d])", text)
+               for form in {amount, f"{grouped}.{cents}", amount.replace(".", ",")})
+
+
 def no_limit_reached_slack(fake, *limits):
     """Nothing Parley sent holds a limit: no message, update, ephemeral, DM, Home view or file.
     (The one exception: a side's own limit form, opened for that side's approver, reminds them
@@ -90,7 +104,7 @@ def no_limit_reached_slack(fake, *limits):
     everything = text_of([c.args for c in fake.calls if not (
         c.method == "views.open" and (c.args.get("view") or {}).get("callback_id") == ids.SETTLE_LIMIT_MODAL)])
     for limit in limits:
-        assert limit not in everything and limit.replace(".", ",") not in everything, limit
+        assert not holds(everything, limit), limit
 
 
 def test_an_overlap_in_round_one_becomes_the_agreement(slack, fake_slack, db, database_url, tmp_path):
@@ -210,5 +224,46 @@ def test_no_limit_in_any_log_line_even_at_debug(slack, fake_slack, db, caplog):
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.get_records("call"))
     assert "parley" in logged  # the log was captured …
     for limit in ("401.01", "999.91", "813.37", "611.11"):  # … and holds no limit
-        assert limit not in logged, limit
+        assert not holds(logged, limit), limit
     no_limit_reached_slack(fake_slack, "401.01", "999.91", "813.37", "611.11")
+
+
+amounts = st.decimals(min_value=Decimal("100.01"), max_value=Decimal("2000"), places=2, allow_nan=False,
+                      allow_infinity=False)
+
+
+@given(st.lists(st.tuples(amounts, amounts), min_size=1, max_size=3))
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_any_limits_settle_within_both_and_never_show(slack, fake_slack, db, caplog, rounds):
+    """Random limits over up to three rounds: a settled amount lies within both final limits, and
+    no message, update, ephemeral, DM, Home view, file (the client side's export included) or log
+    line holds a limit that is not the settled amount."""
+    caplog.set_level(logging.DEBUG)
+    first_call, first_record = len(fake_slack.calls), len(caplog.records)
+    ts = opened(slack, fake_slack)
+    joined(slack, fake_slack, ts)
+    floor, ceiling, said, settled = Decimal("0"), Decimal("100000"), [], None
+    for pays, accepts in rounds:
+        pays, accepts = max(pays, floor), min(accepts, ceiling)  # in a new round, only toward each other
+        floor, ceiling = pays, accepts
+        seal(slack, fake_slack, ts, SAM, f"{pays:.2f}")
+        note = seal(slack, fake_slack, ts, CORA, f"{accepts:.2f}")
+        said += [f"{pays:.2f}", f"{accepts:.2f}"]
+        if "Settled privately" in note:
+            with db.read() as session:
+                settled = session.scalars(select(Settlement).where(Settlement.status == "settled")
+                                          .order_by(Settlement.id.desc())).first().settled_amount
+            assert accepts <= settled <= pays
+            break
+        if "after the last round" in note:
+            break
+    reference = settlement_message(fake_slack, ts)["text"].split(" ")[-2]  # "… of D-3 privately"
+    slack.command(CORA, f"export {reference}")
+    shown = text_of([c.args for c in fake_slack.calls[first_call:] if not (
+        c.method == "views.open" and (c.args.get("view") or {}).get("callback_id") == ids.SETTLE_LIMIT_MODAL)])
+    shown += text_of([u.get("content") for u in fake_slack.uploads.values() if isinstance(u.get("content"), str)])
+    logged = "\n".join(r.getMessage() for r in caplog.records[first_record:])
+    for limit in said:
+        if settled is None or limit != f"{settled:.2f}":
+            assert not holds(shown, limit) and not holds(logged, limit), limit
