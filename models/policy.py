@@ -26,5 +26,9 @@ class Policy(Base):
     agreement_nudge_days: Mapped[int | None] = mapped_column(Integer)  # calendar days
     escalation_channel: Mapped[str | None] = mapped_column(String(32))
     mediators: Mapped[str | None] = mapped_column(String(600))  # "U1,U2": people who mediate
+    settle_rounds: Mapped[int | None] = mapped_column(Integer)  # settling privately: at most
+    settle_days: Mapped[int | None] = mapped_column(Integer)  # … business days once joined
+    settle_bands: Mapped[bool | None] = mapped_column(Boolean)  # … tell how far apart, broadly
+    settle_step: Mapped[str | None] = mapped_column(String(16))  # … round to this ("50"), or cents
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

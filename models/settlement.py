@@ -37,6 +37,7 @@ class Settlement(Base):
     in_question: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # the amount the dispute is about
     round: Mapped[int] = mapped_column(Integer, default=0)  # the current round, from 1 once joined
     max_rounds: Mapped[int] = mapped_column(Integer, default=3)
+    days: Mapped[int] = mapped_column(Integer, default=5)  # business days from joining to the end
     step: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # a rounding step; None: minor unit
     tell_bands: Mapped[bool] = mapped_column(Boolean, default=False)  # "still apart: within 10%", …
     last_band: Mapped[str | None] = mapped_column(String(16))  # the last round's, when told

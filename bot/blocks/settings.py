@@ -127,6 +127,21 @@ def settings_modal(
                     policy.approvals_required,
                 ),
             ),
+            input_block(
+                ids.B_S_SETTLE,
+                "Settling the amount privately",
+                _radio(
+                    ids.A_S_SETTLE,
+                    {key: label for key, (label, *_) in SETTLE_CHOICES.items()},
+                    settle_choice(policy.settle_rounds, policy.settle_days, policy.settle_bands),
+                ),
+                hint="How many rounds, and how long, before it ends without agreement.",
+            ),
+            input_block(
+                ids.B_S_STEP,
+                "A privately settled amount is rounded to",
+                static_select(ids.A_S_STEP, STEP_CHOICES, initial=policy.settle_step or "cents"),
+            ),
             *_provider_choice(hand_over or {}),
             context("Every change is recorded in the audit trail."),
             {
@@ -136,6 +151,22 @@ def settings_modal(
             },
         ],
     }
+
+
+# Each choice: its label, then the rounds, business days and whether "still apart" tells how far.
+SETTLE_CHOICES: dict[str, tuple[str, int, int, bool]] = {
+    "3-5": ('3 rounds in 5 business days; "still apart" says no more', 3, 5, False),
+    "3-5-bands": ('3 rounds in 5 business days; "still apart" says roughly how far', 3, 5, True),
+    "1-3": ("1 round in 3 business days", 1, 3, False),
+    "5-10": ("5 rounds in 10 business days", 5, 10, False),
+}
+STEP_CHOICES = {"cents": "The cent", "1": "Whole units", "10": "Tens", "50": "Fifties", "100": "Hundreds"}
+
+
+def settle_choice(rounds: int, days: int, bands: bool) -> str:
+    return next(
+        (key for key, (_, r, d, b) in SETTLE_CHOICES.items() if (r, d, b) == (rounds, days, bands)), "3-5"
+    )
 
 
 def _where(channel_id: str, provider: str | None) -> list[dict[str, Any]]:

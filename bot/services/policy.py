@@ -21,6 +21,10 @@ FIELDS = (
     "agreement_nudge_days",
     "escalation_channel",
     "mediators",
+    "settle_rounds",
+    "settle_days",
+    "settle_bands",
+    "settle_step",
 )
 
 
@@ -33,6 +37,10 @@ class EffectivePolicy:
     agreement_nudge_days: int = 7  # days from opening to an agreement in effect
     escalation_channel: str | None = None  # internal channel told about stalled disputes
     mediators: tuple[str, ...] = ()  # user ids offered first when a mediator is requested
+    settle_rounds: int = 3  # settling the amount privately: rounds at most …
+    settle_days: int = 5  # … business days from joining …
+    settle_bands: bool = False  # … whether "still apart" says roughly how far …
+    settle_step: str | None = None  # … and the step a settled amount is rounded to (None: cents)
 
 
 def parse_days(raw: str) -> tuple[int, ...]:

@@ -85,6 +85,7 @@ def ask(
     payer_side: str,
     in_question: Decimal,
     max_rounds: int = MAX_ROUNDS,
+    days: int = BUSINESS_DAYS,
     step: Decimal | None = None,
     tell_bands: bool = False,
 ) -> Settlement:
@@ -107,6 +108,7 @@ def ask(
         in_question=in_question,
         round=0,
         max_rounds=max(1, min(max_rounds, 10)),
+        days=max(1, min(days, 30)),
         step=step,
         tell_bands=tell_bands,
         asked_side=party.side,
@@ -130,7 +132,7 @@ def join(
     settlement.round = 1
     settlement.joined_by_team, settlement.joined_by_user = party.team_id, party.user_id
     settlement.joined_at = now
-    settlement.deadline_at = add_business_days(now, BUSINESS_DAYS)
+    settlement.deadline_at = add_business_days(now, settlement.days)
     _audit(session, dispute, actor, "settlement.joined", settlement)
 
 

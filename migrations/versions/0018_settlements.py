@@ -1,4 +1,5 @@
-"""settlements: an amount settled privately, by sealed offers whose limits only Parley sees
+"""settlements: an amount settled privately, by sealed offers whose limits only Parley sees;
+the policy's rounds, days, bands and rounding step for them
 
 Revision ID: 0018
 Revises: 0017
@@ -17,6 +18,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("policies", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("settle_rounds", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("settle_days", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("settle_bands", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("settle_step", sa.String(length=16), nullable=True))
     op.create_table(
         "settlements",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -27,6 +33,7 @@ def upgrade() -> None:
         sa.Column("in_question", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("max_rounds", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("step", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column("tell_bands", sa.Boolean(), nullable=False),
         sa.Column("last_band", sa.String(length=16), nullable=True),
@@ -86,6 +93,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("policies", schema=None) as batch_op:
+        batch_op.drop_column("settle_step")
+        batch_op.drop_column("settle_bands")
+        batch_op.drop_column("settle_days")
+        batch_op.drop_column("settle_rounds")
     op.drop_table("sealed_offers")
     with op.batch_alter_table("settlements", schema=None) as batch_op:
         batch_op.drop_index("ix_settlements_dispute_status")

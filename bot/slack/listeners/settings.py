@@ -23,6 +23,8 @@ from bot.blocks.settings import (
     NOT_YOUR_CHANNEL,
     NUDGE_DAYS,
     ONLY_ADMINS,
+    SETTLE_CHOICES,
+    STEP_CHOICES,
     handed_over,
     settings_modal,
     settings_saved,
@@ -116,6 +118,12 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
     ):
         ack(response_action="errors", errors={ids.B_S_NUDGE: CHOOSE_FROM_LISTS})
         return
+    settle = state.selected(values, ids.B_S_SETTLE, ids.A_S_SETTLE) or "3-5"
+    step = state.selected(values, ids.B_S_STEP, ids.A_S_STEP) or "cents"
+    if settle not in SETTLE_CHOICES or step not in STEP_CHOICES:
+        ack(response_action="errors", errors={ids.B_S_SETTLE: CHOOSE_FROM_LISTS})
+        return
+    _, settle_rounds, settle_days, settle_bands = SETTLE_CHOICES[settle]
     days = state.checked(values, ids.B_S_CHECKINS, ids.A_S_CHECKINS)
     mediators = state.users(values, ids.B_S_MEDIATORS, ids.A_S_MEDIATORS)
     if not set(days) <= {str(d) for d in CHECKIN_CHOICES}:
@@ -149,6 +157,10 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
             "mediators": ",".join(mediators) or None,
             "seal_perspectives": state.selected(values, ids.B_S_SEAL, ids.A_S_SEAL) != "open",
             "approvals_required": approvals,
+            "settle_rounds": settle_rounds,
+            "settle_days": settle_days,
+            "settle_bands": settle_bands,
+            "settle_step": None if step == "cents" else step,
         },
     }
     ack()

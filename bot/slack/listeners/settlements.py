@@ -82,6 +82,7 @@ def check_ask(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 def on_ask(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     with on_dispute(context, form["d"], side=ASKING) as work:
+        policy = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id)
         found = settlements.ask(
             work.session,
             work.dispute,
@@ -89,6 +90,10 @@ def on_ask(client: WebClient, context: BoltContext) -> None:
             currency=form["currency"],
             payer_side=form["payer"],
             in_question=form["amount"],
+            max_rounds=policy.settle_rounds,
+            days=policy.settle_days,
+            step=Decimal(policy.settle_step) if policy.settle_step else None,
+            tell_bands=policy.settle_bands,
         )
         work.say(MessageKind.SETTLEMENT, settlement=found.id)
 
