@@ -143,6 +143,7 @@ B_PR_FILES, A_PR_FILES = "pr_files", "pr_files_input"  # the proposal form's fil
 
 # Settling the amount privately: sealed offers (bot/slack/listeners/settlements.py)
 SETTLE_ASK_MODAL = "settle_ask_submit"  # the card menu's "Settle the amount privately" opens it
+SETTLE_FROM_PROPOSAL = "settle_from_proposal"  # … as does this button in the proposal form
 SETTLE_JOIN = "settle_join"
 SETTLE_DECLINE = "settle_decline"
 SETTLE_LIMIT = "settle_limit"  # opens the limit form, for a side's approver

@@ -24,7 +24,7 @@ from bot.blocks.text import (
     slack_date,
     truncate,
 )
-from bot.payloads import DeclineMeta, ProposalButton, ProposalMeta
+from bot.payloads import DeclineMeta, DisputeButton, ProposalButton, ProposalMeta
 from bot.services.vocabulary import CURRENCIES, REMEDIES, format_amount
 from models import Dispute, Proposal, ProposalStatus
 
@@ -116,6 +116,17 @@ def proposal_modal(
                 optional=True,
                 hint="Only if money is part of the proposal.",
             ),
+            {
+                "type": "actions",
+                "block_id": "pr_settle",
+                "elements": [
+                    button(
+                        "Not sure of the figure? Settle it privately",
+                        ids.SETTLE_FROM_PROPOSAL,
+                        DisputeButton(d=dispute.id).encode(),
+                    )
+                ],
+            },
             input_block(
                 ids.B_PR_CURRENCY,
                 "Currency",

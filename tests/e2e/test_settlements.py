@@ -27,7 +27,7 @@ from bot.services.policy import set_policy
 from models import Agreement, Settlement
 from tests.conftest import CHANNEL, CLIVE, CORA, SAM, SOL
 from tests.e2e.helpers import raise_dispute
-from tests.e2e.threads import buttons, card_blocks, private_notes, text_of
+from tests.e2e.threads import buttons, card_blocks, click_for_modal, private_notes, text_of
 from tests.integration.test_certificate import verify
 from tests.support.slack_page import screenshot
 
@@ -292,3 +292,26 @@ def test_the_policy_sets_the_rounds_the_bands_and_the_rounding(slack, fake_slack
                           what="one round")
     seal(slack, fake_slack, ts, SAM, "640.00")
     assert "Settled privately at 600 EUR" in seal(slack, fake_slack, ts, CORA, "510.00")
+
+
+def test_from_the_proposal_form_s_compensation(slack, fake_slack, db):
+    ts = opened(slack, fake_slack)
+    form = click_for_modal(slack, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts), ids.PROPOSE)
+    settle = buttons(form["blocks"])[ids.SETTLE_FROM_PROPOSAL]
+    assert settle["text"]["text"] == "Not sure of the figure? Settle it privately"
+    pushed = len(fake_slack.calls_to("views.push"))
+    reply = slack.payload({
+        "type": "block_actions", "user": {"id": CORA.id, "username": CORA.name, "team_id": CORA.team_id},
+        "team": {"id": CORA.team_id, "domain": "x"}, "api_app_id": "A0PARLEY", "trigger_id": "trig-settle-1",
+        "container": {"type": "view", "view_id": form.get("id") or "V1"},
+        "view": {**form, "id": form.get("id") or "V1", "state": {"values": {}}, "hash": "h1"},
+        "actions": [{"type": "button", "action_id": ids.SETTLE_FROM_PROPOSAL, "block_id": "pr_settle",
+                     "value": settle["value"], "action_ts": "1"}]})
+    assert reply.status == 200
+    view = fake_slack.wait_for("views.push", pushed + 1)[-1].args["view"]
+    assert view["callback_id"] == ids.SETTLE_ASK_MODAL
+    slack.view_submission(CORA, view, {ids.B_ST_PAYER: "provider", ids.B_ST_CURRENCY: "EUR",
+                                       ids.B_ST_AMOUNT: "300"})
+    fake_slack.wait_until(lambda: any(m["text"].startswith("Settling the amount") for m in list(fake_slack.messages.values())),
+                          what="the settlement's message")
+    assert "300 EUR" in text_of(settlement_message(fake_slack, ts)["blocks"])

@@ -40,7 +40,8 @@ ASKING = "settle the amount privately"
 
 
 def on_start(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """The card menu's "Settle the amount privately": the form that asks the other side."""
+    """The card menu's "Settle the amount privately", or the proposal form's "Not sure of the
+    figure?": the form that asks the other side (over the proposal form, from there)."""
     ref = button_value(body, DisputeButton)
     deps = deps_of(context)
     with deps.db.read() as session:
@@ -51,7 +52,10 @@ def on_start(body: dict[str, Any], client: WebClient, context: BoltContext) -> N
             raise NotAllowed(f"{dispute.reference} is already settling its amount privately: see its thread.")
     names = card_names(deps.directory, dispute)
     view = ask_modal(dispute, SettleAskMeta(d=dispute.id), names.org(Side.PROVIDER), names.org(Side.CLIENT))
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    if isinstance(body.get("view"), dict):  # from inside the proposal form
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def check_ask(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
@@ -270,6 +274,7 @@ def _tell(client: WebClient, dispute: Dispute, actor: Person, outcome: Outcome, 
 
 
 LISTENERS = (
+    On("action", ids.SETTLE_FROM_PROPOSAL, on_start, REPEAT_IS_HARMLESS),
     On("view", ids.SETTLE_ASK_MODAL, on_ask, ONCE, ack=check_ask),
     On("action", ids.SETTLE_JOIN, on_join, ONCE),
     On("action", ids.SETTLE_DECLINE, on_decline, ONCE),
