@@ -42,6 +42,9 @@ def build_engine(url: str, *, pool_size: int = 4, max_overflow: int = 2, **kwarg
     """Create an engine; nothing connects until the first query. On PostgreSQL a process holds
     at most pool_size + max_overflow connections (DB_POOL_SIZE, DB_MAX_OVERFLOW)."""
     url = normalize_database_url(url)
+    # A database error names its statement but never the values it carried (people's words, a
+    # sealed limit): an error's traceback is logged.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
         engine = create_engine(url, **kwargs)

@@ -29,6 +29,13 @@ def category_label(category: str) -> str:
 
 # What each audit event records, as a record's timeline says it.
 EVENT_WORDS: dict[str, str] = {
+    "settlement.asked": "Asked to settle the amount privately",
+    "settlement.joined": "Joined settling the amount privately",
+    "settlement.offer_sealed": "A side's limit sealed",
+    "settlement.still_apart": "Still apart",
+    "settlement.settled": "Amount settled privately",
+    "settlement.ended": "Private settlement ended",
+    "evidence.added": "Evidence added",
     "dispute.opened": "Dispute opened",
     "dispute.thread_started": "Thread started",
     "party.added": "Party added",

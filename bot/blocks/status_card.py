@@ -178,7 +178,8 @@ def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, An
         options = [o for o in options if o[0] != "settle"]
     options = [o for o in options if o[0] != primary]
     # Slack shows five at most: revising an account both sides have read goes first
-    for verb in ("share", "party"):
+    # (settling privately is also offered where a figure is named: the proposal form)
+    for verb in ("settle", "share", "party"):
         if len(options) <= OVERFLOW_LIMIT:
             break
         options = [o for o in options if o[0] != verb]

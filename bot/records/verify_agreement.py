@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.payloads import MAX_DB_ID
 from bot.records.agreement import ATTACHMENT, FORMAT, evidence_then, money, when
 from bot.records.export import FORMAT as EXPORT_FORMAT
-from bot.services import agreements, evidence
+from bot.services import agreements, evidence, settlements
 from bot.terminal import one_line, quoted
 from models import Agreement, AgreementStatus, Approval, AuditEvent, Dispute, EvidenceStatus
 
@@ -279,6 +279,10 @@ def _comparisons(
         (
             "the evidence on record",
             _evidence_listed(record) == _evidence_held(session, dispute, agreement, head),
+        ),
+        (
+            "how its amount was found",
+            bool(record.get("settled_privately")) == settlements.settled_privately(session, agreement),
         ),
         ("the audit trail's hash (it is not in this dispute's trail)", in_chain),
     ]

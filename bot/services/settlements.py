@@ -1,9 +1,10 @@
 """Settling the amount privately (sealed offers): each side's approver states, privately, a limit
 (the paying side the most it would pay, the receiving side the least it would accept). When the
 two overlap, the amount is settled at the midpoint, rounded to the currency's minor unit (or the
-policy's step), and neither side ever learns the other's limit; when they do not, both are told
-only that they are still apart (and, if the policy allows, roughly how far), and may move toward
-each other in the next round.
+policy's step); when they do not, both are told only that they are still apart (and, if the
+policy allows, roughly how far), and may move toward each other in the next round. Until it
+settles, neither side learns anything of the other's limit but whether the two overlap; the
+settled amount is (about) halfway between them, as both were told when they joined.
 
 Nothing here knows of Slack. Every write checks who acts: only the two sides' parties ask, join,
 decline or withdraw; only a side's approver enters its limit. The caller holds the dispute's row
@@ -115,6 +116,7 @@ def ask(
         asked_by_team=actor.team_id,
         asked_by_user=actor.user_id,
         asked_at=utcnow(),
+        deadline_at=add_business_days(utcnow(), max(1, min(days, 30))),  # for the other side's answer
     )
     session.add(settlement)
     session.flush()
@@ -202,6 +204,14 @@ def submit(
     in, the round is resolved."""
     now = now or utcnow()
     party = require_side(dispute, actor, "enter your side's limit")
+    # Checked before anything is written, whatever the limits: had they been checked only on an
+    # overlap (when the agreement is made), a refusal would tell that the limits overlapped.
+    require_active(dispute, "settle the amount privately")
+    for sealed in settlement.offers:
+        if sealed.round == round_ and not _approver_still(dispute, sealed):
+            raise RoundOver(
+                "The other side's approver is no longer in the dispute; this round cannot settle."
+            )
     if settlement.status != SettlementStatus.OPEN or round_ != settlement.round:
         raise RoundOver("That round has ended; the thread says where the private settlement stands.")
     if settlement.deadline_at is not None and now > settlement.deadline_at:
@@ -252,6 +262,11 @@ def submit(
         pays=both[settlement.payer_side],
         accepts=both[settlement.receiver_side],
     )
+
+
+def _approver_still(dispute: Dispute, sealed: SealedOffer) -> bool:
+    party = dispute.party_of(sealed.submitted_by_team, sealed.submitted_by_user)
+    return party is not None and party.can_approve and party.side == sealed.side
 
 
 def _resolve(
@@ -321,14 +336,19 @@ def expire(session: Session, *, now: datetime | None = None) -> list[Settlement]
     now = now or utcnow()
     due = list(
         session.scalars(
-            select(Settlement).where(Settlement.status == SettlementStatus.OPEN, Settlement.deadline_at < now)
+            select(Settlement).where(
+                Settlement.status.in_([s.value for s in ACTIVE]), Settlement.deadline_at < now
+            )
         )
     )
+    ended = []
     for settlement in due:
         dispute = session.get(Dispute, settlement.dispute_id, with_for_update=True)
-        if dispute is not None:
+        session.refresh(settlement)  # under the dispute's lock: a last offer may have settled it
+        if dispute is not None and settlement.status in ACTIVE:
             _end(session, dispute, settlement, None, "deadline")
-    return due
+            ended.append(settlement)
+    return ended
 
 
 def _end(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.services import disputes, settlements
-from bot.services.errors import NotAllowed
+from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.people import Participant, Person
 from bot.services.settlements import BadLimit, RoundOver, commitment, settled_at
 from models import AuditEvent, Dispute, Settlement, utcnow
@@ -213,3 +213,30 @@ def test_both_sides_sealing_at_the_same_instant_make_one_outcome(db, attempt):
     assert sorted(outcomes) == ["sealed", "settled"]
     kinds = [e.kind for e in trail(db, dispute_id)]
     assert kinds.count("settlement.settled") == 1 and kinds.count("settlement.offer_sealed") == 2
+
+
+def test_a_refusal_never_tells_whether_the_limits_overlapped(db):
+    """A limit refused because the dispute moved on is refused whatever the limits: otherwise a
+    side could learn the other's by trying figures (refused on an overlap, saved when apart)."""
+    dispute_id, settlement_id = joined(db)
+    offer(db, dispute_id, settlement_id, STUDIO, "600")
+    with db.transaction() as s:
+        s.get(Dispute, dispute_id).status = "agreement_pending"
+    for figure in ("500", "900"):  # one would overlap, one would not
+        with pytest.raises(IllegalTransition):
+            offer(db, dispute_id, settlement_id, CLIENT, figure)
+    with db.read() as s:
+        assert len(s.get(Settlement, settlement_id).offers) == 1
+
+
+def test_an_unanswered_ask_ends_in_time_and_a_settled_one_is_never_ended(db):
+    dispute_id = dispute_with_amount(db)
+    with db.transaction() as s:
+        d = disputes.load(s, STUDIO.team_id, dispute_id, lock=True)
+        asked = settlements.ask(s, d, CLIENT, currency="EUR", payer_side="provider", in_question=Decimal("1000"))
+    dispute_two, settled_id = joined(db)
+    offer(db, dispute_two, settled_id, STUDIO, "600")
+    offer(db, dispute_two, settled_id, CLIENT, "400")
+    with db.transaction() as s:
+        ended = settlements.expire(s, now=utcnow() + timedelta(days=10))
+        assert [f.id for f in ended] == [asked.id]  # the settled one stays settled

@@ -108,7 +108,7 @@ def _front(pdf: Document, record: dict[str, Any], orgs: str) -> None:
         if record.get("settled_privately"):
             para(
                 "This amount was settled privately: each side's approver entered a limit that nobody "
-                "else saw, and it is halfway between the two.",
+                "else saw, and it is halfway between the two, rounded.",
                 9,
                 soft=True,
             )

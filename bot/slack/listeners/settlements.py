@@ -149,17 +149,10 @@ def on_limit(body: dict[str, Any], client: WebClient, context: BoltContext) -> N
         if any(o.round == found.round and o.side == party.side for o in found.offers):
             raise RoundOver("Your side's limit for this round is already sealed.")
         earlier = [o.limit_amount for o in found.offers if o.side == party.side]
-        other = card_names(deps.directory, dispute).org(
-            Side.CLIENT if party.side == Side.PROVIDER else Side.PROVIDER
-        )
-        view = limit_modal(
-            dispute,
-            found,
-            ref,
-            pays=party.side == found.payer_side,
-            other=other,
-            previous=earlier[-1] if earlier else None,
-        )
+        pays = party.side == found.payer_side
+        other_side = Side.CLIENT if party.side == Side.PROVIDER else Side.PROVIDER
+    other = card_names(deps.directory, dispute).org(other_side)  # with no transaction open
+    view = limit_modal(dispute, found, ref, pays=pays, other=other, previous=earlier[-1] if earlier else None)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -201,7 +194,10 @@ def on_limit_submit(client: WebClient, context: BoltContext) -> None:
     meta: SettlementButton = form["meta"]
     actor: Person = context["actor"]
     with deps.db.read() as session:
-        opener = disputes.load(session, host_team_id(context), meta.d).opened_by_user
+        dispute = disputes.load(session, host_team_id(context), meta.d)
+        opener = dispute.opened_by_user
+    names = card_names(deps.directory, dispute)  # Slack's names, with no transaction open
+    orgs: dict[str, str] = {side.value: names.org(side) for side in (Side.PROVIDER, Side.CLIENT)}
     tz = checkin_zone(deps, opener)
     today = today_for(deps.directory, actor.user_id)
     with on_dispute(context, meta.d, side="enter your side's limit") as work:
@@ -211,12 +207,14 @@ def on_limit_submit(client: WebClient, context: BoltContext) -> None:
         )
         work.say(MessageKind.SETTLEMENT_UPDATE, settlement=found.id)
         if outcome.kind == "settled" and outcome.amount is not None:
-            _agree(work, found, outcome.amount, tz=tz, today=today)
+            _agree(work, found, outcome.amount, orgs=orgs, tz=tz, today=today)
         dispute = work.dispute
     _tell(client, dispute, actor, outcome, found.currency)
 
 
-def _agree(work: Work, found: Settlement, amount: Decimal, *, tz: str | None, today: Any) -> None:
+def _agree(
+    work: Work, found: Settlement, amount: Decimal, *, orgs: dict[str, str], tz: str | None, today: Any
+) -> None:
     """The settled amount is a proposal both sides' approvers accepted (each sealed a limit it
     lies within, having joined knowing so), and it becomes the agreement as any accepted
     proposal does."""
@@ -228,12 +226,12 @@ def _agree(work: Work, found: Settlement, amount: Decimal, *, tz: str | None, to
         raise RoundOver("An approver who sealed a limit is no longer in the dispute.")
     money = format_amount(amount, found.currency) or f"{amount} {found.currency}"
     draft = ProposalDraft(
-        summary=f"Settle the amount at {money}",
+        summary=f"{orgs[found.payer_side]} pays {orgs[found.receiver_side]} {money}",
         details=(
-            "Found privately: each side's approver entered a limit that nobody else saw, the two "
-            "overlapped, and this is halfway between them."
+            "Settled privately: each side's approver entered a limit that nobody else saw, the two "
+            "overlapped, and this is halfway between them, rounded."
         ),
-        remedy="refund",
+        remedy="refund" if found.payer_side == Side.PROVIDER else "other",
         amount=amount,
         currency=found.currency,
     )
