@@ -153,3 +153,6 @@ B_ST_PAYER, A_ST_PAYER = "st_payer", "st_payer_input"
 B_ST_AMOUNT, A_ST_AMOUNT = "st_amount", "st_amount_input"
 B_ST_CURRENCY, A_ST_CURRENCY = "st_currency", "st_currency_input"
 B_ST_LIMIT, A_ST_LIMIT = "st_limit", "st_limit_input"
+B_ST_SUMMARY, A_ST_SUMMARY = "st_summary", "st_summary_input"  # asked from the proposal form:
+B_ST_DETAILS, A_ST_DETAILS = "st_details", "st_details_input"  # its words, which go with the
+B_ST_REMEDY, A_ST_REMEDY = "st_remedy", "st_remedy_input"  # settled amount

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -51,6 +51,10 @@ class Settlement(Base):
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     settled_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
+    # Started from the proposal form: the proposal's words, which go with the settled amount.
+    terms_summary: Mapped[str | None] = mapped_column(String(150))
+    terms_details: Mapped[str | None] = mapped_column(Text)
+    terms_remedy: Mapped[str | None] = mapped_column(String(16))
     message_ts: Mapped[str | None] = mapped_column(String(32))  # its one message in the thread
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_reason: Mapped[str | None] = mapped_column(String(24))  # declined | withdrawn | apart | deadline

@@ -10,9 +10,10 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, static_select, text_input
+from bot.blocks.proposals import DETAILS_MAX, SUMMARY_MAX
 from bot.blocks.text import Mrkdwn, button, context, md, mentions, plain, section, slack_date, truncate
 from bot.payloads import SettleAskMeta, SettlementButton
-from bot.services.vocabulary import CURRENCIES, format_amount
+from bot.services.vocabulary import CURRENCIES, REMEDIES, format_amount
 from models import Dispute, Settlement, SettlementStatus, Side
 
 HOW_IT_WORKS = (
@@ -39,7 +40,15 @@ class SettlementView:
     sealed_sides: list[str]  # organizations whose limit for this round is in ("Studio")
 
 
-def ask_modal(dispute: Dispute, meta: SettleAskMeta, provider: str, client: str) -> dict[str, Any]:
+def ask_modal(
+    dispute: Dispute,
+    meta: SettleAskMeta,
+    provider: str,
+    client: str,
+    terms: tuple[str, str, str | None] | None = None,
+) -> dict[str, Any]:
+    """`terms`: the proposal form's words so far (summary, details, remedy), when asked from it:
+    they go with the settled amount."""
     payer = {Side.PROVIDER.value: f"{provider} pays {client}", Side.CLIENT.value: f"{client} pays {provider}"}
     amount = f"{dispute.amount:f}" if dispute.amount is not None else None
     return {
@@ -70,9 +79,37 @@ def ask_modal(dispute: Dispute, meta: SettleAskMeta, provider: str, client: str)
                 "Currency",
                 static_select(ids.A_ST_CURRENCY, {c: c for c in CURRENCIES}, initial=dispute.currency),
             ),
+            *(_terms_blocks(terms) if terms is not None else []),
             context("Nothing binds anyone until the other side joins."),
         ],
     }
+
+
+def _terms_blocks(terms: tuple[str, str, str | None]) -> list[dict[str, Any]]:
+    summary, details, remedy = terms
+    return [
+        section(
+            md(
+                "*Your proposal's words*\nThey go with the settled amount, as one proposal both "
+                "sides accepted."
+            )
+        ),
+        input_block(
+            ids.B_ST_SUMMARY,
+            "Summary",
+            text_input(ids.A_ST_SUMMARY, max_length=SUMMARY_MAX, initial=summary),
+        ),
+        input_block(
+            ids.B_ST_DETAILS,
+            "Details",
+            text_input(ids.A_ST_DETAILS, max_length=DETAILS_MAX, multiline=True, initial=details),
+        ),
+        input_block(
+            ids.B_ST_REMEDY,
+            "Kind of remedy",
+            static_select(ids.A_ST_REMEDY, REMEDIES, initial=remedy, placeholder="Choose one"),
+        ),
+    ]
 
 
 def settlement_message(

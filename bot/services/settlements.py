@@ -51,6 +51,15 @@ class RoundOver(IllegalTransition):
 
 
 @dataclass(frozen=True)
+class Terms:
+    """A proposal's words (checked by the proposal form's own rules), without its amount."""
+
+    summary: str
+    details: str
+    remedy: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a sealed offer led to. `kind`: "sealed" (waiting for the other side's), "settled"
     (`amount`), "apart" (a next round; `band` when the policy tells it), "ended" (no overlap
@@ -89,8 +98,10 @@ def ask(
     days: int = BUSINESS_DAYS,
     step: Decimal | None = None,
     tell_bands: bool = False,
+    terms: Terms | None = None,
 ) -> Settlement:
-    """One side asks to settle the amount privately; nothing binds anyone until the other joins."""
+    """One side asks to settle the amount privately; nothing binds anyone until the other joins.
+    `terms`: the words of the proposal it was started from, which go with the settled amount."""
     require_active(dispute, "settle the amount privately")
     party = require_side(dispute, actor, "settle the amount privately")
     if active_for(session, dispute.id) is not None:
@@ -116,6 +127,9 @@ def ask(
         asked_by_team=actor.team_id,
         asked_by_user=actor.user_id,
         asked_at=utcnow(),
+        terms_summary=terms.summary if terms else None,
+        terms_details=terms.details if terms else None,
+        terms_remedy=terms.remedy if terms else None,
         deadline_at=add_business_days(utcnow(), max(1, min(days, 30))),  # for the other side's answer
     )
     session.add(settlement)
@@ -164,6 +178,11 @@ def _other_side(dispute: Dispute, settlement: Settlement, actor: Person, verb: s
 def parse_limit(raw: str, settlement: Settlement) -> Decimal:
     """A limit as typed ("1,250.50", "1250"), or BadLimit saying why it cannot be taken."""
     cleaned = raw.strip().removeprefix(settlement.currency).strip().replace(",", "").replace(" ", "")
+    named = cleaned[:3].upper()
+    if named.isalpha() and named in CURRENCIES and named != settlement.currency:
+        raise BadLimit(
+            f"This private settlement is in {settlement.currency}: type the amount in {settlement.currency}."
+        )
     try:
         amount = Decimal(cleaned)
     except (InvalidOperation, ValueError):

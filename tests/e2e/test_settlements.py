@@ -262,6 +262,8 @@ def test_any_limits_settle_within_both_and_never_show(slack, fake_slack, db, cap
             break
     reference = settlement_message(fake_slack, ts)["text"].split(" ")[-2]  # "… of D-3 privately"
     slack.command(CORA, f"export {reference}")
+    for user in (SAM, CORA):  # and each one's App Home
+        slack.event({"type": "app_home_opened", "user": user.id, "tab": "home"}, team_id=user.team_id)
     shown = text_of([c.args for c in fake_slack.calls[first_call:] if c.method != "upload" and not (
         c.method == "views.open" and (c.args.get("view") or {}).get("callback_id") == ids.SETTLE_LIMIT_MODAL)])
     # the export's words (its Markdown: the PDF holds the same record, and layout numbers of its own)
@@ -304,14 +306,28 @@ def test_from_the_proposal_form_s_compensation(slack, fake_slack, db):
         "type": "block_actions", "user": {"id": CORA.id, "username": CORA.name, "team_id": CORA.team_id},
         "team": {"id": CORA.team_id, "domain": "x"}, "api_app_id": "A0PARLEY", "trigger_id": "trig-settle-1",
         "container": {"type": "view", "view_id": form.get("id") or "V1"},
-        "view": {**form, "id": form.get("id") or "V1", "state": {"values": {}}, "hash": "h1"},
+        "view": {**form, "id": form.get("id") or "V1", "hash": "h1", "state": {"values": {
+            ids.B_PR_SUMMARY: {ids.A_PR_SUMMARY: {"type": "plain_text_input", "value": "Redo the screens"}}}}},
         "actions": [{"type": "button", "action_id": ids.SETTLE_FROM_PROPOSAL, "block_id": "pr_settle",
                      "value": settle["value"], "action_ts": "1"}]})
     assert reply.status == 200
     view = fake_slack.wait_for("views.push", pushed + 1)[-1].args["view"]
     assert view["callback_id"] == ids.SETTLE_ASK_MODAL
+    summary = next(b for b in view["blocks"] if b.get("block_id") == ids.B_ST_SUMMARY)
+    assert summary["element"]["initial_value"] == "Redo the screens"  # what she had typed
     slack.view_submission(CORA, view, {ids.B_ST_PAYER: "provider", ids.B_ST_CURRENCY: "EUR",
-                                       ids.B_ST_AMOUNT: "300"})
+                                       ids.B_ST_AMOUNT: "300", ids.B_ST_SUMMARY: "Redo the screens",
+                                       ids.B_ST_DETAILS: "Both screens redone by Friday.",
+                                       ids.B_ST_REMEDY: "redo"})
     fake_slack.wait_until(lambda: any(m["text"].startswith("Settling the amount") for m in list(fake_slack.messages.values())),
                           what="the settlement's message")
     assert "300 EUR" in text_of(settlement_message(fake_slack, ts)["blocks"])
+    # the other side joins, both seal: the agreement has her proposal's words and the amount
+    click_on(slack, fake_slack, ts, SAM, ids.SETTLE_JOIN)
+    fake_slack.wait_until(lambda: "Round 1" in text_of(settlement_message(fake_slack, ts)["blocks"]), what="round 1")
+    seal(slack, fake_slack, ts, SAM, "250.00")
+    seal(slack, fake_slack, ts, CORA, "150.00")
+    with db.read() as session:
+        agreement = session.scalars(select(Agreement)).one()
+        assert "Redo the screens" in agreement.terms and "Both screens redone by Friday." in agreement.terms
+        assert (str(agreement.amount), agreement.currency) == ("200.00", "EUR")

@@ -126,7 +126,7 @@ def test_who_may_ask_join_and_enter_a_limit(db):
             settlements.submit(s, d, found, outsider, Decimal("500"), round_=1)
         for raw, why in (("-5", "more than zero"), ("0", "more than zero"), ("abc", "in numbers"),
                          ("100001", "100 times"), ("10.123", "2 decimal places"), ("NaN", "more than zero"),
-                         ("Infinity", "more than zero")):
+                         ("Infinity", "more than zero"), ("USD 500", "is in EUR")):
             with pytest.raises(BadLimit, match=why):
                 settlements.parse_limit(raw, found)
         assert settlements.parse_limit("EUR 1,250.50", found) == Decimal("1250.50")

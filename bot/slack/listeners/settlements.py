@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks import messages
+from bot.blocks.proposals import DETAILS_MAX, SUMMARY_MAX
 from bot.blocks.settlements import ask_modal, limit_modal, sealed_note
 from bot.payloads import DisputeButton, SettleAskMeta, SettlementButton
 from bot.services import agreements, disputes, proposals, settlements
@@ -24,12 +25,14 @@ from bot.services.parties import require_side
 from bot.services.people import Person
 from bot.services.policy import effective_policy
 from bot.services.proposals import ProposalDraft
-from bot.services.settlements import BadLimit, Outcome, RoundOver
-from bot.services.vocabulary import CURRENCIES, format_amount, parse_amount
+from bot.services.settlements import BadLimit, Outcome, RoundOver, Terms
+from bot.services.vocabulary import CURRENCIES, REMEDIES, format_amount, parse_amount
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.forms import form_state as state
+from bot.slack.forms.form_checks import required_text
 from bot.slack.forms.item_rows import today_for
+from bot.slack.forms.proposal_form import read_values
 from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On
 from bot.slack.listeners.agreements import announce_in_effect, checkin_zone
 from bot.slack.sides import card_names
@@ -51,8 +54,15 @@ def on_start(body: dict[str, Any], client: WebClient, context: BoltContext) -> N
         if settlements.active_for(session, dispute.id) is not None:
             raise NotAllowed(f"{dispute.reference} is already settling its amount privately: see its thread.")
     names = card_names(deps.directory, dispute)
-    view = ask_modal(dispute, SettleAskMeta(d=dispute.id), names.org(Side.PROVIDER), names.org(Side.CLIENT))
-    if isinstance(body.get("view"), dict):  # from inside the proposal form
+    form = body.get("view") if isinstance(body.get("view"), dict) else None
+    terms = None
+    if form is not None:  # from inside the proposal form: its words so far go with the amount
+        typed = read_values(((form.get("state") or {}).get("values")) or {}, 1)
+        terms = (typed.summary, typed.details, typed.remedy)
+    view = ask_modal(
+        dispute, SettleAskMeta(d=dispute.id), names.org(Side.PROVIDER), names.org(Side.CLIENT), terms
+    )
+    if form is not None:
         client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -76,10 +86,22 @@ def check_ask(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         amount = parse_amount(raw)
     except ValueError as error:
         errors[ids.B_ST_AMOUNT] = str(error) + "."
+    terms = None
+    if ids.B_ST_SUMMARY in values:  # asked from the proposal form
+        summary = state.line(values, ids.B_ST_SUMMARY, ids.A_ST_SUMMARY)
+        details = state.text(values, ids.B_ST_DETAILS, ids.A_ST_DETAILS)
+        remedy = state.selected(values, ids.B_ST_REMEDY, ids.A_ST_REMEDY)
+        required_text(errors, ids.B_ST_SUMMARY, summary, SUMMARY_MAX, "Sum the proposal up in one line.")
+        required_text(
+            errors, ids.B_ST_DETAILS, details, DETAILS_MAX, "Describe the proposal in a few sentences."
+        )
+        if remedy not in REMEDIES:
+            errors[ids.B_ST_REMEDY] = "Choose the kind of remedy."
+        terms = Terms(summary, details, remedy or "other")
     if errors or meta is None or amount is None:
         ack(response_action="errors", errors=errors)
         return
-    context["form"] = {"d": meta.d, "payer": payer, "currency": currency, "amount": amount}
+    context["form"] = {"d": meta.d, "payer": payer, "currency": currency, "amount": amount, "terms": terms}
     ack()
 
 
@@ -98,6 +120,7 @@ def on_ask(client: WebClient, context: BoltContext) -> None:
             days=policy.settle_days,
             step=Decimal(policy.settle_step) if policy.settle_step else None,
             tell_bands=policy.settle_bands,
+            terms=form.get("terms"),
         )
         work.say(MessageKind.SETTLEMENT, settlement=found.id)
 
@@ -225,13 +248,15 @@ def _agree(
     if author is None or accepter is None:
         raise RoundOver("An approver who sealed a limit is no longer in the dispute.")
     money = format_amount(amount, found.currency) or f"{amount} {found.currency}"
-    draft = ProposalDraft(
-        summary=f"{orgs[found.payer_side]} pays {orgs[found.receiver_side]} {money}",
-        details=(
-            "Settled privately: each side's approver entered a limit that nobody else saw, the two "
-            "overlapped, and this is halfway between them, rounded."
-        ),
-        remedy="refund" if found.payer_side == Side.PROVIDER else "other",
+    how = (
+        f"{orgs[found.payer_side]} pays {orgs[found.receiver_side]} {money}, settled privately: each "
+        "side's approver entered a limit that nobody else saw, the two overlapped, and this is "
+        "halfway between them, rounded."
+    )
+    draft = ProposalDraft(  # with the words of the proposal it was asked from, if it was
+        summary=found.terms_summary or f"{orgs[found.payer_side]} pays {orgs[found.receiver_side]} {money}",
+        details=f"{found.terms_details}\n\n{how}" if found.terms_details else how,
+        remedy=found.terms_remedy or ("refund" if found.payer_side == Side.PROVIDER else "other"),
         amount=amount,
         currency=found.currency,
     )
