@@ -30,6 +30,7 @@ from bot.records.bundle import check_bundle, is_bundle, read_bundle
 from bot.records.export import FORMAT as EXPORT_FORMAT
 from bot.records.verify_agreement import TEAM, NotARecord, check, read_record
 from bot.records.verify_export import check_export
+from bot.services import settlements
 from bot.services.disputes import NotFound, get_by_reference
 from bot.services.trail import walk
 from bot.terminal import one_line, quoted
@@ -130,9 +131,19 @@ def _verify_audit(db: Database, reference: str, team: str | None) -> int:
             )
         where = f"{dispute.reference} of {dispute.team_id}" if dispute else "every chain"
         if result.first_break is None:
+            changed = settlements.unsealed(session, dispute_id=dispute.id if dispute else None)
+            if changed is not None:
+                owner = session.get(Dispute, changed.settlement.dispute_id)
+                return _say(
+                    f"A sealed limit of {owner.reference if owner else 'a dispute'} (round "
+                    f"{changed.round}) does not match its fingerprint in the audit trail: it was "
+                    "changed after it was sealed.",
+                    1,
+                )
             return _say(
                 f"The audit trail is intact: {result.events} events in "
-                f"{result.chains} chain{'' if result.chains == 1 else 's'} ({where}).",
+                f"{result.chains} chain{'' if result.chains == 1 else 's'} ({where}), and every "
+                "sealed limit matches its fingerprint.",
                 0,
             )
         event = result.first_break.event

@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +33,17 @@ from bot.services.errors import DomainError, IllegalTransition, NotAllowed
 from bot.services.parties import require_side
 from bot.services.people import Person
 from bot.services.vocabulary import CURRENCIES, MAX_AMOUNT
-from models import Agreement, Dispute, Party, SealedOffer, Settlement, SettlementStatus, Side, utcnow
+from models import (
+    Agreement,
+    AuditEvent,
+    Dispute,
+    Party,
+    SealedOffer,
+    Settlement,
+    SettlementStatus,
+    Side,
+    utcnow,
+)
 
 ACTIVE = (SettlementStatus.ASKED, SettlementStatus.OPEN)
 MAX_ROUNDS = 3
@@ -399,3 +410,22 @@ def _audit(
         payer=settlement.payer_side,
         **payload,
     )
+
+
+def unsealed(session: Session, *, dispute_id: int | None = None) -> SealedOffer | None:
+    """The first sealed offer whose limit no longer matches the commitment the audit trail holds
+    for it (changed after it was sealed), or None when every one does (`parley verify --audit`)."""
+    offers = select(SealedOffer).join(Settlement).order_by(SealedOffer.id)
+    events = select(AuditEvent.payload).where(AuditEvent.kind == "settlement.offer_sealed")
+    if dispute_id is not None:
+        offers = offers.where(Settlement.dispute_id == dispute_id)
+        events = events.where(AuditEvent.dispute_id == dispute_id)
+    held: set[tuple[Any, Any, Any]] = set()
+    for row in session.execute(events):
+        payload: dict[str, Any] = row[0] or {}
+        held.add((payload.get("settlement"), payload.get("round"), payload.get("commitment")))
+    for sealed in session.scalars(offers):
+        again = commitment(sealed.settlement_id, sealed.round, sealed.side, sealed.limit_amount, sealed.salt)
+        if again != sealed.commitment or (sealed.settlement_id, sealed.round, again) not in held:
+            return sealed
+    return None

@@ -240,3 +240,21 @@ def test_an_unanswered_ask_ends_in_time_and_a_settled_one_is_never_ended(db):
     with db.transaction() as s:
         ended = settlements.expire(s, now=utcnow() + timedelta(days=10))
         assert [f.id for f in ended] == [asked.id]  # the settled one stays settled
+
+
+def test_parley_verify_finds_a_limit_changed_after_it_was_sealed(db, database_url):
+    from tests.integration.test_audit_chain import parley
+
+    def verify_audit(url):
+        return parley(url, "verify", "--audit")
+
+    dispute_id, settlement_id = joined(db)
+    offer(db, dispute_id, settlement_id, STUDIO, "600")
+    ok = verify_audit(database_url)
+    assert ok.returncode == 0 and "every sealed limit matches its fingerprint" in ok.stdout, ok.stderr
+    with db.transaction() as s:
+        s.get(Settlement, settlement_id).offers[0].limit_amount = Decimal("650")  # by hand, afterwards
+    changed = verify_audit(database_url)
+    assert changed.returncode == 1
+    assert "A sealed limit of D-1 (round 1) does not match its fingerprint" in changed.stdout + changed.stderr
+    assert "650" not in changed.stdout + changed.stderr and "600" not in changed.stdout + changed.stderr
