@@ -8,6 +8,7 @@ from waitress.server import create_server
 
 from bot.application import Parley
 from bot.http.app import waitress_options
+from tests.support.waiting import eventually
 
 
 class AppServer:
@@ -33,6 +34,16 @@ class AppServer:
 
     def start(self) -> AppServer:
         self._thread.start()
+        # waitress counts each request thread it starts as busy until that thread first waits for
+        # work: a request sent before then is queued, and waitress warns "Task queue depth is 1"
+        # (which tests that want no warning at all would see). Serve once every thread is idle.
+        dispatcher = self._server.task_dispatcher
+
+        def idle() -> bool:
+            with dispatcher.lock:
+                return dispatcher.active_count == 0
+
+        eventually(idle, timeout=10, what="waitress's request threads to be ready")
         return self
 
     def stop(self) -> None:
