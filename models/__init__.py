@@ -5,6 +5,7 @@ from models import installations as installations
 from models.agreement import ActionItem, Agreement, AgreementStatus, Approval
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
+from models.calendar import OrgCalendar, Turn
 from models.channel import ChannelProvider
 from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
@@ -41,6 +42,7 @@ __all__ = [
     "LessonLearned",
     "MediatorRequest",
     "MediatorRequestStatus",
+    "OrgCalendar",
     "OutboxMessage",
     "OutboxStatus",
     "UNDELIVERED",
@@ -54,6 +56,7 @@ __all__ = [
     "Settlement",
     "SettlementStatus",
     "Side",
+    "Turn",
     "UTCDateTime",
     "Workspace",
     "utcnow",

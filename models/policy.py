@@ -22,13 +22,16 @@ class Policy(Base):
     seal_perspectives: Mapped[bool | None] = mapped_column(Boolean)
     approvals_required: Mapped[str | None] = mapped_column(String(16))  # one_per_side | everyone
     checkin_days: Mapped[str | None] = mapped_column(String(64))  # e.g. "7,30"
-    perspective_nudge_days: Mapped[int | None] = mapped_column(Integer)  # business days
-    agreement_nudge_days: Mapped[int | None] = mapped_column(Integer)  # calendar days
+    perspective_nudge_days: Mapped[int | None] = mapped_column(Integer)  # working days
+    agreement_nudge_days: Mapped[int | None] = mapped_column(Integer)  # working days of turns
     escalation_channel: Mapped[str | None] = mapped_column(String(32))
     mediators: Mapped[str | None] = mapped_column(String(600))  # "U1,U2": people who mediate
     settle_rounds: Mapped[int | None] = mapped_column(Integer)  # settling privately: at most
     settle_days: Mapped[int | None] = mapped_column(Integer)  # … business days once joined
     settle_bands: Mapped[bool | None] = mapped_column(Boolean)  # … tell how far apart, broadly
     settle_step: Mapped[str | None] = mapped_column(String(16))  # … round to this ("50"), or cents
+    answer_nudge_days: Mapped[int | None] = mapped_column(Integer)  # working days to answer a proposal
+    approve_nudge_days: Mapped[int | None] = mapped_column(Integer)  # … to approve an agreement
+    language: Mapped[str | None] = mapped_column(String(8))  # what Parley posts in the channel
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
