@@ -17,13 +17,15 @@ from bot.blocks.text import (
     section,
     truncate,
 )
+from bot.i18n import N_, _
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from models import ActionItem, Dispute, Side
 
+# Marked for the catalog only: shown through _() (answered_line).
 ANSWER_WORDS = {
-    "done": ":white_check_mark: Done",
-    "partly": ":large_orange_circle: Partly done",
-    "not_yet": ":hourglass_flowing_sand: Not done yet",
+    "done": N_(":white_check_mark: Done"),
+    "partly": N_(":large_orange_circle: Partly done"),
+    "not_yet": N_(":hourglass_flowing_sand: Not done yet"),
 }
 
 
@@ -46,8 +48,11 @@ def checkin_message(
     blocks: list[dict[str, Any]] = [
         section(
             md(
-                ":alarm_clock: *Check-in on {ref}* · {title}\n{people}, a quick check on what you "
-                "agreed: either side can answer.",
+                # Translators: {people} are the mentions of everyone asked.
+                _(
+                    ":alarm_clock: *Check-in on {ref}* · {title}\n{people}, a quick check on what you "
+                    "agreed: either side can answer."
+                ),
                 ref=dispute.reference,
                 title=truncate(dispute.title, 150),
                 people=people,
@@ -58,7 +63,7 @@ def checkin_message(
         blocks.append(
             section(
                 md(
-                    "*Was “{what}” done?*\nOwner {owner} · due {due}",
+                    _("*Was “{what}” done?*\nOwner {owner} · due {due}"),
                     what=item.text,
                     owner=mention(item.owner_user),
                     due=_due(item),
@@ -74,27 +79,35 @@ def checkin_message(
                 "type": "actions",
                 "block_id": f"checkin_{checkin_id}_{item.id}",
                 "elements": [
-                    button("Yes, done", ids.CHECKIN_DONE, value, style="primary"),
-                    button("Partly", ids.CHECKIN_PARTLY, value),
-                    button("Not yet", ids.CHECKIN_NOT_YET, value),
+                    button(_("Yes, done"), ids.CHECKIN_DONE, value, style="primary"),
+                    button(_("Partly"), ids.CHECKIN_PARTLY, value),
+                    button(_("Not yet"), ids.CHECKIN_NOT_YET, value),
                 ],
             }
         )
-    names = Mrkdwn("; ").join(md("“{what}”", what=truncate(i.text, 80)) for i in items)
+    # Translators: an action item's text in quotation marks (use your language's own).
+    names = Mrkdwn("; ").join(md(_("“{what}”"), what=truncate(i.text, 80)) for i in items)
     return md(
-        "Check-in on {ref}: was {names} done? {people}", ref=dispute.reference, names=names, people=people
+        # Translators: {names} are quoted action items, separated by semicolons; {people} mentions.
+        _("Check-in on {ref}: was {names} done? {people}"),
+        ref=dispute.reference,
+        names=names,
+        people=people,
     ), blocks
 
 
 def answered_line(answer: str, who: str) -> Mrkdwn:
     """What a check-in shows under an item once someone answered it."""
-    return md("{answer}, says {who}", answer=ANSWER_WORDS[answer], who=who)
+    # Translators: {answer} is ":white_check_mark: Done", "… Partly done" or "… Not done yet".
+    return md(_("{answer}, says {who}"), answer=_(ANSWER_WORDS[answer]), who=who)
 
 
 def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     text = md(
-        "{who} says “{what}” is not done yet. What would help: a new date, reopening the "
-        "dispute, or a neutral mediator?",
+        _(
+            "{who} says “{what}” is not done yet. What would help: a new date, reopening the "
+            "dispute, or a neutral mediator?"
+        ),
         who=who,
         what=item.text,
     )
@@ -105,9 +118,9 @@ def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[Mrkdw
             "type": "actions",
             "block_id": f"not_yet_{item.id}",
             "elements": [
-                button("Set a new date", ids.NEW_DATE, value, style="primary"),
-                button("Reopen the dispute", ids.REOPEN, value),
-                button("Ask for a mediator", ids.REQUEST_MEDIATOR, value),
+                button(_("Set a new date"), ids.NEW_DATE, value, style="primary"),
+                button(_("Reopen the dispute"), ids.REOPEN, value),
+                button(_("Ask for a mediator"), ids.REQUEST_MEDIATOR, value),
             ],
         },
     ]
@@ -115,7 +128,7 @@ def not_yet_options(dispute: Dispute, item: ActionItem, who: str) -> tuple[Mrkdw
 
 def all_done(dispute: Dispute, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     text = md(
-        "Every action item of {ref} is marked done. {who}, is the dispute resolved for you?",
+        _("Every action item of {ref} is marked done. {who}, is the dispute resolved for you?"),
         ref=dispute.reference,
         who=mentions(client_users),
     )
@@ -126,8 +139,8 @@ def all_done(dispute: Dispute, client_users: list[str]) -> tuple[Mrkdwn, list[di
             "type": "actions",
             "block_id": "confirm_resolved",
             "elements": [
-                button("Yes, it's resolved", ids.CONFIRM_RESOLVED, value, style="primary"),
-                button("Not yet", ids.NOT_RESOLVED, value),
+                button(_("Yes, it's resolved"), ids.CONFIRM_RESOLVED, value, style="primary"),
+                button(_("Not yet"), ids.NOT_RESOLVED, value),
             ],
         },
     ]
@@ -136,7 +149,7 @@ def all_done(dispute: Dispute, client_users: list[str]) -> tuple[Mrkdwn, list[di
 def resolved(dispute: Dispute, who: str, client_users: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """(The audit trail's head at this moment goes in the message's metadata, not its words.)"""
     text = md(
-        ":tada: {who} confirmed that {ref} is resolved. Thank you both for working it through.",
+        _(":tada: {who} confirmed that {ref} is resolved. Thank you both for working it through."),
         who=who,
         ref=dispute.reference,
     )
@@ -144,14 +157,14 @@ def resolved(dispute: Dispute, who: str, client_users: list[str]) -> tuple[Mrkdw
         section(text),
         section(
             md(
-                "{who}, how did this go for you? Your rating helps the team improve.",
+                _("{who}, how did this go for you? Your rating helps the team improve."),
                 who=mentions(client_users),
             )
         ),
         {
             "type": "actions",
             "block_id": "feedback",
-            "elements": [button("Give feedback", ids.GIVE_FEEDBACK, DisputeButton(d=dispute.id).encode())],
+            "elements": [button(_("Give feedback"), ids.GIVE_FEEDBACK, DisputeButton(d=dispute.id).encode())],
         },
     ]
 
@@ -160,49 +173,58 @@ def new_date_modal(dispute: Dispute, item: ActionItem) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": ids.NEW_DATE_MODAL,
-        "title": plain("Set a new date"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        # Translators: a modal's title; Slack allows at most 24 characters.
+        "title": plain(_("Set a new date")),
+        # Translators: a modal's submit button; Slack allows at most 24 characters.
+        "submit": plain(_("Save")),
+        "close": plain(_("Cancel")),
         "private_metadata": ItemMeta(d=dispute.id, i=item.id).encode(),
         "blocks": [
             section(
                 md(
-                    "*{what}* · {ref}\nIt was due {due}. Parley will check in again on the new date.",
+                    _("*{what}* · {ref}\nIt was due {due}. Parley will check in again on the new date."),
                     what=truncate(item.text, 200),
                     ref=dispute.reference,
                     due=_due(item),
                 )
             ),
-            input_block(ids.B_NEW_DATE, "New due date", date_picker(ids.A_NEW_DATE)),
+            input_block(ids.B_NEW_DATE, _("New due date"), date_picker(ids.A_NEW_DATE)),
         ],
     }
 
 
 def feedback_modal(dispute: Dispute) -> dict[str, Any]:
     ratings = {
-        "5": "5 · Very well",
-        "4": "4 · Well",
-        "3": "3 · Okay",
-        "2": "2 · Poorly",
-        "1": "1 · Very poorly",
+        "5": _("5 · Very well"),
+        "4": _("4 · Well"),
+        "3": _("3 · Okay"),
+        "2": _("2 · Poorly"),
+        "1": _("1 · Very poorly"),
     }
     return {
         "type": "modal",
         "callback_id": ids.FEEDBACK_MODAL,
-        "title": plain("Your feedback"),
-        "submit": plain("Send"),
-        "close": plain("Cancel"),
+        # Translators: a modal's title; Slack allows at most 24 characters.
+        "title": plain(_("Your feedback")),
+        # Translators: a modal's submit button; Slack allows at most 24 characters.
+        "submit": plain(_("Send")),
+        "close": plain(_("Cancel")),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
             section(
-                md("How was {ref} handled? Only the team that handled it sees this.", ref=dispute.reference)
+                md(
+                    _("How was {ref} handled? Only the team that handled it sees this."),
+                    ref=dispute.reference,
+                )
             ),
             input_block(
-                ids.B_RATING, "Rating", static_select(ids.A_RATING, ratings, placeholder="Choose 1 to 5")
+                ids.B_RATING,
+                _("Rating"),
+                static_select(ids.A_RATING, ratings, placeholder=_("Choose 1 to 5")),
             ),
             input_block(
                 ids.B_COMMENT,
-                "Anything to add?",
+                _("Anything to add?"),
                 text_input(ids.A_COMMENT, max_length=1000, multiline=True),
                 optional=True,
             ),
@@ -212,7 +234,7 @@ def feedback_modal(dispute: Dispute) -> dict[str, Any]:
 
 def new_date_set(dispute: Dispute, who: str, item: ActionItem, when: Any) -> Mrkdwn:
     return md(
-        "{who} set a new date for “{what}”: {when}. Parley will check in then.",
+        _("{who} set a new date for “{what}”: {when}. Parley will check in then."),
         who=who,
         what=item.text,
         when=f"{when.day} {when:%b %Y}",
@@ -221,8 +243,10 @@ def new_date_set(dispute: Dispute, who: str, item: ActionItem, when: Any) -> Mrk
 
 def reopened(dispute: Dispute, who: str) -> Mrkdwn:
     return md(
-        "{who} reopened {ref}. The agreement stays on record; a new proposal or a new "
-        "agreement can now follow.",
+        _(
+            "{who} reopened {ref}. The agreement stays on record; a new proposal or a new "
+            "agreement can now follow."
+        ),
         who=who,
         ref=dispute.reference,
     )
@@ -230,35 +254,36 @@ def reopened(dispute: Dispute, who: str) -> Mrkdwn:
 
 def ask_again_next_time() -> str:
     """The private answer to "Partly"."""
-    return "Thanks. Parley will ask again at the next check-in."
+    return _("Thanks. Parley will ask again at the next check-in.")
 
 
 def not_resolved_yet() -> str:
     """The private answer to "Not yet" on "is the dispute resolved for you?"."""
-    return (
+    # Translators: *Ask for a mediator* and *Reopen the dispute* are buttons: use their labels.
+    return _(
         "Thanks for saying so. Tell the other side in this thread what is still missing; if "
         "you are stuck, *Ask for a mediator* or *Reopen the dispute* are on the last check-in."
     )
 
 
 def feedback_from_client_only() -> str:
-    return "Feedback is asked of the client's people. Thank you all the same."
+    return _("Feedback is asked of the client's people. Thank you all the same.")
 
 
 def feedback_thanks(fresh: bool) -> str:
     """`fresh`: this was the person's first feedback on the dispute (only the first counts)."""
     if fresh:
-        return "Thank you for your feedback."
-    return "You had already given feedback on this dispute; the first one counts."
+        return _("Thank you for your feedback.")
+    return _("You had already given feedback on this dispute; the first one counts.")
 
 
 def choose_a_rating() -> str:
-    return "Choose a rating from 1 to 5."
+    return _("Choose a rating from 1 to 5.")
 
 
 def pick_a_date() -> str:
-    return "Pick a date."
+    return _("Pick a date.")
 
 
 def date_in_the_past() -> str:
-    return "The new date is in the past; pick today or later."
+    return _("The new date is in the past; pick today or later.")

@@ -18,24 +18,47 @@ from bot.blocks.text import (
     section,
     truncate,
 )
+from bot.i18n import N_, _, pgettext
 from bot.payloads import DisputeButton
 from bot.services.vocabulary import ROOT_CAUSES
 from models import Dispute, LessonLearned
 
+# Marked for the catalog only: shown through _() (close_modal).
 WHAT_HAPPENS = {
-    "withdrawn": "You opened this dispute, so this withdraws it. Both sides will see your reason.",
-    "closed": "This closes the dispute for both sides. Both sides will see your reason.",
-    "request": "This proposes closing the dispute; it closes when the other side agrees.",
+    "withdrawn": N_("You opened this dispute, so this withdraws it. Both sides will see your reason."),
+    "closed": N_("This closes the dispute for both sides. Both sides will see your reason."),
+    "request": N_("This proposes closing the dispute; it closes when the other side agrees."),
 }
+
+
+def _root_cause(key: str) -> str:
+    """A root cause's words (bot.services.vocabulary.ROOT_CAUSES) in the language in use."""
+    label = ROOT_CAUSES.get(key)
+    return _(label) if label else key
 
 
 def close_modal(dispute: Dispute, how: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": ids.CLOSE_MODAL,
-        "title": plain("Withdraw" if how == "withdrawn" else "Close the dispute"),
-        "submit": plain("Withdraw" if how == "withdrawn" else "Close" if how == "closed" else "Propose"),
-        "close": plain("Cancel"),
+        "title": plain(
+            # Translators: a modal's title; Slack allows at most 24 characters.
+            _("Withdraw")
+            if how == "withdrawn"
+            # Translators: a modal's title; Slack allows at most 24 characters.
+            else _("Close the dispute")
+        ),
+        "submit": plain(
+            # Translators: a modal's submit button; Slack allows at most 24 characters.
+            _("Withdraw")
+            if how == "withdrawn"
+            # Translators: the button that closes a dispute; Slack allows at most 24 characters.
+            else pgettext("close a dispute", "Close")
+            if how == "closed"
+            # Translators: the button that proposes closing a dispute; at most 24 characters.
+            else _("Propose")
+        ),
+        "close": plain(_("Cancel")),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
             section(
@@ -43,11 +66,11 @@ def close_modal(dispute: Dispute, how: str) -> dict[str, Any]:
                     "*{ref} · {title}*\n{what}",
                     ref=dispute.reference,
                     title=truncate(dispute.title, 200),
-                    what=WHAT_HAPPENS[how],
+                    what=_(WHAT_HAPPENS[how]),
                 )
             ),
             input_block(
-                ids.B_CLOSE_REASON, "Why?", text_input(ids.A_CLOSE_REASON, max_length=1000, multiline=True)
+                ids.B_CLOSE_REASON, _("Why?"), text_input(ids.A_CLOSE_REASON, max_length=1000, multiline=True)
             ),
         ],
     }
@@ -56,27 +79,31 @@ def close_modal(dispute: Dispute, how: str) -> dict[str, Any]:
 def ended_text(dispute: Dispute, who: str, how: str) -> Mrkdwn:
     reason = md("\n{why}", why=quoted(truncate(dispute.ended_reason, 1000))) if dispute.ended_reason else ""
     if how == "withdrawn":
-        return md(":lock: {who} withdrew {ref}.{reason}", who=who, ref=dispute.reference, reason=reason)
-    return md(
-        ":lock: {ref} is closed ({who} closed it).{reason}", ref=dispute.reference, who=who, reason=reason
-    )
+        return md(_(":lock: {who} withdrew {ref}."), who=who, ref=dispute.reference) + reason
+    return md(_(":lock: {ref} is closed ({who} closed it)."), ref=dispute.reference, who=who) + reason
 
 
-def close_requested(dispute: Dispute, who: str, reason: str, waiting: str = "the other side") -> Mrkdwn:
-    """`waiting`: the side whose agreement would close it ("Studio's side")."""
+def close_requested(dispute: Dispute, who: str, reason: str, waiting: str | None = None) -> Mrkdwn:
+    """`waiting`: the side whose agreement would close it ("Studio's side"; "the other side" when
+    not given)."""
     return md(
-        "{who} proposes closing {ref}:\n{why}\nIf {waiting} agrees, they can use *Close "
-        "or withdraw* on the card.",
+        # Translators: {waiting} is "Studio's side" or "the other side"; *Close or withdraw* is a
+        # button on the dispute's card: use its label.
+        _(
+            "{who} proposes closing {ref}:\n{why}\nIf {waiting} agrees, they can use *Close "
+            "or withdraw* on the card."
+        ),
         who=who,
         ref=dispute.reference,
         why=quoted(truncate(reason, 1000)),
-        waiting=waiting,
+        # Translators: fills {waiting} in "If {waiting} agrees, they can use *Close or withdraw*".
+        waiting=waiting if waiting is not None else _("the other side"),
     )
 
 
 def lessons_request(dispute: Dispute) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     text = md(
-        "{ref} ({title}) has ended. What should the team take from it? This stays inside your team.",
+        _("{ref} ({title}) has ended. What should the team take from it? This stays inside your team."),
         ref=dispute.reference,
         title=truncate(dispute.title, 150),
     )
@@ -87,7 +114,7 @@ def lessons_request(dispute: Dispute) -> tuple[Mrkdwn, list[dict[str, Any]]]:
             "block_id": "lessons",
             "elements": [
                 button(
-                    "Record lessons learned",
+                    _("Record lessons learned"),
                     ids.RECORD_LESSONS,
                     DisputeButton(d=dispute.id).encode(),
                     style="primary",
@@ -101,54 +128,72 @@ def lessons_modal(dispute: Dispute) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": ids.LESSONS_MODAL,
-        "title": plain("Lessons learned"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        # Translators: a modal's title; Slack allows at most 24 characters.
+        "title": plain(_("Lessons learned")),
+        # Translators: a modal's submit button; Slack allows at most 24 characters.
+        "submit": plain(_("Save")),
+        "close": plain(_("Cancel")),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": [
-            context("Internal: only your team sees this, never the client."),
+            context(_("Internal: only your team sees this, never the client.")),
             input_block(
                 ids.B_ROOT_CAUSE,
-                "Root cause",
-                static_select(ids.A_ROOT_CAUSE, ROOT_CAUSES, placeholder="Choose one"),
+                _("Root cause"),
+                static_select(
+                    ids.A_ROOT_CAUSE, {k: _root_cause(k) for k in ROOT_CAUSES}, placeholder=_("Choose one")
+                ),
             ),
             input_block(
-                ids.B_CHANGE, "What should change?", text_input(ids.A_CHANGE, max_length=2000, multiline=True)
+                ids.B_CHANGE,
+                _("What should change?"),
+                text_input(ids.A_CHANGE, max_length=2000, multiline=True),
             ),
-            input_block(ids.B_LESSON_OWNER, "Owner", user_select(ids.A_LESSON_OWNER), optional=True),
+            input_block(ids.B_LESSON_OWNER, _("Owner"), user_select(ids.A_LESSON_OWNER), optional=True),
         ],
     }
 
 
 def lessons_posted(dispute: Dispute, lesson: LessonLearned) -> Mrkdwn:
-    owner = md(" · owner {who}", who=mention(lesson.owner_user)) if lesson.owner_user else ""
+    cause = _root_cause(lesson.root_cause)
+    what = quoted(truncate(lesson.what_to_change, 2000))
+    if lesson.owner_user:
+        return md(
+            # Translators: {cause} is the root cause chosen, such as "Communication".
+            _(":memo: Lessons learned from {ref} ({cause} · owner {who}):\n{what}"),
+            ref=dispute.reference,
+            cause=cause,
+            who=mention(lesson.owner_user),
+            what=what,
+        )
     return md(
-        ":memo: Lessons learned from {ref} ({cause}{owner}):\n{what}",
+        # Translators: {cause} is the root cause chosen, such as "Communication".
+        _(":memo: Lessons learned from {ref} ({cause}):\n{what}"),
         ref=dispute.reference,
-        cause=ROOT_CAUSES.get(lesson.root_cause, lesson.root_cause),
-        owner=owner,
-        what=quoted(truncate(lesson.what_to_change, 2000)),
+        cause=cause,
+        what=what,
     )
 
 
 def lessons_saved(channel_id: str | None, text: Mrkdwn) -> Mrkdwn:
     """The private thank-you after lessons learned: where they went, or the text itself."""
     if channel_id:
-        return md("Thank you. The lessons learned are posted in {channel}.", channel=channel_link(channel_id))
-    return md("Thank you, recorded.\n{text}", text=text)
+        return md(
+            _("Thank you. The lessons learned are posted in {channel}."), channel=channel_link(channel_id)
+        )
+    return md(_("Thank you, recorded.\n{text}"), text=text)
 
 
 def owner_from_your_team() -> str:
-    return "Choose someone from your own team: lessons learned stay inside it."
+    return _("Choose someone from your own team: lessons learned stay inside it.")
 
 
 def say_why() -> str:
-    return "Say why, in a sentence."
+    return _("Say why, in a sentence.")
 
 
 def choose_a_root_cause() -> str:
-    return "Choose the root cause that fits best."
+    return _("Choose the root cause that fits best.")
 
 
 def say_what_should_change() -> str:
-    return "Say what should change (up to 2,000 characters)."
+    return _("Say what should change (up to 2,000 characters).")

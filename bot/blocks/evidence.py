@@ -9,6 +9,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import input_block, option, text_input
 from bot.blocks.text import Mrkdwn, context, inline, link, md, plain, quoted, section, slack_date, truncate
+from bot.i18n import N_, _, ngettext
 from bot.payloads import EvidenceMeta, MessageEvidenceMeta
 from models import Dispute, EvidenceItem, EvidenceKind, EvidenceStatus
 
@@ -16,8 +17,11 @@ NOTE_MAX = 300
 LINK_MAX = 500
 SHOWN_MAX = 40  # items listed in the thread (Block Kit's 50 blocks); the export has them all
 
-MISSING = "Attach a file, or paste a link to a Slack message."
-NOT_A_LINK = "Paste a Slack message link (in Slack: the message's menu, then Copy link)."
+# The evidence form's errors. Marked for the catalog only: whoever shows them passes them through
+# _() (bot/slack/listeners/evidence.py).
+MISSING = N_("Attach a file, or paste a link to a Slack message.")
+# Translators: "Copy link" is Slack's own menu item: use the words Slack shows in your language.
+NOT_A_LINK = N_("Paste a Slack message link (in Slack: the message's menu, then Copy link).")
 
 
 def file_input(action_id: str, max_files: int) -> dict[str, Any]:
@@ -27,37 +31,57 @@ def file_input(action_id: str, max_files: int) -> dict[str, Any]:
 def files_block(
     block_id: str, action_id: str, max_files: int, max_mb: int, *, sealed: bool
 ) -> dict[str, Any]:
-    hint = f"Up to {max_files} files, {max_mb} MB each. Parley keeps its own copy."
     if sealed:
-        hint += " They stay sealed with your side until the other side has shared theirs."
+        hint = ngettext(
+            "Up to {max_files} file, {max_mb} MB each. Parley keeps its own copy. They stay sealed "
+            "with your side until the other side has shared theirs.",
+            "Up to {max_files} files, {max_mb} MB each. Parley keeps its own copy. They stay sealed "
+            "with your side until the other side has shared theirs.",
+            max_files,
+        )
+    else:
+        hint = ngettext(
+            "Up to {max_files} file, {max_mb} MB each. Parley keeps its own copy.",
+            "Up to {max_files} files, {max_mb} MB each. Parley keeps its own copy.",
+            max_files,
+        )
     return input_block(
-        block_id, "Files that show it", file_input(action_id, max_files), optional=True, hint=hint
+        block_id,
+        _("Files that show it"),
+        file_input(action_id, max_files),
+        optional=True,
+        hint=hint.format(max_files=max_files, max_mb=max_mb),
     )
 
 
 def evidence_modal(dispute: Dispute, meta: EvidenceMeta, *, max_files: int, max_mb: int) -> dict[str, Any]:
     intro = md(
-        "*{ref} · {title}*\nBoth sides will see what you add, in the dispute thread. Parley keeps "
-        "its own copy, so the record stands even if the original is later edited or deleted.",
+        _(
+            "*{ref} · {title}*\nBoth sides will see what you add, in the dispute thread. Parley keeps "
+            "its own copy, so the record stands even if the original is later edited or deleted."
+        ),
         ref=dispute.reference,
         title=truncate(dispute.title, 200),
     )
     return {
         "type": "modal",
         "callback_id": ids.EVIDENCE_MODAL,
-        "title": plain("Add evidence"),
-        "submit": plain("Add"),
-        "close": plain("Cancel"),
+        # Translators: a modal's title; Slack allows at most 24 characters.
+        "title": plain(_("Add evidence")),
+        # Translators: a modal's submit button; Slack allows at most 24 characters.
+        "submit": plain(_("Add")),
+        "close": plain(_("Cancel")),
         "private_metadata": meta.encode(),
         "blocks": [
             section(intro),
             files_block(ids.B_EV_FILES, ids.A_EV_FILES, max_files, max_mb, sealed=False),
             input_block(
                 ids.B_EV_LINK,
-                "Or a link to a Slack message",
+                _("Or a link to a Slack message"),
                 text_input(ids.A_EV_LINK, max_length=LINK_MAX, placeholder="https://…slack.com/archives/…"),
                 optional=True,
-                hint="In Slack: the message's menu (⋮), then Copy link.",
+                # Translators: "Copy link" is Slack's own menu item: use the words Slack shows.
+                hint=_("In Slack: the message's menu (⋮), then Copy link."),
             ),
             _note_block(),
         ],
@@ -67,8 +91,8 @@ def evidence_modal(dispute: Dispute, meta: EvidenceMeta, *, max_files: int, max_
 def _note_block() -> dict[str, Any]:
     return input_block(
         ids.B_EV_NOTE,
-        "What does it show?",
-        text_input(ids.A_EV_NOTE, max_length=NOTE_MAX, placeholder="The brief as approved on 3 March"),
+        _("What does it show?"),
+        text_input(ids.A_EV_NOTE, max_length=NOTE_MAX, placeholder=_("The brief as approved on 3 March")),
         optional=True,
     )
 
@@ -76,10 +100,10 @@ def _note_block() -> dict[str, Any]:
 def message_modal(meta: MessageEvidenceMeta, disputes: list[Dispute], preview: str) -> dict[str, Any]:
     """The message shortcut's form: which of the channel's open disputes, and a note."""
     blocks: list[dict[str, Any]] = [
-        section(md("*The message*\n{text}", text=quoted(preview or "(no text)", 500))),
+        section(md(_("*The message*\n{text}"), text=quoted(preview or _("(no text)"), 500))),
         input_block(
             ids.B_EV_DISPUTE,
-            "Add it to",
+            _("Add it to"),
             {
                 "type": "static_select",
                 "action_id": ids.A_EV_DISPUTE,
@@ -97,16 +121,20 @@ def message_modal(meta: MessageEvidenceMeta, disputes: list[Dispute], preview: s
         ),
         _note_block(),
         context(
-            "Parley keeps the message as it reads now, with its author, time and files, so the "
-            "record stands even if it is later edited or deleted. Both sides will see it."
+            _(
+                "Parley keeps the message as it reads now, with its author, time and files, so the "
+                "record stands even if it is later edited or deleted. Both sides will see it."
+            )
         ),
     ]
     return {
         "type": "modal",
         "callback_id": ids.MESSAGE_EVIDENCE_MODAL,
-        "title": plain("Add to a dispute"),
-        "submit": plain("Add"),
-        "close": plain("Cancel"),
+        # Translators: a modal's title; Slack allows at most 24 characters.
+        "title": plain(_("Add to a dispute")),
+        # Translators: a modal's submit button; Slack allows at most 24 characters.
+        "submit": plain(_("Add")),
+        "close": plain(_("Cancel")),
         "private_metadata": meta.encode(),
         "blocks": blocks,
     }
@@ -115,13 +143,17 @@ def message_modal(meta: MessageEvidenceMeta, disputes: list[Dispute], preview: s
 def no_dispute_modal() -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": plain("Add to a dispute"),
-        "close": plain("Close"),
+        # Translators: a modal's title; Slack allows at most 24 characters.
+        "title": plain(_("Add to a dispute")),
+        # Translators: the button that closes a form; Slack allows at most 24 characters.
+        "close": plain(_("Close")),
         "blocks": [
             section(
                 md(
-                    "There is no open dispute in this channel that you take part in. Evidence is "
-                    "added to a dispute from its own channel."
+                    _(
+                        "There is no open dispute in this channel that you take part in. Evidence is "
+                        "added to a dispute from its own channel."
+                    )
                 )
             )
         ],
@@ -135,8 +167,10 @@ def _size(size: int | None) -> str:
     if not size:
         return ""
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        # Translators: a file's size in kilobytes.
+        return _("{kb} KB").format(kb=max(1, round(size / 1024)))
+    # Translators: a file's size in megabytes, such as "2.5 MB".
+    return _("{mb} MB").format(mb=f"{size / (1024 * 1024):.1f}")
 
 
 def _line(item: EvidenceItem, who: str) -> Mrkdwn:
@@ -153,9 +187,9 @@ def _line(item: EvidenceItem, who: str) -> Mrkdwn:
         when=slack_date(item.added_at),
     )
     if item.status == EvidenceStatus.NOT_COPIED:
-        line += md(" · _not copied: a link only_")
+        line += Mrkdwn(" · ") + md(_("_not copied: a link only_"))
     elif item.status == EvidenceStatus.WAITING:
-        line += md(" · _being copied…_")
+        line += Mrkdwn(" · ") + md(_("_being copied…_"))
     if item.note:
         line += Mrkdwn("\n") + quoted(item.note, 300)
     return line
@@ -172,16 +206,22 @@ def evidence_message(
     account; `who(team, user)` names a person, `side_name(side)` an organization."""
     count = len(items) + sum(sealed.values())
     text = md(
-        "Evidence on record for {ref}: {n}", ref=reference, n=f"{count} item{'s' if count != 1 else ''}"
+        ngettext("Evidence on record for {ref}: {n} item", "Evidence on record for {ref}: {n} items", count),
+        ref=reference,
+        n=count,
     )
-    blocks: list[dict[str, Any]] = [section(md("*Evidence on record*"))]
+    blocks: list[dict[str, Any]] = [section(md(_("*Evidence on record*")))]
     for item in items[:SHOWN_MAX]:
         blocks.append(section(_line(item, who(item.added_by_team, item.added_by_user))))
     if len(items) > SHOWN_MAX:
         blocks.append(
             context(
                 md(
-                    "And {n} more. Every item is in the dispute's export.",
+                    ngettext(
+                        "And {n} more. Every item is in the dispute's export.",
+                        "And {n} more. Every item is in the dispute's export.",
+                        len(items) - SHOWN_MAX,
+                    ),
                     n=len(items) - SHOWN_MAX,
                 )
             )
@@ -190,16 +230,23 @@ def evidence_message(
         blocks.append(
             context(
                 md(
-                    ":lock: {n} from {org}, sealed with its account until both sides have shared.",
-                    n=f"{n} item{'s' if n != 1 else ''}",
+                    # Translators: {org} is an organization's name.
+                    ngettext(
+                        ":lock: {n} item from {org}, sealed with its account until both sides have shared.",
+                        ":lock: {n} items from {org}, sealed with its account until both sides have shared.",
+                        n,
+                    ),
+                    n=n,
                     org=side_name(side),
                 )
             )
         )
     blocks.append(
         context(
-            "Parley keeps its own copy of each item, so the record stands even if a file or "
-            "message is later edited or deleted."
+            _(
+                "Parley keeps its own copy of each item, so the record stands even if a file or "
+                "message is later edited or deleted."
+            )
         )
     )
     return text, blocks
@@ -219,15 +266,26 @@ def attached_note(
 
     lines = []
     if none_attached:
-        lines.append(md("Your files were not attached: {why} The rest went through.", why=none_attached))
+        # Translators: {why} is a sentence saying why.
+        lines.append(md(_("Your files were not attached: {why} The rest went through."), why=none_attached))
     if kept:
-        lines.append(md("Added to the record: {names}.", names=names(kept)))
+        # Translators: {names} are the names of files or messages, separated by commas.
+        lines.append(md(_("Added to the record: {names}."), names=names(kept)))
     if duplicates:
         lines.append(
-            md("Already on record (the same file was added before): {names}.", names=names(duplicates))
+            md(
+                # Translators: {names} are the names of files or messages, separated by commas.
+                _("Already on record (the same file was added before): {names}."),
+                names=names(duplicates),
+            )
         )
     for name, why in refused:
         lines.append(
-            md("Not copied: {name}. {why} It is recorded as a link only.", name=inline(name, 80), why=why)
+            md(
+                # Translators: {name} is a file's or message's name; {why} a sentence saying why.
+                _("Not copied: {name}. {why} It is recorded as a link only."),
+                name=inline(name, 80),
+                why=why,
+            )
         )
-    return Mrkdwn("\n").join(lines) if lines else md("Nothing was added.")
+    return Mrkdwn("\n").join(lines) if lines else md(_("Nothing was added."))

@@ -18,6 +18,7 @@ from bot.blocks.text import (
     slack_date,
     truncate,
 )
+from bot.i18n import _
 from bot.services.overview import Awaiting, Figures
 from models import Dispute
 
@@ -31,26 +32,32 @@ def _figures(figures: Figures) -> list[dict[str, Any]]:
         return f"{value:.0%}" if value is not None else "–"
 
     median = (
-        f"{figures.median_days_to_agreement:.1f} days"
+        # Translators: a median number of days, with one decimal ("4.5 days").
+        _("{days} days").format(days=f"{figures.median_days_to_agreement:.1f}")
         if figures.median_days_to_agreement is not None
         else "–"
     )
-    rating = f"{figures.average_satisfaction:.1f} / 5" if figures.average_satisfaction is not None else "–"
+    rating = (
+        # Translators: an average rating out of 5, with one decimal ("4.2 / 5").
+        _("{rating} / 5").format(rating=f"{figures.average_satisfaction:.1f}")
+        if figures.average_satisfaction is not None
+        else "–"
+    )
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": plain("Your team, last 90 days")},
+        {"type": "header", "text": plain(_("Your team, last 90 days"))},
         fields(
-            md("*Open now*\n{n}", n=figures.open_disputes),
-            md("*Opened in 90 days*\n{n}", n=figures.opened),
-            md("*Median time to agreement*\n{median}", median=median),
-            md("*Share resolved*\n{share}", share=pct(figures.share_resolved)),
-            md("*Average satisfaction*\n{rating}", rating=rating),
+            md(_("*Open now*\n{n}"), n=figures.open_disputes),
+            md(_("*Opened in 90 days*\n{n}"), n=figures.opened),
+            md(_("*Median time to agreement*\n{median}"), median=median),
+            md(_("*Share resolved*\n{share}"), share=pct(figures.share_resolved)),
+            md(_("*Average satisfaction*\n{rating}"), rating=rating),
         ),
     ]
     if figures.by_category:
         blocks.append(
             section(
                 md(
-                    "*By category*\n{counts}",
+                    _("*By category*\n{counts}"),
                     counts=Mrkdwn(" · ").join(
                         md("{category}: {n}", category=category_label(k), n=v)
                         for k, v in list(figures.by_category.items())[:10]
@@ -73,8 +80,11 @@ def home_view(
         {"type": "header", "text": plain("Parley")},
         section(
             md(
-                "Parley gives a dispute between two organizations a calm, shared place in "
-                "Slack. Type `{command}` in a shared channel to raise one.",
+                # Translators: {command} is the slash command, "/dispute".
+                _(
+                    "Parley gives a dispute between two organizations a calm, shared place in "
+                    "Slack. Type `{command}` in a shared channel to raise one."
+                ),
                 command=ids.COMMAND,
             )
         ),
@@ -82,34 +92,40 @@ def home_view(
     ]
     if attention:
         blocks += [
-            section(md(":warning: *Needs attention*\n{lines}", lines=Mrkdwn("\n").join(attention))),
+            section(md(_(":warning: *Needs attention*\n{lines}"), lines=Mrkdwn("\n").join(attention))),
             context(
-                "Parley keeps what happened; invite @Parley back to the channel, or "
-                "ask an admin, and it can carry on there."
+                _(
+                    "Parley keeps what happened; invite @Parley back to the channel, or "
+                    "ask an admin, and it can carry on there."
+                )
             ),
             {"type": "divider"},
         ]
     todo: list[Mrkdwn] = []
     if awaiting:
-        todo += [md("• Tell your side of {d}", d=_line(d)) for d in awaiting.perspective]
-        todo += [md("• Review and approve the agreement for {d}", d=_line(d)) for d in awaiting.approval]
-        todo += [md("• Answer the check-in on {d}", d=_line(d)) for d in awaiting.checkin]
+        # Translators: {d} is a link to a dispute, "D-12 · Its title".
+        todo += [md(_("• Tell your side of {d}"), d=_line(d)) for d in awaiting.perspective]
+        # Translators: {d} is a link to a dispute, "D-12 · Its title".
+        todo += [md(_("• Review and approve the agreement for {d}"), d=_line(d)) for d in awaiting.approval]
+        # Translators: {d} is a link to a dispute, "D-12 · Its title".
+        todo += [md(_("• Answer the check-in on {d}"), d=_line(d)) for d in awaiting.checkin]
     blocks.append(
         section(
             md(
-                "*Waiting for you*\n{todo}",
-                todo=Mrkdwn("\n").join(todo[:15]) if todo else "Nothing right now. :sparkles:",
+                _("*Waiting for you*\n{todo}"),
+                todo=Mrkdwn("\n").join(todo[:15]) if todo else _("Nothing right now. :sparkles:"),
             )
         )
     )
-    blocks.append(section("*Your open disputes*"))
+    blocks.append(section(_("*Your open disputes*")))
     if not disputes:
-        blocks.append(context("You're not part of any open dispute."))
+        blocks.append(context(_("You're not part of any open dispute.")))
     for dispute in disputes:
         blocks.append(
             section(
                 md(
-                    "*{line}*\n{status} · {channel} · opened {when}",
+                    # Translators: {status} is the dispute's status; {when} a date.
+                    _("*{line}*\n{status} · {channel} · opened {when}"),
                     line=_line(dispute),
                     status=status_label(dispute.status, dispute.escalated),
                     channel=channel_link(dispute.channel_id),

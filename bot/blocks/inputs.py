@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.text import Mrkdwn, md, plain, section
+from bot.i18n import _
 
 OPTION_TEXT_LIMIT = 75
 
@@ -107,8 +108,11 @@ def tone_note(suggestions: list[str]) -> list[dict[str, Any]]:
     return [
         section(
             md(
-                ":seedling: *A gentle check before this is posted*\n{lines}\nYou can edit the text "
-                "below, or submit it again as it is and it will be posted.",
+                # Translators: {lines} are suggestions, one a line, each starting with "• ".
+                _(
+                    ":seedling: *A gentle check before this is posted*\n{lines}\nYou can edit the "
+                    "text below, or submit it again as it is and it will be posted."
+                ),
                 lines=lines,
             )
         ),

@@ -8,6 +8,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import date_picker, input_block, text_input, user_select
 from bot.blocks.text import button, section
+from bot.i18n import _
 from bot.services.proposals import MAX_ITEMS
 
 ITEM_MAX = 300
@@ -27,24 +28,25 @@ def item_rows(rows: int, items: list[ItemValues], add_action_id: str, intro: str
         blocks += [
             input_block(
                 ids.B_ITEM_TEXT.format(row),
-                f"Action item {row + 1}",
+                # Translators: a form field's label; {number} counts the rows, from 1.
+                _("Action item {number}").format(number=row + 1),
                 text_input(
                     ids.A_ITEM_TEXT,
                     max_length=ITEM_MAX,
                     initial=item.text,
-                    placeholder="e.g. Redo the two checkout screens",
+                    placeholder=_("e.g. Redo the two checkout screens"),
                 ),
                 optional=True,
             ),
             input_block(
                 ids.B_ITEM_OWNER.format(row),
-                "Owner",
-                user_select(ids.A_ITEM_OWNER, initial=item.owner, placeholder="Who does it"),
+                _("Owner"),
+                user_select(ids.A_ITEM_OWNER, initial=item.owner, placeholder=_("Who does it")),
                 optional=True,
             ),
             input_block(
                 ids.B_ITEM_DUE.format(row),
-                "Due date",
+                _("Due date"),
                 date_picker(ids.A_ITEM_DUE, initial=item.due),
                 optional=True,
             ),
@@ -55,7 +57,7 @@ def item_rows(rows: int, items: list[ItemValues], add_action_id: str, intro: str
                 "type": "actions",
                 "block_id": ids.B_ITEM_ACTIONS,
                 "elements": [
-                    button("Add another action item", add_action_id),
+                    button(_("Add another action item"), add_action_id),
                 ],
             }
         )

@@ -22,6 +22,7 @@ from bot.blocks.text import (
     section,
     truncate,
 )
+from bot.i18n import _
 from bot.payloads import DisputeButton, MediatorButton
 from models import Dispute, MediatorRequest, MediatorRequestStatus
 
@@ -35,9 +36,12 @@ def mediator_modal(
     blocks: list[dict[str, Any]] = [
         section(
             md(
-                "*{ref} · {title}*\nA mediator joins as a neutral party: they can draft the agreement and "
-                "add parties, and don't approve for either side. Someone from neither organization joins "
-                "at once; someone from your own organization joins once {other} accepts them.",
+                # Translators: {other} is the other side's organization.
+                _(
+                    "*{ref} · {title}*\nA mediator joins as a neutral party: they can draft the agreement "
+                    "and add parties, and don't approve for either side. Someone from neither organization "
+                    "joins at once; someone from your own organization joins once {other} accepts them."
+                ),
                 ref=dispute.reference,
                 title=truncate(dispute.title, 200),
                 other=other_side,
@@ -48,21 +52,22 @@ def mediator_modal(
         blocks.append(
             input_block(
                 ids.B_MEDIATOR_LISTED,
-                f"Mediators {list_owner} lists"[:150],
-                static_select(ids.A_MEDIATOR_LISTED, listed, placeholder="Choose a mediator"),
+                # Translators: {organization} is the name of the organization that keeps the list.
+                _("Mediators {organization} lists").format(organization=list_owner)[:150],
+                static_select(ids.A_MEDIATOR_LISTED, listed, placeholder=_("Choose a mediator")),
                 optional=True,
             )
         )
     blocks += [
         input_block(
             ids.B_MEDIATOR_ANYONE,
-            "Or anyone" if listed else "Who should mediate?",
-            user_select(ids.A_MEDIATOR_ANYONE, placeholder="Choose a person"),
+            _("Or anyone") if listed else _("Who should mediate?"),
+            user_select(ids.A_MEDIATOR_ANYONE, placeholder=_("Choose a person")),
             optional=True,
         ),
         input_block(
             ids.B_MEDIATOR_REASON,
-            "Why a mediator? (both sides see this)",
+            _("Why a mediator? (both sides see this)"),
             text_input(ids.A_MEDIATOR_REASON, max_length=1000, multiline=True),
         ),
     ]
@@ -70,19 +75,24 @@ def mediator_modal(
         blocks += [
             input_block(
                 ids.B_MEDIATOR_NOTE,
-                "Internal note (optional)",
+                _("Internal note (optional)"),
                 text_input(ids.A_MEDIATOR_NOTE, max_length=1000, multiline=True),
                 optional=True,
-                hint="It goes only to your own organization's people, never to the other side.",
+                hint=_("It goes only to your own organization's people, never to the other side."),
             ),
-            context(md("The note goes to {where}.", where=note_to)),
+            # Translators: {where} is a channel ("#studio-escalations, your organization's escalation
+            # channel") or people ("your colleagues in this dispute (@Sam), by direct message").
+            context(md(_("The note goes to {where}."), where=note_to)),
         ]
     return {
         "type": "modal",
         "callback_id": ids.MEDIATOR_MODAL,
-        "title": plain("Ask for a mediator"),
-        "submit": plain("Request"),
-        "close": plain("Cancel"),
+        # Translators: a form's title: at most 24 characters.
+        "title": plain(_("Ask for a mediator")),
+        # Translators: a form's button: at most 24 characters.
+        "submit": plain(_("Request")),
+        # Translators: a form's button: at most 24 characters.
+        "close": plain(_("Cancel")),
         "private_metadata": DisputeButton(d=dispute.id).encode(),
         "blocks": blocks,
     }
@@ -91,9 +101,9 @@ def mediator_modal(
 def note_goes_to(channel_id: str | None, colleagues: list[str]) -> Mrkdwn | None:
     """Where the asking side's internal note goes, in words for the form."""
     if channel_id:
-        return md("{channel}, your organization's escalation channel", channel=channel_link(channel_id))
+        return md(_("{channel}, your organization's escalation channel"), channel=channel_link(channel_id))
     if colleagues:
-        return md("your colleagues in this dispute ({who}), by direct message", who=mentions(colleagues))
+        return md(_("your colleagues in this dispute ({who}), by direct message"), who=mentions(colleagues))
     return None
 
 
@@ -114,60 +124,93 @@ def mediator_request(
 ) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     who = mention(asked.user_id)
     head = md(
-        ":busts_in_silhouette: {by} asked for {who} to mediate {ref}:\n{why}",
+        # Translators: {by} is "Name (Organization)", {who} the person asked to mediate, {why} their
+        # reason, quoted.
+        _(":busts_in_silhouette: {by} asked for {who} to mediate {ref}:\n{why}"),
         by=view.asked_by,
         who=who,
         ref=dispute.reference,
         why=quoted(asked.reason, 1000),
     )
     value = MediatorButton(d=dispute.id, r=asked.id).encode()
-    accept = button("Accept as mediator", ids.ACCEPT_MEDIATOR, value, style="primary")
+    accept = button(_("Accept as mediator"), ids.ACCEPT_MEDIATOR, value, style="primary")
     actions: list[dict[str, Any]] = []
     if asked.status == MediatorRequestStatus.WAITING:
         line = md(
-            "{who} is from {org}, so {side} decides whether they mediate: {deciders}",
+            # Translators: {org} is an organization, {side} the side that decides ("Studio's side"),
+            # {deciders} its people.
+            _("{who} is from {org}, so {side} decides whether they mediate: {deciders}"),
             who=who,
-            org=view.mediator_from or "the asking side's organization",
-            side=view.deciding or "the other side",
+            org=view.mediator_from or _("the asking side's organization"),
+            side=view.deciding or _("the other side"),
             deciders=mentions(view.deciders),
         )
-        actions = [accept, button("Decline", ids.DECLINE_MEDIATOR, value)]
+        actions = [accept, button(_("Decline"), ids.DECLINE_MEDIATOR, value)]
     elif asked.status == MediatorRequestStatus.DECLINED:
-        line = md(
-            ":x: {side} declined {who} as mediator. Either side can ask for someone else "
-            "with *Ask for a mediator* in the card's menu.",
-            side=view.declined_by or "The other side",
-            who=who,
+        line = (
+            md(
+                # Translators: {side} is the side that declined ("Studio's side").
+                _(
+                    ":x: {side} declined {who} as mediator. Either side can ask for someone else "
+                    "with *Ask for a mediator* in the card's menu."
+                ),
+                side=view.declined_by,
+                who=who,
+            )
+            if view.declined_by
+            else md(
+                _(
+                    ":x: The other side declined {who} as mediator. Either side can ask for someone "
+                    "else with *Ask for a mediator* in the card's menu."
+                ),
+                who=who,
+            )
         )
     elif view.accepted_by_both:
         line = md(
-            ":white_check_mark: {who} mediates {ref}, accepted by both sides.", who=who, ref=dispute.reference
+            _(":white_check_mark: {who} mediates {ref}, accepted by both sides."),
+            who=who,
+            ref=dispute.reference,
         )
     else:
-        origin = (
-            md("from {org}", org=view.mediator_from)
+        side = view.deciding or _("the other side")
+        line = (
+            md(
+                # Translators: {org} is the organization the mediator is from; {side} the side that
+                # can still accept them ("Studio's side").
+                _(
+                    "{who} joins as mediator, from {org}. {side} can accept them too; until then, "
+                    "closing the dispute also takes a click from {side}."
+                ),
+                who=who,
+                org=view.mediator_from,
+                side=side,
+            )
             if view.mediator_from
-            else Mrkdwn("from neither organization")
-        )
-        line = md(
-            "{who} joins as mediator, {origin}. {side} can accept them too; until then, "
-            "closing the dispute also takes a click from {side}.",
-            who=who,
-            origin=origin,
-            side=view.deciding or "the other side",
+            else md(
+                # Translators: {side} is the side that can still accept the mediator ("Studio's side").
+                _(
+                    "{who} joins as mediator, from neither organization. {side} can accept them too; "
+                    "until then, closing the dispute also takes a click from {side}."
+                ),
+                who=who,
+                side=side,
+            )
         )
         actions = [accept] if view.deciding else []
     blocks: list[dict[str, Any]] = [section(head), section(line)]
     if actions:
         blocks.append({"type": "actions", "block_id": f"mediator_{asked.id}", "elements": actions})
-    return md("{by} asked for a mediator for {ref}", by=view.asked_by, ref=dispute.reference), blocks
+    return md(_("{by} asked for a mediator for {ref}"), by=view.asked_by, ref=dispute.reference), blocks
 
 
 def mediator_joined(dispute: Dispute, who: str, mediator_id: str, reason: str) -> Mrkdwn:
     """The thread message of a mediator who joined before requests were kept (old outbox rows)."""
     return md(
-        ":busts_in_silhouette: {who} asked for a neutral mediator for {ref}:\n{why}\n"
-        "{mediator} joins as mediator.",
+        _(
+            ":busts_in_silhouette: {who} asked for a neutral mediator for {ref}:\n{why}\n"
+            "{mediator} joins as mediator."
+        ),
         who=who,
         ref=dispute.reference,
         why=quoted(truncate(reason, 1000)),
@@ -177,19 +220,28 @@ def mediator_joined(dispute: Dispute, who: str, mediator_id: str, reason: str) -
 
 def mediator_escalation(dispute: Dispute, mediator_id: str, note: str) -> Mrkdwn:
     """For the asking side's own people only (its escalation channel, or its colleagues)."""
-    extra = md("\nInternal note:\n{note}", note=quoted(note, 1000)) if note else ""
+    if note:
+        return md(
+            _(
+                ":rotating_light: A mediator ({mediator}) was asked for in {ref} in {channel}.\n"
+                "Internal note:\n{note}"
+            ),
+            mediator=mention(mediator_id),
+            ref=dispute.reference,
+            channel=channel_link(dispute.channel_id),
+            note=quoted(note, 1000),
+        )
     return md(
-        ":rotating_light: A mediator ({mediator}) was asked for in {ref} in {channel}.{extra}",
+        _(":rotating_light: A mediator ({mediator}) was asked for in {ref} in {channel}."),
         mediator=mention(mediator_id),
         ref=dispute.reference,
         channel=channel_link(dispute.channel_id),
-        extra=extra,
     )
 
 
 def say_why_both_sides_see() -> str:
-    return "Say why, in a sentence: both sides will see it."
+    return _("Say why, in a sentence: both sides will see it.")
 
 
 def choose_one_mediator() -> str:
-    return "Choose one mediator: from the list or anyone."
+    return _("Choose one mediator: from the list or anyone.")

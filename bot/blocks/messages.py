@@ -20,6 +20,7 @@ from bot.blocks.text import (
     slack_date,
     truncate,
 )
+from bot.i18n import N_, _, ngettext
 from bot.payloads import RaiseButton
 from models import Dispute, Side
 
@@ -37,12 +38,14 @@ def thread_welcome(
     others = [p.user_id for p in dispute.parties if p.side == other]
     raised_by, raised_with = names.org(side), names.org(other)
     thanks = md(
-        "Thanks for raising this, {who}. Both sides will be heard before anything is decided.",
+        _("Thanks for raising this, {who}. Both sides will be heard before anything is decided."),
         who=names.person(dispute.opened_by_user),
     )
     invite = (
         md(
-            "{others}: {org} has raised *{ref}* with {them} here.",
+            # Translators: {others} are the people of the other organization, {org} the organization
+            # that raised the dispute, {them} the other organization.
+            _("{others}: {org} has raised *{ref}* with {them} here."),
             others=mentions(others),
             org=raised_by,
             ref=dispute.reference,
@@ -53,24 +56,30 @@ def thread_welcome(
     )
     account = (
         md(
-            "{who} has told {org}'s side already; it stays sealed until {other} has told "
-            "its side too, and then both are shown together.",
+            _(
+                "{who} has told {org}'s side already; it stays sealed until {other} has told "
+                "its side too, and then both are shown together."
+            ),
             who=names.person(dispute.opened_by_user),
             org=raised_by,
             other=raised_with,
         )
         if sealed
         else md(
-            "{who} has told {org}'s side, below.", who=names.person(dispute.opened_by_user), org=raised_by
+            _("{who} has told {org}'s side, below."), who=names.person(dispute.opened_by_user), org=raised_by
         )
     )
     steps = md(
-        "*What happens next*\n"
-        "1. Each side tells its side of what happened with *Share your side* on the card above. "
-        "{account}\n"
-        "2. Either side proposes a solution; the other accepts it, suggests a change or declines.\n"
-        "3. Accepting a proposal makes it the agreement between {a} and {b}. Parley then checks "
-        "in with both sides until it is done.",
+        # Translators: {account} says what became of the first side's account (a sentence or two);
+        # {a} and {b} are the two organizations.
+        _(
+            "*What happens next*\n"
+            "1. Each side tells its side of what happened with *Share your side* on the card above. "
+            "{account}\n"
+            "2. Either side proposes a solution; the other accepts it, suggests a change or declines.\n"
+            "3. Accepting a proposal makes it the agreement between {a} and {b}. Parley then checks "
+            "in with both sides until it is done."
+        ),
         account=account,
         a=raised_by,
         b=raised_with,
@@ -78,10 +87,10 @@ def thread_welcome(
     blocks = [
         section(thanks + Mrkdwn("\n") + invite if invite else thanks),
         section(steps),
-        context("Everyone in this channel can read this thread."),
+        context(_("Everyone in this channel can read this thread.")),
     ]
     text = (
-        md("{invite} Both sides will be heard before anything is decided.", invite=invite)
+        md(_("{invite} Both sides will be heard before anything is decided."), invite=invite)
         if invite
         else thanks
     )
@@ -94,25 +103,33 @@ def channel_welcome(
     """Posted when Parley is added to a channel; the button works for both organizations.
     `provider`: the name of the organization that is the provider here, where known;
     `handover`: whether its admins can hand the role over (any-workspace mode)."""
-    text = (
+    text = _(
         ":wave: *Parley is here.* When something goes wrong between the organizations in this "
         "channel, Parley gives it one shared place: each side tells its side, solutions are "
         "proposed, and what you agree is written down and followed up with both of you."
     )
-    change = (
-        md(" Its admins can hand that over with `{command} settings`.", command=ids.COMMAND)
-        if handover
-        else Mrkdwn("")
-    )
     sides = (
-        md(
-            "Disputes raised here are kept in *{provider}*'s Parley (their numbers and "
-            "settings); both organizations take part in them equally.{change}",
+        None
+        if not provider
+        else md(
+            # Translators: {provider} is an organization's name; {command} is Parley's slash command.
+            _(
+                "Disputes raised here are kept in *{provider}*'s Parley (their numbers and "
+                "settings); both organizations take part in them equally. Its admins can hand "
+                "that over with `{command} settings`."
+            ),
             provider=provider,
-            change=change,
+            command=ids.COMMAND,
         )
-        if provider
-        else None
+        if handover
+        else md(
+            # Translators: {provider} is an organization's name.
+            _(
+                "Disputes raised here are kept in *{provider}*'s Parley (their numbers and "
+                "settings); both organizations take part in them equally."
+            ),
+            provider=provider,
+        )
     )
     blocks = [
         section(text),
@@ -120,43 +137,49 @@ def channel_welcome(
         {
             "type": "actions",
             "block_id": "parley_welcome",
-            "elements": [button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())],
+            "elements": [button(_("Raise a dispute"), ids.RAISE_DISPUTE, RaiseButton().encode())],
         },
         context(
             md(
-                "Anyone in this channel can use the button. People whose organization has "
-                "installed Parley can also type `{command}`. Someone invited from another "
-                "organization with permission only to post can't use apps at all: ask the "
-                "channel's host to invite them with full access.",
+                _(
+                    "Anyone in this channel can use the button. People whose organization has "
+                    "installed Parley can also type `{command}`. Someone invited from another "
+                    "organization with permission only to post can't use apps at all: ask the "
+                    "channel's host to invite them with full access."
+                ),
                 command=ids.COMMAND,
             )
         ),
     ]
-    return Mrkdwn("Parley is here. Anyone in this channel can raise a dispute."), blocks
+    return md(_("Parley is here. Anyone in this channel can raise a dispute.")), blocks
 
 
 def help_text() -> Mrkdwn:
     return md(
-        "*Parley* helps the two organizations in a shared channel settle a dispute, step by step, "
-        "in a thread both can see.\n"
-        "• `{c}` opens a form to raise a dispute in this channel.\n"
-        "• `{c} Late delivery of the homepage` does the same with the title filled in.\n"
-        "• `{c} list` shows this channel's open disputes, only to you.\n"
-        "• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
-        "• `{c} verify <content hash>` says, only to you, whether an agreement's content hash (from "
-        "*How to check this record* on it) belongs to an agreement in effect here.\n"
-        "• `{c} export D-7` sends you the record of a dispute you are a party to, as a PDF and "
-        "as a Markdown file, in a direct message; with its evidence files too, in a ZIP.\n"
-        "• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
-        "mediators, sealing and approvals.\n"
-        "• `{c} help` shows this message.\n"
-        "People from a connected organization use the *Raise a dispute* button that Parley "
-        "posted when it joined the channel, and the buttons in each dispute thread; once their "
-        "own organization installs Parley too, they can run this command as well, and keep a "
-        "message as evidence with *Add to a dispute* in its menu.\n"
-        "Slack lets nobody use apps who was invited to a shared channel with permission only to "
-        "post: the channel's host must invite the other organization's people with full "
-        "access.",
+        # Translators: {c} is Parley's slash command ("/dispute"); the words in `backticks` after it
+        # (list, show, verify, export, settings, help) are its subcommands, typed as they are.
+        _(
+            "*Parley* helps the two organizations in a shared channel settle a dispute, step by step, "
+            "in a thread both can see.\n"
+            "• `{c}` opens a form to raise a dispute in this channel.\n"
+            "• `{c} Late delivery of the homepage` does the same with the title filled in.\n"
+            "• `{c} list` shows this channel's open disputes, only to you.\n"
+            "• `{c} show D-7` shows one dispute, its agreement and approvals, only to you.\n"
+            "• `{c} verify <content hash>` says, only to you, whether an agreement's content hash (from "
+            "*How to check this record* on it) belongs to an agreement in effect here.\n"
+            "• `{c} export D-7` sends you the record of a dispute you are a party to, as a PDF and "
+            "as a Markdown file, in a direct message; with its evidence files too, in a ZIP.\n"
+            "• `{c} settings` (workspace admins) sets check-ins, reminders, the escalation channel, "
+            "mediators, sealing and approvals.\n"
+            "• `{c} help` shows this message.\n"
+            "People from a connected organization use the *Raise a dispute* button that Parley "
+            "posted when it joined the channel, and the buttons in each dispute thread; once their "
+            "own organization installs Parley too, they can run this command as well, and keep a "
+            "message as evidence with *Add to a dispute* in its menu.\n"
+            "Slack lets nobody use apps who was invited to a shared channel with permission only to "
+            "post: the channel's host must invite the other organization's people with full "
+            "access."
+        ),
         c=ids.COMMAND,
     )
 
@@ -165,8 +188,11 @@ def did_you_mean(meant: str, typed: str) -> Mrkdwn:
     """Privately, for `/dispute lsit`: the subcommand, and how to raise a dispute with that title
     if that was really meant."""
     return md(
-        "Did you mean `{command} {meant}`? Nothing was opened. To raise a dispute titled "
-        "“{typed}”, use a few more words, such as `{command} {typed} on the homepage`.",
+        # Translators: {meant} is a subcommand ("list"), typed as it is; {typed} what the person typed.
+        _(
+            "Did you mean `{command} {meant}`? Nothing was opened. To raise a dispute titled "
+            "“{typed}”, use a few more words, such as `{command} {typed} on the homepage`."
+        ),
         command=ids.COMMAND,
         meant=meant,
         typed=typed,
@@ -176,7 +202,7 @@ def did_you_mean(meant: str, typed: str) -> Mrkdwn:
 def cannot_place() -> str:
     """For someone Slack let through but whose organization Parley cannot tell (so it cannot
     put them on a side)."""
-    return (
+    return _(
         "Parley can't tell which organization you're from, so it can't put you on a side of "
         "this dispute, and nothing was changed. This happens when Slack doesn't show Parley "
         "your profile: if you were invited to this channel from another organization with "
@@ -187,31 +213,43 @@ def cannot_place() -> str:
 
 def dispute_erased(reference: str) -> Mrkdwn:
     return md(
-        "{ref}'s record was deleted from Parley by an admin of the workspace that held it, "
-        "so its buttons no longer work. What was posted in this thread stays here.",
+        _(
+            "{ref}'s record was deleted from Parley by an admin of the workspace that held it, "
+            "so its buttons no longer work. What was posted in this thread stays here."
+        ),
         ref=reference,
     )
 
 
-CANNOT_PLACE_SHORT = (
+# English, for callers that read the constant; `cannot_place_short()` in the language in use
+CANNOT_PLACE_SHORT = N_(
     "Parley can't tell which organization you're from, as Slack doesn't show it "
     "your profile. If you were invited with permission only to post, ask the "
     "channel's host for full access."
 )
 
 
+def cannot_place_short() -> str:
+    """`cannot_place` for a form's field, where there is less room."""
+    return _(CANNOT_PLACE_SHORT)
+
+
 def not_in_channel(channel_id: str) -> Mrkdwn:
     return md(
-        "Parley isn't in {channel} yet, so it can't open a dispute thread there. Add it with "
-        "`/invite @Parley`, then try again.",
+        _(
+            "Parley isn't in {channel} yet, so it can't open a dispute thread there. Add it with "
+            "`/invite @Parley`, then try again."
+        ),
         channel=channel_link(channel_id),
     )
 
 
 def dm_not_supported() -> Mrkdwn:
     return md(
-        "Disputes live in channels, where both sides can see them. Run `{command}` in the "
-        "channel you share with the other side.",
+        _(
+            "Disputes live in channels, where both sides can see them. Run `{command}` in the "
+            "channel you share with the other side."
+        ),
         command=ids.COMMAND,
     )
 
@@ -224,68 +262,85 @@ def active_disputes(
         return [
             section(
                 md(
-                    "There are no open disputes in {channel}. Start one with `{command}`.",
+                    _("There are no open disputes in {channel}. Start one with `{command}`."),
                     channel=channel,
                     command=ids.COMMAND,
                 )
             )
         ]
-    blocks = [section(md("*Open disputes in {channel}* ({total})", channel=channel, total=total))]
+    blocks = [section(md(_("*Open disputes in {channel}* ({total})"), channel=channel, total=total))]
     for dispute in disputes[:LIST_LIMIT]:
         label = md("{ref} · {title}", ref=dispute.reference, title=truncate(dispute.title, 120))
         upcoming = (next_checkins or {}).get(dispute.id)
-        checkin = md(" · next check-in {when}", when=slack_date(upcoming)) if upcoming else ""
-        blocks.append(
-            section(
-                md(
-                    "*{label}*\n{status} · {category} · opened {when}{checkin}",
-                    label=link(dispute.permalink, label),
-                    status=status_label(dispute.status, dispute.escalated),
-                    category=category_label(dispute.category),
-                    when=slack_date(dispute.created_at),
-                    checkin=checkin,
-                )
+        line = (
+            md(
+                _("*{label}*\n{status} · {category} · opened {when} · next check-in {checkin}"),
+                label=link(dispute.permalink, label),
+                status=status_label(dispute.status, dispute.escalated),
+                category=category_label(dispute.category),
+                when=slack_date(dispute.created_at),
+                checkin=slack_date(upcoming),
+            )
+            if upcoming
+            else md(
+                _("*{label}*\n{status} · {category} · opened {when}"),
+                label=link(dispute.permalink, label),
+                status=status_label(dispute.status, dispute.escalated),
+                category=category_label(dispute.category),
+                when=slack_date(dispute.created_at),
             )
         )
+        blocks.append(section(line))
     if total > len(disputes):
-        blocks.append(context(md("…and {more} more.", more=total - len(disputes))))
+        more = total - len(disputes)
+        blocks.append(context(md(ngettext("…and {more} more.", "…and {more} more.", more), more=more)))
     return blocks
 
 
 def form_not_opened() -> Mrkdwn:
-    return Mrkdwn("Slack took too long to open the form, so it didn't appear. Please try again.")
+    return md(_("Slack took too long to open the form, so it didn't appear. Please try again."))
 
 
 def not_installed() -> Mrkdwn:
     """Multi-workspace mode: a request from a workspace Parley has no installation for (removed,
     or never added). Nothing was done."""
-    return Mrkdwn(
-        "Parley isn't installed in your workspace any more, so nothing was done. Ask a "
-        "Slack admin of your workspace to add Parley again from its install page."
+    return md(
+        _(
+            "Parley isn't installed in your workspace any more, so nothing was done. Ask a "
+            "Slack admin of your workspace to add Parley again from its install page."
+        )
     )
 
 
 def something_went_wrong(ref: str) -> Mrkdwn:
     return md(
-        "Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
-        "Please try again; if it keeps happening, share the ref with your Slack admin.",
+        # Translators: {ref} is an error's reference, for the admin to look up.
+        _(
+            "Sorry, something went wrong on Parley's side and nothing was changed (ref `{ref}`). "
+            "Please try again; if it keeps happening, share the ref with your Slack admin."
+        ),
         ref=ref,
     )
 
 
 def stale_button() -> Mrkdwn:
     return md(
-        "This button is from an older Parley message and no longer works. Please use the "
-        "latest message, or `{command}`.",
+        _(
+            "This button is from an older Parley message and no longer works. Please use the "
+            "latest message, or `{command}`."
+        ),
         command=ids.COMMAND,
     )
 
 
 def hash_shape(given: str) -> Mrkdwn:
     return md(
-        "A Parley content hash is 64 characters of 0–9 and a–f (it is on the agreement "
-        "message, the written agreement and the certificate); that one has {n}. For "
-        "example `{command} verify 3fa1…` with all 64.",
+        # Translators: {n} is how many characters the hash given has.
+        _(
+            "A Parley content hash is 64 characters of 0–9 and a–f (it is on the agreement "
+            "message, the written agreement and the certificate); that one has {n}. For "
+            "example `{command} verify 3fa1…` with all 64."
+        ),
         n=len(given),
         command=ids.COMMAND,
     )
@@ -293,8 +348,11 @@ def hash_shape(given: str) -> Mrkdwn:
 
 def hash_found(reference: str, label: str, since: str, by: list[str]) -> Mrkdwn:
     return md(
-        ":white_check_mark: Yes: that is the content hash of *{label}* for {ref}, in "
-        "effect since {since}, approved by {by}.",
+        # Translators: {label} is an agreement's label ("A2"), {since} a date and time, {by} names.
+        _(
+            ":white_check_mark: Yes: that is the content hash of *{label}* for {ref}, in "
+            "effect since {since}, approved by {by}."
+        ),
         label=label,
         ref=reference,
         since=since,
@@ -303,33 +361,36 @@ def hash_found(reference: str, label: str, since: str, by: list[str]) -> Mrkdwn:
 
 
 def hash_unknown() -> Mrkdwn:
-    return Mrkdwn(
-        "No agreement in effect that you can see in this workspace has that content "
-        "hash. Check that it was copied whole, from the message or the file of an "
-        "agreement in effect."
+    return md(
+        _(
+            "No agreement in effect that you can see in this workspace has that content "
+            "hash. Check that it was copied whole, from the message or the file of an "
+            "agreement in effect."
+        )
     )
 
 
 def which_dispute(verb: str) -> Mrkdwn:
-    return md("Which dispute? For example `{command} {verb} D-7`.", command=ids.COMMAND, verb=verb)
+    # Translators: {verb} is a subcommand ("show", "export"), typed as it is.
+    return md(_("Which dispute? For example `{command} {verb} D-7`."), command=ids.COMMAND, verb=verb)
 
 
 def active_disputes_text(total: int) -> Mrkdwn:
-    return md("Open disputes in this channel: {total}", total=total)
+    return md(_("Open disputes in this channel: {total}"), total=total)
 
 
 def only_parties_or_channel(dispute: Dispute) -> Mrkdwn:
     return md(
-        "Only the parties to {ref}, or people in {channel}, can see it. Run this command there.",
+        _("Only the parties to {ref}, or people in {channel}, can see it. Run this command there."),
         ref=dispute.reference,
         channel=channel_link(dispute.channel_id),
     )
 
 
 def form_out_of_date_command() -> str:
-    return "This form is out of date. Close it and start again with /dispute."
+    return _("This form is out of date. Close it and start again with /dispute.")
 
 
 def form_out_of_date() -> str:
     """A modal whose hidden state Parley can no longer read (an old version, a changed form)."""
-    return "This form is out of date. Close it and use the button in the thread again."
+    return _("This form is out of date. Close it and use the button in the thread again.")

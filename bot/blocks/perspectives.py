@@ -9,6 +9,7 @@ from bot.blocks.evidence import files_block
 from bot.blocks.inputs import input_block, text_input, tone_note
 from bot.blocks.text import (
     Mrkdwn,
+    and_join,
     context,
     md,
     plain,
@@ -16,6 +17,7 @@ from bot.blocks.text import (
     section,
     truncate,
 )
+from bot.i18n import N_, _
 from bot.payloads import PerspectiveMeta
 from bot.services.perspectives import PerspectiveText, Shared
 from models import Dispute, Perspective
@@ -25,21 +27,34 @@ IMPACT_MAX = 1000
 RESOLUTION_MAX = 1500
 ACK_MAX = 1000
 
-MISSING_HAPPENED = "Tell what happened from your side."
-MISSING_RESOLUTION = "Say what would resolve it for you."
+# The form's errors, in English for callers that read the constants; `missing_happened()` and
+# `missing_resolution()` in the language in use.
+MISSING_HAPPENED = N_("Tell what happened from your side.")
+MISSING_RESOLUTION = N_("Say what would resolve it for you.")
+
+
+def missing_happened() -> str:
+    return _(MISSING_HAPPENED)
+
+
+def missing_resolution() -> str:
+    return _(MISSING_RESOLUTION)
+
 
 _CONFIRMATION = {
-    Shared.SEALED: "Thank you. Your side is saved and sealed; it will be shown together with the "
-    "other side's, once they have shared theirs.",
-    Shared.REVEAL: "Thank you. Both sides have now shared, so both are in the thread.",
-    Shared.POSTED: "Thank you. Your side is posted in the thread.",
-    Shared.REVISION: "Thank you. Your revised side is posted in the thread.",
+    Shared.SEALED: N_(
+        "Thank you. Your side is saved and sealed; it will be shown together with the "
+        "other side's, once they have shared theirs."
+    ),
+    Shared.REVEAL: N_("Thank you. Both sides have now shared, so both are in the thread."),
+    Shared.POSTED: N_("Thank you. Your side is posted in the thread."),
+    Shared.REVISION: N_("Thank you. Your revised side is posted in the thread."),
 }
 
 
 def shared_confirmation(kind: Shared) -> str:
     """What the person who shared is told privately, by what became of their perspective."""
-    return _CONFIRMATION[kind]
+    return _(_CONFIRMATION[kind])
 
 
 def perspective_modal(
@@ -55,63 +70,68 @@ def perspective_modal(
     """`files`: how many files the form takes, and how many MB each."""
     first = initial or PerspectiveText("", "", "", None)
     note = (
-        "It stays sealed until the other side has shared theirs; then both are posted together."
+        _("It stays sealed until the other side has shared theirs; then both are posted together.")
         if sealed
-        else "It will be posted in the dispute thread, where both sides can read it."
+        else _("It will be posted in the dispute thread, where both sides can read it.")
     )
     intro = md(
         "*{ref} · {title}*\n{note}", ref=dispute.reference, title=truncate(dispute.title, 200), note=note
     )
     if version > 1:
-        intro += md(
-            "\nThis will be version {v} of your side's account; earlier versions are kept.", v=version
+        intro += Mrkdwn("\n") + md(
+            # Translators: {v} is a number (2, 3, …).
+            _("This will be version {v} of your side's account; earlier versions are kept."),
+            v=version,
         )
     return {
         "type": "modal",
         "callback_id": ids.PERSPECTIVE_MODAL,
-        "title": plain("Revise your side" if version > 1 else "Share your side"),
-        "submit": plain("Share"),
-        "close": plain("Cancel"),
+        # Translators: a form's title: at most 24 characters.
+        "title": plain(_("Revise your side") if version > 1 else _("Share your side")),
+        # Translators: a form's button: at most 24 characters.
+        "submit": plain(_("Share")),
+        # Translators: a form's button: at most 24 characters.
+        "close": plain(_("Cancel")),
         "private_metadata": meta.encode(),
         "blocks": [
             *tone_note(tone or []),
             section(intro),
             input_block(
                 ids.B_P_HAPPENED,
-                "What happened, from your side?",
+                _("What happened, from your side?"),
                 text_input(
                     ids.A_P_HAPPENED,
                     max_length=HAPPENED_MAX,
                     multiline=True,
                     initial=first.what_happened,
-                    placeholder="The facts as you saw them",
+                    placeholder=_("The facts as you saw them"),
                 ),
             ),
             input_block(
                 ids.B_P_IMPACT,
-                "How did it affect you?",
+                _("How did it affect you?"),
                 text_input(
                     ids.A_P_IMPACT,
                     max_length=IMPACT_MAX,
                     multiline=True,
                     initial=first.impact,
-                    placeholder="Time, money, customers, your team",
+                    placeholder=_("Time, money, customers, your team"),
                 ),
                 optional=True,
             ),
             input_block(
                 ids.B_P_RESOLUTION,
-                "What would resolve it for you?",
+                _("What would resolve it for you?"),
                 text_input(
                     ids.A_P_RESOLUTION, max_length=RESOLUTION_MAX, multiline=True, initial=first.resolution
                 ),
             ),
             input_block(
                 ids.B_P_ACK,
-                "What do you acknowledge of the other side's view?",
+                _("What do you acknowledge of the other side's view?"),
                 text_input(ids.A_P_ACK, max_length=ACK_MAX, multiline=True, initial=first.acknowledgement),
                 optional=True,
-                hint="Optional. Acknowledging one fair point often moves things forward.",
+                hint=_("Optional. Acknowledging one fair point often moves things forward."),
             ),
             files_block(ids.B_P_FILES, ids.A_P_FILES, files[0], files[1], sealed=sealed),
         ],
@@ -124,12 +144,12 @@ BLOCKS_MAX = 50  # Block Kit's limit for a message
 def _account(perspective: Perspective) -> list[dict[str, Any]]:
     """One side's account, every part of it quoted (it is their words); parts left empty are
     left out (an account given when the dispute was raised has no separate impact)."""
-    blocks = [*quote_sections(Mrkdwn("*What happened*"), perspective.what_happened)]
+    blocks = [*quote_sections(md(_("*What happened*")), perspective.what_happened)]
     if perspective.impact:
-        blocks += quote_sections(Mrkdwn("*How it affected them*"), perspective.impact)
-    blocks += quote_sections(Mrkdwn("*What would resolve it*"), perspective.resolution)
+        blocks += quote_sections(md(_("*How it affected them*")), perspective.impact)
+    blocks += quote_sections(md(_("*What would resolve it*")), perspective.resolution)
     if perspective.acknowledgement:
-        blocks += quote_sections(Mrkdwn("*What they acknowledge*"), perspective.acknowledgement)
+        blocks += quote_sections(md(_("*What they acknowledge*")), perspective.acknowledgement)
     return blocks
 
 
@@ -137,11 +157,14 @@ def perspective_message(perspective: Perspective, who: str) -> tuple[Mrkdwn, lis
     """One side's account, posted on its own (sealing off, or a revision after the reveal).
     `who`: "Cora (Client Co)"."""
     heading = (
-        md("*{who}'s side, revised (version {v})*", v=perspective.version, who=who)
+        # Translators: {who} is "Name (Organization)"; {v} a number (2, 3, …).
+        md(_("*{who}'s side, revised (version {v})*"), v=perspective.version, who=who)
         if perspective.version > 1
-        else md("*{who}'s side*", who=who)
+        # Translators: {who} is "Name (Organization)".
+        else md(_("*{who}'s side*"), who=who)
     )
-    return md("{who}'s side", who=who), [section(heading), *_account(perspective)]
+    # Translators: {who} is "Name (Organization)".
+    return md(_("{who}'s side"), who=who), [section(heading), *_account(perspective)]
 
 
 def both_sides(
@@ -151,15 +174,15 @@ def both_sides(
     they are too long for one (Block Kit's 50 blocks): then in several, in order (`first` opens
     the reveal, `last` closes it; see reveal_groups)."""
     text = (
-        md("Both sides have told their side of {ref}. Here they are, side by side.", ref=reference)
+        md(_("Both sides have told their side of {ref}. Here they are, side by side."), ref=reference)
         if first
-        else md("The accounts of {ref}, continued.", ref=reference)
+        else md(_("The accounts of {ref}, continued."), ref=reference)
     )
     blocks: list[dict[str, Any]] = [section(text)]
     for who, perspective in accounts:
         blocks += [{"type": "divider"}, section(md("*{who}*", who=who)), *_account(perspective)]
     if last:
-        blocks.append(context("Read the other side's account before proposing a solution."))
+        blocks.append(context(_("Read the other side's account before proposing a solution.")))
     return text, blocks
 
 
@@ -181,14 +204,20 @@ def reveal_groups(perspectives: list[Perspective]) -> list[list[Perspective]]:
 
 def sealed_notice(who: str, waiting: list[str]) -> Mrkdwn:
     """(Rows from before the card said who has told its side.)"""
+    if not waiting:
+        return md(
+            _(":lock: {who} has told their side; it will be shown when the other side has told theirs."),
+            who=who,
+        )
     return md(
-        ":lock: {who} has told their side; it will be shown when {others} has told theirs.",
+        # Translators: {who} is "Name (Organization)", {others} one or more names ("A and B").
+        _(":lock: {who} has told their side; it will be shown when {others} has told theirs."),
         who=who,
-        others=" and ".join(waiting) if waiting else "the other side",
+        others=and_join(waiting),
     )
 
 
 def reveal_intro(reference: str) -> tuple[Mrkdwn, list[dict[str, Any]]]:
     """(Rows from before both sides' accounts went out in one message.)"""
-    text = md(":unlock: Both sides have told their side of {ref}. Here they are.", ref=reference)
-    return text, [section(text), context("Read the other side's account before proposing a solution.")]
+    text = md(_(":unlock: Both sides have told their side of {ref}. Here they are."), ref=reference)
+    return text, [section(text), context(_("Read the other side's account before proposing a solution."))]

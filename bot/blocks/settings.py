@@ -17,28 +17,71 @@ from bot.blocks.text import (
     plain,
     section,
 )
+from bot.i18n import N_, _, ngettext
 from bot.payloads import EraseMeta, SettingsMeta
 from bot.services.erasure import Holdings
 from bot.services.policy import EVERYONE, ONE_PER_SIDE, EffectivePolicy
 
 MAX_MEDIATORS = 20  # the picker's limit; also what the policy's column holds
-NUDGE_DAYS = {str(d): f"{d} business day{'s' if d > 1 else ''}" for d in (1, 2, 3, 5, 10)}
-AGREEMENT_DAYS = {str(d): f"{d} days" for d in (3, 5, 7, 14, 21, 30)}
+NUDGE_CHOICES = (1, 2, 3, 5, 10)
+AGREEMENT_CHOICES = (3, 5, 7, 14, 21, 30)
 
-ONLY_ADMINS = "Only workspace admins and owners can change Parley's settings."
-ESCALATION_NOT_INTERNAL = (
+
+def nudge_days() -> dict[str, str]:
+    """The perspective reminder's choices: value → label, in the language in use."""
+    return {str(d): ngettext("{n} business day", "{n} business days", d).format(n=d) for d in NUDGE_CHOICES}
+
+
+def agreement_days() -> dict[str, str]:
+    """The agreement reminder's choices: value → label, in the language in use."""
+    return {str(d): ngettext("{n} day", "{n} days", d).format(n=d) for d in AGREEMENT_CHOICES}
+
+
+# The choices as built at import (English): their keys are what a submitted form may choose
+# (bot/slack/listeners/settings.py). The form itself shows nudge_days() and agreement_days().
+NUDGE_DAYS = nudge_days()
+AGREEMENT_DAYS = agreement_days()
+
+# The form's errors, in English for callers that read the constants; the functions below give
+# them in the language in use.
+ONLY_ADMINS = N_("Only workspace admins and owners can change Parley's settings.")
+ESCALATION_NOT_INTERNAL = N_(
     "That channel is shared with another organization (or Parley can't see "
     "it). Choose an internal channel and invite Parley to it."
 )
-CHOOSE_FROM_LISTS = "Choose from the lists."
-CHOOSE_CHECKINS = "Choose check-ins from the list."
-NOT_YOUR_CHANNEL = (
+CHOOSE_FROM_LISTS = N_("Choose from the lists.")
+CHOOSE_CHECKINS = N_("Choose check-ins from the list.")
+NOT_YOUR_CHANNEL = N_(
     "Another organization is the provider in this channel now, so its admins set "
     "the channel's rules. Choose the whole workspace."
 )
-CANNOT_HAND_OVER = (
+CANNOT_HAND_OVER = N_(
     "Parley can only hand this channel to an organization that is in it and has installed Parley."
 )
+
+
+def only_admins() -> str:
+    return _(ONLY_ADMINS)
+
+
+def escalation_not_internal() -> str:
+    return _(ESCALATION_NOT_INTERNAL)
+
+
+def choose_from_lists() -> str:
+    return _(CHOOSE_FROM_LISTS)
+
+
+def choose_checkins() -> str:
+    return _(CHOOSE_CHECKINS)
+
+
+def not_your_channel() -> str:
+    return _(NOT_YOUR_CHANNEL)
+
+
+def cannot_hand_over() -> str:
+    return _(CANNOT_HAND_OVER)
 
 
 def _radio(action_id: str, choices: dict[str, Any], initial: str) -> dict[str, Any]:
@@ -61,7 +104,12 @@ def settings_modal(
     """`provider`: the name of the organization that is the provider in the channel, when it is
     not the admin's own (this channel's rules are then theirs to set); `hand_over`: team id →
     name of the organizations in the channel the role can go to, the admin's own first."""
-    days = [option(str(d), f"{d} days after it takes effect") for d in CHECKIN_CHOICES]
+    days = [
+        option(
+            str(d), ngettext("{n} day after it takes effect", "{n} days after it takes effect", d).format(n=d)
+        )
+        for d in CHECKIN_CHOICES
+    ]
     checkins: dict[str, Any] = {"type": "checkboxes", "action_id": ids.A_S_CHECKINS, "options": days}
     chosen = [o for o in days if int(o["value"]) in policy.checkin_days]
     if chosen:
@@ -70,40 +118,43 @@ def settings_modal(
         "type": "conversations_select",
         "action_id": ids.A_S_ESCALATION,
         "filter": {"include": ["public", "private"], "exclude_external_shared_channels": True},
-        "placeholder": plain("An internal channel"),
+        "placeholder": plain(_("An internal channel")),
     }
     if policy.escalation_channel:
         escalation["initial_conversation"] = policy.escalation_channel
     return {
         "type": "modal",
         "callback_id": ids.SETTINGS_MODAL,
-        "title": plain("Parley settings"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        # Translators: a form's title: at most 24 characters.
+        "title": plain(_("Parley settings")),
+        # Translators: a form's button: at most 24 characters.
+        "submit": plain(_("Save")),
+        # Translators: a form's button: at most 24 characters.
+        "close": plain(_("Cancel")),
         "private_metadata": SettingsMeta(channel=channel_id, offer=tuple(list(hand_over or {})[1:])).encode(),
         "blocks": [
             *_where(channel_id, provider),
-            input_block(ids.B_S_CHECKINS, "Check-ins after an agreement", checkins, optional=True),
+            input_block(ids.B_S_CHECKINS, _("Check-ins after an agreement"), checkins, optional=True),
             input_block(
                 ids.B_S_NUDGE,
-                "Remind a side to share its perspective after",
-                static_select(ids.A_S_NUDGE, NUDGE_DAYS, initial=str(policy.perspective_nudge_days)),
+                _("Remind a side to share its perspective after"),
+                static_select(ids.A_S_NUDGE, nudge_days(), initial=str(policy.perspective_nudge_days)),
             ),
             input_block(
                 ids.B_S_AGREEMENT,
-                "Remind when there is no agreement after",
-                static_select(ids.A_S_AGREEMENT, AGREEMENT_DAYS, initial=str(policy.agreement_nudge_days)),
+                _("Remind when there is no agreement after"),
+                static_select(ids.A_S_AGREEMENT, agreement_days(), initial=str(policy.agreement_nudge_days)),
             ),
             input_block(
                 ids.B_S_ESCALATION,
-                "Escalation channel",
+                _("Escalation channel"),
                 escalation,
                 optional=True,
-                hint="Internal only: Parley refuses a channel shared with another organization.",
+                hint=_("Internal only: Parley refuses a channel shared with another organization."),
             ),
             input_block(
                 ids.B_S_MEDIATORS,
-                "Mediators",
+                _("Mediators"),
                 multi_user_select(
                     ids.A_S_MEDIATORS, max_selected=MAX_MEDIATORS, initial=list(policy.mediators)
                 ),
@@ -111,61 +162,75 @@ def settings_modal(
             ),
             input_block(
                 ids.B_S_SEAL,
-                "Perspectives",
+                _("Perspectives"),
                 _radio(
                     ids.A_S_SEAL,
-                    {"sealed": "Sealed until both sides have shared", "open": "Posted as they come"},
+                    {"sealed": _("Sealed until both sides have shared"), "open": _("Posted as they come")},
                     "sealed" if policy.seal_perspectives else "open",
                 ),
             ),
             input_block(
                 ids.B_S_APPROVALS,
-                "Agreements need",
+                _("Agreements need"),
                 _radio(
                     ids.A_S_APPROVALS,
-                    {ONE_PER_SIDE: "One approver from each organization", EVERYONE: "Every party"},
+                    {ONE_PER_SIDE: _("One approver from each organization"), EVERYONE: _("Every party")},
                     policy.approvals_required,
                 ),
             ),
             input_block(
                 ids.B_S_SETTLE,
-                "Settling the amount privately",
+                _("Settling the amount privately"),
                 _radio(
                     ids.A_S_SETTLE,
-                    {key: label for key, (label, *_) in SETTLE_CHOICES.items()},
+                    {key: _(label) for key, (label, *_rest) in SETTLE_CHOICES.items()},
                     settle_choice(policy.settle_rounds, policy.settle_days, policy.settle_bands),
                 ),
-                hint="How many rounds, and how long, before it ends without agreement.",
+                hint=_("How many rounds, and how long, before it ends without agreement."),
             ),
             input_block(
                 ids.B_S_STEP,
-                "A privately settled amount is rounded to",
-                static_select(ids.A_S_STEP, STEP_CHOICES, initial=policy.settle_step or "cents"),
+                _("A privately settled amount is rounded to"),
+                static_select(ids.A_S_STEP, step_choices(), initial=policy.settle_step or "cents"),
             ),
             *_provider_choice(hand_over or {}),
-            context("Every change is recorded in the audit trail."),
+            context(_("Every change is recorded in the audit trail.")),
             {
                 "type": "actions",
                 "block_id": "s_erase",
-                "elements": [button("Delete this workspace's data…", ids.ERASE_START, style="danger")],
+                "elements": [button(_("Delete this workspace's data…"), ids.ERASE_START, style="danger")],
             },
         ],
     }
 
 
-# Each choice: its label, then the rounds, business days and whether "still apart" tells how far.
+# Each choice: its label (English, marked for the catalog: shown through `_()`), then the rounds,
+# business days and whether "still apart" tells how far.
 SETTLE_CHOICES: dict[str, tuple[str, int, int, bool]] = {
-    "3-5": ('3 rounds in 5 business days; "still apart" says no more', 3, 5, False),
-    "3-5-bands": ('3 rounds in 5 business days; "still apart" says roughly how far', 3, 5, True),
-    "1-3": ("1 round in 3 business days", 1, 3, False),
-    "5-10": ("5 rounds in 10 business days", 5, 10, False),
+    "3-5": (N_('3 rounds in 5 business days; "still apart" says no more'), 3, 5, False),
+    "3-5-bands": (N_('3 rounds in 5 business days; "still apart" says roughly how far'), 3, 5, True),
+    "1-3": (N_("1 round in 3 business days"), 1, 3, False),
+    "5-10": (N_("5 rounds in 10 business days"), 5, 10, False),
 }
-STEP_CHOICES = {"cents": "The cent", "1": "Whole units", "10": "Tens", "50": "Fifties", "100": "Hundreds"}
+# What a privately settled amount is rounded to: value → label (English; step_choices() translates)
+STEP_CHOICES = {
+    # Translators: a privately settled amount is rounded to "the cent" (the currency's smallest unit).
+    "cents": N_("The cent"),
+    "1": N_("Whole units"),
+    "10": N_("Tens"),
+    "50": N_("Fifties"),
+    "100": N_("Hundreds"),
+}
+
+
+def step_choices() -> dict[str, str]:
+    return {key: _(label) for key, label in STEP_CHOICES.items()}
 
 
 def settle_choice(rounds: int, days: int, bands: bool) -> str:
     return next(
-        (key for key, (_, r, d, b) in SETTLE_CHOICES.items() if (r, d, b) == (rounds, days, bands)), "3-5"
+        (key for key, (_label, r, d, b) in SETTLE_CHOICES.items() if (r, d, b) == (rounds, days, bands)),
+        "3-5",
     )
 
 
@@ -175,12 +240,12 @@ def _where(channel_id: str, provider: str | None) -> list[dict[str, Any]]:
         return [
             input_block(
                 ids.B_S_SCOPE,
-                "Apply to",
+                _("Apply to"),
                 _radio(
                     ids.A_S_SCOPE,
                     {
-                        "workspace": "The whole workspace",
-                        "channel": mrkdwn(md("Only {channel}", channel=channel)),
+                        "workspace": _("The whole workspace"),
+                        "channel": mrkdwn(md(_("Only {channel}"), channel=channel)),
                     },
                     "workspace",
                 ),
@@ -189,17 +254,20 @@ def _where(channel_id: str, provider: str | None) -> list[dict[str, Any]]:
     return [
         section(
             md(
-                "In {channel} *{provider}* is the provider side, so its admins set that "
-                "channel's rules. What you save here is your workspace's default, for the "
-                "channels where your organization is the provider.",
+                # Translators: {provider} is an organization's name.
+                _(
+                    "In {channel} *{provider}* is the provider side, so its admins set that "
+                    "channel's rules. What you save here is your workspace's default, for the "
+                    "channels where your organization is the provider."
+                ),
                 channel=channel,
                 provider=provider,
             )
         ),
         input_block(
             ids.B_S_SCOPE,
-            "Apply to",
-            _radio(ids.A_S_SCOPE, {"workspace": "The whole workspace"}, "workspace"),
+            _("Apply to"),
+            _radio(ids.A_S_SCOPE, {"workspace": _("The whole workspace")}, "workspace"),
         ),
     ]
 
@@ -211,9 +279,9 @@ def _provider_choice(teams: dict[str, str]) -> list[dict[str, Any]]:
     return [
         input_block(
             ids.B_S_PROVIDER,
-            "Provider side in this channel",
+            _("Provider side in this channel"),
             static_select(ids.A_S_PROVIDER, teams, initial=own),
-            hint=(
+            hint=_(
                 "Disputes opened in this channel from now on belong to the provider's workspace: "
                 "its numbers, its settings, its lessons learned. Open disputes stay as they are."
             ),
@@ -224,61 +292,90 @@ def _provider_choice(teams: dict[str, str]) -> list[dict[str, Any]]:
 def erase_modal(team_id: str, team_name: str, held: Holdings) -> dict[str, Any]:
     """The confirmation of `/dispute settings` → delete: names what goes and what stays."""
     goes = md(
-        "*This deletes everything Parley holds for {team}*, for good:\n"
-        "• {disputes}, with their perspectives, proposals, agreements, approvals, check-ins, "
-        "feedback and lessons learned (the other organization's part in them too), and the "
-        "messages Parley still owed about them; each open one's thread is told\n"
-        "• {settings}\n"
-        "• which organization is the provider in {channels}\n"
-        "• the workspace's audit trail",
+        # Translators: {team} is the workspace's name; {disputes}, {settings} and {channels} are counts
+        # ("3 disputes", "1 saved setting", "2 channels").
+        _(
+            "*This deletes everything Parley holds for {team}*, for good:\n"
+            "• {disputes}, with their perspectives, proposals, agreements, approvals, check-ins, "
+            "feedback and lessons learned (the other organization's part in them too), and the "
+            "messages Parley still owed about them; each open one's thread is told\n"
+            "• {settings}\n"
+            "• which organization is the provider in {channels}\n"
+            "• the workspace's audit trail"
+        ),
         team=team_name,
-        disputes=_count(held.disputes, "dispute"),
-        settings=_count(held.settings, "saved setting"),
-        channels=_count(held.channels, "channel"),
+        disputes=_disputes(held.disputes),
+        settings=_settings(held.settings),
+        channels=_channels(held.channels),
     )
     stays = md(
-        "*What stays:* {others} another organization holds in a shared channel (they are its "
-        "record too, and your people stay parties to them), one line in the audit trail saying "
-        "that the data was deleted, by whom and when, what Parley already posted in Slack "
-        "(Slack keeps it), and Parley itself: to remove it, uninstall it from Slack, which "
-        "deletes its tokens.",
-        others=_count(held.others, "dispute"),
+        # Translators: {others} is a count of disputes ("2 disputes").
+        _(
+            "*What stays:* {others} another organization holds in a shared channel (they are its "
+            "record too, and your people stay parties to them), one line in the audit trail saying "
+            "that the data was deleted, by whom and when, what Parley already posted in Slack "
+            "(Slack keeps it), and Parley itself: to remove it, uninstall it from Slack, which "
+            "deletes its tokens."
+        ),
+        others=_disputes(held.others),
     )
     sure = {
         "type": "checkboxes",
         "action_id": ids.A_ERASE_SURE,
-        "options": [option("yes", "I understand this can't be undone")],
+        "options": [option("yes", _("I understand this can't be undone"))],
     }
     return {
         "type": "modal",
         "callback_id": ids.ERASE_MODAL,
-        "title": plain("Delete workspace data"),
-        "submit": plain("Delete everything"),
-        "close": plain("Keep it"),
+        # Translators: a form's title: at most 24 characters.
+        "title": plain(_("Delete workspace data")),
+        # Translators: a form's button: at most 24 characters.
+        "submit": plain(_("Delete everything")),
+        # Translators: a form's button: at most 24 characters.
+        "close": plain(_("Keep it")),
         "private_metadata": EraseMeta(team=team_id).encode(),
-        "blocks": [section(goes), section(stays), input_block(ids.B_ERASE_SURE, "Confirm", sure)],
+        "blocks": [section(goes), section(stays), input_block(ids.B_ERASE_SURE, _("Confirm"), sure)],
     }
 
 
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
+def _disputes(n: int) -> str:
+    return ngettext("{n} dispute", "{n} disputes", n).format(n=n)
 
 
-CONFIRM_ERASE = "Tick the box to confirm, or close this window to keep everything."
+def _settings(n: int) -> str:
+    return ngettext("{n} saved setting", "{n} saved settings", n).format(n=n)
+
+
+def _channels(n: int) -> str:
+    return ngettext("{n} channel", "{n} channels", n).format(n=n)
+
+
+# English, for callers that read the constant; confirm_erase() in the language in use
+CONFIRM_ERASE = N_("Tick the box to confirm, or close this window to keep everything.")
+
+
+def confirm_erase() -> str:
+    return _(CONFIRM_ERASE)
 
 
 def erased(team_name: str, held: Holdings) -> Mrkdwn:
     return md(
-        "Parley deleted {team}'s data: {disputes}, {settings} and the workspace's audit trail.",
+        # Translators: {team} is the workspace's name; {disputes} and {settings} are counts ("3 disputes",
+        # "1 saved setting").
+        _("Parley deleted {team}'s data: {disputes}, {settings} and the workspace's audit trail."),
         team=team_name,
-        disputes=_count(held.disputes, "dispute"),
-        settings=_count(held.settings, "saved setting"),
+        disputes=_disputes(held.disputes),
+        settings=_settings(held.settings),
     )
 
 
 def handed_over(saved: Mrkdwn, channel_id: str, to: str) -> Mrkdwn:
     return md(
-        "{saved} *{to}* is now the provider side in {channel}: disputes opened there from now on are theirs.",
+        # Translators: {saved} is the sentence saying the settings are saved; {to} an organization's name.
+        _(
+            "{saved} *{to}* is now the provider side in {channel}: disputes opened there from now on "
+            "are theirs."
+        ),
         saved=saved,
         to=to,
         channel=channel_link(channel_id),
@@ -286,10 +383,13 @@ def handed_over(saved: Mrkdwn, channel_id: str, to: str) -> Mrkdwn:
 
 
 def too_many_mediators() -> str:
-    return f"Choose at most {MAX_MEDIATORS} mediators."
+    return ngettext("Choose at most {n} mediator.", "Choose at most {n} mediators.", MAX_MEDIATORS).format(
+        n=MAX_MEDIATORS
+    )
 
 
 def settings_saved(channel_id: str) -> Mrkdwn:
     """`channel_id`: the channel the settings are for; empty for the whole workspace."""
-    where = channel_link(channel_id) if channel_id else "the whole workspace"
-    return md("Parley's settings for {where} are saved.", where=where)
+    if channel_id:
+        return md(_("Parley's settings for {where} are saved."), where=channel_link(channel_id))
+    return md(_("Parley's settings for the whole workspace are saved."))

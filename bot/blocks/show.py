@@ -18,6 +18,7 @@ from bot.blocks.text import (
     slack_date,
     truncate,
 )
+from bot.i18n import _
 from models import Agreement, Dispute, Side
 
 
@@ -28,7 +29,7 @@ def show_dispute(
     label = {
         Side.PROVIDER: names.org(Side.PROVIDER),
         Side.CLIENT: names.org(Side.CLIENT),
-        Side.MEDIATOR: "Mediator",
+        Side.MEDIATOR: _("Mediator"),
     }
     parties = Mrkdwn("\n").join(
         md(
@@ -42,7 +43,7 @@ def show_dispute(
     blocks = [
         section(
             md(
-                "*{heading}*\n{status} · {category} · opened {when} by {opener} in {channel}",
+                _("*{heading}*\n{status} · {category} · opened {when} by {opener} in {channel}"),
                 heading=heading,
                 status=status_label(dispute.status, dispute.escalated),
                 category=category_label(dispute.category),
@@ -51,24 +52,28 @@ def show_dispute(
                 channel=channel_link(dispute.channel_id),
             )
         ),
-        section(md("*Parties*\n{parties}", parties=parties)),
+        section(md(_("*Parties*\n{parties}"), parties=parties)),
     ]
     if agreement is None or approvals is None:
-        blocks.append(context("No agreement has been drafted yet."))
+        blocks.append(context(_("No agreement has been drafted yet.")))
         return blocks
-    state = {"pending": "awaiting approvals", "superseded": "superseded", "ratified": "in effect"}.get(
-        agreement.status, agreement.status
-    )
+    state = {
+        "pending": _("awaiting approvals"),
+        "superseded": _("superseded"),
+        "ratified": _("in effect"),
+    }.get(agreement.status, agreement.status)
     done = Mrkdwn("\n").join(
         md("• {who}, {when}", who=who, when=slack_date(at, "{date_short} {time}"))
         for who, at in approvals.approved
-    ) or Mrkdwn("none yet")
-    text = md("*{label}* ({state})\nApproved by:\n{done}", label=agreement.label, state=state, done=done)
+    ) or md(_("none yet"))
+    # Translators: {label} is the agreement's label ("A2"), {state} its state ("in effect"), {done}
+    # a list of who approved, one per line.
+    text = md(_("*{label}* ({state})\nApproved by:\n{done}"), label=agreement.label, state=state, done=done)
     if approvals.still_needed and agreement.status == "pending":
-        text += md("\nStill needed: {who}", who=", ".join(approvals.still_needed))
+        text += Mrkdwn("\n") + md(_("Still needed: {who}"), who=", ".join(approvals.still_needed))
     blocks.append(section(text))
     blocks.append(
-        context("Approvals are tied to the exact wording approved; any change needs new approvals.")
+        context(_("Approvals are tied to the exact wording approved; any change needs new approvals."))
     )
     return blocks
 

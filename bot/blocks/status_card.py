@@ -13,6 +13,7 @@ from bot import ids
 from bot.blocks.labels import category_label
 from bot.blocks.text import (
     Mrkdwn,
+    and_join,
     button,
     context,
     fields,
@@ -23,6 +24,7 @@ from bot.blocks.text import (
     section,
     slack_date,
 )
+from bot.i18n import N_, _
 from bot.payloads import CardOption, DisputeButton, RaiseButton
 from bot.services.next_step import NextStep, Step
 from bot.services.people_text import one_line
@@ -40,34 +42,43 @@ class CardNames:
     people: dict[str, str]  # user id → the person's name
 
     def org(self, side: str) -> str:
-        return self.orgs.get(side) or ("the provider" if side == Side.PROVIDER else "the client")
+        return self.orgs.get(side) or (_("the provider") if side == Side.PROVIDER else _("the client"))
 
     def person(self, user_id: str) -> str:
         return self.people.get(user_id) or user_id
 
 
+# (English, marked for the catalog: shown through `_()`, see status_words.)
 STATUS_WORDS: dict[str, str] = {
-    DisputeStatus.OPEN: "Open: each side tells its side",
-    DisputeStatus.DISCUSSING: "Talking it through",
-    DisputeStatus.AGREEMENT_PENDING: "An agreement is waiting for approval",
-    DisputeStatus.AGREED: "Agreed: the agreement is in effect",
-    DisputeStatus.RESOLVED: "Resolved",
-    DisputeStatus.CLOSED: "Closed",
+    DisputeStatus.OPEN: N_("Open: each side tells its side"),
+    DisputeStatus.DISCUSSING: N_("Talking it through"),
+    DisputeStatus.AGREEMENT_PENDING: N_("An agreement is waiting for approval"),
+    DisputeStatus.AGREED: N_("Agreed: the agreement is in effect"),
+    DisputeStatus.RESOLVED: N_("Resolved"),
+    DisputeStatus.CLOSED: N_("Closed"),
 }
+# (English, marked for the catalog: shown through `_()`, see _ended.)
 ENDINGS = {
-    "resolved": "Resolved: {client} confirmed it",
-    "closed": "Closed",
-    "withdrawn": "Withdrawn by the person who raised it",
+    # Translators: {client} is the client organization's name.
+    "resolved": N_("Resolved: {client} confirmed it"),
+    "closed": N_("Closed"),
+    "withdrawn": N_("Withdrawn by the person who raised it"),
 }
+
+
+def status_words(status: str) -> str:
+    """The dispute's status on its card, in the language in use."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def card_text(dispute: Dispute) -> Mrkdwn:
     """Notification and accessibility fallback for the card."""
     return md(
-        "{ref}: {title} ({status})",
+        # Translators: {ref} is the dispute's reference ("D-7"), {title} its title, {status} its status.
+        _("{ref}: {title} ({status})"),
         ref=dispute.reference,
         title=dispute.title,
-        status=STATUS_WORDS.get(dispute.status, dispute.status),
+        status=status_words(dispute.status),
     )
 
 
@@ -80,58 +91,78 @@ def _sides(dispute: Dispute, names: CardNames) -> Mrkdwn:
     for mediator in (p for p in dispute.parties if p.side == Side.MEDIATOR):
         accepted = [names.org(s) for s in (Side.PROVIDER, Side.CLIENT) if s in mediator.accepted_sides]
         so_far = (
-            "accepted by both"
+            _("accepted by both")
             if len(accepted) == 2
-            else md("accepted by {org} so far", org=accepted[0])
+            else md(_("accepted by {org} so far"), org=accepted[0])
             if accepted
-            else "not accepted by either side yet"
+            else _("not accepted by either side yet")
         )
-        lines.append(md("*Mediator*: {who} ({so_far})", who=names.person(mediator.user_id), so_far=so_far))
-    return Mrkdwn("\n").join(lines) or Mrkdwn("Nobody yet")
+        lines.append(
+            md(
+                # Translators: {who} is the mediator's name; {so_far} who has accepted them ("accepted by
+                # both").
+                _("*Mediator*: {who} ({so_far})"),
+                who=names.person(mediator.user_id),
+                so_far=so_far,
+            )
+        )
+    return Mrkdwn("\n").join(lines) or md(_("Nobody yet"))
 
 
 def _next(dispute: Dispute, step: NextStep, names: CardNames, next_checkin: datetime | None) -> Mrkdwn:
-    waiting = " and ".join(names.org(s) for s in sorted(step.waiting))
+    waiting = and_join(names.org(s) for s in sorted(step.waiting))
     if step.step == Step.SHARE:
         told = [names.org(s) for s in sorted(step.shared)]
-        sealed = (
-            ""
-            if not told
-            else md(" {told} has told its side.", told=" and ".join(told))
-            if step.revealed
-            else md(
-                " {told} has told its side; both are shown together once both have.", told=" and ".join(told)
+        if not told:
+            # Translators: {waiting} is one or two organizations ("Studio and Client Co").
+            return md(_("{waiting} tells its side of what happened."), waiting=waiting)
+        if step.revealed:
+            return md(
+                # Translators: {waiting} and {told} are organizations.
+                _("{waiting} tells its side of what happened. {told} has told its side."),
+                waiting=waiting,
+                told=and_join(told),
             )
+        return md(
+            # Translators: {waiting} and {told} are organizations.
+            _(
+                "{waiting} tells its side of what happened. {told} has told its side; both are shown "
+                "together once both have."
+            ),
+            waiting=waiting,
+            told=and_join(told),
         )
-        return md("{waiting} tells its side of what happened.{sealed}", waiting=waiting, sealed=sealed)
     if step.step == Step.ANSWER:
         answers = step.answers or tuple((side, step.proposal or "") for side in sorted(step.waiting))
         if len(answers) == 1:
             return md(
-                "{waiting} answers {label}: accept it, suggest a change, or decline.",
+                # Translators: {waiting} is an organization; {label} a proposal's label ("P2").
+                _("{waiting} answers {label}: accept it, suggest a change, or decline."),
                 waiting=names.org(answers[0][0]),
                 label=answers[0][1],
             )
         each = Mrkdwn("; ").join(
-            md("{org} answers {label}", org=names.org(side), label=label) for side, label in answers[:10]
+            # Translators: {org} is an organization; {label} a proposal's label ("P2").
+            md(_("{org} answers {label}"), org=names.org(side), label=label)
+            for side, label in answers[:10]
         )
-        return md("{each}: each can be accepted, changed or declined.", each=each)
+        # Translators: {each} is a list such as "Studio answers P2; Client Co answers P3".
+        return md(_("{each}: each can be accepted, changed or declined."), each=each)
     if step.step == Step.PROPOSE:
-        return Mrkdwn(
-            "Either side proposes a solution; the other can accept it, suggest a change or decline."
-        )
+        return md(_("Either side proposes a solution; the other can accept it, suggest a change or decline."))
     if step.step == Step.APPROVE:
-        return md("The agreement waits for {waiting}'s approval.", waiting=waiting or "the last")
+        if waiting:
+            # Translators: {waiting} is one or two organizations ("Studio and Client Co").
+            return md(_("The agreement waits for {waiting}'s approval."), waiting=waiting)
+        return md(_("The agreement waits for the last's approval."))
     if step.step == Step.CARRY_OUT:
-        when = (
-            md(
-                " Parley checks in with both sides on {when}.",
+        if next_checkin:
+            return md(
+                # Translators: {when} is a date.
+                _("Both sides do what they agreed. Parley checks in with both sides on {when}."),
                 when=slack_date(next_checkin, "{date_short_pretty}"),
             )
-            if next_checkin
-            else ""
-        )
-        return md("Both sides do what they agreed.{when}", when=when)
+        return md(_("Both sides do what they agreed."))
     return Mrkdwn("")
 
 
@@ -139,14 +170,21 @@ def _ended(dispute: Dispute, names: CardNames) -> list[dict[str, Any]]:
     """How it ended, and the way to raise another (the channel welcome may have scrolled away)."""
     blocks: list[dict[str, Any]] = []
     if dispute.ended_how:
-        reason = md(":\n{why}", why=quoted(dispute.ended_reason, 500)) if dispute.ended_reason else ""
-        how = ENDINGS[dispute.ended_how].replace("{client}", names.org(Side.CLIENT))
-        blocks.append(section(md("*How it ended*\n{how}{reason}", how=how, reason=reason)))
+        how = _(ENDINGS[dispute.ended_how]).format(client=names.org(Side.CLIENT))
+        blocks.append(
+            section(
+                # Translators: {how} says how the dispute ended; {why} is the reason given, quoted.
+                md(_("*How it ended*\n{how}:\n{why}"), how=how, why=quoted(dispute.ended_reason, 500))
+                if dispute.ended_reason
+                # Translators: {how} says how the dispute ended.
+                else md(_("*How it ended*\n{how}"), how=how)
+            )
+        )
     blocks.append(
         {
             "type": "actions",
             "block_id": "dispute_raise_again",
-            "elements": [button("Raise a dispute", ids.RAISE_DISPUTE, RaiseButton().encode())],
+            "elements": [button(_("Raise a dispute"), ids.RAISE_DISPUTE, RaiseButton().encode())],
         }
     )
     return blocks
@@ -164,13 +202,13 @@ EVIDENCE_OPEN = (
 def _more(dispute: Dispute, step: NextStep, primary: str | None) -> dict[str, Any]:
     """The rarer actions, in an overflow menu."""
     options = [
-        ("share", "Revise your side" if step.revealed else "Share or revise your side"),
-        ("propose", "Propose a solution"),
-        ("settle", "Settle the amount privately"),
-        ("draft", "Write an agreement"),
-        ("party", "Add someone"),
-        ("mediator", "Ask for a mediator"),
-        ("close", "Close or withdraw"),
+        ("share", _("Revise your side") if step.revealed else _("Share or revise your side")),
+        ("propose", _("Propose a solution")),
+        ("settle", _("Settle the amount privately")),
+        ("draft", _("Write an agreement")),
+        ("party", _("Add someone")),
+        ("mediator", _("Ask for a mediator")),
+        ("close", _("Close or withdraw")),
     ]
     if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
         options = [o for o in options if o[0] in ("mediator", "close")]
@@ -198,17 +236,17 @@ def _actions(dispute: Dispute, step: NextStep, names: CardNames) -> list[dict[st
         return _ended(dispute, names)
     value = DisputeButton(d=dispute.id).encode()
     primary = {
-        Step.SHARE: ("share", "Share your side", ids.SHARE_PERSPECTIVE),
-        Step.PROPOSE: ("propose", "Propose a solution", ids.PROPOSE),
+        Step.SHARE: ("share", _("Share your side"), ids.SHARE_PERSPECTIVE),
+        Step.PROPOSE: ("propose", _("Propose a solution"), ids.PROPOSE),
     }.get(step.step)
     elements: list[dict[str, Any]] = []
     if primary is not None:
         elements.append(button(primary[1], primary[2], value, style="primary"))
     elif step.step == Step.ANSWER and len(step.shared) < 2:  # a proposal came before both spoke
-        primary = ("share", "Share your side", ids.SHARE_PERSPECTIVE)
+        primary = ("share", _("Share your side"), ids.SHARE_PERSPECTIVE)
         elements.append(button(primary[1], primary[2], value))
     if dispute.status in EVIDENCE_OPEN:
-        elements.append(button("Add evidence", ids.ADD_EVIDENCE, value))
+        elements.append(button(_("Add evidence"), ids.ADD_EVIDENCE, value))
     elements.append(_more(dispute, step, primary[0] if primary else None))
     return [{"type": "actions", "block_id": "dispute_actions", "elements": elements}]
 
@@ -224,42 +262,44 @@ def status_card(
     """`description`: a dispute raised before the opener's account became their side's sealed
     perspective shows its description and outcome wanted on the card, as it always did."""
     facts = [
-        md("*Reference*\n{ref}", ref=dispute.reference),
+        md(_("*Reference*\n{ref}"), ref=dispute.reference),
+        md(_("*Status*\n{status} · with a mediator"), status=status_words(dispute.status))
+        if dispute.escalated
+        else md(_("*Status*\n{status}"), status=status_words(dispute.status)),
+        md(_("*Category*\n{category}"), category=category_label(dispute.category)),
         md(
-            "*Status*\n{status}{escalated}",
-            status=STATUS_WORDS.get(dispute.status, dispute.status),
-            escalated=" · with a mediator" if dispute.escalated else "",
-        ),
-        md("*Category*\n{category}", category=category_label(dispute.category)),
-        md(
-            "*Raised by*\n{who} on {when}",
+            # Translators: {who} is a person's name; {when} a date.
+            _("*Raised by*\n{who} on {when}"),
             who=names.person(dispute.opened_by_user),
             when=slack_date(dispute.created_at),
         ),
     ]
     amount = format_amount(dispute.amount, dispute.currency)
     if amount:
-        facts.append(md("*Amount in question*\n{amount}", amount=amount))
+        facts.append(md(_("*Amount in question*\n{amount}"), amount=amount))
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain(one_line(dispute.title), 150)},
         fields(*facts),
-        section(md("*Who takes part*\n{sides}", sides=_sides(dispute, names))),
+        section(md(_("*Who takes part*\n{sides}"), sides=_sides(dispute, names))),
     ]
     if description:
         blocks += [
-            *quote_sections(Mrkdwn("*What happened*"), dispute.description),
-            *quote_sections(Mrkdwn("*Outcome wanted*"), dispute.desired_outcome),
+            *quote_sections(md(_("*What happened*")), dispute.description),
+            *quote_sections(md(_("*Outcome wanted*")), dispute.desired_outcome),
         ]
     if step.step != Step.ENDED:
-        blocks.append(section(md("*Next*\n{next}", next=_next(dispute, step, names, next_checkin))))
+        blocks.append(section(md(_("*Next*\n{next}"), next=_next(dispute, step, names, next_checkin))))
     if dispute.close_requested_side in (Side.PROVIDER, Side.CLIENT) and step.step != Step.ENDED:
         other = Side.CLIENT if dispute.close_requested_side == Side.PROVIDER else Side.PROVIDER
         blocks.append(
             context(
                 md(
-                    "{asked} proposed closing {ref}; it closes if {other} agrees with *Close or "
-                    "withdraw*. Anything new in the dispute (a proposal, an agreement) sets the proposal "
-                    "aside.",
+                    # Translators: {asked} and {other} are organizations.
+                    _(
+                        "{asked} proposed closing {ref}; it closes if {other} agrees with *Close or "
+                        "withdraw*. Anything new in the dispute (a proposal, an agreement) sets the "
+                        "proposal aside."
+                    ),
                     asked=names.org(dispute.close_requested_side),
                     ref=dispute.reference,
                     other=names.org(other),
@@ -267,5 +307,5 @@ def status_card(
             )
         )
     blocks += _actions(dispute, step, names)
-    blocks.append(context(md("Everything about {ref} happens in this thread.", ref=dispute.reference)))
+    blocks.append(context(md(_("Everything about {ref} happens in this thread."), ref=dispute.reference)))
     return blocks

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from bot.blocks.mrkdwn import (
@@ -18,10 +19,12 @@ from bot.blocks.mrkdwn import (
     slack_date,
     truncate,
 )
+from bot.i18n import _
 from bot.services.people_text import many_lines
 
 __all__ = [
     "Mrkdwn",
+    "and_join",
     "button",
     "channel_link",
     "context",
@@ -90,6 +93,17 @@ def _parts(text: str, size: int = 450) -> list[str]:
         parts.append(rest[:cut])
         rest = rest[cut:].lstrip("\n ")
     return [*parts, rest]
+
+
+def and_join(items: Iterable[str]) -> str:
+    """ "A", "A and B", "A and B and C": plain names (not `Mrkdwn`: the result is plain text, for
+    a value of `md()`), joined in the language in use."""
+    parts = list(items)
+    joined = parts[0] if parts else ""
+    for part in parts[1:]:
+        # Translators: two names, such as "Studio and Client Co" ({first} may itself be such a pair).
+        joined = _("{first} and {second}").format(first=joined, second=part)
+    return joined
 
 
 def button(text: str, action_id: str, value: str | None = None, style: str | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from bot.blocks.agreements import (
     in_effect,
 )
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Upload
+from bot.i18n import _
 from bot.payloads import CheckButton
 from bot.records.agreement import agreement_record, approved_how, evidence_then
 from bot.records.documents.agreement_markdown import agreement_markdown
@@ -84,9 +85,12 @@ def _in_effect(ctx: Ctx) -> Call:
     text, blocks = in_effect(ctx.d, agreement, _said(ctx, agreement))
     if ctx.params.get("plain"):  # Slack refused the blocks of a file share: without the button
         blocks = [b for b in blocks if b.get("type") != "actions"]
-    return Upload(
-        pdf, filename, f"{agreement.label} for {ctx.d.reference}", text, thread_ts=ctx.thread(), blocks=blocks
-    )
+    return Upload(pdf, filename, _file_title(ctx, agreement), text, thread_ts=ctx.thread(), blocks=blocks)
+
+
+def _file_title(ctx: Ctx, agreement: Agreement) -> str:
+    """The title of the agreement's file in Slack ("Agreement v1 for D-7")."""
+    return _("Agreement v{version} for {ref}").format(version=agreement.version, ref=ctx.d.reference)
 
 
 BLOCKS_REFUSED = frozenset({"invalid_blocks", "invalid_blocks_format"})
@@ -147,7 +151,7 @@ def _certificate(ctx: Ctx) -> Call:
     return Upload(
         pdf,
         filename,
-        f"{agreement.label} for {ctx.d.reference}",
+        _file_title(ctx, agreement),
         certificate_comment(ctx.d, agreement, in_dm=to_approver),
         thread_ts=None if to_approver else ctx.thread(),
     )
@@ -162,8 +166,10 @@ def _agreement_file(ctx: Ctx) -> Call:
     return Upload(
         document,
         f"{ref}-agreement-v{agreement.version}.md",
-        f"{agreement.label} for {ref}",
-        f"The written {agreement.label.lower()} for {ref}, for your records.",
+        _file_title(ctx, agreement),
+        _("The written agreement v{version} for {ref}, for your records.").format(
+            version=agreement.version, ref=ref
+        ),
         thread_ts=ctx.thread(),
     )
 

@@ -109,7 +109,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def pgettext(context: str, message: str) -> str:
     """A word that reads differently by where it stands ("Close" a dispute, "Close" a form)."""
-    return _translations(_current.get()).pgettext(context, message)
+    return str(_translations(_current.get()).pgettext(context, message))
 
 
 def N_(message: str) -> str:

@@ -25,16 +25,11 @@ def amount(value: Decimal | None, currency: str | None) -> str | None:
         return None
     if not currency:
         return number(value)
-    whole = value == value.to_integral_value()
-    return format_currency(
-        value,
-        currency,
-        locale=babel_locale(),
-        format_type="standard",
-        currency_digits=not whole,
-        decimal_quantization=not whole,
-        **({"format": _whole_pattern()} if whole else {}),
-    )
+    if value == value.to_integral_value():
+        return format_currency(
+            value, currency, format=_whole_pattern(), locale=babel_locale(), currency_digits=False
+        )
+    return format_currency(value, currency, locale=babel_locale())
 
 
 def _whole_pattern() -> str:

@@ -3,6 +3,8 @@ forget what is no longer needed."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.config import Settings
@@ -11,7 +13,7 @@ from bot.delivery.deliverer import Deliverer
 from bot.jobs.clock import Periodic, Tick, build_scheduler
 from bot.services import disputes, evidence, followups, installs, nudges, outbox, replays, settlements
 from bot.services.message_kinds import MessageKind
-from models import Dispute
+from models import Dispute, utcnow
 
 DELIVERY_POLL_SECONDS = 1.0
 
@@ -27,9 +29,11 @@ def queue_checkins(db: Database) -> int:
         queued += written
 
 
-def remind_stalled(db: Database) -> int:
+def remind_stalled(db: Database, *, now: datetime | None = None) -> int:
+    """Reminders due on the fair clock (`now`: a test's chosen moment; the clock's own otherwise)."""
+    now = now or utcnow()
     with db.read() as session:
-        candidates = nudges.due(session)
+        candidates = nudges.due(session, now=now)
     reminded = 0
     for candidate in candidates:
         with db.transaction() as session:
@@ -37,10 +41,10 @@ def remind_stalled(db: Database) -> int:
             if found is None:  # erased meanwhile
                 continue
             dispute = disputes.load(session, found.team_id, candidate.dispute_id, lock=True)
-            nudge = nudges.still_due(session, dispute, candidate.kind)
+            nudge = nudges.still_due(session, dispute, candidate, now=now)
             if nudge is None:
                 continue  # another scheduler process reminded first, or things moved on
-            nudges.remind(session, dispute, nudge)
+            nudges.remind(session, dispute, nudge, now=now)
             reminded += 1
     return reminded
 

@@ -12,22 +12,25 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.i18n import N_
 from bot.services.evidence import as_of
 from models import Agreement, Approval, AuditEvent, Dispute, EvidenceItem, EvidenceStatus, Side
 
 FORMAT = "parley/agreement-record"
 VERSION = 1
 ATTACHMENT = "parley-record.json"
+# Recorded in English (the record is hashed); marked for the catalog, so that a document can
+# say a step in its reader's language (agreement_pdf.py).
 TIMELINE_KINDS = {
-    "dispute.opened": "Dispute opened",
-    "perspectives.revealed": "Perspectives revealed",
-    "proposal.made": "Proposal made",
-    "proposal.accepted": "Proposal accepted",
-    "agreement.drafted": "Agreement drafted",
-    "agreement.changes_requested": "Changes requested",
-    "agreement.approved": "Agreement approved",
-    "agreement.ratified": "Agreement in effect",
-    "dispute.escalated": "Mediator asked for",
+    "dispute.opened": N_("Dispute opened"),
+    "perspectives.revealed": N_("Perspectives revealed"),
+    "proposal.made": N_("Proposal made"),
+    "proposal.accepted": N_("Proposal accepted"),
+    "agreement.drafted": N_("Agreement drafted"),
+    "agreement.changes_requested": N_("Changes requested"),
+    "agreement.approved": N_("Agreement approved"),
+    "agreement.ratified": N_("Agreement in effect"),
+    "dispute.escalated": N_("Mediator asked for"),
 }
 TIMELINE_MAX = 20
 

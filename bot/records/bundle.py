@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.i18n import _, ngettext
 from bot.records.agreement import ATTACHMENT, canonical
 from bot.records.verify_agreement import NAME_LIMIT, Checked, NotARecord, read_bounded
 from bot.records.verify_export import check_export
@@ -41,16 +42,28 @@ CHUNK = 2**20
 
 
 def bundle_readme(record: dict[str, Any]) -> str:
+    """README.txt: what the bundle holds, in words (in the language in use)."""
     reference = record["dispute"]["reference"]
     count = sum(1 for e in record["evidence"] if e["file"])
     return (
-        f"The record of dispute {reference}, as exported from Parley.\n\n"
-        "record.pdf    the record, to read (the same record is attached to it as JSON)\n"
-        "record.json   the record, for software\n"
-        f"evidence/     the {count} evidence file{'' if count == 1 else 's'} on record, exactly as "
-        "Parley kept them\n\n"
-        "Each file's SHA-256 is in record.json and in the dispute's audit trail. Whoever runs "
-        "Parley can check this bundle with: parley verify <this file>\n"
+        _("The record of dispute {reference}, as exported from Parley.").format(reference=reference)
+        + "\n\n"
+        # Translators: each line of the bundle's README starts with a file's name, kept as it is.
+        + _("record.pdf    the record, to read (the same record is attached to it as JSON)")
+        + "\n"
+        + _("record.json   the record, for software")
+        + "\n"
+        + ngettext(
+            "evidence/     the {count} evidence file on record, exactly as Parley kept them",
+            "evidence/     the {count} evidence files on record, exactly as Parley kept them",
+            count,
+        ).format(count=count)
+        + "\n\n"
+        + _(
+            "Each file's SHA-256 is in record.json and in the dispute's audit trail. Whoever runs "
+            "Parley can check this bundle with: parley verify <this file>"
+        )
+        + "\n"
     )
 
 

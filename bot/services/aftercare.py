@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.i18n import _
 from bot.services import audit, checkins, followups
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from bot.services.parties import require_party
 from bot.services.people import Person
 from bot.services.people_text import many_lines
+from bot.services.vocabulary import status_words
 from models import (
     ActionItem,
     Agreement,
@@ -52,7 +54,7 @@ def in_effect(session: Session, dispute: Dispute) -> Agreement:
         .limit(1)
     ).first()
     if agreement is None:
-        raise NotFound(f"{dispute.reference} has no agreement in effect.")
+        raise NotFound(_("{ref} has no agreement in effect.").format(ref=dispute.reference))
     return agreement
 
 
@@ -60,14 +62,19 @@ def item_of(session: Session, dispute: Dispute, item_id: int) -> ActionItem:
     agreement = in_effect(session, dispute)
     item = next((i for i in agreement.items if i.id == item_id), None)
     if item is None:
-        raise NotFound("That action item is not part of the agreement in effect.")
+        raise NotFound(_("That action item is not part of the agreement in effect."))
     return item
 
 
 def require_agreed(dispute: Dispute, doing: str) -> None:
+    """`doing`: what the person tried to do, in the language in use ("set a new date")."""
     if dispute.status != DisputeStatus.AGREED:
         raise IllegalTransition(
-            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so you can't {doing} any more."
+            # Translators: {status} is the dispute's status ("agreement pending"); {doing} what the
+            # person tried to do, translated on its own ("set a new date").
+            _("{ref} is {status}, so you can't {doing} any more.").format(
+                ref=dispute.reference, status=status_words(dispute.status), doing=doing
+            )
         )
 
 
@@ -83,11 +90,12 @@ def answer(
 ) -> Answered:
     if value not in ANSWERS:
         raise ValueError(value)
-    require_agreed(dispute, "answer this check-in")
+    # Translators: completes "…, so you can't … any more."
+    require_agreed(dispute, _("answer this check-in"))
     item = item_of(session, dispute, item_id)
     checkin = session.get(CheckIn, checkin_id)
     if checkin is None or checkin.dispute_id != dispute.id:
-        raise NotFound("That check-in no longer exists.")
+        raise NotFound(_("That check-in no longer exists."))
     before = followups.next_checkin(session, dispute.id)
     item.status = value
     # One message can stand for several check-ins that fell due together (the item's own and the
@@ -120,15 +128,19 @@ def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor:
     """The client side confirms: agreed → resolved, and the pending check-ins are cancelled."""
     if party.side == Side.MEDIATOR:
         raise NotAllowed(
-            "As the mediator you stay neutral: the people the work was for confirm "
-            f"that {dispute.reference} is resolved."
+            _(
+                "As the mediator you stay neutral: the people the work was for confirm "
+                "that {ref} is resolved."
+            ).format(ref=dispute.reference)
         )
     if party.side != Side.CLIENT:
         raise NotAllowed(
-            f"The other organization confirms that {dispute.reference} is resolved; "
-            "your side can't confirm it for them."
+            _(
+                "The other organization confirms that {ref} is resolved; your side can't confirm it for them."
+            ).format(ref=dispute.reference)
         )
-    require_agreed(dispute, "confirm it is resolved")
+    # Translators: completes "…, so you can't … any more."
+    require_agreed(dispute, _("confirm it is resolved"))
     transition(session, dispute, DisputeStatus.RESOLVED, actor=actor)
     dispute.ended_how = "resolved"
     return followups.cancel_pending(session, dispute, actor=actor, reason="resolved")
@@ -137,11 +149,14 @@ def confirm_resolved(session: Session, dispute: Dispute, party: Party, *, actor:
 def reopen(session: Session, dispute: Dispute, *, actor: Person, why: str) -> int:
     """Back to discussing; the agreement stays on record; its pending check-ins are cancelled.
     Only a party may."""
-    require_party(dispute, actor, "reopen the dispute")
+    # Translators: completes "Only the parties to D-7 can …."
+    require_party(dispute, actor, _("reopen the dispute"))
     if dispute.status not in (DisputeStatus.AGREED, DisputeStatus.RESOLVED):
         raise IllegalTransition(
-            f"{dispute.reference} is {dispute.status.replace('_', ' ')}; "
-            "only an agreed or resolved dispute can be reopened."
+            # Translators: {status} is the dispute's status ("discussing").
+            _("{ref} is {status}; only an agreed or resolved dispute can be reopened.").format(
+                ref=dispute.reference, status=status_words(dispute.status)
+            )
         )
     transition(session, dispute, DisputeStatus.DISCUSSING, actor=actor)
     audit.record(
@@ -160,10 +175,12 @@ def new_date(
     tz: str | None,
     today: date,
 ) -> CheckIn:
-    require_party(dispute, actor, "set a new date")
-    require_agreed(dispute, "set a new date")
+    # Translators: completes "Only the parties to D-7 can …." and "…, so you can't … any more."
+    doing = _("set a new date")
+    require_party(dispute, actor, doing)
+    require_agreed(dispute, doing)
     if when < today:
-        raise DomainError("The new date is in the past; pick today or later.")
+        raise DomainError(_("The new date is in the past; pick today or later."))
     item = item_of(session, dispute, item_id)
     old = item.due_date
     item.due_date = when
@@ -197,12 +214,13 @@ def record_feedback(
     """False when this person already gave feedback on this dispute."""
     if party.side == Side.MEDIATOR:
         raise NotAllowed(
-            "As the mediator you stay neutral: feedback is asked of the people the work was for."
+            _("As the mediator you stay neutral: feedback is asked of the people the work was for.")
         )
     if party.side != Side.CLIENT:
         raise NotAllowed(
-            f"Feedback on how {dispute.reference} was handled is asked of the other "
-            "organization, not of yours."
+            _("Feedback on how {ref} was handled is asked of the other organization, not of yours.").format(
+                ref=dispute.reference
+            )
         )
     if not 1 <= rating <= 5:
         raise ValueError(rating)

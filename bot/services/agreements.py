@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from bot.db import rows_changed
+from bot.i18n import _
 from bot.services import audit, checkins
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
@@ -22,6 +23,7 @@ from bot.services.people import Person
 from bot.services.people_text import many_lines, one_line
 from bot.services.policy import EVERYONE
 from bot.services.proposals import ItemDraft, require_dates_ahead, set_aside_open
+from bot.services.vocabulary import status_words
 from models import (
     ActionItem,
     Agreement,
@@ -97,33 +99,43 @@ def get(session: Session, dispute: Dispute, agreement_id: int) -> Agreement:
         .options(selectinload(Agreement.items), selectinload(Agreement.approvals))
     ).one_or_none()
     if agreement is None:
-        raise NotFound("That agreement no longer exists.")
+        raise NotFound(_("That agreement no longer exists."))
     return agreement
 
 
 def describe_state(session: Session, agreement: Agreement) -> str:
+    version = agreement.version
     if agreement.status == AgreementStatus.RATIFIED:
-        return f"{agreement.label} is already in effect, so nothing changed."
+        return _("Agreement v{version} is already in effect, so nothing changed.").format(version=version)
     if agreement.status == AgreementStatus.SUPERSEDED:
         newest = latest(session, agreement.dispute_id)
-        newer = f" by v{newest.version}" if newest and newest.version > agreement.version else ""
-        return (
-            f"{agreement.label} was superseded{newer}; please review the latest version in "
-            "the thread. Nothing changed."
-        )
-    return f"{agreement.label} is awaiting approvals."
+        if newest and newest.version > version:
+            return _(
+                "Agreement v{version} was superseded by v{newer}; please review the latest version "
+                "in the thread. Nothing changed."
+            ).format(version=version, newer=newest.version)
+        return _(
+            "Agreement v{version} was superseded; please review the latest version in the thread. "
+            "Nothing changed."
+        ).format(version=version)
+    return _("Agreement v{version} is awaiting approvals.").format(version=version)
 
 
 def ensure_changeable(session: Session, dispute: Dispute) -> None:
     """A dispute takes a (new) agreement until one is in effect; after that, only once reopened."""
     if dispute.status in (DisputeStatus.AGREED, DisputeStatus.RESOLVED):
         raise IllegalTransition(
-            f"The agreement for {dispute.reference} is in effect and can no longer change. A new "
-            "agreement needs the dispute to be reopened first."
+            _(
+                "The agreement for {ref} is in effect and can no longer change. A new "
+                "agreement needs the dispute to be reopened first."
+            ).format(ref=dispute.reference)
         )
     if dispute.status not in DRAFTABLE:
         raise IllegalTransition(
-            f"{dispute.reference} is {dispute.status.replace('_', ' ')}, so it can't take an agreement."
+            # Translators: {status} is the dispute's status ("resolved").
+            _("{ref} is {status}, so it can't take an agreement.").format(
+                ref=dispute.reference, status=status_words(dispute.status)
+            )
         )
 
 
@@ -303,14 +315,20 @@ def check_can_approve(session: Session, agreement: Agreement, party: Party, show
         raise DomainError(describe_state(session, agreement))
     if party.side == Side.MEDIATOR:
         raise NotAllowed(
-            "As the mediator you stay neutral: each side approves the agreement, not the mediator."
+            _("As the mediator you stay neutral: each side approves the agreement, not the mediator.")
         )
     if not party.can_approve:
-        raise NotAllowed(f"You take part in this dispute but can't approve {agreement.label}.")
+        raise NotAllowed(
+            _("You take part in this dispute but can't approve Agreement v{version}.").format(
+                version=agreement.version
+            )
+        )
     if shown_hash is not None and shown_hash != agreement.content_hash:
         raise DomainError(
-            f"The text you approved is not the current {agreement.label}; please "
-            "review the latest version in the thread. Nothing changed."
+            _(
+                "The text you approved is not the current Agreement v{version}; please "
+                "review the latest version in the thread. Nothing changed."
+            ).format(version=agreement.version)
         )
 
 
@@ -409,7 +427,7 @@ def request_changes(
     if agreement.status != AgreementStatus.PENDING:
         raise DomainError(describe_state(session, agreement))
     if party.side == Side.MEDIATOR:
-        raise NotAllowed("As the mediator, edit the draft instead of requesting changes.")
+        raise NotAllowed(_("As the mediator, edit the draft instead of requesting changes."))
     audit.record(
         session,
         team_id=dispute.team_id,

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import event as orm_events
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.services.people import Person
 from models import AuditEvent, Dispute, utcnow
 from models.audit import event_hash, stored
+
+CHANGED = "parley.disputes_changed"  # session.info: disputes whose turn may have changed
 
 
 def record(
@@ -41,7 +44,23 @@ def record(
     event.hash = event_hash(event, event.prev_hash)
     session.add(event)
     session.flush()  # the next event of this chain finds this one
+    if dispute_id is not None:
+        _follow_turns_before_commit(session, dispute_id)
     return event
+
+
+def _follow_turns_before_commit(session: Session, dispute_id: int) -> None:
+    """A dispute's event may change whose turn it is: the fair clock (bot/services/turns.py)
+    re-reads it once, just before this transaction commits."""
+    session.info.setdefault(CHANGED, set()).add(dispute_id)
+    if not orm_events.contains(session, "before_commit", _before_commit):
+        orm_events.listen(session, "before_commit", _before_commit)
+
+
+def _before_commit(session: Session) -> None:
+    from bot.services import turns  # turns reads next_step, which reads services that record events
+
+    turns.follow_changed(session)
 
 
 @dataclass

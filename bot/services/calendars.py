@@ -89,7 +89,7 @@ def working_seconds(calendar: Calendar, start: datetime, end: datetime) -> int:
             overlap = (min(closes, end) - max(opens, start)).total_seconds()
             total += max(0.0, overlap)
         day += timedelta(days=1)
-    return int(total)
+    return round(total)
 
 
 def add_working(calendar: Calendar, start: datetime, seconds: float) -> datetime:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.i18n import _
 from bot.services import audit, followups
 from bot.services.disputes import transition
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed
@@ -67,7 +68,7 @@ def end(session: Session, dispute: Dispute, how: str, reason: str, *, actor: Per
 
 def close(session: Session, dispute: Dispute, party: Party, reason: str, *, actor: Person) -> Closing:
     if dispute.status == DisputeStatus.CLOSED:
-        raise IllegalTransition(f"{dispute.reference} is already closed.")
+        raise IllegalTransition(_("{ref} is already closed.").format(ref=dispute.reference))
     how = how_it_ends(dispute, party)
     if how == "request":
         mine = agreeing_sides(dispute, party) - (
@@ -76,13 +77,16 @@ def close(session: Session, dispute: Dispute, party: Party, reason: str, *, acto
         if not mine:
             if party.side == Side.MEDIATOR and not party.accepted_sides:
                 raise NotAllowed(
-                    "Neither side has accepted you as mediator yet, so closing is for the two sides."
+                    _("Neither side has accepted you as mediator yet, so closing is for the two sides.")
                 )
             if party.side == Side.MEDIATOR:
                 raise DomainError(
-                    "The side that accepted you has already proposed closing; the other side needs to agree."
+                    _(
+                        "The side that accepted you has already proposed closing; the other side "
+                        "needs to agree."
+                    )
                 )
-            raise DomainError("Your side has already proposed closing; the other side needs to agree.")
+            raise DomainError(_("Your side has already proposed closing; the other side needs to agree."))
         dispute.close_requested_side = sorted(mine)[0]
         audit.record(
             session,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from bot.services import audit
+from bot.services import audit, calendars
 from bot.services.errors import DomainError, IllegalTransition, NotFound
 from bot.services.people import Participant, Person, side_for
 from bot.services.people_text import many_lines, one_line
@@ -43,16 +43,6 @@ class NewDispute:
     others: list[Participant] = field(default_factory=list)
     amount: Decimal | None = None
     currency: str | None = None
-
-
-def add_business_days(start: datetime, days: int) -> datetime:
-    current = start
-    added = 0
-    while added < days:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            added += 1
-    return current
 
 
 def next_dispute_number(session: Session, team_id: str) -> int:
@@ -123,7 +113,9 @@ def open_dispute(session: Session, data: NewDispute, *, account: bool = False) -
         opened_by_user=data.opener.person.user_id,
         created_at=now,
         updated_at=now,
-        perspectives_due_at=add_business_days(now, PERSPECTIVES_DUE_BUSINESS_DAYS),
+        perspectives_due_at=calendars.add_working_days(
+            calendars.calendar_of(session, data.opener.person.team_id), now, PERSPECTIVES_DUE_BUSINESS_DAYS
+        ),
         agreement_due_at=now + timedelta(days=AGREEMENT_DUE_DAYS),
     )
     seen: set[Person] = set()

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from bot.i18n import _, ngettext
 from bot.services import audit, outbox
 from bot.services.disputes import reachable_from
 from bot.services.errors import IllegalTransition, NotAllowed
@@ -131,19 +132,21 @@ def check_space(
     dispute), in words for the form; None when they can. Each side has its own total, so that
     nothing about what the other side keeps (sealed, perhaps) can be learnt from it."""
     if len(files) > limits.files:
-        return f"Attach at most {limits.files} files at once."
+        return ngettext(
+            "Attach at most {n} file at once.", "Attach at most {n} files at once.", limits.files
+        ).format(n=limits.files)
     big = too_large(files, limits)
     if big:
-        return (
-            f"{clean_name(big[0].name)} is {_mb(big[0].size or 0)}; the limit is "
-            f"{_mb(limits.file_bytes)} a file."
+        # Translators: {name} is a file's name; {size} and {limit} sizes such as "12.5 MB".
+        return _("{name} is {size}; the limit is {limit} a file.").format(
+            name=clean_name(big[0].name), size=_mb(big[0].size or 0), limit=_mb(limits.file_bytes)
         )
     used = used_bytes(session, dispute.id, side)
     adding = sum(f.size or 0 for f in files)
     if used + adding > limits.dispute_bytes:
-        return (
-            f"These files would take your side's evidence in {dispute.reference} over its limit of "
-            f"{_mb(limits.dispute_bytes)}."
+        # Translators: {limit} is a size such as "200 MB".
+        return _("These files would take your side's evidence in {ref} over its limit of {limit}.").format(
+            ref=dispute.reference, limit=_mb(limits.dispute_bytes)
         )
     return None
 
@@ -167,7 +170,9 @@ def used_bytes(session: Session, dispute_id: int, side: str) -> int:
 
 def require_open(dispute: Dispute) -> None:
     if dispute.status not in OPEN_TO_EVIDENCE:
-        raise IllegalTransition(f"{dispute.reference} has ended, so nothing more can be added to its record.")
+        raise IllegalTransition(
+            _("{ref} has ended, so nothing more can be added to its record.").format(ref=dispute.reference)
+        )
 
 
 def _next_number(session: Session, dispute_id: int) -> int:
@@ -194,7 +199,8 @@ def attach_files(
     (disputes.load(lock=True)). Only the two sides' parties attach evidence; a file attached
     again is one item once its bytes are known (keep)."""
     require_open(dispute)
-    party = party or require_side(dispute, actor, "add evidence")
+    # Translators: completes "Only the parties to D-7 can …."
+    party = party or require_side(dispute, actor, _("add evidence"))
     problem = check_space(session, dispute, party.side, files, limits)
     if problem:
         raise NotAllowed(problem)
@@ -233,7 +239,8 @@ def attach_message(
     the same message, as it reads now, is on record already. `stored_ref`: its copy is already
     in a store outside the database."""
     require_open(dispute)
-    party = require_side(dispute, actor, "add evidence")
+    # Translators: completes "Only the parties to D-7 can …."
+    party = require_side(dispute, actor, _("add evidence"))
     name = "Slack message" + (f" of {_short_date(captured.ts)}" if captured else "")
     item = _item(
         dispute, party, actor, EvidenceKind.MESSAGE, name, _next_number(session, dispute.id), source, note

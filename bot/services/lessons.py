@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.i18n import _
 from bot.services import audit
 from bot.services.errors import IllegalTransition, NotAllowed
 from bot.services.people import Person
 from bot.services.people_text import many_lines
 from bot.services.vocabulary import ROOT_CAUSES
 from models import Dispute, DisputeStatus, LessonLearned, Side, utcnow
-
-ONLY_PROVIDER = (
-    "Lessons learned are internal to {org}'s team: only its people in {ref} (or its "
-    "workspace's admins) record them."
-)
 
 
 def host_contact(dispute: Dispute) -> str | None:
@@ -38,7 +34,13 @@ def require_may_record(dispute: Dispute, actor: Person, *, is_admin: bool, org: 
     party = dispute.party_of(actor.team_id, actor.user_id)
     own_party = party is not None and party.side == Side.PROVIDER and party.team_id == dispute.team_id
     if not (own_party or (is_admin and actor.team_id == dispute.team_id)):
-        raise NotAllowed(ONLY_PROVIDER.format(org=org, ref=dispute.reference))
+        raise NotAllowed(
+            # Translators: {org} is the organization's name.
+            _(
+                "Lessons learned are internal to {org}'s team: only its people in {ref} (or its "
+                "workspace's admins) record them."
+            ).format(org=org, ref=dispute.reference)
+        )
 
 
 def record(
@@ -54,11 +56,12 @@ def record(
 ) -> LessonLearned:
     require_may_record(dispute, actor, is_admin=is_admin, org=org)
     if dispute.status not in (DisputeStatus.RESOLVED, DisputeStatus.CLOSED):
-        raise IllegalTransition(f"{dispute.reference} has not ended yet.")
+        raise IllegalTransition(_("{ref} has not ended yet.").format(ref=dispute.reference))
     if root_cause not in ROOT_CAUSES:
         raise ValueError(root_cause)
     if owner is not None and owner.team_id != dispute.team_id:
-        raise NotAllowed(f"The owner of a lesson is someone of {org}'s own team.")
+        # Translators: {org} is the organization's name.
+        raise NotAllowed(_("The owner of a lesson is someone of {org}'s own team.").format(org=org))
     lesson = LessonLearned(
         dispute_id=dispute.id,
         root_cause=root_cause,

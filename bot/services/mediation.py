@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import _
 from bot.services import audit
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from bot.services.people import Participant, Person
 from bot.services.people_text import many_lines
+from bot.services.vocabulary import status_words
 from models import (
     Dispute,
     DisputeStatus,
@@ -68,21 +70,30 @@ def request(
     """One side (`asker`, a party of it) asks for `candidate` to mediate."""
     if asker.side not in SIDES:
         raise NotAllowed(
-            f"As the mediator of {dispute.reference} you stay neutral; a side asks for another mediator."
+            _("As the mediator of {ref} you stay neutral; a side asks for another mediator.").format(
+                ref=dispute.reference
+            )
         )
     if dispute.status not in OPEN_TO_MEDIATION:
         raise IllegalTransition(
-            f"{dispute.reference} is {dispute.status.replace('_', ' ')}; it no longer takes a mediator."
+            # Translators: {status} is the dispute's status ("closed").
+            _("{ref} is {status}; it no longer takes a mediator.").format(
+                ref=dispute.reference, status=status_words(dispute.status)
+            )
         )
     person = candidate.person
     existing = dispute.party_of(person.team_id, person.user_id)
     if existing is not None and existing.side != Side.MEDIATOR:
-        raise DomainError("A mediator has to be neutral: choose someone who is not already a party.")
+        raise DomainError(_("A mediator has to be neutral: choose someone who is not already a party."))
     if existing is not None:
-        raise DomainError(f"The person you chose is already the mediator of {dispute.reference}.")
+        raise DomainError(
+            _("The person you chose is already the mediator of {ref}.").format(ref=dispute.reference)
+        )
     if waiting(session, dispute, person) is not None:
         raise DomainError(
-            f"The person you chose is already waiting for an answer to mediate {dispute.reference}."
+            _("The person you chose is already waiting for an answer to mediate {ref}.").format(
+                ref=dispute.reference
+            )
         )
     from_side = affiliation(dispute, candidate)
     asked = MediatorRequest(
@@ -148,7 +159,7 @@ def _join(
 def get(session: Session, dispute: Dispute, request_id: int) -> MediatorRequest:
     found = session.get(MediatorRequest, request_id)
     if found is None or found.dispute_id != dispute.id:
-        raise NotFound("That request for a mediator no longer exists.")
+        raise NotFound(_("That request for a mediator no longer exists."))
     return found
 
 
@@ -187,25 +198,29 @@ def answer(
     take or keep the role. Only a party of the deciding side may, and only once."""
     deciding = deciding_side(dispute, asked)
     if deciding is None:
-        raise IllegalTransition("This has been decided already; the message shows how.")
+        raise IllegalTransition(_("This has been decided already; the message shows how."))
     if party.side != deciding:
         raise NotAllowed(
-            "The other side decides whether this person mediates: your side asked "
-            "for them, or has accepted them already."
+            _(
+                "The other side decides whether this person mediates: your side asked "
+                "for them, or has accepted them already."
+            )
         )
     if dispute.status not in OPEN_TO_MEDIATION and asked.status == MediatorRequestStatus.WAITING:
-        raise IllegalTransition(f"{dispute.reference} no longer takes a mediator.")
+        raise IllegalTransition(_("{ref} no longer takes a mediator.").format(ref=dispute.reference))
     asked.decided_at, asked.decided_by_team, asked.decided_by_user = (utcnow(), actor.team_id, actor.user_id)
     mediator = mediator_of(dispute, asked)
     if mediator is None and dispute.party_of(asked.team_id, asked.user_id) is not None:
         raise DomainError(
-            f"The person asked for has since joined {dispute.reference} as a party, "
-            "so they cannot mediate it; either side can ask for someone else."
+            _(
+                "The person asked for has since joined {ref} as a party, "
+                "so they cannot mediate it; either side can ask for someone else."
+            ).format(ref=dispute.reference)
         )
     if not accept:
         if mediator is not None:
             raise DomainError(
-                "This mediator has joined already; your side can accept them, or ask for another one."
+                _("This mediator has joined already; your side can accept them, or ask for another one.")
             )
         asked.status = MediatorRequestStatus.DECLINED
         audit.record(

@@ -139,12 +139,12 @@ class OfItem(ByPerson):
 
 
 class Nudge(Params):
-    nudge: Literal["perspectives", "agreement"]
+    nudge: Literal["perspectives", "answer", "approve", "agreement"]
     waiting: list[SlackId] = []  # the people reminded (user ids)
 
 
 class InternalNudge(Params):
-    nudge: Literal["perspectives", "agreement"]
+    nudge: Literal["perspectives", "answer", "approve", "agreement"]
 
 
 class OfLesson(Params):

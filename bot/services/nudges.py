@@ -1,5 +1,10 @@
-"""Reminders for stalled disputes: a side that has not shared its perspective in time, and a
-dispute with no agreement in effect in time. Each kind at most once per period."""
+"""Reminders for stalled disputes, on the fair clock (bot/services/turns.py): a side that has not
+shared its perspective, answered a proposal or approved an agreement within its working days, and
+a side whose turns have added up to the policy's working days with no agreement in effect.
+
+A reminder goes only to the side waited on, and only inside its working hours: a reminder due at
+a day's close, on a weekend or on a public holiday goes when that side's next working day begins.
+Each at most once per period."""
 
 from __future__ import annotations
 
@@ -9,55 +14,77 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.services import audit, outbox
-from bot.services.disputes import add_business_days
+from bot.services import audit, calendars, outbox, turns
 from bot.services.message_kinds import MessageKind
-from bot.services.parties import sides_present
+from bot.services.next_step import Step
 from bot.services.people import Person
-from bot.services.perspectives import shared_sides_of
 from bot.services.policy import EffectivePolicy, effective_policy
-from models import Dispute, DisputeStatus, Party, Side, utcnow
+from models import Dispute, DisputeStatus, Party, Side, Turn, utcnow
 
 PERSPECTIVES = "perspectives"
+ANSWER = "answer"
+APPROVE = "approve"
 AGREEMENT = "agreement"
+OF_STEP = {Step.SHARE.value: PERSPECTIVES, Step.ANSWER.value: ANSWER, Step.APPROVE.value: APPROVE}
+ACTIVE = (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING)
 
 
 @dataclass
 class Nudge:
     dispute_id: int
     kind: str
-    waiting: list[Party] = field(default_factory=list)  # who has not shared (perspectives)
+    waiting: list[Party] = field(default_factory=list)  # the side's people it reminds
     escalation_channel: str | None = None
+    turn_id: int | None = None  # the turn it is about (none for the agreement's)
+    side: str | None = None
 
 
-def _perspectives(session: Session, dispute: Dispute, policy: EffectivePolicy, now: datetime) -> Nudge | None:
-    if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING):
-        return None
-    days = policy.perspective_nudge_days
-    if dispute.perspectives_nudged_at and add_business_days(dispute.perspectives_nudged_at, days) > now:
-        return None
-    shared = shared_sides_of(session, dispute.id)
-    if sides_present(dispute) <= shared:
-        return None
-    waiting = [
-        p
-        for p in dispute.parties
-        if p.side != Side.MEDIATOR
-        and p.side not in shared
-        and add_business_days(p.perspective_asked_at or dispute.created_at, days) <= now
-    ]
-    return Nudge(dispute.id, PERSPECTIVES, waiting, policy.escalation_channel) if waiting else None
+def _people(dispute: Dispute, side: str, kind: str) -> list[Party]:
+    return [p for p in dispute.parties if p.side == side and (kind != APPROVE or p.can_approve)]
 
 
-def _agreement(dispute: Dispute, policy: EffectivePolicy, now: datetime) -> Nudge | None:
-    if dispute.status not in (DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING):
-        return None
-    period = timedelta(days=policy.agreement_nudge_days)
-    if dispute.created_at + period > now:
-        return None
-    if dispute.agreement_nudged_at and dispute.agreement_nudged_at + period > now:
-        return None
-    return Nudge(dispute.id, AGREEMENT, [], policy.escalation_channel)
+def _turn_nudges(
+    session: Session, dispute: Dispute, policy: EffectivePolicy, calendar: calendars.Calendars, now: datetime
+) -> list[Nudge]:
+    found = []
+    for turn in turns.open_turns(session, dispute.id):
+        kind = OF_STEP.get(turn.step)
+        side_calendar = calendar(turn.team_id)
+        due = turns.due_at(turn, policy, side_calendar)
+        if kind is None or due is None or due > now or not calendars.is_working(side_calendar, now):
+            continue
+        waiting = _people(dispute, turn.side, kind)
+        if waiting:
+            found.append(Nudge(dispute.id, kind, waiting, policy.escalation_channel, turn.id, turn.side))
+    return found
+
+
+def _agreement(
+    session: Session, dispute: Dispute, policy: EffectivePolicy, calendar: calendars.Calendars, now: datetime
+) -> Nudge | None:
+    """The first side whose turns since opening (or the last such reminder) reached the policy's
+    working days."""
+    since = dispute.agreement_nudged_at or dispute.created_at
+    for side, its_turns in sorted(turns.per_side(turns.all_turns(session, dispute.id)).items()):
+        if side not in (Side.PROVIDER, Side.CLIENT):
+            continue
+        side_calendar = calendar(its_turns[-1].team_id)
+        took = turns.worked(its_turns, side_calendar, since=since, now=now)
+        if took >= policy.agreement_nudge_days * side_calendar.day_seconds and calendars.is_working(
+            side_calendar, now
+        ):
+            waiting = _people(dispute, side, AGREEMENT)
+            return Nudge(dispute.id, AGREEMENT, waiting, policy.escalation_channel, None, side)
+    return None
+
+
+def _of(session: Session, dispute: Dispute, policy: EffectivePolicy, now: datetime) -> list[Nudge]:
+    if dispute.status not in ACTIVE:
+        return []
+    calendar = calendars.Calendars(session)
+    found = _turn_nudges(session, dispute, policy, calendar, now)
+    agreement = _agreement(session, dispute, policy, calendar, now)
+    return found + ([agreement] if agreement is not None else [])
 
 
 def due(session: Session, *, now: datetime | None = None) -> list[Nudge]:
@@ -65,9 +92,7 @@ def due(session: Session, *, now: datetime | None = None) -> list[Nudge]:
     active = session.scalars(
         select(Dispute)
         .where(
-            Dispute.status.in_(
-                [DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING]
-            ),
+            Dispute.status.in_(ACTIVE),
             Dispute.thread_ts.is_not(None),
             Dispute.created_at <= now - timedelta(days=1),
         )
@@ -79,30 +104,34 @@ def due(session: Session, *, now: datetime | None = None) -> list[Nudge]:
         key = (dispute.team_id, dispute.channel_id)
         if key not in policies:
             policies[key] = effective_policy(session, *key)
-        for nudge in (
-            _perspectives(session, dispute, policies[key], now),
-            _agreement(dispute, policies[key], now),
-        ):
-            if nudge is not None:
-                found.append(nudge)
+        found += _of(session, dispute, policies[key], now)
     return found
 
 
-def still_due(session: Session, dispute: Dispute, kind: str, *, now: datetime | None = None) -> Nudge | None:
+def still_due(
+    session: Session, dispute: Dispute, candidate: Nudge, *, now: datetime | None = None
+) -> Nudge | None:
     """Re-check under the dispute's lock, so two scheduler processes remind only once."""
     now = now or utcnow()
     policy = effective_policy(session, dispute.team_id, dispute.channel_id)
-    return (
-        _perspectives(session, dispute, policy, now)
-        if kind == PERSPECTIVES
-        else _agreement(dispute, policy, now)
+    return next(
+        (
+            n
+            for n in _of(session, dispute, policy, now)
+            if (n.kind, n.turn_id) == (candidate.kind, candidate.turn_id)
+        ),
+        None,
     )
 
 
 def mark(session: Session, dispute: Dispute, nudge: Nudge, *, now: datetime | None = None) -> None:
     now = now or utcnow()
-    if nudge.kind == PERSPECTIVES:
-        dispute.perspectives_nudged_at = now
+    if nudge.turn_id is not None:
+        turn = session.get(Turn, nudge.turn_id)
+        if turn is not None:
+            turn.nudged_at = now
+        if nudge.kind == PERSPECTIVES:
+            dispute.perspectives_nudged_at = now
     else:
         dispute.agreement_nudged_at = now
     audit.record(
@@ -112,14 +141,15 @@ def mark(session: Session, dispute: Dispute, nudge: Nudge, *, now: datetime | No
         kind="dispute.nudged",
         actor=None,
         what=nudge.kind,
+        side=nudge.side,
         waiting=[f"{p.team_id}:{p.user_id}" for p in nudge.waiting],
     )
 
 
-def remind(session: Session, dispute: Dispute, nudge: Nudge) -> None:
+def remind(session: Session, dispute: Dispute, nudge: Nudge, *, now: datetime | None = None) -> None:
     """Mark the reminder as sent and owe its messages: one in the thread, and a note to the
     escalation channel (posted only if Slack confirms that channel is internal)."""
-    mark(session, dispute, nudge)
+    mark(session, dispute, nudge, now=now)
     opener = Person(team_id=dispute.opened_by_team, user_id=dispute.opened_by_user)
     outbox.say(
         session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.i18n import N_, _
 from bot.services import audit
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.people import Participant, Person, side_for
@@ -14,8 +15,12 @@ def require_party(dispute: Dispute, person: Person, doing: str) -> Party:
     party = dispute.party_of(person.team_id, person.user_id)
     if party is None:
         raise NotAllowed(
-            f"Only the parties to {dispute.reference} can {doing}. If you should be one, ask the "
-            "person who opened it to add you."
+            # Translators: {doing} is what the person tried to do, translated on its own
+            # ("draft the agreement", "answer proposals").
+            _(
+                "Only the parties to {ref} can {doing}. If you should be one, ask the "
+                "person who opened it to add you."
+            ).format(ref=dispute.reference, doing=doing)
         )
     return party
 
@@ -24,7 +29,13 @@ def require_side(dispute: Dispute, person: Person, doing: str) -> Party:
     """A party who speaks for one side (not the neutral mediator)."""
     party = require_party(dispute, person, doing)
     if party.side == Side.MEDIATOR:
-        raise NotAllowed(f"As the mediator of {dispute.reference} you stay neutral, so you can't {doing}.")
+        raise NotAllowed(
+            # Translators: {doing} is what the person tried to do, translated on its own
+            # ("share a perspective", "propose solutions").
+            _("As the mediator of {ref} you stay neutral, so you can't {doing}.").format(
+                ref=dispute.reference, doing=doing
+            )
+        )
     return party
 
 
@@ -40,11 +51,17 @@ def can_manage(dispute: Dispute, person: Person) -> bool:
     return party is not None and party.side == Side.MEDIATOR
 
 
-THIRD_ORGANIZATION = (
+# English, marked for the catalog: show it with third_organization() (or `_()` it, then format).
+THIRD_ORGANIZATION = N_(
     "{ref} is between two organizations, and one of the people you chose is from "
     "neither (or is a guest in the workspace {ref} belongs to): they can take "
     "part as a mediator, which both sides accept, but not on a side."
 )
+
+
+def third_organization(ref: str) -> str:
+    """Why someone of a third organization cannot join a side, in the language in use."""
+    return _(THIRD_ORGANIZATION).format(ref=ref)
 
 
 def of_the_two(dispute: Dispute, participant: Participant) -> bool:
@@ -62,7 +79,11 @@ def add_parties(
     session: Session, dispute: Dispute, newcomers: list[Participant], *, actor: Person
 ) -> list[Party]:
     if not can_manage(dispute, actor):
-        raise NotAllowed(f"Only the person who opened {dispute.reference}, or its mediator, can add parties.")
+        raise NotAllowed(
+            _("Only the person who opened {ref}, or its mediator, can add parties.").format(
+                ref=dispute.reference
+            )
+        )
     now = utcnow()
     added = []
     for participant in newcomers:
@@ -70,7 +91,7 @@ def add_parties(
         if dispute.party_of(person.team_id, person.user_id) is not None:
             continue
         if not of_the_two(dispute, participant):
-            raise NotAllowed(THIRD_ORGANIZATION.format(ref=dispute.reference))
+            raise NotAllowed(third_organization(dispute.reference))
         party = Party(
             team_id=person.team_id,
             user_id=person.user_id,
@@ -83,7 +104,7 @@ def add_parties(
         dispute.parties.append(party)
         added.append(party)
     if not added:
-        raise DomainError(f"Everyone you picked is already a party to {dispute.reference}.")
+        raise DomainError(_("Everyone you picked is already a party to {ref}.").format(ref=dispute.reference))
     session.flush()
     for party in added:
         audit.record(

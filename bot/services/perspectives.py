@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.i18n import _
 from bot.services import audit
 from bot.services.disputes import require_active, start_discussion
 from bot.services.parties import sides_present
@@ -102,7 +103,8 @@ def share(
 
     The caller holds the dispute's row lock (disputes.load(lock=True)), so two sides sharing at the same
     instant cannot both conclude that the other has not shared yet."""
-    require_active(dispute, "share a perspective")
+    # Translators: completes "D-7 is closed, so you can no longer …."
+    require_active(dispute, _("share a perspective"))
     version = (
         session.scalar(select(func.max(Perspective.version)).where(Perspective.party_id == party.id)) or 0
     ) + 1

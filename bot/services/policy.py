@@ -25,6 +25,9 @@ FIELDS = (
     "settle_days",
     "settle_bands",
     "settle_step",
+    "answer_nudge_days",
+    "approve_nudge_days",
+    "language",
 )
 
 
@@ -33,14 +36,17 @@ class EffectivePolicy:
     seal_perspectives: bool = True
     approvals_required: str = ONE_PER_SIDE
     checkin_days: tuple[int, ...] = (7, 30)
-    perspective_nudge_days: int = 2  # business days for each side to share its perspective
-    agreement_nudge_days: int = 7  # days from opening to an agreement in effect
+    perspective_nudge_days: int = 2  # working days of the side waited on, to share its perspective
+    agreement_nudge_days: int = 7  # working days of a side's own turns, to an agreement in effect
     escalation_channel: str | None = None  # internal channel told about stalled disputes
     mediators: tuple[str, ...] = ()  # user ids offered first when a mediator is requested
     settle_rounds: int = 3  # settling the amount privately: rounds at most …
     settle_days: int = 5  # … business days from joining …
     settle_bands: bool = False  # … whether "still apart" says roughly how far …
     settle_step: str | None = None  # … and the step a settled amount is rounded to (None: cents)
+    answer_nudge_days: int = 3  # working days of the side waited on, to answer a proposal
+    approve_nudge_days: int = 2  # … to approve an agreement
+    language: str | None = None  # what Parley posts in the channel (None: the workspace's locale)
 
 
 def parse_days(raw: str) -> tuple[int, ...]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db import rows_changed
+from bot.i18n import _
 from bot.services import audit
 from bot.services.disputes import require_active, start_discussion
 from bot.services.errors import DomainError, NotAllowed, NotFound
@@ -54,7 +55,7 @@ def get(session: Session, dispute: Dispute, proposal_id: int) -> Proposal:
         .options(selectinload(Proposal.items), selectinload(Proposal.author))
     ).one_or_none()
     if proposal is None:
-        raise NotFound("That proposal no longer exists.")
+        raise NotFound(_("That proposal no longer exists."))
     return proposal
 
 
@@ -77,15 +78,20 @@ def describe_state(proposal: Proposal, session: Session) -> str:
     if proposal.status == ProposalStatus.SUPERSEDED:
         newer = replaced_by(session, proposal)
         if newer is None:
-            return f"{label} was set aside when an agreement took effect, so nothing changed."
-        return f"{label} was superseded by {newer.label}; please answer the latest proposal in the thread."
+            # Translators: {proposal} is a proposal's label, such as P2.
+            return _("{proposal} was set aside when an agreement took effect, so nothing changed.").format(
+                proposal=label
+            )
+        return _(
+            "{proposal} was superseded by {newer}; please answer the latest proposal in the thread."
+        ).format(proposal=label, newer=newer.label)
     if proposal.status == ProposalStatus.WITHDRAWN:
-        return f"{label} was withdrawn by its author, so nothing changed."
+        return _("{proposal} was withdrawn by its author, so nothing changed.").format(proposal=label)
     if proposal.status == ProposalStatus.ACCEPTED:
-        return f"{label} has already been accepted, so nothing changed."
+        return _("{proposal} has already been accepted, so nothing changed.").format(proposal=label)
     if proposal.status == ProposalStatus.DECLINED:
-        return f"{label} has already been declined, so nothing changed."
-    return f"{label} is still open."
+        return _("{proposal} has already been declined, so nothing changed.").format(proposal=label)
+    return _("{proposal} is still open.").format(proposal=label)
 
 
 def replaced_by(session: Session, proposal: Proposal) -> Proposal | None:
@@ -103,9 +109,10 @@ def propose(
     counter_of: int | None = None,
 ) -> Proposed:
     """Create a proposal (the caller holds the dispute's row lock)."""
-    require_active(dispute, "propose solutions")
+    # Translators: completes "D-7 is closed, so you can no longer …."
+    require_active(dispute, _("propose solutions"))
     if author.side == Side.MEDIATOR:
-        raise NotAllowed("As the mediator you stay neutral; you can draft an agreement instead.")
+        raise NotAllowed(_("As the mediator you stay neutral; you can draft an agreement instead."))
     if draft.remedy not in REMEDIES:
         raise ValueError(f"unknown remedy {draft.remedy!r}")
     if len(draft.items) > MAX_ITEMS:
@@ -143,7 +150,7 @@ def propose(
     if counter_of is not None:
         original = get(session, dispute, counter_of)
         if original.author.side == author.side:
-            raise NotAllowed(f"{original.label} came from your side; the other side answers it.")
+            raise NotAllowed(_from_your_side(original))
         if original.status == ProposalStatus.OPEN and _decide(session, original, ProposalStatus.SUPERSEDED):
             proposal.supersedes_id = original.id
             result.superseded = original
@@ -207,9 +214,13 @@ def require_dates_ahead(proposal: Proposal, today: date) -> None:
     late = sorted(item.due_date for item in proposal.items if item.due_date < today)
     if late:
         raise DomainError(
-            f"{proposal.label} has an action item due on {late[0]:%-d %B %Y}, which has passed, "
-            "so it can't be agreed as it stands. Use “Suggest a change” to give it a new date; "
-            "nothing changed."
+            # Translators: {proposal} is a proposal's label (P2); {due} a date ("7 December 2026");
+            # “Suggest a change” is the name of a button on the proposal.
+            _(
+                "{proposal} has an action item due on {due}, which has passed, "
+                "so it can't be agreed as it stands. Use “Suggest a change” to give it a new date; "
+                "nothing changed."
+            ).format(proposal=proposal.label, due=f"{late[0]:%-d %B %Y}")
         )
 
 
@@ -236,12 +247,29 @@ def _decide(
     return done == 1
 
 
+def _from_your_side(proposal: Proposal) -> str:
+    return _("{proposal} came from your side; the other side answers it.").format(proposal=proposal.label)
+
+
+def _mediator_cannot(verb: str, proposal: Proposal) -> str:
+    """Why the mediator cannot `verb` ("accept", "counter", "decline") a proposal."""
+    if verb == "accept":
+        text = _("As the mediator you stay neutral, so you can't accept {proposal}.")
+    elif verb == "decline":
+        text = _("As the mediator you stay neutral, so you can't decline {proposal}.")
+    elif verb == "counter":
+        text = _("As the mediator you stay neutral, so you can't counter {proposal}.")
+    else:
+        text = _("As the mediator you stay neutral, so you can't answer {proposal}.")
+    return text.format(proposal=proposal.label)
+
+
 def check_can_answer(session: Session, proposal: Proposal, party: Party, verb: str) -> None:
-    """Only the other side answers an open proposal (accept, counter or decline)."""
+    """Only the other side answers an open proposal (`verb`: "accept", "counter" or "decline")."""
     if party.side == Side.MEDIATOR:
-        raise NotAllowed(f"As the mediator you stay neutral, so you can't {verb} {proposal.label}.")
+        raise NotAllowed(_mediator_cannot(verb, proposal))
     if party.side == proposal.author.side:
-        raise NotAllowed(f"{proposal.label} came from your side; the other side answers it.")
+        raise NotAllowed(_from_your_side(proposal))
     if proposal.status != ProposalStatus.OPEN:
         raise DomainError(describe_state(proposal, session))
 
@@ -277,7 +305,7 @@ def withdraw(
     session: Session, dispute: Dispute, proposal: Proposal, party: Party, *, actor: Person
 ) -> Proposal:
     if party.id != proposal.author_party_id:
-        raise NotAllowed(f"Only the author of {proposal.label} can withdraw it.")
+        raise NotAllowed(_("Only the author of {proposal} can withdraw it.").format(proposal=proposal.label))
     if not _decide(session, proposal, ProposalStatus.WITHDRAWN, by=party):
         raise DomainError(describe_state(proposal, session))
     audit.record(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.i18n import _
 from bot.services import audit
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
@@ -68,8 +69,10 @@ def hand_over(session: Session, channel_id: str, *, from_team: str, to_team: str
     row = session.get(ChannelProvider, channel_id, with_for_update=True, populate_existing=True)
     if row is None or row.team_id != from_team:
         raise NotAllowed(
-            "Only the provider organization's admins can hand this channel over, "
-            "and another organization is the provider here now."
+            _(
+                "Only the provider organization's admins can hand this channel over, "
+                "and another organization is the provider here now."
+            )
         )
     row.team_id, row.set_by_team, row.set_by_user, row.set_at = (to_team, by.team_id, by.user_id, utcnow())
     sides: dict[str, dict[str, Any]] = {from_team: {"to_team": to_team}, to_team: {"from_team": from_team}}

@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services import audit
-from bot.services.disputes import add_business_days, require_active
+from bot.services import audit, calendars
+from bot.services.disputes import require_active
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed
 from bot.services.parties import require_side
 from bot.services.people import Person
@@ -141,7 +141,7 @@ def ask(
         terms_summary=terms.summary if terms else None,
         terms_details=terms.details if terms else None,
         terms_remedy=terms.remedy if terms else None,
-        deadline_at=add_business_days(utcnow(), max(1, min(days, 30))),  # for the other side's answer
+        deadline_at=_working_days_for_both(session, dispute, utcnow(), max(1, min(days, 30))),  # to answer
     )
     session.add(settlement)
     session.flush()
@@ -149,17 +149,28 @@ def ask(
     return settlement
 
 
+def _working_days_for_both(session: Session, dispute: Dispute, start: datetime, days: int) -> datetime:
+    """`days` working days in each side's calendar: the later of the two, so neither is cut short."""
+    teams = {p.team_id for p in dispute.parties if p.side in (Side.PROVIDER, Side.CLIENT)} or {
+        dispute.team_id
+    }
+    return max(
+        calendars.add_working_days(calendars.calendar_of(session, team), start, days) for team in teams
+    )
+
+
 def join(
     session: Session, dispute: Dispute, settlement: Settlement, actor: Person, *, now: datetime | None = None
 ) -> None:
-    """The other side joins: round 1 opens, with a deadline in business days."""
+    """The other side joins: round 1 opens, with a deadline in working days that holds for both
+    sides (the later of the two organizations' calendars)."""
     party = _other_side(dispute, settlement, actor, "join")
     now = now or utcnow()
     settlement.status = SettlementStatus.OPEN
     settlement.round = 1
     settlement.joined_by_team, settlement.joined_by_user = party.team_id, party.user_id
     settlement.joined_at = now
-    settlement.deadline_at = add_business_days(now, settlement.days)
+    settlement.deadline_at = _working_days_for_both(session, dispute, now, settlement.days)
     _audit(session, dispute, actor, "settlement.joined", settlement)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from bot.i18n import _
+
 ACRONYMS = frozenset(
     {
         "USD",
@@ -96,17 +98,23 @@ class ToneChecker:
         if len(shouted) >= 3 or (len(shouted) >= 2 and len(shouted) * 3 >= len(words)):
             sample = ", ".join(dict.fromkeys(shouted[:3]))
             suggestions.append(
-                f"Some words are in capitals ({sample}), which reads as shouting. "
-                "Sentence case keeps the attention on the facts."
+                # Translators: {words} are up to three of the person's words, in capitals.
+                _(
+                    "Some words are in capitals ({words}), which reads as shouting. "
+                    "Sentence case keeps the attention on the facts."
+                ).format(words=sample)
             )
         if EXCLAIM.search(text):
-            suggestions.append("A single full stop reads calmer than several exclamation marks.")
+            suggestions.append(_("A single full stop reads calmer than several exclamation marks."))
         insults = list(dict.fromkeys(m.group(0).lower() for m in INSULTS.finditer(text)))
         if insults:
             quoted = ", ".join(f"“{w}”" for w in insults[:3])
             suggestions.append(
-                f"{quoted} may read as a personal attack. Describing what happened and what it "
-                "cost you will be heard better."
+                # Translators: {words} are up to three of the person's words, each in quotes.
+                _(
+                    "{words} may read as a personal attack. Describing what happened and what it "
+                    "cost you will be heard better."
+                ).format(words=quoted)
             )
         sentences = [s for s in SENTENCE_END.split(text) if s.strip()][:MAX_SENTENCES]
         analyzer = self._vader()
@@ -115,7 +123,9 @@ class ToneChecker:
         )
         if very_negative >= 2:
             suggestions.append(
-                "This reads as very upset, which is understandable. The other side will respond "
-                "best to specifics: what happened, when, and what would put it right."
+                _(
+                    "This reads as very upset, which is understandable. The other side will respond "
+                    "best to specifics: what happened, when, and what would put it right."
+                )
             )
         return ToneCheck(heated=bool(suggestions), suggestions=suggestions)

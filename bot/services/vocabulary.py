@@ -1,35 +1,42 @@
-"""Fixed vocabularies stored in the database: categories and currencies."""
+"""Fixed vocabularies stored in the database: categories and currencies.
+
+The dicts map what is stored to its English label, marked for the catalog (`N_`): they are
+built at import, so whatever shows a label passes it through `_()`, or asks the functions
+below (`category`, `remedy`, `root_cause`, `categories()`, …), which give it in the language
+in use."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from bot.i18n import N_, _, pgettext
+
 CATEGORIES: dict[str, str] = {
-    "quality": "Quality of work",
-    "delivery": "Delivery or timeline",
-    "scope": "Scope",
-    "billing": "Billing or payment",
-    "communication": "Communication",
-    "other": "Other",
+    "quality": N_("Quality of work"),
+    "delivery": N_("Delivery or timeline"),
+    "scope": N_("Scope"),
+    "billing": N_("Billing or payment"),
+    "communication": N_("Communication"),
+    "other": N_("Other"),
 }
 
 REMEDIES: dict[str, str] = {
-    "redo": "Redo or fix the work",
-    "timeline": "New timeline",
-    "refund": "Partial refund or credit",
-    "discount": "Discount",
-    "extra": "Extra service",
-    "other": "Other",
+    "redo": N_("Redo or fix the work"),
+    "timeline": N_("New timeline"),
+    "refund": N_("Partial refund or credit"),
+    "discount": N_("Discount"),
+    "extra": N_("Extra service"),
+    "other": N_("Other"),
 }
 
 ROOT_CAUSES: dict[str, str] = {
-    "expectations": "Expectations or scope not agreed",
-    "communication": "Communication",
-    "process": "Process or hand-over",
-    "quality": "Quality control",
-    "capacity": "Capacity or staffing",
-    "client": "On the client's side",
-    "other": "Other",
+    "expectations": N_("Expectations or scope not agreed"),
+    "communication": N_("Communication"),
+    "process": N_("Process or hand-over"),
+    "quality": N_("Quality control"),
+    "capacity": N_("Capacity or staffing"),
+    "client": N_("On the client's side"),
+    "other": N_("Other"),
 }
 
 CURRENCIES: tuple[str, ...] = (
@@ -58,19 +65,67 @@ CURRENCIES: tuple[str, ...] = (
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
+def _shown(words: dict[str, str], key: str) -> str | None:
+    found = words.get(key)
+    return _(found) if found else None
+
+
+def category(key: str) -> str:
+    """A category's label in the language in use (an unknown one as it is stored, titled)."""
+    return _shown(CATEGORIES, key) or key.title()
+
+
+def remedy(key: str) -> str:
+    """A remedy's label in the language in use (an unknown one as it is stored)."""
+    return _shown(REMEDIES, key) or key
+
+
+def root_cause(key: str) -> str:
+    """A root cause's label in the language in use (an unknown one as it is stored)."""
+    return _shown(ROOT_CAUSES, key) or key
+
+
+def categories() -> dict[str, str]:
+    """CATEGORIES in the language in use (for a select's options)."""
+    return {key: _(label) for key, label in CATEGORIES.items()}
+
+
+def remedies() -> dict[str, str]:
+    """REMEDIES in the language in use (for a select's options)."""
+    return {key: _(label) for key, label in REMEDIES.items()}
+
+
+def root_causes() -> dict[str, str]:
+    """ROOT_CAUSES in the language in use (for a select's options)."""
+    return {key: _(label) for key, label in ROOT_CAUSES.items()}
+
+
+def status_words(status: str) -> str:
+    """A dispute's status as it reads inside a sentence ("D-7 is agreement pending, so …")."""
+    words = {
+        "open": pgettext("dispute status", "open"),
+        "discussing": pgettext("dispute status", "discussing"),
+        "agreement_pending": pgettext("dispute status", "agreement pending"),
+        "agreed": pgettext("dispute status", "agreed"),
+        "resolved": pgettext("dispute status", "resolved"),
+        "closed": pgettext("dispute status", "closed"),
+    }
+    return words.get(status) or status.replace("_", " ")
+
+
 def parse_amount(raw: str) -> Decimal:
     """Parse '1,250.50' or '1250' into a positive Decimal with at most two decimals."""
     cleaned = raw.strip().replace(",", "").replace(" ", "").replace("_", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError("Enter a number such as 1250 or 1,250.50") from None
+        raise ValueError(_("Enter a number such as 1250 or 1,250.50")) from None
     if not value.is_finite() or value <= 0:
-        raise ValueError("The amount must be a positive number")
+        raise ValueError(_("The amount must be a positive number"))
     if value > MAX_AMOUNT:
-        raise ValueError("That amount is larger than Parley can record")
+        raise ValueError(_("That amount is larger than Parley can record"))
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("Use at most two decimal places")
+        raise ValueError(_("Use at most two decimal places"))
     return value.quantize(Decimal("0.01"))
 
 

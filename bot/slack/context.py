@@ -44,6 +44,7 @@ class Deps:
     logger: logging.Logger
     figures: FiguresCache = field(default_factory=FiguresCache)  # App Home's team figures
     store: EvidenceStore = field(default_factory=DatabaseStore)  # evidence's copies (bot/store)
+    calendars_seen: dict[str, float] = field(default_factory=dict)  # team -> last learnt (listen.py)
 
 
 def use_deps(deps: Deps) -> Callable[..., None]:

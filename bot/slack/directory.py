@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import i18n
 from bot.services.people import Participant, Person
 from bot.services.people_text import one_line
 
@@ -22,6 +24,7 @@ class Profile:
     deleted: bool
     tz: str | None
     is_admin: bool = False
+    locale: str | None = None  # Slack's for the person ("de-DE"), asked with include_locale
 
     @property
     def participant(self) -> Participant:
@@ -41,6 +44,7 @@ class Directory:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Profile]] = {}
         self._teams: dict[str, tuple[float, str | None]] = {}
+        self._glanced: dict[str, tuple[float, Profile]] = {}
 
     def lookup(self, user_id: str, *, fresh: bool = False) -> Profile:
         now = time.monotonic()
@@ -48,8 +52,15 @@ class Directory:
             hit = self._cache.get(user_id)
         if hit and now - hit[0] < self._ttl and not fresh:
             return hit[1]
-        user = self._client.users_info(user=user_id)["user"]
-        profile = Profile(
+        user = self._client.users_info(user=user_id, include_locale=True)["user"]
+        profile = self._profile(user)
+        with self._lock:
+            self._cache[user_id] = (now, profile)
+        return profile
+
+    @staticmethod
+    def _profile(user: dict[str, Any]) -> Profile:
+        return Profile(
             person=Person(team_id=user.get("team_id") or "", user_id=user["id"]),
             # A name is typed by a person: kept on one line wherever Parley puts it.
             name=one_line(user.get("real_name") or user.get("name")) or user["id"],
@@ -58,9 +69,30 @@ class Directory:
             deleted=bool(user.get("deleted")),
             tz=user.get("tz"),
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+            locale=user.get("locale") if isinstance(user.get("locale"), str) else None,
         )
+
+    def language(self, user_id: str) -> str:
+        """The language Parley speaks to this person privately: their Slack locale's, where Parley
+        has it; English when it has not, or when Slack cannot say."""
+        found = self.glance(user_id)
+        return i18n.choose(found.locale if found else None)
+
+    def glance(self, user_id: str) -> Profile | None:
+        """The person's profile for defaults (language, time zone), or None when Slack cannot
+        say. Kept apart from `lookup`'s: glancing never refreshes what a check relies on."""
+        now = time.monotonic()
         with self._lock:
-            self._cache[user_id] = (now, profile)
+            hit = self._cache.get(user_id) or self._glanced.get(user_id)
+        if hit and now - hit[0] < self._ttl:
+            return hit[1]
+        try:
+            user = self._client.users_info(user=user_id, include_locale=True)["user"]
+        except SlackApiError:
+            return None
+        profile = self._profile(user)
+        with self._lock:
+            self._glanced[user_id] = (now, profile)
         return profile
 
     def person(self, user_id: str, fallback: Person) -> Person:

@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.i18n import N_, _
 from bot.services.evidence import CapturedMessage, OfferedFile, clean_name
 from bot.slack.forms.form_state import SLACK_FILE_ID
 
@@ -35,24 +36,31 @@ _LINK = re.compile(
     r"(?:\?(?:[^ ]*&)?thread_ts=([0-9]{10}\.[0-9]{6}))?[^ ]*"
 )
 
-NOT_ALLOWED_YET = (
+# Why Parley kept no copy, in English (N_: each is recorded as it is, and told through `refused`).
+NOT_ALLOWED_YET = N_(
     "Parley is not yet allowed to read files in this workspace; an admin can allow it by updating the app."
 )
-NOT_IN_IT = (
+NOT_IN_IT = N_(
     "That message is in a private conversation you are not in, so Parley did not keep it: only what "
     "you can read yourself can become evidence."
 )
 MEMBER_PAGES = 10  # of 1,000 members: a private conversation bigger than that is not read
-NOT_A_MEMBER = "Parley is not in that channel, so it could not read the message."
-NO_MESSAGE = "Slack could not find that message (it may have been deleted)."
-NOT_YOURS = (
+NOT_A_MEMBER = N_("Parley is not in that channel, so it could not read the message.")
+NO_MESSAGE = N_("Slack could not find that message (it may have been deleted).")
+NOT_YOURS = N_(
     "That message is in a channel your organization is not in, so Parley did not keep it: only "
     "what your side can read itself can become evidence."
 )
-FILE_REFUSED = (
+FILE_REFUSED = N_(
     "Slack would not give Parley a copy of this file (it may belong to the other organization, or "
     "have been deleted)."
 )
+# Translators: {limit_mb} is the largest file Parley keeps, in megabytes (a number).
+TOO_LARGE = N_("The file is larger than the {limit_mb} MB Parley keeps.")
+NOT_SENT = N_("Slack did not send the file's contents; try attaching it again later.")
+# Translators: {error} is Slack's error code (such as "access_denied"), shown as it is.
+MESSAGE_REFUSED = N_("Slack would not give Parley the message ({error}).")
+MESSAGE_REFUSED_UNSAID = N_("Slack would not give Parley the message (an error).")
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,14 @@ _OPENER = urllib.request.build_opener(_KeepTokenAtHome)
 
 @dataclass(frozen=True)
 class Refused:
-    reason: str  # in words for the person, and for the record
+    reason: str  # in words for the record (the item and its audit event): English
+    told: str  # the same words for the person, in the language in use
+
+
+def refused(template: str, **values: object) -> Refused:
+    """`template`: an N_() literal with named placeholders; it is recorded in English and told
+    in the language in use (what Slack said, an error code, stays as it is)."""
+    return Refused(template.format(**values), _(template).format(**values))
 
 
 def _slack_error(error: SlackApiError) -> str:
@@ -125,14 +140,14 @@ def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, 
     except SlackApiError as error:
         code = _slack_error(error)
         log.info("files.info refused a file: %s", code)
-        return Refused(NOT_ALLOWED_YET if code in ("missing_scope", "no_permission") else FILE_REFUSED)
+        return refused(NOT_ALLOWED_YET if code in ("missing_scope", "no_permission") else FILE_REFUSED)
     size = info.get("size")
     if isinstance(size, int) and size > max_bytes:
-        return Refused(f"The file is larger than the {max_bytes // (1024 * 1024)} MB Parley keeps.")
+        return refused(TOO_LARGE, limit_mb=max_bytes // (1024 * 1024))
     url = info.get("url_private_download") or info.get("url_private")
     if not isinstance(url, str) or not trusted(url, client.base_url):
         log.info("files.info gave a download address Parley does not send its token to")
-        return Refused(FILE_REFUSED)
+        return refused(FILE_REFUSED)
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
     try:
         with _OPENER.open(request, timeout=DOWNLOAD_TIMEOUT) as answer:
@@ -141,17 +156,15 @@ def file_bytes(client: WebClient, file_id: str, max_bytes: int) -> tuple[bytes, 
             while chunk := answer.read(CHUNK):
                 data += chunk
                 if len(data) > max_bytes:
-                    return Refused(
-                        f"The file is larger than the {max_bytes // (1024 * 1024)} MB Parley keeps."
-                    )
+                    return refused(TOO_LARGE, limit_mb=max_bytes // (1024 * 1024))
     except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         log.info("a file download failed: %s", type(error).__name__)
-        return Refused("Slack did not send the file's contents; try attaching it again later.")
+        return refused(NOT_SENT)
     if isinstance(size, int) and len(data) != size:
         # Slack's sign-in page instead of the file: the token may not read it
         what = "a web page" if kind.startswith("text/html") else f"{len(data)} bytes"
         log.info("a download gave %s where Slack said %d bytes", what, size)
-        return Refused(FILE_REFUSED)
+        return refused(FILE_REFUSED)
     return bytes(data), info
 
 
@@ -163,9 +176,9 @@ def read_message(
     may be in another organization's internal channels: nothing of theirs crosses this way),
     and, for a private one, only if the reader (`reader`, a user id) is in it themselves."""
     if link.channel_id != home:
-        refused = _outside(client, link.channel_id, reader_team, reader)
-        if refused is not None:
-            return refused
+        kept_out = _outside(client, link.channel_id, reader_team, reader)
+        if kept_out is not None:
+            return kept_out
     try:
         if link.thread_ts and link.thread_ts != link.ts:
             answer = client.conversations_replies(
@@ -184,11 +197,11 @@ def read_message(
     except SlackApiError as error:
         code = _slack_error(error)
         if code in ("not_in_channel", "channel_not_found", "missing_scope", "access_denied"):
-            return Refused(NOT_A_MEMBER)
-        return Refused(f"Slack would not give Parley the message ({code or 'an error'}).")
+            return refused(NOT_A_MEMBER)
+        return refused(MESSAGE_REFUSED, error=code) if code else refused(MESSAGE_REFUSED_UNSAID)
     message = next((m for m in found if isinstance(m, dict) and m.get("ts") == link.ts), None)
     if message is None:
-        return Refused(NO_MESSAGE)
+        return refused(NO_MESSAGE)
     return capture(client, link.channel_id, message)
 
 
@@ -197,18 +210,18 @@ def _outside(client: WebClient, channel_id: str, team_id: str, user_id: str) -> 
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SlackApiError as error:
         code = _slack_error(error)
-        return Refused(NOT_A_MEMBER if code in ("channel_not_found", "not_in_channel") else NO_MESSAGE)
+        return refused(NOT_A_MEMBER if code in ("channel_not_found", "not_in_channel") else NO_MESSAGE)
     teams = {channel.get("conversation_host_id"), *(channel.get("shared_team_ids") or [])}
     if team_id not in teams:
-        return Refused(NOT_YOURS)
+        return refused(NOT_YOURS)
     private = any(channel.get(k) for k in ("is_private", "is_im", "is_mpim", "is_group"))
-    return Refused(NOT_IN_IT) if private and not _member(client, channel_id, user_id) else None
+    return refused(NOT_IN_IT) if private and not _member(client, channel_id, user_id) else None
 
 
 def _member(client: WebClient, channel_id: str, user_id: str) -> bool:
     """Whether the person is in the conversation (conversations.members, page by page)."""
     cursor = None
-    for _ in range(MEMBER_PAGES):
+    for _page in range(MEMBER_PAGES):
         try:
             answer = client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
         except SlackApiError as error:

@@ -14,18 +14,19 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.evidence import attached_note
 from bot.config import Settings
+from bot.i18n import N_, _, ngettext
 from bot.services import evidence
 from bot.services.evidence import Limits, OfferedFile
 from bot.services.people import Person
 from bot.slack.context import Deps
-from bot.slack.evidence_fetch import Refused, file_bytes
+from bot.slack.evidence_fetch import Refused, file_bytes, refused
 from bot.slack.forms import form_state as state
 from bot.slack.work import Work
 from bot.store import StoreError, sha256_of
 from models import Dispute, EvidenceItem, EvidenceStatus, Perspective
 
 log = logging.getLogger("parley.evidence")
-NOT_STORED = "Parley could not store its copy just now; attach it again in a while."
+NOT_STORED = N_("Parley could not store its copy just now; attach it again in a while.")  # refused()
 
 
 def forget_unrecorded(deps: Deps, refs: set[str]) -> None:
@@ -66,13 +67,17 @@ def check_files(errors: dict[str, str], block: str, files: list[OfferedFile], li
     """Inline errors for what Slack's form let through: too many files, or one over the limit
     (named, with the limit)."""
     if len(files) > limits.files:
-        errors[block] = f"Attach at most {limits.files} files at once."
+        errors[block] = ngettext(
+            "Attach at most {count} file at once.", "Attach at most {count} files at once.", limits.files
+        ).format(count=limits.files)
         return
     big = evidence.too_large(files, limits)
     if big:
-        errors[block] = (
-            f"{big[0].name[:80]} is {(big[0].size or 0) / evidence.MB:.1f} MB; Parley keeps files of up to "
-            f"{limits.file_bytes // evidence.MB} MB."
+        # Translators: {file} is the file's name; {size_mb} and {limit_mb} are sizes in megabytes.
+        errors[block] = _("{file} is {size_mb} MB; Parley keeps files of up to {limit_mb} MB.").format(
+            file=big[0].name[:80],
+            size_mb=f"{(big[0].size or 0) / evidence.MB:.1f}",
+            limit_mb=limits.file_bytes // evidence.MB,
         )
 
 
@@ -142,7 +147,7 @@ def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
                 ref = deps.store.put(None, sha256_of(data), data)
             except StoreError as error:
                 log.error("evidence could not be stored: %s", error)
-                fetched.append((item_id, name, Refused(NOT_STORED), None))
+                fetched.append((item_id, name, refused(NOT_STORED), None))
                 continue
         fetched.append((item_id, name, data, ref))
     put = {ref for _, _, _, ref in fetched if ref}
@@ -152,7 +157,7 @@ def copy_files(deps: Deps, client: WebClient, item_ids: list[int]) -> Copied:
             for item_id, name, got, ref in fetched:
                 if isinstance(got, Refused):
                     if evidence.not_copied(session, item_id, got.reason) is not None:
-                        outcome.refused.append((name, got.reason))
+                        outcome.refused.append((name, got.told))
                     continue
                 item = session.get(EvidenceItem, item_id)
                 kept = None if item is None else evidence.keep(session, item, got, deps.store, stored_ref=ref)

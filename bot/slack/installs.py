@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.install_pages import failure_page, install_page, installed_page
 from bot.config import Settings
 from bot.db import READ_ONLY, Database
+from bot.i18n import _
 from bot.slack.install_cache import TimedInstallationStore
 from bot.slack.tokens import NotInstalled
 from models import Workspace
@@ -77,7 +78,8 @@ class ParleyOAuthFlow(OAuthFlow):
 
 def _installed(args: SuccessArgs) -> BoltResponse:
     done = args.installation
-    name = done.team_name or done.enterprise_name or "your workspace"
+    # Translators: stands for the workspace's name on the install page when Slack gave none.
+    name = done.team_name or done.enterprise_name or _("your workspace")
     team = done.team_id or done.enterprise_id
     log.info(
         "installed in %s (%s)%s",

@@ -34,10 +34,12 @@ from typing import Any, Literal
 
 from slack_bolt import Ack, App
 
-from bot import metrics
+from bot import i18n, metrics
 from bot.db import Database
-from bot.services import replays
-from bot.slack.context import RECEIVED_AT, REQUEST_KIND, deps_of
+from bot.services import calendars, replays
+from bot.services.people import Person
+from bot.slack import language
+from bot.slack.context import RECEIVED_AT, REQUEST_KIND, Deps, deps_of
 from bot.slack.errors import guarded
 
 log = logging.getLogger("parley.listen")
@@ -97,14 +99,15 @@ def _then(ack: Callable[..., None], work: Work) -> Callable[..., None]:
     works = list(inspect.signature(work).parameters)
 
     def listener(**kwargs: Any) -> None:
-        ack(**{name: kwargs[name] for name in acks})
+        with i18n.use(language.of_view(kwargs["body"])):
+            ack(**{name: kwargs[name] for name in acks})
         deps_of(kwargs["context"]).executor.submit(work, **{name: kwargs[name] for name in works})
 
     # Must stay: Bolt passes a listener only the arguments its signature names.
     listener.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
             inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-            for name in dict.fromkeys([*acks, *works, "context"])
+            for name in dict.fromkeys([*acks, *works, "context", "body"])
         ]
     )
     listener.__name__ = work.__name__
@@ -149,6 +152,32 @@ def _measure(context: dict[str, Any]) -> None:
         metrics.observe(metrics.REQUEST_SECONDS, kind, time.monotonic() - received)
 
 
+def _language_of(context: Any) -> str:
+    """The actor's language: what they see privately is in it (messages to a channel are not:
+    the delivery renders them in the channel's language)."""
+    actor = context.get("actor")
+    return deps_of(context).directory.language(actor.user_id) if actor is not None else i18n.SOURCE
+
+
+LEARN_EVERY_SECONDS = 3600.0
+
+
+def learn_calendar(deps: Deps, actor: Person | None) -> None:
+    """What Slack says of the actor (time zone, locale) becomes their organization's default
+    calendar, until one of its admins sets one (bot/services/calendars.py). Looked at once an
+    hour per organization and process; written only when the row is missing or a week old."""
+    seen, now = deps.calendars_seen, time.monotonic()
+    if actor is None or now - seen.get(actor.team_id, -LEARN_EVERY_SECONDS) < LEARN_EVERY_SECONDS:
+        return
+    seen[actor.team_id] = now
+    profile = deps.directory.glance(actor.user_id)
+    if profile is None or profile.person.team_id != actor.team_id or profile.is_bot:
+        return
+    with deps.db.transaction() as session:
+        if calendars.needs_learning(session, actor.team_id):
+            calendars.learn(session, actor.team_id, time_zone=profile.tz, locale=profile.locale)
+
+
 def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
     own = inspect.signature(work).parameters
 
@@ -158,7 +187,9 @@ def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
         if once and not first_delivery(deps_of(kwargs["context"]).db, kwargs["body"]):
             return
         try:
-            work(**{name: value for name, value in kwargs.items() if name in own})
+            with i18n.use(_language_of(kwargs["context"])):
+                work(**{name: value for name, value in kwargs.items() if name in own})
+            learn_calendar(deps_of(kwargs["context"]), kwargs["context"].get("actor"))
         finally:
             _measure(kwargs["context"])
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.blocks.status_card import CardNames
+from bot.i18n import N_, _
 from bot.slack.directory import Directory
 from models import Dispute, Side
 
 FALLBACK: dict[str, str] = {
-    Side.PROVIDER: "the provider",
-    Side.CLIENT: "the client",
-}  # Slack could not name it
+    # Translators: stands for a side's organization when Slack cannot name it.
+    Side.PROVIDER: N_("the provider"),
+    Side.CLIENT: N_("the client"),
+}  # Slack could not name it (translated where shown: side_name)
 
 
 def _teams(dispute: Dispute, side: str) -> list[str]:
@@ -29,13 +31,23 @@ def org_name(directory: Directory, dispute: Dispute, side: str) -> str | None:
     """The organization's name on that side ("Client Co"), or None when Slack cannot say (or
     the client's people are guests of the provider's workspace)."""
     names = [n for n in (directory.team_name(t) for t in _teams(dispute, side)) if n]
-    return " and ".join(names) if names else None
+    if not names:
+        return None
+    joined = names[0]
+    for name in names[1:]:
+        # Translators: two organizations' names ("Studio and Client Co"); repeated for three.
+        joined = _("{first} and {second}").format(first=joined, second=name)
+    return joined
 
 
 def side_name(directory: Directory, dispute: Dispute, side: str) -> str:
     """ "Studio's side", or "the client" when the organization has no name Parley can find."""
     name = org_name(directory, dispute, side)
-    return f"{name}'s side" if name else FALLBACK.get(side, "the other side")
+    if name:
+        # Translators: {organization} is an organization's name ("Studio's side").
+        return _("{organization}'s side").format(organization=name)
+    # Translators: stands for a side's organization when Slack cannot name it.
+    return _(FALLBACK[side]) if side in FALLBACK else _("the other side")
 
 
 def side_names(directory: Directory, dispute: Dispute, sides: Iterable[str]) -> list[str]:

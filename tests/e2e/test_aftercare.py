@@ -23,7 +23,7 @@ from tests.e2e.threads import (
     text_of,
 )
 from tests.support.scenarios import ratified_dispute
-from tests.support.ticks import post_due_checkins, remind
+from tests.support.ticks import a_working_morning, post_due_checkins, remind
 
 STUDIO, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
 
@@ -101,18 +101,16 @@ def test_nudges_remind_once_per_period_and_tell_an_internal_channel(slack, parle
     fake_slack.add_channel("C0INTERNAL", shared=False)
     with db.transaction() as s:
         set_policy(s, "T0HOST", actor=STUDIO, escalation_channel="C0INTERNAL")
-        dispute = s.scalars(select(Dispute)).one()
-        dispute.created_at = utcnow() - timedelta(days=8)
-        for party in dispute.parties:
-            party.perspective_asked_at = utcnow() - timedelta(days=8)
-    assert remind(parley) == 2  # perspectives and agreement
-    assert remind(parley) == 0  # once per period
+    weeks_on = a_working_morning()  # the client's turn to share has run for weeks of working days
+    assert remind(parley, weeks_on) == 2  # perspectives and agreement, both to the client
+    assert remind(parley, weeks_on + timedelta(hours=1)) == 0  # once per period
     posts = [c.args for c in fake_slack.calls_to("chat.postMessage")]
     thread = [p["text"] for p in posts if p.get("thread_ts")]
     # Sam's account, given when he raised D-1, is the studio's side: only Client Co is reminded
     (nudge,) = [t for t in thread if "is waiting for your side of what happened" in t]
     assert "<@U0CORA>" in nudge and "<@U0SAM>" not in nudge
-    assert any("without an agreement in effect" in t for t in thread)
+    (agreement,) = [t for t in thread if "without an agreement in effect" in t]
+    assert "<@U0CORA>" in agreement and "<@U0SAM>" not in agreement  # the studio took no turn
     internal = [p for p in posts if p["channel"] == "C0INTERNAL"]
     assert len(internal) == 2
     # and it tells Cora how, by the name of the button the card shows her
@@ -124,9 +122,7 @@ def test_escalation_notes_never_go_to_a_shared_channel(slack, parley, fake_slack
     raise_dispute(slack, fake_slack, SAM, [CORA])
     with db.transaction() as s:
         set_policy(s, "T0HOST", actor=STUDIO, escalation_channel="C0SHARED")  # a shared channel
-        dispute = s.scalars(select(Dispute)).one()
-        dispute.created_at = utcnow() - timedelta(days=8)
-    remind(parley)
+    assert remind(parley, a_working_morning()) == 2
     to_channel = [c.args for c in fake_slack.calls_to("chat.postMessage")
                   if c.args["channel"] == "C0SHARED" and not c.args.get("thread_ts")]
     assert [p["text"] for p in to_channel if "rotating_light" in p["text"]] == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -16,7 +15,7 @@ from bot.records.agreement import ATTACHMENT
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
 from bot.services.policy import set_policy
-from models import Dispute, Feedback, Party, utcnow
+from models import Dispute, Feedback, Party
 from tests.conftest import CHANNEL, CLIVE, CORA, GUEST, SAM, SOL
 from tests.e2e.agreement_steps import (
     accepted_proposal,
@@ -26,7 +25,7 @@ from tests.e2e.helpers import raise_dispute
 from tests.e2e.threads import card_blocks, click_for_modal, text_of
 from tests.integration.test_certificate import verify
 from tests.support.slack_requests import User
-from tests.support.ticks import remind
+from tests.support.ticks import a_working_morning, remind
 
 
 def test_export_sends_the_full_record_privately(slack, fake_slack, db, database_url, tmp_path):
@@ -73,10 +72,7 @@ def test_nothing_internal_reaches_a_channel_shared_with_another_organization(sla
     with db.transaction() as s:
         set_policy(s, "T0HOST", actor=Person("T0HOST", SAM.id), escalation_channel="C0ALSOSHARED")
     ts, note = proposal_to_draft(slack, fake_slack)
-    with db.transaction() as s:
-        dispute = s.scalars(select(Dispute)).one()
-        dispute.created_at = utcnow() - timedelta(days=9)
-    remind(parley)  # escalation note for a stalled dispute
+    assert remind(parley, a_working_morning()) >= 1  # escalation note for a stalled dispute
     slack.command(SAM, "export D-1")  # the record includes internal parts
     view = click_for_modal(slack, fake_slack, SAM, card_blocks(fake_slack, CHANNEL, ts), ids.CLOSE_DISPUTE)
     slack.view_submission(SAM, view, {ids.B_CLOSE_REASON: "Settled."})

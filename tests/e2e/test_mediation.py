@@ -197,16 +197,12 @@ def test_only_the_two_sides_may_request_a_mediator(slack, fake_slack):
 
 
 def test_a_stalled_dispute_offers_the_same_mediator_path(slack, parley, fake_slack, db):
-    from datetime import timedelta
 
-    from models import utcnow
     from tests.e2e.helpers import raise_dispute
-    from tests.support.ticks import remind
+    from tests.support.ticks import a_working_morning, remind
 
     ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
-    with db.transaction() as s:
-        s.scalars(select(Dispute)).one().created_at = utcnow() - timedelta(days=8)
-    remind(parley)
+    remind(parley, a_working_morning())
     nudge = [p for p in thread_posts(fake_slack, ts) if "without an agreement" in p["text"]][0]
     view = click_for_modal(slack, fake_slack, CORA, nudge["blocks"], ids.ASK_MEDIATOR)
     assert view["callback_id"] == ids.MEDIATOR_MODAL

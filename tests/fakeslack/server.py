@@ -84,11 +84,12 @@ class FakeSlack:
     # ----- set-up -------------------------------------------------------------------------
     def add_user(self, user_id: str, team_id: str, *, name: str | None = None, is_bot: bool = False,
                  guest: bool = False, deleted: bool = False, tz: str = "Europe/London",
-                 admin: bool = False) -> None:
+                 admin: bool = False, locale: str = "en-US") -> None:
         self.users[user_id] = {
             "id": user_id, "team_id": team_id, "name": name or user_id.lower(),
             "real_name": (name or user_id).title(), "is_bot": is_bot, "deleted": deleted,
             "is_restricted": guest, "is_ultra_restricted": False, "tz": tz, "is_admin": admin,
+            "locale": locale,
         }
 
     def add_channel(self, channel_id: str, *, is_member: bool = True, private: bool = False,
@@ -478,6 +479,8 @@ class FakeSlack:
             # Another organization's installation sees an external person without their role
             # in their own organization (set per test: what the code must not rely on).
             user = {**user, "is_admin": False}
+        if str(args.get("include_locale", "")).lower() not in ("1", "true"):
+            user = {k: v for k, v in user.items() if k != "locale"}  # Slack's is opt-in
         return {"ok": True, "user": user}
 
     def _m_team_info(self, args: dict[str, Any]) -> dict[str, Any]:

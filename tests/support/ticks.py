@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import holidays
 from sqlalchemy import update
 
 from bot.application import Parley
@@ -15,9 +18,9 @@ def post_due_checkins(parley: Parley) -> int:
     return parley.deliverer()
 
 
-def remind(parley: Parley) -> int:
-    """Remind stalled disputes and deliver; returns how many disputes were reminded."""
-    reminded = remind_stalled(parley.db)
+def remind(parley: Parley, now: datetime | None = None) -> int:
+    """Remind stalled disputes (as at `now`) and deliver; returns how many were reminded."""
+    reminded = remind_stalled(parley.db, now=now)
     parley.deliverer()
     return reminded
 
@@ -34,3 +37,14 @@ def deliver_what_is_left(parley: Parley) -> int:
             return delivered
         delivered += parley.deliverer()
     raise AssertionError("the outbox never drained")
+
+
+def a_working_morning(days_ahead: int = 21) -> datetime:
+    """A Tuesday, 11:00 UTC, some weeks on and no public holiday in the UK: working time for the
+    tests' organizations (Parley learns Europe/London from the fake Slack's people, or has no
+    calendar for them and counts UTC, Monday to Friday), whatever day the test runs."""
+    day = (utcnow() + timedelta(days=days_ahead)).date()
+    public = holidays.country_holidays("GB")  # the fake Slack's people are in Europe/London
+    while day.weekday() != 1 or day in public:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 11, 0, tzinfo=UTC)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.blocks.labels import EVENT_WORDS, PARTY_ROLE, category_label
+from bot.blocks.labels import EVENT_WORDS
+from bot.i18n import _, ngettext
 from bot.records.documents.markdown import inline, verbatim
-from bot.services.vocabulary import format_amount
-from models import Agreement, Approval, AuditEvent, Dispute
+from bot.services.vocabulary import category, format_amount
+from models import Agreement, Approval, AuditEvent, Dispute, Side
 
+# English, as bot/blocks/labels.py has them: shown through `_()`.
 TIMELINE_WORDS = {
     kind: EVENT_WORDS[kind]
     for kind in (
@@ -45,46 +47,75 @@ def agreement_markdown(
     def who(team_id: str, user_id: str) -> str:
         return inline(name(team_id, user_id))
 
+    def party(team_id: str, user_id: str, side: str) -> str:
+        if side == Side.MEDIATOR:
+            # Translators: {person} is "Name (Organization)".
+            return _("{person}, mediator").format(person=who(team_id, user_id))
+        return who(team_id, user_id)
+
     lines = [
-        f"# {agreement.label}: {dispute.reference} {inline(dispute.title)}",
+        "# "
+        # Translators: the document's title: the agreement's version, the dispute's reference (D-7)
+        # and its title.
+        + _("Agreement v{version}: {reference} {title}").format(
+            version=agreement.version, reference=dispute.reference, title=inline(dispute.title)
+        ),
         "",
-        f"- Dispute: {dispute.reference} ({category_label(dispute.category)})",
-        f"- In effect since: {_when(agreement.ratified_at) if agreement.ratified_at else 'not yet'}",
-        f"- Content hash (SHA-256): `{agreement.content_hash}`",
+        "- "
+        + _("Dispute: {reference} ({category})").format(
+            reference=dispute.reference, category=category(dispute.category)
+        ),
+        "- "
+        + _("In effect since: {moment}").format(
+            moment=_when(agreement.ratified_at) if agreement.ratified_at else _("not yet")
+        ),
+        "- " + _("Content hash (SHA-256): `{hash}`").format(hash=agreement.content_hash),
         "",
-        "## Parties",
-        *[f"- {who(p.team_id, p.user_id)}{PARTY_ROLE.get(p.side, '')}" for p in dispute.parties],
+        "## " + _("Parties"),
+        *[f"- {party(p.team_id, p.user_id, p.side)}" for p in dispute.parties],
         "",
-        "## Terms",
+        "## " + _("Terms"),
         verbatim(agreement.terms),
         "",
     ]
     amount = format_amount(agreement.amount, agreement.currency)
     if amount:
-        lines += ["## Compensation", amount, ""]
+        lines += ["## " + _("Compensation"), amount, ""]
     if agreement.items:
-        lines += ["## Action items", "", "| What | Owner | Due |", "|---|---|---|"]
+        lines += [
+            "## " + _("Action items"),
+            "",
+            # Translators: the heads of a table's columns: what is to be done, by whom, by when.
+            "| {what} | {owner} | {due} |".format(what=_("What"), owner=_("Owner"), due=_("Due")),
+            "|---|---|---|",
+        ]
         lines += [
             f"| {inline(i.text)} | {who(i.owner_team, i.owner_user)} | {i.due_as_agreed.isoformat()} |"
             for i in agreement.items
         ]
         lines.append("")
-    plan = [f"{d} days after it takes effect" for d in agreement.checkin_days]
+    plan = [
+        ngettext("{n} day after it takes effect", "{n} days after it takes effect", d).format(n=d)
+        for d in agreement.checkin_days
+    ]
     if agreement.checkin_on_due_dates and agreement.items:
-        plan.append("on each action item's due date")
-    lines += ["## Check-ins", ", ".join(plan) or "none", ""]
-    lines += ["## Approvals", ""]
+        plan.append(_("on each action item's due date"))
+    lines += ["## " + _("Check-ins"), ", ".join(plan) or _("none"), ""]
+    lines += ["## " + _("Approvals"), ""]
     lines += [
-        f"- {who(a.team_id, a.user_id)} approved version {a.version} at {_when(a.at)} "
-        f"(hash `{a.content_hash[:12]}…`)"
+        "- "
+        # Translators: {person} is "Name (Organization)"; {hash} the start of the content hash.
+        + _("{person} approved version {version} at {moment} (hash `{hash}…`)").format(
+            person=who(a.team_id, a.user_id), version=a.version, moment=_when(a.at), hash=a.content_hash[:12]
+        )
         for a in approvals
     ]
-    lines += ["", "## Timeline", ""]
+    lines += ["", "## " + _("Timeline"), ""]
     lines += [
-        f"- {_when(e.at)}: {TIMELINE_WORDS[e.kind]}"
+        f"- {_when(e.at)}: {_(TIMELINE_WORDS[e.kind])}"
         + (f" ({who(e.actor_team, e.actor_user)})" if e.actor_user and e.actor_team else "")
         for e in events
         if e.kind in TIMELINE_WORDS
     ]
-    lines += ["", "_Recorded by Parley. Approvals are bound to the content hash above._", ""]
+    lines += ["", "_" + _("Recorded by Parley. Approvals are bound to the content hash above.") + "_", ""]
     return "\n".join(lines)

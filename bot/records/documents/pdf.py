@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+from bot.i18n import _
 from bot.services.people_text import many_lines, one_line
 
 FONTS = Path(__file__).resolve().parents[2] / "fonts"
@@ -87,7 +88,12 @@ class Document(FPDF):
         self.set_y(-MARGIN)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*SOFT)
-        self.cell(0, 5, f"{self._footer} · Page {self.page_no()} of {{nb}}", align="C")
+        # Translators: the foot of every page of a PDF; {document} is its name ("Parley · D-7
+        # record"), {pages} the number of pages (filled in when the PDF is written).
+        text = _("{document} · Page {page} of {pages}").format(
+            document=self._footer, page=self.page_no(), pages="{nb}"
+        )
+        self.cell(0, 5, drawable(text), align="C")
 
     def start(self, title: str, made_at: datetime) -> None:
         self.set_title(drawable(title))

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.agreements import CHECKIN_CHOICES, TERMS_MAX, AgreementValues
+from bot.i18n import _
 from bot.services.agreements import AgreementDraft
 from bot.slack.directory import Directory
 from bot.slack.forms import form_state as state
@@ -32,12 +33,12 @@ def validate(
     values: AgreementValues, *, author_id: str, directory: Directory, proposal_id: int | None
 ) -> AgreementDraft | dict[str, str]:
     errors: dict[str, str] = {}
-    required_text(errors, ids.B_AG_TERMS, values.terms, TERMS_MAX, "Write the terms both sides agree to.")
+    required_text(errors, ids.B_AG_TERMS, values.terms, TERMS_MAX, _("Write the terms both sides agree to."))
     amount = money(
         errors, values.amount, values.currency, amount_block=ids.B_AG_AMOUNT, currency_block=ids.B_AG_CURRENCY
     )
     if any(d not in CHECKIN_CHOICES for d in values.checkin_days):
-        errors[ids.B_AG_CHECKINS] = "Choose check-in points from the list."
+        errors[ids.B_AG_CHECKINS] = _("Choose check-in points from the list.")
     items = check_items(values.items, today_for(directory, author_id), directory, errors)
     if errors:
         return errors

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.dispute_modal import HAPPENED_MAX, MAX_PARTIES, OUTCOME_MAX, TITLE_MAX
 from bot.blocks.messages import CANNOT_PLACE_SHORT
+from bot.i18n import _, ngettext
 from bot.services.disputes import MIXED, NewDispute, both_sides, client_teams
 from bot.services.people import Participant, side_for
 from bot.services.vocabulary import CATEGORIES
@@ -48,13 +49,15 @@ def _parties(
 ) -> list[Participant]:
     others = list(dict.fromkeys(u for u in form.party_ids if u != opener_id))
     if not form.party_ids:
-        errors[ids.B_PARTIES] = "Choose at least one person from the other side."
+        errors[ids.B_PARTIES] = _("Choose at least one person from the other side.")
         return []
     if not others:
-        errors[ids.B_PARTIES] = "Choose someone other than yourself: a dispute needs another side."
+        errors[ids.B_PARTIES] = _("Choose someone other than yourself: a dispute needs another side.")
         return []
     if len(others) > MAX_PARTIES:
-        errors[ids.B_PARTIES] = f"Choose at most {MAX_PARTIES} people."
+        errors[ids.B_PARTIES] = ngettext(
+            "Choose at most {count} person.", "Choose at most {count} people.", MAX_PARTIES
+        ).format(count=MAX_PARTIES)
         return []
     participants, problem = resolve_people(directory, others)
     if problem:
@@ -65,15 +68,21 @@ def _parties(
 def one_sided(opener: Participant, provider: str, directory: Directory) -> str:
     """The parties field's error when everyone chosen is on the opener's side."""
     if side_for(opener, provider) == Side.PROVIDER:
-        return (
+        return _(
             "Choose at least one person from the client's organization: a dispute is between "
             "two organizations, and nothing is decided by one side alone."
         )
-    name = directory.team_name(provider) or "the provider's organization"
-    return (
-        f"Choose at least one person from {name}: a dispute is between two organizations, "
+    name = directory.team_name(provider)
+    if not name:
+        return _(
+            "Choose at least one person from the provider's organization: a dispute is between two "
+            "organizations, and nothing is decided by one side alone."
+        )
+    # Translators: {organization} is the name of the organization that provides the service.
+    return _(
+        "Choose at least one person from {organization}: a dispute is between two organizations, "
         "and nothing is decided by one side alone."
-    )
+    ).format(organization=name)
 
 
 def validate(
@@ -83,12 +92,12 @@ def validate(
     `host_team_id`: the channel's provider organization as it stands (the dispute goes to the
     one recorded when it is opened; bot/services/disputes.open_dispute checks its sides again)."""
     errors: dict[str, str] = {}
-    required_text(errors, ids.B_TITLE, form.title, TITLE_MAX, "Give the dispute a short title.")
+    required_text(errors, ids.B_TITLE, form.title, TITLE_MAX, _("Give the dispute a short title."))
     others = _parties(form, opener_id, directory, errors)
     if form.category not in CATEGORIES:
-        errors[ids.B_CATEGORY] = "Choose the category that fits best."
-    required_text(errors, ids.B_HAPPENED, form.happened, HAPPENED_MAX, "Describe what happened.")
-    required_text(errors, ids.B_OUTCOME, form.outcome, OUTCOME_MAX, "Say what outcome you want.")
+        errors[ids.B_CATEGORY] = _("Choose the category that fits best.")
+    required_text(errors, ids.B_HAPPENED, form.happened, HAPPENED_MAX, _("Describe what happened."))
+    required_text(errors, ids.B_OUTCOME, form.outcome, OUTCOME_MAX, _("Say what outcome you want."))
     amount = money(
         errors, form.amount, form.currency, amount_block=ids.B_AMOUNT, currency_block=ids.B_CURRENCY
     )
@@ -99,11 +108,11 @@ def validate(
         except SlackApiError:
             opener = None
         if opener is None or not opener.person.team_id:
-            errors[ids.B_PARTIES] = CANNOT_PLACE_SHORT
+            errors[ids.B_PARTIES] = _(CANNOT_PLACE_SHORT)
         elif not both_sides(opener, others, host_team_id):
             errors[ids.B_PARTIES] = one_sided(opener, host_team_id, directory)
         elif len(client_teams([opener, *others], host_team_id)) > 1:
-            errors[ids.B_PARTIES] = MIXED
+            errors[ids.B_PARTIES] = _(MIXED)
     if errors or opener is None:
         return errors
     return NewDispute(

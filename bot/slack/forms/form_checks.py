@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.i18n import _, ngettext
 from bot.services.vocabulary import CURRENCIES, parse_amount
 
 
@@ -16,7 +17,12 @@ def required_text(errors: dict[str, str], block: str, text: str, limit: int, emp
 
 def optional_text(errors: dict[str, str], block: str, text: str, limit: int) -> None:
     if len(text) > limit:
-        errors[block] = f"Please keep this under {limit:,} characters (it is {len(text):,})."
+        # Translators: {limit} is the most characters the field takes, {length} how many it has.
+        errors[block] = ngettext(
+            "Please keep this under {limit} character (it is {length}).",
+            "Please keep this under {limit} characters (it is {length}).",
+            limit,
+        ).format(limit=f"{limit:,}", length=f"{len(text):,}")
 
 
 def money(
@@ -30,9 +36,9 @@ def money(
         except ValueError as error:
             errors[amount_block] = str(error) + "."
         if currency is None:
-            errors[currency_block] = "Choose the currency of the amount."
+            errors[currency_block] = _("Choose the currency of the amount.")
     elif currency is not None:
-        errors[amount_block] = "Add the amount, or clear the currency."
+        errors[amount_block] = _("Add the amount, or clear the currency.")
     if currency is not None and currency not in CURRENCIES:
-        errors[currency_block] = "Choose a currency from the list."
+        errors[currency_block] = _("Choose a currency from the list.")
     return amount

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.items import ITEM_MAX, ItemValues
+from bot.i18n import _
 from bot.services.proposals import ItemDraft
 from bot.slack.directory import Directory
 from bot.slack.forms import form_state as state
@@ -48,21 +49,21 @@ def check_items(
         text_block, owner_block, due_block = (
             b.format(row) for b in (ids.B_ITEM_TEXT, ids.B_ITEM_OWNER, ids.B_ITEM_DUE)
         )
-        required_text(errors, text_block, item.text, ITEM_MAX, "Say what will be done.")
+        required_text(errors, text_block, item.text, ITEM_MAX, _("Say what will be done."))
         due: date | None = None
         if not item.due:
-            errors[due_block] = "Pick a due date."
+            errors[due_block] = _("Pick a due date.")
         else:
             try:
                 due = date.fromisoformat(item.due)
             except ValueError:
-                errors[due_block] = "Pick a valid date."
+                errors[due_block] = _("Pick a valid date.")
             else:
                 if due < today:
-                    errors[due_block] = "The due date is in the past; pick today or later."
+                    errors[due_block] = _("The due date is in the past; pick today or later.")
         owner = None
         if not item.owner:
-            errors[owner_block] = "Choose who will do it."
+            errors[owner_block] = _("Choose who will do it.")
         else:
             people, problem = resolve_people(directory, [item.owner])
             if problem:

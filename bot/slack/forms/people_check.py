@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
+from bot.i18n import _
 from bot.services.people import Participant
 from bot.slack.directory import Directory
 
@@ -17,11 +18,15 @@ def resolve_people(directory: Directory, user_ids: list[str]) -> tuple[list[Part
         except SlackApiError:
             return (
                 [],
-                "Parley couldn't look up one of the people you chose. Choose someone else or try again.",
+                _("Parley couldn't look up one of the people you chose. Choose someone else or try again."),
             )
         if profile.is_bot:
-            return [], f"{profile.name} is an app, not a person. Choose people from the other side."
+            # Translators: {name} is the app's name in Slack.
+            return [], _("{name} is an app, not a person. Choose people from the other side.").format(
+                name=profile.name
+            )
         if profile.deleted:
-            return [], f"{profile.name}'s account is deactivated. Choose someone active."
+            # Translators: {name} is a person's name in Slack.
+            return [], _("{name}'s account is deactivated. Choose someone active.").format(name=profile.name)
         participants.append(profile.participant)
     return participants, None

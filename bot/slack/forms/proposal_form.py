@@ -6,6 +6,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.proposals import DETAILS_MAX, SUMMARY_MAX, ProposalValues
+from bot.i18n import _
 from bot.services.proposals import ProposalDraft
 from bot.services.vocabulary import REMEDIES
 from bot.slack.directory import Directory
@@ -29,12 +30,14 @@ def validate(
     values: ProposalValues, *, author_id: str, directory: Directory
 ) -> ProposalDraft | dict[str, str]:
     errors: dict[str, str] = {}
-    required_text(errors, ids.B_PR_SUMMARY, values.summary, SUMMARY_MAX, "Sum the proposal up in one line.")
     required_text(
-        errors, ids.B_PR_DETAILS, values.details, DETAILS_MAX, "Describe the proposal in a few sentences."
+        errors, ids.B_PR_SUMMARY, values.summary, SUMMARY_MAX, _("Sum the proposal up in one line.")
+    )
+    required_text(
+        errors, ids.B_PR_DETAILS, values.details, DETAILS_MAX, _("Describe the proposal in a few sentences.")
     )
     if values.remedy not in REMEDIES:
-        errors[ids.B_PR_REMEDY] = "Choose the kind of remedy."
+        errors[ids.B_PR_REMEDY] = _("Choose the kind of remedy.")
     amount = money(
         errors, values.amount, values.currency, amount_block=ids.B_PR_AMOUNT, currency_block=ids.B_PR_CURRENCY
     )

@@ -21,6 +21,7 @@ from bot.blocks.agreements import (
     changes_modal,
     say_what_should_change,
 )
+from bot.i18n import _
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta, DraftButton
 from bot.services import agreements, disputes, outbox, proposals
 from bot.services.errors import DomainError
@@ -70,7 +71,8 @@ def _open_form(
 ) -> None:
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), dispute_id)
-        require_party(dispute, context["actor"], "draft the agreement")
+        # Translators: completes "Only the parties to D-7 can …."
+        require_party(dispute, context["actor"], _("draft the agreement"))
         agreements.ensure_changeable(session, dispute)
         editing: int | None
         if agreement_id is not None:
@@ -135,7 +137,7 @@ def check_agreement(ack: Ack, view: dict[str, Any], client: WebClient, context: 
 def on_submit(client: WebClient, context: BoltContext) -> None:
     """A new version is posted for approval; the pending one (if any) is marked superseded."""
     form = context["form"]
-    with on_dispute(context, form["meta"].d, party="draft the agreement") as work:
+    with on_dispute(context, form["meta"].d, party=_("draft the agreement")) as work:
         rule = effective_policy(
             work.session, work.dispute.team_id, work.dispute.channel_id
         ).approvals_required
@@ -157,7 +159,8 @@ def on_approve(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     with deps.db.read() as session:
         opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
     tz = checkin_zone(deps, opener)
-    with on_dispute(context, ref.d, party="approve the agreement") as work:
+    # Translators: completes "Only the parties to D-7 can …."
+    with on_dispute(context, ref.d, party=_("approve the agreement")) as work:
         agreement = agreements.get(work.session, work.dispute, ref.a)
         outcome = agreements.approve(
             work.session, work.dispute, agreement, work.member, shown_hash=ref.h, actor=work.actor, tz=tz
@@ -212,7 +215,8 @@ def on_request_changes(body: dict[str, Any], client: WebClient, context: BoltCon
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
         agreement = agreements.get(session, dispute, ref.a)
-        require_party(dispute, context["actor"], "request changes")
+        # Translators: completes "Only the parties to D-7 can …."
+        require_party(dispute, context["actor"], _("request changes"))
         if agreement.status != AgreementStatus.PENDING:
             raise DomainError(agreements.describe_state(session, agreement))
         view = changes_modal(dispute, agreement)
@@ -237,7 +241,7 @@ def check_changes(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
 def on_changes(client: WebClient, context: BoltContext) -> None:
     """The requested changes, posted in the thread under the requester's name."""
     form = context["form"]
-    with on_dispute(context, form["meta"].d, party="request changes") as work:
+    with on_dispute(context, form["meta"].d, party=_("request changes")) as work:
         agreement = agreements.get(work.session, work.dispute, form["meta"].a)
         agreements.request_changes(
             work.session, work.dispute, agreement, work.member, form["what"], actor=work.actor

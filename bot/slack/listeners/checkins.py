@@ -22,6 +22,7 @@ from bot.blocks.checkins import (
     not_resolved_yet,
     pick_a_date,
 )
+from bot.i18n import _
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from bot.services import aftercare, disputes
 from bot.services.message_kinds import MessageKind
@@ -53,7 +54,8 @@ def on_checkin_not_yet(body: dict[str, Any], client: WebClient, context: BoltCon
 def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """One of the three buttons under a check-in's action item."""
     ref = button_value(body, CheckInAnswer)
-    with on_dispute(context, ref.d, party="answer check-ins") as work:
+    # Translators: completes "Only the parties to D-7 can …."
+    with on_dispute(context, ref.d, party=_("answer check-ins")) as work:
         done = aftercare.answer(
             work.session, work.dispute, ref.c, ref.i, work.member, value, actor=work.actor
         )
@@ -70,7 +72,8 @@ def _answer(value: str, body: dict[str, Any], client: WebClient, context: BoltCo
 
 def on_confirm(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, DisputeButton)
-    with on_dispute(context, ref.d, party="confirm the outcome") as work:
+    # Translators: completes "Only the parties to D-7 can …."
+    with on_dispute(context, ref.d, party=_("confirm the outcome")) as work:
         aftercare.confirm_resolved(work.session, work.dispute, work.member, actor=work.actor)
         work.say_by_actor(MessageKind.DISPUTE_RESOLVED, trail=work.trail_head())
         work.update_card()
@@ -81,7 +84,8 @@ def on_not_resolved(body: dict[str, Any], client: WebClient, context: BoltContex
     ref = button_value(body, DisputeButton)
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        require_party(dispute, context["actor"], "answer this")
+        # Translators: completes "Only the parties to D-7 can …."
+        require_party(dispute, context["actor"], _("answer this"))
     tell_privately(client, body, not_resolved_yet())
 
 
@@ -90,7 +94,8 @@ def on_feedback(body: dict[str, Any], client: WebClient, context: BoltContext) -
     actor: Person = context["actor"]
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        party = require_party(dispute, actor, "give feedback")
+        # Translators: completes "Only the parties to D-7 can …."
+        party = require_party(dispute, actor, _("give feedback"))
         if party.side != Side.CLIENT:
             tell_privately(client, body, feedback_from_client_only())
             return
@@ -117,7 +122,7 @@ def on_feedback_submit(client: WebClient, context: BoltContext) -> None:
     actor: Person = context["actor"]
     with deps_of(context).unit_of_work() as session:
         dispute = disputes.load(session, host_team_id(context), form["meta"].d, lock=True)
-        party = require_party(dispute, actor, "give feedback")
+        party = require_party(dispute, actor, _("give feedback"))
         fresh = aftercare.record_feedback(
             session, dispute, party, form["rating"], form["comment"], actor=actor
         )
@@ -128,8 +133,10 @@ def on_new_date(body: dict[str, Any], client: WebClient, context: BoltContext) -
     ref = button_value(body, ItemButton)
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        require_party(dispute, context["actor"], "set a new date")
-        aftercare.require_agreed(dispute, "set a new date")
+        # Translators: completes "Only the parties to D-7 can …."
+        require_party(dispute, context["actor"], _("set a new date"))
+        # Translators: completes "D-7 is resolved, so you can't … any more."
+        aftercare.require_agreed(dispute, _("set a new date"))
         view = new_date_modal(dispute, aftercare.item_of(session, dispute, ref.i))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -161,7 +168,7 @@ def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
         opener = disputes.load(session, host_team_id(context), form["meta"].d).opened_by_user
     tz = names.lookup(opener).tz
     today = today_for(names, actor.user_id)
-    with on_dispute(context, form["meta"].d, party="set a new date") as work:
+    with on_dispute(context, form["meta"].d, party=_("set a new date")) as work:
         item = aftercare.item_of(work.session, work.dispute, form["meta"].i)
         aftercare.new_date(work.session, work.dispute, item.id, form["when"], actor=actor, tz=tz, today=today)
         work.say_by_actor(MessageKind.ITEM_NEW_DATE, item=item.id, when=form["when"].isoformat())
@@ -170,7 +177,8 @@ def on_new_date_submit(client: WebClient, context: BoltContext) -> None:
 
 def on_reopen(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, ItemButton)
-    with on_dispute(context, ref.d, party="reopen the dispute") as work:
+    # Translators: completes "Only the parties to D-7 can …."
+    with on_dispute(context, ref.d, party=_("reopen the dispute")) as work:
         aftercare.reopen(work.session, work.dispute, actor=work.actor, why="an action item was not done")
         work.say_by_actor(MessageKind.DISPUTE_REOPENED)
         work.update_card()

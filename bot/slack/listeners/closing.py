@@ -19,6 +19,7 @@ from bot.blocks.closing import (
     say_what_should_change,
     say_why,
 )
+from bot.i18n import _
 from bot.payloads import DisputeButton
 from bot.services import closing, disputes, lessons, outbox
 from bot.services.message_kinds import MessageKind
@@ -55,7 +56,8 @@ def _may_record(context: BoltContext, dispute: Dispute) -> dict[str, Any]:
     return {
         "is_admin": actor.team_id == dispute.team_id
         and deps.directory.is_admin_of(actor.user_id, dispute.team_id),
-        "org": deps.directory.team_name(dispute.team_id) or "the provider",
+        # Translators: stands for the provider organization's name when Slack gives none.
+        "org": deps.directory.team_name(dispute.team_id) or _("the provider"),
     }
 
 
@@ -63,7 +65,8 @@ def on_close(body: dict[str, Any], client: WebClient, context: BoltContext) -> N
     ref = button_value(body, DisputeButton)
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        party = require_party(dispute, context["actor"], "close or withdraw it")
+        # Translators: completes "Only the parties to D-7 can …."
+        party = require_party(dispute, context["actor"], _("close or withdraw it"))
         view = close_modal(dispute, closing.how_it_ends(dispute, party))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -83,7 +86,7 @@ def check_close(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
 def on_close_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
-    with on_dispute(context, form["meta"].d, party="close or withdraw it") as work:
+    with on_dispute(context, form["meta"].d, party=_("close or withdraw it")) as work:
         outcome = closing.close(work.session, work.dispute, work.member, form["reason"], actor=work.actor)
         if outcome.ended:
             work.say_by_actor(MessageKind.DISPUTE_ENDED, how=outcome.ended)
@@ -98,7 +101,7 @@ def on_lessons(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     ref = button_value(body, DisputeButton)
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        _ = dispute.parties
+        _loaded = dispute.parties  # (not `_`: that is gettext's)
     lessons.require_may_record(dispute, context["actor"], **_may_record(context, dispute))
     client.views_open(trigger_id=body["trigger_id"], view=lessons_modal(dispute))
 
@@ -143,7 +146,7 @@ def on_lessons_submit(client: WebClient, context: BoltContext) -> None:
     with deps.db.read() as session:
         dispute = disputes.load(session, host_team_id(context), form["meta"].d)
         channel = effective_policy(session, dispute.team_id, dispute.channel_id).escalation_channel
-        _ = dispute.parties
+        _loaded = dispute.parties  # (not `_`: that is gettext's)
     who = _may_record(context, dispute)
     lessons.require_may_record(dispute, context["actor"], **who)  # before asking Slack anything
     if channel and not is_internal_channel(client, channel):

@@ -17,6 +17,7 @@ from bot.blocks import messages
 from bot.blocks.delivery import saved_not_posted
 from bot.blocks.dispute_modal import not_opened, open_dispute_modal
 from bot.blocks.show import show_dispute, show_text
+from bot.i18n import _
 from bot.payloads import OpenDisputeMeta, decode
 from bot.records import export_access, history
 from bot.records.bundle import export_bundle
@@ -55,7 +56,7 @@ def on_command(command: dict[str, Any], client: WebClient, context: BoltContext)
     if word in {"help", "?"}:
         reply(answer, messages.help_text())
         return
-    verb, _, reference = word.partition(" ")
+    verb, _space, reference = word.partition(" ")
     if verb in {"show", "export"} and (not reference or REFERENCE.fullmatch(reference.strip())):
         reference = reference.strip()
         if not reference:
@@ -188,16 +189,18 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext, re
     dm = client.conversations_open(users=person.user_id)["channel"]["id"]
     file = export_file(dispute, internal, evidence=len(copies))
     pdf = export_pdf(record)
+    # Translators: {title} is the exported record's title, such as "D-7: full record".
+    markdown_title = _("{title} (Markdown)").format(title=file.title)
     uploads: list[dict[str, Any]] = [
-        {"content": document, "filename": file.filename, "title": f"{file.title} (Markdown)"},
-        {"content": pdf, "filename": file.pdf_filename, "title": f"{file.title} (PDF)"},
+        {"content": document, "filename": file.filename, "title": markdown_title},
+        {"content": pdf, "filename": file.pdf_filename, "title": _("{title} (PDF)").format(title=file.title)},
     ]
     if copies:
         uploads.append(
             {
                 "content": export_bundle(record, pdf, copies, exported_at),
                 "filename": f"{dispute.reference}-record-bundle.zip",
-                "title": f"{file.title} (bundle with evidence)",
+                "title": _("{title} (bundle with evidence)").format(title=file.title),
             }
         )
     client.files_upload_v2(channel=dm, initial_comment=file.comment, file_uploads=uploads)
@@ -245,8 +248,15 @@ def _verify(command: dict[str, Any], context: BoltContext, given: str) -> None:
         valid = agreements.approval_state(dispute, found).valid
         people = [(a.team_id, a.user_id, a.at) for a in valid]
         reference, label, since = dispute.reference, found.label, found.ratified_at
-    by = [f"{deps.directory.describe(team, user)} on {at:%Y-%m-%d %H:%M} UTC" for team, user, at in people]
-    reply(answer, messages.hash_found(reference, label, f"{since:%Y-%m-%d %H:%M} UTC", by))
+    # Translators: who approved an agreement, and when: "Sam (Studio) on 2024-05-02 14:30 UTC".
+    approved = _("{person} on {when} UTC")
+    by = [
+        approved.format(person=deps.directory.describe(team, user), when=f"{at:%Y-%m-%d %H:%M}")
+        for team, user, at in people
+    ]
+    # Translators: {when} is a date and time, such as 2024-05-02 14:30.
+    in_effect = _("{when} UTC").format(when=f"{since:%Y-%m-%d %H:%M}")
+    reply(answer, messages.hash_found(reference, label, in_effect, by))
 
 
 def on_raise(body: dict[str, Any], client: WebClient) -> None:

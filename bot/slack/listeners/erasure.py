@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks import messages
 from bot.blocks.settings import CONFIRM_ERASE, ONLY_ADMINS, erase_modal, erased
+from bot.i18n import _
 from bot.payloads import EraseMeta, decode
 from bot.services import erasure
 from bot.services.errors import NotAllowed
@@ -30,10 +31,11 @@ def on_erase_start(body: dict[str, Any], client: WebClient, context: BoltContext
     actor: Person = context["actor"]
     team = host_team_id(context)
     if not deps.directory.is_admin_of(actor.user_id, team):
-        raise NotAllowed(ONLY_ADMINS)
+        raise NotAllowed(_(ONLY_ADMINS))
     with deps.db.read() as session:
         held = erasure.holdings(session, team)
-    name = deps.directory.team_name(team) or "this workspace"
+    # Translators: the workspace's name when Slack gives none ("Parley deleted this workspace's data").
+    name = deps.directory.team_name(team) or _("this workspace")
     client.views_push(trigger_id=body["trigger_id"], view=erase_modal(team, name, held))
 
 
@@ -46,10 +48,10 @@ def check_erase(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ack(response_action="errors", errors={ids.B_ERASE_SURE: messages.form_out_of_date_command()})
         return
     if not deps.directory.is_admin_of(actor.user_id, team):
-        ack(response_action="errors", errors={ids.B_ERASE_SURE: ONLY_ADMINS})
+        ack(response_action="errors", errors={ids.B_ERASE_SURE: _(ONLY_ADMINS)})
         return
     if "yes" not in state.checked(view["state"]["values"], ids.B_ERASE_SURE, ids.A_ERASE_SURE):
-        ack(response_action="errors", errors={ids.B_ERASE_SURE: CONFIRM_ERASE})
+        ack(response_action="errors", errors={ids.B_ERASE_SURE: _(CONFIRM_ERASE)})
         return
     context["form"] = {"team": team}
     ack(response_action="clear")  # closes the confirmation and the settings under it
@@ -67,7 +69,7 @@ def on_erase(client: WebClient, context: BoltContext) -> None:
                 deps.store.delete(session, ref)
         except Exception as error:  # noqa: BLE001 - the data is erased; a copy left is logged
             log.error("an erased dispute's evidence copy could not be deleted (%s): %s", ref, error)
-    name = deps.directory.team_name(team) or "this workspace"
+    name = deps.directory.team_name(team) or _("this workspace")
     tell_privately(client, {"user": {"id": actor.user_id}}, erased(name, held))
 
 

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks import messages
 from bot.blocks.evidence import MISSING, NOT_A_LINK, evidence_modal, message_modal, no_dispute_modal
+from bot.i18n import _
 from bot.payloads import DisputeButton, EvidenceMeta, MessageEvidenceMeta
 from bot.services import disputes, evidence
 from bot.services.parties import require_side
@@ -23,7 +24,7 @@ from bot.services.people import Person
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import deps_of, host_team_id
 from bot.slack.errors import tell_privately
-from bot.slack.evidence_fetch import MessageLink, Refused, parse_link, read_message
+from bot.slack.evidence_fetch import MessageLink, Refused, parse_link, read_message, refused
 from bot.slack.evidence_work import (
     NOT_STORED,
     attach_from_form,
@@ -47,7 +48,7 @@ def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> Non
     deps = deps_of(context)
     with deps.db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        require_side(dispute, context["actor"], "add evidence")
+        require_side(dispute, context["actor"], _("add evidence"))
         evidence.require_open(dispute)
         view = evidence_modal(
             dispute,
@@ -71,9 +72,9 @@ def check_evidence(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
     check_files(errors, ids.B_EV_FILES, files, limits_of(deps_of(context).settings))
     link = parse_link(raw_link) if raw_link else None
     if raw_link and link is None:
-        errors[ids.B_EV_LINK] = NOT_A_LINK
+        errors[ids.B_EV_LINK] = _(NOT_A_LINK)
     if not files and not raw_link:
-        errors[ids.B_EV_FILES] = MISSING
+        errors[ids.B_EV_FILES] = _(MISSING)
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -110,7 +111,8 @@ def add(
     actor: Person = context["actor"]
     with deps.db.read() as session:  # who may: before Slack is asked anything for them
         dispute = disputes.load(session, host_team_id(context), dispute_id)
-        require_side(dispute, actor, "add evidence")
+        # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+        require_side(dispute, actor, _("add evidence"))
         evidence.require_open(dispute)
         home = dispute.channel_id
     read = (
@@ -125,10 +127,10 @@ def add(
             data = captured.canonical()
             stored_ref = deps.store.put(None, sha256_of(data), data)
         except StoreError:
-            read, captured = Refused(NOT_STORED), None
+            read, captured = refused(NOT_STORED), None
     recorded_ref = None
     try:
-        with on_dispute(context, dispute_id, side="add evidence") as work:
+        with on_dispute(context, dispute_id, side=_("add evidence")) as work:
             items = evidence.attach_files(
                 work.session,
                 work.dispute,
@@ -169,9 +171,10 @@ def add(
     copied = copy_files(deps, client, item_ids)
     if link is not None:
         if isinstance(read, Refused):
-            copied.refused.append(("the Slack message", read.reason))
+            # Translators: the name of a message kept as evidence, in "Not copied: {name}." and lists.
+            copied.refused.append((_("the Slack message"), read.told))
         elif message_name is None:
-            copied.duplicates.append("the Slack message")
+            copied.duplicates.append(_("the Slack message"))
         else:
             copied.kept.append(message_name)
     tell(client, dispute, work.actor, copied, refused_all=problem)
@@ -203,7 +206,7 @@ def check_message(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     meta = metadata(view, MessageEvidenceMeta)
     chosen = state.selected(view["state"]["values"], ids.B_EV_DISPUTE, ids.A_EV_DISPUTE)
     if meta is None or chosen is None or not DISPUTE_ID.fullmatch(chosen):
-        ack(response_action="errors", errors={ids.B_EV_DISPUTE: "Choose the dispute to add it to."})
+        ack(response_action="errors", errors={ids.B_EV_DISPUTE: _("Choose the dispute to add it to.")})
         return
     note = state.line(view["state"]["values"], ids.B_EV_NOTE, ids.A_EV_NOTE)
     context["form"] = {"meta": meta, "dispute": int(chosen), "note": note}

@@ -21,6 +21,7 @@ from bot.blocks.mediation import (
     note_goes_to,
     say_why_both_sides_see,
 )
+from bot.i18n import _
 from bot.payloads import DisputeButton, ItemButton, MediatorButton, decode
 from bot.services import disputes, mediation, outbox
 from bot.services.message_kinds import MessageKind
@@ -82,13 +83,15 @@ def open_form(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
         raise StaleButton()
     with deps.db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        asker = require_side(dispute, context["actor"], "request a mediator")
+        # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+        asker = require_side(dispute, context["actor"], _("request a mediator"))
         policy = effective_policy(session, dispute.team_id, dispute.channel_id)
         where = note_destination(session, deps, dispute, asker)
     view = mediator_modal(
         dispute,
         {u: names.lookup(u).name for u in policy.mediators},
-        list_owner=names.team_name(dispute.team_id) or "the provider",
+        # Translators: stands for the provider organization's name when Slack gives none.
+        list_owner=names.team_name(dispute.team_id) or _("the provider"),
         other_side=side_name(names, dispute, mediation.other(asker.side)),
         note_to=note_goes_to(where.channel, where.colleagues) if where else None,
     )
@@ -130,7 +133,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     Slack confirms, at delivery, that a channel is not shared)."""
     form = context["form"]
     deps = deps_of(context)
-    with on_dispute(context, form["meta"].d, side="request a mediator") as work:
+    with on_dispute(context, form["meta"].d, side=_("request a mediator")) as work:
         asked = mediation.request(
             work.session,
             work.dispute,
@@ -173,7 +176,8 @@ def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) ->
 
 def _answer(body: dict[str, Any], context: BoltContext, *, accept: bool) -> None:
     ref = button_value(body, MediatorButton)
-    with on_dispute(context, ref.d, side="decide on a mediator") as work:
+    # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+    with on_dispute(context, ref.d, side=_("decide on a mediator")) as work:
         asked = mediation.get(work.session, work.dispute, ref.r)
         mediation.answer(work.session, work.dispute, asked, work.member, accept=accept, actor=work.actor)
         work.say(MessageKind.MEDIATOR_REQUEST_UPDATE, request=asked.id)

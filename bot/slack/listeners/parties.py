@@ -10,11 +10,12 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks import messages
 from bot.blocks.parties import add_party_modal, no_newcomers, only_opener_or_mediator
+from bot.i18n import _
 from bot.payloads import AddPartyMeta, DisputeButton
 from bot.services import disputes
 from bot.services.errors import NotAllowed
 from bot.services.message_kinds import MessageKind
-from bot.services.parties import THIRD_ORGANIZATION, add_parties, can_manage, of_the_two
+from bot.services.parties import add_parties, can_manage, of_the_two, third_organization
 from bot.services.people import Person
 from bot.slack.buttons import button_value, metadata
 from bot.slack.context import deps_of, host_team_id
@@ -31,7 +32,8 @@ def on_add(body: dict[str, Any], client: WebClient, context: BoltContext) -> Non
         dispute = disputes.load(session, host_team_id(context), ref.d)
         if not can_manage(dispute, context["actor"]):
             raise NotAllowed(only_opener_or_mediator(dispute))
-        disputes.require_active(dispute, "add parties")
+        # Translators: completes "D-7 is closed, so you can no longer …."
+        disputes.require_active(dispute, _("add parties"))
         view = add_party_modal(dispute)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -49,7 +51,7 @@ def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context
         with deps_of(context).db.read() as session:  # whose dispute it is: one indexed read
             dispute = disputes.load(session, host_team_id(context), meta.d)
             if not all(of_the_two(dispute, n) for n in newcomers):
-                problem = THIRD_ORGANIZATION.format(ref=dispute.reference)
+                problem = third_organization(dispute.reference)
     if problem:
         ack(response_action="errors", errors={ids.B_NEW_PARTIES: problem})
         return
@@ -60,7 +62,7 @@ def check_new_parties(ack: Ack, view: dict[str, Any], client: WebClient, context
 def on_submit(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
     with on_dispute(context, form["meta"].d) as work:
-        disputes.require_active(work.dispute, "add parties")
+        disputes.require_active(work.dispute, _("add parties"))
         added = add_parties(work.session, work.dispute, form["newcomers"], actor=work.actor)
         work.say_by_actor(MessageKind.PARTIES_ADDED, added=[p.user_id for p in added])
         work.update_card()

@@ -22,6 +22,7 @@ from bot.blocks.perspectives import (
     reveal_groups,
     shared_confirmation,
 )
+from bot.i18n import _
 from bot.payloads import DisputeButton, PerspectiveMeta
 from bot.services import disputes, evidence, perspectives
 from bot.services.message_kinds import MessageKind
@@ -68,8 +69,10 @@ def _modal_for(
 ) -> dict[str, Any]:
     with deps.db.read() as session:
         dispute = disputes.load(session, team, dispute_id)
-        party = require_side(dispute, actor, "share a perspective")
-        disputes.require_active(dispute, "share a perspective")
+        # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+        party = require_side(dispute, actor, _("share a perspective"))
+        # Translators: completes "D-7 is closed, so you can no longer …."
+        disputes.require_active(dispute, _("share a perspective"))
         latest = perspectives.latest_for(session, party)
         sealed = effective_policy(
             session, dispute.team_id, dispute.channel_id
@@ -127,7 +130,7 @@ def check_perspective(ack: Ack, view: dict[str, Any], client: WebClient, context
 def on_submit(client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     form = context["form"]
-    with on_dispute(context, form["meta"].d, side="share a perspective") as work:
+    with on_dispute(context, form["meta"].d, side=_("share a perspective")) as work:
         seal = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id).seal_perspectives
         outcome = perspectives.share(
             work.session, work.dispute, work.member, form["text"], seal=seal, actor=work.actor

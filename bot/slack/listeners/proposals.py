@@ -19,6 +19,7 @@ from bot.blocks.proposals import (
     proposal_modal,
     reason_too_long,
 )
+from bot.i18n import _
 from bot.payloads import (
     DeclineMeta,
     DisputeButton,
@@ -60,13 +61,16 @@ def _modal(
     """The proposal modal; a counter-proposal starts from the proposal it answers. `files`: how
     many files it takes, and how many MB each (the settings')."""
     dispute = disputes.load(session, team, meta.d)
-    party = require_side(dispute, actor, "propose solutions")
-    disputes.require_active(dispute, "propose solutions")
+    # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+    party = require_side(dispute, actor, _("propose solutions"))
+    # Translators: completes "D-7 is closed, so you can no longer …."
+    disputes.require_active(dispute, _("propose solutions"))
     label = None
     if meta.counter is not None:
         original = proposals.get(session, dispute, meta.counter)
         if values is None:  # opening the form: check before pre-filling
-            proposals.check_can_answer(session, original, party, "counter")
+            # Translators: completes "As the mediator you stay neutral, so you can't … P-2."
+            proposals.check_can_answer(session, original, party, _("counter"))
             values = ProposalValues.from_proposal(original)
             meta = meta.model_copy(update={"rows": max(1, len(values.items))})
         label = original.label
@@ -159,7 +163,7 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     form = context["form"]
     meta = form["meta"]
-    with on_dispute(context, meta.d, side="propose solutions") as work:
+    with on_dispute(context, meta.d, side=_("propose solutions")) as work:
         done = proposals.propose(
             work.session, work.dispute, work.member, form["draft"], actor=work.actor, counter_of=meta.counter
         )
@@ -191,7 +195,8 @@ Step = Callable[[Session, Dispute, Proposal, Party, Person], None]
 
 def _settle(context: BoltContext, ref: ProposalButton | DeclineMeta, step: Step, verb: str) -> None:
     """Decide a proposal (`step`), then say so in the thread and update its message."""
-    with on_dispute(context, ref.d, party="answer proposals") as work:
+    # Translators: completes "Only the parties to D-7 can …."
+    with on_dispute(context, ref.d, party=_("answer proposals")) as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
         step(work.session, work.dispute, proposal, work.member, work.actor)
         work.say_by_actor(MessageKind.PROPOSAL_SETTLED, proposal=proposal.id, verb=verb)
@@ -221,7 +226,7 @@ def on_accept(body: dict[str, Any], client: WebClient, context: BoltContext) -> 
         opener = disputes.load(session, host_team_id(context), ref.d).opened_by_user
     tz = checkin_zone(deps, opener)
     today = today_for(deps.directory, context["actor"].user_id)
-    with on_dispute(context, ref.d, party="answer proposals") as work:
+    with on_dispute(context, ref.d, party=_("answer proposals")) as work:
         proposal = proposals.get(work.session, work.dispute, ref.p)
         proposals.answer(work.session, work.dispute, proposal, work.member, accept=True, actor=work.actor)
         policy = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id)
@@ -253,8 +258,9 @@ def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) ->
     with deps_of(context).db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
         proposal = proposals.get(session, dispute, ref.p)
-        party = require_party(dispute, actor, "answer proposals")
-        proposals.check_can_answer(session, proposal, party, "decline")
+        party = require_party(dispute, actor, _("answer proposals"))
+        # Translators: completes "As the mediator you stay neutral, so you can't … P-2."
+        proposals.check_can_answer(session, proposal, party, _("decline"))
         view = decline_modal(proposal, dispute)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

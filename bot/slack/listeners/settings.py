@@ -30,6 +30,7 @@ from bot.blocks.settings import (
     settings_saved,
     too_many_mediators,
 )
+from bot.i18n import _
 from bot.payloads import SettingsMeta
 from bot.services import providers
 from bot.services.errors import NotAllowed
@@ -58,7 +59,7 @@ def open_settings(client: WebClient, command: dict[str, Any], context: BoltConte
     actor: Person = context["actor"]
     carrier = host_team_id(context)
     if not deps.directory.is_admin_of(actor.user_id, carrier):
-        raise NotAllowed(ONLY_ADMINS)
+        raise NotAllowed(_(ONLY_ADMINS))
     channel = command["channel_id"]
     with deps.db.read() as session:
         policy = effective_policy(session, carrier, channel)
@@ -66,7 +67,8 @@ def open_settings(client: WebClient, command: dict[str, Any], context: BoltConte
     if provider == carrier:
         view = settings_modal(channel, policy, hand_over=_hand_over_choices(deps, client, channel, carrier))
     else:
-        name = deps.directory.team_name(provider) or "another organization"
+        # Translators: stands for the provider organization's name when Slack gives none.
+        name = deps.directory.team_name(provider) or _("another organization")
         view = settings_modal(channel, policy, provider=name)
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
@@ -90,7 +92,9 @@ def _hand_over_choices(deps: Deps, client: WebClient, channel: str, own: str) ->
     if not others:
         return {}
     name = deps.directory.team_name
-    return {own: f"{name(own) or own} (your organization)", **{t: name(t) or t for t in sorted(others)}}
+    # Translators: a choice in a list of organizations; {organization} is the admin's own.
+    mine = _("{organization} (your organization)").format(organization=name(own) or own)
+    return {own: mine, **{t: name(t) or t for t in sorted(others)}}
 
 
 def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -101,12 +105,12 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
     if meta is None or not deps.directory.is_admin_of(actor.user_id, host_team_id(context)):
         ack(
             response_action="errors",
-            errors={ids.B_S_SCOPE: ONLY_ADMINS if meta else messages.form_out_of_date_command()},
+            errors={ids.B_S_SCOPE: _(ONLY_ADMINS) if meta else messages.form_out_of_date_command()},
         )
         return
     escalation = state.conversation(values, ids.B_S_ESCALATION, ids.A_S_ESCALATION)
     if escalation and not is_internal_channel(client, escalation):
-        ack(response_action="errors", errors={ids.B_S_ESCALATION: ESCALATION_NOT_INTERNAL})
+        ack(response_action="errors", errors={ids.B_S_ESCALATION: _(ESCALATION_NOT_INTERNAL)})
         return
     nudge = state.selected(values, ids.B_S_NUDGE, ids.A_S_NUDGE)
     agreement = state.selected(values, ids.B_S_AGREEMENT, ids.A_S_AGREEMENT)
@@ -116,18 +120,18 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
         or agreement not in AGREEMENT_DAYS
         or approvals not in (ONE_PER_SIDE, EVERYONE)
     ):
-        ack(response_action="errors", errors={ids.B_S_NUDGE: CHOOSE_FROM_LISTS})
+        ack(response_action="errors", errors={ids.B_S_NUDGE: _(CHOOSE_FROM_LISTS)})
         return
     settle = state.selected(values, ids.B_S_SETTLE, ids.A_S_SETTLE) or "3-5"
     step = state.selected(values, ids.B_S_STEP, ids.A_S_STEP) or "cents"
     if settle not in SETTLE_CHOICES or step not in STEP_CHOICES:
-        ack(response_action="errors", errors={ids.B_S_SETTLE: CHOOSE_FROM_LISTS})
+        ack(response_action="errors", errors={ids.B_S_SETTLE: _(CHOOSE_FROM_LISTS)})
         return
-    _, settle_rounds, settle_days, settle_bands = SETTLE_CHOICES[settle]
+    _label, settle_rounds, settle_days, settle_bands = SETTLE_CHOICES[settle]
     days = state.checked(values, ids.B_S_CHECKINS, ids.A_S_CHECKINS)
     mediators = state.users(values, ids.B_S_MEDIATORS, ids.A_S_MEDIATORS)
     if not set(days) <= {str(d) for d in CHECKIN_CHOICES}:
-        ack(response_action="errors", errors={ids.B_S_CHECKINS: CHOOSE_CHECKINS})
+        ack(response_action="errors", errors={ids.B_S_CHECKINS: _(CHOOSE_CHECKINS)})
         return
     if len(mediators) > MAX_MEDIATORS or len(",".join(mediators)) > MEDIATORS_COLUMN:
         ack(response_action="errors", errors={ids.B_S_MEDIATORS: too_many_mediators()})
@@ -137,13 +141,13 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
     with deps.db.read() as session:
         provider = channel_provider(session, context, meta.channel)
     if scope == "channel" and provider != carrier:  # a modal from before a hand-over
-        ack(response_action="errors", errors={ids.B_S_SCOPE: NOT_YOUR_CHANNEL})
+        ack(response_action="errors", errors={ids.B_S_SCOPE: _(NOT_YOUR_CHANNEL)})
         return
     hand_to = state.selected(values, ids.B_S_PROVIDER, ids.A_S_PROVIDER)
     if hand_to in (None, carrier):
         hand_to = None
     elif provider != carrier or hand_to not in meta.offer:  # what the modal offered, no more
-        ack(response_action="errors", errors={ids.B_S_PROVIDER: CANNOT_HAND_OVER})
+        ack(response_action="errors", errors={ids.B_S_PROVIDER: _(CANNOT_HAND_OVER)})
         return
     context["form"] = {
         "hand_to": hand_to,
@@ -177,13 +181,13 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
         set_policy(session, carrier, actor=actor, channel_id=form["channel"], **form["changes"])
         if form["hand_to"]:
             if not installs.installed_teams(session, deps.settings.slack_client_id, [form["hand_to"]]):
-                raise NotAllowed(CANNOT_HAND_OVER)  # removed Parley since the modal opened
+                raise NotAllowed(_(CANNOT_HAND_OVER))  # removed Parley since the modal opened
             providers.hand_over(session, form["in"], from_team=carrier, to_team=form["hand_to"], by=actor)
     saved = settings_saved(form["channel"])
     if form["hand_to"]:
-        saved = handed_over(
-            saved, form["in"], deps.directory.team_name(form["hand_to"]) or "the other organization"
-        )
+        # Translators: stands for the organization's name when Slack gives none.
+        to = deps.directory.team_name(form["hand_to"]) or _("the other organization")
+        saved = handed_over(saved, form["in"], to)
     tell_privately(client, {"user": {"id": actor.user_id}}, saved)
 
 

@@ -13,10 +13,11 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ids
+from bot import i18n, ids
 from bot.blocks import messages
 from bot.blocks.proposals import DETAILS_MAX, SUMMARY_MAX
 from bot.blocks.settlements import ask_modal, limit_modal, sealed_note
+from bot.i18n import N_, _
 from bot.payloads import DisputeButton, SettleAskMeta, SettlementButton
 from bot.services import agreements, disputes, proposals, settlements
 from bot.services.errors import NotAllowed
@@ -39,7 +40,8 @@ from bot.slack.sides import card_names
 from bot.slack.work import Work, on_dispute
 from models import Dispute, Settlement, Side
 
-ASKING = "settle the amount privately"
+# Translators: completes "Only the parties to D-7 can …." and "D-7 is closed, so you can no longer …."
+ASKING = N_("settle the amount privately")  # translated where it is said: _(ASKING)
 
 
 def on_start(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -49,10 +51,12 @@ def on_start(body: dict[str, Any], client: WebClient, context: BoltContext) -> N
     deps = deps_of(context)
     with deps.db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        require_side(dispute, context["actor"], ASKING)
-        disputes.require_active(dispute, ASKING)
+        require_side(dispute, context["actor"], _(ASKING))
+        disputes.require_active(dispute, _(ASKING))
         if settlements.active_for(session, dispute.id) is not None:
-            raise NotAllowed(f"{dispute.reference} is already settling its amount privately: see its thread.")
+            # Translators: {ref} is the dispute's reference, such as D-7.
+            busy = _("{ref} is already settling its amount privately: see its thread.")
+            raise NotAllowed(busy.format(ref=dispute.reference))
     names = card_names(deps.directory, dispute)
     form = body.get("view") if isinstance(body.get("view"), dict) else None
     terms = None
@@ -78,9 +82,9 @@ def check_ask(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     if meta is None:
         errors[ids.B_ST_AMOUNT] = messages.form_out_of_date()
     if payer not in (Side.PROVIDER, Side.CLIENT):
-        errors[ids.B_ST_PAYER] = "Choose who would pay whom."
+        errors[ids.B_ST_PAYER] = _("Choose who would pay whom.")
     if currency not in CURRENCIES:
-        errors[ids.B_ST_CURRENCY] = "Choose the currency."
+        errors[ids.B_ST_CURRENCY] = _("Choose the currency.")
     amount = None
     try:
         amount = parse_amount(raw)
@@ -91,12 +95,12 @@ def check_ask(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         summary = state.line(values, ids.B_ST_SUMMARY, ids.A_ST_SUMMARY)
         details = state.text(values, ids.B_ST_DETAILS, ids.A_ST_DETAILS)
         remedy = state.selected(values, ids.B_ST_REMEDY, ids.A_ST_REMEDY)
-        required_text(errors, ids.B_ST_SUMMARY, summary, SUMMARY_MAX, "Sum the proposal up in one line.")
+        required_text(errors, ids.B_ST_SUMMARY, summary, SUMMARY_MAX, _("Sum the proposal up in one line."))
         required_text(
-            errors, ids.B_ST_DETAILS, details, DETAILS_MAX, "Describe the proposal in a few sentences."
+            errors, ids.B_ST_DETAILS, details, DETAILS_MAX, _("Describe the proposal in a few sentences.")
         )
         if remedy not in REMEDIES:
-            errors[ids.B_ST_REMEDY] = "Choose the kind of remedy."
+            errors[ids.B_ST_REMEDY] = _("Choose the kind of remedy.")
         terms = Terms(summary, details, remedy or "other")
     if errors or meta is None or amount is None:
         ack(response_action="errors", errors=errors)
@@ -107,7 +111,7 @@ def check_ask(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
 def on_ask(client: WebClient, context: BoltContext) -> None:
     form = context["form"]
-    with on_dispute(context, form["d"], side=ASKING) as work:
+    with on_dispute(context, form["d"], side=_(ASKING)) as work:
         policy = effective_policy(work.session, work.dispute.team_id, work.dispute.channel_id)
         found = settlements.ask(
             work.session,
@@ -128,14 +132,15 @@ def on_ask(client: WebClient, context: BoltContext) -> None:
 def _settlement(work: Work, ref: SettlementButton) -> Settlement:
     found = work.session.get(Settlement, ref.s)
     if found is None or found.dispute_id != work.dispute.id:
-        raise RoundOver("That private settlement no longer exists.")
+        raise RoundOver(_("That private settlement no longer exists."))
     return found
 
 
 def on_join(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """ "Join" (its confirm dialog said what happens on an overlap): round 1 opens."""
     ref = button_value(body, SettlementButton)
-    with on_dispute(context, ref.d, side="join a private settlement") as work:
+    # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+    with on_dispute(context, ref.d, side=_("join a private settlement")) as work:
         found = _settlement(work, ref)
         settlements.join(work.session, work.dispute, found, work.actor)
         work.say(MessageKind.SETTLEMENT_UPDATE, settlement=found.id)
@@ -143,7 +148,8 @@ def on_join(body: dict[str, Any], client: WebClient, context: BoltContext) -> No
 
 def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, SettlementButton)
-    with on_dispute(context, ref.d, side="decline a private settlement") as work:
+    # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+    with on_dispute(context, ref.d, side=_("decline a private settlement")) as work:
         found = _settlement(work, ref)
         settlements.decline(work.session, work.dispute, found, work.actor)
         work.say(MessageKind.SETTLEMENT_UPDATE, settlement=found.id)
@@ -151,7 +157,8 @@ def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) ->
 
 def on_withdraw(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ref = button_value(body, SettlementButton)
-    with on_dispute(context, ref.d, side="stop a private settlement") as work:
+    # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+    with on_dispute(context, ref.d, side=_("stop a private settlement")) as work:
         found = _settlement(work, ref)
         settlements.withdraw(work.session, work.dispute, found, work.actor)
         work.say(MessageKind.SETTLEMENT_UPDATE, settlement=found.id)
@@ -163,14 +170,14 @@ def on_limit(body: dict[str, Any], client: WebClient, context: BoltContext) -> N
     deps = deps_of(context)
     with deps.db.read() as session:
         dispute = disputes.load(session, host_team_id(context), ref.d)
-        party = require_side(dispute, context["actor"], "enter your side's limit")
+        party = require_side(dispute, context["actor"], _("enter your side's limit"))
         found = session.get(Settlement, ref.s)
         if found is None or found.dispute_id != dispute.id or found.round != ref.r or found.status != "open":
-            raise RoundOver("That round has ended; the thread says where the private settlement stands.")
+            raise RoundOver(_("That round has ended; the thread says where the private settlement stands."))
         if not party.can_approve:
-            raise NotAllowed("Only someone who approves for your side can enter its limit.")
+            raise NotAllowed(_("Only someone who approves for your side can enter its limit."))
         if any(o.round == found.round and o.side == party.side for o in found.offers):
-            raise RoundOver("Your side's limit for this round is already sealed.")
+            raise RoundOver(_("Your side's limit for this round is already sealed."))
         earlier = [o.limit_amount for o in found.offers if o.side == party.side]
         pays = party.side == found.payer_side
         other_side = Side.CLIENT if party.side == Side.PROVIDER else Side.PROVIDER
@@ -193,7 +200,7 @@ def check_limit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         dispute = session.get(Dispute, meta.d)
         try:
             if found is None or dispute is None:
-                raise RoundOver("That private settlement no longer exists.")
+                raise RoundOver(_("That private settlement no longer exists."))
             amount = settlements.parse_limit(raw, found)
             party = dispute.party_of(actor.team_id, actor.user_id)
             earlier = [o.limit_amount for o in found.offers if party is not None and o.side == party.side]
@@ -201,8 +208,11 @@ def check_limit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
                 pays = party.side == found.payer_side
                 if (pays and amount < earlier[-1]) or (not pays and amount > earlier[-1]):
                     raise BadLimit(
-                        "In a new round your side can only move toward the other: "
-                        + ("no less than before." if pays else "no more than before.")
+                        _("In a new round your side can only move toward the other: no less than before.")
+                        if pays
+                        else _(
+                            "In a new round your side can only move toward the other: no more than before."
+                        )
                     )
         except (BadLimit, RoundOver) as error:
             ack(response_action="errors", errors={ids.B_ST_LIMIT: error.message})
@@ -219,11 +229,15 @@ def on_limit_submit(client: WebClient, context: BoltContext) -> None:
     with deps.db.read() as session:
         dispute = disputes.load(session, host_team_id(context), meta.d)
         opener = dispute.opened_by_user
-    names = card_names(deps.directory, dispute)  # Slack's names, with no transaction open
-    orgs: dict[str, str] = {side.value: names.org(side) for side in (Side.PROVIDER, Side.CLIENT)}
+    # Slack's names, with no transaction open, for the proposal's words: recorded (and then the
+    # agreement's, whose hash covers them), so in English whoever settles.
+    with i18n.use(i18n.SOURCE):
+        names = card_names(deps.directory, dispute)
+        orgs: dict[str, str] = {side.value: names.org(side) for side in (Side.PROVIDER, Side.CLIENT)}
     tz = checkin_zone(deps, opener)
     today = today_for(deps.directory, actor.user_id)
-    with on_dispute(context, meta.d, side="enter your side's limit") as work:
+    # Translators: completes "Only the parties to D-7 can …." and "… you stay neutral, so you can't …."
+    with on_dispute(context, meta.d, side=_("enter your side's limit")) as work:
         found = _settlement(work, SettlementButton(d=meta.d, s=meta.s, r=meta.r))
         outcome = settlements.submit(
             work.session, work.dispute, found, work.actor, form["amount"], round_=meta.r
@@ -246,8 +260,9 @@ def _agree(
     author = work.dispute.party_of(payer.submitted_by_team, payer.submitted_by_user)
     accepter = work.dispute.party_of(receiver.submitted_by_team, receiver.submitted_by_user)
     if author is None or accepter is None:
-        raise RoundOver("An approver who sealed a limit is no longer in the dispute.")
-    money = format_amount(amount, found.currency) or f"{amount} {found.currency}"
+        raise RoundOver(_("An approver who sealed a limit is no longer in the dispute."))
+    with i18n.use(i18n.SOURCE):  # the proposal's words are recorded: in English, not translated
+        money = format_amount(amount, found.currency) or f"{amount} {found.currency}"
     how = (
         f"{orgs[found.payer_side]} pays {orgs[found.receiver_side]} {money}, settled privately: each "
         "side's approver entered a limit that nobody else saw, the two overlapped, and this is "
