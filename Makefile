@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-tools-stamp
 
-.PHONY: run test lint migrate bench lock clean screenshots docs
+.PHONY: run test lint migrate bench lock clean screenshots docs i18n
 
 # Exact versions, hashes included, from the lock files (`make lock` writes them from pyproject.toml);
 # then Parley itself, without looking for dependencies again. `make run` needs the runtime lock
@@ -62,6 +62,20 @@ lint: $(TEST_STAMP)
 
 test: $(TEST_STAMP) $(CHROMIUM) $(PDFTOPPM)
 	$(PY) -m pytest
+
+# Parley's copy into the catalog template, and each language's catalog brought up to it (Babel);
+# the catalogs are read as they are at run time, with no compiling (bot/i18n/__init__.py).
+POT := bot/i18n/parley.pot
+i18n: $(TEST_STAMP)
+	$(VENV)/bin/pybabel -q extract --no-location --sort-output --project=Parley --version=0.1 \
+		--copyright-holder="Parley's authors" -k _ -k ngettext:1,2 -k N_ -k pgettext:1c,2 \
+		--add-comments=Translators: -o $(POT) bot
+	for lang in de fr es pt_BR; do \
+		po=bot/i18n/locale/$$lang/LC_MESSAGES/parley.po; \
+		if [ -f $$po ]; then $(VENV)/bin/pybabel -q update --no-fuzzy-matching \
+			-D parley -i $(POT) -d bot/i18n/locale -l $$lang; \
+		else $(VENV)/bin/pybabel -q init -D parley -i $(POT) -d bot/i18n/locale -l $$lang; fi; \
+	done
 
 # The pictures in the README and docs/screenshots: a thread, the install pages, the PDFs (drawn
 # with the tests' Chromium and pdftoppm).

@@ -216,6 +216,13 @@ class SettingsMeta(Payload):
     offer: tuple[TeamId, ...] = Field(default=(), max_length=MAX_OFFERED)
 
 
+class CalendarMeta(Payload):
+    """private_metadata of the calendar modal: the organization whose calendar it sets."""
+
+    v: Literal[1] = 1
+    team: TeamId
+
+
 class EraseMeta(Payload):
     """private_metadata of the "delete this workspace's data" confirmation: the workspace it
     named (a submission carried for another one is out of date)."""

@@ -5,7 +5,7 @@ from models import installations as installations
 from models.agreement import ActionItem, Agreement, AgreementStatus, Approval
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
-from models.calendar import OrgCalendar, Turn
+from models.calendar import OrgCalendar, SlackDefaults, Turn
 from models.channel import ChannelProvider
 from models.checkin import CheckIn, CheckInStatus
 from models.dispute import Dispute, DisputeStatus, Party, Side
@@ -55,6 +55,7 @@ __all__ = [
     "SealedOffer",
     "Settlement",
     "SettlementStatus",
+    "SlackDefaults",
     "Side",
     "Turn",
     "UTCDateTime",

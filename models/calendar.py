@@ -1,8 +1,9 @@
 """An organization's calendar (working days and hours, time zone, public holidays) and the turns
 its people are waited on for, which the fair clock counts in that calendar.
 
-An admin's choices are kept apart from what Parley learnt from Slack (`slack_*`), so a setting
-cleared goes back to Slack's, and Slack's never overrides a setting."""
+An admin's choices (OrgCalendar) are kept apart from what Parley learnt from Slack (SlackDefaults,
+a cache of Slack's answers, not anyone's decision), so a setting cleared goes back to Slack's, and
+Slack's never overrides a setting."""
 
 from __future__ import annotations
 
@@ -24,12 +25,19 @@ class OrgCalendar(Base):
     work_days: Mapped[str | None] = mapped_column(String(16))  # "0,1,2,3,4" (Monday is 0)
     day_start: Mapped[str | None] = mapped_column(String(5))  # "09:00"
     day_end: Mapped[str | None] = mapped_column(String(5))  # "17:00"
-    language: Mapped[str | None] = mapped_column(String(8))  # its channels' language: "de"
-    slack_time_zone: Mapped[str | None] = mapped_column(String(64))  # learnt from its people
-    slack_locale: Mapped[str | None] = mapped_column(String(16))  # "de-DE"
-    learned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SlackDefaults(Base):
+    """What Slack says of an organization's people: their time zone and locale (a cache)."""
+
+    __tablename__ = "slack_defaults"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # "Europe/Berlin"
+    locale: Mapped[str | None] = mapped_column(String(16))  # "de-DE"
+    learned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Turn(Base):

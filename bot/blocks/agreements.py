@@ -23,7 +23,7 @@ from bot.blocks.text import (
     slack_date,
     truncate,
 )
-from bot.i18n import _, ngettext, pgettext
+from bot.i18n import _, formats, ngettext, pgettext
 from bot.payloads import AgreementButton, AgreementMeta, ChangesMeta
 from bot.services.people_text import one_line
 from bot.services.vocabulary import CURRENCIES, format_amount
@@ -150,7 +150,7 @@ def agreement_modal(
                 _("When should Parley check in?"),
                 checkins,
                 optional=True,
-                hint=_("At 10:00 in the opener's time zone, on business days."),
+                hint=_("From 10:00 in the opener's time zone, at an hour both organizations are at work."),
             ),
             input_block(ids.B_AG_DUE_CHECKINS, _("Also check in"), due, optional=True),
         ],
@@ -194,7 +194,7 @@ def item_lines(items: list[Any]) -> Mrkdwn:
             _("• {what} · {owner} · due {due}"),
             what=i.text,
             owner=mention(i.owner_user),
-            due=f"{i.due_date.day} {i.due_date:%b %Y}",
+            due=formats.short_day(i.due_date),
         )
         for i in items
     )
@@ -392,7 +392,7 @@ def in_effect(
             _("• {what}: {owner}, by {due}"),
             what=item.text,
             owner=owner,
-            due=f"{item.due_as_agreed.day} {item.due_as_agreed:%b %Y}",
+            due=formats.short_day(item.due_as_agreed),
         )
         for owner, item in said.items
     ]

@@ -17,7 +17,7 @@ from bot.blocks.text import (
     section,
     truncate,
 )
-from bot.i18n import N_, _
+from bot.i18n import N_, _, formats
 from bot.payloads import CheckInAnswer, DisputeButton, ItemButton, ItemMeta
 from models import ActionItem, Dispute, Side
 
@@ -30,7 +30,7 @@ ANSWER_WORDS = {
 
 
 def _due(item: ActionItem) -> str:
-    return f"{item.due_date.day} {item.due_date:%b %Y}"
+    return formats.short_day(item.due_date)
 
 
 def checkin_message(
@@ -237,7 +237,7 @@ def new_date_set(dispute: Dispute, who: str, item: ActionItem, when: Any) -> Mrk
         _("{who} set a new date for “{what}”: {when}. Parley will check in then."),
         who=who,
         what=item.text,
-        when=f"{when.day} {when:%b %Y}",
+        when=formats.short_day(when),
     )
 
 

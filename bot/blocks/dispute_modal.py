@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from bot import ids
 from bot.blocks.inputs import input_block, option
 from bot.blocks.text import Mrkdwn, channel_link, context, md, plain, quoted
-from bot.i18n import _
+from bot.i18n import _, formats
 from bot.payloads import OpenDisputeMeta
 from bot.services.people_text import one_line
 from bot.services.vocabulary import CATEGORIES, CURRENCIES
@@ -98,8 +99,10 @@ def open_dispute_modal(channel_id: str, title: str = "") -> dict[str, Any]:
                     "type": "plain_text_input",
                     "action_id": ids.A_AMOUNT,
                     "max_length": 20,
-                    # Translators: keep the number as it is: Parley reads amounts only in this form.
-                    "placeholder": plain(_("e.g. 1,250.00")),
+                    # Translators: {amount} is an example amount, written as the reader writes numbers.
+                    "placeholder": plain(
+                        _("e.g. {amount}").format(amount=formats.amount(Decimal("1250.50"), None))
+                    ),
                 },
                 optional=True,
                 hint=_("Only if money is involved."),
@@ -128,3 +131,8 @@ def not_opened(why: str, happened: str) -> Mrkdwn:
         why=why,
         text=quoted(happened, 2500),
     )
+
+
+def example_amount(value: str = "1250.50") -> str:
+    """'1,250.50' or '1.250,50': an amount as the reader writes numbers (and Parley reads them)."""
+    return formats.amount(Decimal(value), None) or value

@@ -9,7 +9,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.inputs import input_block, option, text_input
 from bot.blocks.text import Mrkdwn, context, inline, link, md, plain, quoted, section, slack_date, truncate
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, formats, ngettext
 from bot.payloads import EvidenceMeta, MessageEvidenceMeta
 from models import Dispute, EvidenceItem, EvidenceKind, EvidenceStatus
 
@@ -170,7 +170,7 @@ def _size(size: int | None) -> str:
         # Translators: a file's size in kilobytes.
         return _("{kb} KB").format(kb=max(1, round(size / 1024)))
     # Translators: a file's size in megabytes, such as "2.5 MB".
-    return _("{mb} MB").format(mb=f"{size / (1024 * 1024):.1f}")
+    return _("{mb} MB").format(mb=formats.one_decimal(size / (1024 * 1024)))
 
 
 def _line(item: EvidenceItem, who: str) -> Mrkdwn:

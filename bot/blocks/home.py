@@ -18,7 +18,7 @@ from bot.blocks.text import (
     slack_date,
     truncate,
 )
-from bot.i18n import _
+from bot.i18n import _, formats, ngettext
 from bot.services.overview import Awaiting, Figures
 from models import Dispute
 
@@ -29,17 +29,17 @@ def _line(dispute: Dispute) -> Mrkdwn:
 
 def _figures(figures: Figures) -> list[dict[str, Any]]:
     def pct(value: float | None) -> str:
-        return f"{value:.0%}" if value is not None else "–"
+        return formats.percent(value) if value is not None else "–"
 
     median = (
         # Translators: a median number of days, with one decimal ("4.5 days").
-        _("{days} days").format(days=f"{figures.median_days_to_agreement:.1f}")
+        _("{days} days").format(days=formats.one_decimal(figures.median_days_to_agreement))
         if figures.median_days_to_agreement is not None
         else "–"
     )
     rating = (
         # Translators: an average rating out of 5, with one decimal ("4.2 / 5").
-        _("{rating} / 5").format(rating=f"{figures.average_satisfaction:.1f}")
+        _("{rating} / 5").format(rating=formats.one_decimal(figures.average_satisfaction))
         if figures.average_satisfaction is not None
         else "–"
     )
@@ -68,6 +68,34 @@ def _figures(figures: Figures) -> list[dict[str, Any]]:
     return blocks
 
 
+def _pace(pace: list[tuple[str, float, int]]) -> list[dict[str, Any]]:
+    """Each organization's average time per turn: the same measure for both sides."""
+    lines = [
+        md(
+            # Translators: {org} is an organization; {days} a number with one decimal ("1.5").
+            ngettext(
+                "*{org}*: {days} working days a turn, over {n} turn",
+                "*{org}*: {days} working days a turn, over {n} turns",
+                turns,
+            ),
+            org=org,
+            days=formats.one_decimal(days),
+            n=turns,
+        )
+        for org, days, turns in pace[:10]
+    ]
+    return [
+        {"type": "header", "text": plain(_("How long each side takes"))},
+        section(Mrkdwn("\n").join(lines)),
+        context(
+            _(
+                "A turn is the time a dispute waited on one side alone: to tell its side, answer a "
+                "proposal or approve an agreement, counted in that organization's own working days."
+            )
+        ),
+    ]
+
+
 def home_view(
     disputes: list[Dispute],
     awaiting: Awaiting | None = None,
@@ -75,7 +103,10 @@ def home_view(
     attention: list[Mrkdwn] | None = None,
     *,
     version: str = "",
+    pace: list[tuple[str, float, int]] | None = None,
 ) -> dict[str, Any]:
+    """`pace`: (organization, working days a turn, turns) for the disputes the person's
+    organization is in."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain("Parley")},
         section(
@@ -133,6 +164,8 @@ def home_view(
                 )
             )
         )
+    if pace:
+        blocks += [{"type": "divider"}, *_pace(pace)]
     if figures is not None:
         blocks += [{"type": "divider"}, *_figures(figures)]
     blocks = blocks[:99]

@@ -11,16 +11,40 @@ from bot.payloads import DisputeButton
 from models import Dispute
 
 PERSPECTIVES = "perspectives"
+ANSWER = "answer"
+APPROVE = "approve"
 
 
 def nudge_message(dispute: Dispute, kind: str, waiting: list[str]) -> tuple[Mrkdwn, list[dict[str, Any]]]:
+    """A reminder to the side the fair clock waits on (`waiting`: its people), in the thread."""
+    who = mentions(waiting or [p.user_id for p in dispute.parties])
     if kind == PERSPECTIVES:
         text = md(
             _(
                 ":wave: A gentle reminder: {who}, {ref} is waiting for your side of what "
-                "happened. Use *Share your side* on the card at the top of this thread."
+                "happened. Use *{button}* on the card at the top of this thread."
             ),
-            who=mentions(waiting),
+            who=who,
+            ref=dispute.reference,
+            button=_("Share your side"),
+        )
+    elif kind == ANSWER:
+        text = md(
+            _(
+                ":wave: A gentle reminder: {who}, a proposal in {ref} is waiting for your answer. "
+                "You can accept it, suggest something else, or decline it, on the card at the top "
+                "of this thread."
+            ),
+            who=who,
+            ref=dispute.reference,
+        )
+    elif kind == APPROVE:
+        text = md(
+            _(
+                ":wave: A gentle reminder: {who}, the agreement in {ref} is waiting for your "
+                "approval. It takes effect once each organization has approved it."
+            ),
+            who=who,
             ref=dispute.reference,
         )
     else:
@@ -31,7 +55,7 @@ def nudge_message(dispute: Dispute, kind: str, waiting: list[str]) -> tuple[Mrkd
                 "help if you are stuck."
             ),
             ref=dispute.reference,
-            who=mentions([p.user_id for p in dispute.parties]),
+            who=who,
         )
     return text, [
         section(text),
@@ -50,6 +74,18 @@ def nudge_internal(dispute: Dispute, kind: str) -> Mrkdwn:
     if kind == PERSPECTIVES:
         return md(
             _(":rotating_light: {ref} in {channel}: a side has not shared its perspective yet."),
+            ref=dispute.reference,
+            channel=channel,
+        )
+    if kind == ANSWER:
+        return md(
+            _(":rotating_light: {ref} in {channel}: a proposal has waited for an answer for a while."),
+            ref=dispute.reference,
+            channel=channel,
+        )
+    if kind == APPROVE:
+        return md(
+            _(":rotating_light: {ref} in {channel}: the agreement has waited for an approval for a while."),
             ref=dispute.reference,
             channel=channel,
         )

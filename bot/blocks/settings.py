@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import ids
+from bot import i18n, ids
 from bot.blocks.agreements import CHECKIN_CHOICES
 from bot.blocks.inputs import input_block, multi_user_select, option, static_select
 from bot.blocks.text import (
@@ -28,13 +28,13 @@ AGREEMENT_CHOICES = (3, 5, 7, 14, 21, 30)
 
 
 def nudge_days() -> dict[str, str]:
-    """The perspective reminder's choices: value → label, in the language in use."""
-    return {str(d): ngettext("{n} business day", "{n} business days", d).format(n=d) for d in NUDGE_CHOICES}
+    """A turn's reminder choices: value → label, in the language in use."""
+    return {str(d): ngettext("{n} working day", "{n} working days", d).format(n=d) for d in NUDGE_CHOICES}
 
 
 def agreement_days() -> dict[str, str]:
     """The agreement reminder's choices: value → label, in the language in use."""
-    return {str(d): ngettext("{n} day", "{n} days", d).format(n=d) for d in AGREEMENT_CHOICES}
+    return {str(d): ngettext("{n} working day", "{n} working days", d).format(n=d) for d in AGREEMENT_CHOICES}
 
 
 # The choices as built at import (English): their keys are what a submitted form may choose
@@ -141,9 +141,23 @@ def settings_modal(
                 static_select(ids.A_S_NUDGE, nudge_days(), initial=str(policy.perspective_nudge_days)),
             ),
             input_block(
+                ids.B_S_ANSWER,
+                _("Remind a side to answer a proposal after"),
+                static_select(ids.A_S_ANSWER, nudge_days(), initial=str(policy.answer_nudge_days)),
+            ),
+            input_block(
+                ids.B_S_APPROVE,
+                _("Remind a side to approve an agreement after"),
+                static_select(ids.A_S_APPROVE, nudge_days(), initial=str(policy.approve_nudge_days)),
+            ),
+            input_block(
                 ids.B_S_AGREEMENT,
                 _("Remind when there is no agreement after"),
                 static_select(ids.A_S_AGREEMENT, agreement_days(), initial=str(policy.agreement_nudge_days)),
+                hint=_(
+                    "Each reminder counts the working days of the side waited on, and only while it is "
+                    "that side's turn."
+                ),
             ),
             input_block(
                 ids.B_S_ESCALATION,
@@ -193,12 +207,23 @@ def settings_modal(
                 _("A privately settled amount is rounded to"),
                 static_select(ids.A_S_STEP, step_choices(), initial=policy.settle_step or "cents"),
             ),
+            input_block(
+                ids.B_S_LANGUAGE,
+                _("Parley writes in the channel in"),
+                static_select(
+                    ids.A_S_LANGUAGE, language_choices(), initial=policy.language or WORKSPACE_LANGUAGE
+                ),
+                hint=_("What each person sees privately follows their own Slack language."),
+            ),
             *_provider_choice(hand_over or {}),
             context(_("Every change is recorded in the audit trail.")),
             {
                 "type": "actions",
                 "block_id": "s_erase",
-                "elements": [button(_("Delete this workspace's data…"), ids.ERASE_START, style="danger")],
+                "elements": [
+                    button(_("Working days, hours and holidays…"), ids.CALENDAR_START),
+                    button(_("Delete this workspace's data…"), ids.ERASE_START, style="danger"),
+                ],
             },
         ],
     }
@@ -207,10 +232,10 @@ def settings_modal(
 # Each choice: its label (English, marked for the catalog: shown through `_()`), then the rounds,
 # business days and whether "still apart" tells how far.
 SETTLE_CHOICES: dict[str, tuple[str, int, int, bool]] = {
-    "3-5": (N_('3 rounds in 5 business days; "still apart" says no more'), 3, 5, False),
-    "3-5-bands": (N_('3 rounds in 5 business days; "still apart" says roughly how far'), 3, 5, True),
-    "1-3": (N_("1 round in 3 business days"), 1, 3, False),
-    "5-10": (N_("5 rounds in 10 business days"), 5, 10, False),
+    "3-5": (N_('3 rounds in 5 working days; "still apart" says no more'), 3, 5, False),
+    "3-5-bands": (N_('3 rounds in 5 working days; "still apart" says roughly how far'), 3, 5, True),
+    "1-3": (N_("1 round in 3 working days"), 1, 3, False),
+    "5-10": (N_("5 rounds in 10 working days"), 5, 10, False),
 }
 # What a privately settled amount is rounded to: value → label (English; step_choices() translates)
 STEP_CHOICES = {
@@ -221,6 +246,14 @@ STEP_CHOICES = {
     "50": N_("Fifties"),
     "100": N_("Hundreds"),
 }
+
+
+WORKSPACE_LANGUAGE = "workspace"
+
+
+def language_choices() -> dict[str, str]:
+    """The workspace's own Slack language, or one Parley ships (each named in itself)."""
+    return {WORKSPACE_LANGUAGE: _("The workspace's language in Slack"), **i18n.NAMES}
 
 
 def step_choices() -> dict[str, str]:

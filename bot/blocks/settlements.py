@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot import ids
+from bot.blocks.dispute_modal import example_amount
 from bot.blocks.inputs import input_block, static_select, text_input
 from bot.blocks.proposals import DETAILS_MAX, SUMMARY_MAX, remedy_choices
 from bot.blocks.text import (
@@ -103,7 +104,12 @@ def ask_modal(
             input_block(
                 ids.B_ST_AMOUNT,
                 _("The amount in question"),
-                text_input(ids.A_ST_AMOUNT, max_length=20, initial=amount, placeholder=_("e.g. 1250")),
+                text_input(
+                    ids.A_ST_AMOUNT,
+                    max_length=20,
+                    initial=amount,
+                    placeholder=_("e.g. {amount}").format(amount=example_amount("1250")),
+                ),
                 hint=_("What the disagreement is about; no limit may be more than 100 times it."),
             ),
             input_block(

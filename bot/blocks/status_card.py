@@ -154,7 +154,7 @@ def _next(dispute: Dispute, step: NextStep, names: CardNames, next_checkin: date
         if waiting:
             # Translators: {waiting} is one or two organizations ("Studio and Client Co").
             return md(_("The agreement waits for {waiting}'s approval."), waiting=waiting)
-        return md(_("The agreement waits for the last's approval."))
+        return md(_("The agreement waits for its last approval."))
     if step.step == Step.CARRY_OUT:
         if next_checkin:
             return md(
@@ -164,6 +164,21 @@ def _next(dispute: Dispute, step: NextStep, names: CardNames, next_checkin: date
             )
         return md(_("Both sides do what they agreed."))
     return Mrkdwn("")
+
+
+def _turns(due: dict[str, datetime], names: CardNames) -> Mrkdwn:
+    """Whose turn, and by when: in each reader's own time zone (Slack's date token), counted in
+    the working days of the side waited on."""
+    return Mrkdwn("  ·  ").join(
+        md(
+            # Translators: {org} is an organization; {when} a date and time, shown in the reader's
+            # own time zone.
+            _(":hourglass_flowing_sand: {org}'s turn, by {when} (in {org}'s working days)"),
+            org=names.org(side),
+            when=slack_date(when, "{date_short_pretty}, {time}"),
+        )
+        for side, when in sorted(due.items())
+    )
 
 
 def _ended(dispute: Dispute, names: CardNames) -> list[dict[str, Any]]:
@@ -258,6 +273,7 @@ def status_card(
     next_checkin: datetime | None = None,
     *,
     description: bool = False,
+    due: dict[str, datetime] | None = None,
 ) -> list[dict[str, Any]]:
     """`description`: a dispute raised before the opener's account became their side's sealed
     perspective shows its description and outcome wanted on the card, as it always did."""
@@ -289,6 +305,8 @@ def status_card(
         ]
     if step.step != Step.ENDED:
         blocks.append(section(md(_("*Next*\n{next}"), next=_next(dispute, step, names, next_checkin))))
+        if due:
+            blocks.append(context(_turns(due, names)))
     if dispute.close_requested_side in (Side.PROVIDER, Side.CLIENT) and step.step != Step.ENDED:
         other = Side.CLIENT if dispute.close_requested_side == Side.PROVIDER else Side.PROVIDER
         blocks.append(

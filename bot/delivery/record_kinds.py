@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import i18n
 from bot.blocks.agreements import (
     InEffect,
     agreement_in_writing,
@@ -21,7 +22,7 @@ from bot.payloads import CheckButton
 from bot.records.agreement import agreement_record, approved_how, evidence_then
 from bot.records.documents.agreement_markdown import agreement_markdown
 from bot.records.documents.agreement_pdf import certificate_pdf
-from bot.services import agreements, evidence, outbox, settlements
+from bot.services import agreements, evidence, languages, outbox, settlements
 from bot.services.followups import next_checkin
 from bot.services.message_kinds import MessageKind
 from bot.services.message_params import REASON_MAX
@@ -59,7 +60,9 @@ def _pdf(ctx: Ctx, agreement: Agreement) -> tuple[bytes, str]:
         ),
         settled_privately=settlements.settled_privately(ctx.session, agreement),
     )
-    return (certificate_pdf(record), f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf")
+    with i18n.use(languages.of_channel(ctx.session, ctx.d.team_id, ctx.d.channel_id)):  # as in the thread
+        pdf = certificate_pdf(record)
+    return pdf, f"{ctx.d.reference}-agreement-v{agreement.version}-certificate.pdf"
 
 
 def _said(ctx: Ctx, agreement: Agreement) -> InEffect:

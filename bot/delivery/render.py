@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot import i18n
 from bot.db import Database, one_of
 from bot.delivery.calls import Call, Ctx, Kind, Skip
 from bot.delivery.evidence_kinds import EVIDENCE_KINDS
@@ -22,6 +23,7 @@ from bot.delivery.sender import Outcome, OutcomeStatus, backoff
 from bot.delivery.settlement_kinds import SETTLEMENT_KINDS
 from bot.delivery.teams import Installations, first_installed
 from bot.delivery.thread_kinds import THREAD_KINDS
+from bot.services import languages
 from bot.services.message_kinds import MessageKind
 from bot.services.message_params import PARAMS
 from bot.slack import tokens
@@ -188,13 +190,22 @@ class Renderer:
             return item
         try:
             # Names it may look up: with the workspace's token, found only if a lookup is made.
-            with tokens.acting_as(lambda: first_installed(self.book, item.teams)[1]):
+            with (
+                tokens.acting_as(lambda: first_installed(self.book, item.teams)[1]),
+                i18n.use(self.language(session, row)),
+            ):
                 item.call = kind.render(Ctx(session, row, dispute, self.names))
         except Skip as skip:
             item.outcome = Outcome(OutcomeStatus.SKIPPED, error=skip.reason)
         except tokens.NotInstalled as gone:  # the workspace removed Parley: nothing to send
             item.outcome = Outcome(OutcomeStatus.SKIPPED, error=str(gone))
         return item
+
+    def language(self, session: Session, row: OutboxMessage) -> str:
+        """A message to a person is in their language; one to a channel in the channel's."""
+        if languages.is_person(row.channel_id):
+            return self.names.language(row.channel_id)
+        return languages.of_channel(session, row.team_id, row.channel_id)
 
     @staticmethod
     def _gone(row_id: int) -> Prepared:

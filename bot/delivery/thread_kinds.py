@@ -35,14 +35,15 @@ from bot.blocks.proposals import (
 )
 from bot.blocks.status_card import card_text, status_card
 from bot.delivery.calls import Call, Ctx, Delivered, Kind, Post, Skip, Update
+from bot.i18n import _
 from bot.payloads import DraftButton
-from bot.services import disputes, mediation, proposals
+from bot.services import disputes, mediation, proposals, turns
 from bot.services.followups import next_checkin
 from bot.services.next_step import next_step
 from bot.services.opening import account_given_in
 from bot.services.policy import EVERYONE, effective_policy
 from bot.slack.approvals_view import approval_view
-from bot.slack.sides import card_names, side_name, side_names
+from bot.slack.sides import card_names, org_name, side_name, side_names
 from models import (
     ActionItem,
     Agreement,
@@ -66,6 +67,7 @@ def _card_blocks(ctx: Ctx) -> list[dict[str, Any]]:
         card_names(ctx.names, d),
         next_checkin(ctx.session, d.id),
         description=not account_given_in(ctx.session, d),
+        due=turns.due_by_side(ctx.session, d),
     )
 
 
@@ -252,7 +254,7 @@ def _render_mediator_request(ctx: Ctx, asked: MediatorRequest) -> tuple[str, lis
     mediator = mediation.mediator_of(d, asked)
     view = RequestView(
         asked_by=ctx.names.describe(asked.requested_by_team, asked.requested_by_user),
-        mediator_from=side_name(ctx.names, d, asked.from_side).removesuffix("'s side")
+        mediator_from=(org_name(ctx.names, d, asked.from_side) or side_name(ctx.names, d, asked.from_side))
         if asked.from_side
         else None,
         deciding=side_name(ctx.names, d, deciding) if deciding else None,
@@ -288,7 +290,7 @@ def _ended(ctx: Ctx) -> Call:
 
 def _close_requested(ctx: Ctx) -> Call:
     asked = ctx.d.close_requested_side
-    waiting = side_name(ctx.names, ctx.d, mediation.other(asked)) if asked else "the other side"
+    waiting = side_name(ctx.names, ctx.d, mediation.other(asked)) if asked else _("the other side")
     return Post(close_requested(ctx.d, ctx.who(), ctx.params["reason"], waiting), thread_ts=ctx.thread())
 
 

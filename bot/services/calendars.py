@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import _
 from bot.services import audit
 from bot.services.people import Person
-from models import OrgCalendar, utcnow
+from models import OrgCalendar, SlackDefaults, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ DAY_START = time(9, 0)
 DAY_END = time(17, 0)
 MONDAY_TO_FRIDAY = frozenset(range(5))
 SEARCH_DAYS = 400  # how far to look for working time (a year of holidays and more)
-SETTINGS = ("time_zone", "country", "subdivision", "work_days", "day_start", "day_end", "language")
+SETTINGS = ("time_zone", "country", "subdivision", "work_days", "day_start", "day_end")
 
 
 class CalendarError(ValueError):
@@ -209,11 +209,12 @@ def _clock(raw: str | None, default: time) -> time:
         return default
 
 
-def of_row(row: OrgCalendar | None) -> Calendar:
-    """The calendar a row (or no row) stands for."""
+def of_row(row: OrgCalendar | None, learned: SlackDefaults | None = None) -> Calendar:
+    """The calendar an admin's settings (or none) and what Slack says stand for."""
     row = row or OrgCalendar()
-    time_zone = row.time_zone or row.slack_time_zone
-    country = row.country or country_of_zone(time_zone) or _country_of_locale(row.slack_locale)
+    learned = learned or SlackDefaults()
+    time_zone = row.time_zone or learned.time_zone
+    country = row.country or country_of_zone(time_zone) or _country_of_locale(learned.locale)
     days = frozenset(int(d) for d in row.work_days.split(",") if d.strip()) if row.work_days else None
     start, end = _clock(row.day_start, DAY_START), _clock(row.day_end, DAY_END)
     if end <= start:
@@ -238,7 +239,9 @@ def _country_of_locale(locale: str | None) -> str | None:
 
 
 def calendar_of(session: Session, team_id: str | None) -> Calendar:
-    return of_row(session.get(OrgCalendar, team_id) if team_id else None)
+    if not team_id:
+        return of_row(None)
+    return of_row(session.get(OrgCalendar, team_id), session.get(SlackDefaults, team_id))
 
 
 class Calendars:
@@ -259,19 +262,19 @@ class Calendars:
 
 def learn(session: Session, team_id: str, *, time_zone: str | None, locale: str | None) -> None:
     """What Slack says of an organization's people (their usual time zone and locale)."""
-    row = session.get(OrgCalendar, team_id) or OrgCalendar(team_id=team_id)
+    row = session.get(SlackDefaults, team_id) or SlackDefaults(team_id=team_id)
     session.add(row)
     if time_zone and time_zone in available_timezones():
-        row.slack_time_zone = time_zone
+        row.time_zone = time_zone
     if locale:
-        row.slack_locale = locale[:16]
+        row.locale = locale[:16]
     row.learned_at = utcnow()
     session.flush()
 
 
 def needs_learning(session: Session, team_id: str, *, older_than: timedelta = timedelta(days=7)) -> bool:
-    row = session.get(OrgCalendar, team_id)
-    return row is None or row.learned_at is None or row.learned_at < utcnow() - older_than
+    row = session.get(SlackDefaults, team_id)
+    return row is None or row.learned_at < utcnow() - older_than
 
 
 def check(field_name: str, raw: str | None) -> str | None:

@@ -1,7 +1,9 @@
 """Planning follow-up check-ins when an agreement comes into effect.
 
-Check-ins fall at a civil hour (10:00 in the dispute opener's time zone) on business days: the
-policy's points after ratification (e.g. 7 and 30 days) and each action item's due date."""
+Check-ins fall at a civil hour (10:00 in the dispute opener's time zone), moved on to the first
+moment that is working time for both organizations (their calendars: bot/services/calendars.py),
+so neither side is asked on its weekend or public holiday: the policy's points after ratification
+(e.g. 7 and 30 days) and each action item's due date."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from models import Agreement, CheckIn, CheckInStatus, utcnow
+from bot.services.calendars import Calendar, calendar_of, common_working_moment
+from models import Agreement, CheckIn, CheckInStatus, Dispute, Side, utcnow
 
 CIVIL_HOUR = time(10, 0)
 
@@ -34,16 +37,24 @@ def civil_moment(day: date, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def plan(agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[CheckIn]:
-    """The check-in rows for a newly ratified agreement (not yet added to a session)."""
+def plan(
+    agreement: Agreement, ratified_at: datetime, tz: str | None, both: list[Calendar] | None = None
+) -> list[CheckIn]:
+    """The check-in rows for a newly ratified agreement (not yet added to a session); `both`:
+    the two organizations' calendars, whose common working time each check-in waits for."""
     local_zone = zone(tz)
+
+    def civil(day: date) -> datetime:
+        moment = civil_moment(day, local_zone)
+        return common_working_moment(both, moment) if both else moment
+
     start = ratified_at.astimezone(local_zone).date()
     rows = [
         CheckIn(
             dispute_id=agreement.dispute_id,
             agreement_id=agreement.id,
             kind="after_days",
-            due_at=civil_moment(start + timedelta(days=days), local_zone),
+            due_at=civil(start + timedelta(days=days)),
             status=CheckInStatus.PENDING,
             created_at=utcnow(),
         )
@@ -56,7 +67,7 @@ def plan(agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[Ch
                 agreement_id=agreement.id,
                 action_item_id=item.id,
                 kind="item_due",
-                due_at=civil_moment(max(item.due_date, start), local_zone),
+                due_at=civil(max(item.due_date, start)),
                 status=CheckInStatus.PENDING,
                 created_at=utcnow(),
             )
@@ -66,7 +77,13 @@ def plan(agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[Ch
 
 
 def schedule(session: Session, agreement: Agreement, ratified_at: datetime, tz: str | None) -> list[CheckIn]:
-    rows = plan(agreement, ratified_at, tz)
+    dispute = session.get(Dispute, agreement.dispute_id)
+    teams = (
+        sorted({p.team_id for p in dispute.parties if p.side in (Side.PROVIDER, Side.CLIENT)})
+        if dispute
+        else []
+    )
+    rows = plan(agreement, ratified_at, tz, [calendar_of(session, team) for team in teams])
     session.add_all(rows)
     session.flush()
     return rows

@@ -10,11 +10,12 @@ from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from bot.i18n import _
 from bot.services import audit, calendars
 from bot.services.errors import DomainError, IllegalTransition, NotFound
 from bot.services.people import Participant, Person, side_for
 from bot.services.people_text import many_lines, one_line
-from bot.services.vocabulary import CATEGORIES
+from bot.services.vocabulary import CATEGORIES, status_words
 from models import Dispute, DisputeStatus, Party, Side, Workspace, utcnow
 
 S = DisputeStatus
@@ -178,8 +179,10 @@ def transition(session: Session, dispute: Dispute, to: DisputeStatus, *, actor: 
     current = DisputeStatus(dispute.status)
     if to not in ALLOWED_TRANSITIONS[current]:
         raise IllegalTransition(
-            f"{dispute.reference} is {current.value.replace('_', ' ')}, so it cannot move to "
-            f"{to.value.replace('_', ' ')}."
+            # Translators: {now} and {to} are statuses ("agreed", "discussing").
+            _("{ref} is {now}, so it cannot move to {to}.").format(
+                ref=dispute.reference, now=status_words(current.value), to=status_words(to.value)
+            )
         )
     dispute.status = to
     dispute.updated_at = utcnow()
@@ -216,7 +219,7 @@ def load(session: Session, team_id: str, dispute_id: int, *, lock: bool = False)
         query = query.with_for_update()
     dispute = session.scalars(query.options(selectinload(Dispute.parties))).one_or_none()
     if dispute is None:
-        raise NotFound("That dispute no longer exists.")
+        raise NotFound(_("That dispute no longer exists."))
     return dispute
 
 
@@ -230,8 +233,13 @@ def start_discussion(session: Session, dispute: Dispute, *, actor: Person | None
 
 def require_active(dispute: Dispute, doing: str) -> None:
     if dispute.status not in (S.OPEN, S.DISCUSSING):
-        state = dispute.status.replace("_", " ")
-        raise IllegalTransition(f"{dispute.reference} is {state}, so you can no longer {doing}.")
+        raise IllegalTransition(
+            # Translators: {state} is a status ("agreed"); {doing} completes the sentence
+            # ("settle the amount privately").
+            _("{ref} is {state}, so you can no longer {doing}.").format(
+                ref=dispute.reference, state=status_words(dispute.status), doing=doing
+            )
+        )
 
 
 def get_by_reference(
@@ -244,9 +252,11 @@ def get_by_reference(
     carrier's own; `team_id`'s. Without `carrier`: `team_id`'s D-7."""
     cleaned = reference.strip().upper().removeprefix("D-").removeprefix("D")
     if not (cleaned.isascii() and cleaned.isdigit()):
-        raise NotFound(f"“{reference}” is not a dispute reference; they look like D-7.")
+        raise NotFound(
+            _("“{reference}” is not a dispute reference; they look like D-7.").format(reference=reference)
+        )
     if len(cleaned) > 9:  # beyond any dispute number (and any column's range)
-        raise NotFound("There is no dispute with that number in this workspace.")
+        raise NotFound(_("There is no dispute with that number in this workspace."))
     number = int(cleaned)
     query = select(Dispute).where(Dispute.number == number)
     if carrier is None:
@@ -263,7 +273,7 @@ def get_by_reference(
         return here, 0 if d.team_id == carrier else 1 if d.team_id == team_id else 2
 
     if not found:
-        raise NotFound(f"There is no dispute D-{number} in this workspace.")
+        raise NotFound(_("There is no dispute D-{number} in this workspace.").format(number=number))
     return min(found, key=rank)
 
 

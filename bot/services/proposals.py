@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db import rows_changed
-from bot.i18n import _
+from bot.i18n import _, formats
 from bot.services import audit
 from bot.services.disputes import require_active, start_discussion
 from bot.services.errors import DomainError, NotAllowed, NotFound
@@ -220,7 +220,7 @@ def require_dates_ahead(proposal: Proposal, today: date) -> None:
                 "{proposal} has an action item due on {due}, which has passed, "
                 "so it can't be agreed as it stands. Use “Suggest a change” to give it a new date; "
                 "nothing changed."
-            ).format(proposal=proposal.label, due=f"{late[0]:%-d %B %Y}")
+            ).format(proposal=proposal.label, due=formats.day_in_words(late[0]))
         )
 
 

@@ -27,12 +27,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import _, formats, ngettext
 from bot.services import audit, calendars
 from bot.services.disputes import require_active
 from bot.services.errors import DomainError, IllegalTransition, NotAllowed
 from bot.services.parties import require_side
 from bot.services.people import Person
-from bot.services.vocabulary import CURRENCIES, MAX_AMOUNT
+from bot.services.vocabulary import CURRENCIES, MAX_AMOUNT, _as_plain_number
 from models import (
     Agreement,
     AuditEvent,
@@ -49,7 +50,11 @@ ACTIVE = (SettlementStatus.ASKED, SettlementStatus.OPEN)
 MAX_ROUNDS = 3
 BUSINESS_DAYS = 5
 ABSURD = 100  # a limit over this many times the amount in question is refused
-MINOR_UNITS = {"JPY": 0}  # every other currency Parley offers has cents (bot/services/vocabulary.py)
+
+
+def minor_units(currency: str) -> int:
+    """The currency's decimals (CLDR's, through Babel: JPY 0), at most the 2 an amount is kept with."""
+    return min(formats.minor_units(currency), 2)
 
 
 class BadLimit(DomainError):
@@ -113,16 +118,18 @@ def ask(
 ) -> Settlement:
     """One side asks to settle the amount privately; nothing binds anyone until the other joins.
     `terms`: the words of the proposal it was started from, which go with the settled amount."""
-    require_active(dispute, "settle the amount privately")
-    party = require_side(dispute, actor, "settle the amount privately")
+    require_active(dispute, _("settle the amount privately"))
+    party = require_side(dispute, actor, _("settle the amount privately"))
     if active_for(session, dispute.id) is not None:
-        raise IllegalTransition(f"{dispute.reference} is already settling its amount privately.")
+        raise IllegalTransition(
+            _("{ref} is already settling its amount privately.").format(ref=dispute.reference)
+        )
     if currency not in CURRENCIES:
-        raise BadLimit("Choose a currency from the list.")
+        raise BadLimit(_("Choose a currency from the list."))
     if payer_side not in (Side.PROVIDER, Side.CLIENT):
-        raise BadLimit("Say which side would pay.")
+        raise BadLimit(_("Say which side would pay."))
     if not (Decimal("0") < in_question <= MAX_AMOUNT):
-        raise BadLimit("The amount in question must be more than zero.")
+        raise BadLimit(_("The amount in question must be more than zero."))
     settlement = Settlement(
         dispute_id=dispute.id,
         status=SettlementStatus.ASKED,
@@ -184,41 +191,55 @@ def withdraw(session: Session, dispute: Dispute, settlement: Settlement, actor: 
     """Either side stops it before it settles."""
     require_side(dispute, actor, "stop settling the amount privately")
     if settlement.status not in ACTIVE:
-        raise RoundOver("This private settlement has already ended.")
+        raise RoundOver(_("This private settlement has already ended."))
     _end(session, dispute, settlement, actor, "withdrawn")
 
 
 def _other_side(dispute: Dispute, settlement: Settlement, actor: Person, verb: str) -> Party:
     party = require_side(dispute, actor, f"{verb} a private settlement")
     if settlement.status != SettlementStatus.ASKED:
-        raise RoundOver("This private settlement is no longer waiting for an answer.")
+        raise RoundOver(_("This private settlement is no longer waiting for an answer."))
     if party.side == settlement.asked_side:
-        raise NotAllowed("The other side answers this; your side asked for it.")
+        raise NotAllowed(_("The other side answers this; your side asked for it."))
     return party
 
 
 def parse_limit(raw: str, settlement: Settlement) -> Decimal:
     """A limit as typed ("1,250.50", "1250"), or BadLimit saying why it cannot be taken."""
-    cleaned = raw.strip().removeprefix(settlement.currency).strip().replace(",", "").replace(" ", "")
+    cleaned = _as_plain_number(raw.strip().removeprefix(settlement.currency).strip())
     named = cleaned[:3].upper()
     if named.isalpha() and named in CURRENCIES and named != settlement.currency:
         raise BadLimit(
-            f"This private settlement is in {settlement.currency}: type the amount in {settlement.currency}."
+            _("This private settlement is in {currency}: type the amount in {currency}.").format(
+                currency=settlement.currency
+            )
         )
     try:
         amount = Decimal(cleaned)
     except (InvalidOperation, ValueError):
-        raise BadLimit("Type an amount in numbers, like 1250 or 1,250.50.") from None
+        raise BadLimit(
+            _("Type an amount in numbers, like {plain} or {grouped}.").format(
+                plain="1250", grouped=formats.amount(Decimal("1250.50"), None)
+            )
+        ) from None
     if not amount.is_finite() or amount <= 0:
-        raise BadLimit("The amount must be more than zero.")
+        raise BadLimit(_("The amount must be more than zero."))
     if amount > settlement.in_question * ABSURD or amount > MAX_AMOUNT:
-        raise BadLimit(f"That is more than {ABSURD} times the amount in question; check the figure.")
-    places = MINOR_UNITS.get(settlement.currency, 2)
+        raise BadLimit(
+            _("That is more than {times} times the amount in question; check the figure.").format(
+                times=ABSURD
+            )
+        )
+    places = minor_units(settlement.currency)
     if amount != amount.quantize(Decimal(1).scaleb(-places)):
         raise BadLimit(
-            f"{settlement.currency} amounts have {places} decimal places at most."
+            ngettext(
+                "{currency} amounts have {places} decimal place at most.",
+                "{currency} amounts have {places} decimal places at most.",
+                places,
+            ).format(currency=settlement.currency, places=places)
             if places
-            else f"{settlement.currency} amounts are whole numbers."
+            else _("{currency} amounts are whole numbers.").format(currency=settlement.currency)
         )
     return amount
 
@@ -247,28 +268,28 @@ def submit(
     party = require_side(dispute, actor, "enter your side's limit")
     # Checked before anything is written, whatever the limits: had they been checked only on an
     # overlap (when the agreement is made), a refusal would tell that the limits overlapped.
-    require_active(dispute, "settle the amount privately")
+    require_active(dispute, _("settle the amount privately"))
     for sealed in settlement.offers:
         if sealed.round == round_ and not _approver_still(dispute, sealed):
             raise RoundOver(
-                "The other side's approver is no longer in the dispute; this round cannot settle."
+                _("The other side's approver is no longer in the dispute; this round cannot settle.")
             )
     if settlement.status != SettlementStatus.OPEN or round_ != settlement.round:
-        raise RoundOver("That round has ended; the thread says where the private settlement stands.")
+        raise RoundOver(_("That round has ended; the thread says where the private settlement stands."))
     if settlement.deadline_at is not None and now > settlement.deadline_at:
-        raise RoundOver("The private settlement's time is up; it ends without an agreement.")
+        raise RoundOver(_("The private settlement's time is up; it ends without an agreement."))
     if not party.can_approve:
-        raise NotAllowed("Only someone who approves for your side can enter its limit.")
+        raise NotAllowed(_("Only someone who approves for your side can enter its limit."))
     side = party.side
     if any(o.round == round_ and o.side == side for o in settlement.offers):
-        raise RoundOver("Your side's limit for this round is already sealed.")
+        raise RoundOver(_("Your side's limit for this round is already sealed."))
     earlier = [o for o in settlement.offers if o.side == side]
     if earlier:
         last = earlier[-1].limit_amount
         if side == settlement.payer_side and amount < last:
-            raise BadLimit("In a new round your side can only move toward the other: no less than before.")
+            raise BadLimit(_("In a new round your side can only move toward the other: no less than before."))
         if side != settlement.payer_side and amount > last:
-            raise BadLimit("In a new round your side can only move toward the other: no more than before.")
+            raise BadLimit(_("In a new round your side can only move toward the other: no more than before."))
     salt = secrets.token_hex(16)
     offer = SealedOffer(
         settlement_id=settlement.id,
@@ -347,7 +368,7 @@ def _resolve(
 def settled_at(pays: Decimal, accepts: Decimal, currency: str, step: Decimal | None = None) -> Decimal:
     """The midpoint of an overlap, rounded to the currency's minor unit, or to `step` where a
     multiple of it lies within the overlap; always within [accepts, pays]."""
-    unit = Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2))
+    unit = Decimal(1).scaleb(-minor_units(currency))
     middle = (pays + accepts) / 2
     if step and step > 0:
         stepped = (middle / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step

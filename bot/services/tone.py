@@ -1,9 +1,11 @@
 """A gentle, offline tone check before a perspective or proposal is posted.
 
-Signals: shouting in capitals, runs of exclamation marks, insults or profanity, and several
-strongly negative sentences by the VADER sentiment lexicon. Dispute texts are negative by nature,
-so one very negative sentence alone is not "heated"; the check only suggests, it never blocks and
-never rewrites."""
+Signals: shouting in capitals and runs of exclamation marks, in any language; insults or
+profanity, and several strongly negative sentences by the VADER sentiment lexicon, in English
+only (READS: both are English word lists). The text's own language is told by `langdetect`; text
+it does not find to be English is never flagged by an English list. Dispute texts are negative by
+nature, so one very negative sentence alone is not "heated"; the check only suggests, it never
+blocks and never rewrites."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from bot.i18n import _
@@ -69,6 +73,7 @@ WORD = re.compile(r"\b[^\W\d_]{3,}\b")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 EXCLAIM = re.compile(r"[!?]*![!?]*!+")
 STRONGLY_NEGATIVE = -0.75
+READS = frozenset({"en"})  # the languages the insult list and VADER's lexicon are written in
 MAX_SENTENCES = 80
 
 
@@ -89,6 +94,16 @@ class ToneChecker:
                 self._analyzer = SentimentIntensityAnalyzer()
             return self._analyzer
 
+    def language(self, text: str) -> str | None:
+        """The text's language ("en", "de"), or None when langdetect cannot say."""
+        with self._lock:
+            DetectorFactory.seed = 0  # the same answer for the same text, every time
+            try:
+                found = detect_langs(text)
+            except LangDetectException:  # no letters in it
+                return None
+        return found[0].lang if found else None
+
     def check(self, *texts: str | None) -> ToneCheck:
         text = "\n".join(t for t in texts if t)
         suggestions: list[str] = []
@@ -106,6 +121,8 @@ class ToneChecker:
             )
         if EXCLAIM.search(text):
             suggestions.append(_("A single full stop reads calmer than several exclamation marks."))
+        if self.language(text) not in READS:
+            return ToneCheck(heated=bool(suggestions), suggestions=suggestions)
         insults = list(dict.fromkeys(m.group(0).lower() for m in INSULTS.finditer(text)))
         if insults:
             quoted = ", ".join(f"“{w}”" for w in insults[:3])

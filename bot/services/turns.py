@@ -26,7 +26,7 @@ from bot.services import calendars
 from bot.services.audit import CHANGED
 from bot.services.next_step import Step, next_step
 from bot.services.parties import sides_present
-from bot.services.policy import EffectivePolicy
+from bot.services.policy import EffectivePolicy, effective_policy
 from models import Dispute, Side, Turn, utcnow
 
 TWO_SIDES = frozenset({Side.PROVIDER, Side.CLIENT})
@@ -146,6 +146,12 @@ def waiting(session: Session, dispute: Dispute, policy: EffectivePolicy) -> list
     ]
 
 
+def due_by_side(session: Session, dispute: Dispute) -> dict[str, datetime]:
+    """Each waited-on side's next deadline (its turn's reminder), for the card."""
+    policy = effective_policy(session, dispute.team_id, dispute.channel_id)
+    return {w.side: w.due for w in waiting(session, dispute, policy) if w.due is not None}
+
+
 # ---- a fair record of both -----------------------------------------------------------------------
 
 
@@ -154,6 +160,7 @@ class Pace:
     team_id: str
     turns: int
     average_seconds: int
+    average_days: float  # in working days of that organization's own calendar
 
 
 def pace(session: Session, team_id: str) -> list[Pace]:
@@ -170,7 +177,11 @@ def pace(session: Session, team_id: str) -> list[Pace]:
         )
         .group_by(Turn.team_id)
     ).all()
-    found = [Pace(team, int(count), int(float(average or 0))) for team, count, average in rows]
+    calendar = calendars.Calendars(session)
+    found = [
+        Pace(team, int(count), int(float(average or 0)), float(average or 0) / calendar(team).day_seconds)
+        for team, count, average in rows
+    ]
     return sorted(found, key=lambda p: (p.team_id != team_id, p.team_id))
 
 

@@ -7,9 +7,12 @@ in use."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
-from bot.i18n import N_, _, pgettext
+from babel.numbers import get_decimal_symbol
+
+from bot.i18n import N_, _, babel_locale, formats, pgettext
 
 CATEGORIES: dict[str, str] = {
     "quality": N_("Quality of work"),
@@ -114,12 +117,17 @@ def status_words(status: str) -> str:
 
 
 def parse_amount(raw: str) -> Decimal:
-    """Parse '1,250.50' or '1250' into a positive Decimal with at most two decimals."""
-    cleaned = raw.strip().replace(",", "").replace(" ", "").replace("_", "")
+    """Parse an amount as the person writes numbers ('1,250.50' in English, '1.250,50' in German,
+    '1 250,50' in French; '1250' anywhere) into a positive Decimal with at most two decimals."""
+    cleaned = _as_plain_number(raw.strip().replace("_", ""))
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(_("Enter a number such as 1250 or 1,250.50")) from None
+        raise ValueError(
+            _("Enter a number such as {plain} or {grouped}").format(
+                plain="1250", grouped=formats.amount(Decimal("1250.50"), None)
+            )
+        ) from None
     if not value.is_finite() or value <= 0:
         raise ValueError(_("The amount must be a positive number"))
     if value > MAX_AMOUNT:
@@ -129,8 +137,22 @@ def parse_amount(raw: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+GROUPS_OF_THREE = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+
+
+def _as_plain_number(text: str) -> str:
+    """'1.250,50' (German) → '1250.50'. In a language whose decimal sign is a comma, a point
+    between groups of three digits separates thousands ('1.250' is 1250), as people there write
+    it; '1250.50' still reads as the English it is. No amount is read as a thousandth of itself."""
+    text = "".join(text.split())  # spaces, and the narrow no-break spaces French groups with
+    decimal = get_decimal_symbol(babel_locale())
+    if decimal != ",":
+        return text.replace(",", "")
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    return text.replace(".", "") if GROUPS_OF_THREE.fullmatch(text) else text
+
+
 def format_amount(amount: Decimal | None, currency: str | None) -> str | None:
-    if amount is None:
-        return None
-    text = f"{amount:,.2f}".removesuffix(".00")
-    return f"{text} {currency}" if currency else text
+    """The amount as people read it in the language in use (bot/i18n/formats.py)."""
+    return formats.amount(amount, currency)

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.evidence import attached_note
 from bot.config import Settings
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, formats, ngettext
 from bot.services import evidence
 from bot.services.evidence import Limits, OfferedFile
 from bot.services.people import Person
@@ -76,7 +76,7 @@ def check_files(errors: dict[str, str], block: str, files: list[OfferedFile], li
         # Translators: {file} is the file's name; {size_mb} and {limit_mb} are sizes in megabytes.
         errors[block] = _("{file} is {size_mb} MB; Parley keeps files of up to {limit_mb} MB.").format(
             file=big[0].name[:80],
-            size_mb=f"{(big[0].size or 0) / evidence.MB:.1f}",
+            size_mb=formats.one_decimal((big[0].size or 0) / evidence.MB),
             limit_mb=limits.file_bytes // evidence.MB,
         )
 

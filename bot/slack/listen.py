@@ -187,9 +187,10 @@ def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:
         if once and not first_delivery(deps_of(kwargs["context"]).db, kwargs["body"]):
             return
         try:
+            # First, so that what this request posts already speaks the organization's language.
+            learn_calendar(deps_of(kwargs["context"]), kwargs["context"].get("actor"))
             with i18n.use(_language_of(kwargs["context"])):
                 work(**{name: value for name, value in kwargs.items() if name in own})
-            learn_calendar(deps_of(kwargs["context"]), kwargs["context"].get("actor"))
         finally:
             _measure(kwargs["context"])
 

@@ -24,7 +24,7 @@ from slack_sdk.webhook import WebhookClient
 from bot import metrics
 from bot.blocks.mrkdwn import Mrkdwn, escape
 from bot.db import in_transaction
-from bot.slack import tokens
+from bot.slack import language, tokens
 from bot.web_client import KeepAliveWebClient
 
 log = logging.getLogger("parley.outgoing")
@@ -122,6 +122,9 @@ def guard(method: str, args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+MODAL_CALLS = frozenset({"views.open", "views.push", "views.update"})
+
+
 class ParleyClient(KeepAliveWebClient):
     """The app's Web API client: guarded (see the module docstring), over persistent connections.
     One instance serves every listener."""
@@ -133,6 +136,8 @@ class ParleyClient(KeepAliveWebClient):
         for part in ("json", "data", "params"):
             if isinstance(kwargs.get(part), dict):
                 guard(api_method, kwargs[part])
+        if api_method in MODAL_CALLS and isinstance(kwargs.get("json"), dict):
+            kwargs["json"]["view"] = language.stamp(kwargs["json"].get("view"))  # its errors' language
         started = time.monotonic()
         try:
             response = super().api_call(api_method, **kwargs)

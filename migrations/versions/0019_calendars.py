@@ -1,4 +1,5 @@
-"""calendars: each organization's working days, hours, time zone, holidays and language; the
+"""calendars: each organization's working days, hours, time zone and holidays, and what Slack
+says of its people's time zone and locale; the
 turns a dispute waited on each side for, which the fair clock counts; the policy's working days to
 answer a proposal and to approve, and a channel's language
 
@@ -28,13 +29,17 @@ def upgrade() -> None:
         sa.Column("work_days", sa.String(length=16), nullable=True),
         sa.Column("day_start", sa.String(length=5), nullable=True),
         sa.Column("day_end", sa.String(length=5), nullable=True),
-        sa.Column("language", sa.String(length=8), nullable=True),
-        sa.Column("slack_time_zone", sa.String(length=64), nullable=True),
-        sa.Column("slack_locale", sa.String(length=16), nullable=True),
-        sa.Column("learned_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=32), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id", name=op.f("pk_org_calendars")),
+    )
+    op.create_table(
+        "slack_defaults",
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("time_zone", sa.String(length=64), nullable=True),
+        sa.Column("locale", sa.String(length=16), nullable=True),
+        sa.Column("learned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("team_id", name=op.f("pk_slack_defaults")),
     )
     op.create_table(
         "turns",
@@ -73,4 +78,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_turns_dispute_open")
 
     op.drop_table("turns")
+    op.drop_table("slack_defaults")
     op.drop_table("org_calendars")

@@ -11,7 +11,7 @@ from bot.services.people import Participant, Person
 from bot.services.perspectives import PerspectiveText
 from bot.services.policy import EffectivePolicy
 from bot.services.proposals import ProposalDraft
-from models import OrgCalendar
+from models import OrgCalendar, SlackDefaults
 from tests.conftest import CORA, SAM
 
 STUDIO, CLIENT = Person(SAM.team_id, SAM.id), Person(CORA.team_id, CORA.id)
@@ -21,7 +21,7 @@ APRIL_29 = datetime(2026, 4, 29, 8, 0, tzinfo=UTC)  # a Wednesday: 10:00 in Berl
 def open_one(db) -> int:
     with db.transaction() as s:
         s.add_all([OrgCalendar(team_id=STUDIO.team_id, time_zone="Europe/London"),
-                   OrgCalendar(team_id=CLIENT.team_id, slack_time_zone="Europe/Berlin")])
+                   SlackDefaults(team_id=CLIENT.team_id, time_zone="Europe/Berlin")])
         d = disputes.open_dispute(s, disputes.NewDispute(
             host_team_id=STUDIO.team_id, channel_id="C0SHARED", title="Late screens", category="quality",
             description="d", desired_outcome="o", opener=Participant(STUDIO), others=[Participant(CLIENT)]))
@@ -119,8 +119,7 @@ def test_the_time_to_an_agreement_counts_each_sides_own_turns(db):
 def test_a_sunday_to_thursday_organization_is_reminded_on_its_own_days(db):
     dispute_id = open_one(db)
     with db.transaction() as s:
-        s.get(OrgCalendar, CLIENT.team_id).time_zone = "Asia/Dubai"
-        s.get(OrgCalendar, CLIENT.team_id).work_days = "6,0,1,2,3"
+        s.add(OrgCalendar(team_id=CLIENT.team_id, time_zone="Asia/Dubai", work_days="6,0,1,2,3"))
     share(db, dispute_id, STUDIO)
     start_open_turns_at(db, dispute_id, datetime(2026, 12, 9, 6, 0, tzinfo=UTC))  # Wednesday 10:00 in Dubai
     # two working days: Wednesday, Thursday, then Sunday 10:00 (the weekend is Friday and Saturday)

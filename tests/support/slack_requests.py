@@ -179,6 +179,8 @@ def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any
             state = {"type": kind, "selected_user": answer}
         elif kind == "datepicker":
             state = {"type": kind, "selected_date": answer}
+        elif kind == "timepicker":
+            state = {"type": kind, "selected_time": answer}
         elif kind == "checkboxes":
             chosen = [o for o in element["options"] if o["value"] in (answer or [])]
             state = {"type": kind, "selected_options": chosen}

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from bot.services import calendars
 from bot.services.calendars import CalendarError, Calendar, add_working, add_working_days, is_working, working_seconds
-from models import OrgCalendar
+from models import OrgCalendar, SlackDefaults
 
 HOUR = 3600
 
 
 def berlin() -> Calendar:
-    return calendars.of_row(OrgCalendar(slack_time_zone="Europe/Berlin"))
+    return calendars.of_row(None, SlackDefaults(time_zone="Europe/Berlin"))
 
 
 def test_defaults_come_from_the_time_zone_alone():
@@ -26,7 +26,7 @@ def test_defaults_come_from_the_time_zone_alone():
     assert (cal.country, sorted(cal.work_days), cal.day_seconds) == ("DE", [0, 1, 2, 3, 4], 8 * HOUR)
     assert calendars.of_row(None).zone.key == "UTC" and calendars.of_row(None).country is None
     # Israel's week runs Sunday to Thursday (CLDR's weekend, through Babel)
-    assert sorted(calendars.of_row(OrgCalendar(slack_time_zone="Asia/Jerusalem")).work_days) == [0, 1, 2, 3, 6]
+    assert sorted(calendars.of_row(None, SlackDefaults(time_zone="Asia/Jerusalem")).work_days) == [0, 1, 2, 3, 6]
 
 
 def test_a_public_holiday_is_not_working_time():

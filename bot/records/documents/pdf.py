@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from bot.i18n import _
+from bot.i18n import _, formats
 from bot.services.people_text import many_lines, one_line
 
 FONTS = Path(__file__).resolve().parents[2] / "fonts"
@@ -185,22 +185,6 @@ def stamp(iso: str | None) -> str:
     return iso.replace("T", " ").replace("Z", " UTC") if iso else "—"
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def long_day(iso: str | None) -> str:
     """ "2026-12-07" (or a moment on that day) as "7 December 2026", which no reader takes for
     12 July, whichever order their country writes dates in. Anything else as it is."""
@@ -222,8 +206,9 @@ def long_moment(iso: str | None) -> str:
         return iso
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    return f"{_in_words(moment.date())} at {moment:%H:%M} UTC"
+    # Translators: {day} is a date in words ("7 December 2026"); {time} is "16:03".
+    return _("{day} at {time} UTC").format(day=_in_words(moment.date()), time=f"{moment:%H:%M}")
 
 
 def _in_words(when: date) -> str:
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+    return formats.day_in_words(when)

@@ -13,6 +13,7 @@ from typing import Any
 from bot.services.people_text import many_lines, one_line
 
 SLACK_ID = re.compile(r"[A-Z0-9]{1,40}")  # users (U…/W…), conversations (C…/G…/D…)
+TIME_OF_DAY = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what Slack's datepicker sends
 
 
@@ -59,6 +60,11 @@ def users(values: Any, block: str, action: str) -> list[str]:
 def date(values: Any, block: str, action: str) -> str | None:
     raw = _element(values, block, action).get("selected_date")
     return raw if isinstance(raw, str) and ISO_DATE.fullmatch(raw) else None
+
+
+def time_of_day(values: Any, block: str, action: str) -> str | None:
+    raw = _element(values, block, action).get("selected_time")
+    return raw if isinstance(raw, str) and TIME_OF_DAY.fullmatch(raw) else None
 
 
 def checked(values: Any, block: str, action: str) -> list[str]:

@@ -9,6 +9,7 @@ from bot.slack.context import Deps, resolve_actor, use_client, use_deps
 from bot.slack.listen import register
 from bot.slack.listeners import (
     agreements,
+    calendar,
     card,
     channels,
     checkins,
@@ -38,6 +39,7 @@ FEATURES = (
     mediation,
     card,
     settings,
+    calendar,
     erasure,
     evidence,
     settlements,

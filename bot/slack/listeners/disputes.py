@@ -12,7 +12,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot import ids, logs
+from bot import i18n, ids, logs
 from bot.blocks import messages
 from bot.blocks.delivery import saved_not_posted
 from bot.blocks.dispute_modal import not_opened, open_dispute_modal
@@ -24,7 +24,7 @@ from bot.records.bundle import export_bundle
 from bot.records.documents.export_markdown import export_file, export_markdown
 from bot.records.documents.export_pdf import export_pdf
 from bot.records.export import dispute_record, exported_evidence
-from bot.services import agreements, followups, opening, outbox
+from bot.services import agreements, followups, languages, opening, outbox
 from bot.services import disputes as service
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.message_kinds import MessageKind
@@ -170,13 +170,20 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext, re
         internal = export_access.full_record_for(dispute, person, is_admin=is_admin)
         gathered = history.gather(session, dispute)
         kept = {i.label: i.stored_ref for i in exported_evidence(gathered.evidence) if i.stored_ref}
+        # The documents read the same for both organizations: in the channel's language.
+        documents_language = languages.of_channel(session, dispute.team_id, dispute.channel_id)
     # What was read is all loaded; names come from Slack now that the session is closed, and the
     # evidence's copies from their store (a bucket, perhaps: not inside the snapshot's read).
     copies = _copies(deps, kept)
     names = deps.directory
-    document = export_markdown(
-        dispute, gathered, internal=internal, name=names.describe, provider=names.team_name(dispute.team_id)
-    )
+    with i18n.use(documents_language):
+        document = export_markdown(
+            dispute,
+            gathered,
+            internal=internal,
+            name=names.describe,
+            provider=names.team_name(dispute.team_id),
+        )
     exported_at = utcnow()
     record = dispute_record(
         dispute,
@@ -188,7 +195,8 @@ def _export(client: WebClient, command: dict[str, Any], context: BoltContext, re
     )
     dm = client.conversations_open(users=person.user_id)["channel"]["id"]
     file = export_file(dispute, internal, evidence=len(copies))
-    pdf = export_pdf(record)
+    with i18n.use(documents_language):
+        pdf = export_pdf(record)
     # Translators: {title} is the exported record's title, such as "D-7: full record".
     markdown_title = _("{title} (Markdown)").format(title=file.title)
     uploads: list[dict[str, Any]] = [

@@ -70,7 +70,7 @@ def _modal(
         original = proposals.get(session, dispute, meta.counter)
         if values is None:  # opening the form: check before pre-filling
             # Translators: completes "As the mediator you stay neutral, so you can't … P-2."
-            proposals.check_can_answer(session, original, party, _("counter"))
+            proposals.check_can_answer(session, original, party, "counter")
             values = ProposalValues.from_proposal(original)
             meta = meta.model_copy(update={"rows": max(1, len(values.items))})
         label = original.label
@@ -260,7 +260,7 @@ def on_decline(body: dict[str, Any], client: WebClient, context: BoltContext) ->
         proposal = proposals.get(session, dispute, ref.p)
         party = require_party(dispute, actor, _("answer proposals"))
         # Translators: completes "As the mediator you stay neutral, so you can't … P-2."
-        proposals.check_can_answer(session, proposal, party, _("decline"))
+        proposals.check_can_answer(session, proposal, party, "decline")
         view = decline_modal(proposal, dispute)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -25,7 +25,9 @@ from bot.blocks.settings import (
     ONLY_ADMINS,
     SETTLE_CHOICES,
     STEP_CHOICES,
+    WORKSPACE_LANGUAGE,
     handed_over,
+    language_choices,
     settings_modal,
     settings_saved,
     too_many_mediators,
@@ -35,7 +37,7 @@ from bot.payloads import SettingsMeta
 from bot.services import providers
 from bot.services.errors import NotAllowed
 from bot.services.people import Person
-from bot.services.policy import EVERYONE, ONE_PER_SIDE, effective_policy, set_policy
+from bot.services.policy import EVERYONE, ONE_PER_SIDE, EffectivePolicy, effective_policy, set_policy
 from bot.slack import installs
 from bot.slack.buttons import metadata
 from bot.slack.context import (
@@ -51,6 +53,7 @@ from bot.slack.internal import is_internal_channel
 from bot.slack.listen import ONCE, On
 from models import Policy
 
+DEFAULTS = EffectivePolicy()
 MEDIATORS_COLUMN: int = cast(String, Policy.__table__.c.mediators.type).length or 0  # "U1,U2,…" must fit
 
 
@@ -113,10 +116,16 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
         ack(response_action="errors", errors={ids.B_S_ESCALATION: _(ESCALATION_NOT_INTERNAL)})
         return
     nudge = state.selected(values, ids.B_S_NUDGE, ids.A_S_NUDGE)
+    answer = state.selected(values, ids.B_S_ANSWER, ids.A_S_ANSWER) or str(DEFAULTS.answer_nudge_days)
+    approve = state.selected(values, ids.B_S_APPROVE, ids.A_S_APPROVE) or str(DEFAULTS.approve_nudge_days)
+    language = state.selected(values, ids.B_S_LANGUAGE, ids.A_S_LANGUAGE) or WORKSPACE_LANGUAGE
     agreement = state.selected(values, ids.B_S_AGREEMENT, ids.A_S_AGREEMENT)
     approvals = state.selected(values, ids.B_S_APPROVALS, ids.A_S_APPROVALS)
     if (
         nudge not in NUDGE_DAYS
+        or answer not in NUDGE_DAYS
+        or approve not in NUDGE_DAYS
+        or language not in language_choices()
         or agreement not in AGREEMENT_DAYS
         or approvals not in (ONE_PER_SIDE, EVERYONE)
     ):
@@ -156,6 +165,9 @@ def check(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContex
         "changes": {
             "checkin_days": ",".join(days),
             "perspective_nudge_days": int(nudge),
+            "answer_nudge_days": int(answer),
+            "approve_nudge_days": int(approve),
+            "language": None if language == WORKSPACE_LANGUAGE else language,
             "agreement_nudge_days": int(agreement),
             "escalation_channel": escalation,
             "mediators": ",".join(mediators) or None,
