@@ -72,7 +72,7 @@ i18n: $(TEST_STAMP)
 		--add-comments=Translators: -o $(POT) bot
 	for lang in de fr es pt_BR; do \
 		po=bot/i18n/locale/$$lang/LC_MESSAGES/parley.po; \
-		if [ -f $$po ]; then $(VENV)/bin/pybabel -q update --no-fuzzy-matching \
+		if [ -f $$po ]; then $(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete \
 			-D parley -i $(POT) -d bot/i18n/locale -l $$lang; \
 		else $(VENV)/bin/pybabel -q init -D parley -i $(POT) -d bot/i18n/locale -l $$lang; fi; \
 	done

@@ -31,18 +31,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_fake_slack(channels: int = 1, workspaces: int = 0) -> tuple[subprocess.Popen[str], str]:
+def start_fake_slack(
+    channels: int = 1, workspaces: int = 0, locale: str = "en-US"
+) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.fakeslack", "--token", TOKEN, "--channels", str(channels),
-         "--workspaces", str(workspaces), "--no-validate"],
+         "--workspaces", str(workspaces), "--no-validate", "--locale", locale],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )
     assert proc.stdout is not None
     return proc, proc.stdout.readline().strip()
 
 
-def start_server(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
+def start_server(args: list[str], env: dict[str, str], port: int, cwd: str | None = None) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen([sys.executable, *args], cwd=cwd or ROOT, env={**os.environ, **env},
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -18,9 +18,10 @@ def main() -> None:
                         help="skip Block Kit validation (benchmarks: Slack's CPU is not ours)")
     parser.add_argument("--workspaces", type=int, default=0,
                         help="this many other installed workspaces: token xoxb-ws-N for team TWSN")
+    parser.add_argument("--locale", default="en-US", help="the bench user's Slack locale")
     args = parser.parse_args()
     fake = FakeSlack(token=args.token, validate=not args.no_validate).start()
-    fake.add_user("U0BENCH", HOST_TEAM, name="bench")
+    fake.add_user("U0BENCH", HOST_TEAM, name="bench", locale=args.locale, tz="Europe/Berlin")
     for n in range(args.workspaces):
         fake.tokens[f"xoxb-ws-{n}"] = f"TWS{n:05d}"
         fake.teams[f"TWS{n:05d}"] = f"Workspace {n}"

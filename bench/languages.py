@@ -1,0 +1,100 @@
+"""/dispute ack latency before and after each side's calendar and language (issue 31), in one run.
+
+"Before" is Parley as it was before issue 31 (a git worktree of --baseline, default 97f4163);
+"after" is this checkout. Both serve the same /dispute from a person whose Slack locale is German,
+against a fresh fake Slack each, alternately (before, after, before, after …) so that the
+machine's drift falls on both. Prints each run's p50/p99 and the after/before ratio of the p50s.
+
+    .venv/bin/python bench/languages.py --rounds 3 --requests 1000 --concurrency 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.ack_latency import command_body  # noqa: E402
+from bench.common import (  # noqa: E402
+    ROOT,
+    SECRET,
+    TOKEN,
+    free_port,
+    run_load,
+    signed_post,
+    start_fake_slack,
+    start_server,
+    stop,
+    summary,
+)
+
+
+def migrate(cwd: str, env: dict[str, str]) -> None:
+    alembic = os.path.join(os.path.dirname(sys.executable), "alembic")
+    subprocess.run([alembic, "upgrade", "head"], cwd=cwd, env={**os.environ, **env}, check=True,
+                   capture_output=True)
+
+
+def one_run(name: str, cwd: str, count: int, concurrency: int, warmup: int) -> dict[str, float]:
+    workdir = tempfile.mkdtemp(prefix=f"parley-bench-{name}-")
+    env = {
+        "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+        "DATABASE_URL": f"sqlite:///{workdir}/bench.db", "RUN_SCHEDULER": "false",
+        "LOG_LEVEL": "WARNING", "WEB_THREADS": "16", "PARLEY_ENV_FILE": "",
+        "PYTHONPATH": cwd,
+    }
+    migrate(cwd, env)
+    fake, fake_url = start_fake_slack(locale="de-DE")
+    port = free_port()
+    proc = start_server([os.path.join(cwd, "app.py")], {**env, "SLACK_API_URL": fake_url, "PORT": str(port)},
+                        port, cwd=cwd)
+    try:
+        offset = [0]
+
+        def send(i: int) -> float:
+            return signed_post(port, command_body(offset[0] + i, fake_url))
+
+        run_load(send, warmup, concurrency)
+        offset[0] = warmup
+        latencies, wall = run_load(send, count, concurrency)
+    finally:
+        stop(proc)
+        stop(fake)
+    result = summary(latencies, wall)
+    print(f"{name:>7}: p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
+          f"{result['req_per_s']:7.1f} req/s", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="97f4163")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=200)
+    options = parser.parse_args()
+    before_tree = tempfile.mkdtemp(prefix="parley-baseline-")
+    subprocess.run(["git", "worktree", "add", "--detach", before_tree, options.baseline], cwd=ROOT, check=True,
+                   capture_output=True)
+    print(f"/dispute ack, a German-speaking person: {options.rounds} rounds of {options.requests} requests "
+          f"at concurrency {options.concurrency}; before = {options.baseline}; {os.cpu_count()} CPUs", flush=True)
+    before, after = [], []
+    try:
+        for _ in range(options.rounds):
+            before.append(one_run("before", before_tree, options.requests, options.concurrency, options.warmup))
+            after.append(one_run("after", str(ROOT), options.requests, options.concurrency, options.warmup))
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", before_tree], cwd=ROOT, capture_output=True)
+    b = statistics.median(r["p50_ms"] for r in before)
+    a = statistics.median(r["p50_ms"] for r in after)
+    print(f"  median p50: before {b:.1f} ms, after {a:.1f} ms: after/before {a / b:.3f}x")
+
+
+if __name__ == "__main__":
+    main()
