@@ -34,13 +34,18 @@ from bench.common import (  # noqa: E402
 )
 
 
+LOCALE = ["de-DE"]
+
+
 def migrate(cwd: str, env: dict[str, str]) -> None:
     alembic = os.path.join(os.path.dirname(sys.executable), "alembic")
     subprocess.run([alembic, "upgrade", "head"], cwd=cwd, env={**os.environ, **env}, check=True,
                    capture_output=True)
 
 
-def one_run(name: str, cwd: str, count: int, concurrency: int, warmup: int) -> dict[str, float]:
+def one_run(
+    name: str, cwd: str, count: int, concurrency: int, warmup: int, rate: float | None
+) -> dict[str, float]:
     workdir = tempfile.mkdtemp(prefix=f"parley-bench-{name}-")
     env = {
         "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
@@ -49,7 +54,7 @@ def one_run(name: str, cwd: str, count: int, concurrency: int, warmup: int) -> d
         "PYTHONPATH": cwd,
     }
     migrate(cwd, env)
-    fake, fake_url = start_fake_slack(locale="de-DE")
+    fake, fake_url = start_fake_slack(locale=LOCALE[0])
     port = free_port()
     proc = start_server([os.path.join(cwd, "app.py")], {**env, "SLACK_API_URL": fake_url, "PORT": str(port)},
                         port, cwd=cwd)
@@ -61,7 +66,7 @@ def one_run(name: str, cwd: str, count: int, concurrency: int, warmup: int) -> d
 
         run_load(send, warmup, concurrency)
         offset[0] = warmup
-        latencies, wall = run_load(send, count, concurrency)
+        latencies, wall = run_load(send, count, concurrency, rate)
     finally:
         stop(proc)
         stop(fake)
@@ -78,17 +83,23 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=None,
+                        help="requests per second (open loop); default: closed loop, as fast as replies come")
+    parser.add_argument("--locale", default="de-DE", help="the person's Slack locale")
     options = parser.parse_args()
+    LOCALE[0] = options.locale
     before_tree = tempfile.mkdtemp(prefix="parley-baseline-")
     subprocess.run(["git", "worktree", "add", "--detach", before_tree, options.baseline], cwd=ROOT, check=True,
                    capture_output=True)
-    print(f"/dispute ack, a German-speaking person: {options.rounds} rounds of {options.requests} requests "
-          f"at concurrency {options.concurrency}; before = {options.baseline}; {os.cpu_count()} CPUs", flush=True)
+    mode = f"paced at {options.rate:g}/s" if options.rate else "closed loop"
+    print(f"/dispute ack, a person whose Slack locale is {options.locale}: {options.rounds} rounds of {options.requests} requests "
+          f"at concurrency {options.concurrency}, {mode}; before = {options.baseline}; {os.cpu_count()} CPUs",
+          flush=True)
     before, after = [], []
     try:
         for _ in range(options.rounds):
-            before.append(one_run("before", before_tree, options.requests, options.concurrency, options.warmup))
-            after.append(one_run("after", str(ROOT), options.requests, options.concurrency, options.warmup))
+            before.append(one_run("before", before_tree, options.requests, options.concurrency, options.warmup, options.rate))
+            after.append(one_run("after", str(ROOT), options.requests, options.concurrency, options.warmup, options.rate))
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", before_tree], cwd=ROOT, capture_output=True)
     b = statistics.median(r["p50_ms"] for r in before)

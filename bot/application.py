@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import Engine
 
-from bot import metrics
+from bot import i18n, metrics
 from bot.blocks import messages
 from bot.config import Settings
 from bot.db import Database, build_engine
@@ -337,6 +337,7 @@ def settle_heap() -> None:
     some 150,000 objects and stops every thread for 50-60 ms, a few times a second under load:
     the tail of the acks' latency (docs/performance.md). Entry points only: a test process builds
     many apps, and frozen objects are never freed."""
+    i18n.warm()
     gc.collect()
     gc.freeze()
 

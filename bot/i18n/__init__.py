@@ -21,6 +21,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -66,6 +68,20 @@ def _load(language: str) -> NullTranslations:
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+def warm() -> None:
+    """Read every shipped catalog and its CLDR data now (an entry point's start-up, before
+    bot/application.py's settle_heap freezes what start-up made): no request pays for the first
+    use of a language, and the garbage collector's full passes never walk them."""
+    from bot.i18n import formats
+
+    for language in SHIPPED:
+        _translations(language)
+        with use(language):
+            formats.amount(Decimal("1250.50"), "EUR")
+            formats.day_in_words(date(2026, 1, 1))
+            formats.short_day(date(2026, 1, 1))
 
 
 def choose(requested: str | None) -> str:
