@@ -86,6 +86,7 @@ $(EMOJI_FONT):  # Slack's emoji in the pictures (only `make screenshots` needs i
 
 screenshots: $(TEST_STAMP) $(CHROMIUM) $(PDFTOPPM) $(EMOJI_FONT)
 	PARLEY_SCREENSHOTS=docs $(PY) -m pytest -q tests/e2e/test_happy_path.py tests/e2e/test_evidence.py tests/e2e/test_settlements.py \
+		tests/e2e/test_languages.py \
 		tests/e2e/test_install_pages_in_a_browser.py tests/integration/test_certificate.py \
 		tests/integration/test_export_record.py
 

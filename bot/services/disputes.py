@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.services import audit, calendars
 from bot.services.errors import DomainError, IllegalTransition, NotFound
 from bot.services.people import Participant, Person, side_for
@@ -59,11 +59,12 @@ def next_dispute_number(session: Session, team_id: str) -> int:
     ).scalar_one()
 
 
-ONE_SIDED = (
+# (English, marked for the catalog: whoever shows one passes it through `_()`.)
+ONE_SIDED = N_(
     "A dispute is between two organizations: choose at least one person from the other "
     "one, so that nothing is decided by one side alone."
 )
-MIXED = (
+MIXED = N_(
     "A dispute is between two organizations: the people you chose from outside your own "
     "are from more than one. Choose people from one of them (someone from a third can take "
     "part as a mediator)."
@@ -96,7 +97,7 @@ def open_dispute(session: Session, data: NewDispute, *, account: bool = False) -
         raise ValueError(f"unknown category {data.category!r}")
     refused = two_organizations(data.opener, data.others, data.host_team_id)
     if refused:
-        raise DomainError(refused)
+        raise DomainError(_(refused))
     now = utcnow()
     dispute = Dispute(
         team_id=data.host_team_id,

@@ -265,7 +265,7 @@ def submit(
     a form of a round that has ended is refused). When the other side's offer of the round is
     in, the round is resolved."""
     now = now or utcnow()
-    party = require_side(dispute, actor, "enter your side's limit")
+    party = require_side(dispute, actor, _("enter your side's limit"))
     # Checked before anything is written, whatever the limits: had they been checked only on an
     # overlap (when the agreement is made), a refusal would tell that the limits overlapped.
     require_active(dispute, _("settle the amount privately"))

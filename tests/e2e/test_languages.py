@@ -6,7 +6,10 @@ reader, the certificate PDF follows the channel; and nothing is left in English 
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
+
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -19,6 +22,9 @@ from tests.e2e.agreement_steps import OFFER
 from tests.e2e.helpers import GOOD_ANSWERS
 from tests.e2e.test_happy_path import Counted, latest_view, readable, thread_of
 from tests.e2e.threads import buttons, card_blocks
+from tests.support.slack_page import screenshot
+
+ROOT = Path(__file__).resolve().parents[2]
 
 STORY = {ids.B_P_HAPPENED: "Die Bildschirme kamen zwei Wochen zu spät.",
          ids.B_P_IMPACT: "Unser Start hat sich verschoben.",
@@ -58,7 +64,8 @@ def channel_texts(fake_slack) -> list[str]:
     return found
 
 
-def test_a_french_studio_and_a_german_client_each_read_their_own_language(slack, fake_slack, db, parley):
+def test_a_french_studio_and_a_german_client_each_read_their_own_language(slack, fake_slack, db, parley,
+                                                                           tmp_path):
     fake_slack.users[SAM.id].update(locale="fr-FR", tz="Europe/Paris")
     fake_slack.users[CORA.id].update(locale="de-DE", tz="Europe/Berlin")
     people = Counted(slack, fake_slack)
@@ -107,6 +114,10 @@ def test_a_french_studio_and_a_german_client_each_read_their_own_language(slack,
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(certificate["bytes"])).pages)
     assert in_language("fr", "Agreement between {organizations}").split("{")[0].strip() in text
     assert leaks([text]) == []
+    # The thread as Slack shows it, for the guide (PARLEY_SCREENSHOTS=docs, `make screenshots`).
+    where = ROOT / "docs" / "screenshots" if os.environ.get("PARLEY_SCREENSHOTS") == "docs" else tmp_path
+    screenshot(fake_slack, CHANNEL, ts, where / "thread-french.png")
+    assert (where / "thread-french.png").stat().st_size > 20_000
 
 
 def test_a_locale_parley_does_not_have_falls_back_to_english(slack, fake_slack, db):

@@ -31,7 +31,7 @@ def test_an_admin_saves_workspace_settings_and_every_change_is_audited(slack, fa
         assert policy.mediators == (SOL.id,) and not policy.seal_perspectives
         assert policy.approvals_required == "everyone"
         changed = [e.payload["field"] for e in s.scalars(select(AuditEvent)) if e.kind == "policy.changed"]
-        assert len(changed) == 11 and s.scalars(select(Policy)).one().channel_id == ""
+        assert len(changed) == 14 and s.scalars(select(Policy)).one().channel_id == ""
 
 
 def test_channel_overrides_and_non_admins(slack, fake_slack, db):

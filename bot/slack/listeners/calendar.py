@@ -34,7 +34,7 @@ def on_calendar_start(body: dict[str, Any], client: WebClient, context: BoltCont
         raise NotAllowed(only_admins())
     with deps.db.read() as session:
         row = calendars.row_of(session, team)
-        calendar = calendars.of_row(row)
+        calendar = calendars.calendar_of(session, team)  # the admin's settings, else Slack's
     client.views_push(trigger_id=body["trigger_id"], view=calendar_modal(team, row, calendar))
 
 

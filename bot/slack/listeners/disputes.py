@@ -34,7 +34,7 @@ from bot.slack.approvals_view import approval_view
 from bot.slack.context import Deps, channel_provider, deps_of, host_team_id, settle_provider
 from bot.slack.errors import tell_privately
 from bot.slack.forms.dispute_form import read_form, validate
-from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery
+from bot.slack.listen import ONCE, REPEAT_IS_HARMLESS, On, first_delivery, learn_calendar
 from bot.slack.listeners.settings import open_settings
 from bot.slack.outgoing import reply
 from bot.slack.sides import card_names
@@ -308,6 +308,8 @@ def on_submit(client: WebClient, context: BoltContext) -> None:
     new: service.NewDispute = context["form"]["new"]
     actor: Person = context["actor"]
     host = deps.membership.host(client, new.channel_id)  # asked before the transaction
+    for other in new.others:  # their organizations' calendars, before their first turn begins
+        learn_calendar(deps, other.person)
     try:
         with deps.unit_of_work() as session:
             # The dispute is the channel's provider organization's, whoever opens it (the first
