@@ -31,6 +31,7 @@ from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
 from bot.http.app import WebApp
 from bot.logs import JsonFormatter, TextFormatter
+from bot.services import tone
 from bot.services.tone import ToneChecker
 from bot.services.unit_of_work import UnitOfWork
 from bot.slack import installs
@@ -338,6 +339,7 @@ def settle_heap() -> None:
     the tail of the acks' latency (docs/performance.md). Entry points only: a test process builds
     many apps, and frozen objects are never freed."""
     i18n.warm()
+    tone.warm()
     gc.collect()
     gc.freeze()
 

@@ -74,6 +74,10 @@ class Dispute(Base):
     close_requested_side: Mapped[str | None] = mapped_column(String(16))
     perspectives_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     agreement_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The fair clock's reminder that no agreement is in effect goes to each side on its own
+    # clock (bot/services/nudges.py): when each side was last reminded.
+    provider_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    client_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     evidence_ts: Mapped[str | None] = mapped_column(String(32))  # the thread's one Evidence message
 
     parties: Mapped[list[Party]] = relationship(

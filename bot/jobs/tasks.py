@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.delivery.deliverer import Deliverer
 from bot.jobs.clock import Periodic, Tick, build_scheduler
-from bot.services import disputes, evidence, followups, installs, nudges, outbox, replays, settlements
+from bot.services import disputes, evidence, followups, installs, nudges, outbox, replays, settlements, turns
 from bot.services.message_kinds import MessageKind
 from models import Dispute, utcnow
 
@@ -32,6 +32,8 @@ def queue_checkins(db: Database) -> int:
 def remind_stalled(db: Database, *, now: datetime | None = None) -> int:
     """Reminders due on the fair clock (`now`: a test's chosen moment; the clock's own otherwise)."""
     now = now or utcnow()
+    with db.transaction() as session:
+        turns.start_missing(session)
     with db.read() as session:
         candidates = nudges.due(session, now=now)
     reminded = 0
@@ -81,7 +83,7 @@ def tasks(db: Database, settings: Settings, deliverer: Deliverer) -> list[Period
     every = settings.scheduler_tick_seconds
     return [
         Periodic("checkins", lambda: queue_checkins(db), every),
-        Periodic("nudges", lambda: remind_stalled(db), every),
+        Periodic("nudges", lambda: remind_stalled(db), max(every, 60.0)),  # reminders are days apart
         Periodic("evidence", lambda: stale_evidence(db), max(every, 60.0)),
         Periodic("settlements", lambda: settlements_due(db), max(every, 60.0)),
         Periodic("deliveries", deliverer),

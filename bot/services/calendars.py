@@ -15,12 +15,14 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import holidays as holiday_data
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.i18n import _
@@ -214,7 +216,10 @@ def of_row(row: OrgCalendar | None, learned: SlackDefaults | None = None) -> Cal
     row = row or OrgCalendar()
     learned = learned or SlackDefaults()
     time_zone = row.time_zone or learned.time_zone
-    country = row.country or country_of_zone(time_zone) or _country_of_locale(learned.locale)
+    if row.updated_by is not None:  # an admin saved it: an empty country means no public holidays
+        country = row.country
+    else:
+        country = country_of_zone(time_zone) or _country_of_locale(learned.locale)
     days = frozenset(int(d) for d in row.work_days.split(",") if d.strip()) if row.work_days else None
     start, end = _clock(row.day_start, DAY_START), _clock(row.day_end, DAY_END)
     if end <= start:
@@ -260,16 +265,28 @@ class Calendars:
 # ---- learning from Slack, and an admin's settings ----------------------------------------------
 
 
+@cache
+def known_zones() -> frozenset[str]:
+    """IANA's zones, less the two names that are no place ("localtime": the server's own)."""
+    return frozenset(available_timezones() - {"localtime", "Factory"})
+
+
 def learn(session: Session, team_id: str, *, time_zone: str | None, locale: str | None) -> None:
-    """What Slack says of an organization's people (their usual time zone and locale)."""
-    row = session.get(SlackDefaults, team_id) or SlackDefaults(team_id=team_id)
-    session.add(row)
-    if time_zone and time_zone in available_timezones():
-        row.time_zone = time_zone
-    if locale:
-        row.locale = locale[:16]
-    row.learned_at = utcnow()
-    session.flush()
+    """What Slack says of an organization's people (their usual time zone and locale). Two
+    processes learning the same organization at once: the second's insert does nothing."""
+    zone_name = time_zone if time_zone and time_zone in known_zones() else None
+    values = {
+        "team_id": team_id,
+        "time_zone": zone_name,
+        "locale": (locale or "")[:16] or None,
+        "learned_at": utcnow(),
+    }
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    changes = {k: v for k, v in values.items() if k != "team_id" and v is not None}
+    session.execute(
+        insert(SlackDefaults).values(**values).on_conflict_do_update(index_elements=["team_id"], set_=changes)
+    )
+    session.expire_all()
 
 
 def needs_learning(session: Session, team_id: str, *, older_than: timedelta = timedelta(days=7)) -> bool:
@@ -283,7 +300,7 @@ def check(field_name: str, raw: str | None) -> str | None:
     if value is None:
         return None
     if field_name == "time_zone":
-        if value not in available_timezones():
+        if value not in known_zones():
             raise CalendarError(
                 field_name,
                 _("“{value}” is not a time zone Parley knows, such as Europe/Berlin.").format(
@@ -293,7 +310,7 @@ def check(field_name: str, raw: str | None) -> str | None:
         return value
     if field_name == "country":
         code = value.upper()
-        if code not in holiday_data.list_supported_countries():
+        if len(code) != 2 or code not in holiday_data.list_supported_countries():
             raise CalendarError(
                 field_name,
                 _("“{value}” is not a country code with public holidays, such as DE.").format(

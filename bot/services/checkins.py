@@ -45,8 +45,13 @@ def plan(
     local_zone = zone(tz)
 
     def civil(day: date) -> datetime:
-        moment = civil_moment(day, local_zone)
-        return common_working_moment(both, moment) if both else moment
+        if not both:
+            return civil_moment(day, local_zone)
+        # 10:00 that day, then the first hour both organizations are at work (their weeks:
+        # a Sunday is a working day in Israel).
+        return common_working_moment(
+            both, datetime.combine(day, CIVIL_HOUR, tzinfo=local_zone).astimezone(UTC)
+        )
 
     start = ratified_at.astimezone(local_zone).date()
     rows = [

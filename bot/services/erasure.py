@@ -2,7 +2,8 @@
 
 What goes: the workspace's disputes (with everything in them: parties, perspectives, proposals,
 agreements and approvals, check-ins, feedback, lessons learned, evidence and Parley's copies of
-it, unless another dispute holds the same bytes), its settings, the channels where
+it, unless another dispute holds the same bytes), its settings and calendar (and what Slack
+said of its people's time zone and locale), the channels where
 it is the provider, the messages it still owed, and its audit trail. What stays: disputes that
 another organization holds in a shared channel (they are that organization's record too, and
 this workspace's people remain parties to them), and one audit line saying that the data was
@@ -30,10 +31,12 @@ from models import (
     ChannelProvider,
     Dispute,
     EvidenceItem,
+    OrgCalendar,
     OutboxMessage,
     Party,
     Policy,
     Proposal,
+    SlackDefaults,
 )
 
 
@@ -57,7 +60,8 @@ def holdings(session: Session, team_id: str) -> Holdings:
 
     return Holdings(
         disputes=count(select(func.count()).select_from(Dispute).where(Dispute.team_id == team_id)),
-        settings=count(select(func.count()).select_from(Policy).where(Policy.team_id == team_id)),
+        settings=count(select(func.count()).select_from(Policy).where(Policy.team_id == team_id))
+        + count(select(func.count()).select_from(OrgCalendar).where(OrgCalendar.team_id == team_id)),
         channels=count(
             select(func.count()).select_from(ChannelProvider).where(ChannelProvider.team_id == team_id)
         ),
@@ -98,6 +102,8 @@ def erase(session: Session, team_id: str, *, by: Person, store: EvidenceStore | 
     session.execute(delete(Proposal).where(Proposal.dispute_id.in_(theirs)))
     session.execute(delete(Dispute).where(Dispute.team_id == team_id))
     session.execute(delete(Policy).where(Policy.team_id == team_id))
+    session.execute(delete(OrgCalendar).where(OrgCalendar.team_id == team_id))  # its calendar …
+    session.execute(delete(SlackDefaults).where(SlackDefaults.team_id == team_id))  # … and Slack's
     session.execute(delete(ChannelProvider).where(ChannelProvider.team_id == team_id))
     session.execute(delete(AuditEvent).where(AuditEvent.team_id == team_id))
     session.flush()

@@ -61,30 +61,35 @@ def _turn_nudges(
 
 def _agreement(
     session: Session, dispute: Dispute, policy: EffectivePolicy, calendar: calendars.Calendars, now: datetime
-) -> Nudge | None:
-    """The first side whose turns since opening (or the last such reminder) reached the policy's
-    working days."""
-    since = dispute.agreement_nudged_at or dispute.created_at
+) -> list[Nudge]:
+    """Each side whose own turns since opening (or since its last such reminder) reached the
+    policy's working days: each on its own clock."""
+    found = []
     for side, its_turns in sorted(turns.per_side(turns.all_turns(session, dispute.id)).items()):
         if side not in (Side.PROVIDER, Side.CLIENT):
             continue
+        since = _reminded_at(dispute, side) or dispute.created_at
         side_calendar = calendar(its_turns[-1].team_id)
         took = turns.worked(its_turns, side_calendar, since=since, now=now)
         if took >= policy.agreement_nudge_days * side_calendar.day_seconds and calendars.is_working(
             side_calendar, now
         ):
             waiting = _people(dispute, side, AGREEMENT)
-            return Nudge(dispute.id, AGREEMENT, waiting, policy.escalation_channel, None, side)
-    return None
+            found.append(Nudge(dispute.id, AGREEMENT, waiting, policy.escalation_channel, None, side))
+    return found
+
+
+def _reminded_at(dispute: Dispute, side: str) -> datetime | None:
+    return dispute.provider_nudged_at if side == Side.PROVIDER else dispute.client_nudged_at
 
 
 def _of(session: Session, dispute: Dispute, policy: EffectivePolicy, now: datetime) -> list[Nudge]:
     if dispute.status not in ACTIVE:
         return []
     calendar = calendars.Calendars(session)
-    found = _turn_nudges(session, dispute, policy, calendar, now)
-    agreement = _agreement(session, dispute, policy, calendar, now)
-    return found + ([agreement] if agreement is not None else [])
+    return _turn_nudges(session, dispute, policy, calendar, now) + _agreement(
+        session, dispute, policy, calendar, now
+    )
 
 
 def due(session: Session, *, now: datetime | None = None) -> list[Nudge]:
@@ -134,6 +139,10 @@ def mark(session: Session, dispute: Dispute, nudge: Nudge, *, now: datetime | No
             dispute.perspectives_nudged_at = now
     else:
         dispute.agreement_nudged_at = now
+        if nudge.side == Side.PROVIDER:
+            dispute.provider_nudged_at = now
+        elif nudge.side == Side.CLIENT:
+            dispute.client_nudged_at = now
     audit.record(
         session,
         team_id=dispute.team_id,

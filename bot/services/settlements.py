@@ -189,14 +189,16 @@ def decline(session: Session, dispute: Dispute, settlement: Settlement, actor: P
 
 def withdraw(session: Session, dispute: Dispute, settlement: Settlement, actor: Person) -> None:
     """Either side stops it before it settles."""
-    require_side(dispute, actor, "stop settling the amount privately")
+    require_side(dispute, actor, _("stop settling the amount privately"))
     if settlement.status not in ACTIVE:
         raise RoundOver(_("This private settlement has already ended."))
     _end(session, dispute, settlement, actor, "withdrawn")
 
 
 def _other_side(dispute: Dispute, settlement: Settlement, actor: Person, verb: str) -> Party:
-    party = require_side(dispute, actor, f"{verb} a private settlement")
+    # Translators: completes "Only the parties to D-7 can …".
+    doing = _("join a private settlement") if verb == "join" else _("decline a private settlement")
+    party = require_side(dispute, actor, doing)
     if settlement.status != SettlementStatus.ASKED:
         raise RoundOver(_("This private settlement is no longer waiting for an answer."))
     if party.side == settlement.asked_side:

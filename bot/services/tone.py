@@ -2,8 +2,9 @@
 
 Signals: shouting in capitals and runs of exclamation marks, in any language; insults or
 profanity, and several strongly negative sentences by the VADER sentiment lexicon, in English
-only (READS: both are English word lists). The text's own language is told by `langdetect`; text
-it does not find to be English is never flagged by an English list. Dispute texts are negative by
+only (READS: both are English word lists). The text's own language is told by `langdetect` (for
+a short text, by the writer's own language): text not found to be English is never flagged by an
+English list. Dispute texts are negative by
 nature, so one very negative sentence alone is not "heated"; the check only suggests, it never
 blocks and never rewrites."""
 
@@ -17,6 +18,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from bot import i18n
 from bot.i18n import _
 
 ACRONYMS = frozenset(
@@ -74,6 +76,15 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 EXCLAIM = re.compile(r"[!?]*![!?]*!+")
 STRONGLY_NEGATIVE = -0.75
 READS = frozenset({"en"})  # the languages the insult list and VADER's lexicon are written in
+SURE, ENOUGH_WORDS = 0.9, 4  # when langdetect's answer decides (see reads_english)
+
+
+def warm() -> None:
+    """Load langdetect's profiles now (an entry point's start-up): the first check would pay."""
+    DetectorFactory.seed = 0
+    detect_langs("Parley keeps the thread calm and clear for both sides.")
+
+
 MAX_SENTENCES = 80
 
 
@@ -94,15 +105,21 @@ class ToneChecker:
                 self._analyzer = SentimentIntensityAnalyzer()
             return self._analyzer
 
-    def language(self, text: str) -> str | None:
-        """The text's language ("en", "de"), or None when langdetect cannot say."""
+    def reads_english(self, text: str) -> bool:
+        """Whether the English lists apply to `text`. langdetect is sure of a language only with
+        a few words ("You idiots." reads as Catalan): the writer's own language (the one the form
+        is in) decides a short text, and a text of four words or more that langdetect is sure of
+        decides itself."""
         with self._lock:
             DetectorFactory.seed = 0  # the same answer for the same text, every time
             try:
                 found = detect_langs(text)
             except LangDetectException:  # no letters in it
-                return None
-        return found[0].lang if found else None
+                found = []
+        sure = bool(found) and found[0].prob >= SURE and len(WORD.findall(text)) >= ENOUGH_WORDS
+        if sure:
+            return found[0].lang in READS
+        return i18n.current() in READS
 
     def check(self, *texts: str | None) -> ToneCheck:
         text = "\n".join(t for t in texts if t)
@@ -121,7 +138,7 @@ class ToneChecker:
             )
         if EXCLAIM.search(text):
             suggestions.append(_("A single full stop reads calmer than several exclamation marks."))
-        if self.language(text) not in READS:
+        if not self.reads_english(text):
             return ToneCheck(heated=bool(suggestions), suggestions=suggestions)
         insults = list(dict.fromkeys(m.group(0).lower() for m in INSULTS.finditer(text)))
         if insults:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services import calendars
@@ -27,7 +27,7 @@ from bot.services.audit import CHANGED
 from bot.services.next_step import Step, next_step
 from bot.services.parties import sides_present
 from bot.services.policy import EffectivePolicy, effective_policy
-from models import Dispute, Side, Turn, utcnow
+from models import Dispute, DisputeStatus, Side, Turn, utcnow
 
 TWO_SIDES = frozenset({Side.PROVIDER, Side.CLIENT})
 
@@ -90,6 +90,24 @@ def follow_changed(session: Session) -> None:
         dispute = session.get(Dispute, dispute_id)
         if dispute is not None:
             follow(session, dispute)
+
+
+def start_missing(session: Session, *, limit: int = 200) -> int:
+    """Open disputes from before the fair clock (an upgrade) have no turns: theirs begin at their
+    last change, so a dispute that had already stalled is reminded as its policy says."""
+    found = session.scalars(
+        select(Dispute)
+        .where(
+            Dispute.status.in_(
+                [DisputeStatus.OPEN, DisputeStatus.DISCUSSING, DisputeStatus.AGREEMENT_PENDING]
+            ),
+            ~exists().where(Turn.dispute_id == Dispute.id),
+        )
+        .limit(limit)
+    ).all()
+    for dispute in found:
+        follow(session, dispute, now=dispute.updated_at or dispute.created_at)
+    return len(found)
 
 
 # ---- the policy's timelines ---------------------------------------------------------------------

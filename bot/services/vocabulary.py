@@ -137,17 +137,20 @@ def parse_amount(raw: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-GROUPS_OF_THREE = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+ENGLISH_GROUPS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")  # 1,250 · 1,250.50
+GROUPS_OF_THREE = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")  # 1.250 · 12.500.000 (not 0.500)
 
 
 def _as_plain_number(text: str) -> str:
-    """'1.250,50' (German) → '1250.50'. In a language whose decimal sign is a comma, a point
-    between groups of three digits separates thousands ('1.250' is 1250), as people there write
-    it; '1250.50' still reads as the English it is. No amount is read as a thousandth of itself."""
+    """'1.250,50' (German) → '1250.50'. Commas and points are read as the person's language
+    writes numbers, and only where they stand as it writes them: in English a comma separates
+    thousands ('1,250'), so '1,5' is no number; where the decimal sign is a comma, a point between
+    groups of three digits separates thousands ('1.250' is 1250), and '1250.50' still reads as
+    the English it is. What fits neither is left for Decimal to refuse: no amount is silently
+    read as another."""
     text = "".join(text.split())  # spaces, and the narrow no-break spaces French groups with
-    decimal = get_decimal_symbol(babel_locale())
-    if decimal != ",":
-        return text.replace(",", "")
+    if get_decimal_symbol(babel_locale()) != ",":
+        return text.replace(",", "") if ENGLISH_GROUPS.fullmatch(text) else text
     if "," in text:
         return text.replace(".", "").replace(",", ".")
     return text.replace(".", "") if GROUPS_OF_THREE.fullmatch(text) else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from slack_sdk.errors import SlackApiError
 from bot import i18n
 from bot.services.people import Participant, Person
 from bot.services.people_text import one_line
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +86,16 @@ class Directory:
         say. Kept apart from `lookup`'s: glancing never refreshes what a check relies on."""
         now = time.monotonic()
         with self._lock:
-            hit = self._cache.get(user_id) or self._glanced.get(user_id)
+            hits = [h for h in (self._cache.get(user_id), self._glanced.get(user_id)) if h]
+        hit = max(hits, key=lambda h: h[0], default=None)  # the newer of the two
         if hit and now - hit[0] < self._ttl:
             return hit[1]
         try:
             user = self._client.users_info(user=user_id, include_locale=True)["user"]
         except SlackApiError:
+            return None
+        except Exception:  # (a network failure: a language and a time zone are defaults)
+            log.warning("users.info for %s failed; using defaults", user_id, exc_info=True)
             return None
         profile = self._profile(user)
         with self._lock:

@@ -100,7 +100,10 @@ def _then(ack: Callable[..., None], work: Work) -> Callable[..., None]:
 
     def listener(**kwargs: Any) -> None:
         with i18n.use(language.of_view(kwargs["body"])):
-            ack(**{name: kwargs[name] for name in acks})
+            answers = {name: kwargs[name] for name in acks}
+            if "ack" in answers:  # a form shown again in the ack keeps the language it was in
+                answers["ack"] = _stamping(answers["ack"])
+            ack(**answers)
         deps_of(kwargs["context"]).executor.submit(work, **{name: kwargs[name] for name in works})
 
     # Must stay: Bolt passes a listener only the arguments its signature names.
@@ -113,6 +116,15 @@ def _then(ack: Callable[..., None], work: Work) -> Callable[..., None]:
     listener.__name__ = work.__name__
     listener.__qualname__ = work.__qualname__
     return listener
+
+
+def _stamping(ack: Ack) -> Callable[..., Any]:
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        if isinstance(kwargs.get("view"), dict):
+            kwargs["view"] = language.stamp(kwargs["view"])
+        return ack(*args, **kwargs)
+
+    return answer
 
 
 def request_key(body: dict[str, Any]) -> str | None:
@@ -170,12 +182,18 @@ def learn_calendar(deps: Deps, actor: Person | None) -> None:
     if actor is None or now - seen.get(actor.team_id, -LEARN_EVERY_SECONDS) < LEARN_EVERY_SECONDS:
         return
     seen[actor.team_id] = now
-    profile = deps.directory.glance(actor.user_id)
-    if profile is None or profile.person.team_id != actor.team_id or profile.is_bot:
-        return
-    with deps.db.transaction() as session:
-        if calendars.needs_learning(session, actor.team_id):
-            calendars.learn(session, actor.team_id, time_zone=profile.tz, locale=profile.locale)
+    try:
+        profile = deps.directory.glance(actor.user_id)
+        if profile is None or profile.person.team_id != actor.team_id or profile.is_bot:
+            return
+        with deps.db.transaction() as session:
+            if calendars.needs_learning(session, actor.team_id):
+                calendars.learn(session, actor.team_id, time_zone=profile.tz, locale=profile.locale)
+    except Exception:  # a default, never worth what the person asked for: learnt another time
+        seen.pop(actor.team_id, None)
+        log.warning(
+            "could not learn %s's calendar from Slack; trying again later", actor.team_id, exc_info=True
+        )
 
 
 def _after_ack(work: Work, once: bool, *, needs_form: bool) -> Work:

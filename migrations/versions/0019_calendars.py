@@ -1,7 +1,8 @@
 """calendars: each organization's working days, hours, time zone and holidays, and what Slack
 says of its people's time zone and locale; the
 turns a dispute waited on each side for, which the fair clock counts; the policy's working days to
-answer a proposal and to approve, and a channel's language
+answer a proposal and to approve, and a channel's language; when each side was last reminded
+that no agreement is in effect
 
 Revision ID: 0019
 Revises: 0018
@@ -61,6 +62,10 @@ def upgrade() -> None:
         batch_op.create_index("ix_turns_dispute_open", ["dispute_id", "ended_at"], unique=False)
         batch_op.create_index("ix_turns_team", ["team_id", "ended_at"], unique=False)
 
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("provider_nudged_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("client_nudged_at", sa.DateTime(timezone=True), nullable=True))
+
     with op.batch_alter_table("policies", schema=None) as batch_op:
         batch_op.add_column(sa.Column("answer_nudge_days", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("approve_nudge_days", sa.Integer(), nullable=True))
@@ -72,6 +77,10 @@ def downgrade() -> None:
         batch_op.drop_column("language")
         batch_op.drop_column("approve_nudge_days")
         batch_op.drop_column("answer_nudge_days")
+
+    with op.batch_alter_table("disputes", schema=None) as batch_op:
+        batch_op.drop_column("client_nudged_at")
+        batch_op.drop_column("provider_nudged_at")
 
     with op.batch_alter_table("turns", schema=None) as batch_op:
         batch_op.drop_index("ix_turns_team")

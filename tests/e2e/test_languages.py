@@ -140,3 +140,22 @@ def test_the_channel_language_is_a_setting(slack, fake_slack, db):
     assert share == in_language("es", "Share your side")
     assert fake_slack.calls_to("views.open")[-1].args["view"]["title"]["text"] == in_language(
         "fr", "Raise a dispute")
+
+
+def test_a_form_shown_again_in_the_ack_keeps_its_language(slack, fake_slack, db):
+    """A tone note re-shows the form from the ack (response_action "update"): it stays German, so
+    the next submission is read (its errors, its amounts) as German too."""
+    from tests.e2e.helpers import raise_dispute
+    from tests.e2e.threads import click_for_modal
+
+    fake_slack.users[CORA.id].update(locale="de-DE")
+    ts = raise_dispute(slack, fake_slack, SAM, [CORA])["welcome"]["thread_ts"]
+    form = click_for_modal(slack, fake_slack, CORA, card_blocks(fake_slack, CHANNEL, ts), ids.SHARE_PERSPECTIVE)
+    heated = {**STORY, ids.B_P_HAPPENED: "DAS IST NICHT OKAY UND VÖLLIG INAKZEPTABEL!!!"}
+    reply = slack.view_submission(CORA, form, heated).json()
+    assert reply["response_action"] == "update"
+    again = reply["view"]
+    assert again["title"]["text"] == in_language("de", "Share your side")
+    assert '"l":"de"' in again["private_metadata"]
+    assert leaks(readable(again["blocks"])) == []  # the note itself is German
+    assert slack.view_submission(CORA, {**form, **again}, heated).body == ""  # seen: it goes through

@@ -148,3 +148,62 @@ def test_pace_is_a_fair_record_of_both_organizations(db):
 def test_the_policy_sets_each_timeline():
     policy = EffectivePolicy(perspective_nudge_days=1, answer_nudge_days=4, approve_nudge_days=2)
     assert [turns.days_for(step, policy) for step in ("share", "answer", "approve", "propose")] == [1, 4, 2, None]
+
+
+def test_each_side_is_reminded_of_the_agreement_on_its_own_clock(db):
+    """Both sides waited on to propose for weeks: each is reminded, each on its own clock."""
+    dispute_id = open_one(db)
+    share(db, dispute_id, STUDIO)
+    share(db, dispute_id, CLIENT)
+    start_open_turns_at(db, dispute_id, datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # both: propose
+    later = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)  # a Tuesday: working time in both
+    assert sorted((k, side) for k, side, _ in due(db, later)) == [("agreement", "client"), ("agreement", "provider")]
+    with db.transaction() as s:
+        d = disputes.load(s, STUDIO.team_id, dispute_id, lock=True)
+        client = next(n for n in nudges.due(s, now=later) if n.side == "client")
+        nudges.remind(s, d, client, now=later)
+    # the client was reminded; the studio, not yet, still is
+    assert [(k, side) for k, side, _ in due(db, later + timedelta(minutes=5))] == [("agreement", "provider")]
+
+
+def test_disputes_from_before_the_clock_begin_their_turns_at_their_last_change(db):
+    dispute_id = open_one(db)
+    with db.transaction() as s:
+        for turn in turns.all_turns(s, dispute_id):
+            s.delete(turn)
+        s.get(disputes.Dispute, dispute_id).updated_at = APRIL_29
+    with db.transaction() as s:
+        assert turns.start_missing(s) == 1
+        assert turns.start_missing(s) == 0
+    with db.read() as s:
+        assert {(t.side, t.started_at) for t in turns.open_turns(s, dispute_id)} == {
+            ("client", APRIL_29), ("provider", APRIL_29)}
+
+
+def test_a_workspaces_erasure_takes_its_calendar(db):
+    from bot.services import erasure
+
+    open_one(db)
+    with db.transaction() as s:
+        calendars.set_calendar(s, STUDIO.team_id, actor=STUDIO, time_zone="Europe/London")
+        calendars.learn(s, STUDIO.team_id, time_zone="Europe/London", locale="en-GB")
+    with db.transaction() as s:
+        assert erasure.holdings(s, STUDIO.team_id).settings == 1
+        erasure.erase(s, STUDIO.team_id, by=STUDIO)
+    with db.read() as s:
+        assert s.get(OrgCalendar, STUDIO.team_id) is None and s.get(SlackDefaults, STUDIO.team_id) is None
+
+
+def test_an_admins_empty_country_means_no_public_holidays():
+    saved = calendars.of_row(OrgCalendar(time_zone="Europe/Berlin", country=None, updated_by="U0ADMIN"))
+    assert saved.holidays is None and saved.country is None
+    assert calendars.of_row(OrgCalendar(time_zone="Europe/Berlin")).country == "DE"  # not set: the zone's
+
+
+def test_learning_twice_at_once_is_one_row(db):
+    with db.transaction() as s:
+        calendars.learn(s, "T0NEW", time_zone="Europe/Paris", locale="fr-FR")
+        calendars.learn(s, "T0NEW", time_zone="Europe/Berlin", locale=None)
+    with db.read() as s:
+        row = s.get(SlackDefaults, "T0NEW")
+        assert (row.time_zone, row.locale) == ("Europe/Berlin", "fr-FR")

@@ -42,3 +42,18 @@ def test_heated_text_gets_a_specific_suggestion(text, hint):
 def test_several_fields_are_checked_together():
     assert checker.check("Fine.", None, "you are an idiot").heated
     assert not checker.check("", None).heated
+
+
+def test_only_english_text_meets_the_english_lists():
+    from bot import i18n
+
+    german = "Ihr seid inkompetente Idioten und Lügner, das ist Betrug und eine Schande."
+    result = checker.check(german)
+    assert not any("personal attack" in s for s in result.suggestions)
+    # the signals every language shares still apply
+    assert checker.check("DAS IST NICHT OKAY UND VÖLLIG FALSCH").heated
+    assert checker.check("Liefern Sie es jetzt!!!").heated
+    # a short text: the writer's own language decides
+    assert checker.check("You idiots.").heated
+    with i18n.use("de"):
+        assert not checker.check("Ihr Idioten.").heated
