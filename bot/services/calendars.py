@@ -273,7 +273,7 @@ def known_zones() -> frozenset[str]:
 
 def learn(session: Session, team_id: str, *, time_zone: str | None, locale: str | None) -> None:
     """What Slack says of an organization's people (their usual time zone and locale). Two
-    processes learning the same organization at once: the second's insert does nothing."""
+    processes learning the same organization at once: one row, the later answer's."""
     zone_name = time_zone if time_zone and time_zone in known_zones() else None
     values = {
         "team_id": team_id,

@@ -123,7 +123,7 @@ def still_due(
         (
             n
             for n in _of(session, dispute, policy, now)
-            if (n.kind, n.turn_id) == (candidate.kind, candidate.turn_id)
+            if (n.kind, n.turn_id, n.side) == (candidate.kind, candidate.turn_id, candidate.side)
         ),
         None,
     )

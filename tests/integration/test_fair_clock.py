@@ -207,3 +207,18 @@ def test_learning_twice_at_once_is_one_row(db):
     with db.read() as s:
         row = s.get(SlackDefaults, "T0NEW")
         assert (row.time_zone, row.locale) == ("Europe/Berlin", "fr-FR")
+
+
+def test_the_tick_reminds_each_side_once(db):
+    from bot.jobs.tasks import remind_stalled
+
+    dispute_id = open_one(db)
+    share(db, dispute_id, STUDIO)
+    share(db, dispute_id, CLIENT)
+    start_open_turns_at(db, dispute_id, datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    later = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+    assert remind_stalled(db, now=later) == 2  # the client and the studio, each once
+    assert remind_stalled(db, now=later + timedelta(minutes=1)) == 0
+    with db.read() as s:
+        d = s.get(disputes.Dispute, dispute_id)
+        assert d.client_nudged_at == later and d.provider_nudged_at == later
