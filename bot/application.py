@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -31,7 +32,7 @@ from bot.delivery.sender import Sender
 from bot.executor import ListenerExecutor
 from bot.http.app import WebApp
 from bot.logs import JsonFormatter, TextFormatter
-from bot.services import tone
+from bot.services import calendars, tone
 from bot.services.tone import ToneChecker
 from bot.services.unit_of_work import UnitOfWork
 from bot.slack import installs
@@ -196,7 +197,9 @@ def create_app(
     if settings.multi_workspace:  # installed through Slack's OAuth flow (bot/slack/installs.py)
         assert store is not None
         oauth = {
-            "oauth_flow": installs.build_oauth_flow(settings, db.engine, store, build_client(settings)),
+            "oauth_flow": installs.build_oauth_flow(
+                settings, db.engine, store, build_client(settings), learn=_learning(db)
+            ),
             "authorize": installs.authorizer(settings, store, client),
             "installation_store_bot_only": True,
             "user_facing_authorize_error_message": str(messages.not_installed()),
@@ -330,6 +333,16 @@ def _cannot_start(status: int) -> NoReturn:
     except OSError:
         pass
     raise SystemExit(GUNICORN_WORKER_BOOT_ERROR)
+
+
+def _learning(db: Database) -> Callable[[str, str | None, str | None], None]:
+    """What Slack says of an installing admin becomes their workspace's defaults."""
+
+    def learn(team: str, time_zone: str | None, locale: str | None) -> None:
+        with db.transaction() as session:
+            calendars.learn(session, team, time_zone=time_zone, locale=locale)
+
+    return learn
 
 
 def settle_heap() -> None:

@@ -63,6 +63,8 @@ class ParleyOAuthFlow(OAuthFlow):
     def build_install_page_html(self, url: str, request: BoltRequest) -> str:
         return install_page(url)
 
+    learn_installer: Callable[[str, str | None, str | None], None] | None = None
+
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         store = self.settings.installation_store
         request.context[_AGAIN] = (
@@ -74,6 +76,21 @@ class ParleyOAuthFlow(OAuthFlow):
             is not None
         )
         super().store_installation(request, installation)
+        self._learn_from_installer(installation)
+
+    def _learn_from_installer(self, installation: Installation) -> None:
+        """The installing admin's time zone and locale: the workspace's first defaults (its
+        calendar, its channels' language), until one of its admins sets them."""
+        team, user = installation.team_id, installation.user_id
+        if self.learn_installer is None or not team or not user or not installation.bot_token:
+            return
+        try:
+            found = self.client.users_info(token=installation.bot_token, user=user, include_locale=True)[
+                "user"
+            ]
+            self.learn_installer(team, found.get("tz"), found.get("locale"))
+        except Exception:  # defaults: learnt from its people later; the install stands
+            log.warning("could not learn %s's defaults from its installer", team, exc_info=True)
 
 
 def _installed(args: SuccessArgs) -> BoltResponse:
@@ -353,9 +370,15 @@ def installed_teams(session: Session, client_id: str, teams: Iterable[str]) -> s
 
 
 def build_oauth_flow(
-    settings: Settings, engine: Engine, store: TimedInstallationStore, client: WebClient
+    settings: Settings,
+    engine: Engine,
+    store: TimedInstallationStore,
+    client: WebClient,
+    learn: Callable[[str, str | None, str | None], None] | None = None,
 ) -> ParleyOAuthFlow:
-    """`client` makes the flow's own calls (oauth.v2.access, auth.test): SLACK_API_URL's."""
+    """`client` makes the flow's own calls (oauth.v2.access, auth.test, the installer's
+    users.info): SLACK_API_URL's. `learn(team, time zone, locale)` keeps what Slack says of the
+    installing admin."""
     oauth = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
@@ -374,4 +397,6 @@ def build_oauth_flow(
         callback_options=CallbackOptions(success=_installed, failure=_not_installed),
         logger=log,
     )
-    return ParleyOAuthFlow(client=client, settings=oauth, logger=log)
+    flow = ParleyOAuthFlow(client=client, settings=oauth, logger=log)
+    flow.learn_installer = learn
+    return flow

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from sqlalchemy import select
+
 from bot import ids
 from bot.slack.installs import installation_store
+from models import SlackDefaults
 from tests.conftest import CLIENT_TEAM, CORA, SAM, SECRET
 from tests.e2e.helpers import GOOD_ANSWERS, open_modal
 from tests.support.multi_workspace import CLIENT_TOKEN, Browser
@@ -21,10 +24,16 @@ def test_a_workspace_installs_parley_and_uses_it_with_its_own_token(any_server, 
     browser = Browser(any_server.url)
     state = browser.start_install()
     fake_slack.add_install("code-1", CLIENT_TEAM, "Client Co", CLIENT_TOKEN)
+    installer = f"U0ADMIN{CLIENT_TEAM[-4:]}"  # the fake's authed_user
+    fake_slack.add_user(installer, CLIENT_TEAM, name="ines", admin=True, tz="Europe/Berlin", locale="de-DE")
     done = browser.get(f"/slack/oauth_redirect?code=code-1&state={state}")
     assert done.status == 200, done.body
     assert "Parley is installed in Client Co" in done.body and "/invite @Parley" in done.body
     assert bot_of(any_settings, engine, CLIENT_TEAM).bot_token == CLIENT_TOKEN
+    with engine.connect() as connection:  # the installing admin's defaults, for its workspace
+        learnt = connection.execute(select(SlackDefaults.time_zone, SlackDefaults.locale).where(
+            SlackDefaults.team_id == CLIENT_TEAM)).one()
+    assert tuple(learnt) == ("Europe/Berlin", "de-DE")
 
     slack = SlackSender(any_server.url, SECRET, fake_slack, CLIENT_TEAM)
     view = open_modal(slack, fake_slack, CORA)  # the client's own workspace's /dispute
