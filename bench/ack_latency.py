@@ -42,12 +42,14 @@ def command_body(i: int, fake_url: str) -> bytes:
 
 
 def measure(name: str, args: list[str], env: dict[str, str], count: int,
-            concurrency: int, warmup: int, rate: float | None = None) -> dict[str, float]:
+            concurrency: int, warmup: int, rate: float | None = None, *,
+            cwd: str | None = None, locale: str = "en-US") -> dict[str, float]:
     """Each app meets a fake Slack of its own, fresh: the fake keeps what it was sent (every view
-    opened), and one that had served the first app would be slower for the second."""
-    fake, fake_url = start_fake_slack()
+    opened), and one that had served the first app would be slower for the second. `cwd`: the
+    checkout the app runs from; `locale`: the person's Slack locale."""
+    fake, fake_url = start_fake_slack(locale=locale)
     port = free_port()
-    proc = start_server(args, {**env, "SLACK_API_URL": fake_url, "PORT": str(port)}, port)
+    proc = start_server(args, {**env, "SLACK_API_URL": fake_url, "PORT": str(port)}, port, cwd=cwd)
     try:
         offset = [0]
 

@@ -19,19 +19,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.ack_latency import command_body  # noqa: E402
-from bench.common import (  # noqa: E402
-    ROOT,
-    SECRET,
-    TOKEN,
-    free_port,
-    run_load,
-    signed_post,
-    start_fake_slack,
-    start_server,
-    stop,
-    summary,
-)
+from bench.ack_latency import measure  # noqa: E402
+from bench.common import ROOT, SECRET, TOKEN  # noqa: E402
 
 
 LOCALE = ["de-DE"]
@@ -54,26 +43,8 @@ def one_run(
         "PYTHONPATH": cwd,
     }
     migrate(cwd, env)
-    fake, fake_url = start_fake_slack(locale=LOCALE[0])
-    port = free_port()
-    proc = start_server([os.path.join(cwd, "app.py")], {**env, "SLACK_API_URL": fake_url, "PORT": str(port)},
-                        port, cwd=cwd)
-    try:
-        offset = [0]
-
-        def send(i: int) -> float:
-            return signed_post(port, command_body(offset[0] + i, fake_url))
-
-        run_load(send, warmup, concurrency)
-        offset[0] = warmup
-        latencies, wall = run_load(send, count, concurrency, rate)
-    finally:
-        stop(proc)
-        stop(fake)
-    result = summary(latencies, wall)
-    print(f"{name:>7}: p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
-          f"{result['req_per_s']:7.1f} req/s", flush=True)
-    return result
+    return measure(name, [os.path.join(cwd, "app.py")], env, count, concurrency, warmup, rate,
+                   cwd=cwd, locale=LOCALE[0])
 
 
 def main() -> None:
